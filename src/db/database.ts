@@ -1,0 +1,175 @@
+import { Kysely, sql, type CompiledQuery, type QueryResult, type LogEvent } from 'kysely';
+import { parseDatabaseUrl, type DialectName } from './url.ts';
+import { openSqlite, type PreparedStatementCache } from './sqlite.ts';
+import { openPostgres } from './postgres.ts';
+import { openMysql } from './mysql.ts';
+import { createTables, registeredTables, type TableSpec } from './schema.ts';
+import { asIntegrityError } from './errors.ts';
+import { currentTransaction } from './transaction-context.ts';
+
+export interface QueryEvent {
+  sql: string;
+  params: readonly unknown[];
+  durationMs: number;
+}
+
+export interface ConnectOptions {
+  /** Called after every statement Trove sends, with its SQL, parameters and duration. */
+  onQuery?: (event: QueryEvent) => void;
+  /** Make this the database that models use when no other is given (default: true). */
+  setDefault?: boolean;
+}
+
+export interface DatabaseFeatures {
+  /** `INSERT … RETURNING`: SQLite, PostgreSQL and MariaDB have it; MySQL does not. */
+  returning: boolean;
+  isMariaDB: boolean;
+}
+
+let defaultDatabase: Database | undefined;
+
+/** The database models use by default: the last one connected that is still open. */
+export function getDatabase(): Database {
+  if (defaultDatabase === undefined) {
+    throw new Error('No database is connected: call `await connect(url)` first.');
+  }
+  return defaultDatabase;
+}
+
+export class Database {
+  /** Compiled SQL of query shapes, filled by the ORM; SQL differs per dialect, so it lives here. */
+  readonly queryCache = new Map<string, unknown>();
+  private closed = false;
+
+  constructor(
+    readonly url: string,
+    readonly dialect: DialectName,
+    readonly kysely: Kysely<any>,
+    readonly features: DatabaseFeatures,
+    private readonly statementCache?: PreparedStatementCache,
+  ) {}
+
+  /** The Kysely instance to run on now: the open transaction of `atomic()` if there is one. */
+  executor(): Kysely<any> {
+    return currentTransaction(this)?.trx ?? this.kysely;
+  }
+
+  async execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.executor().executeQuery<R>(query);
+    } catch (error) {
+      throw asIntegrityError(error) ?? error;
+    }
+  }
+
+  /** Creates the tables of every registered model (or of `tables`) that do not exist yet. */
+  async createTables(tables: TableSpec[] = registeredTables()): Promise<string[]> {
+    const created = await createTables(this.kysely, this.dialect, tables);
+    this.statementCache?.clear();
+    return created;
+  }
+
+  /** Drops the tables of every registered model (or of `tables`), whatever points at them. */
+  async dropTables(tables: TableSpec[] = registeredTables()): Promise<void> {
+    await this.withoutForeignKeyChecks(async (db) => {
+      for (const table of [...tables].reverse()) {
+        const cascade = this.dialect === 'postgres' ? sql` cascade` : sql``;
+        await sql`drop table if exists ${sql.table(table.name)}${cascade}`.execute(db);
+      }
+    });
+    this.statementCache?.clear();
+  }
+
+  /** Deletes every row of every registered table and resets their id sequences: a clean slate for a test. */
+  async flush(tables: TableSpec[] = registeredTables()): Promise<void> {
+    if (tables.length === 0) return;
+    if (this.dialect === 'postgres') {
+      const names = sql.join(tables.map((t) => sql.table(t.name)));
+      await sql`truncate table ${names} restart identity cascade`.execute(this.kysely);
+      return;
+    }
+    await this.withoutForeignKeyChecks(async (db) => {
+      for (const table of tables) {
+        if (this.dialect === 'mysql') await sql`truncate table ${sql.table(table.name)}`.execute(db);
+        else await sql`delete from ${sql.table(table.name)}`.execute(db);
+      }
+      if (this.dialect === 'sqlite') {
+        const hasSequence = await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'sqlite_sequence'`.execute(db);
+        if (Number(hasSequence.rows[0]?.n) > 0) {
+          const names = tables.map((t) => t.name);
+          await sql`delete from sqlite_sequence where name in (${sql.join(names)})`.execute(db);
+        }
+      }
+    });
+  }
+
+  private async withoutForeignKeyChecks(fn: (db: Kysely<any>) => Promise<void>): Promise<void> {
+    if (this.dialect === 'postgres') return fn(this.kysely);
+    // The switch is per connection, so hold one connection for the whole job.
+    await this.kysely.connection().execute(async (db) => {
+      const [off, on] =
+        this.dialect === 'mysql'
+          ? [sql`set foreign_key_checks = 0`, sql`set foreign_key_checks = 1`]
+          : [sql`pragma foreign_keys = off`, sql`pragma foreign_keys = on`];
+      await off.execute(db);
+      try {
+        await fn(db);
+      } finally {
+        await on.execute(db);
+      }
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (defaultDatabase === this) defaultDatabase = undefined;
+    await this.kysely.destroy();
+  }
+}
+
+function queryLogger(onQuery: ConnectOptions['onQuery']) {
+  if (onQuery === undefined) return undefined;
+  return (event: LogEvent) => {
+    onQuery({ sql: event.query.sql, params: event.query.parameters, durationMs: event.queryDurationMillis });
+  };
+}
+
+/**
+ * Opens a database: `sqlite::memory:`, `sqlite:path/to/file.db`, `postgres://…` or `mysql://…`
+ * (MariaDB). The first query checks the connection, so a wrong URL fails here, not later.
+ */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<Database> {
+  const parsed = parseDatabaseUrl(url);
+  const log = queryLogger(options.onQuery);
+  let database: Database;
+  if (parsed.dialect === 'sqlite') {
+    const { dialect, cache } = openSqlite(parsed.target);
+    const kysely = new Kysely<any>({ dialect, ...(log && { log }) });
+    database = new Database(url, 'sqlite', kysely, { returning: true, isMariaDB: false }, cache);
+  } else {
+    const { dialect } = parsed.dialect === 'postgres' ? openPostgres(parsed.target) : openMysql(parsed.target);
+    const kysely = new Kysely<any>({ dialect, ...(log && { log }) });
+    let version: string;
+    try {
+      const result = await sql<{ v: string }>`select version() as v`.execute(kysely);
+      version = String(result.rows[0]?.v ?? '');
+    } catch (error) {
+      await kysely.destroy().catch(() => undefined);
+      throw new Error(`Cannot connect to ${redact(url)}: ${(error as Error).message}`, { cause: error });
+    }
+    const isMariaDB = /mariadb/i.test(version);
+    const returning = parsed.dialect === 'postgres' || isMariaDB;
+    database = new Database(url, parsed.dialect, kysely, { returning, isMariaDB });
+  }
+  if (options.setDefault !== false) defaultDatabase = database;
+  return database;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

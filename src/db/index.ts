@@ -1,0 +1,8 @@
+export { connect, getDatabase, Database, type ConnectOptions, type QueryEvent, type DatabaseFeatures } from './database.ts';
+export { atomic, onCommit, inTransaction, type AtomicOptions } from './atomic.ts';
+export { parseDatabaseUrl, ConnectionUrlError, type DialectName } from './url.ts';
+export { IntegrityError } from './errors.ts';
+export {
+  setSchemaSource, registeredTables, columnTypeSql,
+  type TableSpec, type ColumnSpec, type ColumnType, type ForeignKeySpec, type IndexSpec,
+} from './schema.ts';

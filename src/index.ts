@@ -1,0 +1,6 @@
+/** Trove's public API. */
+export { connect, atomic, onCommit, getDatabase, Database, IntegrityError, type ConnectOptions, type QueryEvent } from './db/index.ts';
+export * from './orm/index.ts';
+export { fields as f } from './orm/index.ts';
+export { signals, Signal } from './signals.ts';
+import './deletion/index.ts';

@@ -1,0 +1,100 @@
+import type { FieldOptions, NullableIf, OptionalIf, Typed } from './field.ts';
+import {
+  BigIntegerField, BooleanField, CharField, DateField, DateTimeField, DecimalField, EmailField,
+  FloatField, IntegerField, JsonField, SlugField, TextField, UuidField,
+  type CharOptions, type DecimalOptions, type JsonValue,
+} from './scalar.ts';
+import {
+  ForeignKeyField, ManyToManyField, OneToOneField,
+  type ForeignKeyOptions, type ManyToManyOptions, type ModelRef, type ModelLike,
+} from './relations.ts';
+
+type PkIf<O> = O extends { primaryKey: true } ? true : false;
+type AutoOptional<O> = O extends { autoNow: true } ? true : O extends { autoNowAdd: true } ? true : OptionalIf<O>;
+
+/** The phantom types of a scalar field built with options `O`. */
+type Scalar<V, O, Input = V, Optional extends boolean = OptionalIf<O>> = Typed<NullableIf<O, V>, Optional, undefined, PkIf<O>, NullableIf<O, Input>>;
+
+/** The class a model reference points at: the thunk's return type, or any model for labels. */
+export type RefClass<R> = R extends () => infer C ? C : ModelLike & (abstract new (...args: any) => any);
+
+/** Facts about a relation for the type layer: its kind, target class and nullability. */
+export interface RelationType<K extends 'fk' | 'm2m', C, N extends boolean> {
+  kind: K;
+  target: C;
+  nullable: N;
+}
+
+type IsNull<O> = O extends { null: true } ? true : false;
+type TargetInstance<R> = RefClass<R> extends abstract new (...args: any) => infer I ? I : never;
+
+type DateTimeOptions = FieldOptions<Date | string> & { autoNow?: boolean; autoNowAdd?: boolean };
+type DateOptions = FieldOptions<string | Date> & { autoNow?: boolean; autoNowAdd?: boolean };
+type StringOptions = FieldOptions<string> & { maxLength?: number };
+
+/** Field builders, used as `f.char({ maxLength: 100 })` after `import { fields as f } from 'trove'`. */
+export const fields = {
+  char<const O extends CharOptions>(options: O): CharField & Scalar<string, O> {
+    return new CharField(options) as CharField & Scalar<string, O>;
+  },
+  text<const O extends FieldOptions<string> = {}>(options?: O): TextField & Scalar<string, O> {
+    return new TextField(options) as TextField & Scalar<string, O>;
+  },
+  email<const O extends StringOptions = {}>(options?: O): EmailField & Scalar<string, O> {
+    return new EmailField(options) as EmailField & Scalar<string, O>;
+  },
+  slug<const O extends StringOptions = {}>(options?: O): SlugField & Scalar<string, O> {
+    return new SlugField(options) as SlugField & Scalar<string, O>;
+  },
+  integer<const O extends FieldOptions<number> = {}>(options?: O): IntegerField & Scalar<number, O> {
+    return new IntegerField(options) as IntegerField & Scalar<number, O>;
+  },
+  bigInteger<const O extends FieldOptions<number> = {}>(options?: O): BigIntegerField & Scalar<number, O> {
+    return new BigIntegerField(options) as BigIntegerField & Scalar<number, O>;
+  },
+  float<const O extends FieldOptions<number> = {}>(options?: O): FloatField & Scalar<number, O> {
+    return new FloatField(options) as FloatField & Scalar<number, O>;
+  },
+  decimal<const O extends DecimalOptions>(options: O): DecimalField & Scalar<string, O, string | number> {
+    return new DecimalField(options) as DecimalField & Scalar<string, O, string | number>;
+  },
+  boolean<const O extends FieldOptions<boolean> = {}>(options?: O): BooleanField & Scalar<boolean, O> {
+    return new BooleanField(options) as BooleanField & Scalar<boolean, O>;
+  },
+  date<const O extends DateOptions = {}>(options?: O): DateField & Scalar<string, O, string | Date, AutoOptional<O>> {
+    return new DateField(options) as DateField & Scalar<string, O, string | Date, AutoOptional<O>>;
+  },
+  dateTime<const O extends DateTimeOptions = {}>(options?: O): DateTimeField & Scalar<Date, O, Date | string, AutoOptional<O>> {
+    return new DateTimeField(options) as DateTimeField & Scalar<Date, O, Date | string, AutoOptional<O>>;
+  },
+  /** `f.json<MyShape>()`; nullable JSON is `f.json<MyShape | null>({ null: true })`. */
+  json<T = JsonValue, const O extends FieldOptions<T> = {}>(options?: O): JsonField<T> & Scalar<T, O> {
+    return new JsonField<T>(options) as JsonField<T> & Scalar<T, O>;
+  },
+  uuid<const O extends FieldOptions<string> = {}>(options?: O): UuidField & Scalar<string, O> {
+    return new UuidField(options) as UuidField & Scalar<string, O>;
+  },
+  foreignKey<const R extends ModelRef, const O extends ForeignKeyOptions>(
+    to: R,
+    options: O,
+  ): ForeignKeyField & Typed<NullableIf<O, TargetInstance<R>>, OptionalIf<O>, RelationType<'fk', RefClass<R>, IsNull<O>>, false> {
+    return new ForeignKeyField(to, options) as any;
+  },
+  oneToOne<const R extends ModelRef, const O extends ForeignKeyOptions>(
+    to: R,
+    options: O,
+  ): OneToOneField & Typed<NullableIf<O, TargetInstance<R>>, OptionalIf<O>, RelationType<'fk', RefClass<R>, IsNull<O>>, PkIf<O>> {
+    return new OneToOneField(to, options) as any;
+  },
+  manyToMany<const R extends ModelRef>(
+    to: R,
+    options?: ManyToManyOptions,
+  ): ManyToManyField & Typed<never, true, RelationType<'m2m', RefClass<R>, false>, false> {
+    return new ManyToManyField(to, options) as any;
+  },
+};
+
+export { Field, type FieldOptions, type Typed } from './field.ts';
+export * from './scalar.ts';
+export * from './relations.ts';
+export * from './on-delete.ts';

@@ -1,0 +1,273 @@
+import type { ColumnType, DialectName } from '../../db/index.ts';
+import { Field, type FieldOptions } from './field.ts';
+
+export interface CharOptions extends FieldOptions<string> {
+  maxLength: number;
+}
+
+abstract class StringField extends Field<string> {
+  protected readonly expected: string = 'expected a string';
+  get maxLength(): number | undefined {
+    return undefined;
+  }
+  protected cleanValue(value: unknown): string {
+    if (typeof value !== 'string') throw this.refuse(value);
+    const max = this.maxLength;
+    if (max !== undefined && value.length > max) {
+      throw this.error(`allows at most ${max} characters but got ${value.length}`);
+    }
+    return value;
+  }
+}
+
+export class CharField extends StringField {
+  readonly kind: string = 'char';
+  readonly columnType: ColumnType = 'varchar';
+  constructor(override readonly options: CharOptions) {
+    super(options);
+    if (!Number.isInteger(options?.maxLength) || options.maxLength <= 0) {
+      throw new TypeError('f.char() needs a positive maxLength, e.g. f.char({ maxLength: 100 })');
+    }
+  }
+  override get maxLength(): number {
+    return this.options.maxLength;
+  }
+}
+
+export class TextField extends StringField {
+  readonly kind: string = 'text';
+  readonly columnType: ColumnType = 'text';
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+export class EmailField extends StringField {
+  readonly kind: string = 'email';
+  readonly columnType: ColumnType = 'varchar';
+  constructor(override readonly options: FieldOptions<string> & { maxLength?: number } = {}) {
+    super(options);
+  }
+  override get maxLength(): number {
+    return this.options.maxLength ?? 254;
+  }
+  protected override cleanValue(value: unknown): string {
+    const text = super.cleanValue(value);
+    // An empty string is how Django stores a blank email; anything else must look like one.
+    if (text !== '' && !EMAIL.test(text)) throw this.error(`expected an email address but got ${JSON.stringify(text)}`);
+    return text;
+  }
+}
+
+const SLUG = /^[-\w]*$/u;
+export class SlugField extends StringField {
+  readonly kind: string = 'slug';
+  readonly columnType: ColumnType = 'varchar';
+  constructor(override readonly options: FieldOptions<string> & { maxLength?: number } = {}) {
+    super(options);
+  }
+  override get maxLength(): number {
+    return this.options.maxLength ?? 50;
+  }
+  protected override cleanValue(value: unknown): string {
+    const text = super.cleanValue(value);
+    if (!SLUG.test(text)) throw this.error(`expected letters, digits, "-" or "_" but got ${JSON.stringify(text)}`);
+    return text;
+  }
+}
+
+export class IntegerField extends Field<number> {
+  readonly kind: string = 'integer';
+  readonly columnType: ColumnType = 'integer';
+  protected readonly expected = 'expected an integer';
+  protected cleanValue(value: unknown): number {
+    // Integer strings are accepted because ids arrive as strings from URLs and forms.
+    if (typeof value === 'string' && /^-?\d{1,16}$/.test(value)) value = Number(value);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw this.refuse(value);
+    return value;
+  }
+  override fromDb(value: unknown): number | null {
+    return value === null ? null : Number(value);
+  }
+}
+
+export class BigIntegerField extends IntegerField {
+  override readonly kind: string = 'bigInteger';
+  override readonly columnType: ColumnType = 'bigint';
+}
+
+/** The implicit `id` of every model without an explicit primary key. */
+export class AutoField extends BigIntegerField {
+  override readonly kind: string = 'auto';
+  constructor() {
+    super({ primaryKey: true });
+  }
+}
+
+export class FloatField extends Field<number> {
+  readonly kind: string = 'float';
+  readonly columnType: ColumnType = 'float';
+  protected readonly expected = 'expected a finite number';
+  protected cleanValue(value: unknown): number {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw this.refuse(value);
+    return value;
+  }
+  override fromDb(value: unknown): number | null {
+    return value === null ? null : Number(value);
+  }
+}
+
+export interface DecimalOptions extends FieldOptions<string | number> {
+  maxDigits: number;
+  decimalPlaces: number;
+}
+
+/** Decimals are strings in JavaScript ('12.50'), so no precision is lost on the way. */
+export class DecimalField extends Field<string> {
+  readonly kind: string = 'decimal';
+  readonly columnType: ColumnType = 'decimal';
+  protected readonly expected = 'expected a decimal number (string or number)';
+  constructor(override readonly options: DecimalOptions) {
+    super(options);
+    if (!Number.isInteger(options?.maxDigits) || !Number.isInteger(options?.decimalPlaces)) {
+      throw new TypeError('f.decimal() needs maxDigits and decimalPlaces');
+    }
+  }
+  protected cleanValue(value: unknown): string {
+    let text: string;
+    if (typeof value === 'number' && Number.isFinite(value)) text = value.toFixed(this.options.decimalPlaces);
+    else if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) text = normaliseDecimal(value.trim(), this.options.decimalPlaces);
+    else throw this.refuse(value);
+    const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '');
+    if (digits.length > this.options.maxDigits) {
+      throw this.error(`allows at most ${this.options.maxDigits} digits but got ${text}`);
+    }
+    return text;
+  }
+  override fromDb(value: unknown): string | null {
+    if (value === null) return null;
+    if (typeof value === 'number') return value.toFixed(this.options.decimalPlaces);
+    return normaliseDecimal(String(value), this.options.decimalPlaces);
+  }
+}
+
+function normaliseDecimal(text: string, places: number): string {
+  const negative = text.startsWith('-');
+  const [whole = '0', fraction = ''] = text.replace(/^-/, '').split('.');
+  if (fraction.length > places) {
+    // Round half away from zero on the decimal string itself, as the database would.
+    return (Number(text)).toFixed(places);
+  }
+  const body = places === 0 ? whole : `${whole}.${fraction.padEnd(places, '0')}`;
+  return (negative ? '-' : '') + body.replace(/^0+(?=\d)/, '');
+}
+
+export class BooleanField extends Field<boolean> {
+  readonly kind: string = 'boolean';
+  readonly columnType: ColumnType = 'boolean';
+  protected readonly expected = 'expected true or false';
+  protected cleanValue(value: unknown): boolean {
+    if (typeof value !== 'boolean') throw this.refuse(value);
+    return value;
+  }
+  override toDb(value: boolean | null, dialect: DialectName): unknown {
+    if (value === null || dialect === 'postgres') return value;
+    return value ? 1 : 0;
+  }
+  override fromDb(value: unknown): boolean | null {
+    return value === null ? null : Boolean(value);
+  }
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Dates are 'YYYY-MM-DD' strings: a calendar day has no time zone to get wrong. */
+export class DateField extends Field<string> {
+  readonly kind: string = 'date';
+  readonly columnType: ColumnType = 'date';
+  protected readonly expected = "expected a 'YYYY-MM-DD' string or a Date";
+  constructor(override readonly options: FieldOptions<string | Date> & { autoNow?: boolean; autoNowAdd?: boolean } = {}) {
+    super(options);
+  }
+  override isOptionalOnCreate(): boolean {
+    return super.isOptionalOnCreate() || this.options.autoNow === true || this.options.autoNowAdd === true;
+  }
+  protected cleanValue(value: unknown): string {
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+    if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
+    throw this.refuse(value);
+  }
+  override fromDb(value: unknown): string | null {
+    if (value === null) return null;
+    if (value instanceof Date) return value.toISOString().slice(0, 10);
+    return String(value).slice(0, 10);
+  }
+  now(): string {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
+/** Date and time, stored in UTC on every database and read back as a Date. */
+export class DateTimeField extends Field<Date> {
+  readonly kind: string = 'dateTime';
+  readonly columnType: ColumnType = 'datetime';
+  protected readonly expected = 'expected a Date or an ISO 8601 string';
+  constructor(override readonly options: FieldOptions<Date | string> & { autoNow?: boolean; autoNowAdd?: boolean } = {}) {
+    super(options);
+  }
+  override isOptionalOnCreate(): boolean {
+    return super.isOptionalOnCreate() || this.options.autoNow === true || this.options.autoNowAdd === true;
+  }
+  protected cleanValue(value: unknown): Date {
+    const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+    if (date === undefined || Number.isNaN(date.getTime())) throw this.refuse(value);
+    return date;
+  }
+  override toDb(value: Date | null, dialect: DialectName): unknown {
+    if (value === null) return null;
+    if (dialect === 'postgres') return value;
+    const iso = value.toISOString();
+    // MySQL's DATETIME takes neither the 'T' nor the 'Z'; SQLite keeps ISO text, which sorts in time order.
+    return dialect === 'mysql' ? iso.slice(0, 23).replace('T', ' ') : iso;
+  }
+  override fromDb(value: unknown, dialect: DialectName): Date | null {
+    if (value === null) return null;
+    if (value instanceof Date) return value;
+    const text = String(value);
+    return new Date(dialect === 'mysql' ? text.replace(' ', 'T') + 'Z' : text);
+  }
+  now(): Date {
+    return new Date();
+  }
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export class JsonField<T = JsonValue> extends Field<T> {
+  readonly kind: string = 'json';
+  readonly columnType: ColumnType = 'json';
+  protected readonly expected = 'expected a JSON-serialisable value';
+  protected cleanValue(value: unknown): T {
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw this.refuse(value);
+    return value as T;
+  }
+  override toDb(value: T | null): unknown {
+    return value === null ? null : JSON.stringify(value);
+  }
+  override fromDb(value: unknown, dialect: DialectName): T | null {
+    if (value === null) return null;
+    // pg parses jsonb itself; the others hand back the text.
+    if (dialect === 'postgres' || typeof value !== 'string') return value as T;
+    return JSON.parse(value) as T;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+export class UuidField extends Field<string> {
+  readonly kind: string = 'uuid';
+  readonly columnType: ColumnType = 'uuid';
+  protected readonly expected = 'expected a UUID string';
+  protected cleanValue(value: unknown): string {
+    if (typeof value !== 'string' || !UUID.test(value)) throw this.refuse(value);
+    const hex = value.replace(/-/g, '').toLowerCase();
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}

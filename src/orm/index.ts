@@ -1,0 +1,24 @@
+export { model, Model, type ModelClass, type ModelInstance, type SaveOptions } from './model.ts';
+export { fields } from './fields/index.ts';
+export {
+  Field, CharField, TextField, EmailField, SlugField, IntegerField, BigIntegerField, AutoField, FloatField,
+  DecimalField, BooleanField, DateField, DateTimeField, JsonField, UuidField, ForeignKeyField, OneToOneField,
+  ManyToManyField, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, SET, DO_NOTHING,
+  type FieldOptions, type OnDelete, type OnDeleteName, type ModelRef, type JsonValue,
+} from './fields/index.ts';
+export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
+export { getModel, allModels } from './registry.ts';
+export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError } from './errors.ts';
+export { RelationNotLoadedError, STATE, stateOf, hydrate, type InstanceLike } from './instance.ts';
+export { QuerySet, initialState, type QueryState } from './query/queryset.ts';
+export { Manager } from './query/manager.ts';
+export { RelatedManager, ManyRelatedManager } from './query/related.ts';
+export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec } from './query/compiler.ts';
+export { resolveFilterArgs, pkIn, and, type WhereNode } from './query/where.ts';
+export { installDeleter, type Deleter, type DeleteResult } from './deleter.ts';
+export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup } from './types.ts';
+
+import { Q as QClass, QFunction } from './query/q.ts';
+/** `Q({ status: 'draft' }).or({ author__name: 'Ann' })`: conditions combined with and / or / not. */
+export const Q = QFunction;
+export type Q = QClass;

@@ -1,0 +1,48 @@
+/**
+ * The per-instance bookkeeping that Trove keeps out of the user's properties, and the
+ * construction of instances from database rows.
+ */
+import type { DialectName } from '../db/index.ts';
+import { FieldError } from './errors.ts';
+import type { ModelMeta } from './meta.ts';
+
+export const STATE: unique symbol = Symbol('trove.instanceState');
+/** Passed to a model's constructor to build an instance from a row without applying defaults. */
+export const FROM_DB: unique symbol = Symbol('trove.fromDb');
+
+export interface InstanceState {
+  /** True until the row is inserted. */
+  adding: boolean;
+  /** Loaded relations: forward objects, prefetched lists. */
+  cache: Map<string, unknown> | undefined;
+}
+
+export interface InstanceLike {
+  [STATE]: InstanceState;
+  [key: string]: unknown;
+}
+
+export function stateOf(instance: object): InstanceState {
+  return (instance as InstanceLike)[STATE];
+}
+
+export function relationCache(instance: object): Map<string, unknown> {
+  const state = stateOf(instance);
+  return (state.cache ??= new Map());
+}
+
+/** Builds an instance of `meta`'s model from a row whose columns may carry a prefix. */
+export function hydrate(meta: ModelMeta, row: Record<string, unknown>, dialect: DialectName, prefix = ''): InstanceLike {
+  const instance = new meta.modelClass(FROM_DB) as InstanceLike;
+  const fields = meta.concreteFields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const value = row[prefix + field.column];
+    instance[field.attname] = value === null || value === undefined ? null : field.fromDb(value, dialect);
+  }
+  return instance;
+}
+
+export class RelationNotLoadedError extends FieldError {
+  override name = 'RelationNotLoadedError';
+}

@@ -1,0 +1,303 @@
+/**
+ * `model(label, fields, options)` defines a model: it returns a class that users extend, whose
+ * instances are rows and whose `objects` manager starts queries.
+ */
+import { inspect } from 'node:util';
+import { atomic, getDatabase, setSchemaSource } from '../db/index.ts';
+import { postSave, preSave } from '../signals.ts';
+import { getDeleter, type DeleteResult } from './deleter.ts';
+import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';
+import { Field } from './fields/field.ts';
+import { fields as f } from './fields/index.ts';
+import { CASCADE } from './fields/on-delete.ts';
+import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
+import { AutoField } from './fields/scalar.ts';
+import { FROM_DB, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
+import { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
+import { camelCase, snakeCase } from './naming.ts';
+import { insertInstances, prepareForSave, updateInstance } from './persistence.ts';
+import { Manager } from './query/manager.ts';
+import { prefetchIo } from './query/queryset.ts';
+import { prefetchInto } from './query/prefetch.ts';
+import { ManyRelatedManager, RelatedManager } from './query/related.ts';
+import { allModels, noteModelClass, registerModel, setRegistryHooks } from './registry.ts';
+import type { CreateInput, FieldMap, InstanceData } from './types.ts';
+
+export interface SaveOptions {
+  /** Always INSERT, even if the instance has a primary key. */
+  forceInsert?: boolean;
+  /** UPDATE only these fields. */
+  updateFields?: readonly string[];
+}
+
+const managers = new WeakMap<object, Manager<unknown>>();
+
+/** The base of every model class. */
+export class Model {
+  declare static readonly meta: ModelMeta;
+  declare [STATE]: InstanceState;
+
+  constructor(data?: object) {
+    const meta = (new.target as unknown as typeof Model).meta;
+    noteModelClass(meta, new.target);
+    if ((data as unknown) === FROM_DB) {
+      this[STATE] = { adding: false, cache: undefined };
+      return;
+    }
+    this[STATE] = { adding: true, cache: undefined };
+    initialise(meta, this as unknown as InstanceLike, (data ?? {}) as Record<string, unknown>);
+  }
+
+  /** The manager of the model: `Post.objects.filter(...)`. */
+  static get objects(): Manager<unknown> {
+    let manager = managers.get(this);
+    if (manager === undefined) {
+      noteModelClass(this.meta, this);
+      manager = new Manager(this as never);
+      managers.set(this, manager);
+    }
+    return manager;
+  }
+
+  /** The primary key's value, whatever the field is called. */
+  get pk(): unknown {
+    return (this as unknown as InstanceLike)[this.meta.pk.attname];
+  }
+
+  /** The model's metadata, from an instance. */
+  get meta(): ModelMeta {
+    return (this.constructor as typeof Model).meta;
+  }
+
+  /** INSERT when the instance is new, UPDATE otherwise; sends preSave and postSave. */
+  async save(options: SaveOptions = {}): Promise<this> {
+    const meta = this.meta;
+    const instance = this as unknown as InstanceLike;
+    const sender = this.constructor;
+    const db = getDatabase();
+    const only = options.updateFields?.map((name) => {
+      const field = meta.field(name);
+      if (field?.column === undefined) throw new FieldError(`updateFields: ${meta.label} has no concrete field '${name}'.`);
+      return field;
+    });
+    const run = async () => {
+      const inserting = options.forceInsert === true || this[STATE].adding;
+      await preSave.send({ sender, instance: this, using: db, updateFields: options.updateFields });
+      prepareForSave(meta, instance, inserting);
+      let created = inserting;
+      if (inserting) {
+        await insertInstances(db, meta, [instance]);
+      } else if ((await updateInstance(db, meta, instance, only)) === 0) {
+        if (only !== undefined) throw new QueryUsageError(`save() with updateFields matched no ${meta.objectName} with pk ${String(this.pk)}.`);
+        // The row is gone (or was never there): write it, as Django does.
+        await insertInstances(db, meta, [instance]);
+        created = true;
+      }
+      await postSave.send({ sender, instance: this, created, using: db, updateFields: options.updateFields });
+    };
+    // With receivers, a throwing receiver must undo the write: run both in one transaction.
+    if (preSave.hasReceivers(sender as never) || postSave.hasReceivers(sender as never)) await atomic(run, { using: db });
+    else await run();
+    return this;
+  }
+
+  /** Deletes the row (and, with the deletion engine, what depends on it). The instance's pk becomes null. */
+  async delete(): Promise<DeleteResult> {
+    if (this[STATE].adding || this.pk === null || this.pk === undefined) {
+      throw new QueryUsageError(`${this.meta.objectName} object can't be deleted because its ${this.meta.pk.name} attribute is set to null.`);
+    }
+    return getDeleter().deleteInstance(this);
+  }
+
+  /** Reloads every field from the database and forgets loaded relations. */
+  async refreshFromDb(): Promise<this> {
+    const meta = this.meta;
+    const manager = new Manager<InstanceLike>(this.constructor as never);
+    const fresh = await manager.getQuerySet().where({ kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: this.pk }).get();
+    for (const field of meta.concreteFields) (this as unknown as InstanceLike)[field.attname] = fresh[field.attname];
+    this[STATE].cache = undefined;
+    return this;
+  }
+
+  /**
+   * Loads a relation with one query and keeps it on the instance: `await post.load('author')`
+   * makes `post.author` usable; `await author.load('posts')` returns the posts. Paths such as
+   * `'post__author'` load each step.
+   */
+  async load<K extends string>(relation: K): Promise<K extends keyof this ? this[K] : unknown> {
+    await prefetchInto(this.meta, [this as unknown as InstanceLike], [relation], prefetchIo(getDatabase()));
+    const head = relation.split('__')[0]!;
+    return relationCache(this).get(head) as never;
+  }
+
+  toString(): string {
+    return `${this.meta.objectName} object (${String(this.pk)})`;
+  }
+
+  /** The row's values: concrete fields, foreign keys by their `<name>Id`. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const field of this.meta.concreteFields) out[field.attname] = (this as unknown as InstanceLike)[field.attname];
+    return out;
+  }
+
+  [inspect.custom](depth: number, options: object): string {
+    return `${this.constructor.name} ${inspect(this.toJSON(), { ...options, depth })}`;
+  }
+}
+
+function initialise(meta: ModelMeta, instance: InstanceLike, data: Record<string, unknown>): void {
+  for (const key of Object.keys(data)) {
+    const field = meta.field(key);
+    if (field === undefined) throw new FieldError(`${meta.objectName}() got an unexpected field '${key}'.`);
+    if (field instanceof ManyToManyField) {
+      throw new FieldError(`${meta.objectName}(): '${key}' is many-to-many; save first, then use instance.${key}.set(...).`);
+    }
+  }
+  for (const field of meta.concreteFields) {
+    if (field instanceof ForeignKeyField && data[field.name] !== undefined) {
+      instance[field.name] = data[field.name];
+    } else if (data[field.attname] !== undefined) {
+      instance[field.attname] = data[field.attname];
+    } else {
+      instance[field.attname] = field.getDefault() ?? null;
+    }
+  }
+}
+
+// ---- accessors ------------------------------------------------------------------------------
+
+function notLoaded(meta: ModelMeta, name: string): RelationNotLoadedError {
+  return new RelationNotLoadedError(
+    `${meta.objectName}.${name} is not loaded: use selectRelated('${name}') or prefetchRelated('${name}'), or await instance.load('${name}') first.`,
+  );
+}
+
+/** `post.author` reads the loaded object; assigning an instance also sets `post.authorId`. */
+function installForeignKeyAccessor(prototype: object, field: ForeignKeyField): void {
+  Object.defineProperty(prototype, field.name, {
+    configurable: true,
+    get(this: InstanceLike) {
+      const id = this[field.attname];
+      if (id === null || id === undefined) return null;
+      const cached = stateOf(this).cache?.get(field.name) as InstanceLike | null | undefined;
+      if (cached != null && cached[field.target.pk.attname] === id) return cached;
+      throw notLoaded(field.model, field.name);
+    },
+    set(this: InstanceLike, value: unknown) {
+      if (value === null || value === undefined) {
+        this[field.attname] = null;
+        relationCache(this).delete(field.name);
+        return;
+      }
+      this[field.attname] = field.clean(value);
+      relationCache(this).set(field.name, value);
+    },
+  });
+}
+
+function installManyToManyAccessor(prototype: object, field: ManyToManyField): void {
+  Object.defineProperty(prototype, field.name, {
+    configurable: true,
+    get(this: InstanceLike) {
+      const prefetched = stateOf(this).cache?.get(field.name) as unknown[] | undefined;
+      return new ManyRelatedManager(field.target.modelClass, this, field, 'forward', prefetched);
+    },
+  });
+}
+
+function installReverseAccessor(relation: ReverseRelation): void {
+  const { accessorName, field, relatedModel } = relation;
+  const target = field.target;
+  Object.defineProperty(target.modelClass.prototype, accessorName, {
+    configurable: true,
+    get(this: InstanceLike) {
+      const cached = stateOf(this).cache?.get(accessorName);
+      if (field instanceof ManyToManyField) {
+        return new ManyRelatedManager(relatedModel.modelClass, this, field, 'reverse', cached as unknown[] | undefined);
+      }
+      if (relation.multiple) return new RelatedManager(relatedModel.modelClass, this, field, cached as unknown[] | undefined);
+      if (cached !== undefined) return cached;
+      throw notLoaded(target, accessorName);
+    },
+  });
+}
+
+/** The link model of a many-to-many field without `through`: `blog.Post_tags`, table `blog_post_tags`. */
+function createThroughModel(field: ManyToManyField): ModelMeta {
+  const source = field.model;
+  const target = field.target;
+  const sameModel = source.label === target.label;
+  const from = sameModel ? `from${source.objectName}` : camelCase(source.objectName);
+  const to = sameModel ? `to${target.objectName}` : camelCase(target.objectName);
+  const Through = model(
+    `${source.label}_${field.name}`,
+    {
+      [from]: f.foreignKey(source.label, { onDelete: CASCADE, relatedName: '+' }),
+      [to]: f.foreignKey(target.label, { onDelete: CASCADE, relatedName: '+' }),
+    },
+    { table: `${source.table}_${snakeCase(field.name)}`, uniqueTogether: [[from, to]] },
+  );
+  Through.meta.autoCreated = true;
+  return Through.meta;
+}
+
+setRegistryHooks({ createThroughModel, installReverseAccessor });
+setSchemaSource(() => allModels().map((meta) => meta.tableSpec()));
+
+// ---- model() ----------------------------------------------------------------------------------
+
+/** The class `model()` returns; extend it to add methods. */
+export interface ModelClass<F extends FieldMap> {
+  new (data?: CreateInput<F>): ModelInstance<F>;
+  readonly meta: ModelMeta;
+  /** Phantom: the field map, for the type layer. */
+  readonly __fields?: F;
+  readonly objects: Manager<ModelInstance<F>, F>;
+  readonly DoesNotExist: new (message?: string) => ObjectDoesNotExist;
+  readonly MultipleObjectsReturned: new (message?: string) => MultipleObjectsReturned;
+}
+
+export type ModelInstance<F extends FieldMap> = Model & InstanceData<F>;
+
+/**
+ * Defines a model. `label` is `'app.Model'`; the table is `app_model`. Every model gets an
+ * auto-increment `id` unless a field is the primary key.
+ */
+export function model<const F extends FieldMap>(label: string, fieldMap: F, options: ModelOptions = {}): ModelClass<F> {
+  const list: Field[] = [];
+  const declared = Object.entries(fieldMap);
+  if (!declared.some(([, field]) => field?.primaryKey)) {
+    const id = new AutoField();
+    id.name = 'id';
+    list.push(id);
+  }
+  for (const [name, field] of declared) {
+    if (!(field instanceof Field)) throw new FieldError(`${label}.${name} is not a field: build it with f.char(), f.foreignKey() and so on.`);
+    if (field.name !== '') throw new FieldError(`${label}.${name}: this field object already belongs to ${field.qualifiedName}; build a new one.`);
+    if (name.includes('__') || name === 'pk') throw new FieldError(`${label}.${name}: field names cannot contain '__' or be 'pk'.`);
+    field.name = name;
+    list.push(field);
+  }
+  const meta = new ModelMeta(label, list, options);
+  const objectName = meta.objectName;
+  const Base = { [objectName]: class extends Model {} }[objectName]!;
+  const DoesNotExist = class extends ObjectDoesNotExist {
+    override name = `${objectName}.DoesNotExist`;
+  };
+  const Multiple = class extends MultipleObjectsReturned {
+    override name = `${objectName}.MultipleObjectsReturned`;
+  };
+  Object.defineProperties(Base, {
+    meta: { value: meta },
+    DoesNotExist: { value: DoesNotExist },
+    MultipleObjectsReturned: { value: Multiple },
+  });
+  meta.modelClass = Base;
+  for (const field of list) {
+    if (field instanceof ForeignKeyField) installForeignKeyAccessor(Base.prototype, field);
+    if (field instanceof ManyToManyField) installManyToManyAccessor(Base.prototype, field);
+  }
+  registerModel(meta);
+  return Base as unknown as ModelClass<F>;
+}

@@ -1,0 +1,375 @@
+/**
+ * Turns resolved queries into SQL through Kysely, and keeps the SQL of each query *shape*.
+ *
+ * Building and compiling a Kysely query costs more than running a simple one on SQLite, so the
+ * SQL is compiled once per shape (the query with its values left out) and reused: values become
+ * `Slot` placeholders while compiling, and the order Kysely put them in is remembered.
+ */
+import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Database, DialectName } from '../../db/index.ts';
+import { QueryUsageError } from '../errors.ts';
+import type { Field } from '../fields/field.ts';
+import type { ForeignKeyField } from '../fields/relations.ts';
+import type { ModelMeta } from '../meta.ts';
+import type { WhereNode } from './where.ts';
+
+/** A placeholder for the value at `index` of the bound parameters. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+/** A path of forward foreign keys from the queried model, e.g. post -> author. */
+export type RelationPath = readonly ForeignKeyField[];
+
+export interface OrderTerm {
+  readonly path: RelationPath;
+  readonly field: Field;
+  readonly descending: boolean;
+}
+
+export interface ValueColumn {
+  readonly name: string;
+  readonly path: RelationPath;
+  readonly field: Field;
+}
+
+export interface SelectSpec {
+  readonly meta: ModelMeta;
+  readonly where: WhereNode | undefined;
+  readonly order: readonly OrderTerm[];
+  readonly limit: number | undefined;
+  readonly offset: number | undefined;
+  /** selectRelated paths: joined and hydrated with the rows. */
+  readonly related: readonly RelationPath[];
+  /** values(): the columns to return instead of whole rows. */
+  readonly values: readonly ValueColumn[] | undefined;
+  readonly mode: 'rows' | 'count' | 'exists';
+}
+
+interface CachedSelect {
+  readonly sql: string;
+  readonly paramMap: readonly number[];
+  /** selectRelated path key -> the alias its columns are prefixed with. */
+  readonly relatedAliases: ReadonlyMap<string, string>;
+}
+
+export interface PreparedSelect {
+  readonly query: CompiledQuery;
+  readonly relatedAliases: ReadonlyMap<string, string>;
+}
+
+export function pathKey(path: RelationPath): string {
+  return path.map((f) => f.name).join('__');
+}
+
+// ---- binding: the shape key and the parameter values ------------------------------------
+
+interface Binding {
+  key: string;
+  readonly params: unknown[];
+  readonly dialect: DialectName;
+}
+
+function bindWhere(node: WhereNode | undefined, b: Binding): void {
+  if (node === undefined) return;
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      b.key += `${node.kind}(`;
+      for (const child of node.children) bindWhere(child, b);
+      b.key += ')';
+      return;
+    case 'not':
+      b.key += 'not(';
+      bindWhere(node.child, b);
+      b.key += ')';
+      return;
+    case 'isnull':
+      b.key += `${node.column} ${node.isNull ? 'null' : 'notnull'};`;
+      return;
+    case 'nothing':
+      b.key += 'nothing;';
+      return;
+    case 'subquery':
+      b.key += `${node.column} in ${node.table}.${node.selectColumn}(`;
+      bindWhere(node.where, b);
+      b.key += ')';
+      return;
+    case 'compare': {
+      const { field, lookup, value } = node;
+      if (lookup === 'in' || lookup === 'range') {
+        const items = value as unknown[];
+        b.key += `${node.column} ${lookup}${items.length};`;
+        for (const item of items) b.params.push(field.toDb(item, b.dialect));
+        return;
+      }
+      b.key += `${node.column} ${lookup};`;
+      b.params.push(lookupParam(field, lookup, value, b.dialect));
+      return;
+    }
+  }
+}
+
+const LIKE_SPECIAL = /[!%_]/g;
+const GLOB_SPECIAL = /[*?[]/g;
+
+function lookupParam(field: Field, lookup: string, value: unknown, dialect: DialectName): unknown {
+  const text = value as string;
+  const like = () => text.replace(LIKE_SPECIAL, '!$&');
+  // SQLite's LIKE ignores case, so case-sensitive matching there uses GLOB.
+  const glob = () => text.replace(GLOB_SPECIAL, '[$&]');
+  switch (lookup) {
+    case 'contains':
+      return dialect === 'sqlite' ? `*${glob()}*` : `%${like()}%`;
+    case 'startswith':
+      return dialect === 'sqlite' ? `${glob()}*` : `${like()}%`;
+    case 'endswith':
+      return dialect === 'sqlite' ? `*${glob()}` : `%${like()}`;
+    case 'icontains':
+      return `%${like()}%`;
+    case 'istartswith':
+      return `${like()}%`;
+    case 'iendswith':
+      return `%${like()}`;
+    case 'iexact':
+      return text;
+    default:
+      return field.toDb(value, dialect);
+  }
+}
+
+// ---- compiling: the Kysely expression tree ------------------------------------------------
+
+interface CompileContext {
+  readonly dialect: DialectName;
+  slots: number;
+  aliases: number;
+  /** MySQL cannot read the table it updates or deletes from in a subquery unless it is materialised. */
+  readonly materialiseSubqueries: boolean;
+}
+
+type Builder = ExpressionBuilder<any, any>;
+
+function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: CompileContext, negated: boolean, depth: number): Expression<SqlBool> {
+  switch (node.kind) {
+    case 'and':
+      if (node.children.length === 0) return sql<SqlBool>`1 = 1`;
+      return eb.and(node.children.map((c) => compileWhere(eb, c, alias, ctx, negated, depth)));
+    case 'or':
+      return eb.or(node.children.map((c) => compileWhere(eb, c, alias, ctx, negated, depth)));
+    case 'not':
+      return eb.not(compileWhere(eb, node.child, alias, ctx, !negated, depth));
+    case 'nothing':
+      return sql<SqlBool>`1 = 0`;
+    case 'isnull':
+      return eb(eb.ref(`${alias}.${node.column}`), node.isNull ? 'is' : 'is not', null);
+    case 'subquery': {
+      const sub = `t${++ctx.aliases}`;
+      let query = eb.selectFrom(`${node.table} as ${sub}`).select(`${sub}.${node.selectColumn}` as any);
+      if (node.where !== undefined) {
+        const where = node.where;
+        query = query.where((inner: Builder) => compileWhere(inner, where, sub, ctx, false, depth + 1));
+      }
+      const source = ctx.materialiseSubqueries && depth === 0
+        ? eb.selectFrom(query.as('materialised')).select(`materialised.${node.selectColumn}` as any)
+        : query;
+      const test = eb(eb.ref(`${alias}.${node.column}`), 'in', source);
+      return guardNull(eb, test, alias, node.column, node.nullable, negated);
+    }
+    case 'compare':
+      return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
+  }
+}
+
+/**
+ * Under NOT, `col = x` is unknown for NULL rows and NOT keeps it unknown, so the row would vanish.
+ * Django's `exclude()` keeps such rows; so does Trove, by testing NOT (cond AND col IS NOT NULL).
+ */
+function guardNull(eb: Builder, test: Expression<SqlBool>, alias: string, column: string, nullable: boolean, negated: boolean): Expression<SqlBool> {
+  if (!nullable || !negated) return test;
+  return eb.and([test, eb(eb.ref(`${alias}.${column}`), 'is not', null)]);
+}
+
+function compileCompare(eb: Builder, node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
+  const column = eb.ref(`${alias}.${node.column}`);
+  const slot = () => new Slot(ctx.slots++);
+  switch (node.lookup) {
+    case 'exact':
+      return eb(column, '=', slot());
+    case 'iexact':
+      return eb(eb.fn('lower', [column]), '=', eb.fn('lower', [eb.val(slot())]));
+    case 'contains':
+    case 'startswith':
+    case 'endswith':
+      return ctx.dialect === 'sqlite' ? sql<SqlBool>`${column} glob ${slot()}` : sql<SqlBool>`${column} like ${slot()} escape '!'`;
+    case 'icontains':
+    case 'istartswith':
+    case 'iendswith':
+      return sql<SqlBool>`lower(${column}) like lower(${slot()}) escape '!'`;
+    case 'in':
+      return eb(column, 'in', (node.value as unknown[]).map(slot));
+    case 'range':
+      return eb.between(column, slot(), slot());
+    case 'gt':
+      return eb(column, '>', slot());
+    case 'gte':
+      return eb(column, '>=', slot());
+    case 'lt':
+      return eb(column, '<', slot());
+    case 'lte':
+      return eb(column, '<=', slot());
+  }
+}
+
+function collectSlots(compiled: CompiledQuery, expected: number): number[] {
+  const map = compiled.parameters.map((p) => {
+    if (!(p instanceof Slot)) throw new Error(`Trove compiled a literal parameter into ${compiled.sql}`);
+    return p.index;
+  });
+  if (new Set(map).size !== expected) throw new Error(`Trove bound ${expected} values but compiled ${map.length}: ${compiled.sql}`);
+  return map;
+}
+
+// ---- SELECT -------------------------------------------------------------------------------
+
+function selectKey(spec: SelectSpec, b: Binding): void {
+  b.key = `${spec.meta.label}|${spec.mode}|`;
+  bindWhere(spec.where, b);
+  b.key += '|o:';
+  for (const term of spec.order) b.key += `${pathKey(term.path)}.${term.field.column}${term.descending ? '-' : '+'},`;
+  if (spec.limit !== undefined) {
+    b.key += '|l';
+    b.params.push(spec.limit);
+  }
+  if (spec.offset !== undefined) {
+    b.key += '|s';
+    b.params.push(spec.offset);
+  }
+  if (spec.related.length > 0) b.key += `|r:${spec.related.map(pathKey).join(',')}`;
+  if (spec.values !== undefined) b.key += `|v:${spec.values.map((v) => v.name).join(',')}`;
+}
+
+/** The SQL and parameters of a select, compiled at most once per shape and database. */
+export function prepareSelect(db: Database, spec: SelectSpec): PreparedSelect {
+  const binding: Binding = { key: '', params: [], dialect: db.dialect };
+  selectKey(spec, binding);
+  let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
+  if (cached === undefined) {
+    cached = compileSelect(db.kysely, db.dialect, spec, binding.params.length);
+    if (db.queryCache.size > 2000) db.queryCache.clear();
+    db.queryCache.set(binding.key, cached);
+  }
+  const params = cached.paramMap.map((i) => binding.params[i]);
+  return { query: CompiledQuery.raw(cached.sql, params), relatedAliases: cached.relatedAliases };
+}
+
+function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSpec, paramCount: number): CachedSelect {
+  const ctx: CompileContext = { dialect, slots: 0, aliases: 0, materialiseSubqueries: false };
+  const { meta } = spec;
+  let query: SelectQueryBuilder<any, any, any> = kysely.selectFrom(`${meta.table} as t0`);
+  const joins = new Map<string, string>();
+  const join = (path: RelationPath): string => {
+    let alias = 't0';
+    for (let i = 0; i < path.length; i++) {
+      const key = pathKey(path.slice(0, i + 1));
+      let next = joins.get(key);
+      if (next === undefined) {
+        next = `j${joins.size + 1}`;
+        const fk = path[i]!;
+        query = query.leftJoin(`${fk.target.table} as ${next}`, `${next}.${fk.target.pk.column}`, `${alias}.${fk.column}`);
+        joins.set(key, next);
+      }
+      alias = next;
+    }
+    return alias;
+  };
+  const relatedAliases = new Map<string, string>();
+  if (spec.mode === 'count') {
+    query = query.select(sql<number>`count(*)`.as('count'));
+  } else if (spec.mode === 'exists') {
+    query = query.select(sql<number>`1`.as('one'));
+  } else if (spec.values !== undefined) {
+    spec.values.forEach((column, i) => {
+      const alias = join(column.path);
+      query = query.select(`${alias}.${column.field.column} as v${i}` as any);
+    });
+  } else {
+    query = query.select(meta.concreteFields.map((f) => `t0.${f.column}` as any));
+    for (const path of spec.related) {
+      const alias = join(path);
+      relatedAliases.set(pathKey(path), alias);
+      const target = path[path.length - 1]!.target;
+      query = query.select(target.concreteFields.map((f) => `${alias}.${f.column} as ${alias}__${f.column}` as any));
+    }
+  }
+  // Slots are numbered in binding order: where first, then limit and offset.
+  if (spec.where !== undefined) {
+    const where = spec.where;
+    query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
+  }
+  if (spec.mode === 'rows') {
+    for (const term of spec.order) {
+      const alias = join(term.path);
+      query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
+    }
+  }
+  if (spec.limit !== undefined) query = query.limit(new Slot(ctx.slots++) as any);
+  if (spec.offset !== undefined) {
+    // SQLite and MySQL take OFFSET only after a LIMIT.
+    if (spec.limit === undefined && dialect !== 'postgres') {
+      query = query.limit(sql.lit(dialect === 'sqlite' ? -1 : '18446744073709551615') as any);
+    }
+    query = query.offset(new Slot(ctx.slots++) as any);
+  }
+  let compiled = query.compile();
+  if (spec.mode === 'count' && (spec.limit !== undefined || spec.offset !== undefined)) {
+    // count(*) ignores LIMIT; count the sliced rows instead.
+    const inner = compiled.sql.replace(/^select count\(\*\) as [`"]count[`"]/, 'select 1 as one');
+    compiled = { ...compiled, sql: `select count(*) as ${dialect === 'mysql' ? '`count`' : '"count"'} from (${inner}) as sliced` };
+  }
+  return { sql: compiled.sql, paramMap: collectSlots(compiled, paramCount), relatedAliases };
+}
+
+// ---- UPDATE and DELETE --------------------------------------------------------------------
+
+export interface Assignment {
+  readonly field: Field;
+  readonly value: unknown;
+}
+
+/** `UPDATE table SET … WHERE …`; assignments are few and varied, so these are not cached. */
+export function prepareUpdate(db: Database, meta: ModelMeta, assignments: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
+  const binding: Binding = { key: '', params: [], dialect: db.dialect };
+  for (const a of assignments) binding.params.push(a.field.toDb(a.value, db.dialect));
+  bindWhere(where, binding);
+  const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
+  const set: Record<string, Slot> = {};
+  for (const a of assignments) set[a.field.column!] = new Slot(ctx.slots++);
+  let query = db.kysely.updateTable(meta.table).set(set as any);
+  if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
+  const compiled = query.compile();
+  const map = collectSlots(compiled, binding.params.length);
+  return CompiledQuery.raw(compiled.sql, map.map((i) => binding.params[i]));
+}
+
+/** `DELETE FROM table WHERE …`, cached per shape. */
+export function prepareDelete(db: Database, meta: ModelMeta, where: WhereNode | undefined): CompiledQuery {
+  const binding: Binding = { key: `${meta.label}|delete|`, params: [], dialect: db.dialect };
+  bindWhere(where, binding);
+  let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
+  if (cached === undefined) {
+    const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
+    let query = db.kysely.deleteFrom(meta.table);
+    if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
+    const compiled = query.compile();
+    cached = { sql: compiled.sql, paramMap: collectSlots(compiled, binding.params.length), relatedAliases: new Map() };
+    db.queryCache.set(binding.key, cached);
+  }
+  return CompiledQuery.raw(cached.sql, cached.paramMap.map((i) => binding.params[i]));
+}
+
+export function assertNotSliced(spec: { limit?: number; offset?: number }, action: string): void {
+  if (spec.limit !== undefined || spec.offset !== undefined) {
+    throw new QueryUsageError(`Cannot ${action} a query once a slice has been taken.`);
+  }
+}

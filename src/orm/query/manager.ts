@@ -1,0 +1,132 @@
+/** Managers: `Post.objects`, the entry point of queries on a model. */
+import { atomic, IntegrityError } from '../../db/index.ts';
+import { ObjectDoesNotExist, ValidationError } from '../errors.ts';
+import type { InstanceLike } from '../instance.ts';
+import type { ModelMeta } from '../meta.ts';
+import { insertInstances, prepareForSave } from '../persistence.ts';
+import type { CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
+import { initialState, QuerySet, type FilterArgs } from './queryset.ts';
+
+/** A model class as a manager sees it. */
+export interface ManagedClass {
+  readonly meta: ModelMeta;
+  new (data?: any): any;
+}
+
+export interface Saveable {
+  save(options?: { forceInsert?: boolean }): Promise<unknown>;
+}
+
+export class Manager<T, F extends FieldMap = FieldMap> {
+  constructor(readonly model: ManagedClass) {}
+
+  get meta(): ModelMeta {
+    return this.model.meta;
+  }
+
+  /** The queryset every method starts from; subclasses narrow it. */
+  getQuerySet(): QuerySet<T, F> {
+    return new QuerySet<T, F>(initialState(this.meta));
+  }
+
+  all(): QuerySet<T, F> {
+    return this.getQuerySet();
+  }
+  filter<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
+    return this.getQuerySet().filter(...conditions);
+  }
+  exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
+    return this.getQuerySet().exclude(...conditions);
+  }
+  get<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W> | []): Promise<T> {
+    return this.getQuerySet().get(...conditions);
+  }
+  orderBy(...names: string[]): QuerySet<T, F> {
+    return this.getQuerySet().orderBy(...names);
+  }
+  selectRelated(...names: string[]): QuerySet<T, F> {
+    return this.getQuerySet().selectRelated(...names);
+  }
+  prefetchRelated(...names: string[]): QuerySet<T, F> {
+    return this.getQuerySet().prefetchRelated(...names);
+  }
+  values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F> {
+    return this.getQuerySet().values(...names);
+  }
+  none(): QuerySet<T, F> {
+    return this.getQuerySet().none();
+  }
+  count(): Promise<number> {
+    return this.getQuerySet().count();
+  }
+  exists(): Promise<boolean> {
+    return this.getQuerySet().exists();
+  }
+  first(): Promise<T | null> {
+    return this.getQuerySet().first();
+  }
+  last(): Promise<T | null> {
+    return this.getQuerySet().last();
+  }
+  update(values: UpdateInput<F>): Promise<number> {
+    return this.getQuerySet().update(values);
+  }
+  iterator(options?: { chunkSize?: number }): AsyncGenerator<T> {
+    return this.getQuerySet().iterator(options);
+  }
+
+  /** Builds, saves and returns a new instance. */
+  async create(data: CreateInput<F>): Promise<T> {
+    const instance = new this.model(data) as T & Saveable;
+    await instance.save({ forceInsert: true });
+    return instance;
+  }
+
+  /**
+   * The object matching `lookup`, or a new one made from `lookup`'s plain fields and `defaults`.
+   * Returns `[object, created]`. A concurrent insert of the same object is caught and re-read.
+   */
+  async getOrCreate(lookup: FilterInput<F>, defaults: Partial<CreateInput<F>> = {}): Promise<[T, boolean]> {
+    const qs = this.getQuerySet().filter(lookup as never);
+    try {
+      return [await qs.get(), false];
+    } catch (error) {
+      if (!(error instanceof ObjectDoesNotExist)) throw error;
+    }
+    const data: Record<string, unknown> = { ...defaults };
+    for (const [key, value] of Object.entries(lookup as Record<string, unknown>)) if (!key.includes('__')) data[key] = value;
+    try {
+      return [await atomic(() => this.create(data as CreateInput<F>), { using: qs.db }), true];
+    } catch (error) {
+      if (error instanceof IntegrityError) return [await qs.get(), false];
+      throw error;
+    }
+  }
+
+  /** Updates the object matching `lookup` with `defaults`, or creates it. Returns `[object, created]`. */
+  async updateOrCreate(lookup: FilterInput<F>, defaults: Partial<CreateInput<F>> = {}): Promise<[T, boolean]> {
+    return atomic(async () => {
+      const [object, created] = await this.getOrCreate(lookup, defaults);
+      if (!created) {
+        Object.assign(object as object, defaults);
+        await (object as Saveable).save();
+      }
+      return [object, created] as [T, boolean];
+    });
+  }
+
+  /**
+   * Inserts many objects with as few statements as the database allows and sets their ids.
+   * Like Django's bulk_create, it sends no save signals.
+   */
+  async bulkCreate(objects: ReadonlyArray<T | CreateInput<F>>, options: { batchSize?: number } = {}): Promise<T[]> {
+    const instances = objects.map((o) => (o instanceof this.model ? o : new this.model(o))) as InstanceLike[];
+    if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize <= 0)) {
+      throw new ValidationError('bulkCreate() batchSize must be a positive whole number.');
+    }
+    for (const instance of instances) prepareForSave(this.meta, instance, true);
+    const db = this.getQuerySet().db;
+    await atomic(() => insertInstances(db, this.meta, instances, options.batchSize), { using: db });
+    return instances as T[];
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * QuerySet: a lazy, immutable description of a query. Every method returns a new QuerySet;
+ * nothing runs until it is awaited, iterated or asked for a count.
+ */
+import { getDatabase, type Database } from '../../db/index.ts';
+import { getDeleter, type DeleteResult } from '../deleter.ts';
+import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
+import { ForeignKeyField } from '../fields/relations.ts';
+import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
+import type { ModelMeta } from '../meta.ts';
+import type { CheckFilter, FieldMap, FilterInput, UpdateInput } from '../types.ts';
+import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type SelectSpec, type ValueColumn } from './compiler.ts';
+import { resolveOrdering, resolveRelatedPath, resolveValueColumns } from './paths.ts';
+import { prefetchInto, type PrefetchIo } from './prefetch.ts';
+import { Q, type FilterDict } from './q.ts';
+import { and, resolveFilterArgs, type WhereNode } from './where.ts';
+
+export interface QueryState {
+  readonly meta: ModelMeta;
+  readonly where: WhereNode | undefined;
+  /** undefined: the model's default ordering. */
+  readonly ordering: readonly OrderTerm[] | undefined;
+  readonly limit: number | undefined;
+  readonly offset: number | undefined;
+  readonly related: readonly RelationPath[];
+  readonly prefetch: readonly string[];
+  readonly values: readonly ValueColumn[] | undefined;
+  /** Results known without a query: prefetched relations, none(). */
+  readonly resultCache: readonly unknown[] | undefined;
+  readonly database: Database | undefined;
+}
+
+export function initialState(meta: ModelMeta): QueryState {
+  return { meta, where: undefined, ordering: undefined, limit: undefined, offset: undefined, related: [], prefetch: [], values: undefined, resultCache: undefined, database: undefined };
+}
+
+/** Rows fetched per query when iterating with `for await`. */
+const DEFAULT_CHUNK_SIZE = 2000;
+/** get() fetches this many rows at most, to say how many matched without loading them all. */
+const MAX_GET_RESULTS = 21;
+
+export type FilterArgs<F extends FieldMap, W> = [conditions: W & CheckFilter<F, W>, ...more: Array<Q | FilterDict>] | Q[];
+
+export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T[]>, AsyncIterable<T> {
+  constructor(readonly state: QueryState) {}
+
+  get meta(): ModelMeta {
+    return this.state.meta;
+  }
+
+  protected clone<U = T>(patch: Partial<QueryState>): QuerySet<U, F> {
+    return new QuerySet<U, F>({ ...this.state, resultCache: undefined, ...patch });
+  }
+
+  /** The database this query runs on: `using(db)`, or the default one. */
+  get db(): Database {
+    return this.state.database ?? getDatabase();
+  }
+
+  all(): QuerySet<T, F> {
+    return this;
+  }
+
+  /** Keeps the rows matching every condition: `filter({ status: 'draft', title__icontains: 'hi' })`. */
+  filter<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
+    return this.addWhere(resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>), 'filter');
+  }
+
+  /** Drops the rows matching the conditions; rows where a nullable compared column is NULL stay. */
+  exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
+    return this.addWhere({ kind: 'not', child: resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>) }, 'exclude');
+  }
+
+  /** For internal callers that already hold a resolved condition. */
+  where(node: WhereNode): QuerySet<T, F> {
+    return this.addWhere(node, 'filter');
+  }
+
+  private addWhere(node: WhereNode, action: string): QuerySet<T, F> {
+    this.assertNotSliced(action);
+    return this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
+  }
+
+  /** `orderBy('-createdAt', 'author__name')`; no arguments clears the ordering. */
+  orderBy(...names: string[]): QuerySet<T, F> {
+    this.assertNotSliced('reorder');
+    return this.clone({ ordering: resolveOrdering(this.meta, names) });
+  }
+
+  /** Rows `start` to `end` (exclusive), like Django's `qs[start:end]`. */
+  slice(start: number, end?: number): QuerySet<T, F> {
+    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start))) {
+      throw new QueryUsageError(`slice() takes whole numbers with 0 <= start <= end; got (${start}, ${end}). Negative indexing is not supported.`);
+    }
+    const base = this.state.offset ?? 0;
+    const offset = base + start;
+    let limit = end === undefined ? undefined : end - start;
+    if (this.state.limit !== undefined) {
+      const available = Math.max(0, this.state.limit - start);
+      limit = limit === undefined ? available : Math.min(limit, available);
+    }
+    return this.clone({ offset: offset === 0 ? undefined : offset, limit });
+  }
+
+  /** Loads forward relations in the same query with joins: `selectRelated('author', 'post__author')`. */
+  selectRelated(...names: string[]): QuerySet<T, F> {
+    const related = [...this.state.related];
+    const seen = new Set(related.map(pathKey));
+    for (const name of names) {
+      const path = resolveRelatedPath(this.meta, name);
+      // Every prefix is joined anyway; hydrate it too, as Django does.
+      for (let i = 1; i <= path.length; i++) {
+        const prefix = path.slice(0, i);
+        if (!seen.has(pathKey(prefix))) {
+          seen.add(pathKey(prefix));
+          related.push(prefix);
+        }
+      }
+    }
+    return this.clone({ related });
+  }
+
+  /** Loads relations of any kind with one extra query each: `prefetchRelated('tags', 'posts__comments')`. */
+  prefetchRelated(...names: string[]): QuerySet<T, F> {
+    return this.clone({ prefetch: [...this.state.prefetch, ...names] });
+  }
+
+  /** Plain objects with the named fields (all concrete fields when none are named). */
+  values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F>;
+  values(...names: string[]): QuerySet<Record<string, unknown>, F>;
+  values(...names: string[]): QuerySet<unknown, F> {
+    return this.clone({ values: resolveValueColumns(this.meta, names), related: [], prefetch: [] });
+  }
+
+  /** A queryset that matches nothing and runs no query. */
+  none(): QuerySet<T, F> {
+    return this.clone({ where: { kind: 'nothing' } });
+  }
+
+  /** Runs on `db` instead of the default database. */
+  using(db: Database): QuerySet<T, F> {
+    return this.clone({ database: db, resultCache: this.state.resultCache });
+  }
+
+  get isSliced(): boolean {
+    return this.state.limit !== undefined || this.state.offset !== undefined;
+  }
+
+  get isValues(): boolean {
+    return this.state.values !== undefined;
+  }
+
+  private assertNotSliced(action: string): void {
+    if (this.isSliced) throw new QueryUsageError(`Cannot ${action} a query once a slice has been taken.`);
+  }
+
+  private get matchesNothing(): boolean {
+    return this.state.where?.kind === 'nothing' || this.state.limit === 0;
+  }
+
+  private spec(mode: SelectSpec['mode']): SelectSpec {
+    const { meta, where, limit, offset, related, values } = this.state;
+    const ordering = this.state.ordering ?? (meta.options.ordering ? resolveOrdering(meta, meta.options.ordering) : []);
+    return { meta, where, order: ordering, limit, offset, related, values, mode };
+  }
+
+  /** The SQL and parameters this queryset would run, for reading and debugging. */
+  toSql(): { sql: string; params: readonly unknown[] } {
+    const { query } = prepareSelect(this.db, this.spec('rows'));
+    return { sql: query.sql, params: query.parameters };
+  }
+
+  async fetch(): Promise<T[]> {
+    if (this.state.resultCache !== undefined) return [...this.state.resultCache] as T[];
+    if (this.matchesNothing) return [];
+    const db = this.db;
+    const spec = this.spec('rows');
+    const { query, relatedAliases } = prepareSelect(db, spec);
+    const { rows } = await db.execute<Record<string, unknown>>(query);
+    if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db)) as T[];
+    const instances = rows.map((row) => {
+      const instance = hydrate(this.meta, row, db.dialect);
+      if (spec.related.length > 0) attachRelated(instance, spec.related, relatedAliases, row, db);
+      return instance;
+    });
+    if (this.state.prefetch.length > 0) await prefetchInto(this.meta, instances, this.state.prefetch, prefetchIo(db));
+    return instances as T[];
+  }
+
+  then<R1 = T[], R2 = never>(
+    onFulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.fetch().then(onFulfilled, onRejected);
+  }
+
+  async count(): Promise<number> {
+    if (this.state.resultCache !== undefined) return this.state.resultCache.length;
+    if (this.matchesNothing) return 0;
+    const { query } = prepareSelect(this.db, this.spec('count'));
+    const { rows } = await this.db.execute<{ count: number | string }>(query);
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async exists(): Promise<boolean> {
+    if (this.state.resultCache !== undefined) return this.state.resultCache.length > 0;
+    if (this.matchesNothing) return false;
+    const limited = this.isSliced ? this : this.clone({ limit: 1 });
+    const { query } = prepareSelect(this.db, limited.spec('exists'));
+    const { rows } = await this.db.execute(query);
+    return rows.length > 0;
+  }
+
+  /** The single row matching the conditions; throws `Model.DoesNotExist` or `Model.MultipleObjectsReturned`. */
+  async get<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W> | []): Promise<T> {
+    let qs: QuerySet<T, F> = conditions.length > 0 ? this.filter(...(conditions as FilterArgs<F, W>)) : this;
+    // Ordering cannot change which single row matches; leave it out of the SQL.
+    if (!qs.isSliced) qs = qs.clone({ ordering: [], limit: MAX_GET_RESULTS });
+    const rows = await qs.fetch();
+    const model = this.meta.modelClass as { DoesNotExist: new (m: string) => ObjectDoesNotExist; MultipleObjectsReturned: new (m: string) => MultipleObjectsReturned };
+    if (rows.length === 1) return rows[0]!;
+    if (rows.length === 0) throw new model.DoesNotExist(`${this.meta.objectName} matching query does not exist.`);
+    const howMany = rows.length === MAX_GET_RESULTS ? `more than ${MAX_GET_RESULTS - 1}` : String(rows.length);
+    throw new model.MultipleObjectsReturned(`get() returned more than one ${this.meta.objectName} -- it returned ${howMany}!`);
+  }
+
+  /** The first row by the queryset's ordering (by primary key when it has none), or null. */
+  async first(): Promise<T | null> {
+    const rows = await this.orderedForEnds(false).slice(0, 1).fetch();
+    return rows[0] ?? null;
+  }
+
+  /** The last row by the queryset's ordering (by primary key when it has none), or null. */
+  async last(): Promise<T | null> {
+    const rows = await this.orderedForEnds(true).slice(0, 1).fetch();
+    return rows[0] ?? null;
+  }
+
+  private orderedForEnds(reverse: boolean): QuerySet<T, F> {
+    const current = this.spec('rows').order;
+    const order = current.length > 0 ? current : [{ path: [], field: this.meta.pk, descending: false }];
+    if (this.isSliced && reverse) throw new QueryUsageError('Cannot call last() on a sliced query.');
+    return this.clone({ ordering: reverse ? order.map((t) => ({ ...t, descending: !t.descending })) : order });
+  }
+
+  /** One UPDATE for every matching row; returns how many rows matched. Signals are not sent. */
+  async update(values: UpdateInput<F>): Promise<number> {
+    this.assertNotSliced('update');
+    if (this.matchesNothing) return 0;
+    const assignments = Object.entries(values as Record<string, unknown>).map(([name, value]) => {
+      const field = this.meta.field(name);
+      if (field === undefined || field.column === undefined) {
+        throw new FieldError(`Cannot update '${name}': ${this.meta.label} has no such concrete field.`);
+      }
+      if (field === this.meta.pk) throw new FieldError(`update() cannot change the primary key of ${this.meta.label}.`);
+      return { field, value: field.clean(value) };
+    });
+    if (assignments.length === 0) return 0;
+    const result = await this.db.execute(prepareUpdate(this.db, this.meta, assignments, this.state.where));
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** Deletes every matching row, in one transaction. */
+  async delete(): Promise<DeleteResult> {
+    if (this.isSliced) throw new QueryUsageError('Cannot use delete() on a sliced query: filter by primary key instead.');
+    if (this.isValues) throw new QueryUsageError('Cannot call delete() after values().');
+    return getDeleter().deleteQuerySet(this, this);
+  }
+
+  /** Streams the rows in chunks, each chunk one query, so memory stays flat and the loop body may query. */
+  async *iterator(options: { chunkSize?: number } = {}): AsyncGenerator<T> {
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new QueryUsageError('chunkSize must be a positive whole number.');
+    if (this.state.resultCache !== undefined) return yield* this.state.resultCache as T[];
+    const order = this.spec('rows').order;
+    const byPk = order.length === 0 || (order.length === 1 && order[0]!.field === this.meta.pk && order[0]!.path.length === 0 && !order[0]!.descending);
+    if (byPk && !this.isSliced && !this.isValues) {
+      // Keyset pagination: each chunk starts after the last key seen, so no rows are skipped or repeated.
+      const pk = this.meta.pk;
+      let last: unknown;
+      for (;;) {
+        let chunk = this.clone({ ordering: [{ path: [], field: pk, descending: false }] });
+        if (last !== undefined) chunk = chunk.where({ kind: 'compare', field: pk, column: pk.column!, lookup: 'gt', value: last });
+        const rows = await chunk.clone({ limit: chunkSize }).fetch();
+        yield* rows as T[];
+        if (rows.length < chunkSize) return;
+        last = (rows[rows.length - 1] as InstanceLike)[pk.attname];
+      }
+    }
+    for (let start = 0; ; start += chunkSize) {
+      const rows = await this.slice(start, start + chunkSize).fetch();
+      yield* rows;
+      if (rows.length < chunkSize) return;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.iterator();
+  }
+}
+
+function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  columns.forEach((column, i) => {
+    const value = row[`v${i}`];
+    out[column.name] = value === null || value === undefined ? null : column.field.fromDb(value, db.dialect);
+  });
+  return out;
+}
+
+function attachRelated(root: InstanceLike, paths: readonly RelationPath[], aliases: ReadonlyMap<string, string>, row: Record<string, unknown>, db: Database): void {
+  const byKey = new Map<string, InstanceLike | null>([['', root]]);
+  for (const path of paths) {
+    const fk = path[path.length - 1] as ForeignKeyField;
+    const parent = byKey.get(pathKey(path.slice(0, -1)));
+    const alias = aliases.get(pathKey(path))!;
+    const target = fk.target;
+    const present = row[`${alias}__${target.pk.column}`] !== null && row[`${alias}__${target.pk.column}`] !== undefined;
+    const child = present ? hydrate(target, row, db.dialect, `${alias}__`) : null;
+    byKey.set(pathKey(path), child);
+    if (parent) relationCache(parent).set(fk.name, child);
+  }
+}
+
+export function prefetchIo(db: Database): PrefetchIo {
+  const base = (meta: ModelMeta) => new QuerySet<InstanceLike>(initialState(meta)).using(db);
+  return {
+    db,
+    fetch: (meta, where) => base(meta).where(where).fetch(),
+    fetchPairs: async (meta, where, near, far) => {
+      const rows = await base(meta).where(where).orderBy().values(near.attname, far.attname).fetch();
+      return rows.map((row) => [row[near.attname], row[far.attname]] as [unknown, unknown]);
+    },
+  };
+}

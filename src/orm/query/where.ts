@@ -1,0 +1,242 @@
+/**
+ * Resolves filter arguments (`{ author__name__icontains: 'ann' }`, Q objects) against model
+ * metadata into a small tree of conditions. Names and values are checked here, so a bad field,
+ * lookup or value fails before any SQL exists.
+ */
+import { FieldError, ValidationError } from '../errors.ts';
+import type { Field } from '../fields/field.ts';
+import { ForeignKeyField, ManyToManyField, modelMetaOf } from '../fields/relations.ts';
+import type { ModelMeta, ReverseRelation } from '../meta.ts';
+import type { Lookup } from '../types.ts';
+import { Q, type FilterDict } from './q.ts';
+
+export const LOOKUPS: ReadonlySet<string> = new Set<Lookup>([
+  'exact', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith',
+  'iendswith', 'in', 'gt', 'gte', 'lt', 'lte', 'isnull', 'range',
+]);
+const TEXT_LOOKUPS: ReadonlySet<string> = new Set(['iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith']);
+
+export type CompareLookup = Exclude<Lookup, 'isnull'>;
+
+export type WhereNode =
+  | { readonly kind: 'and' | 'or'; readonly children: readonly WhereNode[] }
+  | { readonly kind: 'not'; readonly child: WhereNode }
+  /** `column <lookup> value`; `value` is already cleaned by the field (an array for in/range). */
+  | { readonly kind: 'compare'; readonly field: Field; readonly column: string; readonly lookup: CompareLookup; readonly value: unknown }
+  | { readonly kind: 'isnull'; readonly column: string; readonly isNull: boolean }
+  /** `column IN (SELECT selectColumn FROM table WHERE …)`: how every relation is crossed. */
+  | { readonly kind: 'subquery'; readonly column: string; readonly nullable: boolean; readonly table: string; readonly selectColumn: string; readonly where: WhereNode | undefined }
+  /** Matches no row, e.g. `id__in: []`. */
+  | { readonly kind: 'nothing' };
+
+export function and(children: WhereNode[]): WhereNode {
+  const flat = children.flatMap((c) => (c.kind === 'and' ? c.children : [c]));
+  return flat.length === 1 ? flat[0]! : { kind: 'and', children: flat };
+}
+
+/** Resolves `filter(...)` arguments: dictionaries and Q objects, all ANDed. */
+export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>): WhereNode {
+  return and(args.map((arg) => (arg instanceof Q ? resolveQ(meta, arg) : resolveDict(meta, arg))));
+}
+
+export function resolveQ(meta: ModelMeta, q: Q): WhereNode {
+  const children = q.children.map((child) => (child instanceof Q ? resolveQ(meta, child) : resolveDict(meta, child)));
+  const node: WhereNode = q.connector === 'and' ? and(children) : children.length === 1 ? children[0]! : { kind: 'or', children };
+  return q.negated ? { kind: 'not', child: node } : node;
+}
+
+interface PathStep {
+  parts: string[];
+  value: unknown;
+  key: string;
+}
+
+/**
+ * Conditions in one dictionary that cross the same multi-valued relation refer to the same
+ * related row, as in Django: `{ posts__title: 'a', posts__status: 'x' }` means one post with both.
+ */
+export function resolveDict(meta: ModelMeta, dict: FilterDict): WhereNode {
+  if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
+    throw new FieldError(`filter() takes objects like { title: 'x' } or Q(...), not ${Array.isArray(dict) ? 'an array' : String(dict)}`);
+  }
+  const steps: PathStep[] = Object.entries(dict)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ({ key, value, parts: key.split('__') }));
+  return resolveSteps(meta, steps, '');
+}
+
+function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): WhereNode {
+  const conditions: WhereNode[] = [];
+  const relationGroups = new Map<string, PathStep[]>();
+  for (const step of steps) {
+    const [head, ...rest] = step.parts as [string, ...string[]];
+    const field = head === 'pk' ? meta.pk : meta.field(head);
+    if (field !== undefined && !(field instanceof ManyToManyField)) {
+      const local = resolveLocal(meta, field, head, rest, step);
+      if (local !== undefined) {
+        conditions.push(local);
+        continue;
+      }
+    }
+    if (field === undefined && meta.reverseRelation(head) === undefined) throw unknownField(meta, head, prefix);
+    const group = relationGroups.get(head) ?? [];
+    group.push({ ...step, parts: rest });
+    relationGroups.set(head, group);
+  }
+  for (const [head, group] of relationGroups) conditions.push(resolveRelation(meta, head, group, prefix));
+  if (conditions.length === 0) return { kind: 'and', children: [] };
+  return and(conditions);
+}
+
+/** A condition on this model's own column, or undefined when the path leads into the related model. */
+function resolveLocal(meta: ModelMeta, field: Field, head: string, rest: string[], step: PathStep): WhereNode | undefined {
+  const isForeignKey = field instanceof ForeignKeyField;
+  if (isForeignKey && head === field.name && rest.length > 0) {
+    // author__id / author__pk compare the local column; author__name needs the related table.
+    const [next, ...after] = rest as [string, ...string[]];
+    const target = field.target;
+    const onTargetPk = next === 'pk' || next === target.pk.name;
+    if (LOOKUPS.has(next) && rest.length === 1) return condition(field, next as Lookup, step);
+    if (onTargetPk && after.length === 0) return condition(field, 'exact', step);
+    if (onTargetPk && after.length === 1 && LOOKUPS.has(after[0]!)) return condition(field, after[0] as Lookup, step);
+    return undefined;
+  }
+  if (rest.length > 1) {
+    throw new FieldError(`Unsupported lookup '${rest.join('__')}' for ${field.kind} field '${meta.label}.${field.name}' in '${step.key}'.`);
+  }
+  const lookup = rest[0] ?? 'exact';
+  if (!LOOKUPS.has(lookup)) {
+    throw new FieldError(`Unsupported lookup '${lookup}' for ${field.kind} field '${meta.label}.${field.name}' in '${step.key}'; use one of: ${[...LOOKUPS].join(', ')}.`);
+  }
+  return condition(field, lookup as Lookup, step);
+}
+
+function condition(field: Field, lookup: Lookup, step: PathStep): WhereNode {
+  const column = field.column!;
+  const { value } = step;
+  if (lookup === 'isnull') {
+    if (typeof value !== 'boolean') throw new ValidationError(`The lookup '${step.key}' takes true or false, not ${String(value)}.`, field.qualifiedName);
+    return { kind: 'isnull', column, isNull: value };
+  }
+  if (value === null) {
+    if (lookup === 'exact' || lookup === 'iexact') return { kind: 'isnull', column, isNull: true };
+    throw new ValidationError(`The lookup '${step.key}' cannot compare with null; use '__isnull'.`, field.qualifiedName);
+  }
+  if (lookup === 'in') {
+    if (!Array.isArray(value) && !(value instanceof Set)) throw new ValidationError(`The lookup '${step.key}' takes an array.`, field.qualifiedName);
+    const items = [...value].map((item) => cleanLookupValue(field, item));
+    if (items.length === 0) return { kind: 'nothing' };
+    return { kind: 'compare', field, column, lookup, value: items };
+  }
+  if (lookup === 'range') {
+    if (!Array.isArray(value) || value.length !== 2) throw new ValidationError(`The lookup '${step.key}' takes [low, high].`, field.qualifiedName);
+    return { kind: 'compare', field, column, lookup, value: value.map((item) => cleanLookupValue(field, item)) };
+  }
+  if (TEXT_LOOKUPS.has(lookup)) {
+    if (typeof value !== 'string') throw new ValidationError(`The lookup '${step.key}' takes a string, not ${typeof value}.`, field.qualifiedName);
+    return { kind: 'compare', field, column, lookup: lookup as CompareLookup, value };
+  }
+  return { kind: 'compare', field, column, lookup: lookup as CompareLookup, value: cleanLookupValue(field, value) };
+}
+
+function cleanLookupValue(field: Field, value: unknown): unknown {
+  if (value === null || value === undefined) throw new ValidationError(`Field '${field.qualifiedName}' cannot be compared with null here.`, field.qualifiedName);
+  // Length limits are for stored values; a longer value simply matches nothing.
+  try {
+    return field.clean(value);
+  } catch (error) {
+    if (error instanceof ValidationError && /allows at most/.test(error.message) && typeof value === 'string') return value;
+    throw error;
+  }
+}
+
+function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefix: string): WhereNode {
+  const field = meta.field(head);
+  const qualified = `${prefix}${head}__`;
+  // A bare relation (`posts: post`, `tags__in: [...]`, `posts__isnull: true`) compares the related key.
+  const normalised = steps.map((step) => {
+    if (step.parts.length === 0 || (step.parts.length === 1 && LOOKUPS.has(step.parts[0]!))) {
+      return { ...step, parts: ['pk', ...step.parts] };
+    }
+    return step;
+  });
+  if (field instanceof ForeignKeyField) {
+    const target = field.target;
+    return {
+      kind: 'subquery',
+      column: field.column!,
+      nullable: field.nullable,
+      table: target.table,
+      selectColumn: target.pk.column!,
+      where: resolveSteps(target, normalised, qualified),
+    };
+  }
+  const isNullStep = normalised.find((s) => s.parts.length === 2 && s.parts[0] === 'pk' && s.parts[1] === 'isnull');
+  if (isNullStep !== undefined) {
+    // `posts__isnull: true`: authors with no post at all.
+    if (normalised.length > 1) throw new FieldError(`'${qualified}isnull' cannot be combined with other conditions on '${head}' in one filter.`);
+    const hop = multiValuedHop(meta, head);
+    const exists: WhereNode = { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(undefined) };
+    return isNullStep.value === true ? { kind: 'not', child: exists } : exists;
+  }
+  const hop = multiValuedHop(meta, head);
+  const inner = resolveSteps(hop.target, normalised, qualified);
+  return { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(inner) };
+}
+
+interface Hop {
+  target: ModelMeta;
+  table: string;
+  selectColumn: string;
+  /** Wraps the condition on the target into the condition on `table`. */
+  where(inner: WhereNode | undefined): WhereNode | undefined;
+}
+
+/** Crossing a reverse foreign key or a many-to-many relation (either way) from `meta`. */
+function multiValuedHop(meta: ModelMeta, name: string): Hop {
+  const field = meta.field(name);
+  if (field instanceof ManyToManyField) return manyToManyHop(field, 'forward');
+  const relation = meta.reverseRelation(name) as ReverseRelation;
+  if (relation.field instanceof ManyToManyField) return manyToManyHop(relation.field, 'reverse');
+  const fk = relation.field;
+  const notNull: WhereNode = { kind: 'isnull', column: fk.column!, isNull: false };
+  return {
+    target: relation.relatedModel,
+    table: relation.relatedModel.table,
+    selectColumn: fk.column!,
+    where: (inner) => (inner === undefined ? notNull : and([notNull, inner])),
+  };
+}
+
+function manyToManyHop(field: ManyToManyField, direction: 'forward' | 'reverse'): Hop {
+  const [near, far] = direction === 'forward' ? [field.sourceLink, field.targetLink] : [field.targetLink, field.sourceLink];
+  const target = direction === 'forward' ? field.target : field.model;
+  return {
+    target,
+    table: field.through.table,
+    selectColumn: near.column!,
+    where: (inner) =>
+      inner === undefined
+        ? undefined
+        : { kind: 'subquery', column: far.column!, nullable: false, table: target.table, selectColumn: target.pk.column!, where: inner },
+  };
+}
+
+function unknownField(meta: ModelMeta, name: string, prefix: string): FieldError {
+  const choices = [
+    ...meta.fields.map((f) => f.name),
+    ...meta.foreignKeys.map((f) => f.attname),
+    ...meta.reverseRelations.filter((r) => !r.hidden).map((r) => r.queryName),
+  ];
+  return new FieldError(
+    `Cannot resolve keyword '${prefix}${name}' into a field of ${meta.label}. Choices are: ${[...new Set(choices)].sort().join(', ')}.`,
+  );
+}
+
+/** A filter on the primary key of `meta`, for internal use. */
+export function pkIn(meta: ModelMeta, values: unknown[]): WhereNode {
+  if (values.length === 0) return { kind: 'nothing' };
+  return { kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'in', value: values.map((v) => meta.pk.clean(v)) };
+}
+
+export { modelMetaOf };

@@ -1,0 +1,126 @@
+import { FieldError } from './errors.ts';
+import { ForeignKeyField, ManyToManyField, OneToOneField, setModelRefResolver, type ModelLike, type ModelRef } from './fields/relations.ts';
+import type { ModelMeta, ReverseRelation } from './meta.ts';
+import { camelCase } from './naming.ts';
+
+const models = new Map<string, ModelMeta>();
+/** Relation fields whose far side is not contributed yet, usually because the target is defined later. */
+const pending: Array<ForeignKeyField | ManyToManyField> = [];
+let resolving = false;
+
+interface RegistryHooks {
+  /** Builds the link model of a many-to-many field that names no `through`. */
+  createThroughModel(field: ManyToManyField): ModelMeta;
+  /** Puts the reverse accessor (`author.posts`) on the target's instances. */
+  installReverseAccessor(relation: ReverseRelation): void;
+}
+let hooks: RegistryHooks | undefined;
+
+export function setRegistryHooks(h: RegistryHooks): void {
+  hooks = h;
+}
+
+export function registerModel(meta: ModelMeta): void {
+  if (!/^[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/.test(meta.label)) {
+    throw new FieldError(`A model label is 'app.Model', e.g. 'blog.Post'; got '${meta.label}'.`);
+  }
+  if (models.has(meta.label)) throw new FieldError(`A model labelled '${meta.label}' is already defined.`);
+  models.set(meta.label, meta);
+  for (const field of meta.fields) {
+    if (field instanceof ForeignKeyField || field instanceof ManyToManyField) pending.push(field);
+  }
+  ensureRelationsResolved();
+}
+
+export function getModel(label: string): ModelMeta {
+  ensureRelationsResolved();
+  const meta = models.get(label);
+  if (meta === undefined) throw new FieldError(`No model is labelled '${label}'.`);
+  return meta;
+}
+
+export function allModels(): ModelMeta[] {
+  ensureRelationsResolved();
+  return [...models.values()];
+}
+
+export function resolveModelRef(ref: ModelRef, from: ModelMeta): ModelMeta | undefined {
+  if (ref === 'self') return from;
+  if (typeof ref === 'string') return models.get(ref.includes('.') ? ref : `${from.appLabel}.${ref}`);
+  let cls: ModelLike | undefined;
+  try {
+    cls = ref();
+  } catch (error) {
+    // A class referred to before its declaration has run: resolve it later.
+    if (error instanceof ReferenceError) return undefined;
+    throw error;
+  }
+  if (cls === undefined || cls.meta === undefined) return undefined;
+  noteModelClass(cls.meta, cls);
+  return cls.meta;
+}
+setModelRefResolver(resolveModelRef);
+
+/** Records `cls` as the class to instantiate when it extends the one known so far. */
+export function noteModelClass(meta: ModelMeta, cls: unknown): void {
+  if (cls !== meta.modelClass && typeof cls === 'function' && cls.prototype instanceof meta.modelClass) {
+    meta.modelClass = cls;
+  }
+}
+
+/** Contributes every relation whose target is now known. Cheap when nothing is pending. */
+export function ensureRelationsResolved(): void {
+  if (pending.length === 0 || resolving) return;
+  resolving = true;
+  try {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (let i = 0; i < pending.length; i++) {
+        const field = pending[i]!;
+        if (!field.isResolved) continue;
+        if (field instanceof ManyToManyField && !attachThrough(field)) continue;
+        pending.splice(i--, 1);
+        contributeReverse(field);
+        progress = true;
+      }
+    }
+  } finally {
+    resolving = false;
+  }
+}
+
+export function pendingRelations(): string[] {
+  return pending.map((f) => f.qualifiedName);
+}
+
+function attachThrough(field: ManyToManyField): boolean {
+  if (field.throughMeta !== undefined) return true;
+  const through = field.options.through;
+  if (through === undefined) {
+    if (hooks === undefined) return false;
+    field.throughMeta = hooks.createThroughModel(field);
+    return true;
+  }
+  const meta = resolveModelRef(through, field.model);
+  if (meta === undefined) return false;
+  field.throughMeta = meta;
+  return true;
+}
+
+function contributeReverse(field: ForeignKeyField | ManyToManyField): void {
+  const source = field.model;
+  const target = field.target;
+  const single = field instanceof OneToOneField;
+  const hidden = field.relatedName === '+' || source.autoCreated;
+  const accessorName = field.relatedName ?? (single ? camelCase(source.objectName) : `${camelCase(source.objectName)}Set`);
+  const queryName = field.relatedName ?? camelCase(source.objectName);
+  if (!hidden && target.field(accessorName) !== undefined) {
+    throw new FieldError(
+      `${field.qualifiedName}: the reverse accessor '${accessorName}' clashes with field ${target.label}.${accessorName}; give the relation a relatedName.`,
+    );
+  }
+  const relation: ReverseRelation = { accessorName, queryName, field, relatedModel: source, multiple: !single, hidden };
+  target.addReverseRelation(relation);
+  if (!hidden) hooks?.installReverseAccessor(relation);
+}

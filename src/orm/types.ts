@@ -1,0 +1,147 @@
+/**
+ * The type layer: computes instance, create() and filter() types from a model's field map.
+ * Every field built by `f` carries phantom facts (`Typed`); nothing here exists at run time.
+ */
+import type { Field, Typed } from './fields/field.ts';
+import type { RelationType } from './fields/index.ts';
+
+export type AnyField = Field & Typed<any, boolean, any, boolean, any>;
+export type FieldMap = Record<string, AnyField>;
+
+type Facts<Fd> = Fd extends { readonly __types: infer T } ? T : never;
+type ValueOf<Fd> = Facts<Fd> extends { value: infer V } ? V : never;
+type InputOf<Fd> = Facts<Fd> extends { input: infer I } ? I : never;
+type RelOf<Fd> = Facts<Fd> extends { relation: infer R } ? R : never;
+type IsOptional<Fd> = Facts<Fd> extends { optional: true } ? true : false;
+type IsPk<Fd> = Facts<Fd> extends { pk: true } ? true : false;
+
+type Keys<F> = keyof F & string;
+export type ScalarKeys<F> = { [K in Keys<F>]: RelOf<F[K]> extends undefined ? K : never }[Keys<F>];
+export type ForeignKeyKeys<F> = { [K in Keys<F>]: RelOf<F[K]> extends RelationType<'fk', any, any> ? K : never }[Keys<F>];
+export type ManyToManyKeys<F> = { [K in Keys<F>]: RelOf<F[K]> extends RelationType<'m2m', any, any> ? K : never }[Keys<F>];
+type PkKey<F> = { [K in Keys<F>]: IsPk<F[K]> extends true ? K : never }[Keys<F>];
+
+/** The field map of a model class, read from its phantom `__fields`. */
+export type FieldsOf<C> = C extends { readonly __fields?: infer F } ? (F extends FieldMap ? F : FieldMap) : FieldMap;
+/** The primary key's type: `number` for the automatic `id`. */
+export type PkValue<F> = [PkKey<F>] extends [never] ? number : ValueOf<F[PkKey<F>]>;
+
+type TargetClass<Fd> = RelOf<Fd> extends RelationType<any, infer C, any> ? C : never;
+type TargetInstance<Fd> = TargetClass<Fd> extends abstract new (...args: any) => infer I ? I : never;
+type NullableRel<Fd> = RelOf<Fd> extends RelationType<any, any, true> ? true : false;
+type ForeignKeyId<Fd> = PkValue<FieldsOf<TargetClass<Fd>>> | (NullableRel<Fd> extends true ? null : never);
+
+/** A many-to-many manager's shape, filled in by the query layer. */
+export interface ManyRelatedManagerLike<T> {
+  add(...objects: Array<T | number | string>): Promise<void>;
+  remove(...objects: Array<T | number | string>): Promise<void>;
+  clear(): Promise<void>;
+  set(objects: Array<T | number | string>): Promise<void>;
+}
+
+/** The data properties of an instance. */
+export type InstanceData<F, M = unknown> =
+  { [K in ScalarKeys<F>]: ValueOf<F[K]> } &
+  { [K in ForeignKeyKeys<F>]: ValueOf<F[K]> } &
+  { [K in ForeignKeyKeys<F> as `${K}Id`]: ForeignKeyId<F[K]> } &
+  { readonly [K in ManyToManyKeys<F>]: M extends { manager: infer _ } ? never : ManyManagerOf<TargetInstance<F[K]>> } &
+  ([PkKey<F>] extends [never] ? { id: number } : unknown);
+
+/** Resolved in model.ts through declaration merging to the real many-to-many manager. */
+export interface ManyManagerRegistry<T> {
+  manager: ManyRelatedManagerLike<T>;
+}
+type ManyManagerOf<T> = ManyManagerRegistry<T>['manager'];
+
+type RequiredScalarKeys<F> = { [K in ScalarKeys<F>]: IsOptional<F[K]> extends true ? never : IsPk<F[K]> extends true ? never : K }[ScalarKeys<F>];
+type OptionalScalarKeys<F> = Exclude<ScalarKeys<F>, RequiredScalarKeys<F>>;
+type RequiredFkKeys<F> = { [K in ForeignKeyKeys<F>]: IsOptional<F[K]> extends true ? never : K }[ForeignKeyKeys<F>];
+type OptionalFkKeys<F> = Exclude<ForeignKeyKeys<F>, RequiredFkKeys<F>>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** A required foreign key is given either as the object (`author`) or as its key (`authorId`). */
+type RequiredFkInput<F> = [RequiredFkKeys<F>] extends [never]
+  ? unknown
+  : UnionToIntersection<
+      { [K in RequiredFkKeys<F>]: [{ [P in K]: TargetInstance<F[K]> } | { [P in `${K}Id`]: PkValue<FieldsOf<TargetClass<F[K]>>> }] }[RequiredFkKeys<F>]
+    > extends infer T
+    ? T extends [infer A]
+      ? A
+      : UnionToIntersection<T extends [infer B] ? B : never>
+    : never;
+
+/** The argument of `create()` and `new Model()`. */
+export type CreateInput<F> =
+  { [K in RequiredScalarKeys<F>]: InputOf<F[K]> } &
+  { [K in OptionalScalarKeys<F>]?: InputOf<F[K]> } &
+  { [K in OptionalFkKeys<F>]?: ValueOf<F[K]> } &
+  { [K in OptionalFkKeys<F> as `${K}Id`]?: ForeignKeyId<F[K]> } &
+  RequiredFkInput<F> &
+  ([PkKey<F>] extends [never] ? { id?: number } : unknown);
+
+/** The argument of `save()`-free updates: `qs.update({...})`. Every field optional. */
+export type UpdateInput<F> =
+  { [K in ScalarKeys<F>]?: InputOf<F[K]> } &
+  { [K in ForeignKeyKeys<F>]?: ValueOf<F[K]> } &
+  { [K in ForeignKeyKeys<F> as `${K}Id`]?: ForeignKeyId<F[K]> };
+
+// ---- filters -------------------------------------------------------------------------------
+
+export type Lookup =
+  | 'exact' | 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith'
+  | 'iendswith' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'isnull' | 'range';
+type TextLookup = 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith' | 'iendswith';
+
+type LookupValue<V, L extends Lookup> =
+  L extends 'in' ? ReadonlyArray<NonNullable<V>>
+  : L extends 'isnull' ? boolean
+  : L extends 'range' ? readonly [NonNullable<V>, NonNullable<V>]
+  : L extends TextLookup ? string
+  : L extends 'exact' ? V | null
+  : NonNullable<V>;
+
+type ScalarEntries<K extends string, V> =
+  | [K, V | null]
+  | { [L in Lookup]: [`${K}__${L}`, LookupValue<V, L>] }[Lookup];
+
+type FkEntries<K extends string, Fd, Depth extends unknown[]> =
+  | [K, TargetInstance<Fd> | ForeignKeyId<Fd>]
+  | ScalarEntries<`${K}Id`, ForeignKeyId<Fd>>
+  | { [L in Lookup]: [`${K}__${L}`, LookupValue<TargetInstance<Fd> | ForeignKeyId<Fd>, L>] }[Lookup]
+  | (Depth['length'] extends 2 ? never : PrefixEntries<K, FilterEntries<FieldsOf<TargetClass<Fd>>, [...Depth, unknown]>>);
+
+type PrefixEntries<K extends string, E> = E extends [infer P extends string, infer V] ? [`${K}__${P}`, V] : never;
+
+type FilterEntries<F, Depth extends unknown[] = []> = {
+  [K in Keys<F>]: RelOf<F[K]> extends undefined
+    ? ScalarEntries<K, ValueOf<F[K]>>
+    : RelOf<F[K]> extends RelationType<'fk', any, any>
+      ? FkEntries<K, F[K], Depth>
+      : [K, unknown] | [`${K}__${Lookup}`, unknown];
+}[Keys<F>] | ([PkKey<F>] extends [never] ? ScalarEntries<'id', number> | ScalarEntries<'pk', number> : ScalarEntries<'pk', PkValue<F>>);
+
+/**
+ * What `filter()` accepts: own fields with their lookups and forward relations, typed. Paths
+ * through reverse relations (`posts__title`) are not known to the model's own type and are
+ * checked when the query is built.
+ */
+export type FilterInput<F> = { [E in FilterEntries<F> as E[0]]?: E[1] } & { [path: `${string}__${string}`]: unknown };
+
+type OwnNames<F> = Keys<F> | 'id' | 'pk' | `${ForeignKeyKeys<F>}Id`;
+
+/**
+ * Rejects keys the model cannot have: a name that is not a field, or a field with an unknown
+ * lookup. A path starting with a name that is not a field is taken as a reverse relation.
+ */
+export type CheckFilter<F, W> = {
+  [K in keyof W]: K extends keyof FilterInput<F>
+    ? K extends `${infer Head}__${string}`
+      ? Head extends OwnNames<F>
+        ? K extends Keys<{ [E in FilterEntries<F> as E[0]]: 1 }>
+          ? unknown
+          : Head extends ForeignKeyKeys<F> | ManyToManyKeys<F> ? unknown : never
+        : unknown
+      : unknown
+    : never;
+};
