@@ -1,4 +1,4 @@
-export { model, Model, type ModelClass, type ModelInstance, type SaveOptions } from './model.ts';
+export { model, Model, type ModelClass, type SaveOptions } from './model.ts';
 export { fields } from './fields/index.ts';
 export {
   Field, CharField, TextField, EmailField, SlugField, IntegerField, BigIntegerField, AutoField, FloatField,
@@ -16,7 +16,7 @@ export { RelatedManager, ManyRelatedManager } from './query/related.ts';
 export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec } from './query/compiler.ts';
 export { resolveFilterArgs, pkIn, and, type WhereNode } from './query/where.ts';
 export { installDeleter, type Deleter, type DeleteResult } from './deleter.ts';
-export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup } from './types.ts';
+export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';
 /** `Q({ status: 'draft' }).or({ author__name: 'Ann' })`: conditions combined with and / or / not. */

@@ -21,7 +21,7 @@ import { prefetchIo } from './query/queryset.ts';
 import { prefetchInto } from './query/prefetch.ts';
 import { ManyRelatedManager, RelatedManager } from './query/related.ts';
 import { allModels, noteModelClass, registerModel, setRegistryHooks } from './registry.ts';
-import type { CreateInput, FieldMap, InstanceData } from './types.ts';
+import type { CreateInput, FieldMap, ModelInstance } from './types.ts';
 
 export interface SaveOptions {
   /** Always INSERT, even if the instance has a primary key. */
@@ -248,23 +248,23 @@ setSchemaSource(() => allModels().map((meta) => meta.tableSpec()));
 // ---- model() ----------------------------------------------------------------------------------
 
 /** The class `model()` returns; extend it to add methods. */
-export interface ModelClass<F extends FieldMap> {
-  new (data?: CreateInput<F>): ModelInstance<F>;
+export interface ModelClass<F extends FieldMap, L extends string = string> {
+  new (data?: CreateInput<F>): ModelInstance<F, L>;
   readonly meta: ModelMeta;
-  /** Phantom: the field map, for the type layer. */
+  /** Phantom: the field map and label, for the type layer. */
   readonly __fields?: F;
-  readonly objects: Manager<ModelInstance<F>, F>;
+  readonly __label?: L;
+  readonly objects: Manager<ModelInstance<F, L>, F>;
   readonly DoesNotExist: new (message?: string) => ObjectDoesNotExist;
   readonly MultipleObjectsReturned: new (message?: string) => MultipleObjectsReturned;
 }
 
-export type ModelInstance<F extends FieldMap> = Model & InstanceData<F>;
 
 /**
  * Defines a model. `label` is `'app.Model'`; the table is `app_model`. Every model gets an
  * auto-increment `id` unless a field is the primary key.
  */
-export function model<const F extends FieldMap>(label: string, fieldMap: F, options: ModelOptions = {}): ModelClass<F> {
+export function model<const L extends string, const F extends FieldMap>(label: L, fieldMap: F, options: ModelOptions = {}): ModelClass<F, L> {
   const list: Field[] = [];
   const declared = Object.entries(fieldMap);
   if (!declared.some(([, field]) => field?.primaryKey)) {
@@ -299,5 +299,5 @@ export function model<const F extends FieldMap>(label: string, fieldMap: F, opti
     if (field instanceof ManyToManyField) installManyToManyAccessor(Base.prototype, field);
   }
   registerModel(meta);
-  return Base as unknown as ModelClass<F>;
+  return Base as unknown as ModelClass<F, L>;
 }

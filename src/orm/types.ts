@@ -4,6 +4,31 @@
  */
 import type { Field, Typed } from './fields/field.ts';
 import type { RelationType } from './fields/index.ts';
+import type { Model } from './model.ts';
+import type { ManyRelatedManager } from './query/related.ts';
+
+/**
+ * Reverse relations by model label, declared by the application so that `author.posts` is typed:
+ *
+ *     declare module 'trove' {
+ *       interface ModelRelations { 'blog.Author': { posts: RelatedManager<Post> } }
+ *     }
+ *
+ * A model's own fields never need this; only the names other models give their relations to it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ModelRelations {}
+
+type RelationsOf<L> = L extends keyof ModelRelations ? ModelRelations[L] : unknown;
+
+/** An instance of a model with fields `F` and label `L`. */
+export type ModelInstance<F, L extends string = string> = Model & InstanceData<F> & RelationsOf<L>;
+
+/** The label of a model class, read from its phantom `__label`. */
+export type LabelOf<C> = C extends { readonly __label?: infer L extends string } ? L : string;
+
+/** The instance type of a model class, as its manager returns them. */
+export type InstanceOfClass<C> = ModelInstance<FieldsOf<C>, LabelOf<C>>;
 
 export type AnyField = Field & Typed<any, boolean, any, boolean, any>;
 export type FieldMap = Record<string, AnyField>;
@@ -27,31 +52,18 @@ export type FieldsOf<C> = C extends { readonly __fields?: infer F } ? (F extends
 export type PkValue<F> = [PkKey<F>] extends [never] ? number : ValueOf<F[PkKey<F>]>;
 
 type TargetClass<Fd> = RelOf<Fd> extends RelationType<any, infer C, any> ? C : never;
-type TargetInstance<Fd> = TargetClass<Fd> extends abstract new (...args: any) => infer I ? I : never;
+type TargetInstance<Fd> = InstanceOfClass<TargetClass<Fd>>;
 type NullableRel<Fd> = RelOf<Fd> extends RelationType<any, any, true> ? true : false;
 type ForeignKeyId<Fd> = PkValue<FieldsOf<TargetClass<Fd>>> | (NullableRel<Fd> extends true ? null : never);
 
-/** A many-to-many manager's shape, filled in by the query layer. */
-export interface ManyRelatedManagerLike<T> {
-  add(...objects: Array<T | number | string>): Promise<void>;
-  remove(...objects: Array<T | number | string>): Promise<void>;
-  clear(): Promise<void>;
-  set(objects: Array<T | number | string>): Promise<void>;
-}
-
 /** The data properties of an instance. */
-export type InstanceData<F, M = unknown> =
+export type InstanceData<F> =
   { [K in ScalarKeys<F>]: ValueOf<F[K]> } &
   { [K in ForeignKeyKeys<F>]: ValueOf<F[K]> } &
   { [K in ForeignKeyKeys<F> as `${K}Id`]: ForeignKeyId<F[K]> } &
-  { readonly [K in ManyToManyKeys<F>]: M extends { manager: infer _ } ? never : ManyManagerOf<TargetInstance<F[K]>> } &
+  { readonly [K in ManyToManyKeys<F>]: ManyRelatedManager<TargetInstance<F[K]>, FieldsOf<TargetClass<F[K]>>> } &
   ([PkKey<F>] extends [never] ? { id: number } : unknown);
 
-/** Resolved in model.ts through declaration merging to the real many-to-many manager. */
-export interface ManyManagerRegistry<T> {
-  manager: ManyRelatedManagerLike<T>;
-}
-type ManyManagerOf<T> = ManyManagerRegistry<T>['manager'];
 
 type RequiredScalarKeys<F> = { [K in ScalarKeys<F>]: IsOptional<F[K]> extends true ? never : IsPk<F[K]> extends true ? never : K }[ScalarKeys<F>];
 type OptionalScalarKeys<F> = Exclude<ScalarKeys<F>, RequiredScalarKeys<F>>;

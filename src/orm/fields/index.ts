@@ -1,4 +1,5 @@
 import type { FieldOptions, NullableIf, OptionalIf, Typed } from './field.ts';
+import type { InstanceOfClass } from '../types.ts';
 import {
   BigIntegerField, BooleanField, CharField, DateField, DateTimeField, DecimalField, EmailField,
   FloatField, IntegerField, JsonField, SlugField, TextField, UuidField,
@@ -26,7 +27,8 @@ export interface RelationType<K extends 'fk' | 'm2m', C, N extends boolean> {
 }
 
 type IsNull<O> = O extends { null: true } ? true : false;
-type TargetInstance<R> = RefClass<R> extends abstract new (...args: any) => infer I ? I : never;
+/** The instances a relation yields: the target model's instance type (see ModelInstance). */
+type TargetInstance<R> = InstanceOfClass<RefClass<R>>;
 
 type DateTimeOptions = FieldOptions<Date | string> & { autoNow?: boolean; autoNowAdd?: boolean };
 type DateOptions = FieldOptions<string | Date> & { autoNow?: boolean; autoNowAdd?: boolean };
@@ -67,9 +69,12 @@ export const fields = {
   dateTime<const O extends DateTimeOptions = {}>(options?: O): DateTimeField & Scalar<Date, O, Date | string, AutoOptional<O>> {
     return new DateTimeField(options) as DateTimeField & Scalar<Date, O, Date | string, AutoOptional<O>>;
   },
-  /** `f.json<MyShape>()`; nullable JSON is `f.json<MyShape | null>({ null: true })`. */
-  json<T = JsonValue, const O extends FieldOptions<T> = {}>(options?: O): JsonField<T> & Scalar<T, O> {
-    return new JsonField<T>(options) as JsonField<T> & Scalar<T, O>;
+  /**
+   * `f.json<MyShape>()`. Nullable JSON is `f.json<MyShape | null>({ null: true })`; the type
+   * argument says so to the type layer (create() may then leave it out), the option to the database.
+   */
+  json<T = JsonValue>(options?: FieldOptions<T>): JsonField<T> & Typed<T, null extends T ? true : false, undefined, false, T> {
+    return new JsonField<T>(options) as JsonField<T> & Typed<T, null extends T ? true : false, undefined, false, T>;
   },
   uuid<const O extends FieldOptions<string> = {}>(options?: O): UuidField & Scalar<string, O> {
     return new UuidField(options) as UuidField & Scalar<string, O>;

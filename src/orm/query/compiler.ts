@@ -317,7 +317,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
   if (spec.offset !== undefined) {
     // SQLite and MySQL take OFFSET only after a LIMIT.
     if (spec.limit === undefined && dialect !== 'postgres') {
-      query = query.limit(sql.lit(dialect === 'sqlite' ? -1 : '18446744073709551615') as any);
+      query = query.limit(sql.raw(dialect === 'sqlite' ? '-1' : '18446744073709551615') as any);
     }
     query = query.offset(new Slot(ctx.slots++) as any);
   }

@@ -1,5 +1,5 @@
 /** Managers: `Post.objects`, the entry point of queries on a model. */
-import { atomic, IntegrityError } from '../../db/index.ts';
+import { atomic, IntegrityError, type Database } from '../../db/index.ts';
 import { ObjectDoesNotExist, ValidationError } from '../errors.ts';
 import type { InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
@@ -52,6 +52,12 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   }
   values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F> {
     return this.getQuerySet().values(...names);
+  }
+  slice(start: number, end?: number): QuerySet<T, F> {
+    return this.getQuerySet().slice(start, end);
+  }
+  using(db: Database): QuerySet<T, F> {
+    return this.getQuerySet().using(db);
   }
   none(): QuerySet<T, F> {
     return this.getQuerySet().none();

@@ -1,0 +1,31 @@
+/**
+ * Test helpers: the database under test comes from TROVE_TEST_DATABASE (set by
+ * scripts/run-tests.mjs for each backend), SQLite in memory otherwise.
+ */
+import { connect, type Database, type QueryEvent } from '../../src/index.ts';
+
+export const TEST_DATABASE_URL = process.env.TROVE_TEST_DATABASE ?? 'sqlite::memory:';
+export const BACKEND = (process.env.TROVE_TEST_BACKEND ?? 'sqlite') as 'sqlite' | 'postgres' | 'mariadb';
+
+/** Every statement sent while a capture is running. */
+const captured: QueryEvent[][] = [];
+
+/** Connects to the test database with fresh tables for every registered model. */
+export async function setupDatabase(url = TEST_DATABASE_URL): Promise<Database> {
+  const db = await connect(url, { onQuery: (event) => captured.forEach((list) => list.push(event)) });
+  await db.dropTables();
+  await db.createTables();
+  return db;
+}
+
+/** Runs `fn` and returns the SQL statements it sent. */
+export async function captureQueries(fn: () => Promise<unknown>): Promise<QueryEvent[]> {
+  const list: QueryEvent[] = [];
+  captured.push(list);
+  try {
+    await fn();
+  } finally {
+    captured.splice(captured.indexOf(list), 1);
+  }
+  return list;
+}
