@@ -124,7 +124,7 @@ export class Model {
    * makes `post.author` usable; `await author.load('posts')` returns the posts. Paths such as
    * `'post__author'` load each step.
    */
-  async load<K extends string>(relation: K): Promise<K extends keyof this ? this[K] : unknown> {
+  async load<K extends string>(relation: K): Promise<K extends keyof this ? (this[K] extends Manager<infer T> ? T[] : this[K]) : unknown> {
     await prefetchInto(this.meta, [this as unknown as InstanceLike], [relation], prefetchIo(getDatabase()));
     const head = relation.split('__')[0]!;
     return relationCache(this).get(head) as never;

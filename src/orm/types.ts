@@ -27,8 +27,13 @@ export type ModelInstance<F, L extends string = string> = Model & InstanceData<F
 /** The label of a model class, read from its phantom `__label`. */
 export type LabelOf<C> = C extends { readonly __label?: infer L extends string } ? L : string;
 
+/** An instance of a model the type layer cannot see (relations given by label or `'self'`). */
+export type AnyInstance = Model & { [property: string]: any };
+
 /** The instance type of a model class, as its manager returns them. */
-export type InstanceOfClass<C> = ModelInstance<FieldsOf<C>, LabelOf<C>>;
+export type InstanceOfClass<C> = C extends { readonly __fields?: infer F }
+  ? unknown extends F ? AnyInstance : ModelInstance<FieldsOf<C>, LabelOf<C>>
+  : AnyInstance;
 
 export type AnyField = Field & Typed<any, boolean, any, boolean, any>;
 export type FieldMap = Record<string, AnyField>;
@@ -70,17 +75,17 @@ type OptionalScalarKeys<F> = Exclude<ScalarKeys<F>, RequiredScalarKeys<F>>;
 type RequiredFkKeys<F> = { [K in ForeignKeyKeys<F>]: IsOptional<F[K]> extends true ? never : K }[ForeignKeyKeys<F>];
 type OptionalFkKeys<F> = Exclude<ForeignKeyKeys<F>, RequiredFkKeys<F>>;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type FkChoice<F, K extends keyof F & string> = { [P in K]: TargetInstance<F[K]> } | { [P in `${K}Id`]: PkValue<FieldsOf<TargetClass<F[K]>>> };
 
-/** A required foreign key is given either as the object (`author`) or as its key (`authorId`). */
+/**
+ * A required foreign key is given either as the object (`author`) or as its key (`authorId`).
+ * Each key's choice is a union; the keys' choices are intersected through contravariant inference
+ * on a union of functions, which, unlike distributing over the union, keeps each choice whole.
+ */
 type RequiredFkInput<F> = [RequiredFkKeys<F>] extends [never]
   ? unknown
-  : UnionToIntersection<
-      { [K in RequiredFkKeys<F>]: [{ [P in K]: TargetInstance<F[K]> } | { [P in `${K}Id`]: PkValue<FieldsOf<TargetClass<F[K]>>> }] }[RequiredFkKeys<F>]
-    > extends infer T
-    ? T extends [infer A]
-      ? A
-      : UnionToIntersection<T extends [infer B] ? B : never>
+  : { [K in RequiredFkKeys<F>]: (choice: FkChoice<F, K>) => void }[RequiredFkKeys<F>] extends (choice: infer I) => void
+    ? I
     : never;
 
 /** The argument of `create()` and `new Model()`. */

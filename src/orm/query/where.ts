@@ -141,6 +141,12 @@ function condition(field: Field, lookup: Lookup, step: PathStep): WhereNode {
 
 function cleanLookupValue(field: Field, value: unknown): unknown {
   if (value === null || value === undefined) throw new ValidationError(`Field '${field.qualifiedName}' cannot be compared with null here.`, field.qualifiedName);
+  // `tags: tag` and `posts__in: [post]` compare the related primary key with an instance.
+  const meta = modelMetaOf(value);
+  if (meta !== undefined && field.primaryKey && meta.label === field.model.label) {
+    value = (value as Record<string, unknown>)[field.attname];
+    if (value === null || value === undefined) throw new ValidationError(`Cannot filter by an unsaved ${meta.objectName}.`, field.qualifiedName);
+  }
   // Length limits are for stored values; a longer value simply matches nothing.
   try {
     return field.clean(value);
@@ -238,5 +244,3 @@ export function pkIn(meta: ModelMeta, values: unknown[]): WhereNode {
   if (values.length === 0) return { kind: 'nothing' };
   return { kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'in', value: values.map((v) => meta.pk.clean(v)) };
 }
-
-export { modelMetaOf };
