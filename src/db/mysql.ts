@@ -8,6 +8,8 @@ export function openMysql(url: string): { dialect: MysqlDialect; pool: Pool } {
     charset: 'utf8mb4',
     // Trove converts dates itself, always in UTC, so that all three databases agree.
     dateStrings: true,
+    // JSON arrives as text, as on SQLite, and Trove parses it: otherwise a JSON string value is ambiguous.
+    jsonStrings: true,
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: false,
