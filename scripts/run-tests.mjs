@@ -75,7 +75,7 @@ for (const backend of backends) {
   const code = await new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
+      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', '--test-reporter-destination=stdout',
         '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...selected.map((f) => relative(root, f))],
       { cwd: root, stdio: 'inherit', env: { ...process.env, TROVE_TEST_DATABASE: backend.url, TROVE_TEST_BACKEND: backend.name } },
     );

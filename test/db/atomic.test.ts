@@ -1,0 +1,106 @@
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { atomic, inTransaction, onCommit } from '../../src/db/index.ts';
+import { model, fields as f, type Database } from '../../src/index.ts';
+import { setupDatabase } from '../support/database.ts';
+
+class Entry extends model('tat.Entry', { name: f.char({ maxLength: 20, unique: true }) }) {}
+
+let db: Database;
+before(async () => {
+  db = await setupDatabase();
+});
+beforeEach(() => db.flush());
+after(() => db.close());
+
+const names = async () => (await Entry.objects.orderBy('name')).map((e) => e.name);
+async function createDeep(name: string, depth: number): Promise<void> {
+  if (depth === 0) {
+    await Entry.objects.create({ name });
+    return;
+  }
+  await new Promise((r) => setImmediate(r));
+  return createDeep(name, depth - 1);
+}
+
+test('commits when the function returns, and returns its value', async () => {
+  const value = await atomic(async () => {
+    await Entry.objects.create({ name: 'a' });
+    return 42;
+  });
+  assert.equal(value, 42);
+  assert.deepEqual(await names(), ['a']);
+});
+
+test('rolls back everything, however deep in the call stack, when it throws', async () => {
+  await assert.rejects(
+    atomic(async () => {
+      await Entry.objects.create({ name: 'a' });
+      await createDeep('b', 5);
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.deepEqual(await names(), []);
+});
+
+test('nested calls are savepoints: an inner failure caught outside undoes only the inner work', async () => {
+  await atomic(async () => {
+    await Entry.objects.create({ name: 'outer' });
+    await assert.rejects(
+      atomic(async () => {
+        await Entry.objects.create({ name: 'inner' });
+        await Entry.objects.create({ name: 'outer' });
+      }),
+    );
+    await atomic(() => Entry.objects.create({ name: 'second' }));
+  });
+  assert.deepEqual(await names(), ['outer', 'second']);
+});
+
+test('an outer failure undoes released savepoints too', async () => {
+  await assert.rejects(
+    atomic(async () => {
+      await atomic(() => Entry.objects.create({ name: 'inner' }));
+      throw new Error('late');
+    }),
+  );
+  assert.deepEqual(await names(), []);
+});
+
+test('work outside the transaction does not see or join it', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const transaction = atomic(async () => {
+    await Entry.objects.create({ name: 'inside' });
+    assert.equal(inTransaction(), true);
+    await gate;
+    throw new Error('undo');
+  });
+  const outside = (async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(inTransaction(), false);
+    release();
+  })();
+  await outside;
+  await assert.rejects(transaction, /undo/);
+  assert.deepEqual(await names(), []);
+});
+
+test('onCommit runs after the outermost commit, and not after a rollback', async () => {
+  const calls: string[] = [];
+  await atomic(async () => {
+    await onCommit(() => calls.push('kept'));
+    await assert.rejects(atomic(async () => {
+      await onCommit(() => calls.push('dropped'));
+      throw new Error('inner');
+    }));
+    assert.deepEqual(calls, []);
+  });
+  assert.deepEqual(calls, ['kept']);
+  await assert.rejects(atomic(async () => {
+    await onCommit(() => calls.push('never'));
+    throw new Error('x');
+  }));
+  assert.deepEqual(calls, ['kept']);
+});

@@ -1,0 +1,93 @@
+/**
+ * Type tests: `npm test` runs `tsc --noEmit` over this file. Each `@ts-expect-error` line must
+ * fail to compile; if the types ever accept it, tsc reports the unused directive and the run fails.
+ * Nothing here runs.
+ */
+import { Q, type InstanceOfClass } from '../../src/index.ts';
+import { Author, Comment, Post, Tag, Category } from '../support/blog.ts';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function expectType<T>(_value: T): void {}
+function assertType<_T extends true>(): void {}
+
+export async function instances(): Promise<void> {
+  const post = await Post.objects.get({ id: 1 });
+  expectType<string>(post.title);
+  expectType<number>(post.id);
+  expectType<number>(post.authorId);
+  expectType<number | null>(post.editorId);
+  expectType<number | null>(post.rating);
+  expectType<string | null>(post.price);
+  expectType<boolean>(post.published);
+  expectType<Date>(post.createdAt);
+  expectType<string | null>(post.publishedOn);
+  assertType<Equal<typeof post.title, string>>();
+  assertType<Equal<typeof post.rating, number | null>>();
+  assertType<Equal<typeof post.author.name, string>>();
+  assertType<Equal<typeof post.editorId, number | null>>();
+  // @ts-expect-error a misspelt property
+  post.titel;
+  // @ts-expect-error title is a string
+  post.title = 5;
+  // @ts-expect-error many-to-many managers are read-only properties
+  post.tags = null;
+  const tags = await post.tags.all();
+  expectType<string>(tags[0]!.name);
+  const author = await Author.objects.get({ email: 'a@example.com' });
+  const posts = await author.posts.filter({ status: 'draft' });
+  expectType<string>(posts[0]!.title);
+  expectType<InstanceOfClass<typeof Post>[]>(await author.load('posts'));
+  const children = await (await Category.objects.get({ id: 1 })).children.all();
+  expectType<string>(children[0]!.name);
+}
+
+export async function creating(): Promise<void> {
+  const ann = await Author.objects.create({ name: 'Ann', email: 'ann@example.com' });
+  await Post.objects.create({ title: 'Hi', author: ann });
+  await Post.objects.create({ title: 'Hi', authorId: ann.id, rating: null, price: 3.5, createdAt: '2024-01-01T00:00:00Z' });
+  new Post({ title: 'draft', author: ann });
+  // @ts-expect-error the author is required: as an object or as authorId
+  await Post.objects.create({ title: 'Hi' });
+  // @ts-expect-error title is required
+  await Post.objects.create({ author: ann });
+  // @ts-expect-error a misspelt field
+  await Post.objects.create({ title: 'Hi', author: ann, titel: 'x' });
+  // @ts-expect-error rating is a number
+  await Post.objects.create({ title: 'Hi', author: ann, rating: 'high' });
+  // @ts-expect-error the author must be an Author
+  await Post.objects.create({ title: 'Hi', author: await Tag.objects.get({ id: 1 }) });
+  // @ts-expect-error many-to-many values are set through the manager
+  await Post.objects.create({ title: 'Hi', author: ann, tags: [] });
+  await Comment.objects.create({ post: await Post.objects.get({ id: 1 }), text: 'x' });
+  await Tag.objects.bulkCreate([{ name: 'a' }, { name: 'b' }]);
+  // @ts-expect-error bulkCreate checks each object
+  await Tag.objects.bulkCreate([{ nmae: 'a' }]);
+}
+
+export async function filtering(): Promise<void> {
+  Post.objects.filter({ status: 'draft', title__icontains: 'hi' }).exclude({ author__name: 'Bob' });
+  Post.objects.filter({ rating__gte: 3, id__in: [1, 2], publishedOn__isnull: true, createdAt__lt: new Date() });
+  Post.objects.filter({ author__email__endswith: '@example.com', editor: null, tags__name: 'news' });
+  Author.objects.filter({ posts__title: 'Hi' });
+  Post.objects.filter(Q({ status: 'draft' }).or({ author__email__endswith: '@example.com' }));
+  // @ts-expect-error a misspelt field
+  Post.objects.filter({ titel: 'x' });
+  // @ts-expect-error a misspelt lookup on a known field
+  Post.objects.filter({ title__icontans: 'x' });
+  // @ts-expect-error rating compares with numbers
+  Post.objects.filter({ rating__gt: 'high' });
+  // @ts-expect-error in takes an array
+  Post.objects.filter({ id__in: 3 });
+  // @ts-expect-error isnull takes a boolean
+  Post.objects.filter({ rating__isnull: 1 });
+  // @ts-expect-error a field of the related model, typed one step deep
+  Post.objects.filter({ author__age: 'old' });
+  // @ts-expect-error get() checks its conditions too
+  await Post.objects.get({ titel: 'x' });
+  // @ts-expect-error update() knows the fields
+  await Post.objects.filter({ id: 1 }).update({ rating: 'x' });
+  const rows = await Post.objects.values('title', 'status');
+  expectType<{ title: string; status: string }[]>(rows);
+  // @ts-expect-error values() takes field names
+  Post.objects.values('nope');
+}
