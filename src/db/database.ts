@@ -1,6 +1,6 @@
 import { Kysely, sql, type CompiledQuery, type QueryResult, type LogEvent } from 'kysely';
 import { parseDatabaseUrl, type DialectName } from './url.ts';
-import { openSqlite, type PreparedStatementCache } from './sqlite.ts';
+import { openSqlite, type PreparedStatementCache, type SqliteFastPath } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { openMysql } from './mysql.ts';
 import { createTables, registeredTables, type TableSpec } from './schema.ts';
@@ -18,6 +18,11 @@ export interface ConnectOptions {
   onQuery?: (event: QueryEvent) => void;
   /** Make this the database that models use when no other is given (default: true). */
   setDefault?: boolean;
+  /**
+   * PostgreSQL: give recurring statements server-side prepared names, so they are parsed and
+   * planned once per connection (default true). Turn off behind a pooler that cannot keep them.
+   */
+  preparedStatements?: boolean;
 }
 
 export interface DatabaseFeatures {
@@ -46,7 +51,9 @@ export class Database {
     readonly dialect: DialectName,
     readonly kysely: Kysely<any>,
     readonly features: DatabaseFeatures,
+    private readonly onQuery: ConnectOptions['onQuery'],
     private readonly statementCache?: PreparedStatementCache,
+    private readonly fastPath?: SqliteFastPath,
   ) {}
 
   /** The Kysely instance to run on now: the open transaction of `atomic()` if there is one. */
@@ -56,9 +63,20 @@ export class Database {
 
   async execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
+      if (this.fastPath?.available) return this.runNow<R>(this.fastPath, query);
       return await this.executor().executeQuery<R>(query);
     } catch (error) {
       throw asIntegrityError(error) ?? error;
+    }
+  }
+
+  private runNow<R>(fastPath: SqliteFastPath, query: CompiledQuery): QueryResult<R> {
+    if (this.onQuery === undefined) return fastPath.run<R>(query);
+    const start = performance.now();
+    try {
+      return fastPath.run<R>(query);
+    } finally {
+      this.onQuery({ sql: query.sql, params: query.parameters, durationMs: performance.now() - start });
     }
   }
 
@@ -151,11 +169,13 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   const log = queryLogger(options.onQuery);
   let database: Database;
   if (parsed.dialect === 'sqlite') {
-    const { dialect, cache } = openSqlite(parsed.target);
+    const { dialect, cache, fastPath } = openSqlite(parsed.target);
     const kysely = new Kysely<any>({ dialect, ...(log && { log }) });
-    database = new Database(url, 'sqlite', kysely, { returning: true, isMariaDB: false }, cache);
+    database = new Database(url, 'sqlite', kysely, { returning: true, isMariaDB: false }, options.onQuery, cache, fastPath);
   } else {
-    const { dialect } = parsed.dialect === 'postgres' ? openPostgres(parsed.target) : openMysql(parsed.target);
+    const { dialect } = parsed.dialect === 'postgres'
+      ? openPostgres(parsed.target, { preparedStatements: options.preparedStatements })
+      : openMysql(parsed.target);
     const kysely = new Kysely<any>({ dialect, ...(log && { log }) });
     let version: string;
     try {
@@ -167,7 +187,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     }
     const isMariaDB = /mariadb/i.test(version);
     const returning = parsed.dialect === 'postgres' || isMariaDB;
-    database = new Database(url, parsed.dialect, kysely, { returning, isMariaDB });
+    database = new Database(url, parsed.dialect, kysely, { returning, isMariaDB }, options.onQuery);
   }
   if (options.setDefault !== false) defaultDatabase = database;
   return database;

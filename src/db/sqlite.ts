@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 
 /**
  * Kysely's SQLite driver prepares every statement it runs. Preparing costs about as much as
@@ -14,6 +14,10 @@ export class PreparedStatementCache implements SqliteDatabase {
   ) {}
 
   prepare(sql: string): SqliteStatement {
+    return this.statement(sql) as unknown as SqliteStatement;
+  }
+
+  statement(sql: string): BetterSqlite3.Statement {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.raw.prepare(sql);
@@ -24,7 +28,7 @@ export class PreparedStatementCache implements SqliteDatabase {
       }
       this.statements.set(sql, statement);
     }
-    return statement as unknown as SqliteStatement;
+    return statement;
   }
 
   /** Schema changes invalidate prepared statements. */
@@ -38,7 +42,60 @@ export class PreparedStatementCache implements SqliteDatabase {
   }
 }
 
-export function openSqlite(path: string): { dialect: SqliteDialect; cache: PreparedStatementCache } {
+/** Kysely's driver, counting how many holders the single connection has. */
+class CountingSqliteDriver extends SqliteDriver {
+  holders = 0;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.holders++;
+    return connection;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    this.holders--;
+    await super.releaseConnection();
+  }
+}
+
+class TroveSqliteDialect extends SqliteDialect {
+  driver: CountingSqliteDriver | undefined;
+
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    this.driver = new CountingSqliteDriver(this.settings);
+    return this.driver;
+  }
+}
+
+/**
+ * SQLite has one connection. While nobody holds it (no transaction is open), a statement can
+ * run at once, synchronously, without Kysely's connection queue: for a lookup by key that queue
+ * costs more than SQLite itself. Inside a transaction everything goes through Kysely as usual.
+ */
+export class SqliteFastPath {
+  constructor(
+    private readonly dialect: TroveSqliteDialect,
+    private readonly cache: PreparedStatementCache,
+  ) {}
+
+  get available(): boolean {
+    return this.dialect.driver !== undefined && this.dialect.driver.holders === 0;
+  }
+
+  run<R>(query: CompiledQuery): QueryResult<R> {
+    const statement = this.cache.statement(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+  }
+}
+
+export function openSqlite(path: string): { dialect: SqliteDialect; cache: PreparedStatementCache; fastPath: SqliteFastPath } {
   const raw = new BetterSqlite3(path);
   if (path !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
@@ -46,5 +103,6 @@ export function openSqlite(path: string): { dialect: SqliteDialect; cache: Prepa
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   const cache = new PreparedStatementCache(raw);
-  return { dialect: new SqliteDialect({ database: cache }), cache };
+  const dialect = new TroveSqliteDialect({ database: cache });
+  return { dialect, cache, fastPath: new SqliteFastPath(dialect, cache) };
 }

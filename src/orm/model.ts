@@ -38,12 +38,13 @@ export class Model {
   declare [STATE]: InstanceState;
 
   constructor(data?: object) {
-    const meta = (new.target as unknown as typeof Model).meta;
-    noteModelClass(meta, new.target);
     if ((data as unknown) === FROM_DB) {
+      // Rows are hydrated with the class the registry already knows.
       this[STATE] = { adding: false, cache: undefined };
       return;
     }
+    const meta = (new.target as unknown as typeof Model).meta;
+    noteModelClass(meta, new.target);
     this[STATE] = { adding: true, cache: undefined };
     initialise(meta, this as unknown as InstanceLike, (data ?? {}) as Record<string, unknown>);
   }

@@ -38,6 +38,7 @@ export function initialState(meta: ModelMeta): QueryState {
 const DEFAULT_CHUNK_SIZE = 2000;
 /** get() fetches this many rows at most, to say how many matched without loading them all. */
 const MAX_GET_RESULTS = 21;
+const NO_ORDERING: readonly OrderTerm[] = [];
 
 export type FilterArgs<F extends FieldMap, W> = [conditions: W & CheckFilter<F, W>, ...more: Array<Q | FilterDict>] | Q[];
 
@@ -213,9 +214,14 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** The single row matching the conditions; throws `Model.DoesNotExist` or `Model.MultipleObjectsReturned`. */
   async get<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W> | []): Promise<T> {
-    let qs: QuerySet<T, F> = conditions.length > 0 ? this.filter(...(conditions as FilterArgs<F, W>)) : this;
+    let qs: QuerySet<T, F> = this;
+    if (conditions.length > 0) {
+      this.assertNotSliced('filter');
+      const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>);
+      qs = this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
+    }
     // Ordering cannot change which single row matches; leave it out of the SQL.
-    if (!qs.isSliced) qs = qs.clone({ ordering: [], limit: MAX_GET_RESULTS });
+    if (!qs.isSliced) qs = new QuerySet<T, F>({ ...qs.state, ordering: NO_ORDERING, limit: MAX_GET_RESULTS });
     const rows = await qs.fetch();
     const model = this.meta.modelClass as { DoesNotExist: new (m: string) => ObjectDoesNotExist; MultipleObjectsReturned: new (m: string) => MultipleObjectsReturned };
     if (rows.length === 1) return rows[0]!;

@@ -30,13 +30,16 @@ export type WhereNode =
   | { readonly kind: 'nothing' };
 
 export function and(children: WhereNode[]): WhereNode {
+  if (children.length === 1 && children[0]!.kind !== 'and') return children[0]!;
   const flat = children.flatMap((c) => (c.kind === 'and' ? c.children : [c]));
   return flat.length === 1 ? flat[0]! : { kind: 'and', children: flat };
 }
 
 /** Resolves `filter(...)` arguments: dictionaries and Q objects, all ANDed. */
 export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>): WhereNode {
-  return and(args.map((arg) => (arg instanceof Q ? resolveQ(meta, arg) : resolveDict(meta, arg))));
+  const resolved: WhereNode[] = [];
+  for (const arg of args) resolved.push(arg instanceof Q ? resolveQ(meta, arg) : resolveDict(meta, arg));
+  return and(resolved);
 }
 
 export function resolveQ(meta: ModelMeta, q: Q): WhereNode {
@@ -59,15 +62,17 @@ export function resolveDict(meta: ModelMeta, dict: FilterDict): WhereNode {
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
     throw new FieldError(`filter() takes objects like { title: 'x' } or Q(...), not ${Array.isArray(dict) ? 'an array' : String(dict)}`);
   }
-  const steps: PathStep[] = Object.entries(dict)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => ({ key, value, parts: key.split('__') }));
+  const steps: PathStep[] = [];
+  for (const key in dict) {
+    const value = dict[key];
+    if (value !== undefined) steps.push({ key, value, parts: key.split('__') });
+  }
   return resolveSteps(meta, steps, '');
 }
 
 function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): WhereNode {
   const conditions: WhereNode[] = [];
-  const relationGroups = new Map<string, PathStep[]>();
+  let relationGroups: Map<string, PathStep[]> | undefined;
   for (const step of steps) {
     const [head, ...rest] = step.parts as [string, ...string[]];
     const field = head === 'pk' ? meta.pk : meta.field(head);
@@ -79,11 +84,12 @@ function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): Where
       }
     }
     if (field === undefined && meta.reverseRelation(head) === undefined) throw unknownField(meta, head, prefix);
+    relationGroups ??= new Map();
     const group = relationGroups.get(head) ?? [];
     group.push({ ...step, parts: rest });
     relationGroups.set(head, group);
   }
-  for (const [head, group] of relationGroups) conditions.push(resolveRelation(meta, head, group, prefix));
+  if (relationGroups !== undefined) for (const [head, group] of relationGroups) conditions.push(resolveRelation(meta, head, group, prefix));
   if (conditions.length === 0) return { kind: 'and', children: [] };
   return and(conditions);
 }

@@ -1,0 +1,24 @@
+/** Demo data for the blog example. */
+import { atomic } from 'trove';
+import { Author, Comment, Post, Tag } from './models.ts';
+
+export async function seedDemo(): Promise<void> {
+  await atomic(async () => {
+    const ann = await Author.objects.create({ name: 'Ann Archer', email: 'ann@example.com' });
+    const bob = await Author.objects.create({ name: 'Bob Baker', email: 'bob@example.com' });
+    const [news, howto] = await Tag.objects.bulkCreate([{ name: 'news' }, { name: 'how-to' }]);
+    const posts = await Post.objects.bulkCreate([
+      { title: 'Welcome to Trove', content: 'Deleting data, safely.', status: 'published', author: ann },
+      { title: 'Cascades explained', content: 'CASCADE, PROTECT, RESTRICT…', status: 'published', author: ann },
+      { title: 'Half-finished thoughts', author: bob },
+      { title: 'Another draft', author: bob },
+    ]);
+    await posts[0]!.tags.add(news!);
+    await posts[1]!.tags.add(howto!, news!);
+    await Comment.objects.bulkCreate([
+      { post: posts[0]!, author: bob, text: 'Looks great.' },
+      { post: posts[0]!, author: null, text: 'First!' },
+      { post: posts[1]!, author: bob, text: 'Very clear, thanks.' },
+    ]);
+  });
+}
