@@ -1,3 +1,4 @@
+import { after, before, beforeEach } from 'node:test';
 /**
  * Test helpers: the database under test comes from TROVE_TEST_DATABASE (set by
  * scripts/run-tests.mjs for each backend), SQLite in memory otherwise.
@@ -28,4 +29,22 @@ export async function captureQueries(fn: () => Promise<unknown>): Promise<QueryE
     captured.splice(captured.indexOf(list), 1);
   }
   return list;
+}
+
+/**
+ * Registers hooks that give every test of the file a fresh database filled by `seed`;
+ * returns a getter for what the seed returned.
+ */
+export function withSeededDatabase<T>(seed: () => Promise<T>): () => T {
+  let db: Database | undefined;
+  let seeded: T | undefined;
+  before(async () => {
+    db = await setupDatabase();
+  });
+  beforeEach(async () => {
+    await db!.flush();
+    seeded = await seed();
+  });
+  after(() => db?.close());
+  return () => seeded as T;
 }

@@ -1,19 +1,14 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldError, ObjectDoesNotExist, MultipleObjectsReturned, Q, QueryUsageError, ValidationError, type Database } from '../../../src/index.ts';
+import { FieldError, ObjectDoesNotExist, MultipleObjectsReturned, Q, QueryUsageError, ValidationError } from '../../../src/index.ts';
 import { Author, Post, Comment, seedBlog } from '../../support/blog.ts';
-import { captureQueries, setupDatabase } from '../../support/database.ts';
+import { captureQueries, withSeededDatabase } from '../../support/database.ts';
 
-let db: Database;
+const seeded = withSeededDatabase(seedBlog);
 let blog: Awaited<ReturnType<typeof seedBlog>>;
-before(async () => {
-  db = await setupDatabase();
+beforeEach(() => {
+  blog = seeded();
 });
-beforeEach(async () => {
-  await db.flush();
-  blog = await seedBlog();
-});
-after(() => db.close());
 
 const titles = async (qs: PromiseLike<Array<{ title: string }>>) => (await qs).map((p) => p.title).sort();
 

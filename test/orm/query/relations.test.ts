@@ -1,19 +1,14 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QueryUsageError, RelationNotLoadedError, type Database } from '../../../src/index.ts';
+import { QueryUsageError, RelationNotLoadedError } from '../../../src/index.ts';
 import { Author, Category, Comment, Group, Membership, Person, Post, Profile, Tag, seedBlog } from '../../support/blog.ts';
-import { captureQueries, setupDatabase } from '../../support/database.ts';
+import { captureQueries, withSeededDatabase } from '../../support/database.ts';
 
-let db: Database;
+const seeded = withSeededDatabase(seedBlog);
 let blog: Awaited<ReturnType<typeof seedBlog>>;
-before(async () => {
-  db = await setupDatabase();
+beforeEach(() => {
+  blog = seeded();
 });
-beforeEach(async () => {
-  await db.flush();
-  blog = await seedBlog();
-});
-after(() => db.close());
 
 const names = (rows: Array<{ name: string }>) => rows.map((r) => r.name).sort();
 
