@@ -3,4 +3,4 @@ export { connect, atomic, onCommit, getDatabase, Database, IntegrityError, type 
 export * from './orm/index.ts';
 export { fields as f } from './orm/index.ts';
 export { signals, Signal } from './signals.ts';
-import './deletion/index.ts';
+export { ProtectedError, RestrictedError, type DeletePlan, type BulkDeleteOptions } from './deletion/index.ts';

@@ -1,4 +1,5 @@
 import { getDatabase, type Database } from './database.ts';
+import { asIntegrityError } from './errors.ts';
 import type { ControlledTransaction } from 'kysely';
 import { currentTransaction, transactionStorage, type TransactionState } from './transaction-context.ts';
 
@@ -34,7 +35,14 @@ async function runTransaction<T>(db: Database, fn: () => Promise<T> | T): Promis
     await trx.rollback().execute().catch(() => undefined);
     throw error;
   }
-  await trx.commit().execute();
+  try {
+    await trx.commit().execute();
+  } catch (error) {
+    // Deferred foreign keys are checked here. SQLite keeps the transaction open after a refused
+    // COMMIT; end it so the connection is usable again.
+    await trx.rollback().execute().catch(() => undefined);
+    throw asIntegrityError(error) ?? error;
+  }
   for (const callback of state.outermost.onCommit) await callback();
   return result;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type CreateTableBuilder } from 'kysely';
+import { sql, type Kysely, type CreateTableBuilder, type ForeignKeyConstraintBuilder } from 'kysely';
 import type { DialectName } from './url.ts';
 
 /** Column types in the database's terms; each dialect spells them its own way. */
@@ -94,6 +94,8 @@ function addColumn(
 
 /**
  * Creates the tables that do not exist yet, then their foreign keys and indexes. Foreign keys
+ * are checked at commit on SQLite and PostgreSQL (as Django makes them), so that one transaction
+ * may delete rows that refer to each other in any order. Foreign keys
  * are added after every table exists so that models may point at each other in a cycle; SQLite
  * cannot add constraints later but accepts references to tables created afterwards.
  */
@@ -105,7 +107,7 @@ export async function createTables(db: Kysely<any>, dialect: DialectName, tables
     for (const column of table.columns) builder = addColumn(builder, dialect, column);
     if (dialect === 'sqlite') {
       for (const fk of table.foreignKeys) {
-        builder = builder.addForeignKeyConstraint(fk.name, [fk.column], fk.refTable, [fk.refColumn]);
+        builder = builder.addForeignKeyConstraint(fk.name, [fk.column], fk.refTable, [fk.refColumn], (c) => c.deferrable().initiallyDeferred());
       }
     }
     if (dialect === 'mysql') {
@@ -117,9 +119,11 @@ export async function createTables(db: Kysely<any>, dialect: DialectName, tables
   for (const table of created) {
     if (dialect !== 'sqlite') {
       for (const fk of table.foreignKeys) {
+        // MySQL has no deferrable constraints; the deletion engine orders its statements for it.
+        const deferred = dialect === 'postgres' ? (c: ForeignKeyConstraintBuilder) => c.deferrable().initiallyDeferred() : undefined;
         await db.schema
           .alterTable(table.name)
-          .addForeignKeyConstraint(fk.name, [fk.column], fk.refTable, [fk.refColumn])
+          .addForeignKeyConstraint(fk.name, [fk.column], fk.refTable, [fk.refColumn], deferred)
           .execute();
       }
     }

@@ -1,48 +1,66 @@
-import { atomic } from '../db/index.ts';
-import { ManyToManyField, pkIn, prepareDelete, STATE, type DeleteResult, type InstanceLike, type QuerySet, type WhereNode } from '../orm/index.ts';
-import { postDelete, preDelete } from '../signals.ts';
+/** The entry points the ORM calls: delete a queryset, an instance, or many objects by key. */
+import { atomic, onCommit } from '../db/index.ts';
+import { pkIn, QueryUsageError, STATE, ValidationError, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
+import { Collector } from './collector.ts';
 
-/** Deletes the rows of a queryset with their auto-created many-to-many links, in one transaction. */
-export async function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown): Promise<DeleteResult> {
-  const meta = qs.meta;
-  const db = qs.db;
-  const sender = meta.modelClass;
-  return atomic(async () => {
-    const byModel: Record<string, number> = {};
-    let where: WhereNode | undefined = qs.state.where;
-    let instances: InstanceLike[] = [];
-    if (preDelete.hasReceivers(sender) || postDelete.hasReceivers(sender)) {
-      instances = (await qs.orderBy().fetch()) as InstanceLike[];
-      for (const instance of instances) await preDelete.send({ sender, instance, origin, using: db });
-      where = pkIn(meta, instances.map((i) => i[meta.pk.attname]));
-    }
-    const selected: WhereNode = { kind: 'subquery', column: '', nullable: false, table: meta.table, selectColumn: meta.pk.column!, where };
-    const links = [
-      ...meta.manyToManyFields.map((f) => [f, f.sourceLink] as const),
-      ...meta.reverseRelations.filter((r) => r.field instanceof ManyToManyField).map((r) => [r.field as ManyToManyField, (r.field as ManyToManyField).targetLink] as const),
-    ];
-    for (const [field, link] of links) {
-      if (!field.through.autoCreated) continue;
-      const result = await db.execute(prepareDelete(db, field.through, { ...selected, column: link.column! }));
-      const n = Number(result.numAffectedRows ?? 0);
-      if (n > 0) byModel[field.through.label] = (byModel[field.through.label] ?? 0) + n;
-    }
-    const result = await db.execute(prepareDelete(db, meta, where));
-    const n = Number(result.numAffectedRows ?? 0);
-    if (n > 0) byModel[meta.label] = n;
-    for (const instance of instances) {
-      await postDelete.send({ sender, instance, origin, using: db });
-    }
-    return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
-  }, { using: db });
+export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown): Promise<DeleteResult> {
+  return Collector.forQuerySet(qs).delete(origin);
 }
 
-export async function deleteInstance(instance: InstanceLike & { meta: QuerySet<unknown>['meta'] }): Promise<DeleteResult> {
-  const meta = instance.meta;
-  const { Manager } = await import('../orm/index.ts');
-  const qs = new Manager<unknown>(meta.modelClass).getQuerySet().where(pkIn(meta, [instance[meta.pk.attname]]));
-  const result = await deleteQuerySet(qs, instance);
-  instance[meta.pk.attname] = null;
+export async function deleteInstance(instance: InstanceLike): Promise<DeleteResult> {
+  const meta = (instance.constructor as unknown as { meta: QuerySet<unknown>['meta'] }).meta;
+  const db = (await import('../db/index.ts')).getDatabase();
+  const result = await new Collector(db, meta, pkIn(meta, [instance[meta.pk.attname]])).delete(instance);
+  await onCommit(() => forget(instance, meta.pk.attname), { using: db });
+  return result;
+}
+
+function forget(instance: InstanceLike, pkName: string): void {
+  instance[pkName] = null;
   instance[STATE].adding = true;
+}
+
+export interface BulkDeleteOptions {
+  /** Keys per batch; each batch is deleted with full cascade semantics (default 1000). */
+  batchSize?: number;
+  /** Called after each batch. */
+  onProgress?: (progress: { done: number; total: number; deleted: number }) => void;
+}
+
+/**
+ * Deletes objects given by key or as instances, in batches, all in one transaction: a PROTECT
+ * error in the last batch leaves the first ones undeleted too.
+ */
+export async function bulkDelete(qs: QuerySet<unknown>, objects: readonly unknown[], options: BulkDeleteOptions = {}): Promise<DeleteResult> {
+  const { batchSize = 1000, onProgress } = options;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValidationError('bulkDelete() batchSize must be a positive whole number.');
+  if (qs.isSliced) throw new QueryUsageError('Cannot use bulkDelete() on a sliced query.');
+  const meta = qs.meta;
+  const instances: InstanceLike[] = [];
+  const keys = objects.map((o) => {
+    if (typeof o === 'object' && o !== null) {
+      if ((o.constructor as { meta?: { label: string } }).meta?.label !== meta.label) throw new ValidationError(`bulkDelete() on ${meta.label} got a ${(o.constructor as { name?: string }).name ?? typeof o}.`);
+      const pk = (o as InstanceLike)[meta.pk.attname];
+      if (pk === null || pk === undefined) throw new QueryUsageError(`bulkDelete() got an unsaved ${meta.objectName}.`);
+      instances.push(o as InstanceLike);
+      return meta.pk.clean(pk);
+    }
+    return meta.pk.clean(o);
+  });
+  const unique = [...new Set(keys)];
+  const db = qs.db;
+  const result = await atomic(async () => {
+    const total: DeleteResult = { total: 0, byModel: {} };
+    for (let start = 0; start < unique.length; start += batchSize) {
+      const batch = unique.slice(start, start + batchSize);
+      const where = qs.state.where === undefined ? pkIn(meta, batch) : { kind: 'and' as const, children: [qs.state.where, pkIn(meta, batch)] };
+      const part = await new Collector(db, meta, where).delete(qs);
+      total.total += part.total;
+      for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
+      onProgress?.({ done: Math.min(start + batchSize, unique.length), total: unique.length, deleted: total.total });
+    }
+    return total;
+  }, { using: db });
+  await onCommit(() => instances.forEach((i) => forget(i, meta.pk.attname)), { using: db });
   return result;
 }

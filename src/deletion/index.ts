@@ -1,6 +1,18 @@
-import { installDeleter } from '../orm/index.ts';
-import { deleteInstance, deleteQuerySet } from './delete.ts';
+import { installDeleter, type QuerySet } from '../orm/index.ts';
+import { Collector } from './collector.ts';
+import { bulkDelete, deleteInstance, deleteQuerySet } from './delete.ts';
+import { planDelete } from './plan.ts';
+import './scratch.ts';
 
-installDeleter({ deleteQuerySet: (qs, origin) => deleteQuerySet(qs as never, origin), deleteInstance: (i) => deleteInstance(i as never) });
+installDeleter({
+  deleteQuerySet: (qs, origin) => deleteQuerySet(qs as QuerySet<unknown>, origin),
+  deleteInstance: (instance) => deleteInstance(instance as never),
+  planQuerySet: (qs) => planDelete(Collector.forQuerySet(qs as QuerySet<unknown>)),
+  bulkDelete: (qs, objects, options) => bulkDelete(qs as QuerySet<unknown>, objects, options),
+});
 
-export { deleteQuerySet, deleteInstance };
+export { Collector } from './collector.ts';
+export { DeletionGraph, type Group, type Check, type FieldUpdate } from './graph.ts';
+export { ProtectedError, RestrictedError } from './errors.ts';
+export { planDelete, type DeletePlan } from './plan.ts';
+export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } from './delete.ts';

@@ -16,6 +16,24 @@ export interface Deleter {
   deleteQuerySet(queryset: unknown, origin: unknown): Promise<DeleteResult>;
   /** Deletes one saved instance. */
   deleteInstance(instance: object): Promise<DeleteResult>;
+  /** What deleting the queryset would do; nothing is deleted. */
+  planQuerySet(queryset: unknown): Promise<DeletePlanLike>;
+  /** Deletes objects by key or instance, in batches, in one transaction. */
+  bulkDelete(queryset: unknown, objects: readonly unknown[], options: BulkDeleteOptionsLike): Promise<DeleteResult>;
+}
+
+/** The deletion engine's plan, as the ORM sees it (see deletion/plan.ts). */
+export interface DeletePlanLike extends DeleteResult {
+  protected: Record<string, object[]>;
+  restricted: Record<string, object[]>;
+  updates: Record<string, number>;
+  allowed: boolean;
+  sample(label: string, limit?: number): Promise<object[]>;
+}
+
+export interface BulkDeleteOptionsLike {
+  batchSize?: number;
+  onProgress?: (progress: { done: number; total: number; deleted: number }) => void;
 }
 
 let deleter: Deleter | undefined;

@@ -13,9 +13,9 @@ export { RelationNotLoadedError, STATE, stateOf, hydrate, type InstanceLike } fr
 export { QuerySet, initialState, type QueryState } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
-export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec } from './query/compiler.ts';
+export { prepareDelete, prepareUpdate, prepareSelect, conditionExpression, type SelectSpec } from './query/compiler.ts';
 export { resolveFilterArgs, pkIn, and, type WhereNode } from './query/where.ts';
-export { installDeleter, type Deleter, type DeleteResult } from './deleter.ts';
+export { installDeleter, type Deleter, type DeleteResult, type DeletePlanLike, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';

@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { atomic, getDatabase, setSchemaSource } from '../db/index.ts';
 import { postSave, preSave } from '../signals.ts';
-import { getDeleter, type DeleteResult } from './deleter.ts';
+import { getDeleter, type DeletePlanLike, type DeleteResult } from './deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';
 import { Field } from './fields/field.ts';
 import { fields as f } from './fields/index.ts';
@@ -108,6 +108,15 @@ export class Model {
       throw new QueryUsageError(`${this.meta.objectName} object can't be deleted because its ${this.meta.pk.name} attribute is set to null.`);
     }
     return getDeleter().deleteInstance(this);
+  }
+
+  /** What delete() would take, block and change; nothing is deleted. */
+  async planDelete(): Promise<DeletePlanLike> {
+    if (this[STATE].adding || this.pk === null || this.pk === undefined) {
+      throw new QueryUsageError(`${this.meta.objectName} object can't be planned for deletion because its ${this.meta.pk.name} attribute is set to null.`);
+    }
+    const manager = new Manager<InstanceLike>(this.constructor as never);
+    return manager.getQuerySet().where({ kind: 'compare', field: this.meta.pk, column: this.meta.pk.column!, lookup: 'exact', value: this.pk }).planDelete();
   }
 
   /** Reloads every field from the database and forgets loaded relations. */

@@ -141,6 +141,8 @@ function lookupParam(field: Field, lookup: string, value: unknown, dialect: Dial
 
 interface CompileContext {
   readonly dialect: DialectName;
+  /** With values, conditions are compiled with them; without, with Slot placeholders. */
+  readonly values?: readonly unknown[];
   slots: number;
   aliases: number;
   /** MySQL cannot read the table it updates or deletes from in a subquery unless it is materialised. */
@@ -191,7 +193,7 @@ function guardNull(eb: Builder, test: Expression<SqlBool>, alias: string, column
 
 function compileCompare(eb: Builder, node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
   const column = eb.ref(`${alias}.${node.column}`);
-  const slot = () => new Slot(ctx.slots++);
+  const slot = () => (ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
   switch (node.lookup) {
     case 'exact':
       return eb(column, '=', slot());
@@ -335,6 +337,18 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     compiled = { ...compiled, sql: `select count(*) as ${dialect === 'mysql' ? '`count`' : '"count"'} from (${inner}) as sliced` };
   }
   return { sql: compiled.sql, paramMap: collectSlots(compiled, paramCount), relatedAliases };
+}
+
+/**
+ * A condition on `alias` compiled with its values, for statements built once (the deletion
+ * engine's), where caching by shape would buy nothing.
+ */
+export function conditionExpression(eb: Builder, where: WhereNode, alias: string, dialect: DialectName): Expression<SqlBool> {
+  const binding: Binding = { key: '', params: [], dialect };
+  bindWhere(where, binding);
+  // Such statements may write the table a subquery reads: MySQL needs those materialised.
+  const ctx: CompileContext = { dialect, values: binding.params, slots: 0, aliases: 0, materialiseSubqueries: dialect === 'mysql' };
+  return compileWhere(eb, where, alias, ctx, false, 0);
 }
 
 // ---- UPDATE and DELETE --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /** Managers: `Post.objects`, the entry point of queries on a model. */
 import { atomic, IntegrityError, type Database } from '../../db/index.ts';
+import { getDeleter, type BulkDeleteOptionsLike, type DeleteResult } from '../deleter.ts';
 import { ObjectDoesNotExist, ValidationError } from '../errors.ts';
 import type { InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
@@ -79,6 +80,14 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   }
   iterator(options?: { chunkSize?: number }): AsyncGenerator<T> {
     return this.getQuerySet().iterator(options);
+  }
+
+  /**
+   * Deletes objects given by primary key or as instances, `batchSize` keys at a time, each
+   * batch with full cascade semantics, all in one transaction. Django has no such method.
+   */
+  bulkDelete(objects: ReadonlyArray<T | number | string>, options: BulkDeleteOptionsLike = {}): Promise<DeleteResult> {
+    return getDeleter().bulkDelete(this.getQuerySet(), objects, options);
   }
 
   /** Builds, saves and returns a new instance. */

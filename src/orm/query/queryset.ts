@@ -3,7 +3,7 @@
  * nothing runs until it is awaited, iterated or asked for a count.
  */
 import { getDatabase, type Database } from '../../db/index.ts';
-import { getDeleter, type DeleteResult } from '../deleter.ts';
+import { getDeleter, type DeletePlanLike, type DeleteResult } from '../deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
@@ -266,11 +266,21 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return Number(result.numAffectedRows ?? 0);
   }
 
-  /** Deletes every matching row, in one transaction. */
+  /** Deletes every matching row and what depends on it (Django's on_delete rules), in one transaction. */
   async delete(): Promise<DeleteResult> {
-    if (this.isSliced) throw new QueryUsageError('Cannot use delete() on a sliced query: filter by primary key instead.');
-    if (this.isValues) throw new QueryUsageError('Cannot call delete() after values().');
+    this.assertDeletable('delete()');
     return getDeleter().deleteQuerySet(this, this);
+  }
+
+  /** What delete() would take, block and change, computed with counts; nothing is deleted. */
+  async planDelete(): Promise<DeletePlanLike> {
+    this.assertDeletable('planDelete()');
+    return getDeleter().planQuerySet(this);
+  }
+
+  private assertDeletable(method: string): void {
+    if (this.isSliced) throw new QueryUsageError(`Cannot use ${method} on a sliced query: filter by primary key instead.`);
+    if (this.isValues) throw new QueryUsageError(`Cannot call ${method} after values().`);
   }
 
   /** Streams the rows in chunks, each chunk one query, so memory stays flat and the loop body may query. */

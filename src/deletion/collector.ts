@@ -1,0 +1,238 @@
+/**
+ * The Collector deletes what a queryset matches with Django's on_delete semantics, set-based:
+ *
+ *   collect  the deletion graph (graph.ts) says which models the delete reaches and how;
+ *   check    PROTECT and RESTRICT blockers are looked for with bounded SELECTs;
+ *   delete   preDelete signals, SET_* updates, then one DELETE per model, referring models
+ *            first, then postDelete signals. All in one transaction.
+ *
+ * Rows are loaded only for models with delete receivers, and then in batches.
+ */
+import { sql } from 'kysely';
+import { atomic, type Database } from '../db/index.ts';
+import { hydrate, ForeignKeyField, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { postDelete, preDelete } from '../signals.ts';
+import { ProtectedError, RestrictedError } from './errors.ts';
+import { DeletionGraph, type Check, type Group } from './graph.ts';
+import { RowSets } from './rows.ts';
+
+/** Rows loaded per query for signal receivers. */
+export const SIGNAL_BATCH = 1000;
+/** At most this many blocking objects are loaded per relation for an error or a plan. */
+export const BLOCKER_LIMIT = 1000;
+
+export function hasReceivers(meta: ModelMeta): boolean {
+  return preDelete.hasReceivers(meta.modelClass) || postDelete.hasReceivers(meta.modelClass);
+}
+
+export class Collector {
+  readonly graph: DeletionGraph;
+  readonly rows: RowSets;
+
+  constructor(
+    readonly db: Database,
+    readonly root: ModelMeta,
+    readonly where: WhereNode | undefined,
+  ) {
+    this.graph = new DeletionGraph(root);
+    this.rows = new RowSets(db, this.graph, where);
+  }
+
+  static forQuerySet(qs: QuerySet<unknown>): Collector {
+    return new Collector(qs.db, qs.meta, qs.state.where);
+  }
+
+  // ---- check ---------------------------------------------------------------------------------
+
+  /** The rows that block the delete through `check`, at most BLOCKER_LIMIT of them. */
+  async blockers(check: Check): Promise<InstanceLike[]> {
+    const { field } = check;
+    const referrer = field.model;
+    const a = 'b0';
+    let query = this.db.kysely
+      .selectFrom(`${referrer.table} as ${a}`)
+      .selectAll(a)
+      .where(`${a}.${field.column}`, 'in', this.rows.keysOf(field.target));
+    // RESTRICT is lifted for rows that the delete removes anyway through a CASCADE path.
+    if (check.kind === 'RESTRICT' && this.graph.has(referrer)) {
+      query = query.where(`${a}.${referrer.pk.column}`, 'not in', this.rows.keysOf(referrer));
+    }
+    const { rows } = await this.db.execute<Record<string, unknown>>(query.orderBy(`${a}.${referrer.pk.column}`).limit(BLOCKER_LIMIT).compile());
+    return rows.map((row) => hydrate(referrer, row, this.db.dialect));
+  }
+
+  private async assertNotBlocked(): Promise<void> {
+    for (const kind of ['PROTECT', 'RESTRICT'] as const) {
+      const found: InstanceLike[] = [];
+      const fields: ForeignKeyField[] = [];
+      for (const check of this.graph.checks.filter((c) => c.kind === kind)) {
+        const blocking = await this.blockers(check);
+        if (blocking.length > 0) {
+          found.push(...blocking);
+          fields.push(check.field);
+        }
+      }
+      if (found.length === 0) continue;
+      const target = fields[0]!.target.objectName;
+      const names = fields.map((f) => `'${f.model.objectName}.${f.name}'`).join(', ');
+      const word = kind === 'PROTECT' ? 'protected' : 'restricted';
+      const message = `Cannot delete some instances of model '${target}' because they are referenced through ${word} foreign keys: ${names}.`;
+      throw kind === 'PROTECT' ? new ProtectedError(message, found) : new RestrictedError(message, found);
+    }
+  }
+
+  // ---- delete --------------------------------------------------------------------------------
+
+  /** Deletes everything the graph takes, in one transaction; `origin` is what delete() was called on. */
+  async delete(origin: unknown): Promise<DeleteResult> {
+    return atomic(async () => {
+      await this.assertNotBlocked();
+      await this.fixRowSets();
+      await this.sendPreDelete(origin);
+      await this.applyUpdates();
+      const byModel: Record<string, number> = {};
+      for (const group of this.graph.order) await this.deleteGroup(group, byModel, origin);
+      await this.rows.cleanUp();
+      const total = Object.values(byModel).reduce((sum, n) => sum + n, 0);
+      return { total, byModel };
+    }, { using: this.db });
+  }
+
+  /**
+   * Row sets are recomputed by each statement, which is right while the rows they are computed
+   * from stay put. Two cases need them written down first: a filter that reads tables the delete
+   * empties, and cycles whose rows go in batches or across several tables.
+   */
+  private async fixRowSets(): Promise<void> {
+    if (this.where !== undefined && readsAny(this.where, this.touchedTables())) await this.rows.materialiseRoot();
+    for (const group of this.graph.order) {
+      if (group.cyclic.length === 0) continue;
+      if (group.models.length > 1 || group.models.some(hasReceivers)) await this.rows.materialiseGroup(group);
+    }
+  }
+
+  private touchedTables(): Set<string> {
+    const tables = new Set([...this.graph.models.values()].map((m) => m.table));
+    for (const update of this.graph.updates) tables.add(update.field.model.table);
+    return tables;
+  }
+
+  /** Every preDelete goes out before the first row is deleted, referring models first. */
+  private async sendPreDelete(origin: unknown): Promise<void> {
+    for (const group of this.graph.order) {
+      for (const meta of group.models) {
+        if (!preDelete.hasReceivers(meta.modelClass)) continue;
+        for await (const batch of this.streamRows(meta, origin)) {
+          for (const instance of batch) await preDelete.send({ sender: meta.modelClass, instance, origin, using: this.db });
+        }
+      }
+    }
+  }
+
+  /** Keyset pagination over the rows `meta` loses, SIGNAL_BATCH at a time. */
+  private async *streamRows(meta: ModelMeta, origin: unknown): AsyncGenerator<InstanceLike[]> {
+    let after: unknown;
+    for (;;) {
+      const batch = await this.loadRows(meta, after, origin);
+      if (batch.length > 0) yield batch;
+      if (batch.length < SIGNAL_BATCH) return;
+      after = batch[batch.length - 1]![meta.pk.attname];
+    }
+  }
+
+  private async loadRows(meta: ModelMeta, after: unknown, origin: unknown): Promise<InstanceLike[]> {
+    const a = 's0';
+    const pk = `${a}.${meta.pk.column}`;
+    let query = this.db.kysely.selectFrom(`${meta.table} as ${a}`).selectAll(a).where(pk, 'in', this.rows.keysOf(meta));
+    if (after !== undefined) query = query.where(pk, '>', meta.pk.toDb(after, this.db.dialect));
+    const { rows } = await this.db.execute<Record<string, unknown>>(query.orderBy(pk).limit(SIGNAL_BATCH).compile());
+    // The instance delete() was called on is the one receivers get, not a copy.
+    const self = originInstance(origin, meta);
+    return rows.map((row) => {
+      const instance = hydrate(meta, row, this.db.dialect);
+      return self !== undefined && self[meta.pk.attname] === instance[meta.pk.attname] ? self : instance;
+    });
+  }
+
+  /** SET_NULL, SET_DEFAULT and SET: one UPDATE per field, before any row is deleted. */
+  private async applyUpdates(): Promise<void> {
+    for (const update of this.graph.updates) {
+      const { field } = update;
+      const keys = this.rows.keysOf(field.target);
+      if (update.needsRows) {
+        const probe = this.db.kysely.selectFrom(`${field.model.table} as p0`).select(sql.lit(1).as('one')).where(`p0.${field.column}`, 'in', keys).limit(1);
+        if ((await this.db.execute(probe.compile())).rows.length === 0) continue;
+      }
+      const value = field.clean(update.value());
+      const query = this.db.kysely
+        .updateTable(field.model.table)
+        .set({ [field.column!]: field.toDb(value, this.db.dialect) })
+        .where(field.column!, 'in', this.materialisedOnMysql(this.rows.keysOf(field.target)));
+      await this.db.execute(query.compile());
+    }
+  }
+
+  private async deleteGroup(group: Group, byModel: Record<string, number>, origin: unknown): Promise<void> {
+    // MySQL checks foreign keys row by row and cannot defer them; rows that refer to each other
+    // can only go with the checks off. The group is closed under its cycle, so none dangle.
+    const unchecked = this.db.dialect === 'mysql' && (group.models.length > 1 || group.cyclic.length > 0);
+    if (unchecked) await this.db.execute(sql`set foreign_key_checks = 0`.compile(this.db.kysely));
+    try {
+      for (const meta of group.models) {
+        const n = hasReceivers(meta) ? await this.deleteInBatches(meta, origin) : await this.deleteAll(meta, group);
+        if (n > 0) byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
+      }
+    } finally {
+      if (unchecked) await this.db.execute(sql`set foreign_key_checks = 1`.compile(this.db.kysely));
+    }
+  }
+
+  private async deleteAll(meta: ModelMeta, group: Group): Promise<number> {
+    let query = this.db.kysely.deleteFrom(meta.table);
+    // Without cycles, the rows are those the entry condition names; no self-select needed.
+    if (group.cyclic.length === 0) query = query.where((eb) => this.rows.entry(eb, meta, meta.table));
+    else query = query.where(meta.pk.column!, 'in', this.materialisedOnMysql(this.rows.keysOf(meta)));
+    const result = await this.db.execute(query.compile());
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** With receivers: load a batch, delete it by key, send postDelete, until none is left. */
+  private async deleteInBatches(meta: ModelMeta, origin: unknown): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.loadRows(meta, undefined, origin);
+      if (batch.length === 0) return deleted;
+      const keys = batch.map((i) => meta.pk.toDb(i[meta.pk.attname], this.db.dialect));
+      const result = await this.db.execute(this.db.kysely.deleteFrom(meta.table).where(meta.pk.column!, 'in', keys).compile());
+      deleted += Number(result.numAffectedRows ?? 0);
+      for (const instance of batch) await postDelete.send({ sender: meta.modelClass, instance, origin, using: this.db });
+      if (batch.length < SIGNAL_BATCH) return deleted;
+    }
+  }
+
+  /** MySQL cannot read the table it writes in a subquery unless the subquery is a derived table. */
+  private materialisedOnMysql(keys: ReturnType<RowSets['keysOf']>): ReturnType<RowSets['keysOf']> {
+    if (this.db.dialect !== 'mysql') return keys;
+    return this.db.kysely.selectFrom(keys.as('materialised')).select('materialised.pk') as ReturnType<RowSets['keysOf']>;
+  }
+}
+
+function originInstance(origin: unknown, meta: ModelMeta): InstanceLike | undefined {
+  if (typeof origin !== 'object' || origin === null) return undefined;
+  return (origin.constructor as { meta?: ModelMeta }).meta?.label === meta.label ? (origin as InstanceLike) : undefined;
+}
+
+/** Whether a condition reads any of `tables` through a subquery. */
+function readsAny(node: WhereNode, tables: Set<string>): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.some((c) => readsAny(c, tables));
+    case 'not':
+      return readsAny(node.child, tables);
+    case 'subquery':
+      return tables.has(node.table) || (node.where !== undefined && readsAny(node.where, tables));
+    default:
+      return false;
+  }
+}

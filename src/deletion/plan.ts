@@ -1,0 +1,67 @@
+/** planDelete(): what a delete would do, computed with counts; nothing is deleted or loaded in bulk. */
+import { sql, type AliasedSelectQueryBuilder, type SelectQueryBuilder } from 'kysely';
+
+type AliasedKeys = AliasedSelectQueryBuilder<any, string>;
+import { hydrate, type InstanceLike } from '../orm/index.ts';
+import { Collector } from './collector.ts';
+
+export interface DeletePlan {
+  /** Rows that would be deleted, every model included. */
+  total: number;
+  /** Rows that would be deleted per model label; models with none are left out. */
+  byModel: Record<string, number>;
+  /** Objects whose PROTECT foreign keys block the delete, per model label. */
+  protected: Record<string, InstanceLike[]>;
+  /** Objects whose RESTRICT foreign keys block the delete, per model label. */
+  restricted: Record<string, InstanceLike[]>;
+  /** Rows that SET_NULL, SET_DEFAULT or SET would change (and that stay), per model label. */
+  updates: Record<string, number>;
+  /** True when nothing blocks the delete. */
+  allowed: boolean;
+  /** Up to `limit` of the objects of `label` that would be deleted. */
+  sample(label: string, limit?: number): Promise<InstanceLike[]>;
+}
+
+export async function planDelete(collector: Collector): Promise<DeletePlan> {
+  const { db, graph, rows } = collector;
+  const count = async (query: AliasedKeys): Promise<number> => {
+    const result = await db.execute<{ n: number | string }>((db.kysely.selectFrom(query) as SelectQueryBuilder<any, any, any>).select(sql<number>`count(*)`.as('n')).compile());
+    return Number(result.rows[0]?.n ?? 0);
+  };
+  const byModel: Record<string, number> = {};
+  for (const meta of graph.models.values()) {
+    const n = await count(rows.keysOf(meta).as('k'));
+    if (n > 0) byModel[meta.label] = n;
+  }
+  const blocked = { protected: {} as Record<string, InstanceLike[]>, restricted: {} as Record<string, InstanceLike[]> };
+  for (const check of graph.checks) {
+    const found = await collector.blockers(check);
+    if (found.length === 0) continue;
+    const bucket = check.kind === 'PROTECT' ? blocked.protected : blocked.restricted;
+    (bucket[check.field.model.label] ??= []).push(...found);
+  }
+  const updates: Record<string, number> = {};
+  for (const { field } of graph.updates) {
+    const referrer = field.model;
+    let query = db.kysely.selectFrom(`${referrer.table} as u0`).select('u0.' + referrer.pk.column).where(`u0.${field.column}`, 'in', rows.keysOf(field.target));
+    // Rows the delete removes anyway are not changed rows.
+    if (graph.has(referrer)) query = query.where(`u0.${referrer.pk.column}`, 'not in', rows.keysOf(referrer));
+    const n = await count(query.as('k'));
+    if (n > 0) updates[referrer.label] = (updates[referrer.label] ?? 0) + n;
+  }
+  return {
+    total: Object.values(byModel).reduce((a, b) => a + b, 0),
+    byModel,
+    ...blocked,
+    updates,
+    allowed: Object.keys(blocked.protected).length === 0 && Object.keys(blocked.restricted).length === 0,
+    async sample(label: string, limit = 10): Promise<InstanceLike[]> {
+      const meta = graph.models.get(label);
+      if (meta === undefined) return [];
+      const pk = `s0.${meta.pk.column}`;
+      const query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where(pk, 'in', rows.keysOf(meta)).orderBy(pk).limit(limit);
+      const result = await db.execute<Record<string, unknown>>(query.compile());
+      return result.rows.map((row) => hydrate(meta, row, db.dialect));
+    },
+  };
+}
