@@ -143,7 +143,7 @@ export class Collector {
   private async loadRows(meta: ModelMeta, after: unknown, origin: unknown): Promise<InstanceLike[]> {
     const a = 's0';
     const pk = `${a}.${meta.pk.column}`;
-    let query = this.db.kysely.selectFrom(`${meta.table} as ${a}`).selectAll(a).where(pk, 'in', this.rows.keysOf(meta));
+    let query = this.db.kysely.selectFrom(`${meta.table} as ${a}`).selectAll(a).where((eb) => this.rows.taken(eb, meta, a));
     if (after !== undefined) query = query.where(pk, '>', meta.pk.toDb(after, this.db.dialect));
     const { rows } = await this.db.execute<Record<string, unknown>>(query.orderBy(pk).limit(SIGNAL_BATCH).compile());
     // The instance delete() was called on is the one receivers get, not a copy.
@@ -189,19 +189,20 @@ export class Collector {
 
   private async deleteAll(meta: ModelMeta, group: Group): Promise<number> {
     let query = this.db.kysely.deleteFrom(meta.table);
-    // Without cycles, the rows are those the entry condition names; no self-select needed.
-    if (group.cyclic.length === 0) query = query.where((eb) => this.rows.entry(eb, meta, meta.table));
+    if (group.cyclic.length === 0) query = query.where((eb) => this.rows.taken(eb, meta, meta.table));
     else query = query.where(meta.pk.column!, 'in', this.materialisedOnMysql(this.rows.keysOf(meta)));
     const result = await this.db.execute(query.compile());
     return Number(result.numAffectedRows ?? 0);
   }
 
-  /** With receivers: load a batch, delete it by key, send postDelete, until none is left. */
+  /** With receivers: load a batch, delete it by key, send postDelete; keys ascend, so each batch starts after the last. */
   private async deleteInBatches(meta: ModelMeta, origin: unknown): Promise<number> {
     let deleted = 0;
+    let after: unknown;
     for (;;) {
-      const batch = await this.loadRows(meta, undefined, origin);
+      const batch = await this.loadRows(meta, after, origin);
       if (batch.length === 0) return deleted;
+      after = batch[batch.length - 1]![meta.pk.attname];
       const keys = batch.map((i) => meta.pk.toDb(i[meta.pk.attname], this.db.dialect));
       const result = await this.db.execute(this.db.kysely.deleteFrom(meta.table).where(meta.pk.column!, 'in', keys).compile());
       deleted += Number(result.numAffectedRows ?? 0);

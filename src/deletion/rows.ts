@@ -55,6 +55,13 @@ export class RowSets {
       .where('label', '=', meta.label) as Select;
   }
 
+  /** A condition on `alias` (a row of `meta`) that holds for exactly the rows the delete takes. */
+  taken(eb: Builder, meta: ModelMeta, alias: string): Expression<SqlBool> {
+    // Without cycles, the entry condition is the whole story: no self-select needed.
+    if (!this.materialised.has(meta.label) && this.graph.groupOf(meta).cyclic.length === 0) return this.entry(eb, meta, alias);
+    return eb(eb.ref(`${alias}.${meta.pk.column}`), 'in', this.keysOf(meta));
+  }
+
   /**
    * Why a row of `meta` is taken, ignoring cycles inside its group: it matches the delete's
    * filter (root model), or a CASCADE key of it points at a taken row of another group.
