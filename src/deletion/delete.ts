@@ -1,5 +1,5 @@
 /** The entry points the ORM calls: delete a queryset, an instance, or many objects by key. */
-import { atomic, onCommit } from '../db/index.ts';
+import { atomic, getDatabase, onCommit } from '../db/index.ts';
 import { pkIn, QueryUsageError, STATE, ValidationError, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
 import { Collector } from './collector.ts';
 
@@ -9,7 +9,7 @@ export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown): Promise<
 
 export async function deleteInstance(instance: InstanceLike): Promise<DeleteResult> {
   const meta = (instance.constructor as unknown as { meta: QuerySet<unknown>['meta'] }).meta;
-  const db = (await import('../db/index.ts')).getDatabase();
+  const db = getDatabase();
   const result = await new Collector(db, meta, pkIn(meta, [instance[meta.pk.attname]])).delete(instance);
   await onCommit(() => forget(instance, meta.pk.attname), { using: db });
   return result;

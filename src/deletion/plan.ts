@@ -18,8 +18,8 @@ export interface DeletePlan {
   updates: Record<string, number>;
   /** True when nothing blocks the delete. */
   allowed: boolean;
-  /** Up to `limit` of the objects of `label` that would be deleted. */
-  sample(label: string, limit?: number): Promise<InstanceLike[]>;
+  /** Up to `limit` of the objects of a model (given by label or class) that would be deleted. */
+  sample(model: string | { meta: { label: string } }, limit?: number): Promise<InstanceLike[]>;
 }
 
 export async function planDelete(collector: Collector): Promise<DeletePlan> {
@@ -55,8 +55,8 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
     ...blocked,
     updates,
     allowed: Object.keys(blocked.protected).length === 0 && Object.keys(blocked.restricted).length === 0,
-    async sample(label: string, limit = 10): Promise<InstanceLike[]> {
-      const meta = graph.models.get(label);
+    async sample(model: string | { meta: { label: string } }, limit = 10): Promise<InstanceLike[]> {
+      const meta = graph.models.get(typeof model === 'string' ? model : model.meta.label);
       if (meta === undefined) return [];
       const pk = `s0.${meta.pk.column}`;
       const query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where(pk, 'in', rows.keysOf(meta)).orderBy(pk).limit(limit);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { conditionExpression, FieldError, type ModelMeta, type WhereNode } from '../orm/index.ts';
+import { conditionExpression, FieldError, type ForeignKeyField, type ModelMeta, type WhereNode } from '../orm/index.ts';
 import type { DeletionGraph, Group } from './graph.ts';
 import { DeleteScratch } from './scratch.ts';
 
@@ -77,11 +77,26 @@ export class RowSets {
     for (const [target, fields] of this.graph.cascadesInto) {
       for (const field of fields) {
         if (field.model !== meta || group.models.some((m) => m.label === target)) continue;
-        reasons.push(eb(eb.ref(`${alias}.${field.column}`), 'in', this.keysOf(field.target)));
+        const direct = this.onRootKey(field);
+        reasons.push(direct ? conditionExpression(eb, direct, alias, this.db.dialect) : eb(eb.ref(`${alias}.${field.column}`), 'in', this.keysOf(field.target)));
       }
     }
     if (reasons.length === 0) return sql<SqlBool>`1 = 0`;
     return reasons.length === 1 ? reasons[0]! : eb.or(reasons);
+  }
+
+  /**
+   * `author_id <= 5000` instead of `author_id IN (SELECT id FROM author WHERE id <= 5000)`: when
+   * the delete's filter only compares the root's primary key, a key pointing at the root can be
+   * compared the same way, as one would write it by hand (and the database can use its index).
+   */
+  private onRootKey(field: ForeignKeyField): WhereNode | undefined {
+    const root = this.graph.root;
+    if (field.target !== root || this.rootWhere === undefined || this.materialised.has('@root') || this.graph.groupOf(root).cyclic.length > 0) return undefined;
+    const condition = retarget(this.rootWhere, root.pk.column!, field);
+    // A NULL key points at no row; under NOT, the condition alone would take it.
+    if (condition === undefined || !field.nullable) return condition;
+    return { kind: 'and', children: [{ kind: 'isnull', column: field.column!, isNull: false }, condition] };
   }
 
   /** A model whose rows refer to rows of the same model (a tree, a chain): a recursive CTE. */
@@ -197,5 +212,26 @@ export class RowSets {
   async cleanUp(): Promise<void> {
     if (!this.usedScratch) return;
     await this.db.execute(this.kysely.deleteFrom(SCRATCH).where('operation', '=', this.operation).compile());
+  }
+}
+
+/** The same condition on `field`'s column, if `where` compares nothing but the column `pk`. */
+function retarget(where: WhereNode, pk: string, field: ForeignKeyField): WhereNode | undefined {
+  switch (where.kind) {
+    case 'and':
+    case 'or': {
+      const children = where.children.map((c) => retarget(c, pk, field));
+      return children.every((c) => c !== undefined) ? { kind: where.kind, children: children as WhereNode[] } : undefined;
+    }
+    case 'not': {
+      const child = retarget(where.child, pk, field);
+      return child === undefined ? undefined : { kind: 'not', child };
+    }
+    case 'compare':
+      return where.column === pk ? { ...where, field, column: field.column! } : undefined;
+    case 'nothing':
+      return where;
+    default:
+      return undefined;
   }
 }

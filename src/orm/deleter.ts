@@ -28,7 +28,7 @@ export interface DeletePlanLike extends DeleteResult {
   restricted: Record<string, object[]>;
   updates: Record<string, number>;
   allowed: boolean;
-  sample(label: string, limit?: number): Promise<object[]>;
+  sample(model: string | { meta: { label: string } }, limit?: number): Promise<object[]>;
 }
 
 export interface BulkDeleteOptionsLike {

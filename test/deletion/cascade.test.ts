@@ -215,3 +215,15 @@ describe('transactions and guards', () => {
     assert.throws(() => Artist.objects.filter({ nmae: 'x' } as never), FieldError);
   });
 });
+
+describe('filters on the primary key', () => {
+  test('compare the referring keys directly, and never take rows whose key is NULL', async () => {
+    const { rhapsody, money } = seeded();
+    const orphan = await Review.objects.create({ song: null, text: 'no song' });
+    const onRhapsody = await Review.objects.create({ song: rhapsody });
+    await Review.objects.create({ song: money });
+    const result = await Song.objects.exclude({ id: rhapsody.id }).delete();
+    assert.deepEqual(result.byModel, { 'td.Review': 1, 'td.Song': 3 });
+    assert.deepEqual((await Review.objects.orderBy('id')).map((r) => r.id), [orphan.id, onRhapsody.id]);
+  });
+});

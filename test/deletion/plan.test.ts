@@ -32,6 +32,7 @@ test('planDelete counts what a delete would take and change, and deletes nothing
   assert.deepEqual(plan.restricted, {});
   assert.equal(plan.allowed, true);
   const sample = await plan.sample('td.Song', 1);
+  assert.equal((await plan.sample(Album)).length, 1);
   assert.equal(sample.length, 1);
   assert.ok(sample[0] instanceof Song);
   assert.equal(await Song.objects.count(), 3);

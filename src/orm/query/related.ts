@@ -53,8 +53,9 @@ export class RelatedManager<T, F extends FieldMap = FieldMap> extends Manager<T,
     return this.prefetched === undefined ? qs : new QuerySet<T, F>({ ...qs.state, resultCache: this.prefetched });
   }
 
-  override create(data: Omit<CreateInput<F>, never>): Promise<T> {
-    return super.create({ ...(data as object), [this.fk.name]: this.instance } as CreateInput<F>);
+  /** Creates an object pointing at this instance; the foreign key is filled in. */
+  override create(data: Partial<CreateInput<F>>): Promise<T> {
+    return super.create({ ...data, [this.fk.name]: this.instance } as CreateInput<F>);
   }
 
   /** Points the objects' foreign key at this instance, in one UPDATE. */
