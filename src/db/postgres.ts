@@ -1,5 +1,4 @@
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import { PostgresDialect } from 'kysely';
 
 const INT8 = 20;
@@ -83,5 +82,5 @@ export interface PostgresOptions {
 export function openPostgres(url: string, options: PostgresOptions = {}): { dialect: PostgresDialect; pool: pg.Pool } {
   const config = { connectionString: url, max: 10, types: { getTypeParser } as pg.CustomTypesConfig };
   const pool = options.preparedStatements === false ? new pg.Pool(config) : new PreparingPool(config);
-  return { dialect: new PostgresDialect({ pool, cursor: Cursor }), pool };
+  return { dialect: new PostgresDialect({ pool }), pool };
 }

@@ -102,6 +102,9 @@ export function openSqlite(path: string): { dialect: SqliteDialect; cache: Prepa
   // WAL makes NORMAL durable across application crashes; only a power loss can lose the last commit.
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
+  // Big deletes build temporary b-trees (the keys of an IN subquery); on disk, through a small
+  // cache, they leave the process's memory flat however many rows go.
+  raw.pragma('temp_store = FILE');
   const cache = new PreparedStatementCache(raw);
   const dialect = new TroveSqliteDialect({ database: cache });
   return { dialect, cache, fastPath: new SqliteFastPath(dialect, cache) };

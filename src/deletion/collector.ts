@@ -106,9 +106,11 @@ export class Collector {
   private async fixRowSets(): Promise<void> {
     if (this.where !== undefined && readsAny(this.where, this.touchedTables())) await this.rows.materialiseRoot();
     for (const group of this.graph.order) {
-      if (group.cyclic.length === 0) continue;
-      if (group.models.length > 1 || group.models.some(hasReceivers)) await this.rows.materialiseGroup(group);
+      if (group.cyclic.length > 0 && (group.models.length > 1 || group.models.some(hasReceivers))) await this.rows.materialiseGroup(group);
     }
+    // Rows that receivers must see are walked in batches by key; a fixed list of keys keeps
+    // each batch a range scan instead of a re-evaluation of the whole set.
+    for (const meta of this.graph.models.values()) if (hasReceivers(meta)) await this.rows.materialiseModel(meta);
   }
 
   private touchedTables(): Set<string> {
@@ -141,11 +143,7 @@ export class Collector {
   }
 
   private async loadRows(meta: ModelMeta, after: unknown, origin: unknown): Promise<InstanceLike[]> {
-    const a = 's0';
-    const pk = `${a}.${meta.pk.column}`;
-    let query = this.db.kysely.selectFrom(`${meta.table} as ${a}`).selectAll(a).where((eb) => this.rows.taken(eb, meta, a));
-    if (after !== undefined) query = query.where(pk, '>', meta.pk.toDb(after, this.db.dialect));
-    const { rows } = await this.db.execute<Record<string, unknown>>(query.orderBy(pk).limit(SIGNAL_BATCH).compile());
+    const { rows } = await this.db.execute<Record<string, unknown>>(this.rows.batch(meta, after, SIGNAL_BATCH).compile());
     // The instance delete() was called on is the one receivers get, not a copy.
     const self = originInstance(origin, meta);
     return rows.map((row) => {

@@ -191,6 +191,34 @@ export class RowSets {
     for (const meta of group.models) this.materialised.add(meta.label);
   }
 
+  /** Writes the keys of `meta`'s taken rows, so batches can walk them in key order. */
+  async materialiseModel(meta: ModelMeta): Promise<void> {
+    if (this.materialised.has(meta.label)) return;
+    const a = this.alias();
+    const keys = this.kysely
+      .selectFrom(`${meta.table} as ${a}`)
+      .select([sql.lit(meta.label).as('label'), `${a}.${meta.pk.column} as pk`])
+      .where((eb) => this.taken(eb, meta, a));
+    await this.writeScratch(keys as Select, isIntegerKey(meta));
+    this.materialised.add(meta.label);
+  }
+
+  /**
+   * The next `limit` taken rows of a materialised model after key `after`, in key order: a
+   * range scan of the scratch index, so walking all batches costs one pass.
+   */
+  batch(meta: ModelMeta, after: unknown, limit: number): Select {
+    const column = isIntegerKey(meta) ? 'int_key' : 'text_key';
+    let query = this.kysely
+      .selectFrom(`${meta.table} as r0`)
+      .innerJoin(`${SCRATCH} as k0`, `k0.${column}`, `r0.${meta.pk.column}`)
+      .selectAll('r0')
+      .where('k0.operation', '=', this.operation)
+      .where('k0.label', '=', meta.label);
+    if (after !== undefined) query = query.where(`k0.${column}`, '>', meta.pk.toDb(after, this.db.dialect));
+    return query.orderBy(`k0.${column}`).limit(limit) as Select;
+  }
+
   async materialiseRoot(): Promise<void> {
     const root = this.graph.root;
     const a = this.alias();
