@@ -39,39 +39,39 @@ export class TextField extends StringField {
   readonly columnType: ColumnType = 'text';
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-export class EmailField extends StringField {
-  readonly kind: string = 'email';
+/** A varchar whose values must match a pattern; the empty string is always allowed (Django's blank). */
+abstract class PatternField extends StringField {
   readonly columnType: ColumnType = 'varchar';
+  protected abstract readonly pattern: RegExp;
+  /** What a matching value is, for the error message. */
+  protected abstract readonly shape: string;
+  protected abstract readonly defaultMaxLength: number;
+
   constructor(override readonly options: FieldOptions<string> & { maxLength?: number } = {}) {
     super(options);
   }
   override get maxLength(): number {
-    return this.options.maxLength ?? 254;
+    return this.options.maxLength ?? this.defaultMaxLength;
   }
   protected override cleanValue(value: unknown): string {
     const text = super.cleanValue(value);
-    // An empty string is how Django stores a blank email; anything else must look like one.
-    if (text !== '' && !EMAIL.test(text)) throw this.error(`expected an email address but got ${JSON.stringify(text)}`);
+    if (text !== '' && !this.pattern.test(text)) throw this.error(`expected ${this.shape} but got ${JSON.stringify(text)}`);
     return text;
   }
 }
 
-const SLUG = /^[-\w]*$/u;
-export class SlugField extends StringField {
+export class EmailField extends PatternField {
+  readonly kind: string = 'email';
+  protected readonly pattern = /^[^\s@]+@[^\s@]+$/;
+  protected readonly shape = 'an email address';
+  protected readonly defaultMaxLength = 254;
+}
+
+export class SlugField extends PatternField {
   readonly kind: string = 'slug';
-  readonly columnType: ColumnType = 'varchar';
-  constructor(override readonly options: FieldOptions<string> & { maxLength?: number } = {}) {
-    super(options);
-  }
-  override get maxLength(): number {
-    return this.options.maxLength ?? 50;
-  }
-  protected override cleanValue(value: unknown): string {
-    const text = super.cleanValue(value);
-    if (!SLUG.test(text)) throw this.error(`expected letters, digits, "-" or "_" but got ${JSON.stringify(text)}`);
-    return text;
-  }
+  protected readonly pattern = /^[-\w]+$/u;
+  protected readonly shape = 'letters, digits, "-" or "_"';
+  protected readonly defaultMaxLength = 50;
 }
 
 export class IntegerField extends Field<number> {
