@@ -33,13 +33,14 @@ export class Collector {
     readonly db: Database,
     readonly root: ModelMeta,
     readonly where: WhereNode | undefined,
+    mode: 'hard' | 'soft' = 'hard',
   ) {
-    this.graph = new DeletionGraph(root);
+    this.graph = new DeletionGraph(root, mode);
     this.rows = new RowSets(db, this.graph, where);
   }
 
-  static forQuerySet(qs: QuerySet<unknown>): Collector {
-    return new Collector(qs.db, qs.meta, qs.state.where);
+  static forQuerySet(qs: QuerySet<unknown>, mode: 'hard' | 'soft' = 'hard'): Collector {
+    return new Collector(qs.db, qs.meta, qs.state.where, mode);
   }
 
   // ---- check ---------------------------------------------------------------------------------
@@ -53,6 +54,8 @@ export class Collector {
       .selectFrom(`${referrer.table} as ${a}`)
       .selectAll(a)
       .where(`${a}.${field.column}`, 'in', this.rows.keysOf(field.target));
+    // A soft delete is blocked by live rows only; the trash refers to nothing.
+    if (this.graph.mode === 'soft' && referrer.softDelete) query = query.where(`${a}.deleted_at`, 'is', null);
     // RESTRICT is lifted for rows that the delete removes anyway through a CASCADE path.
     if (check.kind === 'RESTRICT' && this.graph.has(referrer)) {
       query = query.where(`${a}.${referrer.pk.column}`, 'not in', this.rows.keysOf(referrer));
@@ -61,7 +64,7 @@ export class Collector {
     return rows.map((row) => hydrate(referrer, row, this.db.dialect));
   }
 
-  private async assertNotBlocked(): Promise<void> {
+  async assertNotBlocked(): Promise<void> {
     for (const kind of ['PROTECT', 'RESTRICT'] as const) {
       const found: InstanceLike[] = [];
       const fields: ForeignKeyField[] = [];
@@ -103,7 +106,7 @@ export class Collector {
    * from stay put. Two cases need them written down first: a filter that reads tables the delete
    * empties, and cycles whose rows go in batches or across several tables.
    */
-  private async fixRowSets(): Promise<void> {
+  async fixRowSets(): Promise<void> {
     if (this.where !== undefined && readsAny(this.where, this.touchedTables())) await this.rows.materialiseRoot();
     for (const group of this.graph.order) {
       if (group.cyclic.length > 0 && (group.models.length > 1 || group.models.some(hasReceivers))) await this.rows.materialiseGroup(group);
@@ -210,7 +213,7 @@ export class Collector {
   }
 
   /** MySQL cannot read the table it writes in a subquery unless the subquery is a derived table. */
-  private materialisedOnMysql(keys: ReturnType<RowSets['keysOf']>): ReturnType<RowSets['keysOf']> {
+  materialisedOnMysql(keys: ReturnType<RowSets['keysOf']>): ReturnType<RowSets['keysOf']> {
     if (this.db.dialect !== 'mysql') return keys;
     return this.db.kysely.selectFrom(keys.as('materialised')).select('materialised.pk') as ReturnType<RowSets['keysOf']>;
   }

@@ -1,16 +1,22 @@
 /** The entry points the ORM calls: delete a queryset, an instance, or many objects by key. */
 import { atomic, getDatabase, onCommit } from '../db/index.ts';
-import { pkIn, QueryUsageError, STATE, ValidationError, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
+import { pkIn, QueryUsageError, STATE, ValidationError, type DeleteOptions, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
+import { softDelete } from './soft.ts';
 import { Collector } from './collector.ts';
 
-export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown): Promise<DeleteResult> {
+type Options = DeleteOptions & { hard: boolean };
+
+export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown, options: Options = { hard: false }): Promise<DeleteResult> {
+  if (qs.meta.softDelete && !options.hard) return softDelete(Collector.forQuerySet(qs, 'soft'), origin, options);
   return Collector.forQuerySet(qs).delete(origin);
 }
 
-export async function deleteInstance(instance: InstanceLike): Promise<DeleteResult> {
+export async function deleteInstance(instance: InstanceLike, options: Options = { hard: false }): Promise<DeleteResult> {
   const meta = (instance.constructor as unknown as { meta: QuerySet<unknown>['meta'] }).meta;
   const db = getDatabase();
-  const result = await new Collector(db, meta, pkIn(meta, [instance[meta.pk.attname]])).delete(instance);
+  const where = pkIn(meta, [instance[meta.pk.attname]]);
+  if (meta.softDelete && !options.hard) return softDelete(new Collector(db, meta, where, 'soft'), instance, options);
+  const result = await new Collector(db, meta, where).delete(instance);
   await onCommit(() => forget(instance, meta.pk.attname), { using: db });
   return result;
 }

@@ -39,7 +39,11 @@ export class DeletionGraph {
   /** Groups in deletion order: referring models first. */
   readonly order: Group[];
 
-  constructor(readonly root: ModelMeta) {
+  constructor(
+    readonly root: ModelMeta,
+    /** A soft delete follows CASCADE into soft-delete models only, and applies no SET_* rule. */
+    readonly mode: 'hard' | 'soft' = 'hard',
+  ) {
     this.collect();
     this.order = this.sort();
   }

@@ -3,10 +3,11 @@ import { Collector } from './collector.ts';
 import { bulkDelete, deleteInstance, deleteQuerySet } from './delete.ts';
 import { planDelete } from './plan.ts';
 import './scratch.ts';
+import './record.ts';
 
 installDeleter({
-  deleteQuerySet: (qs, origin) => deleteQuerySet(qs as QuerySet<unknown>, origin),
-  deleteInstance: (instance) => deleteInstance(instance as never),
+  deleteQuerySet: (qs, origin, options) => deleteQuerySet(qs as QuerySet<unknown>, origin, options),
+  deleteInstance: (instance, options) => deleteInstance(instance as never, options),
   planQuerySet: (qs) => planDelete(Collector.forQuerySet(qs as QuerySet<unknown>)),
   bulkDelete: (qs, objects, options) => bulkDelete(qs as QuerySet<unknown>, objects, options),
 });
@@ -16,3 +17,5 @@ export { DeletionGraph, type Group, type Check, type FieldUpdate } from './graph
 export { ProtectedError, RestrictedError } from './errors.ts';
 export { planDelete, type DeletePlan } from './plan.ts';
 export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } from './delete.ts';
+export { softDelete, type SoftDeleteResult } from './soft.ts';
+export { Deletion, type DeletionState } from './record.ts';

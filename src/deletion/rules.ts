@@ -7,8 +7,9 @@ import type { DeletionGraph } from './graph.ts';
 
 type Rule = (graph: DeletionGraph, field: ForeignKeyField) => void;
 
-/** Delete the referring rows too, and whatever refers to them. */
+/** Delete the referring rows too, and whatever refers to them. A soft delete leaves models without a trash alone. */
 function cascade(graph: DeletionGraph, field: ForeignKeyField): void {
+  if (graph.mode === 'soft' && !field.model.softDelete) return;
   graph.addCascade(field);
 }
 
@@ -22,16 +23,20 @@ function restrict(graph: DeletionGraph, field: ForeignKeyField): void {
   graph.checks.push({ kind: 'RESTRICT', field });
 }
 
+/** A soft delete changes no key, so that restoring puts every link back. */
 function setNull(graph: DeletionGraph, field: ForeignKeyField): void {
+  if (graph.mode === 'soft') return;
   graph.updates.push({ field, value: () => null, needsRows: false });
 }
 
 function setDefault(graph: DeletionGraph, field: ForeignKeyField): void {
+  if (graph.mode === 'soft') return;
   graph.updates.push({ field, value: () => field.getDefault() ?? null, needsRows: false });
 }
 
 /** SET(value) or SET(fn): a function is called only when some row will take its value. */
 function set(graph: DeletionGraph, field: ForeignKeyField): void {
+  if (graph.mode === 'soft') return;
   const given = field.onDelete.value;
   if (typeof given === 'function') graph.updates.push({ field, value: given as () => unknown, needsRows: true });
   else graph.updates.push({ field, value: () => given, needsRows: false });

@@ -11,11 +11,19 @@ export interface DeleteResult {
   byModel: Record<string, number>;
 }
 
+/** Who deleted, why and from where: recorded with a soft delete's operation. */
+export interface DeleteOptions {
+  actor?: string | null;
+  reason?: string;
+  /** `shell`, `view`, `admin`, `api`, `purge`…; `api` when not given. */
+  source?: string;
+}
+
 export interface Deleter {
   /** Deletes what the queryset matches; `origin` is what delete() was called on. */
-  deleteQuerySet(queryset: unknown, origin: unknown): Promise<DeleteResult>;
+  deleteQuerySet(queryset: unknown, origin: unknown, options: DeleteOptions & { hard: boolean }): Promise<DeleteResult>;
   /** Deletes one saved instance. */
-  deleteInstance(instance: object): Promise<DeleteResult>;
+  deleteInstance(instance: object, options: DeleteOptions & { hard: boolean }): Promise<DeleteResult>;
   /** What deleting the queryset would do; nothing is deleted. */
   planQuerySet(queryset: unknown): Promise<DeletePlanLike>;
   /** Deletes objects by key or instance, in batches, in one transaction. */

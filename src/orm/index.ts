@@ -1,4 +1,4 @@
-export { model, Model, type ModelClass, type SaveOptions } from './model.ts';
+export { model, Model, type ModelClass, type SaveOptions, type SoftDeleteFields } from './model.ts';
 export { fields } from './fields/index.ts';
 export {
   Field, CharField, TextField, EmailField, SlugField, IntegerField, BigIntegerField, AutoField, FloatField,
@@ -10,12 +10,12 @@ export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 export { getModel, allModels } from './registry.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError } from './errors.ts';
 export { RelationNotLoadedError, STATE, stateOf, hydrate, type InstanceLike } from './instance.ts';
-export { QuerySet, initialState, type QueryState } from './query/queryset.ts';
+export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
 export { prepareDelete, prepareUpdate, prepareSelect, conditionExpression, type SelectSpec } from './query/compiler.ts';
-export { resolveFilterArgs, pkIn, and, type WhereNode } from './query/where.ts';
-export { installDeleter, type Deleter, type DeleteResult, type DeletePlanLike, type BulkDeleteOptionsLike } from './deleter.ts';
+export { resolveFilterArgs, pkIn, and, liveRows, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
+export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeletePlanLike, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';

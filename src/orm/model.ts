@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { atomic, getDatabase, setSchemaSource } from '../db/index.ts';
 import { postSave, preSave } from '../signals.ts';
-import { getDeleter, type DeletePlanLike, type DeleteResult } from './deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult } from './deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';
 import { Field } from './fields/field.ts';
 import { fields as f } from './fields/index.ts';
@@ -17,6 +17,7 @@ import { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 import { camelCase, snakeCase } from './naming.ts';
 import { insertInstances, prepareForSave, updateInstance } from './persistence.ts';
 import { Manager } from './query/manager.ts';
+import type { Scope } from './query/queryset.ts';
 import { prefetchIo } from './query/queryset.ts';
 import { prefetchInto } from './query/prefetch.ts';
 import { ManyRelatedManager, RelatedManager } from './query/related.ts';
@@ -31,6 +32,16 @@ export interface SaveOptions {
 }
 
 const managers = new WeakMap<object, Manager<unknown>>();
+const scopedManagers = new WeakMap<object, Map<Scope, Manager<unknown>>>();
+
+function scopedManager(cls: typeof Model, scope: Scope): Manager<unknown> {
+  if (!cls.meta.softDelete) throw new QueryUsageError(`${cls.meta.label} has no trash: give it { softDelete: true } to use allObjects and deletedObjects.`);
+  let byScope = scopedManagers.get(cls);
+  if (byScope === undefined) scopedManagers.set(cls, (byScope = new Map()));
+  let manager = byScope.get(scope);
+  if (manager === undefined) byScope.set(scope, (manager = new Manager(cls as never, scope)));
+  return manager;
+}
 
 /** The base of every model class. */
 export class Model {
@@ -58,6 +69,21 @@ export class Model {
       managers.set(this, manager);
     }
     return manager;
+  }
+
+  /** Every row, the trash included (soft-delete models). */
+  static get allObjects(): Manager<unknown> {
+    return scopedManager(this, 'all');
+  }
+
+  /** The trash: soft-deleted rows only (soft-delete models). */
+  static get deletedObjects(): Manager<unknown> {
+    return scopedManager(this, 'deleted');
+  }
+
+  /** True once a soft delete has put the row in the trash. */
+  get isDeleted(): boolean {
+    return this.meta.softDelete && (this as unknown as InstanceLike).deletedAt != null;
   }
 
   /** The primary key's value, whatever the field is called. */
@@ -102,12 +128,25 @@ export class Model {
     return this;
   }
 
-  /** Deletes the row (and, with the deletion engine, what depends on it). The instance's pk becomes null. */
-  async delete(): Promise<DeleteResult> {
+  /**
+   * Deletes the row and what depends on it (Django's on_delete rules); the instance's pk becomes
+   * null. On a soft-delete model it moves the row, and what cascades from it, to the trash.
+   */
+  async delete(options: DeleteOptions = {}): Promise<DeleteResult & { deletionId?: string }> {
+    this.assertSaved('deleted');
+    return getDeleter().deleteInstance(this, { ...options, hard: false });
+  }
+
+  /** Deletes for real, with the full engine, even on a soft-delete model. */
+  async hardDelete(): Promise<DeleteResult> {
+    this.assertSaved('deleted');
+    return getDeleter().deleteInstance(this, { hard: true });
+  }
+
+  private assertSaved(what: string): void {
     if (this[STATE].adding || this.pk === null || this.pk === undefined) {
-      throw new QueryUsageError(`${this.meta.objectName} object can't be deleted because its ${this.meta.pk.name} attribute is set to null.`);
+      throw new QueryUsageError(`${this.meta.objectName} object can't be ${what} because its ${this.meta.pk.name} attribute is set to null.`);
     }
-    return getDeleter().deleteInstance(this);
   }
 
   /** What delete() would take, block and change; nothing is deleted. */
@@ -122,7 +161,7 @@ export class Model {
   /** Reloads every field from the database and forgets loaded relations. */
   async refreshFromDb(): Promise<this> {
     const meta = this.meta;
-    const manager = new Manager<InstanceLike>(this.constructor as never);
+    const manager = new Manager<InstanceLike>(this.constructor as never, 'all');
     const fresh = await manager.getQuerySet().where({ kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: this.pk }).get();
     for (const field of meta.concreteFields) (this as unknown as InstanceLike)[field.attname] = fresh[field.attname];
     this[STATE].cache = undefined;
@@ -190,8 +229,13 @@ function installForeignKeyAccessor(prototype: object, field: ForeignKeyField): v
     get(this: InstanceLike) {
       const id = this[field.attname];
       if (id === null || id === undefined) return null;
-      const cached = stateOf(this).cache?.get(field.name) as InstanceLike | null | undefined;
-      if (cached != null && cached[field.target.pk.attname] === id) return cached;
+      const cache = stateOf(this).cache;
+      if (cache?.has(field.name)) {
+        const cached = cache.get(field.name) as InstanceLike | null;
+        // Loaded and found nothing: the row is gone or in the trash.
+        if (cached === null) return null;
+        if (cached[field.target.pk.attname] === id) return cached;
+      }
       throw notLoaded(field.model, field.name);
     },
     set(this: InstanceLike, value: unknown) {
@@ -257,6 +301,15 @@ setSchemaSource(() => allModels().map((meta) => meta.tableSpec()));
 
 // ---- model() ----------------------------------------------------------------------------------
 
+/** The columns `softDelete: true` adds: when a row went to the trash, and with which operation. */
+function softDeleteFields() {
+  return {
+    deletedAt: f.dateTime({ null: true, dbIndex: true }),
+    deletionId: f.char({ maxLength: 36, null: true, dbIndex: true }),
+  };
+}
+export type SoftDeleteFields = ReturnType<typeof softDeleteFields>;
+
 /** The class `model()` returns; extend it to add methods. */
 export interface ModelClass<F extends FieldMap, L extends string = string> {
   new (data?: CreateInput<F>): ModelInstance<F, L>;
@@ -265,6 +318,10 @@ export interface ModelClass<F extends FieldMap, L extends string = string> {
   readonly __fields?: F;
   readonly __label?: L;
   readonly objects: Manager<ModelInstance<F, L>, F>;
+  /** Soft-delete models: every row, the trash included. */
+  readonly allObjects: Manager<ModelInstance<F, L>, F>;
+  /** Soft-delete models: the trash only. */
+  readonly deletedObjects: Manager<ModelInstance<F, L>, F>;
   readonly DoesNotExist: new (message?: string) => ObjectDoesNotExist;
   readonly MultipleObjectsReturned: new (message?: string) => MultipleObjectsReturned;
 }
@@ -274,7 +331,11 @@ export interface ModelClass<F extends FieldMap, L extends string = string> {
  * Defines a model. `label` is `'app.Model'`; the table is `app_model`. Every model gets an
  * auto-increment `id` unless a field is the primary key.
  */
-export function model<const L extends string, const F extends FieldMap>(label: L, fieldMap: F, options: ModelOptions = {}): ModelClass<F, L> {
+export function model<const L extends string, const F extends FieldMap, const O extends ModelOptions = {}>(
+  label: L,
+  fieldMap: F,
+  options: O = {} as O,
+): ModelClass<O extends { softDelete: true } ? F & SoftDeleteFields : F, L> {
   const list: Field[] = [];
   const declared = Object.entries(fieldMap);
   if (!declared.some(([, field]) => field?.primaryKey)) {
@@ -288,6 +349,13 @@ export function model<const L extends string, const F extends FieldMap>(label: L
     if (name.includes('__') || name === 'pk') throw new FieldError(`${label}.${name}: field names cannot contain '__' or be 'pk'.`);
     field.name = name;
     list.push(field);
+  }
+  if (options.softDelete) {
+    for (const [name, field] of Object.entries(softDeleteFields())) {
+      if (list.some((f) => f.name === name)) throw new FieldError(`${label}.${name} is added by softDelete: true; choose another name.`);
+      field.name = name;
+      list.push(field);
+    }
   }
   const meta = new ModelMeta(label, list, options);
   const objectName = meta.objectName;
@@ -309,5 +377,5 @@ export function model<const L extends string, const F extends FieldMap>(label: L
     if (field instanceof ManyToManyField) installManyToManyAccessor(Base.prototype, field);
   }
   registerModel(meta);
-  return Base as unknown as ModelClass<F, L>;
+  return Base as never;
 }

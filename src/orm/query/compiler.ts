@@ -285,7 +285,14 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       if (next === undefined) {
         next = `j${joins.size + 1}`;
         const fk = path[i]!;
-        query = query.leftJoin(`${fk.target.table} as ${next}`, `${next}.${fk.target.pk.column}`, `${alias}.${fk.column}`);
+        const target = fk.target;
+        const from = alias;
+        const to = next;
+        // A related row in the trash is no related row: joins see live rows only.
+        query = query.leftJoin(`${target.table} as ${to}`, (on: any) => {
+          const joined = on.onRef(`${to}.${target.pk.column}`, '=', `${from}.${fk.column}`);
+          return target.softDelete ? joined.on(`${to}.deleted_at`, 'is', null) : joined;
+        });
         joins.set(key, next);
       }
       alias = next;

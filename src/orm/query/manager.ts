@@ -6,7 +6,7 @@ import type { InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
-import { initialState, QuerySet, type FilterArgs } from './queryset.ts';
+import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
 
 /** A model class as a manager sees it. */
 export interface ManagedClass {
@@ -19,7 +19,11 @@ export interface Saveable {
 }
 
 export class Manager<T, F extends FieldMap = FieldMap> {
-  constructor(readonly model: ManagedClass) {}
+  constructor(
+    readonly model: ManagedClass,
+    /** For soft-delete models: live rows (`objects`), all (`allObjects`) or the trash (`deletedObjects`). */
+    readonly scope: Scope = 'live',
+  ) {}
 
   get meta(): ModelMeta {
     return this.model.meta;
@@ -27,7 +31,7 @@ export class Manager<T, F extends FieldMap = FieldMap> {
 
   /** The queryset every method starts from; subclasses narrow it. */
   getQuerySet(): QuerySet<T, F> {
-    return new QuerySet<T, F>(initialState(this.meta));
+    return new QuerySet<T, F>(initialState(this.meta, this.scope));
   }
 
   all(): QuerySet<T, F> {

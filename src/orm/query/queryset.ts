@@ -3,7 +3,7 @@
  * nothing runs until it is awaited, iterated or asked for a count.
  */
 import { getDatabase, type Database } from '../../db/index.ts';
-import { getDeleter, type DeletePlanLike, type DeleteResult } from '../deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult } from '../deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
@@ -13,7 +13,7 @@ import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPat
 import { resolveOrdering, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { prefetchInto, type PrefetchIo } from './prefetch.ts';
 import { Q, type FilterDict } from './q.ts';
-import { and, resolveFilterArgs, type WhereNode } from './where.ts';
+import { and, resolveFilterArgs, SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 export interface QueryState {
   readonly meta: ModelMeta;
@@ -30,8 +30,13 @@ export interface QueryState {
   readonly database: Database | undefined;
 }
 
-export function initialState(meta: ModelMeta): QueryState {
-  return { meta, where: undefined, ordering: undefined, limit: undefined, offset: undefined, related: [], prefetch: [], values: undefined, resultCache: undefined, database: undefined };
+/** Which rows of a soft-delete model a queryset sees; other models have no trash. */
+export type Scope = 'live' | 'all' | 'deleted';
+
+export function initialState(meta: ModelMeta, scope: Scope = 'live'): QueryState {
+  let where: WhereNode | undefined;
+  if (meta.softDelete && scope !== 'all') where = { kind: 'isnull', column: SOFT_DELETED_AT, isNull: scope === 'live' };
+  return { meta, where, ordering: undefined, limit: undefined, offset: undefined, related: [], prefetch: [], values: undefined, resultCache: undefined, database: undefined };
 }
 
 /** Rows fetched per query when iterating with `for await`. */
@@ -266,10 +271,19 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return Number(result.numAffectedRows ?? 0);
   }
 
-  /** Deletes every matching row and what depends on it (Django's on_delete rules), in one transaction. */
-  async delete(): Promise<DeleteResult> {
+  /**
+   * Deletes every matching row and what depends on it (Django's on_delete rules), in one
+   * transaction. On a soft-delete model the rows go to the trash instead.
+   */
+  async delete(options: DeleteOptions = {}): Promise<DeleteResult & { deletionId?: string }> {
     this.assertDeletable('delete()');
-    return getDeleter().deleteQuerySet(this, this);
+    return getDeleter().deleteQuerySet(this, this, { ...options, hard: false });
+  }
+
+  /** Deletes for real, with the full engine, even on a soft-delete model. */
+  async hardDelete(): Promise<DeleteResult> {
+    this.assertDeletable('hardDelete()');
+    return getDeleter().deleteQuerySet(this, this, { hard: true });
   }
 
   /** What delete() would take, block and change, computed with counts; nothing is deleted. */

@@ -29,6 +29,21 @@ export type WhereNode =
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
 
+/** Rows of a soft-delete model that are not in the trash; undefined for other models. */
+export function liveRows(meta: ModelMeta): WhereNode | undefined {
+  return meta.softDelete ? { kind: 'isnull', column: SOFT_DELETED_AT, isNull: true } : undefined;
+}
+
+/** The column a soft delete stamps; the field is `deletedAt`. */
+export const SOFT_DELETED_AT = 'deleted_at';
+
+/** `node`, narrowed to live rows when `meta` soft-deletes: relations never reach into the trash. */
+function live(meta: ModelMeta, node: WhereNode | undefined): WhereNode | undefined {
+  const filter = liveRows(meta);
+  if (filter === undefined) return node;
+  return node === undefined ? filter : and([node, filter]);
+}
+
 export function and(children: WhereNode[]): WhereNode {
   if (children.length === 1 && children[0]!.kind !== 'and') return children[0]!;
   const flat = children.flatMap((c) => (c.kind === 'and' ? c.children : [c]));
@@ -180,7 +195,7 @@ function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefi
       nullable: field.nullable,
       table: target.table,
       selectColumn: target.pk.column!,
-      where: resolveSteps(target, normalised, qualified),
+      where: live(target, resolveSteps(target, normalised, qualified)),
     };
   }
   const isNullStep = normalised.find((s) => s.parts.length === 2 && s.parts[0] === 'pk' && s.parts[1] === 'isnull');
@@ -216,7 +231,7 @@ function multiValuedHop(meta: ModelMeta, name: string): Hop {
     target: relation.relatedModel,
     table: relation.relatedModel.table,
     selectColumn: fk.column!,
-    where: (inner) => (inner === undefined ? notNull : and([notNull, inner])),
+    where: (inner) => live(relation.relatedModel, inner === undefined ? notNull : and([notNull, inner])),
   };
 }
 
@@ -227,10 +242,12 @@ function manyToManyHop(field: ManyToManyField, direction: 'forward' | 'reverse')
     target,
     table: field.through.table,
     selectColumn: near.column!,
-    where: (inner) =>
-      inner === undefined
+    where: (inner) => {
+      const reached = live(target, inner);
+      return reached === undefined
         ? undefined
-        : { kind: 'subquery', column: far.column!, nullable: false, table: target.table, selectColumn: target.pk.column!, where: inner },
+        : { kind: 'subquery', column: far.column!, nullable: false, table: target.table, selectColumn: target.pk.column!, where: reached };
+    },
   };
 }
 

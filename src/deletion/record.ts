@@ -1,0 +1,19 @@
+/**
+ * One row per soft delete: the operation that a restore undoes exactly. Every row the operation
+ * put in the trash carries its id in `deletionId`.
+ */
+import { model, fields as f } from '../orm/index.ts';
+
+export type DeletionState = 'active' | 'restored' | 'purged';
+
+export const Deletion = model('trove.Deletion', {
+  id: f.uuid({ primaryKey: true }),
+  createdAt: f.dateTime(),
+  actor: f.char({ maxLength: 150, null: true }),
+  reason: f.text({ default: '' }),
+  source: f.char({ maxLength: 30, default: 'api' }),
+  rootLabel: f.char({ maxLength: 150 }),
+  rootPk: f.char({ maxLength: 100, null: true }),
+  counts: f.json<Record<string, number>>(),
+  state: f.char({ maxLength: 10, default: 'active', choices: ['active', 'restored', 'purged'] }),
+}, { table: 'trove_deletion', ordering: ['-createdAt'] });

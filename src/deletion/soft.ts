@@ -1,0 +1,81 @@
+/**
+ * Soft delete: the rows a delete would take from soft-delete models go to the trash instead.
+ * One UPDATE per model stamps them with the time and the operation's id; a `trove_deletion`
+ * row records the operation. PROTECT and RESTRICT hold against live rows; models without a
+ * trash and SET_* rules are left alone, so a restore puts every link back.
+ */
+import { randomUUID } from 'node:crypto';
+import { atomic, onCommit } from '../db/index.ts';
+import { hydrate, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta } from '../orm/index.ts';
+import { postSoftDelete } from '../signals.ts';
+import { Collector, SIGNAL_BATCH } from './collector.ts';
+import { Deletion } from './record.ts';
+
+export interface SoftDeleteResult extends DeleteResult {
+  /** The operation's id: `restoreDeletion(deletionId)` undoes exactly this delete. */
+  deletionId: string;
+}
+
+export async function softDelete(collector: Collector, origin: unknown, options: DeleteOptions): Promise<SoftDeleteResult> {
+  const { db, graph, rows } = collector;
+  const deletionId = randomUUID();
+  const deletedAt = new Date();
+  const result = await atomic(async () => {
+    await collector.assertNotBlocked();
+    await collector.fixRowSets();
+    const byModel: Record<string, number> = {};
+    for (const group of graph.order) {
+      for (const meta of group.models) {
+        const stamp = db.kysely
+          .updateTable(meta.table)
+          .set({ deleted_at: meta.field('deletedAt')!.toDb(deletedAt, db.dialect), deletion_id: deletionId })
+          .where('deleted_at', 'is', null)
+          .where((eb) =>
+            group.cyclic.length === 0 ? rows.taken(eb, meta, meta.table) : eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', collector.materialisedOnMysql(rows.keysOf(meta))),
+          );
+        const n = Number((await db.execute(stamp.compile())).numAffectedRows ?? 0);
+        if (n > 0) byModel[meta.label] = n;
+      }
+    }
+    await rows.cleanUp();
+    const total = Object.values(byModel).reduce((a, b) => a + b, 0);
+    const root = rootOf(origin, graph.root);
+    await Deletion.objects.create({
+      id: deletionId, createdAt: deletedAt, actor: options.actor ?? null, reason: options.reason ?? '',
+      source: options.source ?? 'api', rootLabel: graph.root.label, rootPk: root === undefined ? null : String(root[graph.root.pk.attname]),
+      counts: byModel,
+    });
+    for (const meta of graph.models.values()) await sendSoftDeleted(collector, meta, deletionId);
+    return { total, byModel, deletionId };
+  }, { using: db });
+  const instance = rootOf(origin, graph.root);
+  if (instance !== undefined && result.total > 0) {
+    await onCommit(() => {
+      instance.deletedAt = deletedAt;
+      instance.deletionId = deletionId;
+    }, { using: db });
+  }
+  return result;
+}
+
+function rootOf(origin: unknown, meta: ModelMeta): InstanceLike | undefined {
+  if (typeof origin !== 'object' || origin === null) return undefined;
+  return (origin.constructor as { meta?: ModelMeta }).meta?.label === meta.label ? (origin as InstanceLike) : undefined;
+}
+
+/** postSoftDelete, per model and per batch of SIGNAL_BATCH rows, only when someone listens. */
+export async function sendSoftDeleted(collector: Collector, meta: ModelMeta, deletionId: string, signal = postSoftDelete): Promise<void> {
+  if (!signal.hasReceivers(meta.modelClass)) return;
+  const { db } = collector;
+  let after: unknown;
+  for (;;) {
+    let query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where('s0.deletion_id', '=', deletionId);
+    if (after !== undefined) query = query.where(`s0.${meta.pk.column}`, '>', meta.pk.toDb(after, db.dialect));
+    const { rows } = await db.execute<Record<string, unknown>>(query.orderBy(`s0.${meta.pk.column}`).limit(SIGNAL_BATCH).compile());
+    if (rows.length === 0) return;
+    const instances = rows.map((row) => hydrate(meta, row, db.dialect));
+    await signal.send({ sender: meta.modelClass, instances, deletionId, using: db });
+    if (rows.length < SIGNAL_BATCH) return;
+    after = instances[instances.length - 1]![meta.pk.attname];
+  }
+}
