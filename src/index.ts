@@ -3,4 +3,7 @@ export { connect, atomic, onCommit, getDatabase, Database, IntegrityError, type 
 export * from './orm/index.ts';
 export { fields as f } from './orm/index.ts';
 export { signals, Signal } from './signals.ts';
-export { ProtectedError, RestrictedError, type DeletePlan, type BulkDeleteOptions } from './deletion/index.ts';
+export {
+  ProtectedError, RestrictedError, OrphanRestoreError, RestoreConflictError, restoreDeletion, Deletion,
+  type DeletePlan, type BulkDeleteOptions, type SoftDeleteResult, type RestoreResult,
+} from './deletion/index.ts';

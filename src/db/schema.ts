@@ -28,6 +28,12 @@ export interface IndexSpec {
   name: string;
   columns: string[];
   unique: boolean;
+  /**
+   * Only rows where this column IS NULL count: uniqueness among live rows of a soft-delete
+   * table. A partial index on SQLite and PostgreSQL; MySQL has none, so there each column gets a
+   * generated twin that is NULL for other rows, and the index covers the twins.
+   */
+  onlyWhereNull?: string;
 }
 
 export interface TableSpec {
@@ -127,11 +133,29 @@ export async function createTables(db: Kysely<any>, dialect: DialectName, tables
           .execute();
       }
     }
-    for (const index of table.indexes) {
-      let builder = db.schema.createIndex(index.name).on(table.name).columns(index.columns);
-      if (index.unique) builder = builder.unique();
-      await builder.execute();
-    }
+    for (const index of table.indexes) await createIndex(db, dialect, table.name, index);
   }
   return created.map((t) => t.name);
+}
+
+async function createIndex(db: Kysely<any>, dialect: DialectName, table: string, index: IndexSpec): Promise<void> {
+  let columns = index.columns;
+  const condition = index.onlyWhereNull;
+  if (condition !== undefined && dialect === 'mysql') {
+    columns = [];
+    for (const column of index.columns) {
+      const twin = `${column}__live`;
+      await sql`alter table ${sql.table(table)} add column ${sql.ref(twin)} ${sql.raw(await columnTypeOf(db, table, column))} as (if(${sql.ref(condition)} is null, ${sql.ref(column)}, null)) stored`.execute(db);
+      columns.push(twin);
+    }
+  }
+  let builder = db.schema.createIndex(index.name).on(table).columns(columns);
+  if (index.unique) builder = builder.unique();
+  if (condition !== undefined && dialect !== 'mysql') builder = builder.where(sql.ref(condition), 'is', null);
+  await builder.execute();
+}
+
+async function columnTypeOf(db: Kysely<any>, table: string, column: string): Promise<string> {
+  const { rows } = await sql<{ column_type: string }>`select column_type from information_schema.columns where table_schema = database() and table_name = ${table} and column_name = ${column}`.execute(db);
+  return rows[0]!.column_type;
 }

@@ -2,12 +2,15 @@ import { installDeleter, type QuerySet } from '../orm/index.ts';
 import { Collector } from './collector.ts';
 import { bulkDelete, deleteInstance, deleteQuerySet } from './delete.ts';
 import { planDelete } from './plan.ts';
+import { restoreInstance, restoreQuerySet } from './restore.ts';
 import './scratch.ts';
 import './record.ts';
 
 installDeleter({
   deleteQuerySet: (qs, origin, options) => deleteQuerySet(qs as QuerySet<unknown>, origin, options),
   deleteInstance: (instance, options) => deleteInstance(instance as never, options),
+  restoreInstance: (instance) => restoreInstance(instance as never),
+  restoreQuerySet: (qs) => restoreQuerySet(qs as QuerySet<unknown>),
   planQuerySet: (qs) => planDelete(Collector.forQuerySet(qs as QuerySet<unknown>)),
   bulkDelete: (qs, objects, options) => bulkDelete(qs as QuerySet<unknown>, objects, options),
 });
@@ -19,3 +22,4 @@ export { planDelete, type DeletePlan } from './plan.ts';
 export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } from './delete.ts';
 export { softDelete, type SoftDeleteResult } from './soft.ts';
 export { Deletion, type DeletionState } from './record.ts';
+export { restoreDeletion, restoreInstance, restoreQuerySet, OrphanRestoreError, RestoreConflictError, type RestoreResult } from './restore.ts';

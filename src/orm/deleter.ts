@@ -24,6 +24,10 @@ export interface Deleter {
   deleteQuerySet(queryset: unknown, origin: unknown, options: DeleteOptions & { hard: boolean }): Promise<DeleteResult>;
   /** Deletes one saved instance. */
   deleteInstance(instance: object, options: DeleteOptions & { hard: boolean }): Promise<DeleteResult>;
+  /** Takes a soft-deleted instance, and what its operation took beneath it, out of the trash. */
+  restoreInstance(instance: object): Promise<DeleteResult>;
+  /** Restores the trash rows a queryset matches, each with its operation's rows beneath it. */
+  restoreQuerySet(queryset: unknown): Promise<DeleteResult>;
   /** What deleting the queryset would do; nothing is deleted. */
   planQuerySet(queryset: unknown): Promise<DeletePlanLike>;
   /** Deletes objects by key or instance, in batches, in one transaction. */

@@ -143,20 +143,25 @@ export class ModelMeta {
         if (!(field instanceof OneToOneField)) indexes.push({ name: identifier(this.table, column, 'idx'), columns: [column], unique: false });
       }
       if (field.unique && !field.primaryKey) {
-        indexes.push({ name: identifier(this.table, column, 'uniq'), columns: [column], unique: true });
+        indexes.push({ name: identifier(this.table, column, 'uniq'), columns: [column], unique: true, ...this.liveOnly });
       } else if (field.options.dbIndex && !(field instanceof ForeignKeyField)) {
         indexes.push({ name: identifier(this.table, column, 'idx'), columns: [column], unique: false });
       }
     }
     for (const names of this.options.uniqueTogether ?? []) {
       const cols = names.map((n) => this.columnOf(n));
-      indexes.push({ name: identifier(this.table, ...cols, 'uniq'), columns: cols, unique: true });
+      indexes.push({ name: identifier(this.table, ...cols, 'uniq'), columns: cols, unique: true, ...this.liveOnly });
     }
     for (const names of this.options.indexes ?? []) {
       const cols = names.map((n) => this.columnOf(n));
       indexes.push({ name: identifier(this.table, ...cols, 'idx'), columns: cols, unique: false });
     }
     return { name: this.table, columns, foreignKeys, indexes };
+  }
+
+  /** Unique rules of a soft-delete model hold among live rows: the trash may repeat a value. */
+  private get liveOnly(): { onlyWhereNull?: string } {
+    return this.softDelete ? { onlyWhereNull: 'deleted_at' } : {};
   }
 
   private columnOf(name: string): string {

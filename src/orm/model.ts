@@ -137,6 +137,15 @@ export class Model {
     return getDeleter().deleteInstance(this, { ...options, hard: false });
   }
 
+  /**
+   * Takes the instance out of the trash with exactly what the same soft delete took beneath it;
+   * refused if a parent is still in the trash or a unique value is taken by a live row.
+   */
+  async restore(): Promise<DeleteResult> {
+    this.assertSaved('restored');
+    return getDeleter().restoreInstance(this);
+  }
+
   /** Deletes for real, with the full engine, even on a soft-delete model. */
   async hardDelete(): Promise<DeleteResult> {
     this.assertSaved('deleted');

@@ -280,6 +280,12 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return getDeleter().deleteQuerySet(this, this, { ...options, hard: false });
   }
 
+  /** Takes the matching trash rows out of the trash, each with what its own operation took beneath it. */
+  async restore(): Promise<DeleteResult> {
+    this.assertDeletable('restore()');
+    return getDeleter().restoreQuerySet(this);
+  }
+
   /** Deletes for real, with the full engine, even on a soft-delete model. */
   async hardDelete(): Promise<DeleteResult> {
     this.assertDeletable('hardDelete()');

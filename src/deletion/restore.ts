@@ -1,0 +1,198 @@
+/**
+ * Restore: take rows of one soft-delete operation out of the trash. Exactly the operation's rows
+ * come back (everything it took, or the part beneath one object), never rows other operations
+ * deleted. A restore that would leave a row pointing at a parent still in the trash, or that
+ * would break a unique rule among live rows, is refused before anything changes.
+ */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { atomic, getDatabase, onCommit, type Database } from '../db/index.ts';
+import { getModel, hydrate, pkIn, QueryUsageError, ValidationError, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { postRestore } from '../signals.ts';
+import { Collector, SIGNAL_BATCH } from './collector.ts';
+import { Deletion } from './record.ts';
+
+type Builder = ExpressionBuilder<any, any>;
+
+/** The rows of one model that a restore brings back, as a condition on a row alias. */
+interface RestoreSet {
+  meta: ModelMeta;
+  rows(eb: Builder, alias: string): Expression<SqlBool>;
+}
+
+export interface RestoreResult {
+  total: number;
+  byModel: Record<string, number>;
+}
+
+/** A row cannot come back because something it points at is still in the trash. */
+export class OrphanRestoreError extends QueryUsageError {
+  override name = 'OrphanRestoreError';
+}
+
+/** A row cannot come back because a live row already holds its unique value. */
+export class RestoreConflictError extends ValidationError {
+  override name = 'RestoreConflictError';
+}
+
+/** Restores everything the operation `deletionId` put in the trash. */
+export async function restoreDeletion(deletionId: string, db: Database = getDatabase()): Promise<RestoreResult> {
+  const record = await Deletion.objects.get({ id: deletionId });
+  if (record.state !== 'active') throw new QueryUsageError(`Deletion ${deletionId} is ${record.state}; only an active deletion can be restored.`);
+  const sets = Object.keys(record.counts).map((label): RestoreSet => ({
+    meta: getModel(label),
+    rows: (eb, alias) => eb(eb.ref(`${alias}.deletion_id`), '=', deletionId),
+  }));
+  return restoreSets(db, sets, deletionId);
+}
+
+/** Restores `instance` and what its operation took beneath it. */
+export async function restoreInstance(instance: InstanceLike): Promise<RestoreResult> {
+  const meta = (instance.constructor as unknown as { meta: ModelMeta }).meta;
+  const deletionId = instance.deletionId as string | null;
+  if (!meta.softDelete) throw new QueryUsageError(`${meta.label} has no trash to restore from.`);
+  if (deletionId === null || deletionId === undefined) throw new QueryUsageError(`${meta.objectName} ${String(instance[meta.pk.attname])} is not in the trash.`);
+  const db = getDatabase();
+  const result = await restoreBeneath(db, meta, pkIn(meta, [instance[meta.pk.attname]]), deletionId);
+  await onCommit(() => {
+    instance.deletedAt = null;
+    instance.deletionId = null;
+  }, { using: db });
+  return result;
+}
+
+/** Restores the rows a trash queryset matches, each with what its own operation took beneath it. */
+export async function restoreQuerySet(qs: QuerySet<unknown>): Promise<RestoreResult> {
+  if (!qs.meta.softDelete) throw new QueryUsageError(`${qs.meta.label} has no trash to restore from.`);
+  const db = qs.db;
+  const operations = await qs.filter({ deletionId__isnull: false } as never).orderBy().values('deletionId' as never).fetch();
+  const ids = [...new Set(operations.map((row) => (row as { deletionId: string }).deletionId))];
+  return atomic(async () => {
+    const total: RestoreResult = { total: 0, byModel: {} };
+    for (const deletionId of ids) {
+      const part = await restoreBeneath(db, qs.meta, qs.state.where, deletionId);
+      total.total += part.total;
+      for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
+    }
+    return total;
+  }, { using: db });
+}
+
+/** The operation's rows in the subtree that CASCADE relations hang below the root rows. */
+async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNode | undefined, deletionId: string): Promise<RestoreResult> {
+  const collector = new Collector(db, meta, rootWhere, 'soft');
+  const sets = [...collector.graph.order].flatMap((group) =>
+    group.models.map((m): RestoreSet => ({
+      meta: m,
+      rows: (eb, alias) => eb.and([collector.rows.taken(eb, m, alias), eb(eb.ref(`${alias}.deletion_id`), '=', deletionId)]),
+    })),
+  );
+  return atomic(async () => {
+    await collector.fixRowSets();
+    const result = await restoreSets(db, sets, deletionId);
+    await collector.rows.cleanUp();
+    return result;
+  }, { using: db });
+}
+
+async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string): Promise<RestoreResult> {
+  return atomic(async () => {
+    for (const set of sets) await assertNoOrphans(db, set, sets);
+    for (const set of sets) await assertNoConflicts(db, set);
+    const byModel: Record<string, number> = {};
+    // Row sets may be defined through the rows above them: restore the lowest rows first.
+    for (const set of sets) {
+      const { meta } = set;
+      const listened = postRestore.hasReceivers(meta.modelClass);
+      const query = db.kysely
+        .updateTable(meta.table)
+        // With receivers the operation's id stays until they have seen the rows.
+        .set(listened ? { deleted_at: null } : { deleted_at: null, deletion_id: null })
+        .where('deleted_at', 'is not', null)
+        .where((eb) => (db.dialect === 'mysql' ? materialisedRows(db, set) : set.rows(eb, meta.table)));
+      const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
+      if (n > 0) byModel[meta.label] = n;
+      if (listened) await sendRestored(db, meta, deletionId);
+    }
+    await markRestoredIfEmpty(db, deletionId);
+    return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
+  }, { using: db });
+}
+
+/** MySQL cannot read the table it updates in a subquery unless the subquery is materialised. */
+function materialisedRows(db: Database, set: RestoreSet): Expression<SqlBool> {
+  const { meta } = set;
+  const keys = db.kysely.selectFrom(`${meta.table} as r1`).select(`r1.${meta.pk.column} as pk`).where((eb) => set.rows(eb, 'r1'));
+  return sql<SqlBool>`${sql.ref(`${meta.table}.${meta.pk.column}`)} in (select pk from (${keys}) as materialised)`;
+}
+
+/** A restored row may not point at a row that stays in the trash. */
+async function assertNoOrphans(db: Database, set: RestoreSet, sets: RestoreSet[]): Promise<void> {
+  const { meta } = set;
+  for (const field of meta.foreignKeys) {
+    const parent = field.target;
+    if (!parent.softDelete) continue;
+    const parentSet = sets.find((s) => s.meta === parent);
+    const staying = db.kysely
+      .selectFrom(`${parent.table} as p0`)
+      .select(`p0.${parent.pk.column}`)
+      .where('p0.deleted_at', 'is not', null)
+      .where((eb) => (parentSet === undefined ? sql<SqlBool>`1 = 1` : eb.not(parentSet.rows(eb, 'p0'))));
+    const query = db.kysely
+      .selectFrom(`${meta.table} as o0`)
+      .selectAll('o0')
+      .where((eb) => set.rows(eb, 'o0'))
+      .where(`o0.${field.column}`, 'in', staying)
+      .limit(1);
+    const [row] = (await db.execute<Record<string, unknown>>(query.compile())).rows;
+    if (row === undefined) continue;
+    const orphan = hydrate(meta, row, db.dialect);
+    const parentKey = orphan[field.attname];
+    throw new OrphanRestoreError(
+      `Cannot restore ${meta.objectName} ${String(orphan[meta.pk.attname])}: its ${field.name} (${parent.objectName} ${String(parentKey)}) is still in the trash; restore that first.`,
+    );
+  }
+}
+
+/** A restored row may not take a unique value that a live row holds. */
+async function assertNoConflicts(db: Database, set: RestoreSet): Promise<void> {
+  const { meta } = set;
+  for (const field of meta.concreteFields) {
+    if (!field.unique || field.primaryKey) continue;
+    const column = field.column!;
+    const live = db.kysely.selectFrom(`${meta.table} as l0`).select(`l0.${column}`).where('l0.deleted_at', 'is', null).where(`l0.${column}`, 'is not', null);
+    const query = db.kysely.selectFrom(`${meta.table} as c0`).select(`c0.${column} as value`).where((eb) => set.rows(eb, 'c0')).where(`c0.${column}`, 'in', live).limit(1);
+    const [row] = (await db.execute<{ value: unknown }>(query.compile())).rows;
+    if (row === undefined) continue;
+    const value = field.fromDb(row.value, db.dialect);
+    throw new RestoreConflictError(
+      `Cannot restore ${meta.objectName}: a live ${meta.objectName} already has ${field.name} = ${JSON.stringify(value)}, which must be unique.`,
+      field.qualifiedName,
+    );
+  }
+}
+
+async function sendRestored(db: Database, meta: ModelMeta, deletionId: string): Promise<void> {
+  let after: unknown;
+  for (;;) {
+    let query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where('s0.deletion_id', '=', deletionId).where('s0.deleted_at', 'is', null);
+    if (after !== undefined) query = query.where(`s0.${meta.pk.column}`, '>', meta.pk.toDb(after, db.dialect));
+    const { rows } = await db.execute<Record<string, unknown>>(query.orderBy(`s0.${meta.pk.column}`).limit(SIGNAL_BATCH).compile());
+    if (rows.length === 0) break;
+    const instances = rows.map((row) => hydrate(meta, row, db.dialect));
+    await postRestore.send({ sender: meta.modelClass, instances, deletionId, using: db });
+    if (rows.length < SIGNAL_BATCH) break;
+    after = instances[instances.length - 1]![meta.pk.attname];
+  }
+  await db.execute(db.kysely.updateTable(meta.table).set({ deletion_id: null }).where('deletion_id', '=', deletionId).where('deleted_at', 'is', null).compile());
+}
+
+/** Once no row of the operation is left in the trash, the operation is restored. */
+async function markRestoredIfEmpty(db: Database, deletionId: string): Promise<void> {
+  const record = await Deletion.objects.get({ id: deletionId });
+  for (const label of Object.keys(record.counts)) {
+    const meta = getModel(label);
+    const left = await db.execute(db.kysely.selectFrom(meta.table).select(sql.lit(1).as('one')).where('deletion_id', '=', deletionId).limit(1).compile());
+    if (left.rows.length > 0) return;
+  }
+  await Deletion.objects.filter({ id: deletionId }).update({ state: 'restored' });
+}
