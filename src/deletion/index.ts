@@ -23,3 +23,4 @@ export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } fr
 export { softDelete, type SoftDeleteResult } from './soft.ts';
 export { Deletion, type DeletionState } from './record.ts';
 export { restoreDeletion, restoreInstance, restoreQuerySet, OrphanRestoreError, RestoreConflictError, type RestoreResult } from './restore.ts';
+export { purge, purgeDeletion, cutoffFrom, type PurgeOptions, type PurgeProgress, type PurgeResult } from './purge.ts';
