@@ -132,16 +132,17 @@ async function assertNoOrphans(db: Database, set: RestoreSet, sets: RestoreSet[]
     const parent = field.target;
     if (!parent.softDelete) continue;
     const parentSet = sets.find((s) => s.meta === parent);
-    const staying = db.kysely
-      .selectFrom(`${parent.table} as p0`)
-      .select(`p0.${parent.pk.column}`)
-      .where('p0.deleted_at', 'is not', null)
-      .where((eb) => (parentSet === undefined ? sql<SqlBool>`1 = 1` : eb.not(parentSet.rows(eb, 'p0'))));
+    const stays = (eb: Builder, alias: string) =>
+      eb.and([eb(eb.ref(`${alias}.deleted_at`), 'is not', null), parentSet === undefined ? sql<SqlBool>`1 = 1` : eb.not(parentSet.rows(eb, alias))]);
+    // First whether any parent stays in the trash at all: usually none does, and the check ends
+    // without reading the restored rows (planner estimates are stale right after a mass update).
+    const anyStays = db.kysely.selectFrom(`${parent.table} as p0`).select(sql.lit(1).as('one')).where((eb) => stays(eb, 'p0')).limit(1);
+    if ((await db.execute(anyStays.compile())).rows.length === 0) continue;
     const query = db.kysely
       .selectFrom(`${meta.table} as o0`)
       .selectAll('o0')
       .where((eb) => set.rows(eb, 'o0'))
-      .where(`o0.${field.column}`, 'in', staying)
+      .where((eb) => eb.exists(eb.selectFrom(`${parent.table} as p1`).select(sql.lit(1).as('one')).whereRef(`p1.${parent.pk.column}`, '=', `o0.${field.column}`).where((inner: Builder) => stays(inner, 'p1'))))
       .limit(1);
     const [row] = (await db.execute<Record<string, unknown>>(query.compile())).rows;
     if (row === undefined) continue;
@@ -159,8 +160,9 @@ async function assertNoConflicts(db: Database, set: RestoreSet): Promise<void> {
   for (const field of meta.concreteFields) {
     if (!field.unique || field.primaryKey) continue;
     const column = field.column!;
-    const live = db.kysely.selectFrom(`${meta.table} as l0`).select(`l0.${column}`).where('l0.deleted_at', 'is', null).where(`l0.${column}`, 'is not', null);
-    const query = db.kysely.selectFrom(`${meta.table} as c0`).select(`c0.${column} as value`).where((eb) => set.rows(eb, 'c0')).where(`c0.${column}`, 'in', live).limit(1);
+    const taken = (eb: Builder) =>
+      eb.exists(eb.selectFrom(`${meta.table} as l0`).select(sql.lit(1).as('one')).whereRef(`l0.${column}`, '=', `c0.${column}`).where('l0.deleted_at', 'is', null));
+    const query = db.kysely.selectFrom(`${meta.table} as c0`).select(`c0.${column} as value`).where((eb) => set.rows(eb, 'c0')).where(taken).limit(1);
     const [row] = (await db.execute<{ value: unknown }>(query.compile())).rows;
     if (row === undefined) continue;
     const value = field.fromDb(row.value, db.dialect);

@@ -1,10 +1,10 @@
 /** Models for the soft-delete tests: a trash on posts and comments, none on authors or files. */
-import { model, fields as f, CASCADE, PROTECT, SET_NULL, type InstanceOfClass, type RelatedManager } from '../../src/index.ts';
+import { model, fields as f, CASCADE, PROTECT, SET_NULL, type InstanceOfClass, type ManyRelatedManager, type RelatedManager } from '../../src/index.ts';
 
 declare module '../../src/index.ts' {
   interface ModelRelations {
     'ts.Writer': { articles: RelatedManager<InstanceOfClass<typeof Article>> };
-    'ts.Article': { notes: RelatedManager<InstanceOfClass<typeof Note>> };
+    'ts.Article': { notes: RelatedManager<InstanceOfClass<typeof Note>>; topics: ManyRelatedManager<InstanceOfClass<typeof Topic>> };
   }
 }
 
@@ -29,4 +29,10 @@ export class Flag extends model('ts.Flag', {
 }, { softDelete: true }) {}
 export class Bookmark extends model('ts.Bookmark', {
   article: f.foreignKey(() => Article, { onDelete: SET_NULL, null: true }),
+}) {}
+
+/** A many-to-many relation into a soft-delete model. */
+export class Topic extends model('ts.Topic', {
+  name: f.char({ maxLength: 50 }),
+  articles: f.manyToMany(() => Article, { relatedName: 'topics' }),
 }) {}

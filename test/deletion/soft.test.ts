@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ProtectedError, QueryUsageError } from '../../src/index.ts';
 import { Deletion } from '../../src/deletion/index.ts';
 import { captureQueries, withSeededDatabase } from '../support/database.ts';
-import { Article, Bookmark, Flag, Note, Upload, Writer } from './soft-models.ts';
+import { Article, Bookmark, Flag, Note, Topic, Upload, Writer } from './soft-models.ts';
 
 const seeded = withSeededDatabase(async () => {
   const ann = await Writer.objects.create({ name: 'Ann' });
@@ -111,4 +111,16 @@ describe('the trash never leaks into live queries', () => {
     const [withPrefetch] = await Writer.objects.prefetchRelated('articles');
     assert.equal((await withPrefetch!.articles.all()).length, 0);
   });
+});
+
+test('many-to-many managers and lookups see live rows only', async () => {
+  const { first, second } = seeded();
+  const news = await Topic.objects.create({ name: 'news' });
+  await news.articles.add(first, second);
+  await first.delete();
+  assert.deepEqual((await news.articles.all()).map((a) => a.title), ['Second']);
+  assert.equal(await Topic.objects.filter({ articles__title: 'First' }).count(), 0);
+  assert.equal(await Topic.objects.filter({ articles__title: 'Second' }).count(), 1);
+  await first.restore();
+  assert.equal(await news.articles.count(), 2);
 });

@@ -91,3 +91,16 @@ export async function filtering(): Promise<void> {
   // @ts-expect-error values() takes field names
   Post.objects.values('nope');
 }
+
+export async function softDeleteModels(): Promise<void> {
+  const { Article } = await import('../deletion/soft-models.ts');
+  const article = await Article.allObjects.get({ id: 1 });
+  expectType<Date | null>(article.deletedAt);
+  expectType<string | null>(article.deletionId);
+  expectType<boolean>(article.isDeleted);
+  Article.deletedObjects.filter({ deletedAt__lt: new Date() });
+  const result = await article.delete({ actor: 'ann', reason: 'spam' });
+  expectType<string | undefined>(result.deletionId);
+  // @ts-expect-error deletedAt is a date
+  Article.objects.filter({ deletedAt__lt: 'yesterday'.length });
+}
