@@ -8,7 +8,8 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { atomic, getDatabase, onCommit, type Database } from '../db/index.ts';
 import { getModel, hydrate, pkIn, QueryUsageError, ValidationError, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postRestore } from '../signals.ts';
-import { Collector, SIGNAL_BATCH } from './collector.ts';
+import { Collector } from './collector.ts';
+import { sendOperationRows } from './soft.ts';
 import { Deletion } from './record.ts';
 
 type Builder = ExpressionBuilder<any, any>;
@@ -174,17 +175,7 @@ async function assertNoConflicts(db: Database, set: RestoreSet): Promise<void> {
 }
 
 async function sendRestored(db: Database, meta: ModelMeta, deletionId: string): Promise<void> {
-  let after: unknown;
-  for (;;) {
-    let query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where('s0.deletion_id', '=', deletionId).where('s0.deleted_at', 'is', null);
-    if (after !== undefined) query = query.where(`s0.${meta.pk.column}`, '>', meta.pk.toDb(after, db.dialect));
-    const { rows } = await db.execute<Record<string, unknown>>(query.orderBy(`s0.${meta.pk.column}`).limit(SIGNAL_BATCH).compile());
-    if (rows.length === 0) break;
-    const instances = rows.map((row) => hydrate(meta, row, db.dialect));
-    await postRestore.send({ sender: meta.modelClass, instances, deletionId, using: db });
-    if (rows.length < SIGNAL_BATCH) break;
-    after = instances[instances.length - 1]![meta.pk.attname];
-  }
+  await sendOperationRows(db, meta, deletionId, postRestore, 'live');
   await db.execute(db.kysely.updateTable(meta.table).set({ deletion_id: null }).where('deletion_id', '=', deletionId).where('deleted_at', 'is', null).compile());
 }
 

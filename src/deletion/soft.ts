@@ -5,7 +5,7 @@
  * trash and SET_* rules are left alone, so a restore puts every link back.
  */
 import { randomUUID } from 'node:crypto';
-import { atomic, onCommit } from '../db/index.ts';
+import { atomic, onCommit, type Database } from '../db/index.ts';
 import { hydrate, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta } from '../orm/index.ts';
 import { postSoftDelete } from '../signals.ts';
 import { Collector, SIGNAL_BATCH } from './collector.ts';
@@ -45,7 +45,7 @@ export async function softDelete(collector: Collector, origin: unknown, options:
       source: options.source ?? 'api', rootLabel: graph.root.label, rootPk: root === undefined ? null : String(root[graph.root.pk.attname]),
       counts: byModel,
     });
-    for (const meta of graph.models.values()) await sendSoftDeleted(collector, meta, deletionId);
+    for (const meta of graph.models.values()) await sendOperationRows(db, meta, deletionId, postSoftDelete, 'trash');
     return { total, byModel, deletionId };
   }, { using: db });
   const instance = rootOf(origin, graph.root);
@@ -63,19 +63,25 @@ function rootOf(origin: unknown, meta: ModelMeta): InstanceLike | undefined {
   return (origin.constructor as { meta?: ModelMeta }).meta?.label === meta.label ? (origin as InstanceLike) : undefined;
 }
 
-/** postSoftDelete, per model and per batch of SIGNAL_BATCH rows, only when someone listens. */
-export async function sendSoftDeleted(collector: Collector, meta: ModelMeta, deletionId: string, signal = postSoftDelete): Promise<void> {
+/**
+ * Sends `signal` for the rows of one operation, per model and SIGNAL_BATCH rows at a time, only
+ * when someone listens: rows in the trash (postSoftDelete) or just restored (postRestore).
+ */
+export async function sendOperationRows(db: Database, meta: ModelMeta, deletionId: string, signal: typeof postSoftDelete, rows: 'trash' | 'live'): Promise<void> {
   if (!signal.hasReceivers(meta.modelClass)) return;
-  const { db } = collector;
   let after: unknown;
   for (;;) {
-    let query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where('s0.deletion_id', '=', deletionId);
+    let query = db.kysely
+      .selectFrom(`${meta.table} as s0`)
+      .selectAll('s0')
+      .where('s0.deletion_id', '=', deletionId)
+      .where('s0.deleted_at', rows === 'trash' ? 'is not' : 'is', null);
     if (after !== undefined) query = query.where(`s0.${meta.pk.column}`, '>', meta.pk.toDb(after, db.dialect));
-    const { rows } = await db.execute<Record<string, unknown>>(query.orderBy(`s0.${meta.pk.column}`).limit(SIGNAL_BATCH).compile());
-    if (rows.length === 0) return;
-    const instances = rows.map((row) => hydrate(meta, row, db.dialect));
+    const batch = (await db.execute<Record<string, unknown>>(query.orderBy(`s0.${meta.pk.column}`).limit(SIGNAL_BATCH).compile())).rows;
+    if (batch.length === 0) return;
+    const instances = batch.map((row) => hydrate(meta, row, db.dialect));
     await signal.send({ sender: meta.modelClass, instances, deletionId, using: db });
-    if (rows.length < SIGNAL_BATCH) return;
+    if (batch.length < SIGNAL_BATCH) return;
     after = instances[instances.length - 1]![meta.pk.attname];
   }
 }

@@ -1,7 +1,7 @@
 /** Writing instances: INSERT (one or many, ids read back) and UPDATE by primary key. */
 import type { Database } from '../db/index.ts';
 import type { Field } from './fields/field.ts';
-import { DateField, DateTimeField } from './fields/scalar.ts';
+import { TimestampField } from './fields/scalar.ts';
 import { STATE, type InstanceLike } from './instance.ts';
 import type { ModelMeta } from './meta.ts';
 import { prepareUpdate } from './query/compiler.ts';
@@ -12,7 +12,7 @@ const MAX_PARAMS = 30_000;
 /** Fills `autoNow` / `autoNowAdd` dates and cleans every value, as save() does before writing. */
 export function prepareForSave(meta: ModelMeta, instance: InstanceLike, inserting: boolean): void {
   for (const field of meta.concreteFields) {
-    if ((field instanceof DateTimeField || field instanceof DateField) && (field.options.autoNow || (inserting && field.options.autoNowAdd))) {
+    if (field instanceof TimestampField && (field.options.autoNow || (inserting && field.options.autoNowAdd))) {
       instance[field.attname] = field.now();
     }
     const value = instance[field.attname];

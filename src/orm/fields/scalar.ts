@@ -179,17 +179,23 @@ export class BooleanField extends Field<boolean> {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Dates are 'YYYY-MM-DD' strings: a calendar day has no time zone to get wrong. */
-export class DateField extends Field<string> {
-  readonly kind: string = 'date';
-  readonly columnType: ColumnType = 'date';
-  protected readonly expected = "expected a 'YYYY-MM-DD' string or a Date";
-  constructor(override readonly options: FieldOptions<string | Date> & { autoNow?: boolean; autoNowAdd?: boolean } = {}) {
+/** Dates and times that save() can fill in: `autoNow` on every save, `autoNowAdd` on insert. */
+export abstract class TimestampField<T> extends Field<T> {
+  constructor(override readonly options: FieldOptions<T | string | Date> & { autoNow?: boolean; autoNowAdd?: boolean } = {}) {
     super(options);
   }
   override isOptionalOnCreate(): boolean {
     return super.isOptionalOnCreate() || this.options.autoNow === true || this.options.autoNowAdd === true;
   }
+  /** The value for "now". */
+  abstract now(): T;
+}
+
+/** Dates are 'YYYY-MM-DD' strings: a calendar day has no time zone to get wrong. */
+export class DateField extends TimestampField<string> {
+  readonly kind: string = 'date';
+  readonly columnType: ColumnType = 'date';
+  protected readonly expected = "expected a 'YYYY-MM-DD' string or a Date";
   protected cleanValue(value: unknown): string {
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
     if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
@@ -206,16 +212,10 @@ export class DateField extends Field<string> {
 }
 
 /** Date and time, stored in UTC on every database and read back as a Date. */
-export class DateTimeField extends Field<Date> {
+export class DateTimeField extends TimestampField<Date> {
   readonly kind: string = 'dateTime';
   readonly columnType: ColumnType = 'datetime';
   protected readonly expected = 'expected a Date or an ISO 8601 string';
-  constructor(override readonly options: FieldOptions<Date | string> & { autoNow?: boolean; autoNowAdd?: boolean } = {}) {
-    super(options);
-  }
-  override isOptionalOnCreate(): boolean {
-    return super.isOptionalOnCreate() || this.options.autoNow === true || this.options.autoNowAdd === true;
-  }
   protected cleanValue(value: unknown): Date {
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
     if (date === undefined || Number.isNaN(date.getTime())) throw this.refuse(value);
