@@ -48,6 +48,9 @@ test('npm start runs the blog tour', async () => {
   });
   assert.match(stdout, /Trove console tour/);
   assert.match(stdout, /2 authors, 4 posts, 3 comments\./);
-  assert.match(stdout, /deleted 2 rows/);
+  assert.match(stdout, /2 rows to the trash/);
+  assert.match(stdout, /2 live posts, 2 in the trash/);
+  assert.match(stdout, /restored: 4 live posts again/);
+  assert.match(stdout, /deleted 9 rows/);
   for (const suffix of ['', '-wal', '-shm']) rmSync(join(root, 'test', '.tmp', `tour-${process.pid}.db${suffix}`), { force: true });
 });

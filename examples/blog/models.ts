@@ -33,7 +33,7 @@ export class Post extends model('blog.Post', {
   author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'posts' }),
   tags: f.manyToMany(() => Tag, { relatedName: 'posts' }),
   createdAt: f.dateTime({ autoNowAdd: true }),
-}, { ordering: ['-createdAt', '-id'] }) {
+}, { ordering: ['-createdAt', '-id'], softDelete: true }) {
   override toString(): string {
     return this.title;
   }

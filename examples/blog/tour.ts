@@ -3,7 +3,7 @@
  * will take over `npm start` once they exist; until then this shows the ORM at work.
  */
 import { rmSync } from 'node:fs';
-import { connect, Q } from 'trove';
+import { connect, Q, restoreDeletion } from 'trove';
 import { Author, Comment, Post } from './models.ts';
 import { seedDemo } from './seed.ts';
 
@@ -36,10 +36,18 @@ const withAuthors = await Comment.objects.selectRelated('post__author').orderBy(
 console.log('\nComments, with their post and its author in one query:');
 for (const c of withAuthors) console.log(`  "${c.text}" on "${c.post}" by ${c.post.author}`);
 
-console.log('\nDeleting the drafts…');
-const { total, byModel } = await drafts.delete();
+console.log('\nDeleting the drafts (posts have a trash)…');
+const trashed = await drafts.delete({ actor: 'tour', reason: 'showing the trash' });
+console.log(`  ${trashed.total} rows to the trash, operation ${trashed.deletionId}`);
+console.log(`  ${await Post.objects.count()} live posts, ${await Post.deletedObjects.count()} in the trash.`);
+await restoreDeletion(trashed.deletionId!);
+console.log(`  restored: ${await Post.objects.count()} live posts again.`);
+
+const plan = await ann.planDelete();
+console.log(`\nDeleting ${ann} for real would take ${plan.total} rows:`, plan.byModel);
+const { total, byModel } = await ann.delete();
 console.log(`  deleted ${total} rows:`, byModel);
-console.log(`  ${await Post.objects.count()} posts left.`);
+console.log(`  ${await Post.allObjects.count()} posts left, ${await Comment.objects.count()} comments.`);
 
 await db.close();
 console.log('\nDone. Next: `npm test` runs the test suite.');
