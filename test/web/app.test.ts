@@ -1,0 +1,59 @@
+// @backends: sqlite-only
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp, Http404, path } from '../../src/web/index.ts';
+
+const urls = [
+  path('posts/', () => new Response('list'), { name: 'post_list' }),
+  path('posts/<int:id>/', (request) => {
+    if (request.params.id > 100) throw new Http404(`No post ${request.params.id}.`);
+    return new Response(`post ${request.params.id} via ${request.method}`);
+  }, { name: 'post_detail' }),
+  path('boom/', () => {
+    throw new Error('secret detail');
+  }),
+];
+
+test('requests reach the matching view with converted params', async () => {
+  const app = createApp({ urls });
+  const res = await app.request('/posts/7/');
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), 'post 7 via GET');
+  assert.equal(await (await app.request('/posts/7/', { method: 'POST' })).text(), 'post 7 via POST');
+});
+
+test('unknown paths, malformed ids and Http404 are 404 pages', async () => {
+  const app = createApp({ urls });
+  for (const url of ['/nope/', '/posts/abc/', '/posts/101/']) {
+    const res = await app.request(url);
+    assert.equal(res.status, 404, url);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await res.text(), /Page not found/);
+  }
+});
+
+test('a missing trailing slash redirects, as Django does', async () => {
+  const app = createApp({ urls });
+  const res = await app.request('/posts/7?x=1');
+  assert.equal(res.status, 301);
+  assert.equal(res.headers.get('location'), '/posts/7/?x=1');
+  assert.equal((await app.request('/posts/7', { method: 'POST' })).status, 404);
+});
+
+test('errors are a 500 page, with details only in debug', async () => {
+  const quiet = createApp({ urls });
+  const original = console.error;
+  console.error = () => {};
+  try {
+    const res = await quiet.request('/boom/');
+    assert.equal(res.status, 500);
+    assert.doesNotMatch(await res.text(), /secret detail/);
+  } finally {
+    console.error = original;
+  }
+  const loud = createApp({ urls, debug: true });
+  const res = await loud.request('/boom/');
+  assert.equal(res.status, 500);
+  assert.match(await res.text(), /secret detail/);
+  assert.match(await (await loud.request('/nowhere/')).text(), /posts\/&lt;int:id&gt;\//);
+});
