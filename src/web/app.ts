@@ -3,7 +3,12 @@
  * return a Web-standard Response; Http404 from anywhere becomes the 404 page.
  */
 import { Hono } from 'hono';
-import { UrlResolver, setUrlResolver, type UrlPattern, type ViewRequest } from './urls.ts';
+import { compose, type Middleware } from './middleware.ts';
+import { escapeHtml, page } from './pages.ts';
+import { ViewRequest } from './request.ts';
+import { csrf } from './csrf.ts';
+import { sessions } from './sessions.ts';
+import { UrlResolver, setUrlResolver, type UrlPattern } from './urls.ts';
 
 export interface AppConfig {
   urls: readonly UrlPattern[];
@@ -11,6 +16,10 @@ export interface AppConfig {
   debug?: boolean;
   /** Redirect `/posts` to `/posts/` when only the latter matches, as Django's APPEND_SLASH (default true). */
   appendSlash?: boolean;
+  /** Signs session cookies; with it, sessions and CSRF protection are on by default. */
+  secretKey?: string;
+  /** Around every view, in order; default: sessions and CSRF when there is a secretKey. */
+  middleware?: readonly Middleware[];
 }
 
 /** Raise from a view (or a shortcut) for a 404 page. */
@@ -28,17 +37,6 @@ export interface TroveApp {
   reverse(name: string, params?: Record<string, unknown>): string;
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
-
-function page(status: number, title: string, body: string): Response {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
-}
-
 export function createApp(config: AppConfig): TroveApp {
   const resolver = new UrlResolver(config.urls);
   setUrlResolver(resolver);
@@ -48,6 +46,7 @@ export function createApp(config: AppConfig): TroveApp {
       ? `<p>${escapeHtml(why ?? `No URL pattern matches ${pathname}.`)}</p><p>Patterns tried:</p><ul>${resolver.routes.map((r) => `<li><code>${escapeHtml(r.pattern)}</code>${r.name ? ` [name='${escapeHtml(r.name)}']` : ''}</li>`).join('')}</ul>`
       : '<p>The page you asked for does not exist.</p>');
 
+  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf()]);
   const hono = new Hono();
   hono.all('*', async (c) => {
     const url = new URL(c.req.url);
@@ -59,9 +58,9 @@ export function createApp(config: AppConfig): TroveApp {
       }
       return notFound(url.pathname);
     }
-    const request: ViewRequest = { raw: c.req.raw, method: c.req.method, url, params: match.params };
+    const request = new ViewRequest(c.req.raw, url, match.params);
     try {
-      return await match.route.view(request);
+      return await compose(middleware, async (r) => match.route.view(r))(request);
     } catch (error) {
       if (error instanceof Http404) return notFound(url.pathname, error.message);
       throw error;

@@ -3,14 +3,9 @@
  * `include()` for an app's patterns under a prefix, and `reverse()` from a name back to a URL.
  */
 
-/** A request as a view sees it: the Web-standard Request plus what the URL said. */
-export interface ViewRequest<P = Record<string, unknown>> {
-  readonly raw: Request;
-  readonly method: string;
-  readonly url: URL;
-  /** The path's captured values, converted (`<int:id>` gives a number). */
-  readonly params: P;
-}
+import type { ViewRequest } from './request.ts';
+
+export type { ViewRequest };
 
 export type View<P = Record<string, unknown>> = (request: ViewRequest<P>) => Response | Promise<Response>;
 

@@ -1,0 +1,67 @@
+/**
+ * CSRF protection, as Django's: a token per session, required on every unsafe request (POST,
+ * PUT, PATCH, DELETE) in the form field `csrfmiddlewaretoken` or the `X-CSRFToken` header, with a
+ * same-origin check of Origin (or Referer, over HTTPS) as a second layer. A refusal is a 403 page,
+ * and the view never runs.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { escapeHtml, page } from './pages.ts';
+import type { Middleware } from './middleware.ts';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+export const CSRF_FIELD = 'csrfmiddlewaretoken';
+const SESSION_KEY = '_csrf_token';
+
+function forbidden(reason: string): Response {
+  return page(403, 'Forbidden', `<p>CSRF verification failed: ${escapeHtml(reason)}. Nothing was changed.</p>`);
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface CsrfOptions {
+  /** Other origins allowed to post, e.g. 'https://admin.example.com'. */
+  trustedOrigins?: readonly string[];
+}
+
+export function csrf(options: CsrfOptions = {}): Middleware {
+  const trusted = new Set(options.trustedOrigins ?? []);
+  return async (request, next) => {
+    const session = request.session;
+    let token = session.get<string>(SESSION_KEY);
+    if (token === undefined) {
+      token = randomBytes(32).toString('base64url');
+      session.set(SESSION_KEY, token);
+    }
+    request.csrfToken = token;
+    if (SAFE.has(request.method)) return next();
+    const allowed = (origin: string) => origin === request.url.origin || trusted.has(origin);
+    const origin = request.raw.headers.get('origin');
+    if (origin !== null && !allowed(origin)) return forbidden(`origin ${origin} does not match ${request.url.origin}`);
+    if (origin === null && request.url.protocol === 'https:') {
+      const referer = request.raw.headers.get('referer');
+      if (referer === null) return forbidden('no Referer on a secure request');
+      let refererOrigin: string;
+      try {
+        refererOrigin = new URL(referer).origin;
+      } catch {
+        return forbidden('a malformed Referer');
+      }
+      if (!allowed(refererOrigin)) return forbidden(`referer ${refererOrigin} does not match`);
+    }
+    let given = request.raw.headers.get('x-csrftoken') ?? undefined;
+    if (given === undefined) {
+      const type = request.raw.headers.get('content-type') ?? '';
+      if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+        const value = (await request.form()).get(CSRF_FIELD);
+        if (typeof value === 'string') given = value;
+      }
+    }
+    if (given === undefined) return forbidden('the CSRF token is missing');
+    if (!same(given, token)) return forbidden('the CSRF token is incorrect');
+    return next();
+  };
+}

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { model, fields as f } from '../../src/index.ts';
+import { createApp, path, CSRF_FIELD } from '../../src/web/index.ts';
+import { withSeededDatabase } from '../support/database.ts';
+
+class Memo extends model('tw.Memo', { text: f.char({ maxLength: 20 }) }) {}
+const seeded = withSeededDatabase(async () => ({ memo: await Memo.objects.create({ text: 'keep me' }) }));
+
+const SECRET = 'a-test-secret-key-that-is-long-enough';
+const app = () =>
+  createApp({
+    secretKey: SECRET,
+    urls: [
+      path('count/', async (request) => {
+        const n = (request.session.get<number>('n') ?? 0) + 1;
+        request.session.set('n', n);
+        return new Response(`${n} ${request.csrfToken}`);
+      }),
+      path('logout/', async (request) => {
+        request.session.flush();
+        return new Response('bye');
+      }),
+      path('memos/<int:id>/delete/', async (request) => {
+        if (request.method !== 'POST') return new Response('confirm?');
+        const form = request.raw.headers.get('content-type')?.includes('form') ? await request.form() : undefined;
+        await (await Memo.objects.get({ id: request.params.id })).delete();
+        return new Response(`deleted ${form?.get('note') ?? ''}`.trim());
+      }),
+    ],
+  });
+
+function cookieOf(response: Response): string {
+  const header = response.headers.get('set-cookie') ?? '';
+  return header.split(';')[0]!;
+}
+
+async function start(web: ReturnType<typeof app>, base = 'http://localhost') {
+  const first = await web.request(`${base}/count/`);
+  const [, token] = (await first.text()).split(' ');
+  return { cookie: cookieOf(first), token: token!, setCookie: first.headers.get('set-cookie')! };
+}
+
+test('a session follows its signed cookie across requests and lives in the database', async () => {
+  const web = app();
+  const { cookie, setCookie } = await start(web);
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Lax/);
+  assert.doesNotMatch(setCookie, /Secure/);
+  const second = await web.request('http://localhost/count/', { headers: { cookie } });
+  assert.match(await second.text(), /^2 /);
+  const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  assert.match(await (await web.request('http://localhost/count/', { headers: { cookie: forged } })).text(), /^1 /);
+  const https = await start(web, 'https://localhost');
+  assert.match(https.setCookie, /Secure/);
+  const out = await web.request('http://localhost/logout/', { headers: { cookie } });
+  assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
+  assert.match(await (await web.request('http://localhost/count/', { headers: { cookie } })).text(), /^1 /);
+});
+
+test('POST without a valid CSRF token, or from another origin, is a 403 and changes nothing', async () => {
+  const { memo } = seeded();
+  const web = app();
+  const { cookie, token } = await start(web);
+  const url = `http://localhost/memos/${memo.id}/delete/`;
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    web.request(url, { method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  assert.equal((await web.request(url, { headers: { cookie } })).status, 200);
+  assert.equal((await post('')).status, 403);
+  assert.equal((await post(`${CSRF_FIELD}=wrong`)).status, 403);
+  assert.equal((await post(`${CSRF_FIELD}=${token}`, { origin: 'https://evil.example' })).status, 403);
+  assert.equal((await web.request(url, { method: 'POST', body: `${CSRF_FIELD}=${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 403);
+  assert.equal(await Memo.objects.count(), 1);
+  const ok = await post(`${CSRF_FIELD}=${token}&note=thanks`, { origin: 'http://localhost' });
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'deleted thanks');
+  assert.equal(await Memo.objects.count(), 0);
+});
+
+test('the token may come in the X-CSRFToken header; HTTPS needs a same-origin Referer', async () => {
+  const { memo } = seeded();
+  const web = app();
+  const { cookie, token } = await start(web, 'https://localhost');
+  const url = `https://localhost/memos/${memo.id}/delete/`;
+  assert.equal((await web.request(url, { method: 'POST', headers: { cookie, 'x-csrftoken': token } })).status, 403);
+  assert.equal((await web.request(url, { method: 'POST', headers: { cookie, 'x-csrftoken': token, referer: 'https://evil.example/x' } })).status, 403);
+  const ok = await web.request(url, { method: 'POST', headers: { cookie, 'x-csrftoken': token, referer: 'https://localhost/memos/' } });
+  assert.equal(ok.status, 200);
+});
