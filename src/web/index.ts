@@ -5,3 +5,5 @@ export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } f
 export { csrf, CSRF_FIELD, type CsrfOptions } from './csrf.ts';
 export { compose, type Middleware } from './middleware.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route } from './urls.ts';
+export { getObjectOr404, redirect } from './shortcuts.ts';
+export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
