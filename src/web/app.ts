@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { compose, type Middleware } from './middleware.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
+import { authentication } from './auth.ts';
 import { csrf } from './csrf.ts';
 import { sessions } from './sessions.ts';
 import { UrlResolver, setUrlResolver, type UrlPattern } from './urls.ts';
@@ -18,7 +19,7 @@ export interface AppConfig {
   appendSlash?: boolean;
   /** Signs session cookies; with it, sessions and CSRF protection are on by default. */
   secretKey?: string;
-  /** Around every view, in order; default: sessions and CSRF when there is a secretKey. */
+  /** Around every view, in order; default: sessions, CSRF and authentication when there is a secretKey. */
   middleware?: readonly Middleware[];
 }
 
@@ -46,7 +47,7 @@ export function createApp(config: AppConfig): TroveApp {
       ? `<p>${escapeHtml(why ?? `No URL pattern matches ${pathname}.`)}</p><p>Patterns tried:</p><ul>${resolver.routes.map((r) => `<li><code>${escapeHtml(r.pattern)}</code>${r.name ? ` [name='${escapeHtml(r.name)}']` : ''}</li>`).join('')}</ul>`
       : '<p>The page you asked for does not exist.</p>');
 
-  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf()]);
+  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication()]);
   const hono = new Hono();
   hono.all('*', async (c) => {
     const url = new URL(c.req.url);

@@ -7,3 +7,4 @@ export { compose, type Middleware } from './middleware.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route } from './urls.ts';
 export { getObjectOr404, redirect } from './shortcuts.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
+export { authentication, login, logout, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';

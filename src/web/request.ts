@@ -1,4 +1,5 @@
 /** A request as a view sees it: the Web-standard Request, the URL's values, the session. */
+import { AnonymousUser, type User } from '../auth/index.ts';
 import type { Session } from './sessions.ts';
 
 export class ViewRequest<P = Record<string, unknown>> {
@@ -6,6 +7,8 @@ export class ViewRequest<P = Record<string, unknown>> {
   #form: Promise<FormData> | undefined;
   /** The CSRF token of the session, set by the csrf middleware; `<CsrfField />` puts it in forms. */
   csrfToken: string | undefined;
+  /** The logged-in user, set by the authentication middleware; anonymous otherwise. */
+  user: User | AnonymousUser = new AnonymousUser();
 
   constructor(
     readonly raw: Request,

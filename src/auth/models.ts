@@ -1,0 +1,99 @@
+/**
+ * Users, groups and per-model permissions, as Django's auth: `view`, `add`, `change` and
+ * `delete` for every model, plus `restore` and `purge` for models with a trash.
+ */
+import { model, fields as f, allModels, type InstanceOfClass, type ManyRelatedManager, type ModelMeta } from '../orm/index.ts';
+import { makePassword, checkPassword } from './passwords.ts';
+
+declare module '../orm/index.ts' {
+  interface ModelRelations {
+    'auth.Permission': { groups: ManyRelatedManager<InstanceOfClass<typeof Group>> };
+  }
+}
+
+export class Permission extends model('auth.Permission', {
+  modelLabel: f.char({ maxLength: 150 }),
+  codename: f.char({ maxLength: 100 }),
+  name: f.char({ maxLength: 255 }),
+}, { uniqueTogether: [['modelLabel', 'codename']] }) {}
+
+/** `'blog.delete_post'`, as hasPerm() takes it. */
+export function permissionName(permission: { modelLabel: string; codename: string }): string {
+  return `${permission.modelLabel.split('.')[0]}.${permission.codename}`;
+}
+
+export class Group extends model('auth.Group', {
+  name: f.char({ maxLength: 150, unique: true }),
+  permissions: f.manyToMany(() => Permission, { relatedName: 'groups' }),
+}) {}
+
+export class User extends model('auth.User', {
+  username: f.char({ maxLength: 150, unique: true }),
+  email: f.email({ default: '' }),
+  password: f.char({ maxLength: 200, default: '!' }),
+  isActive: f.boolean({ default: true }),
+  isStaff: f.boolean({ default: false }),
+  isSuperuser: f.boolean({ default: false }),
+  lastLogin: f.dateTime({ null: true }),
+  dateJoined: f.dateTime({ autoNowAdd: true }),
+  groups: f.manyToMany(() => Group, { relatedName: 'users' }),
+  userPermissions: f.manyToMany(() => Permission, { relatedName: 'users' }),
+}) {
+  readonly isAuthenticated = true;
+  readonly isAnonymous = false;
+
+  async setPassword(raw: string): Promise<void> {
+    this.password = await makePassword(raw);
+  }
+
+  checkPassword(raw: string): Promise<boolean> {
+    return checkPassword(raw, this.password);
+  }
+
+  /** Whether the user may do `perm` (`'blog.delete_post'`): active superusers may do anything. */
+  async hasPerm(perm: string): Promise<boolean> {
+    if (!this.isActive) return false;
+    if (this.isSuperuser) return true;
+    return (await this.permissionNames()).has(perm);
+  }
+
+  /** Every permission of the user, directly or through a group, as `'app.codename'`. */
+  async permissionNames(): Promise<Set<string>> {
+    const own = await this.userPermissions.all();
+    const viaGroups = await Permission.objects.filter({ groups__users__id: this.id } as never);
+    return new Set([...own, ...viaGroups].map(permissionName));
+  }
+}
+
+/** The user of a request nobody has logged in to. */
+export class AnonymousUser {
+  readonly id = null;
+  readonly username = '';
+  readonly isAuthenticated = false;
+  readonly isAnonymous = true;
+  readonly isActive = false;
+  readonly isStaff = false;
+  readonly isSuperuser = false;
+  async hasPerm(): Promise<boolean> {
+    return false;
+  }
+}
+
+export type AnyUser = InstanceOfClass<typeof User> | AnonymousUser;
+
+/** The codenames a model gets: `delete_post`, and for a trash `restore_post` and `purge_post`. */
+export function codenamesFor(meta: ModelMeta): string[] {
+  const actions = ['view', 'add', 'change', 'delete', ...(meta.softDelete ? ['restore', 'purge'] : [])];
+  return actions.map((action) => `${action}_${meta.modelName}`);
+}
+
+/** Creates the permission rows every registered model should have; idempotent. Returns how many it made. */
+export async function syncPermissions(): Promise<number> {
+  const existing = new Set((await Permission.objects.values('modelLabel', 'codename')).map((p) => `${p.modelLabel} ${p.codename}`));
+  const missing = allModels()
+    .filter((meta) => !meta.autoCreated)
+    .flatMap((meta) => codenamesFor(meta).map((codename) => ({ modelLabel: meta.label, codename, name: `Can ${codename.split('_')[0]} ${meta.verboseName}` })))
+    .filter((p) => !existing.has(`${p.modelLabel} ${p.codename}`));
+  await Permission.objects.bulkCreate(missing);
+  return missing.length;
+}

@@ -1,0 +1,65 @@
+/** Logging in and out, `request.user`, and the guards views wear: loginRequired, permissionRequired. */
+import { AnonymousUser, User } from '../auth/index.ts';
+import type { Middleware } from './middleware.ts';
+import { page } from './pages.ts';
+import type { ViewRequest } from './request.ts';
+import type { View } from './urls.ts';
+
+const USER_KEY = '_auth_user_id';
+
+export type RequestUser = User | AnonymousUser;
+
+/** Sets `request.user` from the session: the logged-in, active user, or an AnonymousUser. */
+export function authentication(): Middleware {
+  return async (request, next) => {
+    const id = request.hasSession ? request.session.get<number>(USER_KEY) : undefined;
+    const user = id === undefined ? null : await User.objects.filter({ id, isActive: true }).first();
+    request.user = (user as User | null) ?? new AnonymousUser();
+    return next();
+  };
+}
+
+/** Logs `user` in: a new session key (so one known before cannot follow), and the user's id in it. */
+export async function login(request: ViewRequest<any>, user: User): Promise<void> {
+  request.session.cycleKey();
+  request.session.set(USER_KEY, user.id);
+  user.lastLogin = new Date();
+  await user.save({ updateFields: ['lastLogin'] });
+  request.user = user;
+}
+
+export function logout(request: ViewRequest<any>): void {
+  request.session.flush();
+  request.user = new AnonymousUser();
+}
+
+/** Checks a username and password; the user when they match an active account. */
+export async function authenticate(username: string, password: string): Promise<User | null> {
+  const user = (await User.objects.filter({ username, isActive: true }).first()) as User | null;
+  if (user === null || !(await user.checkPassword(password))) return null;
+  return user;
+}
+
+export interface GuardOptions {
+  /** Where anonymous visitors go, with `?next=` the page they wanted (default '/login/'). */
+  loginUrl?: string;
+}
+
+function toLogin(request: ViewRequest<any>, loginUrl: string): Response {
+  const next = encodeURIComponent(request.url.pathname + request.url.search);
+  return new Response(null, { status: 302, headers: { location: `${loginUrl}?next=${next}` } });
+}
+
+/** The view, for logged-in users; others are sent to the login page. */
+export function loginRequired<P>(view: View<P>, options: GuardOptions = {}): View<P> {
+  return async (request) => (request.user.isAuthenticated ? view(request) : toLogin(request, options.loginUrl ?? '/login/'));
+}
+
+/** The view, for users with `perm` (`'blog.delete_post'`); others get a 403, anonymous visitors the login page. */
+export function permissionRequired<P>(perm: string, view: View<P>, options: GuardOptions = {}): View<P> {
+  return async (request) => {
+    if (!request.user.isAuthenticated) return toLogin(request, options.loginUrl ?? '/login/');
+    if (!(await request.user.hasPerm(perm))) return page(403, 'Forbidden', '<p>You do not have permission to do that.</p>');
+    return view(request);
+  };
+}

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { User, syncPermissions, Permission } from '../../src/auth/index.ts';
+import { authenticate, createApp, login, logout, loginRequired, path, permissionRequired, CSRF_FIELD } from '../../src/web/index.ts';
+import { withSeededDatabase } from '../support/database.ts';
+
+withSeededDatabase(async () => {
+  await syncPermissions();
+  const ann = (await User.objects.create({ username: 'ann' })) as User;
+  await ann.setPassword('pw-ann-123');
+  await ann.save();
+  return { ann };
+});
+
+const app = () =>
+  createApp({
+    secretKey: 'a-test-secret-key-that-is-long-enough',
+    urls: [
+      path('token/', async (request) => new Response(request.csrfToken)),
+      path('login/', async (request) => {
+        const form = await request.form();
+        const user = await authenticate(String(form.get('username')), String(form.get('password')));
+        if (user === null) return new Response('bad credentials', { status: 401 });
+        await login(request, user);
+        return new Response(`hello ${user.username}`);
+      }),
+      path('logout/', async (request) => {
+        logout(request);
+        return new Response('bye');
+      }),
+      path('me/', loginRequired(async (request) => new Response(request.user.username))),
+      path('purge/', permissionRequired('auth.delete_user', async () => new Response('allowed'))),
+    ],
+  });
+
+async function session(web: ReturnType<typeof app>) {
+  const res = await web.request('http://localhost/token/');
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, token: await res.text() };
+}
+
+test('login cycles the session key and sets request.user; logout forgets it', async () => {
+  const web = app();
+  const { cookie, token } = await session(web);
+  const post = (url: string, body: string, c = cookie) =>
+    web.request(`http://localhost${url}`, { method: 'POST', body, headers: { cookie: c, 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal((await post('/login/', `${CSRF_FIELD}=${token}&username=ann&password=nope`)).status, 401);
+  const res = await post('/login/', `${CSRF_FIELD}=${token}&username=ann&password=pw-ann-123`);
+  assert.equal(await res.text(), 'hello ann');
+  const loggedIn = res.headers.get('set-cookie')!.split(';')[0]!;
+  assert.notEqual(loggedIn, cookie);
+  assert.equal(await (await web.request('http://localhost/me/', { headers: { cookie: loggedIn } })).text(), 'ann');
+  const me = await web.request('http://localhost/me/', { headers: { cookie } });
+  assert.equal(me.status, 302);
+  assert.equal(me.headers.get('location'), '/login/?next=%2Fme%2F');
+  const tokenAfter = await (await web.request('http://localhost/token/', { headers: { cookie: loggedIn } })).text();
+  await post('/logout/', `${CSRF_FIELD}=${tokenAfter}`, loggedIn);
+  assert.equal((await web.request('http://localhost/me/', { headers: { cookie: loggedIn } })).status, 302);
+});
+
+test('permissionRequired: 403 without the permission, the view with it', async () => {
+  const web = app();
+  const { cookie, token } = await session(web);
+  const res = await web.request('http://localhost/login/', { method: 'POST', body: `${CSRF_FIELD}=${token}&username=ann&password=pw-ann-123`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+  const loggedIn = res.headers.get('set-cookie')!.split(';')[0]!;
+  assert.equal((await web.request('http://localhost/purge/', { headers: { cookie: loggedIn } })).status, 403);
+  const ann = (await User.objects.get({ username: 'ann' })) as User;
+  await ann.userPermissions.add(await Permission.objects.get({ modelLabel: 'auth.User', codename: 'delete_user' }));
+  assert.equal(await (await web.request('http://localhost/purge/', { headers: { cookie: loggedIn } })).text(), 'allowed');
+  assert.equal((await web.request('http://localhost/purge/')).status, 302);
+});
