@@ -8,3 +8,4 @@ export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type Pa
 export { getObjectOr404, redirect } from './shortcuts.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
 export { authentication, login, logout, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
+export { render, CsrfField, Messages, Layout, useRequest } from './render.tsx';

@@ -1,0 +1,68 @@
+/**
+ * Pages are hono/jsx components, escaped by default. `render(request, <Page />)` makes the
+ * request available to components such as `<CsrfField />` and `<Messages />` without threading it
+ * through every prop.
+ */
+import { createContext, useContext, type PropsWithChildren } from 'hono/jsx';
+import type { JSXNode } from 'hono/jsx';
+import { CSRF_FIELD } from './csrf.ts';
+import { takeMessages, type Message } from './messages.ts';
+import type { ViewRequest } from './request.ts';
+
+const RequestContext = createContext<ViewRequest<any> | null>(null);
+
+/** The request being rendered, for components. */
+export function useRequest(): ViewRequest<any> {
+  const request = useContext(RequestContext);
+  if (request === null) throw new Error('useRequest() works inside render(request, …) only.');
+  return request;
+}
+
+/** The hidden field that carries the CSRF token in a form, as Django's {% csrf_token %}. */
+export function CsrfField() {
+  return <input type="hidden" name={CSRF_FIELD} value={useRequest().csrfToken ?? ''} />;
+}
+
+/** The flash messages, shown once; a message whose `extra.undoUrl` is set gets an Undo button that POSTs there. */
+export function Messages() {
+  const messages: Message[] = takeMessages(useRequest());
+  if (messages.length === 0) return null;
+  return (
+    <ul class="messages">
+      {messages.map((m) => (
+        <li class={`message ${m.level}`} role="status">
+          {m.text}
+          {typeof m.extra?.undoUrl === 'string' && (
+            <form method="post" action={m.extra.undoUrl} class="undo">
+              <CsrfField />
+              <button type="submit">Undo</button>
+            </form>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A plain base layout: title, messages, content. */
+export function Layout({ title, children }: PropsWithChildren<{ title: string }>) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>{title}</title>
+      </head>
+      <body>
+        <Messages />
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** The HTML response for `page`, rendered with `request` in context. */
+export async function render(request: ViewRequest<any>, page: JSXNode | Promise<JSXNode> | unknown, status = 200): Promise<Response> {
+  const tree = <RequestContext.Provider value={request}>{page as JSXNode}</RequestContext.Provider>;
+  const html = await tree.toString();
+  return new Response(`<!doctype html>${html}`, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
