@@ -9,3 +9,4 @@ export { getObjectOr404, redirect } from './shortcuts.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
 export { authentication, login, logout, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
 export { render, CsrfField, Messages, Layout, useRequest } from './render.tsx';
+export { restoreView, type RestoreViewOptions } from './trash.ts';
