@@ -11,7 +11,10 @@ installDeleter({
   deleteInstance: (instance, options) => deleteInstance(instance as never, options),
   restoreInstance: (instance) => restoreInstance(instance as never),
   restoreQuerySet: (qs) => restoreQuerySet(qs as QuerySet<unknown>),
-  planQuerySet: (qs) => planDelete(Collector.forQuerySet(qs as QuerySet<unknown>)),
+  planQuerySet: (qs, options) => {
+    const queryset = qs as QuerySet<unknown>;
+    return planDelete(Collector.forQuerySet(queryset, queryset.meta.softDelete && options.hard !== true ? 'soft' : 'hard'));
+  },
   bulkDelete: (qs, objects, options) => bulkDelete(qs as QuerySet<unknown>, objects, options),
 });
 

@@ -2,10 +2,12 @@
 import { sql, type AliasedSelectQueryBuilder, type SelectQueryBuilder } from 'kysely';
 
 type AliasedKeys = AliasedSelectQueryBuilder<any, string>;
-import { hydrate, type InstanceLike } from '../orm/index.ts';
+import { hydrate, type InstanceLike, type ModelMeta } from '../orm/index.ts';
 import { Collector } from './collector.ts';
 
 export interface DeletePlan {
+  /** True when delete() would move the rows to the trash (a soft-delete model, not planned hard). */
+  soft: boolean;
   /** Rows that would be deleted, every model included. */
   total: number;
   /** Rows that would be deleted per model label; models with none are left out. */
@@ -28,9 +30,15 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
     const result = await db.execute<{ n: number | string }>((db.kysely.selectFrom(query) as SelectQueryBuilder<any, any, any>).select(sql<number>`count(*)`.as('n')).compile());
     return Number(result.rows[0]?.n ?? 0);
   };
+  const soft = graph.mode === 'soft';
+  // A soft delete leaves rows already in the trash with their own operation.
+  const taken = (meta: ModelMeta, alias: string) => {
+    const query = db.kysely.selectFrom(`${meta.table} as ${alias}`).where(`${alias}.${meta.pk.column}`, 'in', rows.keysOf(meta));
+    return soft ? query.where(`${alias}.deleted_at`, 'is', null) : query;
+  };
   const byModel: Record<string, number> = {};
   for (const meta of graph.models.values()) {
-    const n = await count(rows.keysOf(meta).as('k'));
+    const n = await count(taken(meta, 't0').select(`t0.${meta.pk.column}`).as('k'));
     if (n > 0) byModel[meta.label] = n;
   }
   const blocked = { protected: {} as Record<string, InstanceLike[]>, restricted: {} as Record<string, InstanceLike[]> };
@@ -50,6 +58,7 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
     if (n > 0) updates[referrer.label] = (updates[referrer.label] ?? 0) + n;
   }
   return {
+    soft,
     total: Object.values(byModel).reduce((a, b) => a + b, 0),
     byModel,
     ...blocked,
@@ -59,7 +68,7 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
       const meta = graph.models.get(typeof model === 'string' ? model : model.meta.label);
       if (meta === undefined) return [];
       const pk = `s0.${meta.pk.column}`;
-      const query = db.kysely.selectFrom(`${meta.table} as s0`).selectAll('s0').where(pk, 'in', rows.keysOf(meta)).orderBy(pk).limit(limit);
+      const query = taken(meta, 's0').selectAll('s0').orderBy(pk).limit(limit);
       const result = await db.execute<Record<string, unknown>>(query.compile());
       return result.rows.map((row) => hydrate(meta, row, db.dialect));
     },

@@ -28,19 +28,28 @@ export interface Deleter {
   restoreInstance(instance: object): Promise<DeleteResult>;
   /** Restores the trash rows a queryset matches, each with its operation's rows beneath it. */
   restoreQuerySet(queryset: unknown): Promise<DeleteResult>;
-  /** What deleting the queryset would do; nothing is deleted. */
-  planQuerySet(queryset: unknown): Promise<DeletePlanLike>;
+  /** What deleting the queryset would do (a soft delete unless `hard`); nothing is deleted. */
+  planQuerySet(queryset: unknown, options: PlanOptions): Promise<DeletePlanLike>;
   /** Deletes objects by key or instance, in batches, in one transaction. */
   bulkDelete(queryset: unknown, objects: readonly unknown[], options: BulkDeleteOptionsLike): Promise<DeleteResult>;
 }
 
+export interface PlanOptions {
+  /** Plan a hard delete even on a soft-delete model (what `hardDelete()` would do). */
+  hard?: boolean;
+}
+
 /** The deletion engine's plan, as the ORM sees it (see deletion/plan.ts). */
 export interface DeletePlanLike extends DeleteResult {
+  /** True when the plan moves rows to the trash rather than deleting them. */
+  soft: boolean;
   protected: Record<string, object[]>;
   restricted: Record<string, object[]>;
   updates: Record<string, number>;
   allowed: boolean;
-  sample(model: string | { meta: { label: string } }, limit?: number): Promise<object[]>;
+  /** Up to `limit` of the objects of a model (a class, or its label) that would go. */
+  sample<C extends abstract new (...args: any) => object>(model: C & { meta: { label: string } }, limit?: number): Promise<InstanceType<C>[]>;
+  sample(model: string, limit?: number): Promise<object[]>;
 }
 
 export interface BulkDeleteOptionsLike {

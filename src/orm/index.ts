@@ -15,7 +15,7 @@ export { Manager } from './query/manager.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
 export { prepareDelete, prepareUpdate, prepareSelect, conditionExpression, type SelectSpec } from './query/compiler.ts';
 export { resolveFilterArgs, pkIn, and, liveRows, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
-export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeletePlanLike, type BulkDeleteOptionsLike } from './deleter.ts';
+export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeletePlanLike, type PlanOptions, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';

@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { atomic, getDatabase, setSchemaSource } from '../db/index.ts';
 import { postSave, preSave } from '../signals.ts';
-import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult } from './deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from './deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';
 import { Field } from './fields/field.ts';
 import { fields as f } from './fields/index.ts';
@@ -158,13 +158,13 @@ export class Model {
     }
   }
 
-  /** What delete() would take, block and change; nothing is deleted. */
-  async planDelete(): Promise<DeletePlanLike> {
+  /** What delete() would take, block and change (`{ hard: true }`: what hardDelete() would); nothing is deleted. */
+  async planDelete(options: PlanOptions = {}): Promise<DeletePlanLike> {
     if (this[STATE].adding || this.pk === null || this.pk === undefined) {
       throw new QueryUsageError(`${this.meta.objectName} object can't be planned for deletion because its ${this.meta.pk.name} attribute is set to null.`);
     }
     const manager = new Manager<InstanceLike>(this.constructor as never);
-    return manager.getQuerySet().where({ kind: 'compare', field: this.meta.pk, column: this.meta.pk.column!, lookup: 'exact', value: this.pk }).planDelete();
+    return manager.getQuerySet().where({ kind: 'compare', field: this.meta.pk, column: this.meta.pk.column!, lookup: 'exact', value: this.pk }).planDelete(options);
   }
 
   /** Reloads every field from the database and forgets loaded relations. */

@@ -43,6 +43,21 @@ describe('soft delete', () => {
     assert.equal(record.state, 'active');
   });
 
+  test('planDelete previews the soft delete (rows already in the trash left out); { hard: true } the hard one', async () => {
+    const { first, top } = seeded();
+    await Note.objects.filter({ reply: top }).delete();
+    const plan = await first.planDelete();
+    assert.equal(plan.soft, true);
+    assert.deepEqual({ total: plan.total, byModel: plan.byModel }, { total: 2, byModel: { 'ts.Article': 1, 'ts.Note': 1 } });
+    assert.deepEqual((await plan.sample(Note)).map((n) => n.text), ['top']);
+    const hard = await first.planDelete({ hard: true });
+    assert.equal(hard.soft, false);
+    assert.equal(hard.byModel['ts.Note'], 2);
+    assert.equal(hard.byModel['ts.Upload'], 1);
+    const result = await first.delete();
+    assert.deepEqual(result.byModel, plan.byModel);
+  });
+
   test('a queryset soft delete is one operation; rows deleted before keep their own', async () => {
     const { first, top } = seeded();
     const earlier = await top.delete();

@@ -3,7 +3,7 @@
  * nothing runs until it is awaited, iterated or asked for a count.
  */
 import { getDatabase, type Database } from '../../db/index.ts';
-import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult } from '../deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
@@ -292,10 +292,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return getDeleter().deleteQuerySet(this, this, { hard: true });
   }
 
-  /** What delete() would take, block and change, computed with counts; nothing is deleted. */
-  async planDelete(): Promise<DeletePlanLike> {
+  /**
+   * What delete() would take, block and change, computed with counts; nothing is deleted. On a
+   * soft-delete model that is the soft delete; `{ hard: true }` plans hardDelete() instead.
+   */
+  async planDelete(options: PlanOptions = {}): Promise<DeletePlanLike> {
     this.assertDeletable('planDelete()');
-    return getDeleter().planQuerySet(this);
+    return getDeleter().planQuerySet(this, options);
   }
 
   private assertDeletable(method: string): void {
