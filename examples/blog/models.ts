@@ -43,7 +43,11 @@ export class Comment extends model('blog.Comment', {
   post: f.foreignKey(() => Post, { onDelete: CASCADE, relatedName: 'comments' }),
   author: f.foreignKey(() => Author, { onDelete: SET_NULL, null: true }),
   text: f.text(),
-}) {}
+}, { softDelete: true }) {
+  override toString(): string {
+    return this.text.length > 40 ? `${this.text.slice(0, 39)}…` : this.text;
+  }
+}
 
 export type PostRow = InstanceOfClass<typeof Post>;
 export type CommentRow = InstanceOfClass<typeof Comment>;

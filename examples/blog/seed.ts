@@ -1,5 +1,6 @@
 /** Demo data for the blog example. */
 import { atomic } from 'trove';
+import { User, Permission, syncPermissions } from 'trove/auth';
 import { Author, Comment, Post, Tag } from './models.ts';
 
 export async function seedDemo(): Promise<void> {
@@ -21,4 +22,12 @@ export async function seedDemo(): Promise<void> {
       { post: posts[1]!, author: bob, text: 'Very clear, thanks.' },
     ]);
   });
+}
+
+/** Demo accounts: `admin` may do anything, `reader` may only read (so the 403s can be seen). */
+export async function seedDemoUsers(): Promise<void> {
+  await syncPermissions();
+  await User.createSuperuser({ username: 'admin', email: 'admin@example.com', password: 'admin' });
+  const reader = await User.createUser({ username: 'reader', password: 'reader' });
+  await reader.userPermissions.add(await Permission.objects.get({ modelLabel: 'blog.Post', codename: 'view_post' }));
 }

@@ -42,6 +42,20 @@ export class User extends model('auth.User', {
   readonly isAuthenticated = true;
   readonly isAnonymous = false;
 
+  /** A saved user with a hashed password, as Django's `create_user()`. */
+  static async createUser(fields: { username: string; password: string; email?: string; isStaff?: boolean; isSuperuser?: boolean }): Promise<User> {
+    const { password, ...rest } = fields;
+    const user = new User(rest) as User;
+    await user.setPassword(password);
+    await user.save();
+    return user;
+  }
+
+  /** A saved staff superuser: may do anything, in views and in the admin. */
+  static createSuperuser(fields: { username: string; password: string; email?: string }): Promise<User> {
+    return User.createUser({ ...fields, isStaff: true, isSuperuser: true });
+  }
+
   async setPassword(raw: string): Promise<void> {
     this.password = await makePassword(raw);
   }

@@ -3,6 +3,7 @@
  * return a Web-standard Response; Http404 from anywhere becomes the 404 page.
  */
 import { Hono } from 'hono';
+import type { FC, PropsWithChildren } from 'hono/jsx';
 import { compose, type Middleware } from './middleware.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
@@ -21,6 +22,8 @@ export interface AppConfig {
   secretKey?: string;
   /** Around every view, in order; default: sessions, CSRF and authentication when there is a secretKey. */
   middleware?: readonly Middleware[];
+  /** The page frame of the site; framework pages (DeleteView's confirmation) render inside it too. */
+  layout?: FC<PropsWithChildren<{ title: string }>>;
 }
 
 /** Raise from a view (or a shortcut) for a 404 page. */
@@ -60,6 +63,7 @@ export function createApp(config: AppConfig): TroveApp {
       return notFound(url.pathname);
     }
     const request = new ViewRequest(c.req.raw, url, match.params);
+    request.layout = config.layout;
     try {
       return await compose(middleware, async (r) => match.route.view(r))(request);
     } catch (error) {

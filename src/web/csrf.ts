@@ -31,12 +31,14 @@ export function csrf(options: CsrfOptions = {}): Middleware {
   const trusted = new Set(options.trustedOrigins ?? []);
   return async (request, next) => {
     const session = request.session;
-    let token = session.get<string>(SESSION_KEY);
-    if (token === undefined) {
-      token = randomBytes(32).toString('base64url');
-      session.set(SESSION_KEY, token);
-    }
-    request.csrfToken = token;
+    request.useCsrfToken(() => {
+      let made = session.get<string>(SESSION_KEY);
+      if (made === undefined) {
+        made = randomBytes(32).toString('base64url');
+        session.set(SESSION_KEY, made);
+      }
+      return made;
+    });
     if (SAFE.has(request.method)) return next();
     const allowed = (origin: string) => origin === request.url.origin || trusted.has(origin);
     const origin = request.raw.headers.get('origin');
@@ -61,6 +63,8 @@ export function csrf(options: CsrfOptions = {}): Middleware {
       }
     }
     if (given === undefined) return forbidden('the CSRF token is missing');
+    const token = session.get<string>(SESSION_KEY);
+    if (token === undefined) return forbidden('the session has no CSRF token (has the cookie expired?)');
     if (!same(given, token)) return forbidden('the CSRF token is incorrect');
     return next();
   };

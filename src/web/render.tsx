@@ -44,15 +44,29 @@ export function Messages() {
   );
 }
 
-/** A plain base layout: title, messages, content. */
-export function Layout({ title, children }: PropsWithChildren<{ title: string }>) {
+export type LayoutProps = PropsWithChildren<{ title: string }>;
+
+/**
+ * The page frame: the app's own (`createApp({ layout })`) when it has one, so framework pages
+ * such as DeleteView's look like the rest of the site; BaseLayout otherwise.
+ */
+export function Layout(props: LayoutProps) {
+  const Custom = useContext(RequestContext)?.layout;
+  return Custom === undefined ? <BaseLayout {...props} /> : <Custom {...props} />;
+}
+
+/** A plain frame: title, stylesheets, a header (a site's navigation), messages, content. */
+export function BaseLayout({ title, stylesheets = [], header, children }: LayoutProps & { stylesheets?: readonly string[]; header?: unknown }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        {stylesheets.map((href) => <link rel="stylesheet" href={href} />)}
       </head>
       <body>
+        {header}
         <Messages />
         <main>{children}</main>
       </body>

@@ -1,14 +1,16 @@
 /** A request as a view sees it: the Web-standard Request, the URL's values, the session. */
 import { AnonymousUser, type User } from '../auth/index.ts';
+import type { FC, PropsWithChildren } from 'hono/jsx';
 import type { Session } from './sessions.ts';
 
 export class ViewRequest<P = Record<string, unknown>> {
   #session: Session | undefined;
   #form: Promise<FormData> | undefined;
-  /** The CSRF token of the session, set by the csrf middleware; `<CsrfField />` puts it in forms. */
-  csrfToken: string | undefined;
+  #csrfToken: (() => string) | undefined;
   /** The logged-in user, set by the authentication middleware; anonymous otherwise. */
   user: User | AnonymousUser = new AnonymousUser();
+  /** The app's page frame (`createApp({ layout })`), used by `<Layout>`. */
+  layout: FC<PropsWithChildren<{ title: string }>> | undefined;
 
   constructor(
     readonly raw: Request,
@@ -19,6 +21,19 @@ export class ViewRequest<P = Record<string, unknown>> {
 
   get method(): string {
     return this.raw.method;
+  }
+
+  /**
+   * The CSRF token of the session (with the csrf middleware), made on first read: a page
+   * without a form leaves an anonymous visitor without a session. `<CsrfField />` reads it.
+   */
+  get csrfToken(): string | undefined {
+    return this.#csrfToken?.();
+  }
+
+  /** Set by the csrf middleware. */
+  useCsrfToken(source: () => string): void {
+    this.#csrfToken = source;
   }
 
   get session(): Session {

@@ -12,10 +12,12 @@ export type View<P = Record<string, unknown>> = (request: ViewRequest<P>) => Res
 type ConverterName = 'int' | 'str' | 'slug' | 'uuid' | 'path';
 type ConverterValue<C extends string> = C extends 'int' ? number : string;
 
-/** `'posts/<int:id>/<slug:slug>/'` -> `{ id: number; slug: string }`. */
-export type ParamsOf<P extends string> = P extends `${string}<${infer Spec}>${infer Rest}`
-  ? (Spec extends `${infer C}:${infer N}` ? { [K in N]: ConverterValue<C> } : { [K in Spec]: string }) & ParamsOf<Rest>
-  : unknown;
+type RawParams<P extends string> = P extends `${string}<${infer Spec}>${infer Rest}`
+  ? (Spec extends `${infer C}:${infer N}` ? { [K in N]: ConverterValue<C> } : { [K in Spec]: string }) & RawParams<Rest>
+  : Record<never, never>;
+
+/** `'posts/<int:id>/<slug:slug>/'` -> `{ id: number; slug: string }`; a pattern without values gives `{}`. */
+export type ParamsOf<P extends string> = { [K in keyof RawParams<P>]: RawParams<P>[K] };
 
 interface Converter {
   pattern: string;

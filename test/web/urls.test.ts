@@ -53,7 +53,9 @@ test('bad patterns are refused when defined', () => {
 
 // Type-level: the view's params follow the pattern.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const typed: Equal<ParamsOf<'posts/<int:id>/<slug:slug>/'>, { id: number } & { slug: string } & unknown> = true;
+const typed: Equal<ParamsOf<'posts/<int:id>/<slug:slug>/'>, { id: number; slug: string }> = true;
+const none: Equal<ParamsOf<'posts/'>, {}> = true;
+void none;
 path('posts/<int:id>/', (request) => new Response(String(request.params.id + 1)));
 // @ts-expect-error an int parameter is a number
 path('posts/<int:id>/', (request) => new Response(request.params.id.toUpperCase()));

@@ -1,0 +1,28 @@
+/**
+ * `npm start`: the blog at http://127.0.0.1:8000/ (PORT and HOST override) on a fresh SQLite
+ * file with demo data.
+ */
+import { rmSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { connect } from 'trove';
+import { createBlogApp } from './app.ts';
+import { seedDemo, seedDemoUsers } from './seed.ts';
+
+const file = process.env.TROVE_BLOG_DB ?? 'examples/blog/blog.db';
+for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+const db = await connect(`sqlite:${file}`);
+await db.createTables();
+await seedDemo();
+await seedDemoUsers();
+
+process.env.TROVE_BLOG_DEMO = '1';
+const app = createBlogApp({ secretKey: process.env.TROVE_SECRET_KEY ?? 'blog-demo-secret-key-not-for-production', debug: true });
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 8000);
+const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+  console.log(`Trove blog: http://${host}:${info.port}/  (log in as admin / admin to delete and undo; Ctrl+C stops)`);
+});
+
+const stop = () => server.close(() => void db.close().then(() => process.exit(0)));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

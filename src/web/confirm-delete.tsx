@@ -1,0 +1,113 @@
+/**
+ * The confirmation page of a delete: what the cascade takes, a short sample of it, or what
+ * blocks it. DeleteView renders it unless given a template of its own, which gets the same props.
+ */
+import type { DeletePlanLike, ModelMeta } from '../orm/index.ts';
+import { getModel } from '../orm/index.ts';
+import { CsrfField, Layout } from './render.tsx';
+
+/** One model's share of a delete: how many rows, and the first few of them. */
+export interface ModelShare {
+  label: string;
+  /** "comment" or "comments", as the count needs. */
+  name: string;
+  count: number;
+  /** Up to the view's sample size of the objects, when the plan allows the delete. */
+  sample: object[];
+}
+
+export interface DeleteConfirmationProps<T = object> {
+  object: T;
+  meta: ModelMeta;
+  plan: DeletePlanLike;
+  /** What goes, the object's own model first. */
+  shares: ModelShare[];
+  /** What blocks the delete (PROTECT and RESTRICT), per model; empty when it may go ahead. */
+  blockers: { label: string; name: string; objects: object[] }[];
+  /** What stays but changes (SET_NULL, SET_DEFAULT, SET), per model. */
+  changes: { label: string; name: string; count: number }[];
+  /** Where "No, take me back" leads. */
+  cancelUrl: string;
+}
+
+export function modelName(label: string, count: number): string {
+  const meta = getModel(label);
+  return count === 1 ? meta.verboseName : meta.verboseNamePlural;
+}
+
+/** The plan, arranged for a page: the shares, blockers and changes in reading order. */
+export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sampleSize: number): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'changes'>> {
+  const labels = Object.keys(plan.byModel).sort((a, b) => (a === meta.label ? -1 : b === meta.label ? 1 : a.localeCompare(b)));
+  const shares: ModelShare[] = [];
+  for (const label of labels) {
+    const count = plan.byModel[label]!;
+    shares.push({ label, name: modelName(label, count), count, sample: plan.allowed ? await plan.sample(label, sampleSize) : [] });
+  }
+  const blocking = { ...plan.protected };
+  for (const [label, objects] of Object.entries(plan.restricted)) blocking[label] = [...(blocking[label] ?? []), ...objects];
+  const blockers = Object.entries(blocking).map(([label, objects]) => ({ label, name: modelName(label, objects.length), objects }));
+  const changes = Object.entries(plan.updates).map(([label, count]) => ({ label, name: modelName(label, count), count }));
+  return { shares, blockers, changes };
+}
+
+/** The default confirmation page, in Django's words. */
+export function ConfirmDelete({ object, meta, plan, shares, blockers, changes, cancelUrl }: DeleteConfirmationProps) {
+  const what = `the ${meta.verboseName} “${String(object)}”`;
+  if (blockers.length > 0) {
+    return (
+      <Layout title={`Cannot delete ${meta.verboseName}`}>
+        <h1>Cannot delete {meta.verboseName}</h1>
+        <p>Deleting {what} would require deleting the following protected related objects:</p>
+        <ul class="blockers">
+          {blockers.map((b) => (
+            <li>
+              {capitalise(b.name)}: {b.objects.map(String).join(', ')}
+            </li>
+          ))}
+        </ul>
+        <p><a href={cancelUrl}>Go back</a></p>
+      </Layout>
+    );
+  }
+  const related = plan.total - 1;
+  return (
+    <Layout title={`Delete ${meta.verboseName}?`}>
+      <h1>Are you sure?</h1>
+      <p>
+        Are you sure you want to {plan.soft ? 'move' : 'delete'} {what}{plan.soft ? ' to the trash' : ''}?
+        {related > 0 ? ` All of the following objects go with it${plan.soft ? '' : ' and are deleted'}:` : ''}
+      </p>
+      <h2>Summary</h2>
+      <ul class="delete-summary">
+        {shares.map((s) => (
+          <li data-model={s.label}>
+            {capitalise(s.name)}: {s.count}
+          </li>
+        ))}
+      </ul>
+      {changes.length > 0 && (
+        <p class="delete-changes">
+          Kept but changed: {changes.map((c) => `${c.count} ${c.name}`).join(', ')}.
+        </p>
+      )}
+      <h2>Objects</h2>
+      <ul class="delete-sample">
+        {shares.map((s) => (
+          <li>
+            {capitalise(s.name)}: {s.sample.map(String).join(', ')}
+            {s.count > s.sample.length ? ` and ${s.count - s.sample.length} more` : ''}
+          </li>
+        ))}
+      </ul>
+      {plan.soft && <p>Everything goes to the trash and can be restored in one step.</p>}
+      <form method="post">
+        <CsrfField />
+        <button type="submit">Yes, I’m sure</button> <a href={cancelUrl}>No, take me back</a>
+      </form>
+    </Layout>
+  );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,94 @@
+/**
+ * A browser-like test client: keeps the session cookie, remembers the CSRF token of the last
+ * page it read, and never follows redirects (tests look at them). It talks to an app in process
+ * (`app.request`) or to a real server over a socket (`fetch`).
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { TroveApp } from '../../src/web/index.ts';
+import { CSRF_FIELD } from '../../src/web/index.ts';
+
+type Send = (url: string, init: RequestInit) => Promise<Response>;
+
+export class TestClient {
+  private cookies = new Map<string, string>();
+  /** The CSRF token of the last page read with page(). */
+  token: string | undefined;
+
+  constructor(
+    private readonly send: Send,
+    readonly origin: string,
+  ) {}
+
+  static inProcess(app: TroveApp): TestClient {
+    return new TestClient((url, init) => app.request(url, init), 'http://localhost');
+  }
+
+  static overSocket(baseUrl: string): TestClient {
+    return new TestClient((url, init) => fetch(url, init), baseUrl);
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader);
+    const response = await this.send(this.origin + path, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const [name, ...value] = pair!.trim().split('=');
+      if (attributes.some((a) => a.trim().toLowerCase() === 'max-age=0')) this.cookies.delete(name!);
+      else this.cookies.set(name!, value.join('='));
+    }
+    return response;
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(path, { headers });
+  }
+
+  /** GETs a page and reads its HTML, remembering the CSRF token of its forms. */
+  async page(path: string): Promise<{ status: number; html: string; response: Response }> {
+    const response = await this.get(path);
+    const html = await response.text();
+    const token = new RegExp(`name="${CSRF_FIELD}" value="([^"]+)"`).exec(html)?.[1];
+    if (token !== undefined) this.token = token;
+    return { status: response.status, html, response };
+  }
+
+  /** POSTs a form; the remembered CSRF token goes with it unless `token` says otherwise (null: none). */
+  post(path: string, fields: Record<string, string> = {}, options: { token?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+    const body = new URLSearchParams(fields);
+    const token = options.token === undefined ? this.token : options.token;
+    if (token !== null && token !== undefined) body.set(CSRF_FIELD, token);
+    return this.request(path, {
+      method: 'POST',
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+    });
+  }
+
+  /** Logs in through a login form at `loginPath` (username and password fields). */
+  async login(username: string, password: string, loginPath = '/login/'): Promise<void> {
+    await this.page(loginPath);
+    const response = await this.post(loginPath, { username, password });
+    if (response.status !== 302) throw new Error(`login as ${username} failed: ${response.status}`);
+  }
+}
+
+/** Serves `app` on a free port of 127.0.0.1 until `close()`. */
+export async function listen(app: TroveApp): Promise<{ url: string; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => {
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
