@@ -1,6 +1,6 @@
 /** The blog's URL patterns. */
 import { fileURLToPath } from 'node:url';
-import { DeleteView, loginRequired, path, redirect, restoreView, serveStatic } from 'trove/web';
+import { DeleteView, path, permissionRequired, redirect, restoreView, serveStatic } from 'trove/web';
 import { Post } from './models.ts';
 import { loginView, logoutView, postDelete, postDetail, postList } from './views.tsx';
 
@@ -10,7 +10,7 @@ export const urls = [
   path('', () => redirect('post_list')),
   path('posts/', postList, { name: 'post_list' }),
   path('posts/<int:id>/', postDetail, { name: 'post_detail' }),
-  path('posts/<int:id>/delete/', loginRequired(postDelete), { name: 'post_delete' }),
+  path('posts/<int:id>/delete/', permissionRequired('blog.delete_post', postDelete), { name: 'post_delete' }),
   path('posts/<int:id>/remove/', DeleteView.for(Post, { successUrl: 'post_list' }), { name: 'post_remove' }),
   path('trash/<uuid:deletionId>/restore/', restoreView({ successUrl: 'post_list' }), { name: 'restore' }),
   path('login/', loginView, { name: 'login' }),
