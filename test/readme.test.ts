@@ -41,7 +41,7 @@ test('the README tour runs and prints what its comments say', async () => {
   }
 });
 
-test('npm start runs the blog tour', async () => {
+test('npm run tour prints the blog tour', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/blog/tour.ts'], {
     cwd: root,
     env: { ...process.env, TROVE_TOUR_DB: join(root, 'test', '.tmp', `tour-${process.pid}.db`) },

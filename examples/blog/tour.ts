@@ -1,6 +1,6 @@
 /**
- * `npm start`: a console tour of the blog example on a SQLite file. The web app and the admin
- * will take over `npm start` once they exist; until then this shows the ORM at work.
+ * `npm run tour`: a console tour of the blog example on a SQLite file (`npm start` serves the
+ * blog on the web); it shows the ORM and the three ways of deleting without a browser.
  */
 import { rmSync } from 'node:fs';
 import { connect, Q, restoreDeletion } from 'trove';
@@ -11,7 +11,7 @@ const file = process.env.TROVE_TOUR_DB ?? 'examples/blog/tour.db';
 for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 
 console.log(`Trove console tour: the blog example on SQLite (${file}).`);
-console.log('(The web demo comes with the web layer; this tour shows models, queries and deletes.)\n');
+console.log('(`npm start` serves the same blog on the web.)\n');
 
 const db = await connect(`sqlite:${file}`);
 await db.createTables();

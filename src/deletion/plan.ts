@@ -26,36 +26,42 @@ export interface DeletePlan {
 
 export async function planDelete(collector: Collector): Promise<DeletePlan> {
   const { db, graph, rows } = collector;
-  const count = async (query: AliasedKeys): Promise<number> => {
-    const result = await db.execute<{ n: number | string }>((db.kysely.selectFrom(query) as SelectQueryBuilder<any, any, any>).select(sql<number>`count(*)`.as('n')).compile());
-    return Number(result.rows[0]?.n ?? 0);
-  };
   const soft = graph.mode === 'soft';
   // A soft delete leaves rows already in the trash with their own operation.
   const taken = (meta: ModelMeta, alias: string) => {
     const query = db.kysely.selectFrom(`${meta.table} as ${alias}`).where(`${alias}.${meta.pk.column}`, 'in', rows.keysOf(meta));
     return soft ? query.where(`${alias}.deleted_at`, 'is', null) : query;
   };
-  const byModel: Record<string, number> = {};
+  // Every count in one statement: a confirmation page pays one round trip, however big the graph.
+  const counts: { label: string; kind: 'taken' | 'updated'; keys: AliasedKeys }[] = [];
   for (const meta of graph.models.values()) {
-    const n = await count(taken(meta, 't0').select(`t0.${meta.pk.column}`).as('k'));
-    if (n > 0) byModel[meta.label] = n;
+    counts.push({ label: meta.label, kind: 'taken', keys: taken(meta, 't0').select(`t0.${meta.pk.column}`).as('k') });
   }
+  for (const { field } of graph.updates) {
+    const referrer = field.model;
+    let query = db.kysely.selectFrom(`${referrer.table} as u0`).select('u0.' + referrer.pk.column).where(`u0.${field.column}`, 'in', rows.keysOf(field.target));
+    // Rows the delete removes anyway are not changed rows.
+    if (graph.has(referrer)) query = query.where(`u0.${referrer.pk.column}`, 'not in', rows.keysOf(referrer));
+    counts.push({ label: referrer.label, kind: 'updated', keys: query.as('k') });
+  }
+  const statement = db.kysely.selectNoFrom((eb) =>
+    counts.map(({ keys }, i) => (eb.selectFrom(keys) as SelectQueryBuilder<any, any, any>).select(sql<number>`count(*)`.as('n')).as(`n${i}`)),
+  );
+  const [row] = (await db.execute<Record<string, number | string>>(statement.compile())).rows;
+  const byModel: Record<string, number> = {};
+  const updates: Record<string, number> = {};
+  counts.forEach(({ label, kind }, i) => {
+    const n = Number(row?.[`n${i}`] ?? 0);
+    if (n === 0) return;
+    if (kind === 'taken') byModel[label] = n;
+    else updates[label] = (updates[label] ?? 0) + n;
+  });
   const blocked = { protected: {} as Record<string, InstanceLike[]>, restricted: {} as Record<string, InstanceLike[]> };
   for (const check of graph.checks) {
     const found = await collector.blockers(check);
     if (found.length === 0) continue;
     const bucket = check.kind === 'PROTECT' ? blocked.protected : blocked.restricted;
     (bucket[check.field.model.label] ??= []).push(...found);
-  }
-  const updates: Record<string, number> = {};
-  for (const { field } of graph.updates) {
-    const referrer = field.model;
-    let query = db.kysely.selectFrom(`${referrer.table} as u0`).select('u0.' + referrer.pk.column).where(`u0.${field.column}`, 'in', rows.keysOf(field.target));
-    // Rows the delete removes anyway are not changed rows.
-    if (graph.has(referrer)) query = query.where(`u0.${referrer.pk.column}`, 'not in', rows.keysOf(referrer));
-    const n = await count(query.as('k'));
-    if (n > 0) updates[referrer.label] = (updates[referrer.label] ?? 0) + n;
   }
   return {
     soft,

@@ -35,13 +35,18 @@ export function modelName(label: string, count: number): string {
   return count === 1 ? meta.verboseName : meta.verboseNamePlural;
 }
 
-/** The plan, arranged for a page: the shares, blockers and changes in reading order. */
-export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sampleSize: number): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'changes'>> {
+/**
+ * The plan, arranged for a page: the shares, blockers and changes in reading order. Given the
+ * one object deleted, its own share needs no query.
+ */
+export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sampleSize: number, object?: object): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'changes'>> {
   const labels = Object.keys(plan.byModel).sort((a, b) => (a === meta.label ? -1 : b === meta.label ? 1 : a.localeCompare(b)));
   const shares: ModelShare[] = [];
   for (const label of labels) {
     const count = plan.byModel[label]!;
-    shares.push({ label, name: modelName(label, count), count, sample: plan.allowed ? await plan.sample(label, sampleSize) : [] });
+    const own = label === meta.label && count === 1 && object !== undefined;
+    const sample = !plan.allowed ? [] : own ? [object] : await plan.sample(label, sampleSize);
+    shares.push({ label, name: modelName(label, count), count, sample });
   }
   const blocking = { ...plan.protected };
   for (const [label, objects] of Object.entries(plan.restricted)) blocking[label] = [...(blocking[label] ?? []), ...objects];

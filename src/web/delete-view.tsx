@@ -87,7 +87,7 @@ export class DeleteView<T> {
       object,
       meta: this.model.meta,
       plan,
-      ...(await describePlan(this.model.meta, plan, this.options.sampleSize ?? 5)),
+      ...(await describePlan(this.model.meta, plan, this.options.sampleSize ?? 5, object as object)),
       cancelUrl: this.url(this.options.cancelUrl ?? this.options.successUrl, object),
     };
     const Template = this.options.template ?? (ConfirmDelete as FC<DeleteConfirmationProps<T>>);

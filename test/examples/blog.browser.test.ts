@@ -1,0 +1,83 @@
+// @backends: sqlite-only
+/**
+ * `npm start`'s blog in a real browser (Debian's Chromium through playwright-core): delete a
+ * post through the hand-written confirmation page, see it gone and the message, click Undo.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+const root = new URL('../..', import.meta.url).pathname;
+const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
+const required = process.env.TROVE_REQUIRE_BROWSER === '1';
+const skip = !existsSync(CHROMIUM) && !required ? `no Chromium at ${CHROMIUM} (CI installs Debian's)` : false;
+
+let server: ChildProcess | undefined;
+let baseUrl = '';
+let browser: Browser | undefined;
+
+/** Starts examples/blog/server.ts (what `npm start` runs) on a free port and waits for its line. */
+async function startBlog(): Promise<void> {
+  mkdirSync(join(root, 'test', '.tmp'), { recursive: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/blog/server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', TROVE_BLOG_DB: join(root, 'test', '.tmp', `browser-blog-${process.pid}.db`) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  server = child;
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
+      if (url !== undefined) resolve(url);
+    });
+    child.once('exit', (code) => reject(new Error(`the blog server exited with ${code}: ${out}`)));
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  await startBlog();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // A fresh profile each launch (Playwright's own); the network is closed, so Chromium must not dial out.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(root, 'test', '.tmp', `browser-blog-${process.pid}.db${suffix}`), { force: true });
+});
+
+test('delete a post through the hand-written page, see the message, click Undo, see it back', { skip, timeout: 60_000 }, async () => {
+  const page = await browser!.newPage();
+  await page.goto(`${baseUrl}posts/`);
+  const row = page.locator('tr', { hasText: 'Welcome to Trove' });
+  await row.getByRole('link', { name: 'Delete', exact: true }).click();
+
+  // Deleting needs an account: the login page sends us back to the confirmation afterwards.
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('admin');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Delete “Welcome to Trove”?' }).waitFor();
+  assert.match(await page.textContent('main') ?? '', /and its 2 comments\?/);
+
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.waitForURL(`${baseUrl}posts/`);
+  assert.equal(await page.getByRole('status').textContent(), 'Deleted “Welcome to Trove”.Undo');
+  assert.equal(await page.getByRole('link', { name: 'Welcome to Trove' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'Cascades explained' }).count(), 1);
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.waitForURL(`${baseUrl}posts/`);
+  assert.equal(await page.getByRole('status').textContent(), 'Restored 3 objects.');
+  await page.getByRole('link', { name: 'Welcome to Trove' }).click();
+  await page.getByRole('heading', { name: 'Comments (2)' }).waitFor();
+});
