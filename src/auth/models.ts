@@ -105,7 +105,7 @@ export function codenamesFor(meta: ModelMeta): string[] {
 export async function syncPermissions(): Promise<number> {
   const existing = new Set((await Permission.objects.values('modelLabel', 'codename')).map((p) => `${p.modelLabel} ${p.codename}`));
   const missing = allModels()
-    .filter((meta) => !meta.autoCreated)
+    .filter((meta) => !meta.autoCreated && meta.options.internal !== true)
     .flatMap((meta) => codenamesFor(meta).map((codename) => ({ modelLabel: meta.label, codename, name: `Can ${codename.split('_')[0]} ${meta.verboseName}` })))
     .filter((p) => !existing.has(`${p.modelLabel} ${p.codename}`));
   await Permission.objects.bulkCreate(missing);

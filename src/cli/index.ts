@@ -1,16 +1,20 @@
-/** The `trove` command line. Each command is a function from arguments to an exit code. */
+/**
+ * The `trove` command line: `trove <command> [options]`. A command is a function from parsed
+ * arguments to an exit code: 0 done, 1 failed, 2 bad arguments (one line saying why).
+ */
 import { readFileSync } from 'node:fs';
+import { FieldError, ValidationError } from '../orm/index.ts';
+import { helpOf, parse, UsageError } from './command.ts';
+import { commands } from './commands/index.ts';
+import { ConfigError } from './config.ts';
 
-export type Command = (args: string[]) => Promise<number>;
-
-const commands: Record<string, { summary: string; run: Command }> = {};
+export { defineConfig, loadProject, openProject, ConfigError, type TroveConfig, type Project } from './config.ts';
+export { dumpObjects, loadObjects, type FixtureObject } from './fixtures.ts';
+export type { Command } from './command.ts';
 
 function usage(): string {
-  const names = Object.keys(commands);
-  const list = names.length === 0
-    ? '  (no commands yet: shell, migrate, delete, restore and purge arrive with their issues)'
-    : names.map((n) => `  ${n.padEnd(16)}${commands[n]!.summary}`).join('\n');
-  return `Usage: trove <command> [options]\n\nCommands:\n${list}\n\nOptions:\n  --help        show this help\n  --version     show Trove's version\n`;
+  const list = commands.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join('\n');
+  return `Usage: trove <command> [options]\n\nCommands:\n${list}\n\nOptions:\n  --help        show this help (trove <command> --help for a command's)\n  --version     show Trove's version\n\nRun it in a project folder (one with trove.config.ts), or give --config PATH.\n`;
 }
 
 function version(): string {
@@ -28,10 +32,31 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  const command = commands[name];
+  const command = commands.find((c) => c.name === name);
   if (command === undefined) {
     process.stderr.write(`trove: unknown command '${name}'. Run 'trove --help' for the list.\n`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    const args = parse(command, rest);
+    if (args.values.help === true) {
+      process.stdout.write(helpOf(command));
+      return 0;
+    }
+    return await command.run(args);
+  } catch (error) {
+    // Bad input (a usage mistake, an unknown field in --where) is refused before any SQL runs.
+    if (error instanceof UsageError || error instanceof FieldError || error instanceof ValidationError) {
+      process.stderr.write(`trove ${name}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`trove: ${error.message}\n`);
+      return 1;
+    }
+    const err = error as Error;
+    process.stderr.write(`trove ${name}: ${err.name}: ${err.message}\n`);
+    if (process.env.TROVE_DEBUG === '1' && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
 }

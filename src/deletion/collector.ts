@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import { atomic, type Database } from '../db/index.ts';
-import { hydrate, ForeignKeyField, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { hydrate, ForeignKeyField, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
 import { ProtectedError, RestrictedError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
@@ -87,14 +87,14 @@ export class Collector {
   // ---- delete --------------------------------------------------------------------------------
 
   /** Deletes everything the graph takes, in one transaction; `origin` is what delete() was called on. */
-  async delete(origin: unknown): Promise<DeleteResult> {
+  async delete(origin: unknown, onProgress?: DeleteOptions['onProgress']): Promise<DeleteResult> {
     return atomic(async () => {
       await this.assertNotBlocked();
       await this.fixRowSets();
       await this.sendPreDelete(origin);
       await this.applyUpdates();
       const byModel: Record<string, number> = {};
-      for (const group of this.graph.order) await this.deleteGroup(group, byModel, origin);
+      for (const group of this.graph.order) await this.deleteGroup(group, byModel, origin, onProgress);
       await this.rows.cleanUp();
       const total = Object.values(byModel).reduce((sum, n) => sum + n, 0);
       return { total, byModel };
@@ -173,7 +173,7 @@ export class Collector {
     }
   }
 
-  private async deleteGroup(group: Group, byModel: Record<string, number>, origin: unknown): Promise<void> {
+  private async deleteGroup(group: Group, byModel: Record<string, number>, origin: unknown, onProgress: DeleteOptions['onProgress']): Promise<void> {
     // MySQL checks foreign keys row by row and cannot defer them; rows that refer to each other
     // can only go with the checks off. The group is closed under its cycle, so none dangle.
     const unchecked = this.db.dialect === 'mysql' && (group.models.length > 1 || group.cyclic.length > 0);
@@ -182,6 +182,7 @@ export class Collector {
       for (const meta of group.models) {
         const n = hasReceivers(meta) ? await this.deleteInBatches(meta, origin) : await this.deleteAll(meta, group);
         if (n > 0) byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
+        onProgress?.({ model: meta.label, rows: n, deleted: Object.values(byModel).reduce((a, b) => a + b, 0) });
       }
     } finally {
       if (unchecked) await this.db.execute(sql`set foreign_key_checks = 1`.compile(this.db.kysely));

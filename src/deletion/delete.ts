@@ -8,7 +8,7 @@ type Options = DeleteOptions & { hard: boolean };
 
 export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown, options: Options = { hard: false }): Promise<DeleteResult> {
   if (qs.meta.softDelete && !options.hard) return softDelete(Collector.forQuerySet(qs, 'soft'), origin, options);
-  return Collector.forQuerySet(qs).delete(origin);
+  return Collector.forQuerySet(qs).delete(origin, options.onProgress);
 }
 
 export async function deleteInstance(instance: InstanceLike, options: Options = { hard: false }): Promise<DeleteResult> {
@@ -16,7 +16,7 @@ export async function deleteInstance(instance: InstanceLike, options: Options = 
   const db = getDatabase();
   const where = pkIn(meta, [instance[meta.pk.attname]]);
   if (meta.softDelete && !options.hard) return softDelete(new Collector(db, meta, where, 'soft'), instance, options);
-  const result = await new Collector(db, meta, where).delete(instance);
+  const result = await new Collector(db, meta, where).delete(instance, options.onProgress);
   await onCommit(() => forget(instance, meta.pk.attname), { using: db });
   return result;
 }

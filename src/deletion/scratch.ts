@@ -13,4 +13,4 @@ export const DeleteScratch = model('trove.DeleteScratch', {
   intKey: f.bigInteger({ null: true }),
   /** Other keys (UUIDs, strings). */
   textKey: f.char({ maxLength: 255, null: true }),
-}, { table: 'trove_delete_scratch', indexes: [['operation', 'label', 'intKey'], ['operation', 'label', 'textKey']] });
+}, { table: 'trove_delete_scratch', internal: true, indexes: [['operation', 'label', 'intKey'], ['operation', 'label', 'textKey']] });

@@ -35,6 +35,7 @@ export async function softDelete(collector: Collector, origin: unknown, options:
           );
         const n = Number((await db.execute(stamp.compile())).numAffectedRows ?? 0);
         if (n > 0) byModel[meta.label] = n;
+        options.onProgress?.({ model: meta.label, rows: n, deleted: Object.values(byModel).reduce((a, b) => a + b, 0) });
       }
     }
     await rows.cleanUp();

@@ -17,6 +17,17 @@ export interface DeleteOptions {
   reason?: string;
   /** `shell`, `view`, `admin`, `api`, `purge`…; `api` when not given. */
   source?: string;
+  /** Called as each model's rows go (one statement per model), e.g. for a progress bar. */
+  onProgress?: (progress: DeleteProgress) => void;
+}
+
+export interface DeleteProgress {
+  /** The model whose rows just went. */
+  model: string;
+  /** How many of its rows. */
+  rows: number;
+  /** Rows gone so far, every model included. */
+  deleted: number;
 }
 
 export interface Deleter {

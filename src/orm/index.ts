@@ -7,15 +7,15 @@ export {
   type FieldOptions, type OnDelete, type OnDeleteName, type ModelRef, type JsonValue,
 } from './fields/index.ts';
 export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
-export { getModel, allModels } from './registry.ts';
+export { getModel, allModels, noteModelClass } from './registry.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError } from './errors.ts';
 export { RelationNotLoadedError, STATE, stateOf, hydrate, type InstanceLike } from './instance.ts';
 export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
 export { prepareDelete, prepareUpdate, prepareSelect, conditionExpression, type SelectSpec } from './query/compiler.ts';
-export { resolveFilterArgs, pkIn, and, liveRows, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
-export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeletePlanLike, type PlanOptions, type BulkDeleteOptionsLike } from './deleter.ts';
+export { resolveFilterArgs, pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
+export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';

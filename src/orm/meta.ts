@@ -17,6 +17,8 @@ export interface ModelOptions {
   uniqueTogether?: string[][];
   /** Extra indexes: lists of field names. */
   indexes?: string[][];
+  /** A framework work table: no permissions, fixtures or shell name (Trove's own scratch table). */
+  internal?: boolean;
 }
 
 /** A relation seen from the model it points at: `author.posts`, `tag.posts`. */

@@ -287,9 +287,9 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** Deletes for real, with the full engine, even on a soft-delete model. */
-  async hardDelete(): Promise<DeleteResult> {
+  async hardDelete(options: Pick<DeleteOptions, 'onProgress'> = {}): Promise<DeleteResult> {
     this.assertDeletable('hardDelete()');
-    return getDeleter().deleteQuerySet(this, this, { hard: true });
+    return getDeleter().deleteQuerySet(this, this, { ...options, hard: true });
   }
 
   /**

@@ -1,0 +1,129 @@
+/**
+ * `trove delete <app.Model> --where field=value …`: the plan as a table, a confirmation, the
+ * delete with progress, and for a soft delete the command that undoes it.
+ */
+import { userInfo } from 'node:os';
+import { ProtectedError, RestrictedError } from '../../deletion/index.ts';
+import { Manager, type DeletePlanLike, type InstanceLike, type ModelMeta } from '../../orm/index.ts';
+import { UsageError, type Command } from '../command.ts';
+import { openProject } from '../config.ts';
+import { modelByLabel } from '../fixtures.ts';
+import { ask, print, progress, table } from '../output.ts';
+import { parseWhere } from '../where.ts';
+
+export function modelArgument(label: string): ModelMeta {
+  try {
+    const meta = modelByLabel(label);
+    if (meta.autoCreated) throw new Error(`'${label}' is a link table: delete from one of its sides.`);
+    return meta;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function printPlan(plan: DeletePlanLike): void {
+  const action = plan.soft ? 'to the trash' : 'deleted';
+  print(table(['Model', `Rows ${action}`], Object.entries(plan.byModel).map(([label, n]) => [label, n])));
+  const changed = Object.entries(plan.updates);
+  if (changed.length > 0) {
+    print('');
+    print(table(['Model', 'Rows kept, keys changed (SET_NULL, SET_DEFAULT, SET)'], changed.map(([label, n]) => [label, n])));
+  }
+  const blockers = [...Object.entries(plan.protected).map(([l, o]) => [l, 'PROTECT', o] as const), ...Object.entries(plan.restricted).map(([l, o]) => [l, 'RESTRICT', o] as const)];
+  if (blockers.length > 0) {
+    print('');
+    print(table(['Blocked by', 'Rule', 'Objects'], blockers.map(([label, rule, objects]) => [label, rule, describeObjects(objects)])));
+  }
+}
+
+/** Who ran the command, for the deletion record: the operating system's user. */
+function systemUser(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
+function describeObjects(objects: readonly object[]): string {
+  const shown = objects.slice(0, 5).map(String).join(', ');
+  return objects.length > 5 ? `${shown} and ${objects.length - 5} more` : shown;
+}
+
+export const deleteCommand: Command = {
+  name: 'delete',
+  summary: "Delete the rows of a model that match, with Django's cascade rules (soft on a soft-delete model).",
+  usage: 'trove delete <app.Model> --where field=value … [--all] [--dry-run] [--hard] [--yes] [--reason TEXT]',
+  details: `
+  --where F=V       a filter, as in filter(): status=draft, author__name__icontains=ann, id__in=1,2,3
+  --all             every row (needed when there is no --where)
+  --dry-run         show the plan and stop
+  --hard            delete for real even on a soft-delete model
+  --yes             do not ask for confirmation
+  --reason TEXT     recorded with a soft delete
+  --actor NAME      recorded with a soft delete (default: the system user)`,
+  options: {
+    where: { type: 'string', multiple: true },
+    all: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    hard: { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    reason: { type: 'string' },
+    actor: { type: 'string' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run({ values, positionals }) {
+    const where = (values.where as string[] | undefined) ?? [];
+    if (where.length === 0 && values.all !== true) throw new UsageError('give --where field=value (or --all to delete every row).');
+    const { db } = await openProject(values.config as string | undefined);
+    try {
+      const meta = modelArgument(positionals[0]!);
+      const hard = values.hard === true;
+      const queryset = new Manager<InstanceLike>(meta.modelClass).filter(parseWhere(meta, where) as never);
+      const plan = await queryset.planDelete({ hard });
+      if (plan.total === 0) {
+        print(`Nothing to delete: no ${meta.label} matches.`);
+        return 0;
+      }
+      printPlan(plan);
+      if (!plan.allowed) {
+        print('\nNothing deleted: the rows above block the delete.');
+        return 1;
+      }
+      if (values['dry-run'] === true) {
+        print(`\nDry run: nothing deleted.`);
+        return 0;
+      }
+      if (values.yes !== true) {
+        if (!process.stdin.isTTY) throw new UsageError('not a terminal, so no confirmation can be asked: add --yes.');
+        const answer = await ask(`\n${plan.soft ? 'Move' : 'Delete'} ${plan.total} rows${plan.soft ? ' to the trash' : ' for good'}? Type 'yes' to continue: `);
+        if (answer !== 'yes') {
+          print('Cancelled: nothing deleted.');
+          return 1;
+        }
+      }
+      const bar = progress(plan.soft ? 'Moving to the trash' : 'Deleting', plan.total);
+      let result: { total: number; byModel: Record<string, number>; deletionId?: string };
+      try {
+        const options = { actor: (values.actor as string | undefined) ?? systemUser(), reason: (values.reason as string | undefined) ?? '', source: 'shell', onProgress: ({ deleted }: { deleted: number }) => bar.update(deleted) };
+        result = hard ? await queryset.hardDelete(options) : await queryset.delete(options);
+        bar.update(result.total);
+      } finally {
+        bar.stop();
+      }
+      print(`\n${plan.soft ? 'Moved' : 'Deleted'} ${result.total} rows${plan.soft ? ' to the trash' : ''}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
+      if (result.deletionId !== undefined) {
+        print(`Deletion ${result.deletionId}. To undo it: trove restore ${result.deletionId}`);
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof ProtectedError || error instanceof RestrictedError) {
+        print(`Nothing deleted: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      await db.close();
+    }
+  },
+};

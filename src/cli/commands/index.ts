@@ -1,0 +1,14 @@
+/** Every command of `trove`, in the order `trove --help` lists them. */
+import type { Command } from '../command.ts';
+import { createsuperuser } from './createsuperuser.ts';
+import { deleteCommand } from './delete.ts';
+import { dumpdata } from './dumpdata.ts';
+import { loaddata } from './loaddata.ts';
+import { migrate } from './migrate.ts';
+import { purgeCommand } from './purge.ts';
+import { restore } from './restore.ts';
+import { runserver } from './runserver.ts';
+import { shell } from './shell.ts';
+import { trash } from './trash.ts';
+
+export const commands: readonly Command[] = [shell, migrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata];

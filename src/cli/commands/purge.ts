@@ -1,0 +1,59 @@
+/** `trove purge [--older-than 30d] [--dry-run]`: empties the trash for good, with progress. */
+import { cutoffFrom, Deletion, purgeDeletion } from '../../deletion/index.ts';
+import { ValidationError } from '../../orm/index.ts';
+import { UsageError, type Command } from '../command.ts';
+import { openProject } from '../config.ts';
+import { print, progress, table } from '../output.ts';
+
+export const purgeCommand: Command = {
+  name: 'purge',
+  summary: 'Remove for good the soft deletes older than a cutoff (all of them without one), each in one transaction.',
+  usage: 'trove purge [--older-than 30d] [--dry-run]',
+  details: `
+  --older-than D    only operations older than D: 30d, 12h, 15m, 45s
+  --dry-run         list what would be purged and stop
+  --batch-size N    rows per statement (default 1000)`,
+  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' } },
+  async run({ values }) {
+    let cutoff: Date;
+    try {
+      cutoff = cutoffFrom((values['older-than'] as string | undefined) ?? 0);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new UsageError(`--older-than: ${error.message}`);
+      throw error;
+    }
+    const batchSize = Number(values['batch-size'] ?? 1000);
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new UsageError('--batch-size takes a positive whole number.');
+    const { db } = await openProject(values.config as string | undefined);
+    try {
+      const due = await Deletion.objects.filter({ state: 'active', createdAt__lt: cutoff }).orderBy('createdAt');
+      const rows = due.reduce((sum, d) => sum + Object.values(d.counts).reduce((a, b) => a + b, 0), 0);
+      if (due.length === 0) {
+        print('Nothing to purge.');
+        return 0;
+      }
+      print(table(['Deletion', 'When (UTC)', 'Root', 'Rows'], due.map((d) => [d.id, d.createdAt.toISOString().slice(0, 19).replace('T', ' '), d.rootLabel, Object.values(d.counts).reduce((a, b) => a + b, 0)])));
+      if (values['dry-run'] === true) {
+        print(`\nDry run: ${due.length} operations, ${rows} rows would be purged; nothing removed.`);
+        return 0;
+      }
+      const bar = progress('Purging', rows);
+      let done = 0;
+      let removed = 0;
+      try {
+        for (const record of due) {
+          const result = await purgeDeletion(record.id, { batchSize, onProgress: (p) => bar.update(done + p.done) });
+          done += Object.values(record.counts).reduce((a, b) => a + b, 0);
+          removed += result.total;
+          bar.update(done);
+        }
+      } finally {
+        bar.stop();
+      }
+      print(`\nPurged ${due.length} operations: ${removed} rows removed for good.`);
+      return 0;
+    } finally {
+      await db.close();
+    }
+  },
+};

@@ -1,0 +1,50 @@
+/** `trove runserver [host:]port`: the project's URLs over HTTP, for development. */
+import { serve } from '@hono/node-server';
+import { createApp } from '../../web/index.ts';
+import { UsageError, type Command } from '../command.ts';
+import { ConfigError, openProject } from '../config.ts';
+import { print } from '../output.ts';
+import { redact } from './migrate.ts';
+
+export function parseAddress(text: string | undefined): { host: string; port: number } {
+  if (text === undefined) return { host: '127.0.0.1', port: 8000 };
+  const match = /^(?:(.+):)?(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (match === null || port > 65535) throw new UsageError(`'${text}' is not a port or host:port.`);
+  return { host: match[1] ?? '127.0.0.1', port };
+}
+
+export const runserver: Command = {
+  name: 'runserver',
+  summary: "Serve the project's URLs over HTTP (default 127.0.0.1:8000) until Ctrl+C.",
+  usage: 'trove runserver [host:]port',
+  positionals: { min: 0, max: 1 },
+  async run({ values, positionals }) {
+    const { host, port } = parseAddress(positionals[0]);
+    const { project, db } = await openProject(values.config as string | undefined);
+    const { urls, layout, debug } = project.config;
+    if (urls === undefined) throw new ConfigError(`runserver needs 'urls' in ${project.configPath}.`);
+    if (project.secretKey === undefined) throw new ConfigError(`runserver needs 'secretKey' in ${project.configPath} (or TROVE_SECRET_KEY).`);
+    const app = createApp({
+      urls: typeof urls === 'function' ? await urls() : urls,
+      secretKey: project.secretKey,
+      ...(layout === undefined ? {} : { layout }),
+      debug: debug ?? false,
+    });
+    const server = serve({ fetch: app.fetch, hostname: host, port });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redact(project.databaseUrl)}). Quit with Ctrl+C.`);
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close(() => resolve());
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await db.close();
+    return 0;
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * A project: a folder with `trove.config.ts`, Django's settings.py. `defineConfig()` types it;
+ * `loadProject()` finds it, checks it, applies the environment's overrides and imports the apps.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FC, PropsWithChildren } from 'hono/jsx';
+import { connect, type Database } from '../db/index.ts';
+import { noteModelClass, type ModelMeta } from '../orm/index.ts';
+import type { UrlPattern } from '../web/index.ts';
+
+export interface TroveConfig {
+  /** A database URL; `sqlite:` paths are relative to the project folder (default `sqlite:db.sqlite3`). */
+  database?: string;
+  /** The modules that define the project's models: paths relative to the project, or package names. */
+  apps?: readonly string[];
+  /** Signs sessions; needed by `runserver` (`TROVE_SECRET_KEY` overrides). */
+  secretKey?: string;
+  debug?: boolean;
+  /** The site's URL patterns, for `runserver`. */
+  urls?: readonly UrlPattern[] | (() => Promise<readonly UrlPattern[]>);
+  /** The site's page frame, for `runserver`. */
+  layout?: FC<PropsWithChildren<{ title: string }>>;
+}
+
+export const CONFIG_FILE = 'trove.config.ts';
+
+/** `export default defineConfig({ … })` in trove.config.ts. */
+export function defineConfig(config: TroveConfig): TroveConfig {
+  return config;
+}
+
+/** A missing or invalid project configuration: the CLI prints it and exits 1. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface Project {
+  /** The folder holding the config file. */
+  readonly root: string;
+  readonly configPath: string;
+  readonly config: TroveConfig;
+  /** The database URL after DATABASE_URL and defaults. */
+  readonly databaseUrl: string;
+  readonly secretKey: string | undefined;
+  /** What each app module exports that is a model class, by export name. */
+  readonly models: ReadonlyMap<string, { meta: ModelMeta }>;
+}
+
+/** Finds trove.config.ts in `cwd` (or takes `configPath`), checks it and imports its apps. */
+export async function loadProject(options: { configPath?: string | undefined; cwd?: string } = {}): Promise<Project> {
+  const cwd = options.cwd ?? process.cwd();
+  const configPath = resolve(cwd, options.configPath ?? CONFIG_FILE);
+  if (!existsSync(configPath)) {
+    throw new ConfigError(options.configPath === undefined
+      ? `no ${CONFIG_FILE} in ${cwd}: run trove from a project folder, or give --config path/to/${CONFIG_FILE}.`
+      : `no config file at ${configPath}.`);
+  }
+  const root = dirname(configPath);
+  let loaded: { default?: unknown };
+  try {
+    loaded = (await import(pathToFileURL(configPath).href)) as { default?: unknown };
+  } catch (error) {
+    throw new ConfigError(`${configPath} failed to load: ${(error as Error).message}`);
+  }
+  const config = checkConfig(loaded.default, configPath);
+  const databaseUrl = resolveDatabaseUrl(process.env.DATABASE_URL || config.database || 'sqlite:db.sqlite3', root);
+  const secretKey = process.env.TROVE_SECRET_KEY || config.secretKey;
+  if (secretKey !== undefined && secretKey.length < 16) throw new ConfigError(`secretKey must be at least 16 characters long (${configPath}).`);
+  const models = new Map<string, { meta: ModelMeta }>();
+  for (const app of config.apps ?? []) {
+    const specifier = app.startsWith('.') || isAbsolute(app) ? pathToFileURL(resolve(root, app)).href : app;
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(specifier)) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`app '${app}' in ${configPath} failed to load: ${(error as Error).message}`);
+    }
+    for (const [name, value] of Object.entries(exports)) {
+      if (typeof value === 'function' && (value as { meta?: unknown }).meta !== undefined && 'objects' in value) {
+        const cls = value as unknown as { meta: ModelMeta };
+        noteModelClass(cls.meta, cls);
+        models.set(name, cls);
+      }
+    }
+  }
+  return { root, configPath, config, databaseUrl, secretKey, models };
+}
+
+function checkConfig(value: unknown, path: string): TroveConfig {
+  if (typeof value !== 'object' || value === null) throw new ConfigError(`${path} must export default defineConfig({ … }).`);
+  const config = value as Record<string, unknown>;
+  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'urls', 'layout']);
+  for (const key of Object.keys(config)) {
+    if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);
+  }
+  const expect = (key: string, ok: boolean, what: string) => {
+    if (config[key] !== undefined && !ok) throw new ConfigError(`setting '${key}' in ${path} must be ${what}.`);
+  };
+  expect('database', typeof config.database === 'string' && /^(sqlite|postgres|postgresql|mysql|mariadb):/.test(config.database), "a database URL ('sqlite:…', 'postgres://…', 'mysql://…')");
+  expect('apps', Array.isArray(config.apps) && config.apps.every((a) => typeof a === 'string'), 'a list of module paths');
+  expect('secretKey', typeof config.secretKey === 'string', 'a string');
+  expect('debug', typeof config.debug === 'boolean', 'true or false');
+  expect('urls', Array.isArray(config.urls) || typeof config.urls === 'function', 'a list of URL patterns');
+  expect('layout', typeof config.layout === 'function', 'a component');
+  return config as TroveConfig;
+}
+
+/** `sqlite:` paths are the project's: relative ones are taken from its folder. */
+function resolveDatabaseUrl(url: string, root: string): string {
+  if (!url.startsWith('sqlite:') || url === 'sqlite::memory:') return url;
+  const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+  return `sqlite:${isAbsolute(path) ? path : resolve(root, path)}`;
+}
+
+/**
+ * The project of a command (`--config` or the current folder), connected to its database. Trove's
+ * own apps come with every project, as Django's default INSTALLED_APPS: the trash's records,
+ * users and permissions, sessions.
+ */
+export async function openProject(configPath: string | undefined): Promise<{ project: Project; db: Database }> {
+  await import('../auth/index.ts');
+  await import('../web/sessions.ts');
+  const project = await loadProject({ configPath });
+  const db = await connect(project.databaseUrl);
+  return { project, db };
+}
