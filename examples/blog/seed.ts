@@ -1,6 +1,6 @@
 /** Demo data for the blog example. */
 import { atomic } from 'trove';
-import { User, Permission, syncPermissions } from 'trove/auth';
+import { User, syncPermissions } from 'trove/auth';
 import { Author, Comment, Post, Tag } from './models.ts';
 
 export async function seedDemo(): Promise<void> {
@@ -24,10 +24,9 @@ export async function seedDemo(): Promise<void> {
   });
 }
 
-/** Demo accounts: `admin` may do anything, `reader` may only read (so the 403s can be seen). */
+/** Demo accounts: `admin` may do anything, `reader` has no permissions (so the 403s can be seen). */
 export async function seedDemoUsers(): Promise<void> {
   await syncPermissions();
   await User.createSuperuser({ username: 'admin', email: 'admin@example.com', password: 'admin' });
-  const reader = await User.createUser({ username: 'reader', password: 'reader' });
-  await reader.userPermissions.add(await Permission.objects.get({ modelLabel: 'blog.Post', codename: 'view_post' }));
+  await User.createUser({ username: 'reader', password: 'reader' });
 }

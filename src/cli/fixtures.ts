@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { atomic, getDatabase, type Database } from '../db/index.ts';
-import { allModels, FieldError, Manager, ValidationError, type InstanceLike, type ModelMeta } from '../orm/index.ts';
+import { allModels, FieldError, Manager, ValidationError, type InstanceLike, type ManyToManyField, type ModelMeta } from '../orm/index.ts';
 
 export interface FixtureObject {
   model: string;
@@ -195,16 +195,31 @@ async function writeRows(db: Database, meta: ModelMeta, objects: PreparedObject[
   }
   for (const field of meta.manyToManyFields) {
     const listed = objects.filter((o) => o.links.has(field.name));
-    if (listed.length === 0) continue;
-    const { through, sourceLink, targetLink } = field;
-    const sources = listed.map((o) => o.row[pkColumn]);
-    await db.execute(db.kysely.deleteFrom(through.table).where(sourceLink.column!, 'in', sources).compile());
-    const rows = listed.flatMap((o) => o.links.get(field.name)!.map((target) => ({
-      [sourceLink.column!]: o.row[pkColumn],
-      [targetLink.column!]: targetLink.toDb(target, db.dialect),
-    })));
-    if (rows.length > 0) await db.execute(db.kysely.insertInto(through.table).values(rows).compile());
+    if (listed.length > 0) await setLinks(db, field, listed, pkColumn);
   }
+}
+
+/** Sets each object's links to exactly the listed keys, touching only those that change. */
+async function setLinks(db: Database, field: ManyToManyField, objects: PreparedObject[], pkColumn: string): Promise<void> {
+  const { through, sourceLink, targetLink } = field;
+  const [source, target] = [sourceLink.column!, targetLink.column!];
+  const pair = (from: unknown, to: unknown) => `${String(from)}\u0000${String(to)}`;
+  const current = await db.execute<Record<string, unknown>>(
+    db.kysely.selectFrom(through.table).select([through.pk.column!, source, target]).where(source, 'in', objects.map((o) => o.row[pkColumn])).compile(),
+  );
+  const wanted = new Map<string, Record<string, unknown>>();
+  for (const object of objects) {
+    for (const key of object.links.get(field.name)!) {
+      const to = targetLink.toDb(key, db.dialect);
+      wanted.set(pair(object.row[pkColumn], to), { [source]: object.row[pkColumn], [target]: to });
+    }
+  }
+  const stale: unknown[] = [];
+  for (const row of current.rows) {
+    if (!wanted.delete(pair(row[source], row[target]))) stale.push(row[through.pk.column!]);
+  }
+  if (stale.length > 0) await db.execute(db.kysely.deleteFrom(through.table).where(through.pk.column!, 'in', stale).compile());
+  if (wanted.size > 0) await db.execute(db.kysely.insertInto(through.table).values([...wanted.values()]).compile());
 }
 
 /** After explicit keys, PostgreSQL's sequences must move past them, or the next insert collides. */

@@ -41,7 +41,7 @@ export function progress(label: string, total: number): Progress {
   }
   let lastTenth = -1;
   let current = total;
-  return {
+  const lines: Progress = {
     update(done, newTotal) {
       if (newTotal !== undefined) current = newTotal;
       const tenth = current === 0 ? 10 : Math.floor((done / current) * 10);
@@ -51,6 +51,8 @@ export function progress(label: string, total: number): Progress {
     },
     stop() {},
   };
+  lines.update(0);
+  return lines;
 }
 
 /** Asks a question on the terminal; the answer, trimmed. */

@@ -1,0 +1,111 @@
+// @backends: sqlite-only
+/** `trove migrate`, `trove createsuperuser` (flags, and prompts in a terminal) and `trove runserver`. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { connect, type Database } from '../../../src/index.ts';
+import { User } from '../../../src/auth/index.ts';
+import { BIN, makeProject, trove } from '../../support/cli.ts';
+
+const project = makeProject({ urls: "(await import('../../../examples/blog/urls.ts')).urls" });
+let db: Database;
+const run = (args: string[], env: Record<string, string> = {}) => trove(args, { cwd: project.dir, env });
+
+before(async () => {
+  const first = await run(['migrate']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Created table blog_post\n/);
+  assert.match(first.stdout, /Created table auth_user\n/);
+  assert.match(first.stdout, /Added \d+ permissions/);
+  db = await connect(`sqlite:${join(project.dir, 'db.sqlite3')}`);
+});
+after(async () => {
+  await db.close();
+  project.cleanup();
+});
+
+test('migrate again changes nothing and says so', async () => {
+  const again = await run(['migrate']);
+  assert.equal(again.code, 0);
+  assert.match(again.stdout, /No changes: every model has its table\.\n$/);
+});
+
+test('createsuperuser --no-input takes the password from TROVE_SUPERUSER_PASSWORD', async () => {
+  const missing = await run(['createsuperuser', '--no-input', '--username', 'boss']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /TROVE_SUPERUSER_PASSWORD, which is not set/);
+  const made = await run(['createsuperuser', '--no-input', '--username', 'boss', '--email', 'boss@example.com'], { TROVE_SUPERUSER_PASSWORD: 'correct horse' });
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(made.stdout, 'Superuser created successfully.\n');
+  const boss = (await User.objects.get({ username: 'boss' })) as User;
+  assert.equal(boss.isSuperuser, true);
+  assert.equal(boss.isStaff, true);
+  assert.equal(boss.email, 'boss@example.com');
+  assert.ok(await boss.checkPassword('correct horse'));
+  const again = await run(['createsuperuser', '--no-input', '--username', 'boss'], { TROVE_SUPERUSER_PASSWORD: 'x' });
+  assert.equal(again.code, 1);
+  assert.match(again.stdout, /already taken/);
+  assert.equal((await run(['createsuperuser', '--no-input', '--username', 'bad name!'], { TROVE_SUPERUSER_PASSWORD: 'x' })).code, 2);
+});
+
+test('createsuperuser asks in a terminal, hides the password and asks for it twice', async () => {
+  const answers = ['ada', 'ada@example.com', 'short', 'short', 'first-secret', 'other-secret', 'analytical', 'analytical'];
+  const screen = await new Promise<string>((resolve, reject) => {
+    const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} createsuperuser`, '/dev/null'], { cwd: project.dir, env: { ...process.env, TERM: 'dumb' } });
+    let out = '';
+    let asked = 0;
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`no end; screen:\n${out}`));
+    }, 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // Answer each prompt once it shows, as a person would.
+      const seen = out.split(/Username: |Email address: |Password: |Password \(again\): /).length - 1;
+      if (seen > asked && asked < answers.length) child.stdin.write(`${answers[asked++]}\r`);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+  assert.match(screen, /Username: /);
+  assert.match(screen, /Error: the password must be at least 8 characters\./);
+  assert.match(screen, /Error: your passwords didn't match\./);
+  assert.match(screen, /Superuser created successfully\./);
+  assert.doesNotMatch(screen, /analytical|first-secret/, 'passwords are not echoed');
+  const ada = (await User.objects.get({ username: 'ada' })) as User;
+  assert.equal(ada.email, 'ada@example.com');
+  assert.ok(await ada.checkPassword('analytical'));
+});
+
+test('runserver says where it listens and serves the project', async () => {
+  const child = spawn(process.execPath, [BIN, 'runserver', '127.0.0.1:0'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+      child.once('exit', (code) => reject(new Error(`runserver exited with ${code}`)));
+    });
+    const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1];
+    assert.ok(url, line);
+    assert.match(line, /Quit with Ctrl\+C\./);
+    const page = await fetch(`${url}posts/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<h1>Posts<\/h1>/);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const noUrls = makeProject();
+  try {
+    const refused = await trove(['runserver'], { cwd: noUrls.dir });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /runserver needs 'urls'/);
+  } finally {
+    noUrls.cleanup();
+  }
+});
