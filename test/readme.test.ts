@@ -2,7 +2,7 @@
 /** The README's tour must run as written. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +38,56 @@ test('the README tour runs and prints what its comments say', async () => {
     assert.equal(lines[lines.length - 1], "{ total: 1, byModel: { 'blog.Author': 1 } }");
   } finally {
     rmSync(file, { force: true });
+  }
+});
+
+/** The README's shell session, typed line by line into `trove shell` in a pseudo-terminal on the blog example. */
+test("the README's shell tour runs as written on the blog example", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = readme.match(/<!-- shell:start -->\s*```js\n([\s\S]*?)```\s*<!-- shell:end -->/);
+  assert.ok(block, 'README.md has a shell session between <!-- shell:start --> and <!-- shell:end -->');
+  const lines = block[1]!.trim().split('\n').map((line) => {
+    const [code, expected] = line.split(/\s+\/\/ /);
+    return { code: code!.trim(), expected: expected?.trim() };
+  });
+  const blog = join(root, 'examples', 'blog');
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(root, 'test', '.tmp', `readme-shell-${process.pid}.db`)}`, NO_COLOR: '1', TERM: 'dumb' };
+  const trove = (args: string[]) => promisify(execFile)(process.execPath, [join(root, 'bin', 'trove.js'), ...args], { cwd: blog, env });
+  try {
+    await trove(['migrate']);
+    assert.match((await trove(['loaddata', 'fixtures/demo.json'])).stdout, /Installed 13 objects/);
+    const screen = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', `${process.execPath} ${join(root, 'bin', 'trove.js')} shell`, '/dev/null'], { cwd: blog, env });
+      let out = '';
+      let typed = 0;
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`the shell did not finish:\n${out}`));
+      }, 30_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.split('trove> ').length - 1 > typed) {
+          child.stdin.write(`${typed < lines.length ? lines[typed]!.code : '.exit'}\r`);
+          typed++;
+        }
+      });
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve(out);
+      });
+    });
+    // Each line's printed value, in order: what follows the echoed line, up to the next prompt.
+    let rest = screen;
+    for (const { code, expected } of lines) {
+      const at = rest.indexOf(code);
+      assert.ok(at >= 0, `the shell echoed ${code}:\n${screen}`);
+      rest = rest.slice(at + code.length);
+      const printed = rest.slice(0, rest.indexOf('trove> ')).replace(/\s+/g, ' ').trim();
+      if (expected !== undefined) assert.equal(printed, expected, code);
+    }
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(root, 'test', '.tmp', `readme-shell-${process.pid}.db${suffix}`), { force: true });
+    rmSync(join(blog, '.trove_history'), { force: true });
   }
 });
 
