@@ -5,6 +5,11 @@
 import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
 
+/** `1 row`, `2 rows`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }

@@ -8,7 +8,7 @@ import { Manager, type DeletePlanLike, type InstanceLike, type ModelMeta } from 
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { modelByLabel } from '../fixtures.ts';
-import { ask, print, progress, table } from '../output.ts';
+import { ask, plural, print, progress, table } from '../output.ts';
 import { parseWhere } from '../where.ts';
 
 export function modelArgument(label: string): ModelMeta {
@@ -96,7 +96,7 @@ export const deleteCommand: Command = {
       }
       if (values.yes !== true) {
         if (!process.stdin.isTTY) throw new UsageError('not a terminal, so no confirmation can be asked: add --yes.');
-        const answer = await ask(`\n${plan.soft ? 'Move' : 'Delete'} ${plan.total} rows${plan.soft ? ' to the trash' : ' for good'}? Type 'yes' to continue: `);
+        const answer = await ask(`\n${plan.soft ? 'Move' : 'Delete'} ${plural(plan.total, 'row')}${plan.soft ? ' to the trash' : ' for good'}? Type 'yes' to continue: `);
         if (answer !== 'yes') {
           print('Cancelled: nothing deleted.');
           return 1;
@@ -111,7 +111,7 @@ export const deleteCommand: Command = {
       } finally {
         bar.stop();
       }
-      print(`\n${plan.soft ? 'Moved' : 'Deleted'} ${result.total} rows${plan.soft ? ' to the trash' : ''}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
+      print(`\n${plan.soft ? 'Moved' : 'Deleted'} ${plural(result.total, 'row')}${plan.soft ? ' to the trash' : ''}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
       if (result.deletionId !== undefined) {
         print(`Deletion ${result.deletionId}. To undo it: trove restore ${result.deletionId}`);
       }

@@ -6,7 +6,7 @@ import { Manager, type InstanceLike } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { dumpableModels, dumpObjects } from '../fixtures.ts';
-import { progress } from '../output.ts';
+import { plural, progress } from '../output.ts';
 import { modelArgument } from './delete.ts';
 
 async function write(out: Writable, text: string): Promise<void> {
@@ -47,7 +47,7 @@ export const dumpdata: Command = {
       if (file !== undefined) {
         out.end();
         await once(out, 'finish');
-        process.stderr.write(`Wrote ${n} objects to ${file}.\n`);
+        process.stderr.write(`Wrote ${plural(n, 'object')} to ${file}.\n`);
       }
       return 0;
     } finally {

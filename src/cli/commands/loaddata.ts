@@ -4,7 +4,7 @@ import { ValidationError } from '../../orm/index.ts';
 import type { Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { loadObjects } from '../fixtures.ts';
-import { print, progress } from '../output.ts';
+import { plural, print, progress } from '../output.ts';
 
 export const loaddata: Command = {
   name: 'loaddata',
@@ -42,7 +42,7 @@ export const loaddata: Command = {
       } finally {
         bar.stop();
       }
-      print(`Installed ${result.total} objects from ${positionals.length} ${positionals.length === 1 ? 'fixture' : 'fixtures'}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
+      print(`Installed ${plural(result.total, 'object')} from ${plural(positionals.length, 'fixture')}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
       return 0;
     } finally {
       await db.close();

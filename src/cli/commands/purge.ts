@@ -3,7 +3,7 @@ import { cutoffFrom, Deletion, purgeDeletion } from '../../deletion/index.ts';
 import { ValidationError } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { print, progress, table } from '../output.ts';
+import { plural, print, progress, table } from '../output.ts';
 
 export const purgeCommand: Command = {
   name: 'purge',
@@ -34,7 +34,7 @@ export const purgeCommand: Command = {
       }
       print(table(['Deletion', 'When (UTC)', 'Root', 'Rows'], due.map((d) => [d.id, d.createdAt.toISOString().slice(0, 19).replace('T', ' '), d.rootLabel, Object.values(d.counts).reduce((a, b) => a + b, 0)])));
       if (values['dry-run'] === true) {
-        print(`\nDry run: ${due.length} operations, ${rows} rows would be purged; nothing removed.`);
+        print(`\nDry run: ${plural(due.length, 'operation')}, ${plural(rows, 'row')} would be purged; nothing removed.`);
         return 0;
       }
       const bar = progress('Purging', rows);
@@ -50,7 +50,7 @@ export const purgeCommand: Command = {
       } finally {
         bar.stop();
       }
-      print(`\nPurged ${due.length} operations: ${removed} rows removed for good.`);
+      print(`\nPurged ${plural(due.length, 'operation')}: ${plural(removed, 'row')} removed for good.`);
       return 0;
     } finally {
       await db.close();

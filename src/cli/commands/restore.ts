@@ -2,7 +2,7 @@
 import { Deletion, OrphanRestoreError, restoreDeletion, RestoreConflictError } from '../../deletion/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { print } from '../output.ts';
+import { plural, print } from '../output.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,7 +27,7 @@ export const restore: Command = {
       }
       try {
         const { total, byModel } = await restoreDeletion(id);
-        print(`Restored ${total} rows: ${Object.entries(byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
+        print(`Restored ${plural(total, 'row')}: ${Object.entries(byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
         return 0;
       } catch (error) {
         if (error instanceof OrphanRestoreError || error instanceof RestoreConflictError) {

@@ -110,12 +110,12 @@ test('purge removes only what is older than the cutoff; --dry-run removes nothin
   assert.equal(dry.code, 0);
   assert.match(dry.stdout, new RegExp(`${oldId}.*blog\\.Post\\s+2`));
   assert.doesNotMatch(dry.stdout, new RegExp(recentId));
-  assert.match(dry.stdout, /Dry run: 1 operations, 2 rows would be purged; nothing removed\./);
+  assert.match(dry.stdout, /Dry run: 1 operation, 2 rows would be purged; nothing removed\./);
   assert.equal(await Post.allObjects.count(), 4);
 
   const purged = await run(['purge', '--older-than', '30d']);
   assert.equal(purged.code, 0, purged.stderr);
-  assert.match(purged.stdout, /Purged 1 operations: 2 rows removed for good\./);
+  assert.match(purged.stdout, /Purged 1 operation: 2 rows removed for good\./);
   assert.match(purged.stderr, /^Purging: 0\/2 \(0%\)\n(.*\n)*Purging: 2\/2 \(100%\)\n$/);
   assert.equal(await Post.allObjects.count(), 2);
   assert.equal(await Post.deletedObjects.count(), 1, 'the recent operation stays in the trash');
