@@ -68,6 +68,19 @@ test('no config, or an invalid one, is a clear error', async () => {
   }
 });
 
+test('TROVE_SECRET_KEY overrides the secret key of the config', async () => {
+  const short = makeProject({ secretKey: "'short'" });
+  try {
+    assert.equal((await trove(['migrate'], { cwd: short.dir })).code, 1);
+    const run = await trove(['migrate'], { cwd: short.dir, env: { TROVE_SECRET_KEY: 'a-secret-from-the-environment' } });
+    assert.equal(run.code, 0, run.stderr);
+    const script = await trove(['shell'], { cwd: short.dir, input: 'console.log(config.secretKey)', env: { TROVE_SECRET_KEY: 'a-secret-from-the-environment' } });
+    assert.equal(script.stdout, 'a-secret-from-the-environment\n', 'the shell sees the settings in effect');
+  } finally {
+    short.cleanup();
+  }
+});
+
 test('DATABASE_URL and --config override the folder and the config', async () => {
   const elsewhere = join(project.dir, 'other.sqlite3');
   const run = await trove(['migrate', '--config', join(project.dir, 'trove.config.ts')], { cwd: root, env: { DATABASE_URL: `sqlite:${elsewhere}` } });

@@ -17,7 +17,8 @@ import { openProject, type Project } from '../config.ts';
 export function shellScope(project: Project, db: trove.Database): Record<string, unknown> {
   const scope: Record<string, unknown> = {
     db,
-    config: project.config,
+    // The settings in effect: the file's, with DATABASE_URL and TROVE_SECRET_KEY applied.
+    config: { ...project.config, database: project.databaseUrl, secretKey: project.secretKey },
     Q: trove.Q,
     atomic: trove.atomic,
     signals: trove.signals,
