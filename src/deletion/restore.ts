@@ -6,7 +6,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { atomic, getDatabase, onCommit, type Database } from '../db/index.ts';
-import { getModel, hydrate, pkIn, QueryUsageError, ValidationError, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { getModel, hydrate, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postRestore } from '../signals.ts';
 import { Collector } from './collector.ts';
 import { sendOperationRows } from './soft.ts';
@@ -155,21 +155,31 @@ async function assertNoOrphans(db: Database, set: RestoreSet, sets: RestoreSet[]
   }
 }
 
-/** A restored row may not take a unique value that a live row holds. */
+/** A restored row may not take a unique value (or combination, `uniqueTogether`) that a live row holds. */
 async function assertNoConflicts(db: Database, set: RestoreSet): Promise<void> {
   const { meta } = set;
-  for (const field of meta.concreteFields) {
-    if (!field.unique || field.primaryKey) continue;
-    const column = field.column!;
-    const taken = (eb: Builder) =>
-      eb.exists(eb.selectFrom(`${meta.table} as l0`).select(sql.lit(1).as('one')).whereRef(`l0.${column}`, '=', `c0.${column}`).where('l0.deleted_at', 'is', null));
-    const query = db.kysely.selectFrom(`${meta.table} as c0`).select(`c0.${column} as value`).where((eb) => set.rows(eb, 'c0')).where(taken).limit(1);
-    const [row] = (await db.execute<{ value: unknown }>(query.compile())).rows;
+  const rules: Field[][] = [
+    ...meta.concreteFields.filter((field) => field.unique && !field.primaryKey).map((field) => [field]),
+    ...(meta.options.uniqueTogether ?? []).map((names) => names.map((name) => meta.field(name)!)),
+  ];
+  for (const fields of rules) {
+    const taken = (eb: Builder) => {
+      let live = eb.selectFrom(`${meta.table} as l0`).select(sql.lit(1).as('one')).where('l0.deleted_at', 'is', null);
+      for (const field of fields) live = live.whereRef(`l0.${field.column!}`, '=', `c0.${field.column!}`);
+      return eb.exists(live);
+    };
+    const query = db.kysely
+      .selectFrom(`${meta.table} as c0`)
+      .select(fields.map((field, i) => `c0.${field.column!} as v${i}`))
+      .where((eb) => set.rows(eb, 'c0'))
+      .where(taken)
+      .limit(1);
+    const [row] = (await db.execute<Record<string, unknown>>(query.compile())).rows;
     if (row === undefined) continue;
-    const value = field.fromDb(row.value, db.dialect);
+    const values = fields.map((field, i) => `${field.name} = ${JSON.stringify(field.fromDb(row[`v${i}`], db.dialect))}`).join(' and ');
     throw new RestoreConflictError(
-      `Cannot restore ${meta.objectName}: a live ${meta.objectName} already has ${field.name} = ${JSON.stringify(value)}, which must be unique.`,
-      field.qualifiedName,
+      `Cannot restore ${meta.objectName}: a live ${meta.objectName} already has ${values}, which must be unique${fields.length > 1 ? ' together' : ''}.`,
+      fields[0]!.qualifiedName,
     );
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IntegrityError, OrphanRestoreError, RestoreConflictError, restoreDeletion, Deletion, QueryUsageError, signals } from '../../src/index.ts';
 import { captureQueries, withSeededDatabase } from '../support/database.ts';
-import { Article, Note, Writer } from './soft-models.ts';
+import { Article, Note, Seat, Writer } from './soft-models.ts';
 
 const seeded = withSeededDatabase(async () => {
   const ann = await Writer.objects.create({ name: 'Ann' });
@@ -70,6 +70,21 @@ test('a restore that would break a unique rule among live rows is refused; nothi
   assert.equal(await Note.deletedObjects.count(), 3);
   await again.hardDelete();
   assert.equal((await first.restore()).total, 4);
+});
+
+test('a restore that would break a uniqueTogether rule among live rows is refused, naming the values', async () => {
+  const seat = await Seat.objects.create({ row: 3, number: 7 });
+  await seat.delete();
+  await Seat.objects.create({ row: 3, number: 8 });
+  const taken = await Seat.objects.create({ row: 3, number: 7 });
+  await assert.rejects(seat.restore(), (e: unknown) => {
+    assert.ok(e instanceof RestoreConflictError);
+    assert.equal((e as Error).message, 'Cannot restore Seat: a live Seat already has row = 3 and number = 7, which must be unique together.');
+    return true;
+  });
+  assert.equal(await Seat.deletedObjects.count(), 1);
+  await taken.delete();
+  assert.equal((await seat.restore()).total, 1);
 });
 
 test('queryset.restore() on the trash restores each row with its own operation', async () => {

@@ -36,3 +36,9 @@ export class Topic extends model('ts.Topic', {
   name: f.char({ maxLength: 50 }),
   articles: f.manyToMany(() => Article, { relatedName: 'topics' }),
 }) {}
+
+/** Unique together among live rows: a seat is one row and number. */
+export class Seat extends model('ts.Seat', {
+  row: f.integer(),
+  number: f.integer(),
+}, { softDelete: true, uniqueTogether: [['row', 'number']] }) {}
