@@ -48,15 +48,20 @@ export interface Project {
   readonly models: ReadonlyMap<string, { meta: ModelMeta }>;
 }
 
+/** The config file: `configPath`, or trove.config.ts in `cwd`; a ConfigError when there is none. */
+export function findConfig(configPath: string | undefined, cwd = process.cwd()): string {
+  const path = resolve(cwd, configPath ?? CONFIG_FILE);
+  if (!existsSync(path)) {
+    throw new ConfigError(configPath === undefined
+      ? `no ${CONFIG_FILE} in ${cwd}: run trove from a project folder, or give --config path/to/${CONFIG_FILE}.`
+      : `no config file at ${path}.`);
+  }
+  return path;
+}
+
 /** Finds trove.config.ts in `cwd` (or takes `configPath`), checks it and imports its apps. */
 export async function loadProject(options: { configPath?: string | undefined; cwd?: string } = {}): Promise<Project> {
-  const cwd = options.cwd ?? process.cwd();
-  const configPath = resolve(cwd, options.configPath ?? CONFIG_FILE);
-  if (!existsSync(configPath)) {
-    throw new ConfigError(options.configPath === undefined
-      ? `no ${CONFIG_FILE} in ${cwd}: run trove from a project folder, or give --config path/to/${CONFIG_FILE}.`
-      : `no config file at ${configPath}.`);
-  }
+  const configPath = findConfig(options.configPath, options.cwd);
   const root = dirname(configPath);
   let loaded: { default?: unknown };
   try {

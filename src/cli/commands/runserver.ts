@@ -1,8 +1,10 @@
 /** `trove runserver [host:]port`: the project's URLs over HTTP, for development. */
+import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
-import { ConfigError, openProject } from '../config.ts';
+import { ConfigError, findConfig, openProject } from '../config.ts';
+import { runWithReloader } from '../reloader.ts';
 import { print } from '../output.ts';
 import { redact } from './migrate.ts';
 
@@ -17,10 +19,16 @@ export function parseAddress(text: string | undefined): { host: string; port: nu
 export const runserver: Command = {
   name: 'runserver',
   summary: "Serve the project's URLs over HTTP (default 127.0.0.1:8000) until Ctrl+C.",
-  usage: 'trove runserver [host:]port',
+  usage: 'trove runserver [host:]port [--noreload]',
+  details: '  --noreload        do not restart when a source file of the project changes',
+  options: { noreload: { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }) {
     const { host, port } = parseAddress(positionals[0]);
+    if (values.noreload !== true) {
+      const configPath = findConfig(values.config as string | undefined);
+      return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath]);
+    }
     const { project, db } = await openProject(values.config as string | undefined);
     const { urls, layout, debug } = project.config;
     if (urls === undefined) throw new ConfigError(`runserver needs 'urls' in ${project.configPath}.`);

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type Database } from '../../../src/index.ts';
 import { User } from '../../../src/auth/index.ts';
@@ -80,32 +81,57 @@ test('createsuperuser asks in a terminal, hides the password and asks for it twi
   assert.ok(await ada.checkPassword('analytical'));
 });
 
-test('runserver says where it listens and serves the project', async () => {
-  const child = spawn(process.execPath, [BIN, 'runserver', '127.0.0.1:0'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `trove runserver …args` and reads its output as it comes. */
+function startServer(args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'runserver', ...args], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  /** Waits until the output has matched `pattern` `times` times; the last match. */
+  const waitFor = async (pattern: RegExp, times = 1): Promise<RegExpExecArray> => {
+    for (let i = 0; i < 300; i++) {
+      const matches = [...out.matchAll(new RegExp(pattern.source, 'g'))];
+      if (matches.length >= times) return matches[times - 1]!;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no ${pattern} in:\n${out}`);
+  };
+  return { child, waitFor, output: () => out };
+}
+
+test('runserver --noreload says where it listens and serves the project', async () => {
+  const server = startServer(['127.0.0.1:0', '--noreload']);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out);
-      });
-      child.once('exit', (code) => reject(new Error(`runserver exited with ${code}`)));
-    });
-    const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1];
-    assert.ok(url, line);
+    const [line, url] = await server.waitFor(/at (http:\/\/127\.0\.0\.1:\d+\/).*\n/);
     assert.match(line, /Quit with Ctrl\+C\./);
     const page = await fetch(`${url}posts/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<h1>Posts<\/h1>/);
   } finally {
-    child.kill('SIGTERM');
+    server.child.kill('SIGTERM');
   }
   const noUrls = makeProject();
   try {
-    const refused = await trove(['runserver'], { cwd: noUrls.dir });
+    const refused = await trove(['runserver', '--noreload'], { cwd: noUrls.dir });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /runserver needs 'urls'/);
   } finally {
     noUrls.cleanup();
   }
+});
+
+test('runserver restarts when a source file of the project changes, and stops with its server', async () => {
+  const server = startServer(['127.0.0.1:0']);
+  let url = '';
+  try {
+    url = (await server.waitFor(/at (http:\/\/127\.0\.0\.1:\d+\/)/))[1]!;
+    writeFileSync(join(project.dir, 'extra.ts'), 'export const x = 1;\n');
+    await server.waitFor(/extra\.ts changed, restarting\./);
+    url = (await server.waitFor(/at (http:\/\/127\.0\.0\.1:\d+\/)/, 2))[1]!;
+    assert.equal((await fetch(`${url}posts/`)).status, 200);
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+  }
+  await assert.rejects(fetch(`${url}posts/`), 'the server went with the reloader');
 });
