@@ -10,7 +10,7 @@ import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
 import { csrf } from './csrf.ts';
 import { sessions } from './sessions.ts';
-import { UrlResolver, setUrlResolver, type UrlPattern } from './urls.ts';
+import { UrlResolver, setUrlResolver, withUrlResolver, type UrlPattern } from './urls.ts';
 
 export interface AppConfig {
   urls: readonly UrlPattern[];
@@ -65,7 +65,8 @@ export function createApp(config: AppConfig): TroveApp {
     const request = new ViewRequest(c.req.raw, url, match.params);
     request.layout = config.layout;
     try {
-      return await compose(middleware, async (r) => match.route.view(r))(request);
+      // reverse() in this request means this app's patterns, even with several apps in one process.
+      return await withUrlResolver(resolver, () => compose(middleware, async (r) => match.route.view(r))(request));
     } catch (error) {
       if (error instanceof Http404) return notFound(url.pathname, error.message);
       throw error;

@@ -3,6 +3,7 @@
  * `include()` for an app's patterns under a prefix, and `reverse()` from a name back to a URL.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ViewRequest } from './request.ts';
 
 export type { ViewRequest };
@@ -157,14 +158,21 @@ export class UrlResolver {
 }
 
 let current: UrlResolver | undefined;
+const active = new AsyncLocalStorage<UrlResolver>();
 
-/** Makes `resolver` the one `reverse()` uses: the app that was created last. */
+/** Makes `resolver` the one `reverse()` uses outside requests: the app that was created last. */
 export function setUrlResolver(resolver: UrlResolver): void {
   current = resolver;
 }
 
+/** Runs `fn` (a request) with `resolver` as the one `reverse()` uses, whichever app was created last. */
+export function withUrlResolver<T>(resolver: UrlResolver, fn: () => T): T {
+  return active.run(resolver, fn);
+}
+
 /** The URL of the pattern named `name`, e.g. `reverse('post_delete', { id: 3 })` -> '/posts/3/delete/'. */
 export function reverse(name: string, params?: Record<string, unknown>): string {
-  if (current === undefined) throw new NoReverseMatch(`Reverse for '${name}' not found: no app has been created yet.`);
-  return current.reverse(name, params);
+  const resolver = active.getStore() ?? current;
+  if (resolver === undefined) throw new NoReverseMatch(`Reverse for '${name}' not found: no app has been created yet.`);
+  return resolver.reverse(name, params);
 }

@@ -60,3 +60,11 @@ path('posts/<int:id>/', (request) => new Response(String(request.params.id + 1))
 // @ts-expect-error an int parameter is a number
 path('posts/<int:id>/', (request) => new Response(request.params.id.toUpperCase()));
 void typed;
+
+test("during a request, reverse() means that app's patterns, whichever app was created last", async () => {
+  const first = createApp({ urls: [path('one/', () => new Response(reverse('home')), { name: 'here' }), path('first-home/', ok, { name: 'home' })] });
+  const second = createApp({ urls: [path('two/', () => new Response(reverse('home'))), path('second-home/', ok, { name: 'home' })] });
+  assert.equal(await (await first.request('http://localhost/one/')).text(), '/first-home/');
+  assert.equal(await (await second.request('http://localhost/two/')).text(), '/second-home/');
+  assert.equal(reverse('home'), '/second-home/', 'outside a request: the app created last');
+});
