@@ -1,5 +1,6 @@
 /** Every command of `trove`, in the order `trove --help` lists them. */
 import type { Command } from '../command.ts';
+import { clearsessions } from './clearsessions.ts';
 import { createsuperuser } from './createsuperuser.ts';
 import { deleteCommand } from './delete.ts';
 import { dumpdata } from './dumpdata.ts';
@@ -11,4 +12,4 @@ import { runserver } from './runserver.ts';
 import { shell } from './shell.ts';
 import { trash } from './trash.ts';
 
-export const commands: readonly Command[] = [shell, migrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata];
+export const commands: readonly Command[] = [shell, migrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions];

@@ -1,5 +1,5 @@
 // @backends: sqlite-only
-/** `trove migrate`, `trove createsuperuser` (flags, and prompts in a terminal) and `trove runserver`. */
+/** `trove migrate`, `clearsessions`, `createsuperuser` (flags, and prompts in a terminal) and `runserver`. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type Database } from '../../../src/index.ts';
 import { User } from '../../../src/auth/index.ts';
+import { SessionRecord } from '../../../src/web/index.ts';
 import { BIN, makeProject, trove } from '../../support/cli.ts';
 
 const project = makeProject({ urls: "(await import('../../../examples/blog/urls.ts')).urls" });
@@ -30,6 +31,15 @@ test('migrate again changes nothing and says so', async () => {
   const again = await run(['migrate']);
   assert.equal(again.code, 0);
   assert.match(again.stdout, /No changes: every model has its table\.\n$/);
+});
+
+test('clearsessions deletes expired sessions only', async () => {
+  await SessionRecord.objects.create({ key: 'old', data: {}, expiresAt: new Date(Date.now() - 1000) });
+  await SessionRecord.objects.create({ key: 'live', data: {}, expiresAt: new Date(Date.now() + 3_600_000) });
+  const cleared = await run(['clearsessions']);
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.equal(cleared.stdout, 'Deleted 1 expired session.\n');
+  assert.deepEqual((await SessionRecord.objects.values('key')).map((s) => s.key), ['live']);
 });
 
 test('createsuperuser --no-input takes the password from TROVE_SUPERUSER_PASSWORD', async () => {
