@@ -88,55 +88,64 @@ interface PreparedObject {
   links: Map<string, unknown[]>;
 }
 
-/** Checks every object against its model before anything is written; the first problem is thrown, naming the object. */
-export function prepareObjects(objects: unknown, db: Database = getDatabase()): PreparedObject[] {
-  if (!Array.isArray(objects)) throw new ValidationError('A fixture is a JSON list of { model, pk, fields } objects.');
-  return objects.map((object, index) => {
-    const where = `object ${index + 1}`;
-    if (typeof object !== 'object' || object === null || typeof (object as FixtureObject).model !== 'string') {
-      throw new ValidationError(`${where}: expected { model, pk, fields }.`);
-    }
-    const { model, pk, fields = {} } = object as FixtureObject;
-    let meta: ModelMeta;
-    try {
-      meta = modelByLabel(model);
-    } catch (error) {
-      throw new ValidationError(`${where}: ${(error as Error).message}`);
-    }
-    if (pk === undefined || pk === null) throw new ValidationError(`${where} (${model}): a pk is required.`);
-    const row: Record<string, unknown> = {};
-    const links = new Map<string, unknown[]>();
-    const fail = (error: unknown) => new ValidationError(`${where} (${model} ${String(pk)}): ${(error as Error).message}`);
-    try {
-      row[meta.pk.column!] = meta.pk.toDb(meta.pk.clean(pk), db.dialect);
-    } catch (error) {
-      throw fail(error);
-    }
-    for (const [name, value] of Object.entries(fields)) {
-      const m2m = meta.manyToManyFields.find((f) => f.name === name);
-      if (m2m !== undefined) {
-        if (!Array.isArray(value)) throw fail(new Error(`'${name}' must be a list of keys`));
-        links.set(name, value.map((key) => m2m.target.pk.clean(key)));
-        continue;
-      }
-      const field = meta.concreteFields.find((f) => f.name === name);
-      if (field === undefined || field === meta.pk) throw fail(new Error(`${meta.objectName} has no field '${name}'`));
+/** A fixture's objects, readable more than once: a list, or a function that reads them afresh (a file, streamed). */
+export type FixtureSource = readonly unknown[] | (() => AsyncIterable<unknown>);
+
+async function* objectsOf(source: FixtureSource): AsyncGenerator<unknown> {
+  if (typeof source === 'function') yield* source();
+  else yield* source;
+}
+
+/** One object checked against its model and turned into column values; a problem is a ValidationError naming the object. */
+export function prepareObject(object: unknown, index: number, db: Database = getDatabase()): PreparedObject {
+  const where = `object ${index + 1}`;
+  if (typeof object !== 'object' || object === null || typeof (object as FixtureObject).model !== 'string') {
+    throw new ValidationError(`${where}: expected { model, pk, fields }.`);
+  }
+  const { model, pk, fields = {} } = object as FixtureObject;
+  let meta: ModelMeta;
+  try {
+    meta = modelByLabel(model);
+  } catch (error) {
+    throw new ValidationError(`${where}: ${(error as Error).message}`);
+  }
+  if (pk === undefined || pk === null) throw new ValidationError(`${where} (${model}): a pk is required.`);
+  const row: Record<string, unknown> = {};
+  const links = new Map<string, unknown[]>();
+  const fail = (error: unknown) => new ValidationError(`${where} (${model} ${String(pk)}): ${(error as Error).message}`);
+  try {
+    row[meta.pk.column!] = meta.pk.toDb(meta.pk.clean(pk), db.dialect);
+  } catch (error) {
+    throw fail(error);
+  }
+  for (const [name, value] of Object.entries(fields)) {
+    const m2m = meta.manyToManyFields.find((f) => f.name === name);
+    if (m2m !== undefined) {
+      if (!Array.isArray(value)) throw fail(new Error(`'${name}' must be a list of keys`));
       try {
-        row[field.column!] = field.toDb(field.clean(value) as never, db.dialect);
+        links.set(name, value.map((key) => m2m.target.pk.clean(key)));
       } catch (error) {
         throw fail(error);
       }
+      continue;
     }
-    // Fields left out get their defaults, as a new object would.
-    for (const field of meta.concreteFields) {
-      if (field === meta.pk || field.name in fields) continue;
-      const stamped = (field.options as { autoNow?: boolean; autoNowAdd?: boolean }).autoNow === true || (field.options as { autoNowAdd?: boolean }).autoNowAdd === true;
-      const value = stamped ? (field as unknown as { now(): unknown }).now() : field.hasDefault() ? field.getDefault() : field.nullable ? null : undefined;
-      if (value === undefined) throw fail(new Error(`'${field.name}' is missing and has no default`));
-      row[field.column!] = field.toDb(value as never, db.dialect);
+    const field = meta.concreteFields.find((f) => f.name === name);
+    if (field === undefined || field === meta.pk) throw fail(new Error(`${meta.objectName} has no field '${name}'`));
+    try {
+      row[field.column!] = field.toDb(field.clean(value) as never, db.dialect);
+    } catch (error) {
+      throw fail(error);
     }
-    return { meta, key: meta.pk.clean(pk), row, links };
-  });
+  }
+  // Fields left out get their defaults, as a new object would.
+  for (const field of meta.concreteFields) {
+    if (field === meta.pk || field.name in fields) continue;
+    const stamped = (field.options as { autoNow?: boolean; autoNowAdd?: boolean }).autoNow === true || (field.options as { autoNowAdd?: boolean }).autoNowAdd === true;
+    const value = stamped ? (field as unknown as { now(): unknown }).now() : field.hasDefault() ? field.getDefault() : field.nullable ? null : undefined;
+    if (value === undefined) throw fail(new Error(`'${field.name}' is missing and has no default`));
+    row[field.column!] = field.toDb(value as never, db.dialect);
+  }
+  return { meta, key: meta.pk.clean(pk), row, links };
 }
 
 export interface LoadResult {
@@ -147,31 +156,41 @@ export interface LoadResult {
 /**
  * Writes the objects in one transaction: rows whose key exists are updated, others inserted;
  * many-to-many fields are set to exactly the listed keys. Keys may point forward in the file.
+ * The objects are read twice, a chunk at a time: first every one is checked (bad input is
+ * refused before any SQL runs), then they are written.
  */
-export async function loadObjects(objects: unknown, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<LoadResult> {
+export async function loadObjects(source: FixtureSource, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<LoadResult> {
+  if (typeof source !== 'function' && !Array.isArray(source)) throw new ValidationError('A fixture is a JSON list of { model, pk, fields } objects.');
   const db = getDatabase();
-  const prepared = prepareObjects(objects, db);
+  let total = 0;
+  for await (const object of objectsOf(source)) prepareObject(object, total++, db);
   const byModel: Record<string, number> = {};
   await atomic(async () => {
     // MySQL checks foreign keys row by row: a fixture may name a row before the one it points at.
     if (db.dialect === 'mysql') await sql`set foreign_key_checks = 0`.execute(db.kysely);
     try {
       let done = 0;
-      for (let start = 0; start < prepared.length; start += CHUNK) {
-        const chunk = prepared.slice(start, start + CHUNK);
+      let chunk: PreparedObject[] = [];
+      const write = async () => {
         for (const [meta, group] of groupByModel(chunk)) {
           await writeRows(db, meta, group);
           byModel[meta.label] = (byModel[meta.label] ?? 0) + group.length;
         }
         done += chunk.length;
-        options.onProgress?.(done, prepared.length);
+        chunk = [];
+        options.onProgress?.(done, total);
+      };
+      for await (const object of objectsOf(source)) {
+        chunk.push(prepareObject(object, done + chunk.length, db));
+        if (chunk.length === CHUNK) await write();
       }
+      if (chunk.length > 0) await write();
     } finally {
       if (db.dialect === 'mysql') await sql`set foreign_key_checks = 1`.execute(db.kysely);
     }
   }, { using: db });
   if (db.dialect === 'postgres') await resetSequences(db, Object.keys(byModel).map((label) => modelByLabel(label)));
-  return { total: prepared.length, byModel };
+  return { total, byModel };
 }
 
 function groupByModel(objects: PreparedObject[]): Map<ModelMeta, PreparedObject[]> {

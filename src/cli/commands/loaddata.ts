@@ -1,9 +1,10 @@
-/** `trove loaddata FILE …`: loads JSON fixtures in one transaction (all of them or nothing). */
-import { readFile } from 'node:fs/promises';
+/** `trove loaddata FILE …`: loads JSON fixtures in one transaction (all of them or nothing), streamed from disk. */
+import { existsSync } from 'node:fs';
 import { ValidationError } from '../../orm/index.ts';
 import type { Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { loadObjects } from '../fixtures.ts';
+import { JsonStreamError, readJsonList } from '../json-stream.ts';
 import { plural, print, progress } from '../output.ts';
 
 export const loaddata: Command = {
@@ -12,35 +13,34 @@ export const loaddata: Command = {
   usage: 'trove loaddata FILE …',
   positionals: { min: 1, max: Infinity },
   async run({ values, positionals }) {
-    const objects: unknown[] = [];
-    for (const file of positionals) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        print(`Error: ${file}: ${(error as Error).message}`);
-        return 1;
-      }
-      if (!Array.isArray(parsed)) {
-        print(`Error: ${file} is not a JSON list of { model, pk, fields } objects.`);
-        return 1;
-      }
-      objects.push(...parsed);
+    const missing = positionals.find((file) => !existsSync(file));
+    if (missing !== undefined) {
+      print(`Error: no fixture file ${missing}.`);
+      return 1;
     }
+    // Every file, read afresh each time the loader asks: it checks everything, then writes.
+    const objects = async function* () {
+      for (const file of positionals) yield* readJsonList(file);
+    };
     const { db } = await openProject(values.config as string | undefined);
     try {
-      const bar = progress('Loading', objects.length);
+      let bar: ReturnType<typeof progress> | undefined;
       let result;
       try {
-        result = await loadObjects(objects, { onProgress: (done) => bar.update(done) });
+        result = await loadObjects(objects, {
+          onProgress: (done, total) => {
+            bar ??= progress('Loading', total);
+            bar.update(done);
+          },
+        });
       } catch (error) {
-        if (error instanceof ValidationError) {
+        if (error instanceof ValidationError || error instanceof JsonStreamError) {
           print(`Error: ${error.message.replace(/\.?$/, '.')} Nothing was loaded.`);
           return 1;
         }
         throw error;
       } finally {
-        bar.stop();
+        bar?.stop();
       }
       print(`Installed ${plural(result.total, 'object')} from ${plural(positionals.length, 'fixture')}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
       return 0;
