@@ -1,5 +1,5 @@
 /** `trove dumpdata [app.Model …]`: every row (the trash included) as a JSON fixture, streamed. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Manager, type InstanceLike } from '../../orm/index.ts';
@@ -29,24 +29,37 @@ export const dumpdata: Command = {
     try {
       const models = positionals.length === 0 ? dumpableModels() : positionals.map(modelArgument);
       const file = values.output as string | undefined;
-      const out: Writable = file === undefined ? process.stdout : createWriteStream(file);
+      // A dump cut short must not pass for a backup: it is written aside and renamed once whole.
+      const partial = file === undefined ? undefined : `${file}.partial`;
+      // Opened at once, so a folder that does not exist is an error before any row is read.
+      const out: Writable = partial === undefined ? process.stdout : createWriteStream('', { fd: openSync(partial, 'w') });
       // Progress goes to standard error, and only when the JSON goes to a file.
       let total = 0;
       if (file !== undefined) for (const meta of models) total += await new Manager<InstanceLike>(meta.modelClass, 'all').count();
       const bar = file === undefined ? undefined : progress('Dumping', total);
       let n = 0;
-      await write(out, '[');
-      for await (const object of dumpObjects(models)) {
-        await write(out, `${n === 0 ? '' : ','}${indent === undefined ? '' : '\n'}${JSON.stringify(object, null, indent)}`);
-        n++;
-        if (n % 1000 === 0) bar?.update(n);
+      try {
+        await write(out, '[');
+        for await (const object of dumpObjects(models)) {
+          await write(out, `${n === 0 ? '' : ','}${indent === undefined ? '' : '\n'}${JSON.stringify(object, null, indent)}`);
+          n++;
+          if (n % 1000 === 0) bar?.update(n);
+        }
+        await write(out, `${indent === undefined || n === 0 ? '' : '\n'}]\n`);
+        bar?.update(n);
+      } catch (error) {
+        if (partial !== undefined) {
+          out.destroy();
+          rmSync(partial, { force: true });
+        }
+        throw error;
+      } finally {
+        bar?.stop();
       }
-      await write(out, `${indent === undefined || n === 0 ? '' : '\n'}]\n`);
-      bar?.update(n);
-      bar?.stop();
-      if (file !== undefined) {
+      if (file !== undefined && partial !== undefined) {
         out.end();
         await once(out, 'finish');
+        renameSync(partial, file);
         process.stderr.write(`Wrote ${plural(n, 'object')} to ${file}.\n`);
       }
       return 0;

@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, Deletion, type Database } from '../../../src/index.ts';
 import { User } from '../../../src/auth/index.ts';
@@ -54,6 +54,7 @@ test('dumpdata then loaddata into an empty database reproduces every row', async
   const dumped = await run(['dumpdata', '--output', file]);
   assert.equal(dumped.code, 0, dumped.stderr);
   assert.match(dumped.stderr, /Wrote \d+ objects to .*backup\.json\./);
+  assert.equal(existsSync(`${file}.partial`), false, 'written aside, then renamed');
   const objects = JSON.parse(readFileSync(file, 'utf8')) as { model: string; pk: unknown; fields: Record<string, unknown> }[];
   const welcome = objects.find((o) => o.model === 'blog.post' && o.fields.title === 'Welcome to Trove')!;
   assert.ok(welcome.fields.deletedAt !== null, 'the trash is dumped');
@@ -85,6 +86,9 @@ test('dumpdata names models and writes to standard output; a bad fixture loads n
   assert.equal(dumped.code, 0, dumped.stderr);
   const objects = JSON.parse(dumped.stdout) as { model: string }[];
   assert.deepEqual([...new Set(objects.map((o) => o.model))], ['blog.tag', 'blog.author']);
+  const nowhere = await run(['dumpdata', '-o', join(project.dir, 'no-such-folder', 'x.json')]);
+  assert.equal(nowhere.code, 1);
+  assert.match(nowhere.stderr, /^trove dumpdata: Error: ENOENT: no such file or directory/);
   const bad = join(project.dir, 'bad.json');
   writeFileSync(bad, JSON.stringify([{ model: 'blog.tag', pk: 50, fields: { name: 'fresh' } }, { model: 'blog.tag', pk: 51, fields: { nmae: 'typo' } }]));
   const refused = await run(['loaddata', bad]);
