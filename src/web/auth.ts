@@ -1,5 +1,6 @@
 /** Logging in and out, `request.user`, and the guards views wear: loginRequired, permissionRequired. */
 import { AnonymousUser, User } from '../auth/index.ts';
+import { rotateCsrfToken } from './csrf.ts';
 import type { Middleware } from './middleware.ts';
 import { page } from './pages.ts';
 import type { ViewRequest } from './request.ts';
@@ -19,9 +20,10 @@ export function authentication(): Middleware {
   };
 }
 
-/** Logs `user` in: a new session key (so one known before cannot follow), and the user's id in it. */
+/** Logs `user` in: a new session key and CSRF token (so none known before can follow), and the user's id. */
 export async function login(request: ViewRequest<any>, user: User): Promise<void> {
   request.session.cycleKey();
+  rotateCsrfToken(request);
   request.session.set(USER_KEY, user.id);
   user.lastLogin = new Date();
   await user.save({ updateFields: ['lastLogin'] });

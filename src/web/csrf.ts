@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { escapeHtml, page } from './pages.ts';
 import type { Middleware } from './middleware.ts';
+import type { ViewRequest } from './request.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 export const CSRF_FIELD = 'csrfmiddlewaretoken';
@@ -20,6 +21,14 @@ function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Forgets the session's token, so the next page makes a new one: done at login, as Django does,
+ * so a token known before (planted by someone else) is worth nothing after.
+ */
+export function rotateCsrfToken(request: ViewRequest<any>): void {
+  if (request.hasSession) request.session.delete(SESSION_KEY);
 }
 
 export interface CsrfOptions {

@@ -70,11 +70,13 @@ export class TestClient {
     });
   }
 
-  /** Logs in through a login form at `loginPath` (username and password fields). */
+  /** Logs in through a login form at `loginPath` (username and password fields); then reads the new CSRF token there. */
   async login(username: string, password: string, loginPath = '/login/'): Promise<void> {
     await this.page(loginPath);
     const response = await this.post(loginPath, { username, password });
     if (response.status !== 302) throw new Error(`login as ${username} failed: ${response.status}`);
+    // Logging in rotates the token, as in Django.
+    await this.page(loginPath);
   }
 }
 

@@ -52,8 +52,11 @@ test('login cycles the session key and sets request.user; logout forgets it', as
   const me = await web.request('http://localhost/me/', { headers: { cookie } });
   assert.equal(me.status, 302);
   assert.equal(me.headers.get('location'), '/login/?next=%2Fme%2F');
+  // The token is new after login: one known before (perhaps planted) is refused.
+  assert.equal((await post('/logout/', `${CSRF_FIELD}=${token}`, loggedIn)).status, 403);
   const tokenAfter = await (await web.request('http://localhost/token/', { headers: { cookie: loggedIn } })).text();
-  await post('/logout/', `${CSRF_FIELD}=${tokenAfter}`, loggedIn);
+  assert.notEqual(tokenAfter, token);
+  assert.equal((await post('/logout/', `${CSRF_FIELD}=${tokenAfter}`, loggedIn)).status, 200);
   assert.equal((await web.request('http://localhost/me/', { headers: { cookie: loggedIn } })).status, 302);
 });
 
