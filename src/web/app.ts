@@ -9,6 +9,7 @@ import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
 import { csrf } from './csrf.ts';
+import { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 import { sessions } from './sessions.ts';
 import { UrlResolver, setUrlResolver, withUrlResolver, type UrlPattern } from './urls.ts';
 
@@ -22,6 +23,11 @@ export interface AppConfig {
   secretKey?: string;
   /** Around every view, in order; default: sessions, CSRF and authentication when there is a secretKey. */
   middleware?: readonly Middleware[];
+  /**
+   * Headers every response gets unless it sets them (default: Django's, see security.ts);
+   * `false` sends none.
+   */
+  securityHeaders?: Readonly<Record<string, string>> | false;
   /** The page frame of the site; framework pages (DeleteView's confirmation) render inside it too. */
   layout?: FC<PropsWithChildren<{ title: string }>>;
 }
@@ -52,6 +58,19 @@ export function createApp(config: AppConfig): TroveApp {
 
   const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication()]);
   const hono = new Hono();
+  const securityHeaders = config.securityHeaders ?? SECURITY_HEADERS;
+  if (securityHeaders !== false) {
+    // Around everything, 404 and 500 pages included.
+    hono.use('*', async (c, next) => {
+      await next();
+      const secured = withSecurityHeaders(c.res, securityHeaders);
+      if (secured !== c.res) {
+        // Hono merges the old response's headers into a new one; start from none.
+        c.res = undefined;
+        c.res = secured;
+      }
+    });
+  }
   hono.all('*', async (c) => {
     const url = new URL(c.req.url);
     const match = resolver.resolve(url.pathname);

@@ -3,6 +3,7 @@ export { escapeHtml, page } from './pages.ts';
 export { ViewRequest } from './request.ts';
 export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';
 export { csrf, CSRF_FIELD, rotateCsrfToken, type CsrfOptions } from './csrf.ts';
+export { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 export { compose, type Middleware } from './middleware.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route } from './urls.ts';
 export { getObjectOr404, redirect } from './shortcuts.ts';

@@ -57,3 +57,31 @@ test('errors are a 500 page, with details only in debug', async () => {
   assert.match(await res.text(), /secret detail/);
   assert.match(await (await loud.request('/nowhere/')).text(), /posts\/&lt;int:id&gt;\//);
 });
+
+test("every response carries Django's security headers unless the view set its own; securityHeaders: false sends none", async () => {
+  const web = createApp({
+    urls: [
+      path('plain/', () => new Response('ok')),
+      path('framed/', () => new Response('ok', { headers: { 'x-frame-options': 'SAMEORIGIN' } })),
+      path('broken/', () => {
+        throw new Error('boom');
+      }),
+    ],
+  });
+  const original = console.error;
+  console.error = () => {};
+  try {
+    for (const url of ['/plain/', '/missing/', '/broken/']) {
+      const response = await web.request(`http://localhost${url}`);
+      assert.equal(response.headers.get('x-frame-options'), 'DENY', url);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', url);
+      assert.equal(response.headers.get('referrer-policy'), 'same-origin', url);
+      assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin', url);
+    }
+  } finally {
+    console.error = original;
+  }
+  assert.equal((await web.request('http://localhost/framed/')).headers.get('x-frame-options'), 'SAMEORIGIN');
+  const bare = createApp({ securityHeaders: false, urls: [path('plain/', () => new Response('ok'))] });
+  assert.equal((await bare.request('http://localhost/plain/')).headers.get('x-frame-options'), null);
+});
