@@ -28,6 +28,13 @@ export interface AppConfig {
    * `false` sends none.
    */
   securityHeaders?: Readonly<Record<string, string>> | false;
+  /**
+   * Behind a proxy that ends TLS, the header (and value) it sets on HTTPS requests, as Django's
+   * SECURE_PROXY_SSL_HEADER: `['x-forwarded-proto', 'https']`. Such requests then count as
+   * HTTPS (Secure cookies, the CSRF origin check). Only set it when the proxy always sets or
+   * strips that header, or clients could claim HTTPS.
+   */
+  secureProxyHeader?: readonly [name: string, value: string];
   /** The page frame of the site; framework pages (DeleteView's confirmation) render inside it too. */
   layout?: FC<PropsWithChildren<{ title: string }>>;
 }
@@ -73,6 +80,7 @@ export function createApp(config: AppConfig): TroveApp {
   }
   hono.all('*', async (c) => {
     const url = new URL(c.req.url);
+    if (config.secureProxyHeader !== undefined && c.req.header(config.secureProxyHeader[0]) === config.secureProxyHeader[1]) url.protocol = 'https:';
     const match = resolver.resolve(url.pathname);
     if (match === undefined) {
       const method = c.req.method;

@@ -87,3 +87,38 @@ test('the token may come in the X-CSRFToken header; HTTPS needs a same-origin Re
   const ok = await web.request(url, { method: 'POST', headers: { cookie, 'x-csrftoken': token, referer: 'https://localhost/memos/' } });
   assert.equal(ok.status, 200);
 });
+
+test('behind a TLS proxy, secureProxyHeader makes requests HTTPS: Secure cookies, and the https Origin passes', async () => {
+  const { memo } = seeded();
+  const proxied = { 'x-forwarded-proto': 'https' };
+  const plain = app();
+  const refused = await start(plain);
+  const post = (web: ReturnType<typeof app>, s: { cookie: string; token: string }) =>
+    web.request(`http://localhost/memos/${memo.id}/delete/`, {
+      method: 'POST',
+      body: `${CSRF_FIELD}=${s.token}`,
+      headers: { ...proxied, cookie: s.cookie, origin: 'https://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  assert.equal((await post(plain, refused)).status, 403, 'without the setting, https://localhost is another origin');
+  assert.equal(await Memo.objects.count(), 1);
+
+  const behindProxy = createApp({
+    secretKey: SECRET,
+    secureProxyHeader: ['x-forwarded-proto', 'https'],
+    urls: [
+      path('count/', async (request) => new Response(`1 ${request.csrfToken}`)),
+      path('memos/<int:id>/delete/', async (request) => {
+        await (await Memo.objects.get({ id: request.params.id })).delete();
+        return new Response('deleted');
+      }),
+    ],
+  });
+  const first = await behindProxy.request('http://localhost/count/', { headers: proxied });
+  assert.match(first.headers.get('set-cookie')!, /; Secure/);
+  const s = { cookie: cookieOf(first), token: (await first.text()).split(' ')[1]! };
+  const done = await post(behindProxy as ReturnType<typeof app>, s);
+  assert.equal(done.status, 200);
+  assert.equal(await Memo.objects.count(), 0);
+  // A request the proxy did not mark stays plain HTTP.
+  assert.doesNotMatch((await behindProxy.request('http://localhost/count/')).headers.get('set-cookie')!, /Secure/);
+});
