@@ -8,6 +8,7 @@ import repl from 'node:repl';
 import { text } from 'node:stream/consumers';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
+import { transformSync } from 'esbuild';
 import * as trove from '../../index.ts';
 import { allModels, type ModelMeta } from '../../orm/index.ts';
 import type { Command } from '../command.ts';
@@ -67,6 +68,11 @@ export function resolveImports(source: string, cwd: string): string {
   return source.replace(/\bimport\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*\)/g, (_, _quote: string, specifier: string) => `import(${JSON.stringify(pathToFileURL(resolve(cwd, specifier)).href)})`);
 }
 
+/** TypeScript as JavaScript, types stripped (`const p: Post = …` works in the shell too). */
+function stripTypes(source: string): string {
+  return transformSync(source, { loader: 'ts' }).code;
+}
+
 async function runScript(source: string, scope: Record<string, unknown>): Promise<number> {
   source = resolveImports(source, process.cwd());
   const names = Object.keys(scope);
@@ -75,8 +81,13 @@ async function runScript(source: string, scope: Record<string, unknown>): Promis
   try {
     script = new AsyncFunction(...names, source);
   } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
-    return 1;
+    // Not JavaScript: perhaps TypeScript. If it is neither, the first error says why.
+    try {
+      script = new AsyncFunction(...names, stripTypes(source));
+    } catch {
+      process.stderr.write(`${describeError(error)}\n`);
+      return 1;
+    }
   }
   try {
     await script(...names.map((n) => scope[n]));
@@ -95,6 +106,21 @@ async function runRepl(project: Project, scope: Record<string, unknown>): Promis
   const writer = (value: unknown) => (value instanceof Error ? describeError(value) : inspect(value, { colors }));
   const server = repl.start({ prompt: 'trove> ', useGlobal: false, breakEvalOnSigint: true, writer });
   Object.assign(server.context, scope);
+  // What Node cannot parse is tried again as TypeScript; TypeScript cut short waits for more lines.
+  const evaluate = server.eval;
+  const evaluateTypeScript: typeof evaluate = (code, context, file, callback) =>
+    evaluate.call(server, code, context, file, (error, result) => {
+      if (error === null || error instanceof repl.Recoverable || error.name !== 'SyntaxError') return callback(error, result);
+      let javascript: string;
+      try {
+        javascript = stripTypes(code);
+      } catch (tsError) {
+        if (/end of file/.test((tsError as Error).message)) return callback(new repl.Recoverable(error), undefined);
+        return callback(error, result);
+      }
+      evaluate.call(server, javascript, context, file, callback);
+    });
+  (server as unknown as { eval: typeof evaluate }).eval = evaluateTypeScript;
   server.defineCommand('models', {
     help: 'List the models in scope',
     action() {

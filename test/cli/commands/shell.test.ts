@@ -37,6 +37,12 @@ test('a piped script runs with the models in scope and deletes an object', async
   assert.equal(await Post.deletedObjects.filter({ id: post.id }).exists(), true);
 });
 
+test('a piped script may be TypeScript', async () => {
+  const run = await trove(['shell'], { cwd: project.dir, input: 'const n: number = await Author.objects.count();\nconsole.log(n as number);\n', env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '2\n');
+});
+
 test("the README's one-liner works, and a script that throws exits non-zero with the message", async () => {
   const post = await Post.objects.get({ title: 'Half-finished thoughts' });
   const oneLiner = `await Post.objects.get({ id: ${post.id} }).then(p => p.delete())`;
@@ -66,7 +72,7 @@ function typeIntoShell(lines: readonly string[]): Promise<string> {
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
       // Type the next line each time a new prompt appears, as a person would.
-      const seen = screen.split('trove> ').length - 1;
+      const seen = screen.split(/trove> |\.\.\. /).length - 1;
       if (seen > prompts && next < lines.length) {
         prompts = seen;
         child.stdin.write(`${lines[next++]}\r`);
@@ -79,13 +85,17 @@ function typeIntoShell(lines: readonly string[]): Promise<string> {
   });
 }
 
-test('an interactive session in a terminal: the prompt, results, an error that does not end it, .models', { skip: BACKEND !== 'sqlite' && 'the terminal session runs once, on SQLite' }, async () => {
+test('an interactive session in a terminal: the prompt, results, an error that does not end it, TypeScript, .models', { skip: BACKEND !== 'sqlite' && 'the terminal session runs once, on SQLite' }, async () => {
   const post = await Post.objects.get({ title: 'Cascades explained' });
   const screen = await typeIntoShell([
     `const p = await Post.objects.get({ id: ${post.id} })`,
     'p.title',
     'await Post.objects.get({ id: 999 })',
     '(await p.delete()).byModel',
+    'function twice(n: number): number {',
+    '  return n * 2',
+    '}',
+    'twice(21 as number)',
     '.models',
     '.exit',
   ]);
@@ -94,6 +104,7 @@ test('an interactive session in a terminal: the prompt, results, an error that d
   assert.match(screen, /'Cascades explained'/);
   assert.match(screen, /Uncaught Post\.DoesNotExist: Post matching query does not exist\./);
   assert.match(screen, /\{ 'blog\.Comment': 1, 'blog\.Post': 1 \}/);
+  assert.match(screen, /\n42\r?\n/, 'TypeScript, even over several lines, runs once its types are stripped');
   assert.match(screen, /Post\s+blog\.Post {2}\(soft delete\)/);
   assert.equal(await Post.objects.filter({ id: post.id }).exists(), false);
 });
