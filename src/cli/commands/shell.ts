@@ -137,12 +137,18 @@ async function runRepl(project: Project, scope: Record<string, unknown>): Promis
 export const shell: Command = {
   name: 'shell',
   summary: "Open Node's REPL with the project's models, Q, atomic, db and config in scope (top-level await works).",
-  usage: 'trove shell [--config PATH]   (or: echo "…" | trove shell)',
-  details: 'When standard input is not a terminal, runs it as a script with the same names in scope and exits non-zero if it throws.',
+  usage: 'trove shell [-c CODE]   (or: echo "…" | trove shell)',
+  details: `
+  -c, --command CODE  run CODE instead of opening the REPL, as Django's shell -c
+
+When standard input is not a terminal, the shell runs it as a script with the same names in
+scope. A script or command that throws prints its error and exits 1.`,
+  options: { command: { type: 'string', short: 'c' } },
   async run({ values }) {
     const { project, db } = await openProject(values.config as string | undefined);
     try {
       const scope = shellScope(project, db);
+      if (typeof values.command === 'string') return await runScript(values.command, scope);
       if (!process.stdin.isTTY) return await runScript(await text(process.stdin), scope);
       return await runRepl(project, scope);
     } finally {

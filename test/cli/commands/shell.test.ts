@@ -37,6 +37,13 @@ test('a piped script runs with the models in scope and deletes an object', async
   assert.equal(await Post.deletedObjects.filter({ id: post.id }).exists(), true);
 });
 
+test('-c runs one command, as Django\'s shell -c', async () => {
+  const run = await trove(['shell', '-c', 'console.log(await Tag.objects.count())'], { cwd: project.dir, env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '2\n');
+  assert.equal((await trove(['shell', '--command', 'await Tag.objects.get({ name: "none" })'], { cwd: project.dir, env })).code, 1);
+});
+
 test('a piped script may be TypeScript', async () => {
   const run = await trove(['shell'], { cwd: project.dir, input: 'const n: number = await Author.objects.count();\nconsole.log(n as number);\n', env });
   assert.equal(run.code, 0, run.stderr);
