@@ -53,7 +53,7 @@ function describeObjects(objects: readonly object[]): string {
 export const deleteCommand: Command = {
   name: 'delete',
   summary: "Delete the rows of a model that match, with Django's cascade rules (soft on a soft-delete model).",
-  usage: 'trove delete <app.Model> --where field=value … [--all] [--dry-run] [--hard] [--yes] [--reason TEXT]',
+  usage: 'trove delete <app.Model> --where field=value … [--all] [--dry-run] [--hard] [--yes] [--reason TEXT] [--actor NAME]',
   details: `
   --where F=V       a filter, as in filter(): status=draft, author__name__icontains=ann, id__in=1,2,3
   --all             every row (needed when there is no --where)
