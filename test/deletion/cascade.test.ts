@@ -28,6 +28,17 @@ describe('CASCADE', () => {
     assert.equal(await Song.objects.count(), 1);
   });
 
+  test('onProgress reports each model as its statement finishes, referring models first', async () => {
+    const { abba } = seeded();
+    const steps: { model: string; rows: number; deleted: number }[] = [];
+    await abba.delete({ onProgress: (step) => steps.push(step) });
+    assert.deepEqual(steps.filter((s) => s.rows > 0), [
+      { model: 'td.Song', rows: 3, deleted: 3 },
+      { model: 'td.Album', rows: 2, deleted: 5 },
+      { model: 'td.Artist', rows: 1, deleted: 6 },
+    ]);
+  });
+
   test('a queryset delete cascades from every matching row', async () => {
     const result = await Artist.objects.all().delete();
     assert.deepEqual(result, { total: 9, byModel: { 'td.Song': 4, 'td.Album': 3, 'td.Artist': 2 } });
