@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { atomic, getDatabase, type Database } from '../db/index.ts';
-import { allModels, FieldError, Manager, ValidationError, type InstanceLike, type ManyToManyField, type ModelMeta } from '../orm/index.ts';
+import { allModels, FieldError, Manager, ValidationError, type Field, type InstanceLike, type ManyToManyField, type ModelMeta } from '../orm/index.ts';
 
 export interface FixtureObject {
   model: string;
@@ -96,8 +96,32 @@ async function* objectsOf(source: FixtureSource): AsyncGenerator<unknown> {
   else yield* source;
 }
 
+/** Models by fixture label, and their fields by name: looked up once per load, not once per row. */
+class FixtureModels {
+  private readonly byLabel = new Map<string, ModelMeta>();
+  private readonly fields = new Map<ModelMeta, { concrete: Map<string, Field>; links: Map<string, ManyToManyField> }>();
+
+  model(label: string): ModelMeta {
+    let meta = this.byLabel.get(label);
+    if (meta === undefined) this.byLabel.set(label, (meta = modelByLabel(label)));
+    return meta;
+  }
+
+  fieldsOf(meta: ModelMeta): { concrete: Map<string, Field>; links: Map<string, ManyToManyField> } {
+    let found = this.fields.get(meta);
+    if (found === undefined) {
+      found = {
+        concrete: new Map(meta.concreteFields.filter((f) => f !== meta.pk).map((f) => [f.name, f])),
+        links: new Map(meta.manyToManyFields.map((f) => [f.name, f])),
+      };
+      this.fields.set(meta, found);
+    }
+    return found;
+  }
+}
+
 /** One object checked against its model and turned into column values; a problem is a ValidationError naming the object. */
-export function prepareObject(object: unknown, index: number, db: Database = getDatabase()): PreparedObject {
+export function prepareObject(object: unknown, index: number, db: Database = getDatabase(), models = new FixtureModels()): PreparedObject {
   const where = `object ${index + 1}`;
   if (typeof object !== 'object' || object === null || typeof (object as FixtureObject).model !== 'string') {
     throw new ValidationError(`${where}: expected { model, pk, fields }.`);
@@ -105,7 +129,7 @@ export function prepareObject(object: unknown, index: number, db: Database = get
   const { model, pk, fields = {} } = object as FixtureObject;
   let meta: ModelMeta;
   try {
-    meta = modelByLabel(model);
+    meta = models.model(model);
   } catch (error) {
     throw new ValidationError(`${where}: ${(error as Error).message}`);
   }
@@ -118,8 +142,9 @@ export function prepareObject(object: unknown, index: number, db: Database = get
   } catch (error) {
     throw fail(error);
   }
+  const { concrete, links: linkFields } = models.fieldsOf(meta);
   for (const [name, value] of Object.entries(fields)) {
-    const m2m = meta.manyToManyFields.find((f) => f.name === name);
+    const m2m = linkFields.get(name);
     if (m2m !== undefined) {
       if (!Array.isArray(value)) throw fail(new Error(`'${name}' must be a list of keys`));
       try {
@@ -129,8 +154,8 @@ export function prepareObject(object: unknown, index: number, db: Database = get
       }
       continue;
     }
-    const field = meta.concreteFields.find((f) => f.name === name);
-    if (field === undefined || field === meta.pk) throw fail(new Error(`${meta.objectName} has no field '${name}'`));
+    const field = concrete.get(name);
+    if (field === undefined) throw fail(new Error(`${meta.objectName} has no field '${name}'`));
     try {
       row[field.column!] = field.toDb(field.clean(value) as never, db.dialect);
     } catch (error) {
@@ -138,8 +163,8 @@ export function prepareObject(object: unknown, index: number, db: Database = get
     }
   }
   // Fields left out get their defaults, as a new object would.
-  for (const field of meta.concreteFields) {
-    if (field === meta.pk || field.name in fields) continue;
+  for (const field of concrete.values()) {
+    if (field.name in fields) continue;
     const stamped = (field.options as { autoNow?: boolean; autoNowAdd?: boolean }).autoNow === true || (field.options as { autoNowAdd?: boolean }).autoNowAdd === true;
     const value = stamped ? (field as unknown as { now(): unknown }).now() : field.hasDefault() ? field.getDefault() : field.nullable ? null : undefined;
     if (value === undefined) throw fail(new Error(`'${field.name}' is missing and has no default`));
@@ -162,8 +187,9 @@ export interface LoadResult {
 export async function loadObjects(source: FixtureSource, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<LoadResult> {
   if (typeof source !== 'function' && !Array.isArray(source)) throw new ValidationError('A fixture is a JSON list of { model, pk, fields } objects.');
   const db = getDatabase();
+  const models = new FixtureModels();
   let total = 0;
-  for await (const object of objectsOf(source)) prepareObject(object, total++, db);
+  for await (const object of objectsOf(source)) prepareObject(object, total++, db, models);
   const byModel: Record<string, number> = {};
   await atomic(async () => {
     // MySQL checks foreign keys row by row: a fixture may name a row before the one it points at.
@@ -181,7 +207,7 @@ export async function loadObjects(source: FixtureSource, options: { onProgress?:
         options.onProgress?.(done, total);
       };
       for await (const object of objectsOf(source)) {
-        chunk.push(prepareObject(object, done + chunk.length, db));
+        chunk.push(prepareObject(object, done + chunk.length, db, models));
         if (chunk.length === CHUNK) await write();
       }
       if (chunk.length > 0) await write();

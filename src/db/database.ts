@@ -183,7 +183,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       version = String(result.rows[0]?.v ?? '');
     } catch (error) {
       await kysely.destroy().catch(() => undefined);
-      throw new Error(`Cannot connect to ${redact(url)}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`Cannot connect to ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
     }
     const isMariaDB = /mariadb/i.test(version);
     const returning = parsed.dialect === 'postgres' || isMariaDB;
@@ -193,6 +193,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   return database;
 }
 
-function redact(url: string): string {
+/** A database URL fit to print: the password masked. */
+export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -1,4 +1,4 @@
-export { connect, getDatabase, Database, type ConnectOptions, type QueryEvent, type DatabaseFeatures } from './database.ts';
+export { connect, getDatabase, redactUrl, Database, type ConnectOptions, type QueryEvent, type DatabaseFeatures } from './database.ts';
 export { atomic, onCommit, inTransaction, type AtomicOptions } from './atomic.ts';
 export { parseDatabaseUrl, ConnectionUrlError, type DialectName } from './url.ts';
 export { IntegrityError } from './errors.ts';

@@ -35,10 +35,14 @@ export interface StaticOptions {
 /** A view serving the files under `directory`; the pattern's `file` value names the file. */
 export function serveStatic(directory: string, options: StaticOptions = {}): View<{ file: string }> {
   const root = resolve(directory);
+  // Resolved once (the folder may be a link); not at creation, when it may not exist yet.
+  let realRoot: Promise<string | undefined> | undefined;
   const cacheControl = options.cacheControl ?? 'no-cache';
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return page(405, 'Method not allowed', '<p>Static files are read with GET.</p>');
-    const file = await locate(root, request.params.file);
+    // A folder that does not exist (yet) serves nothing and is looked for again next time.
+    realRoot ??= realpath(root).catch(() => (realRoot = undefined));
+    const file = await locate(root, realRoot, request.params.file);
     if (file === undefined) throw new Http404(`No static file '${request.params.file}'.`);
     const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
     const headers = new Headers({
@@ -56,14 +60,14 @@ export function serveStatic(directory: string, options: StaticOptions = {}): Vie
 }
 
 /** The file `relative` names under `root`, or undefined: missing, a folder, or outside the root (`..`, links). */
-async function locate(root: string, relative: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
+async function locate(root: string, realRoot: Promise<string | undefined>, relative: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
   if (relative.includes('\0')) return undefined;
   const candidate = resolve(root, relative);
   if (!candidate.startsWith(root + sep)) return undefined;
   try {
     const real = await realpath(candidate);
-    const realRoot = await realpath(root);
-    if (!real.startsWith(realRoot + sep)) return undefined;
+    const base = await realRoot;
+    if (base === undefined || !real.startsWith(base + sep)) return undefined;
     const info = await stat(real);
     return info.isFile() ? { path: real, size: info.size, mtimeMs: info.mtimeMs } : undefined;
   } catch {

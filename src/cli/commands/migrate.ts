@@ -1,5 +1,6 @@
 /** `trove migrate`: until migrations are autodetected, creates the tables that are missing. */
 import { syncPermissions } from '../../auth/index.ts';
+import { redactUrl } from '../../db/index.ts';
 import type { Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { print } from '../output.ts';
@@ -13,7 +14,7 @@ export const migrate: Command = {
     try {
       const created = await db.createTables();
       const permissions = await syncPermissions();
-      print(`Database: ${redact(project.databaseUrl)}`);
+      print(`Database: ${redactUrl(project.databaseUrl)}`);
       if (created.length === 0) print('No changes: every model has its table.');
       for (const table of created) print(`  Created table ${table}`);
       if (permissions > 0) print(`  Added ${permissions} permissions`);
@@ -23,8 +24,3 @@ export const migrate: Command = {
     }
   },
 };
-
-/** A URL fit to print: the password masked. */
-export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-}

@@ -1,5 +1,5 @@
 /** `trove purge [--older-than 30d] [--dry-run]`: empties the trash for good, with progress. */
-import { cutoffFrom, Deletion, purgeDeletion } from '../../deletion/index.ts';
+import { cutoffFrom, Deletion, purge, type PurgeResult } from '../../deletion/index.ts';
 import { ValidationError } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
@@ -27,30 +27,35 @@ export const purgeCommand: Command = {
     const { db } = await openProject(values.config as string | undefined);
     try {
       const due = await Deletion.objects.filter({ state: 'active', createdAt__lt: cutoff }).orderBy('createdAt');
-      const rows = due.reduce((sum, d) => sum + Object.values(d.counts).reduce((a, b) => a + b, 0), 0);
+      const rowsOf = (d: (typeof due)[number]) => Object.values(d.counts).reduce((a, b) => a + b, 0);
+      const rows = due.reduce((sum, d) => sum + rowsOf(d), 0);
       if (due.length === 0) {
         print('Nothing to purge.');
         return 0;
       }
-      print(table(['Deletion', 'When (UTC)', 'Root', 'Rows'], due.map((d) => [d.id, d.createdAt.toISOString().slice(0, 19).replace('T', ' '), d.rootLabel, Object.values(d.counts).reduce((a, b) => a + b, 0)])));
+      print(table(['Deletion', 'When (UTC)', 'Root', 'Rows'], due.map((d) => [d.id, d.createdAt.toISOString().slice(0, 19).replace('T', ' '), d.rootLabel, rowsOf(d)])));
       if (values['dry-run'] === true) {
         print(`\nDry run: ${plural(due.length, 'operation')}, ${plural(rows, 'row')} would be purged; nothing removed.`);
         return 0;
       }
       const bar = progress('Purging', rows);
-      let done = 0;
-      let removed = 0;
+      // purge() reports each operation's own progress; the bar shows all of them together.
+      const doneBy = new Map<string, number>();
+      let result: PurgeResult;
       try {
-        for (const record of due) {
-          const result = await purgeDeletion(record.id, { batchSize, onProgress: (p) => bar.update(done + p.done) });
-          done += Object.values(record.counts).reduce((a, b) => a + b, 0);
-          removed += result.total;
-          bar.update(done);
-        }
+        result = await purge({
+          olderThan: cutoff,
+          batchSize,
+          onProgress: ({ deletionId, done }) => {
+            doneBy.set(deletionId, done);
+            bar.update([...doneBy.values()].reduce((a, b) => a + b, 0));
+          },
+        });
+        bar.update(rows);
       } finally {
         bar.stop();
       }
-      print(`\nPurged ${plural(due.length, 'operation')}: ${plural(removed, 'row')} removed for good.`);
+      print(`\nPurged ${plural(result.deletions.length, 'operation')}: ${plural(result.total, 'row')} removed for good.`);
       return 0;
     } finally {
       await db.close();

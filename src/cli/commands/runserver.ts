@@ -1,12 +1,12 @@
 /** `trove runserver [host:]port`: the project's URLs over HTTP, for development. */
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
+import { redactUrl } from '../../db/index.ts';
 import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
 import { runWithReloader } from '../reloader.ts';
 import { print } from '../output.ts';
-import { redact } from './migrate.ts';
 
 export function parseAddress(text: string | undefined): { host: string; port: number } {
   if (text === undefined) return { host: '127.0.0.1', port: 8000 };
@@ -46,7 +46,7 @@ export const runserver: Command = {
     });
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redact(project.databaseUrl)}). Quit with Ctrl+C.`);
+    print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redactUrl(project.databaseUrl)}). Quit with Ctrl+C.`);
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => resolve());
       process.once('SIGINT', stop);
