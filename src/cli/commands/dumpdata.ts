@@ -33,12 +33,15 @@ export const dumpdata: Command = {
       const partial = file === undefined ? undefined : `${file}.partial`;
       // Opened at once, so a folder that does not exist is an error before any row is read.
       const out: Writable = partial === undefined ? process.stdout : createWriteStream('', { fd: openSync(partial, 'w') });
-      // Progress goes to standard error, and only when the JSON goes to a file.
-      let total = 0;
-      if (file !== undefined) for (const meta of models) total += await new Manager<InstanceLike>(meta.modelClass, 'all').count();
-      const bar = file === undefined ? undefined : progress('Dumping', total);
       let n = 0;
+      let bar: ReturnType<typeof progress> | undefined;
       try {
+        // Progress goes to standard error, and only when the JSON goes to a file.
+        if (file !== undefined) {
+          let total = 0;
+          for (const meta of models) total += await new Manager<InstanceLike>(meta.modelClass, 'all').count();
+          bar = progress('Dumping', total);
+        }
         await write(out, '[');
         for await (const object of dumpObjects(models)) {
           await write(out, `${n === 0 ? '' : ','}${indent === undefined ? '' : '\n'}${JSON.stringify(object, null, indent)}`);

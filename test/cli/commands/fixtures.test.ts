@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Sqlite from 'better-sqlite3';
 import { join } from 'node:path';
 import { connect, Deletion, type Database } from '../../../src/index.ts';
 import { User } from '../../../src/auth/index.ts';
@@ -106,5 +107,27 @@ test('the blog ships demo data that loads into a fresh project', { skip: BACKEND
     assert.match(loaded.stdout, /blog\.Post 4/);
   } finally {
     fresh.cleanup();
+  }
+});
+
+test('a dump cut short leaves no file behind, not even a partial one', { skip: BACKEND !== 'sqlite' && 'once, on SQLite' }, async () => {
+  const broken = makeProject();
+  try {
+    assert.equal((await trove(['migrate'], { cwd: broken.dir })).code, 0);
+    assert.equal((await trove(['loaddata', join(root, 'examples', 'blog', 'fixtures', 'demo.json')], { cwd: broken.dir })).code, 0);
+    // A deletion record whose counts are not JSON: permissions are written before it is read,
+    // so the dump fails half-way.
+    const sqlite = new Sqlite(join(broken.dir, 'db.sqlite3'));
+    sqlite.prepare("insert into trove_deletion (id, created_at, actor, reason, source, root_label, root_pk, counts, state) values (?, ?, null, '', 'api', 'blog.Post', '1', '{broken', 'active')")
+      .run('00000000-0000-0000-0000-000000000001', new Date().toISOString());
+    sqlite.close();
+    const file = join(broken.dir, 'backup.json');
+    const dumped = await trove(['dumpdata', '-o', file], { cwd: broken.dir });
+    assert.equal(dumped.code, 1);
+    assert.match(dumped.stderr, /^trove dumpdata: SyntaxError: /m);
+    assert.equal(existsSync(file), false);
+    assert.equal(existsSync(`${file}.partial`), false);
+  } finally {
+    broken.cleanup();
   }
 });
