@@ -193,7 +193,7 @@ export async function loadObjects(source: FixtureSource, options: { onProgress?:
   const byModel: Record<string, number> = {};
   await atomic(async () => {
     // MySQL checks foreign keys row by row: a fixture may name a row before the one it points at.
-    if (db.dialect === 'mysql') await sql`set foreign_key_checks = 0`.execute(db.kysely);
+    if (db.dialect === 'mysql') await db.execute(sql`set foreign_key_checks = 0`.compile(db.kysely));
     try {
       let done = 0;
       let chunk: PreparedObject[] = [];
@@ -212,7 +212,7 @@ export async function loadObjects(source: FixtureSource, options: { onProgress?:
       }
       if (chunk.length > 0) await write();
     } finally {
-      if (db.dialect === 'mysql') await sql`set foreign_key_checks = 1`.execute(db.kysely);
+      if (db.dialect === 'mysql') await db.execute(sql`set foreign_key_checks = 1`.compile(db.kysely));
     }
   }, { using: db });
   if (db.dialect === 'postgres') await resetSequences(db, Object.keys(byModel).map((label) => modelByLabel(label)));
@@ -278,6 +278,6 @@ async function resetSequences(db: Database, models: ModelMeta[]): Promise<void> 
     if (meta.pk.kind !== 'auto') continue;
     const table = meta.table;
     const column = meta.pk.column!;
-    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 1), (select max(${sql.ref(column)}) from ${sql.table(table)}) is not null)`.execute(db.kysely);
+    await db.execute(sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 1), (select max(${sql.ref(column)}) from ${sql.table(table)}) is not null)`.compile(db.kysely));
   }
 }

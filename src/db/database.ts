@@ -82,7 +82,7 @@ export class Database {
 
   /** Creates the tables of every registered model (or of `tables`) that do not exist yet. */
   async createTables(tables: TableSpec[] = registeredTables()): Promise<string[]> {
-    const created = await createTables(this.kysely, this.dialect, tables);
+    const created = await createTables(this.executor(), this.dialect, tables);
     this.statementCache?.clear();
     return created;
   }
@@ -98,20 +98,25 @@ export class Database {
     this.statementCache?.clear();
   }
 
-  /** Deletes every row of every registered table and resets their id sequences: a clean slate for a test. */
+  /**
+   * Deletes every row of every registered table and resets their id sequences: a clean slate for
+   * a test. Inside `atomic()` it is part of the transaction; MySQL's TRUNCATE would commit it, so
+   * there the rows are deleted and the sequences left as they are.
+   */
   async flush(specs: TableSpec[] = registeredTables()): Promise<void> {
     // Models may be defined whose tables were never created; skip those.
-    const existing = new Set((await this.kysely.introspection.getTables()).map((t) => t.name));
+    const existing = new Set((await this.executor().introspection.getTables()).map((t) => t.name));
     const tables = specs.filter((t) => existing.has(t.name));
     if (tables.length === 0) return;
     if (this.dialect === 'postgres') {
       const names = sql.join(tables.map((t) => sql.table(t.name)));
-      await sql`truncate table ${names} restart identity cascade`.execute(this.kysely);
+      await sql`truncate table ${names} restart identity cascade`.execute(this.executor());
       return;
     }
+    const truncate = this.dialect === 'mysql' && currentTransaction(this) === undefined;
     await this.withoutForeignKeyChecks(async (db) => {
       for (const table of tables) {
-        if (this.dialect === 'mysql') await sql`truncate table ${sql.table(table.name)}`.execute(db);
+        if (truncate) await sql`truncate table ${sql.table(table.name)}`.execute(db);
         else await sql`delete from ${sql.table(table.name)}`.execute(db);
       }
       if (this.dialect === 'sqlite') {
@@ -124,21 +129,29 @@ export class Database {
     });
   }
 
+  /**
+   * Runs `fn` on one connection with foreign keys unchecked: the open transaction's connection
+   * inside `atomic()`, else one held from the pool for the whole job (the switch is per connection).
+   */
   private async withoutForeignKeyChecks(fn: (db: Kysely<any>) => Promise<void>): Promise<void> {
-    if (this.dialect === 'postgres') return fn(this.kysely);
-    // The switch is per connection, so hold one connection for the whole job.
-    await this.kysely.connection().execute(async (db) => {
-      const [off, on] =
-        this.dialect === 'mysql'
-          ? [sql`set foreign_key_checks = 0`, sql`set foreign_key_checks = 1`]
-          : [sql`pragma foreign_keys = off`, sql`pragma foreign_keys = on`];
+    if (this.dialect === 'postgres') return fn(this.executor());
+    const transaction = currentTransaction(this)?.trx;
+    // SQLite ignores `foreign_keys` inside a transaction; deferring the checks to COMMIT is the
+    // switch it has there (it ends with the transaction).
+    const [off, on] =
+      this.dialect === 'mysql'
+        ? [sql`set foreign_key_checks = 0`, sql`set foreign_key_checks = 1`]
+        : transaction === undefined ? [sql`pragma foreign_keys = off`, sql`pragma foreign_keys = on`] : [sql`pragma defer_foreign_keys = on`, undefined];
+    const run = async (db: Kysely<any>) => {
       await off.execute(db);
       try {
         await fn(db);
       } finally {
-        await on.execute(db);
+        await on?.execute(db);
       }
-    });
+    };
+    if (transaction !== undefined) return run(transaction);
+    await this.kysely.connection().execute(run);
   }
 
   get isClosed(): boolean {

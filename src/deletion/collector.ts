@@ -61,7 +61,7 @@ export class Collector {
       query = query.where(`${a}.${referrer.pk.column}`, 'not in', this.rows.keysOf(referrer));
     }
     const { rows } = await this.db.execute<Record<string, unknown>>(query.orderBy(`${a}.${referrer.pk.column}`).limit(BLOCKER_LIMIT).compile());
-    return rows.map((row) => hydrate(referrer, row, this.db.dialect));
+    return rows.map((row) => hydrate(referrer, row, this.db));
   }
 
   async assertNotBlocked(): Promise<void> {
@@ -103,11 +103,13 @@ export class Collector {
 
   /**
    * Row sets are recomputed by each statement, which is right while the rows they are computed
-   * from stay put. Two cases need them written down first: a filter that reads tables the delete
-   * empties, and cycles whose rows go in batches or across several tables.
+   * from stay put. What a delete takes is decided before its first write, so the sets are written
+   * down first where a write could move them: a filter that reads a table the delete empties or a
+   * column a SET_* rule changes (the root's own table included: nulling a self key can make a row
+   * match `parent__isnull`), and cycles whose rows go in batches or across several tables.
    */
   async fixRowSets(): Promise<void> {
-    if (this.where !== undefined && readsAny(this.where, this.touchedTables())) await this.rows.materialiseRoot();
+    if (this.where !== undefined && this.writesWhatFilterReads(this.where)) await this.rows.materialiseRoot();
     for (const group of this.graph.order) {
       if (group.cyclic.length > 0 && (group.models.length > 1 || group.models.some(hasReceivers))) await this.rows.materialiseGroup(group);
     }
@@ -116,10 +118,11 @@ export class Collector {
     for (const meta of this.graph.models.values()) if (hasReceivers(meta)) await this.rows.materialiseModel(meta);
   }
 
-  private touchedTables(): Set<string> {
-    const tables = new Set([...this.graph.models.values()].map((m) => m.table));
-    for (const update of this.graph.updates) tables.add(update.field.model.table);
-    return tables;
+  private writesWhatFilterReads(where: WhereNode): boolean {
+    const updated = new Set(this.graph.updates.map((u) => u.field.model.table));
+    if (updated.has(this.root.table)) return true;
+    const touched = new Set([...updated, ...[...this.graph.models.values()].map((m) => m.table)]);
+    return readsAny(where, touched);
   }
 
   /** Every preDelete goes out before the first row is deleted, referring models first. */
@@ -150,7 +153,7 @@ export class Collector {
     // The instance delete() was called on is the one receivers get, not a copy.
     const self = originInstance(origin, meta);
     return rows.map((row) => {
-      const instance = hydrate(meta, row, this.db.dialect);
+      const instance = hydrate(meta, row, this.db);
       return self !== undefined && self[meta.pk.attname] === instance[meta.pk.attname] ? self : instance;
     });
   }

@@ -1,7 +1,7 @@
 /** The entry points the ORM calls: delete a queryset, an instance, or many objects by key. */
-import { atomic, getDatabase, onCommit } from '../db/index.ts';
-import { pkIn, QueryUsageError, STATE, ValidationError, type DeleteOptions, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
-import { softDelete } from './soft.ts';
+import { atomic, onCommit } from '../db/index.ts';
+import { databaseOf, pkIn, QueryUsageError, STATE, ValidationError, type DeleteOptions, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
+import { softDelete, softDeleteBatches, type SoftDeleteResult } from './soft.ts';
 import { Collector } from './collector.ts';
 
 type Options = DeleteOptions & { hard: boolean };
@@ -13,7 +13,7 @@ export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown, options: 
 
 export async function deleteInstance(instance: InstanceLike, options: Options = { hard: false }): Promise<DeleteResult> {
   const meta = (instance.constructor as unknown as { meta: QuerySet<unknown>['meta'] }).meta;
-  const db = getDatabase();
+  const db = databaseOf(instance);
   const where = pkIn(meta, [instance[meta.pk.attname]]);
   if (meta.softDelete && !options.hard) return softDelete(new Collector(db, meta, where, 'soft'), instance, options);
   const result = await new Collector(db, meta, where).delete(instance, options.onProgress);
@@ -26,19 +26,22 @@ function forget(instance: InstanceLike, pkName: string): void {
   instance[STATE].adding = true;
 }
 
-export interface BulkDeleteOptions {
+export interface BulkDeleteOptions extends Pick<DeleteOptions, 'actor' | 'reason' | 'source'> {
   /** Keys per batch; each batch is deleted with full cascade semantics (default 1000). */
   batchSize?: number;
+  /** On a soft-delete model, delete for good instead of moving the rows to the trash. */
+  hard?: boolean;
   /** Called after each batch. */
   onProgress?: (progress: { done: number; total: number; deleted: number }) => void;
 }
 
 /**
  * Deletes objects given by key or as instances, in batches, all in one transaction: a PROTECT
- * error in the last batch leaves the first ones undeleted too.
+ * error in the last batch leaves the first ones undeleted too. On a soft-delete model the
+ * batches are one soft-delete operation, as `delete()` would make, unless `hard` is set.
  */
-export async function bulkDelete(qs: QuerySet<unknown>, objects: readonly unknown[], options: BulkDeleteOptions = {}): Promise<DeleteResult> {
-  const { batchSize = 1000, onProgress } = options;
+export async function bulkDelete(qs: QuerySet<unknown>, objects: readonly unknown[], options: BulkDeleteOptions = {}): Promise<SoftDeleteResult> {
+  const { batchSize = 1000, onProgress, hard = false } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValidationError('bulkDelete() batchSize must be a positive whole number.');
   if (qs.isSliced) throw new QueryUsageError('Cannot use bulkDelete() on a sliced query.');
   const meta = qs.meta;
@@ -54,16 +57,27 @@ export async function bulkDelete(qs: QuerySet<unknown>, objects: readonly unknow
     return meta.pk.clean(o);
   });
   const unique = [...new Set(keys)];
+  const batches: unknown[][] = [];
+  for (let start = 0; start < unique.length; start += batchSize) batches.push(unique.slice(start, start + batchSize));
   const db = qs.db;
+  const soft = meta.softDelete && !hard;
+  const collectorOf = (batch: unknown[]) => {
+    const where = qs.state.where === undefined ? pkIn(meta, batch) : { kind: 'and' as const, children: [qs.state.where, pkIn(meta, batch)] };
+    return new Collector(db, meta, where, soft ? 'soft' : 'hard');
+  };
+  const progress = (index: number, deleted: number) =>
+    onProgress?.({ done: Math.min((index + 1) * batchSize, unique.length), total: unique.length, deleted });
+  if (soft) {
+    if (batches.length === 0) return { total: 0, byModel: {} };
+    return softDeleteBatches(batches.map(collectorOf), qs, { actor: options.actor, reason: options.reason, source: options.source }, { onBatch: progress, trashed: instances });
+  }
   const result = await atomic(async () => {
     const total: DeleteResult = { total: 0, byModel: {} };
-    for (let start = 0; start < unique.length; start += batchSize) {
-      const batch = unique.slice(start, start + batchSize);
-      const where = qs.state.where === undefined ? pkIn(meta, batch) : { kind: 'and' as const, children: [qs.state.where, pkIn(meta, batch)] };
-      const part = await new Collector(db, meta, where).delete(qs);
+    for (const [index, batch] of batches.entries()) {
+      const part = await collectorOf(batch).delete(qs);
       total.total += part.total;
       for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
-      onProgress?.({ done: Math.min(start + batchSize, unique.length), total: unique.length, deleted: total.total });
+      progress(index, total.total);
     }
     return total;
   }, { using: db });

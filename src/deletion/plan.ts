@@ -76,7 +76,7 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
       const pk = `s0.${meta.pk.column}`;
       const query = taken(meta, 's0').selectAll('s0').orderBy(pk).limit(limit);
       const result = await db.execute<Record<string, unknown>>(query.compile());
-      return result.rows.map((row) => hydrate(meta, row, db.dialect));
+      return result.rows.map((row) => hydrate(meta, row, db));
     },
   };
 }

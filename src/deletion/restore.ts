@@ -6,7 +6,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { atomic, getDatabase, onCommit, type Database } from '../db/index.ts';
-import { getModel, hydrate, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { databaseOf, getModel, hydrate, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postRestore } from '../signals.ts';
 import { Collector } from './collector.ts';
 import { sendOperationRows } from './soft.ts';
@@ -37,7 +37,7 @@ export class RestoreConflictError extends ValidationError {
 
 /** Restores everything the operation `deletionId` put in the trash. */
 export async function restoreDeletion(deletionId: string, db: Database = getDatabase()): Promise<RestoreResult> {
-  const record = await Deletion.objects.get({ id: deletionId });
+  const record = await Deletion.objects.using(db).get({ id: deletionId });
   if (record.state !== 'active') throw new QueryUsageError(`Deletion ${deletionId} is ${record.state}; only an active deletion can be restored.`);
   const sets = Object.keys(record.counts).map((label): RestoreSet => ({
     meta: getModel(label),
@@ -52,7 +52,7 @@ export async function restoreInstance(instance: InstanceLike): Promise<RestoreRe
   const deletionId = instance.deletionId as string | null;
   if (!meta.softDelete) throw new QueryUsageError(`${meta.label} has no trash to restore from.`);
   if (deletionId === null || deletionId === undefined) throw new QueryUsageError(`${meta.objectName} ${String(instance[meta.pk.attname])} is not in the trash.`);
-  const db = getDatabase();
+  const db = databaseOf(instance);
   const result = await restoreBeneath(db, meta, pkIn(meta, [instance[meta.pk.attname]]), deletionId);
   await onCommit(() => {
     instance.deletedAt = null;
@@ -147,7 +147,7 @@ async function assertNoOrphans(db: Database, set: RestoreSet, sets: RestoreSet[]
       .limit(1);
     const [row] = (await db.execute<Record<string, unknown>>(query.compile())).rows;
     if (row === undefined) continue;
-    const orphan = hydrate(meta, row, db.dialect);
+    const orphan = hydrate(meta, row, db);
     const parentKey = orphan[field.attname];
     throw new OrphanRestoreError(
       `Cannot restore ${meta.objectName} ${String(orphan[meta.pk.attname])}: its ${field.name} (${parent.objectName} ${String(parentKey)}) is still in the trash; restore that first.`,
@@ -191,7 +191,7 @@ async function sendRestored(db: Database, meta: ModelMeta, deletionId: string): 
 
 /** Once no row of the operation is left in the trash, the operation is restored. */
 async function markRestoredIfEmpty(db: Database, deletionId: string): Promise<void> {
-  const record = await Deletion.objects.get({ id: deletionId });
+  const record = await Deletion.objects.using(db).get({ id: deletionId });
   for (const label of Object.keys(record.counts)) {
     const meta = getModel(label);
     const left = await db.execute(db.kysely.selectFrom(meta.table).select(sql.lit(1).as('one')).where('deletion_id', '=', deletionId).limit(1).compile());

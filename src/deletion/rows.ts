@@ -89,10 +89,12 @@ export class RowSets {
    * `author_id <= 5000` instead of `author_id IN (SELECT id FROM author WHERE id <= 5000)`: when
    * the delete's filter only compares the root's primary key, a key pointing at the root can be
    * compared the same way, as one would write it by hand (and the database can use its index).
+   * Exact only where the database keeps every key pointing at a row: without a constraint, a
+   * key that points at no row would match `author_id <> 3` or `author_id <= 5000` too.
    */
   private onRootKey(field: ForeignKeyField): WhereNode | undefined {
     const root = this.graph.root;
-    if (field.target !== root || this.rootWhere === undefined || this.materialised.has('@root') || this.graph.groupOf(root).cyclic.length > 0) return undefined;
+    if (field.target !== root || !field.dbConstraint || this.rootWhere === undefined || this.materialised.has('@root') || this.graph.groupOf(root).cyclic.length > 0) return undefined;
     const condition = retarget(this.rootWhere, root.pk.column!, field);
     // A NULL key points at no row; under NOT, the condition alone would take it.
     if (condition === undefined || !field.nullable) return condition;

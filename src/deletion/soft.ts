@@ -12,36 +12,43 @@ import { Collector, SIGNAL_BATCH } from './collector.ts';
 import { Deletion } from './record.ts';
 
 export interface SoftDeleteResult extends DeleteResult {
-  /** The operation's id: `restoreDeletion(deletionId)` undoes exactly this delete. */
-  deletionId: string;
+  /**
+   * The operation's id: `restoreDeletion(deletionId)` undoes exactly this delete. Absent when
+   * the delete took nothing: an empty operation leaves no record in the trash.
+   */
+  deletionId?: string;
 }
 
 export async function softDelete(collector: Collector, origin: unknown, options: DeleteOptions): Promise<SoftDeleteResult> {
-  const { db, graph, rows } = collector;
+  const root = rootOf(origin, collector.graph.root);
+  return softDeleteBatches([collector], origin, options, { trashed: root === undefined ? [] : [root] });
+}
+
+/**
+ * One soft-delete operation over several row sets (bulkDelete's batches): every row is stamped
+ * with the same id, and one record counts them all. `onBatch` is called after each collector;
+ * `trashed` instances get their `deletedAt` and `deletionId` once the operation commits.
+ */
+export async function softDeleteBatches(
+  collectors: readonly Collector[],
+  origin: unknown,
+  options: DeleteOptions,
+  { onBatch, trashed = [] }: { onBatch?: (index: number, deleted: number) => void; trashed?: readonly InstanceLike[] } = {},
+): Promise<SoftDeleteResult> {
+  const { db, graph } = collectors[0]!;
   const deletionId = randomUUID();
   const deletedAt = new Date();
-  const result = await atomic(async () => {
-    await collector.assertNotBlocked();
-    await collector.fixRowSets();
+  const result = await atomic(async (): Promise<SoftDeleteResult> => {
     const byModel: Record<string, number> = {};
-    for (const group of graph.order) {
-      for (const meta of group.models) {
-        const stamp = db.kysely
-          .updateTable(meta.table)
-          .set({ deleted_at: meta.field('deletedAt')!.toDb(deletedAt, db.dialect), deletion_id: deletionId })
-          .where('deleted_at', 'is', null)
-          .where((eb) =>
-            group.cyclic.length === 0 ? rows.taken(eb, meta, meta.table) : eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', collector.materialisedOnMysql(rows.keysOf(meta))),
-          );
-        const n = Number((await db.execute(stamp.compile())).numAffectedRows ?? 0);
-        if (n > 0) byModel[meta.label] = n;
-        options.onProgress?.({ model: meta.label, rows: n, deleted: Object.values(byModel).reduce((a, b) => a + b, 0) });
-      }
+    const deleted = () => Object.values(byModel).reduce((a, b) => a + b, 0);
+    for (const [index, collector] of collectors.entries()) {
+      await stamp(collector, deletionId, deletedAt, byModel, options, deleted);
+      onBatch?.(index, deleted());
     }
-    await rows.cleanUp();
-    const total = Object.values(byModel).reduce((a, b) => a + b, 0);
-    const root = rootOf(origin, graph.root);
-    await Deletion.objects.create({
+    const total = deleted();
+    if (total === 0) return { total, byModel };
+    const root = collectors.length === 1 ? rootOf(origin, graph.root) : undefined;
+    await Deletion.objects.using(db).create({
       id: deletionId, createdAt: deletedAt, actor: options.actor ?? null, reason: options.reason ?? '',
       source: options.source ?? 'api', rootLabel: graph.root.label, rootPk: root === undefined ? null : String(root[graph.root.pk.attname]),
       counts: byModel,
@@ -49,14 +56,41 @@ export async function softDelete(collector: Collector, origin: unknown, options:
     for (const meta of graph.models.values()) await sendOperationRows(db, meta, deletionId, postSoftDelete, 'trash');
     return { total, byModel, deletionId };
   }, { using: db });
-  const instance = rootOf(origin, graph.root);
-  if (instance !== undefined && result.total > 0) {
+  const { deletionId: id } = result;
+  if (id !== undefined && trashed.length > 0) {
     await onCommit(() => {
-      instance.deletedAt = deletedAt;
-      instance.deletionId = deletionId;
+      for (const instance of trashed) {
+        instance.deletedAt = deletedAt;
+        instance.deletionId = id;
+      }
     }, { using: db });
   }
   return result;
+}
+
+/** Stamps the live rows one collector takes; PROTECT and RESTRICT are checked first. */
+async function stamp(
+  collector: Collector, deletionId: string, deletedAt: Date, byModel: Record<string, number>,
+  options: DeleteOptions, deleted: () => number,
+): Promise<void> {
+  const { db, graph, rows } = collector;
+  await collector.assertNotBlocked();
+  await collector.fixRowSets();
+  for (const group of graph.order) {
+    for (const meta of group.models) {
+      const query = db.kysely
+        .updateTable(meta.table)
+        .set({ deleted_at: meta.field('deletedAt')!.toDb(deletedAt, db.dialect), deletion_id: deletionId })
+        .where('deleted_at', 'is', null)
+        .where((eb) =>
+          group.cyclic.length === 0 ? rows.taken(eb, meta, meta.table) : eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', collector.materialisedOnMysql(rows.keysOf(meta))),
+        );
+      const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
+      if (n > 0) byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
+      options.onProgress?.({ model: meta.label, rows: n, deleted: deleted() });
+    }
+  }
+  await rows.cleanUp();
 }
 
 function rootOf(origin: unknown, meta: ModelMeta): InstanceLike | undefined {
@@ -80,7 +114,7 @@ export async function sendOperationRows(db: Database, meta: ModelMeta, deletionI
     if (after !== undefined) query = query.where(`s0.${meta.pk.column}`, '>', meta.pk.toDb(after, db.dialect));
     const batch = (await db.execute<Record<string, unknown>>(query.orderBy(`s0.${meta.pk.column}`).limit(SIGNAL_BATCH).compile())).rows;
     if (batch.length === 0) return;
-    const instances = batch.map((row) => hydrate(meta, row, db.dialect));
+    const instances = batch.map((row) => hydrate(meta, row, db));
     await signal.send({ sender: meta.modelClass, instances, deletionId, using: db });
     if (batch.length < SIGNAL_BATCH) return;
     after = instances[instances.length - 1]![meta.pk.attname];

@@ -42,7 +42,7 @@ export interface Deleter {
   /** What deleting the queryset would do (a soft delete unless `hard`); nothing is deleted. */
   planQuerySet(queryset: unknown, options: PlanOptions): Promise<DeletePlanLike>;
   /** Deletes objects by key or instance, in batches, in one transaction. */
-  bulkDelete(queryset: unknown, objects: readonly unknown[], options: BulkDeleteOptionsLike): Promise<DeleteResult>;
+  bulkDelete(queryset: unknown, objects: readonly unknown[], options: BulkDeleteOptionsLike): Promise<DeleteResult & { deletionId?: string }>;
 }
 
 export interface PlanOptions {
@@ -63,8 +63,10 @@ export interface DeletePlanLike extends DeleteResult {
   sample(model: string, limit?: number): Promise<object[]>;
 }
 
-export interface BulkDeleteOptionsLike {
+export interface BulkDeleteOptionsLike extends Pick<DeleteOptions, 'actor' | 'reason' | 'source'> {
   batchSize?: number;
+  /** On a soft-delete model, delete for good instead of moving the rows to the trash. */
+  hard?: boolean;
   onProgress?: (progress: { done: number; total: number; deleted: number }) => void;
 }
 

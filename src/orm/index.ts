@@ -9,7 +9,7 @@ export {
 export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, noteModelClass } from './registry.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError } from './errors.ts';
-export { RelationNotLoadedError, STATE, stateOf, hydrate, type InstanceLike } from './instance.ts';
+export { RelationNotLoadedError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';
 export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';

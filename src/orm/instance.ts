@@ -2,7 +2,7 @@
  * The per-instance bookkeeping that Trove keeps out of the user's properties, and the
  * construction of instances from database rows.
  */
-import type { DialectName } from '../db/index.ts';
+import { getDatabase, type Database } from '../db/index.ts';
 import { FieldError } from './errors.ts';
 import type { ModelMeta } from './meta.ts';
 
@@ -15,6 +15,8 @@ export interface InstanceState {
   adding: boolean;
   /** Loaded relations: forward objects, prefetched lists. */
   cache: Map<string, unknown> | undefined;
+  /** The database the row was read from or written to (Django's `_state.db`); the default otherwise. */
+  db?: Database;
 }
 
 export interface InstanceLike {
@@ -26,14 +28,21 @@ export function stateOf(instance: object): InstanceState {
   return (instance as InstanceLike)[STATE];
 }
 
+/** The database `instance` was read from or saved to (Django's `_state.db`), else the default. */
+export function databaseOf(instance: object): Database {
+  return stateOf(instance).db ?? getDatabase();
+}
+
 export function relationCache(instance: object): Map<string, unknown> {
   const state = stateOf(instance);
   return (state.cache ??= new Map());
 }
 
 /** Builds an instance of `meta`'s model from a row whose columns may carry a prefix. */
-export function hydrate(meta: ModelMeta, row: Record<string, unknown>, dialect: DialectName, prefix = ''): InstanceLike {
+export function hydrate(meta: ModelMeta, row: Record<string, unknown>, db: Database, prefix = ''): InstanceLike {
   const instance = new meta.modelClass(FROM_DB) as InstanceLike;
+  instance[STATE].db = db;
+  const { dialect } = db;
   const fields = meta.concreteFields;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;

@@ -3,7 +3,7 @@
  * instances are rows and whose `objects` manager starts queries.
  */
 import { inspect } from 'node:util';
-import { atomic, getDatabase, setSchemaSource } from '../db/index.ts';
+import { atomic, getDatabase, setSchemaSource, type Database } from '../db/index.ts';
 import { postSave, preSave } from '../signals.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from './deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';
@@ -12,7 +12,7 @@ import { fields as f } from './fields/index.ts';
 import { CASCADE } from './fields/on-delete.ts';
 import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import { AutoField } from './fields/scalar.ts';
-import { FROM_DB, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
+import { databaseOf, FROM_DB, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
 import { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 import { camelCase, snakeCase } from './naming.ts';
 import { insertInstances, prepareForSave, updateInstance } from './persistence.ts';
@@ -29,6 +29,8 @@ export interface SaveOptions {
   forceInsert?: boolean;
   /** UPDATE only these fields. */
   updateFields?: readonly string[];
+  /** The database to write to; by default the one the instance came from, else the default. */
+  using?: Database;
 }
 
 const managers = new WeakMap<object, Manager<unknown>>();
@@ -101,7 +103,7 @@ export class Model {
     const meta = this.meta;
     const instance = this as unknown as InstanceLike;
     const sender = this.constructor;
-    const db = getDatabase();
+    const db = options.using ?? databaseOf(this);
     const only = options.updateFields?.map((name) => {
       const field = meta.field(name);
       if (field?.column === undefined) throw new FieldError(`updateFields: ${meta.label} has no concrete field '${name}'.`);
@@ -164,14 +166,14 @@ export class Model {
       throw new QueryUsageError(`${this.meta.objectName} object can't be planned for deletion because its ${this.meta.pk.name} attribute is set to null.`);
     }
     const manager = new Manager<InstanceLike>(this.constructor as never);
-    return manager.getQuerySet().where({ kind: 'compare', field: this.meta.pk, column: this.meta.pk.column!, lookup: 'exact', value: this.pk }).planDelete(options);
+    return manager.getQuerySet().using(databaseOf(this)).where({ kind: 'compare', field: this.meta.pk, column: this.meta.pk.column!, lookup: 'exact', value: this.pk }).planDelete(options);
   }
 
   /** Reloads every field from the database and forgets loaded relations. */
   async refreshFromDb(): Promise<this> {
     const meta = this.meta;
     const manager = new Manager<InstanceLike>(this.constructor as never, 'all');
-    const fresh = await manager.getQuerySet().where({ kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: this.pk }).get();
+    const fresh = await manager.getQuerySet().using(databaseOf(this)).where({ kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: this.pk }).get();
     for (const field of meta.concreteFields) (this as unknown as InstanceLike)[field.attname] = fresh[field.attname];
     this[STATE].cache = undefined;
     return this;
@@ -183,7 +185,7 @@ export class Model {
    * `'post__author'` load each step.
    */
   async load<K extends string>(relation: K): Promise<K extends keyof this ? (this[K] extends Manager<infer T> ? T[] : this[K]) : unknown> {
-    await prefetchInto(this.meta, [this as unknown as InstanceLike], [relation], prefetchIo(getDatabase()));
+    await prefetchInto(this.meta, [this as unknown as InstanceLike], [relation], prefetchIo(databaseOf(this)));
     const head = relation.split('__')[0]!;
     return relationCache(this).get(head) as never;
   }

@@ -72,7 +72,10 @@ async function insertBatch(db: Database, meta: ModelMeta, fields: Field[], rows:
       rows.forEach((instance, i) => (instance[pk.attname] = first + i));
     }
   }
-  for (const instance of rows) instance[STATE].adding = false;
+  for (const instance of rows) {
+    instance[STATE].adding = false;
+    instance[STATE].db = db;
+  }
 }
 
 /** Updates the instance's row; returns how many rows matched (0 when it no longer exists). */

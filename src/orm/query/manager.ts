@@ -90,15 +90,13 @@ export class Manager<T, F extends FieldMap = FieldMap> {
    * Deletes objects given by primary key or as instances, `batchSize` keys at a time, each
    * batch with full cascade semantics, all in one transaction. Django has no such method.
    */
-  bulkDelete(objects: ReadonlyArray<T | number | string>, options: BulkDeleteOptionsLike = {}): Promise<DeleteResult> {
+  bulkDelete(objects: ReadonlyArray<T | number | string>, options: BulkDeleteOptionsLike = {}): Promise<DeleteResult & { deletionId?: string }> {
     return getDeleter().bulkDelete(this.getQuerySet(), objects, options);
   }
 
   /** Builds, saves and returns a new instance. */
   async create(data: CreateInput<F>): Promise<T> {
-    const instance = new this.model(data) as T & Saveable;
-    await instance.save({ forceInsert: true });
-    return instance;
+    return this.getQuerySet().create(data);
   }
 
   /**

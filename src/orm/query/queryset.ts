@@ -8,7 +8,7 @@ import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageErro
 import { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
-import type { CheckFilter, FieldMap, FilterInput, UpdateInput } from '../types.ts';
+import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type SelectSpec, type ValueColumn } from './compiler.ts';
 import { resolveOrdering, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { prefetchInto, type PrefetchIo } from './prefetch.ts';
@@ -185,7 +185,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const { rows } = await db.execute<Record<string, unknown>>(query);
     if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db)) as T[];
     const instances = rows.map((row) => {
-      const instance = hydrate(this.meta, row, db.dialect);
+      const instance = hydrate(this.meta, row, db);
       if (spec.related.length > 0) attachRelated(instance, spec.related, relatedAliases, row, db);
       return instance;
     });
@@ -255,6 +255,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** One UPDATE for every matching row; returns how many rows matched. Signals are not sent. */
+  /** Builds, saves (on this queryset's database) and returns a new instance: `objects.using(db).create({...})`. */
+  async create(data: CreateInput<F>): Promise<T> {
+    const instance = new this.meta.modelClass(data) as T & { save(options: { forceInsert: boolean; using: Database }): Promise<unknown> };
+    await instance.save({ forceInsert: true, using: this.db });
+    return instance;
+  }
+
   async update(values: UpdateInput<F>): Promise<number> {
     this.assertNotSliced('update');
     if (this.matchesNothing) return 0;
@@ -355,7 +362,7 @@ function attachRelated(root: InstanceLike, paths: readonly RelationPath[], alias
     const alias = aliases.get(pathKey(path))!;
     const target = fk.target;
     const present = row[`${alias}__${target.pk.column}`] !== null && row[`${alias}__${target.pk.column}`] !== undefined;
-    const child = present ? hydrate(target, row, db.dialect, `${alias}__`) : null;
+    const child = present ? hydrate(target, row, db, `${alias}__`) : null;
     byKey.set(pathKey(path), child);
     if (parent) relationCache(parent).set(fk.name, child);
   }
