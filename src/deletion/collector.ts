@@ -236,8 +236,11 @@ function readsAny(node: WhereNode, tables: Set<string>): boolean {
       return node.children.some((c) => readsAny(c, tables));
     case 'not':
       return readsAny(node.child, tables);
-    case 'subquery':
+    case 'subquery': {
+      const missing = node.absent?.missing;
+      if (missing !== undefined && (tables.has(missing.table) || (missing.where !== undefined && readsAny(missing.where, tables)))) return true;
       return tables.has(node.table) || (node.where !== undefined && readsAny(node.where, tables));
+    }
     default:
       return false;
   }

@@ -93,6 +93,16 @@ function bindWhere(node: WhereNode | undefined, b: Binding): void {
       b.key += `${node.column} in ${node.table}.${node.selectColumn}(`;
       bindWhere(node.where, b);
       b.key += ')';
+      if (node.absent !== undefined) {
+        const { nullKey, missing } = node.absent;
+        b.key += `absent(${nullKey ? 'null' : ''}`;
+        if (missing !== undefined) {
+          b.key += `${missing.table}.${missing.selectColumn}(`;
+          bindWhere(missing.where, b);
+          b.key += ')';
+        }
+        b.key += ')';
+      }
       return;
     case 'compare': {
       const { field, lookup, value } = node;
@@ -165,21 +175,27 @@ function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: CompileC
     case 'isnull':
       return eb(eb.ref(`${alias}.${node.column}`), node.isNull ? 'is' : 'is not', null);
     case 'subquery': {
-      const sub = `t${++ctx.aliases}`;
-      let query = eb.selectFrom(`${node.table} as ${sub}`).select(`${sub}.${node.selectColumn}` as any);
-      if (node.where !== undefined) {
-        const where = node.where;
-        query = query.where((inner: Builder) => compileWhere(inner, where, sub, ctx, false, depth + 1));
-      }
-      const source = ctx.materialiseSubqueries && depth === 0
-        ? eb.selectFrom(query.as('materialised')).select(`materialised.${node.selectColumn}` as any)
-        : query;
-      const test = eb(eb.ref(`${alias}.${node.column}`), 'in', source);
-      return guardNull(eb, test, alias, node.column, node.nullable, negated);
+      const column = eb.ref(`${alias}.${node.column}`);
+      const test = eb(column, 'in', compileSubquery(eb, node.table, node.selectColumn, node.where, ctx, depth));
+      const related = guardNull(eb, test, alias, node.column, node.nullable, negated);
+      if (node.absent === undefined) return related;
+      const { nullKey, missing } = node.absent;
+      const alternatives = [related];
+      if (nullKey) alternatives.push(eb(column, 'is', null));
+      if (missing !== undefined) alternatives.push(eb(column, 'not in', compileSubquery(eb, missing.table, missing.selectColumn, missing.where, ctx, depth)));
+      return eb.or(alternatives);
     }
     case 'compare':
       return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
   }
+}
+
+/** `SELECT selectColumn FROM table WHERE …`, as a derived table where MySQL needs one. */
+function compileSubquery(eb: Builder, table: string, selectColumn: string, where: WhereNode | undefined, ctx: CompileContext, depth: number) {
+  const sub = `t${++ctx.aliases}`;
+  let query = eb.selectFrom(`${table} as ${sub}`).select(`${sub}.${selectColumn}` as any);
+  if (where !== undefined) query = query.where((inner: Builder) => compileWhere(inner, where, sub, ctx, false, depth + 1));
+  return ctx.materialiseSubqueries && depth === 0 ? eb.selectFrom(query.as('materialised')).select(`materialised.${selectColumn}` as any) : query;
 }
 
 /**

@@ -25,9 +25,24 @@ export type WhereNode =
   | { readonly kind: 'compare'; readonly field: Field; readonly column: string; readonly lookup: CompareLookup; readonly value: unknown }
   | { readonly kind: 'isnull'; readonly column: string; readonly isNull: boolean }
   /** `column IN (SELECT selectColumn FROM table WHERE …)`: how every relation is crossed. */
-  | { readonly kind: 'subquery'; readonly column: string; readonly nullable: boolean; readonly table: string; readonly selectColumn: string; readonly where: WhereNode | undefined }
+  | {
+      readonly kind: 'subquery'; readonly column: string; readonly nullable: boolean; readonly table: string; readonly selectColumn: string; readonly where: WhereNode | undefined;
+      /** Also rows with no related row at all, as Django's LEFT JOIN gives them (see `Absent`). */
+      readonly absent?: Absent;
+    }
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
+
+/**
+ * When a condition across a relation holds for a missing related row (`author__name__isnull:
+ * true`, `comments__score: null`), Django's join promotion makes it match rows that have no
+ * related row: a null key, or no row on the other side at all. Such a row is one whose `column`
+ * is null (`nullKey`) or appears in no row of `missing`.
+ */
+export interface Absent {
+  readonly nullKey: boolean;
+  readonly missing: { readonly table: string; readonly selectColumn: string; readonly where: WhereNode | undefined } | undefined;
+}
 
 /** Rows of a soft-delete model that are not in the trash; undefined for other models. */
 export function liveRows(meta: ModelMeta): WhereNode | undefined {
@@ -189,13 +204,20 @@ function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefi
   });
   if (field instanceof ForeignKeyField) {
     const target = field.target;
+    const inner = resolveSteps(target, normalised, qualified);
+    // Without a constraint, or with a trash, a key may point at no (live) row: that is absent too.
+    const unchecked = !field.dbConstraint || target.softDelete;
+    const absent: Absent | undefined = matchesNullRow(inner) !== true || !(field.nullable || unchecked)
+      ? undefined
+      : { nullKey: field.nullable, missing: unchecked ? { table: target.table, selectColumn: target.pk.column!, where: liveRows(target) } : undefined };
     return {
       kind: 'subquery',
       column: field.column!,
       nullable: field.nullable,
       table: target.table,
       selectColumn: target.pk.column!,
-      where: live(target, resolveSteps(target, normalised, qualified)),
+      where: live(target, inner),
+      ...(absent && { absent }),
     };
   }
   const isNullStep = normalised.find((s) => s.parts.length === 2 && s.parts[0] === 'pk' && s.parts[1] === 'isnull');
@@ -208,7 +230,40 @@ function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefi
   }
   const hop = multiValuedHop(meta, head);
   const inner = resolveSteps(hop.target, normalised, qualified);
-  return { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(inner) };
+  const absent: Absent | undefined = matchesNullRow(inner) === true
+    ? { nullKey: false, missing: { table: hop.table, selectColumn: hop.selectColumn, where: hop.where(undefined) } }
+    : undefined;
+  return { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(inner), ...(absent && { absent }) };
+}
+
+/**
+ * What a condition says of the all-NULL row a LEFT JOIN makes up for a missing related row:
+ * true, false, or unknown (undefined), in SQL's three-valued logic.
+ */
+function matchesNullRow(node: WhereNode): boolean | undefined {
+  switch (node.kind) {
+    case 'and': {
+      const values = node.children.map(matchesNullRow);
+      return values.includes(false) ? false : values.every((v) => v === true) ? true : undefined;
+    }
+    case 'or': {
+      const values = node.children.map(matchesNullRow);
+      return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
+    }
+    case 'not': {
+      const value = matchesNullRow(node.child);
+      return value === undefined ? undefined : !value;
+    }
+    case 'isnull':
+      return node.isNull;
+    case 'nothing':
+      return false;
+    case 'compare':
+      return undefined;
+    case 'subquery':
+      // The made-up row has no related rows either: only a promoted relation holds for it.
+      return node.absent !== undefined ? true : undefined;
+  }
 }
 
 interface Hop {
