@@ -9,7 +9,7 @@
  * Rows are loaded only for models with delete receivers, and then in batches.
  */
 import { sql } from 'kysely';
-import { atomic, type Database } from '../db/index.ts';
+import { atomic, IntegrityError, type Database } from '../db/index.ts';
 import { hydrate, ForeignKeyField, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
 import { ProtectedError, RestrictedError } from './errors.ts';
@@ -177,10 +177,14 @@ export class Collector {
   }
 
   private async deleteGroup(group: Group, byModel: Record<string, number>, origin: unknown, onProgress: DeleteOptions['onProgress']): Promise<void> {
-    // MySQL checks foreign keys row by row and cannot defer them; rows that refer to each other
-    // can only go with the checks off. The group is closed under its cycle, so none dangle.
-    const unchecked = this.db.dialect === 'mysql' && (group.models.length > 1 || group.cyclic.length > 0);
-    if (unchecked) await this.db.execute(sql`set foreign_key_checks = 0`.compile(this.db.kysely));
+    // MySQL checks foreign keys row by row and cannot defer them; rows of one group that refer to
+    // each other (a row to itself included) can only go with the checks off. The graph decided
+    // every such row's fate; only DO_NOTHING leaves it to the constraint, checked by hand first.
+    const unchecked = this.db.dialect === 'mysql' && group.models.some((m) => m.foreignKeys.some((f) => f.dbConstraint && group.models.includes(f.target)));
+    if (unchecked) {
+      await this.assertNoDanglingKeys(group);
+      await this.db.execute(sql`set foreign_key_checks = 0`.compile(this.db.kysely));
+    }
     try {
       for (const meta of group.models) {
         const n = hasReceivers(meta) ? await this.deleteInBatches(meta, origin) : await this.deleteAll(meta, group);
@@ -189,6 +193,20 @@ export class Collector {
       }
     } finally {
       if (unchecked) await this.db.execute(sql`set foreign_key_checks = 1`.compile(this.db.kysely));
+    }
+  }
+
+  /** What MySQL's constraints would refuse with the checks on: a DO_NOTHING key left pointing at a deleted row. */
+  private async assertNoDanglingKeys(group: Group): Promise<void> {
+    for (const target of group.models) {
+      for (const { field } of target.reverseRelations) {
+        if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;
+        const referrer = field.model;
+        let query = this.db.kysely.selectFrom(`${referrer.table} as g0`).select(sql.lit(1).as('one')).where(`g0.${field.column}`, 'in', this.rows.keysOf(target));
+        if (this.graph.has(referrer)) query = query.where(`g0.${referrer.pk.column}`, 'not in', this.rows.keysOf(referrer));
+        if ((await this.db.execute(query.limit(1).compile())).rows.length === 0) continue;
+        throw new IntegrityError(`Cannot delete rows of ${target.label}: ${referrer.label}.${field.name} (DO_NOTHING) still refers to them, and its foreign key constraint forbids that.`);
+      }
     }
   }
 
