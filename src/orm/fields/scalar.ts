@@ -1,4 +1,5 @@
 import type { ColumnType, DialectName } from '../../db/index.ts';
+import Big from 'big.js';
 import { Field, type FieldOptions } from './field.ts';
 
 export interface CharOptions extends FieldOptions<string> {
@@ -132,10 +133,12 @@ export class DecimalField extends Field<string> {
     }
   }
   protected cleanValue(value: unknown): string {
-    let text: string;
-    if (typeof value === 'number' && Number.isFinite(value)) text = value.toFixed(this.options.decimalPlaces);
-    else if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) text = normaliseDecimal(value.trim(), this.options.decimalPlaces);
+    let exact: Big;
+    // A number is taken as JavaScript writes it (2.675 is '2.675'), never through its binary digits.
+    if (typeof value === 'number' && Number.isFinite(value)) exact = new Big(String(value));
+    else if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) exact = new Big(value.trim());
     else throw this.refuse(value);
+    const text = roundDecimal(exact, this.options.decimalPlaces);
     const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '');
     if (digits.length > this.options.maxDigits) {
       throw this.error(`allows at most ${this.options.maxDigits} digits but got ${text}`);
@@ -144,20 +147,18 @@ export class DecimalField extends Field<string> {
   }
   override fromDb(value: unknown): string | null {
     if (value === null) return null;
-    if (typeof value === 'number') return value.toFixed(this.options.decimalPlaces);
-    return normaliseDecimal(String(value), this.options.decimalPlaces);
+    // PostgreSQL and MariaDB send the exact digits; SQLite a float, whose shortest form is the stored value.
+    return roundDecimal(new Big(String(value)), this.options.decimalPlaces);
   }
 }
 
-function normaliseDecimal(text: string, places: number): string {
-  const negative = text.startsWith('-');
-  const [whole = '0', fraction = ''] = text.replace(/^-/, '').split('.');
-  if (fraction.length > places) {
-    // Round half away from zero on the decimal string itself, as the database would.
-    return (Number(text)).toFixed(places);
-  }
-  const body = places === 0 ? whole : `${whole}.${fraction.padEnd(places, '0')}`;
-  return (negative ? '-' : '') + body.replace(/^0+(?=\d)/, '');
+/**
+ * Rounds on the decimal digits themselves, half to even as Django does (2.675 -> 2.68,
+ * 2.665 -> 2.66), with every digit kept: no float ever holds the value.
+ */
+function roundDecimal(value: Big, places: number): string {
+  const text = value.round(places, Big.roundHalfEven).toFixed(places);
+  return text === `-${(0).toFixed(places)}` ? text.slice(1) : text;
 }
 
 export class BooleanField extends Field<boolean> {
