@@ -1,5 +1,5 @@
 /** The blog's views: functions from a request to a response, as in Django. */
-import { authenticate, getObjectOr404, login, logout, messages, redirect, render, reverse, type ViewRequest } from 'trove/web';
+import { authenticate, getObjectOr404, login, logout, messages, redirect, render, reverse, urlHasAllowedHostAndScheme, type ViewRequest } from 'trove/web';
 import { Comment, Post } from './models.ts';
 import { ConfirmPostDelete, LoginPage, PostDetail, PostList } from './pages.tsx';
 
@@ -37,7 +37,7 @@ export async function loginView(request: ViewRequest) {
   const demo = process.env.TROVE_BLOG_DEMO === '1';
   if (request.method === 'POST') {
     const form = await request.form();
-    const next = safeNext(String(form.get('next') ?? ''));
+    const next = safeNext(request, String(form.get('next') ?? ''));
     const user = await authenticate(String(form.get('username') ?? ''), String(form.get('password') ?? ''));
     if (user !== null) {
       await login(request, user);
@@ -45,7 +45,7 @@ export async function loginView(request: ViewRequest) {
     }
     return render(request, <LoginPage next={next} failed demo={demo} />, 200);
   }
-  return render(request, <LoginPage next={safeNext(request.url.searchParams.get('next') ?? '')} failed={false} demo={demo} />);
+  return render(request, <LoginPage next={safeNext(request, request.url.searchParams.get('next') ?? '')} failed={false} demo={demo} />);
 }
 
 export async function logoutView(request: ViewRequest) {
@@ -54,7 +54,7 @@ export async function logoutView(request: ViewRequest) {
   return redirect('post_list');
 }
 
-/** Only a path on this site: `?next=https://evil.example/` must not turn the login into a redirector. */
-function safeNext(next: string): string {
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : reverse('post_list');
+/** Only this site: `?next=https://evil.example/` must not turn the login into a redirector. */
+function safeNext(request: ViewRequest, next: string): string {
+  return urlHasAllowedHostAndScheme(next, { allowedHosts: [request.url.host], requireHttps: request.url.protocol === 'https:' }) ? next : reverse('post_list');
 }

@@ -85,7 +85,8 @@ export function createApp(config: AppConfig): TroveApp {
     if (match === undefined) {
       const method = c.req.method;
       if (config.appendSlash !== false && !url.pathname.endsWith('/') && (method === 'GET' || method === 'HEAD') && resolver.resolve(`${url.pathname}/`)) {
-        return c.redirect(`${url.pathname}/${url.search}`, 301);
+        // `//evil.example` must not become the protocol-relative `//evil.example/` (CVE-2018-14574).
+        return c.redirect(`${url.pathname.replace(/^\/+/, (slashes) => `/${'%2F'.repeat(slashes.length - 1)}`)}/${url.search}`, 301);
       }
       return notFound(url.pathname);
     }

@@ -1,5 +1,5 @@
 /** Logging in and out, `request.user`, and the guards views wear: loginRequired, permissionRequired. */
-import { AnonymousUser, User } from '../auth/index.ts';
+import { AnonymousUser, User, checkPassword, makePassword } from '../auth/index.ts';
 import { rotateCsrfToken } from './csrf.ts';
 import type { Middleware } from './middleware.ts';
 import { page } from './pages.ts';
@@ -38,8 +38,17 @@ export function logout(request: ViewRequest<any>): void {
 /** Checks a username and password; the user when they match an active account. */
 export async function authenticate(username: string, password: string): Promise<User | null> {
   const user = (await User.objects.filter({ username, isActive: true }).first()) as User | null;
-  if (user === null || !(await user.checkPassword(password))) return null;
-  return user;
+  if (user === null) {
+    // Hash anyway, so that an unknown username takes as long as a wrong password.
+    await checkPassword(password, await dummyHash());
+    return null;
+  }
+  return (await user.checkPassword(password)) ? user : null;
+}
+
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+  return (dummy ??= makePassword('trove-dummy-password'));
 }
 
 export interface GuardOptions {

@@ -7,6 +7,7 @@ export { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 export { compose, type Middleware } from './middleware.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route } from './urls.ts';
 export { getObjectOr404, redirect } from './shortcuts.ts';
+export { urlHasAllowedHostAndScheme, type AllowedRedirect } from './redirects.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
 export { authentication, login, logout, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
 export { render, CsrfField, Messages, Layout, BaseLayout, useRequest, type LayoutProps } from './render.tsx';

@@ -4,6 +4,7 @@
  * SameSite=Lax, and Secure when the request came over HTTPS.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parse as parseCookies } from 'hono/utils/cookie';
 import { model, fields as f } from '../orm/index.ts';
 import type { Middleware } from './middleware.ts';
 
@@ -81,12 +82,9 @@ export function unsign(signed: string, secretKey: string): string | undefined {
   return expected.length === given.length && timingSafeEqual(expected, given) ? value : undefined;
 }
 
+/** A cookie's value; a malformed one is taken as it is (and then fails its signature), never an error. */
 export function readCookie(header: string | null, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
+  return header === null ? undefined : parseCookies(header, name)[name];
 }
 
 export interface SessionOptions {

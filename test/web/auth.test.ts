@@ -71,3 +71,20 @@ test('permissionRequired: 403 without the permission, the view with it', async (
   assert.equal(await (await web.request('http://localhost/purge/', { headers: { cookie: loggedIn } })).text(), 'allowed');
   assert.equal((await web.request('http://localhost/purge/')).status, 302);
 });
+
+test('an unknown username takes as long as a wrong password (a password is hashed either way)', async () => {
+  const median = async (fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b)[2]!;
+  };
+  const wrong = await median(() => authenticate('ann', 'not-her-password'));
+  const unknown = await median(() => authenticate('nobody-by-this-name', 'whatever'));
+  // Without the dummy hash an unknown name answers in a fraction of a millisecond, against scrypt's tens.
+  assert.ok(unknown > wrong * 0.3, `unknown user ${unknown.toFixed(1)} ms, wrong password ${wrong.toFixed(1)} ms`);
+  assert.equal(await authenticate('nobody-by-this-name', 'whatever'), null);
+});

@@ -122,3 +122,12 @@ test('behind a TLS proxy, secureProxyHeader makes requests HTTPS: Secure cookies
   // A request the proxy did not mark stays plain HTTP.
   assert.doesNotMatch((await behindProxy.request('http://localhost/count/')).headers.get('set-cookie')!, /Secure/);
 });
+
+test('a malformed or forged session cookie is no session, never an error', async () => {
+  const web = app();
+  for (const cookie of ['trove_session=%E0%A4%A', 'trove_session=%', 'trove_session="unterminated', 'trove_session=a.b.c; trove_session=%ZZ', 'trove_session']) {
+    const res = await web.request('http://localhost/count/', { headers: { cookie } });
+    assert.equal(res.status, 200, cookie);
+    assert.match(await res.text(), /^1 /, `${cookie} starts a new session`);
+  }
+});
