@@ -53,6 +53,16 @@ for (const [transport, client] of Object.entries(transports)) {
       assert.equal((await browser.get('/')).headers.get('location'), '/posts/');
     });
 
+    test('login follows a next on this site only', async () => {
+      for (const [next, expected] of [['/posts/?page=2', '/posts/?page=2'], ['/\t/evil.example/', '/posts/'], ['//evil.example/', '/posts/'], ['https://evil.example/', '/posts/'], ['javascript:alert(1)', '/posts/']]) {
+        const browser = client();
+        await browser.page('/login/');
+        const response = await browser.post('/login/', { username: 'admin', password: 'admin', next: next! });
+        assert.equal(response.status, 302, next);
+        assert.equal(response.headers.get('location'), expected, next);
+      }
+    });
+
     test('the hand-written view: GET confirms and deletes nothing, POST deletes, redirects and shows the message; Undo restores', async () => {
       const browser = client();
       await browser.login('admin', 'admin');
