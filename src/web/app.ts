@@ -3,6 +3,7 @@
  * return a Web-standard Response; Http404 from anywhere becomes the 404 page.
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { compose, type Middleware } from './middleware.ts';
 import { escapeHtml, page } from './pages.ts';
@@ -37,7 +38,15 @@ export interface AppConfig {
   secureProxyHeader?: readonly [name: string, value: string];
   /** The page frame of the site; framework pages (DeleteView's confirmation) render inside it too. */
   layout?: FC<PropsWithChildren<{ title: string }>>;
+  /**
+   * The largest request body accepted, in bytes, as Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+   * (default 2.5 MB); a larger one is a 413 before it is buffered. `null`: no limit.
+   */
+  dataUploadMaxMemorySize?: number | null;
 }
+
+/** Django's default DATA_UPLOAD_MAX_MEMORY_SIZE. */
+export const DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440;
 
 /** Raise from a view (or a shortcut) for a 404 page. */
 export class Http404 extends Error {
@@ -77,6 +86,11 @@ export function createApp(config: AppConfig): TroveApp {
         c.res = secured;
       }
     });
+  }
+  const maxBody = config.dataUploadMaxMemorySize === undefined ? DATA_UPLOAD_MAX_MEMORY_SIZE : config.dataUploadMaxMemorySize;
+  if (maxBody !== null) {
+    // A declared length is refused at once; a streamed body as soon as it passes the limit.
+    hono.use('*', bodyLimit({ maxSize: maxBody, onError: () => page(413, 'Request too large', `<p>The request body is larger than ${maxBody.toLocaleString('en')} bytes.</p>`) }));
   }
   hono.all('*', async (c) => {
     const url = new URL(c.req.url);

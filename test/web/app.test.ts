@@ -85,3 +85,29 @@ test("every response carries Django's security headers unless the view set its o
   const bare = createApp({ securityHeaders: false, urls: [path('plain/', () => new Response('ok'))] });
   assert.equal((await bare.request('http://localhost/plain/')).headers.get('x-frame-options'), null);
 });
+
+test('request bodies over the limit are a 413 before the view runs, declared or streamed', async () => {
+  let reached = 0;
+  const echo = [path('echo/', async (request) => {
+    reached++;
+    return new Response(String((await request.raw.text()).length));
+  })];
+  const app = createApp({ urls: echo });
+  const big = 'x'.repeat(2_621_441);
+  assert.equal((await app.request('/echo/', { method: 'POST', body: big })).status, 413);
+  assert.equal(await (await app.request('/echo/', { method: 'POST', body: 'x'.repeat(2_621_440) })).text(), '2621440');
+  const small = createApp({ urls: echo, dataUploadMaxMemorySize: 100 });
+  const streamed = (n: number) => new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < n; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(30)));
+      controller.close();
+    },
+  });
+  reached = 0;
+  const refused = await small.request('/echo/', { method: 'POST', body: streamed(4), duplex: 'half' } as RequestInit);
+  assert.equal(refused.status, 413);
+  assert.match(await refused.text(), /larger than 100 bytes/);
+  assert.equal(reached, 0);
+  assert.equal(await (await small.request('/echo/', { method: 'POST', body: streamed(3), duplex: 'half' } as RequestInit)).text(), '90');
+  assert.equal(await (await createApp({ urls: echo, dataUploadMaxMemorySize: null }).request('/echo/', { method: 'POST', body: big })).text(), String(big.length));
+});
