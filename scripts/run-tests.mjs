@@ -8,7 +8,7 @@
  * Arguments narrow the run to matching test files: `npm test -- queryset`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -88,6 +88,11 @@ for (const backend of backends) {
   for (const key of Object.keys(totals)) totals[key] += result[key];
   outcomes.push(`${backend.name}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`);
 }
+
+// Temporary projects live in test/.tmp (inside the repository, so they resolve 'trove'); a test
+// that failed half-way may have left one behind. Nothing of a run outlives it.
+rmSync(join(root, 'test', '.tmp'), { recursive: true, force: true });
+rmSync(reportDir, { recursive: true, force: true });
 
 console.log('\n=== summary ===');
 for (const line of outcomes) console.log(line);

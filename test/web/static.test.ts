@@ -33,7 +33,7 @@ test('serves files with a type, a length and validators; a second visit is a 304
 });
 
 test('nothing outside the folder, no folders, nothing missing: 404s; writes: 405', async () => {
-  for (const url of ['/static/css/', '/static/css', '/static/missing.css', '/static/..%2Fsecret.txt', '/static/css/..%2F..%2Fsecret.txt', '/static/link.txt', '/static/%00']) {
+  for (const url of ['/static/css/', '/static/css', '/static/missing.css', `/static/..%2Fsecret-${process.pid}.txt`, `/static/css/..%2F..%2Fsecret-${process.pid}.txt`, `/static/../secret-${process.pid}.txt`, '/static/link.txt', '/static/%00']) {
     assert.equal((await app.request(`http://localhost${url}`)).status, 404, url);
   }
   assert.equal((await app.request('http://localhost/static/css/site.css', { method: 'POST' })).status, 405);
