@@ -47,12 +47,13 @@ test('a receiver that throws undoes the save', async () => {
 test('preDelete and postDelete get the instance and the origin', async () => {
   const ann = await Author.objects.create({ name: 'Ann', email: 'a@x.io' });
   const posts = await Post.objects.bulkCreate([{ title: 'a', author: ann }, { title: 'b', author: ann }]);
-  const seen: Array<[string, string, unknown]> = [];
-  signals.preDelete.connect(({ instance, origin }) => void seen.push(['pre', instance.title, origin]), { sender: Post });
-  signals.postDelete.connect(({ instance, origin }) => void seen.push(['post', instance.title, origin]), { sender: Post });
+  const seen: Array<[string, string, unknown, unknown]> = [];
+  signals.preDelete.connect(({ instance, origin }) => void seen.push(['pre', instance.title, origin, instance.id]), { sender: Post });
+  signals.postDelete.connect(({ instance, origin }) => void seen.push(['post', instance.title, origin, instance.id]), { sender: Post });
   const qs = Post.objects.filter({ author: ann }).orderBy('title');
   await qs.delete();
   assert.deepEqual(seen.map(([when, title]) => `${when} ${title}`), ['pre a', 'pre b', 'post a', 'post b']);
   assert.ok(seen.every(([, , origin]) => origin === qs));
-  assert.equal(posts.length, 2);
+  // The instances are the deleted rows, keys and all (Django keeps the pk on postDelete's instance).
+  assert.deepEqual(seen.map(([, , , id]) => id), [posts[0]!.id, posts[1]!.id, posts[0]!.id, posts[1]!.id]);
 });

@@ -195,7 +195,8 @@ describe('values, update, iteration', () => {
     for await (const a of Author.objects.orderBy('-name').iterator({ chunkSize: 7 })) ordered.push(a.name);
     assert.deepEqual(ordered, [...ordered].sort().reverse());
     const plain: string[] = [];
-    for await (const p of Post.objects.filter({ status: 'published' })) plain.push(p.title);
+    for await (const p of Post.objects.filter({ status: 'published' }).orderBy('title')) plain.push(p.title);
+    assert.deepEqual(plain, (await Post.objects.filter({ status: 'published' }).orderBy('title')).map((p) => p.title));
     assert.equal(plain.length, 2);
   });
 
