@@ -2,7 +2,8 @@
  * CSRF protection, as Django's: a token per session, required on every unsafe request (POST,
  * PUT, PATCH, DELETE) in the form field `csrfmiddlewaretoken` or the `X-CSRFToken` header, with a
  * same-origin check of Origin (or Referer, over HTTPS) as a second layer. A refusal is a 403 page,
- * and the view never runs.
+ * and the view never runs. The session keeps a secret; pages get it masked with fresh random
+ * bytes each time (Django's defence against BREACH: a compressed page never repeats the secret).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { escapeHtml, page } from './pages.ts';
@@ -17,10 +18,32 @@ function forbidden(reason: string): Response {
   return page(403, 'Forbidden', `<p>CSRF verification failed: ${escapeHtml(reason)}. Nothing was changed.</p>`);
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+const SECRET_BYTES = 32;
+
+/** `mask || secret XOR mask`, base64url: a different string for the same secret every time. */
+function maskSecret(secret: string): string {
+  const raw = Buffer.from(secret, 'base64url');
+  const mask = randomBytes(raw.length);
+  const masked = Buffer.alloc(raw.length);
+  for (let i = 0; i < raw.length; i++) masked[i] = raw[i]! ^ mask[i]!;
+  return Buffer.concat([mask, masked]).toString('base64url');
+}
+
+/** The secret a submitted token carries: masked (from a page) or bare. */
+function unmask(token: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length === SECRET_BYTES) return raw;
+  if (raw.length !== 2 * SECRET_BYTES) return undefined;
+  const secret = Buffer.alloc(SECRET_BYTES);
+  for (let i = 0; i < SECRET_BYTES; i++) secret[i] = raw[i]! ^ raw[i + SECRET_BYTES]!;
+  return secret;
+}
+
+function matches(given: string, secret: string): boolean {
+  const x = unmask(given);
+  const y = Buffer.from(secret, 'base64url');
+  return x !== undefined && x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
@@ -41,12 +64,12 @@ export function csrf(options: CsrfOptions = {}): Middleware {
   return async (request, next) => {
     const session = request.session;
     request.useCsrfToken(() => {
-      let made = session.get<string>(SESSION_KEY);
-      if (made === undefined) {
-        made = randomBytes(32).toString('base64url');
-        session.set(SESSION_KEY, made);
+      let secret = session.get<string>(SESSION_KEY);
+      if (secret === undefined) {
+        secret = randomBytes(SECRET_BYTES).toString('base64url');
+        session.set(SESSION_KEY, secret);
       }
-      return made;
+      return maskSecret(secret);
     });
     if (SAFE.has(request.method)) return next();
     const allowed = (origin: string) => origin === request.url.origin || trusted.has(origin);
@@ -74,7 +97,7 @@ export function csrf(options: CsrfOptions = {}): Middleware {
     if (given === undefined) return forbidden('the CSRF token is missing');
     const token = session.get<string>(SESSION_KEY);
     if (token === undefined) return forbidden('the session has no CSRF token (has the cookie expired?)');
-    if (!same(given, token)) return forbidden('the CSRF token is incorrect');
+    if (!matches(given, token)) return forbidden('the CSRF token is incorrect');
     return next();
   };
 }

@@ -131,3 +131,25 @@ test('a malformed or forged session cookie is no session, never an error', async
     assert.match(await res.text(), /^1 /, `${cookie} starts a new session`);
   }
 });
+
+test('the CSRF token is masked afresh on every page (BREACH), and every mask of the session secret passes', async () => {
+  const { memo } = seeded();
+  const web = app();
+  const { cookie, token } = await start(web);
+  const page = async () => (await (await web.request('http://localhost/count/', { headers: { cookie } })).text()).split(' ')[1]!;
+  const tokens = [token, await page(), await page()];
+  assert.equal(new Set(tokens).size, 3, 'no two pages carry the same token');
+  const other = await start(app());
+  const url = `http://localhost/memos/${memo.id}/delete/`;
+  const post = (value: string) =>
+    web.request(url, { method: 'POST', body: `${CSRF_FIELD}=${encodeURIComponent(value)}`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+  // Another session's token, a token cut short, one with a byte flipped: refused, nothing deleted.
+  const flipped = Buffer.from(tokens[1]!, 'base64url');
+  flipped[40] = flipped[40]! ^ 1;
+  for (const bad of [other.token, tokens[1]!.slice(0, 43), flipped.toString('base64url'), `${tokens[1]}=`, '!'.repeat(86)]) {
+    assert.equal((await post(bad)).status, 403, bad);
+  }
+  assert.equal(await Memo.objects.count(), 1);
+  assert.equal((await post(tokens[2]!)).status, 200);
+  assert.equal(await Memo.objects.count(), 0);
+});
