@@ -77,10 +77,11 @@ export async function ask(question: string): Promise<string> {
 export async function askHidden(question: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) return ask(question);
-  process.stderr.write(question);
+  // Raw mode first: whatever is typed once the question shows must not be echoed.
   input.setRawMode(true);
   input.setEncoding('utf8');
   input.resume();
+  process.stderr.write(question);
   return new Promise<string>((resolve, reject) => {
     let value = '';
     const finish = (error?: Error) => {
