@@ -38,7 +38,7 @@ export async function loginView(request: ViewRequest) {
   if (request.method === 'POST') {
     const form = await request.form();
     const next = safeNext(request, String(form.get('next') ?? ''));
-    const user = await authenticate(String(form.get('username') ?? ''), String(form.get('password') ?? ''));
+    const user = await authenticate(String(form.get('username') ?? ''), String(form.get('password') ?? ''), request);
     if (user !== null) {
       await login(request, user);
       return redirect(next);

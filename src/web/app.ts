@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { FC, PropsWithChildren } from 'hono/jsx';
+import { LoginThrottled } from '../auth/index.ts';
 import { compose, type Middleware } from './middleware.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
@@ -57,7 +58,8 @@ export interface TroveApp {
   readonly hono: Hono;
   readonly resolver: UrlResolver;
   /** The Web-standard handler: give it to a server, or call it in tests. */
-  fetch(request: Request): Promise<Response>;
+  /** `env` is the server's (with @hono/node-server, `{ incoming, outgoing }`: the client's address comes from it). */
+  fetch(request: Request, env?: unknown): Promise<Response>;
   /** In-process requests for tests: `await app.request('/posts/')`. */
   request(input: string | Request, init?: RequestInit): Promise<Response>;
   reverse(name: string, params?: Record<string, unknown>): string;
@@ -105,12 +107,18 @@ export function createApp(config: AppConfig): TroveApp {
       return notFound(url.pathname);
     }
     const request = new ViewRequest(c.req.raw, url, match.params);
+    request.clientAddress = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
     request.layout = config.layout;
     try {
       // reverse() in this request means this app's patterns, even with several apps in one process.
       return await withUrlResolver(resolver, () => compose(middleware, async (r) => match.route.view(r))(request));
     } catch (error) {
       if (error instanceof Http404) return notFound(url.pathname, error.message);
+      if (error instanceof LoginThrottled) {
+        const response = page(429, 'Too many failed logins', `<p>${escapeHtml(error.message)}</p>`);
+        response.headers.set('retry-after', String(error.retryAfterSeconds));
+        return response;
+      }
       throw error;
     }
   });
@@ -122,7 +130,7 @@ export function createApp(config: AppConfig): TroveApp {
   return {
     hono,
     resolver,
-    fetch: async (request) => hono.fetch(request),
+    fetch: async (request, env) => hono.fetch(request, env),
     request: async (input, init) => hono.request(input, init),
     reverse: (name, params) => resolver.reverse(name, params),
   };

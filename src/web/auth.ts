@@ -1,5 +1,5 @@
 /** Logging in and out, `request.user`, and the guards views wear: loginRequired, permissionRequired. */
-import { AnonymousUser, User, checkPassword, makePassword } from '../auth/index.ts';
+import { AnonymousUser, User, assertLoginAllowed, checkPassword, clearLoginFailures, makePassword, recordLoginFailure } from '../auth/index.ts';
 import { rotateCsrfToken } from './csrf.ts';
 import type { Middleware } from './middleware.ts';
 import { page } from './pages.ts';
@@ -35,8 +35,31 @@ export function logout(request: ViewRequest<any>): void {
   request.user = new AnonymousUser();
 }
 
-/** Checks a username and password; the user when they match an active account. */
-export async function authenticate(username: string, password: string): Promise<User | null> {
+/**
+ * Checks a username and password; the user when they match an active account. Given the
+ * request (as a login view should), failures are counted per username and per client address:
+ * past the limit it throws LoginThrottled, which the app answers with a 429 page.
+ */
+export async function authenticate(username: string, password: string, request?: ViewRequest<any>): Promise<User | null> {
+  const keys = request === undefined ? [] : throttleKeys(username, request);
+  if (keys.length > 0) await assertLoginAllowed(keys);
+  const user = await checkCredentials(username, password);
+  if (keys.length > 0) {
+    // A success clears the username's count, not the address's: one account an attacker owns
+    // must not reset the count of their guesses at others.
+    if (user === null) await recordLoginFailure(keys);
+    else await clearLoginFailures([keys[0]!]);
+  }
+  return user;
+}
+
+function throttleKeys(username: string, request: ViewRequest<any>): string[] {
+  const keys = [`user:${username.toLowerCase().slice(0, 150)}`];
+  if (request.clientAddress !== undefined) keys.push(`addr:${request.clientAddress}`);
+  return keys;
+}
+
+async function checkCredentials(username: string, password: string): Promise<User | null> {
   const user = (await User.objects.filter({ username, isActive: true }).first()) as User | null;
   if (user === null) {
     // Hash anyway, so that an unknown username takes as long as a wrong password.

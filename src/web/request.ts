@@ -9,6 +9,8 @@ export class ViewRequest<P = Record<string, unknown>> {
   #csrfToken: (() => string) | undefined;
   /** The logged-in user, set by the authentication middleware; anonymous otherwise. */
   user: User | AnonymousUser = new AnonymousUser();
+  /** The address of the client's end of the connection, when served over a socket. */
+  clientAddress: string | undefined;
   /** The app's page frame (`createApp({ layout })`), used by `<Layout>`. */
   layout: FC<PropsWithChildren<{ title: string }>> | undefined;
 
