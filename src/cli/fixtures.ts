@@ -214,8 +214,9 @@ export async function loadObjects(source: FixtureSource, options: { onProgress?:
     } finally {
       if (db.dialect === 'mysql') await db.execute(sql`set foreign_key_checks = 1`.compile(db.kysely));
     }
+    // Inside the transaction: if moving a sequence fails, no row is loaded either.
+    if (db.dialect === 'postgres') await resetSequences(db, Object.keys(byModel).map((label) => modelByLabel(label)));
   }, { using: db });
-  if (db.dialect === 'postgres') await resetSequences(db, Object.keys(byModel).map((label) => modelByLabel(label)));
   return { total, byModel };
 }
 

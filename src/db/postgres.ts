@@ -82,5 +82,9 @@ export interface PostgresOptions {
 export function openPostgres(url: string, options: PostgresOptions = {}): { dialect: PostgresDialect; pool: pg.Pool } {
   const config = { connectionString: url, max: 10, types: { getTypeParser } as pg.CustomTypesConfig };
   const pool = options.preparedStatements === false ? new pg.Pool(config) : new PreparingPool(config);
+  // A connection the server ends (pg_terminate_backend, a restart) emits 'error'; unheard, that
+  // would end the process. The query in flight fails with it, and the pool drops the client.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { dialect: new PostgresDialect({ pool }), pool };
 }

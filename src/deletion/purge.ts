@@ -33,7 +33,7 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValidationError('purge batchSize must be a positive whole number.');
   return atomic(async () => {
-    const record = await Deletion.objects.get({ id: deletionId });
+    const record = await Deletion.objects.using(db).get({ id: deletionId });
     if (record.state === 'purged') throw new QueryUsageError(`Deletion ${deletionId} is already purged.`);
     const models = referringFirst(Object.keys(record.counts).map(getModel));
     const trashOf = (meta: ModelMeta): WhereNode => ({
@@ -62,7 +62,7 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
         if (batch.length < batchSize) break;
       }
     }
-    await Deletion.objects.filter({ id: deletionId }).update({ state: 'purged' });
+    await Deletion.objects.using(db).filter({ id: deletionId }).update({ state: 'purged' });
     return result;
   }, { using: db });
 }
@@ -100,7 +100,7 @@ export function cutoffFrom(olderThan: string | number | Date, now = new Date()):
 /** Purges every active operation older than the cutoff, oldest first, each in one transaction. */
 export async function purge(options: PurgeOptions & { olderThan?: string | number | Date } = {}): Promise<PurgeResult> {
   const cutoff = cutoffFrom(options.olderThan ?? 0);
-  const due = await Deletion.objects.filter({ state: 'active', createdAt__lt: cutoff }).orderBy('createdAt').values('id');
+  const due = await Deletion.objects.using(options.db ?? getDatabase()).filter({ state: 'active', createdAt__lt: cutoff }).orderBy('createdAt').values('id');
   const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
   for (const { id } of due) {
     const part = await purgeDeletion(id, options);

@@ -197,5 +197,5 @@ async function markRestoredIfEmpty(db: Database, deletionId: string): Promise<vo
     const left = await db.execute(db.kysely.selectFrom(meta.table).select(sql.lit(1).as('one')).where('deletion_id', '=', deletionId).limit(1).compile());
     if (left.rows.length > 0) return;
   }
-  await Deletion.objects.filter({ id: deletionId }).update({ state: 'restored' });
+  await Deletion.objects.using(db).filter({ id: deletionId }).update({ state: 'restored' });
 }
