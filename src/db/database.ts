@@ -4,7 +4,10 @@ import { openSqlite, type PreparedStatementCache, type SqliteFastPath } from './
 import { openPostgres } from './postgres.ts';
 import { openMysql } from './mysql.ts';
 import { createTables, registeredTables, type TableSpec } from './schema.ts';
-import { asIntegrityError } from './errors.ts';
+import { asIntegrityError, isDeadlock } from './errors.ts';
+
+/** How often a statement outside a transaction is tried when it keeps losing deadlocks (about 2 s in all). */
+const DEADLOCK_ATTEMPTS = 12;
 import { currentTransaction } from './transaction-context.ts';
 
 export interface QueryEvent {
@@ -62,11 +65,20 @@ export class Database {
   }
 
   async execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<QueryResult<R>> {
-    try {
-      if (this.fastPath?.available) return this.runNow<R>(this.fastPath, query);
-      return await this.executor().executeQuery<R>(query);
-    } catch (error) {
-      throw asIntegrityError(error) ?? error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (this.fastPath?.available) return this.runNow<R>(this.fastPath, query);
+        return await this.executor().executeQuery<R>(query);
+      } catch (error) {
+        // A statement outside any transaction was its own transaction: as a deadlock's victim it
+        // was undone whole, so running it again is safe (then it waits, and passes or is refused).
+        // It waits a little longer each time, so that the transaction it collided with can finish.
+        if (attempt < DEADLOCK_ATTEMPTS && isDeadlock(error) && currentTransaction(this) === undefined) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+          continue;
+        }
+        throw asIntegrityError(error) ?? error;
+      }
     }
   }
 

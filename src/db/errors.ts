@@ -18,3 +18,12 @@ export function asIntegrityError(error: unknown): IntegrityError | undefined {
     (typeof e.errno === 'number' && MYSQL_INTEGRITY_CODES.has(e.errno));
   return isIntegrity ? new IntegrityError(e.message, { cause: error }) : undefined;
 }
+
+/**
+ * The server chose this statement's transaction as a deadlock's victim (PostgreSQL 40P01,
+ * MySQL/MariaDB 1213): it was rolled back whole, and may be run again.
+ */
+export function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown } | null;
+  return e !== null && typeof e === 'object' && (e.code === '40P01' || e.errno === 1213);
+}
