@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { LoginThrottled } from '../auth/index.ts';
+import { BadRequest, Http404 } from './errors.ts';
 import { compose, type Middleware } from './middleware.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
@@ -50,9 +51,7 @@ export interface AppConfig {
 export const DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440;
 
 /** Raise from a view (or a shortcut) for a 404 page. */
-export class Http404 extends Error {
-  override name = 'Http404';
-}
+export { Http404, BadRequest };
 
 export interface TroveApp {
   readonly hono: Hono;
@@ -114,6 +113,7 @@ export function createApp(config: AppConfig): TroveApp {
       return await withUrlResolver(resolver, () => compose(middleware, async (r) => match.route.view(r))(request));
     } catch (error) {
       if (error instanceof Http404) return notFound(url.pathname, error.message);
+      if (error instanceof BadRequest) return page(400, 'Bad request', `<p>${escapeHtml(error.message)}</p>`);
       if (error instanceof LoginThrottled) {
         const response = page(429, 'Too many failed logins', `<p>${escapeHtml(error.message)}</p>`);
         response.headers.set('retry-after', String(error.retryAfterSeconds));

@@ -1,6 +1,7 @@
 /** A request as a view sees it: the Web-standard Request, the URL's values, the session. */
 import { AnonymousUser, type User } from '../auth/index.ts';
 import type { FC, PropsWithChildren } from 'hono/jsx';
+import { BadRequest } from './errors.ts';
 import type { Session } from './sessions.ts';
 
 export class ViewRequest<P = Record<string, unknown>> {
@@ -51,8 +52,13 @@ export class ViewRequest<P = Record<string, unknown>> {
     return this.#session !== undefined;
   }
 
-  /** The submitted form, parsed once however many readers ask (middleware, then the view). */
+  /**
+   * The submitted form, parsed once however many readers ask (middleware, then the view). A
+   * body that cannot be read as one (a broken multipart body, say) is a BadRequest: a 400 page.
+   */
   form(): Promise<FormData> {
-    return (this.#form ??= this.raw.clone().formData());
+    return (this.#form ??= this.raw.clone().formData().catch((error: unknown) => {
+      throw new BadRequest(`The form could not be read: ${(error as Error).message}`);
+    }));
   }
 }

@@ -111,3 +111,12 @@ test('request bodies over the limit are a 413 before the view runs, declared or 
   assert.equal(await (await small.request('/echo/', { method: 'POST', body: streamed(3), duplex: 'half' } as RequestInit)).text(), '90');
   assert.equal(await (await createApp({ urls: echo, dataUploadMaxMemorySize: null }).request('/echo/', { method: 'POST', body: big })).text(), String(big.length));
 });
+
+test('a form body that cannot be read is a 400 page, not a 500', async () => {
+  const app = createApp({ urls: [path('form/', async (request) => new Response(String((await request.form()).get('a'))))] });
+  const broken = await app.request('/form/', { method: 'POST', body: 'a=1', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+  assert.equal(broken.status, 400);
+  assert.match(await broken.text(), /Bad request/);
+  const fine = await app.request('/form/', { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(await fine.text(), '1');
+});
