@@ -103,7 +103,7 @@ export class Collector {
         const locked = this.db.kysely
           .selectFrom(`${meta.table} as l0`)
           .select(sql.lit(1).as('one'))
-          .where(`l0.${meta.pk.column}`, 'in', this.rows.keysOf(meta))
+          .where((eb) => this.rows.taken(eb, meta, 'l0'))
           .orderBy(`l0.${meta.pk.column}`)
           .forUpdate();
         // Counted on the server: the locked rows are not sent over.
