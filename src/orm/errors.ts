@@ -14,14 +14,31 @@ export class FieldError extends Error {
 }
 
 /** A value that the field cannot hold: wrong type, too long, null where null is not allowed. */
+/** The key of errors that belong to no one field (Django's NON_FIELD_ERRORS). */
+export const NON_FIELD_ERRORS = '__all__';
+
 export class ValidationError extends TypeError {
   override name = 'ValidationError';
+  /** Messages by field name (`__all__` for the model as a whole), as `fullClean()` reports them. */
+  readonly errors: Record<string, string[]>;
+  /**
+   * `new ValidationError('Too long', 'blog.Post.title')`, or, from a model's `clean()`,
+   * `new ValidationError({ title: 'Must differ from the slug.' })`.
+   */
   constructor(
-    message: string,
+    message: string | Record<string, string | readonly string[]>,
     /** `app.Model.field` of the field that refused the value. */
     readonly field?: string,
   ) {
-    super(message);
+    const errors = typeof message === 'string'
+      ? { [field?.split('.').pop() ?? NON_FIELD_ERRORS]: [message] }
+      : Object.fromEntries(Object.entries(message).map(([key, value]) => [key, typeof value === 'string' ? [value] : [...value]]));
+    super(typeof message === 'string' ? message : Object.entries(errors).map(([key, list]) => `${key}: ${list.join(' ')}`).join('; '));
+    this.errors = errors;
+  }
+
+  static fromErrors(errors: Record<string, string[]>): ValidationError {
+    return new ValidationError(errors);
   }
 }
 

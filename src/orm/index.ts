@@ -1,14 +1,15 @@
 export { model, Model, type ModelClass, type SaveOptions, type SoftDeleteFields } from './model.ts';
 export { fields } from './fields/index.ts';
 export {
-  Field, CharField, TextField, EmailField, SlugField, IntegerField, BigIntegerField, AutoField, FloatField,
+  Field, CharField, TextField, EmailField, SlugField, URLField, IntegerField, BigIntegerField, AutoField, FloatField,
   DecimalField, BooleanField, DateField, DateTimeField, JsonField, UuidField, ForeignKeyField, OneToOneField,
   ManyToManyField, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, SET, DO_NOTHING,
   type FieldOptions, type OnDelete, type OnDeleteName, type ModelRef, type JsonValue,
 } from './fields/index.ts';
 export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, noteModelClass } from './registry.ts';
-export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError } from './errors.ts';
+export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';
+export { minValue, maxValue, minLength, regexValidator, type Validator, type FullCleanOptions } from './validation.ts';
 export { RelationNotLoadedError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';
 export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';

@@ -14,6 +14,7 @@ import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import { AutoField } from './fields/scalar.ts';
 import { databaseOf, FROM_DB, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
 import { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
+import { fullClean, type FullCleanOptions } from './validation.ts';
 import { camelCase, snakeCase } from './naming.ts';
 import { insertInstances, prepareForSave, updateInstance } from './persistence.ts';
 import { Manager } from './query/manager.ts';
@@ -159,6 +160,18 @@ export class Model {
       throw new QueryUsageError(`${this.meta.objectName} object can't be ${what} because its ${this.meta.pk.name} attribute is set to null.`);
     }
   }
+
+  /**
+   * Validates the instance as Django's `full_clean()`: every field (type, length, blank, null,
+   * choices, validators), then `clean()`, then foreign keys and unique rules against the
+   * database. Throws a ValidationError whose `errors` maps field names to messages.
+   */
+  async fullClean(options: FullCleanOptions = {}): Promise<void> {
+    await fullClean(databaseOf(this), this.meta, this as unknown as InstanceLike, () => this.clean(), options);
+  }
+
+  /** The model's own check, run by fullClean(): override it and throw a ValidationError to refuse. */
+  clean(): void | Promise<void> {}
 
   /** What delete() would take, block and change (`{ hard: true }`: what hardDelete() would); nothing is deleted. */
   async planDelete(options: PlanOptions = {}): Promise<DeletePlanLike> {

@@ -15,7 +15,12 @@ export interface FieldOptions<T = unknown> {
   /** The column's name when snake_case of the field name will not do. */
   dbColumn?: string;
   helpText?: string;
+  /** Checks `fullClean()` runs on the cleaned value: return a message (or throw a ValidationError) to refuse it. */
+  validators?: ReadonlyArray<FieldValidator<T>>;
 }
+
+/** A check on a field's value (declared as a method so that fields stay assignable whatever their value type). */
+export type FieldValidator<T> = { check(value: T): string | undefined | void }['check'];
 
 /**
  * Type-level facts about a field, carried as a phantom property so that model types can be

@@ -2,7 +2,7 @@ import type { FieldOptions, NullableIf, OptionalIf, Typed } from './field.ts';
 import type { InstanceOfClass } from '../types.ts';
 import {
   BigIntegerField, BooleanField, CharField, DateField, DateTimeField, DecimalField, EmailField,
-  FloatField, IntegerField, JsonField, SlugField, TextField, UuidField,
+  FloatField, IntegerField, JsonField, SlugField, TextField, URLField, UuidField,
   type CharOptions, type DecimalOptions, type JsonValue,
 } from './scalar.ts';
 import {
@@ -47,6 +47,9 @@ export const fields = {
   },
   slug<const O extends StringOptions = {}>(options?: O): SlugField & Scalar<string, O> {
     return new SlugField(options) as SlugField & Scalar<string, O>;
+  },
+  url<const O extends StringOptions = {}>(options?: O): URLField & Scalar<string, O> {
+    return new URLField(options) as URLField & Scalar<string, O>;
   },
   integer<const O extends FieldOptions<number> = {}>(options?: O): IntegerField & Scalar<number, O> {
     return new IntegerField(options) as IntegerField & Scalar<number, O>;

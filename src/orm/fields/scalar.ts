@@ -75,6 +75,24 @@ export class SlugField extends PatternField {
   protected readonly defaultMaxLength = 50;
 }
 
+/** A web address: http, https, ftp or ftps, with a host (Django's URLField). */
+export class URLField extends PatternField {
+  readonly kind: string = 'url';
+  protected readonly pattern = /^(?:https?|ftps?):\/\/[^\s/?#]+[^\s]*$/i;
+  protected readonly shape = 'a URL';
+  protected readonly defaultMaxLength = 200;
+  protected override cleanValue(value: unknown): string {
+    const text = super.cleanValue(value);
+    if (text === '') return text;
+    try {
+      if (new URL(text).hostname !== '') return text;
+    } catch {
+      // not a URL: refused below
+    }
+    throw this.error(`expected ${this.shape} but got ${JSON.stringify(text)}`);
+  }
+}
+
 export class IntegerField extends Field<number> {
   readonly kind: string = 'integer';
   readonly columnType: ColumnType = 'integer';
