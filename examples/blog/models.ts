@@ -29,7 +29,7 @@ export class Tag extends model('blog.Tag', {
 export class Post extends model('blog.Post', {
   title: f.char({ maxLength: 200 }),
   content: f.text({ default: '' }),
-  status: f.char({ maxLength: 20, default: 'draft' }),
+  status: f.char({ maxLength: 20, default: 'draft', choices: [['draft', 'Draft'], ['published', 'Published']] }),
   author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'posts' }),
   tags: f.manyToMany(() => Tag, { relatedName: 'posts' }),
   createdAt: f.dateTime({ autoNowAdd: true }),

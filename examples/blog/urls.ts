@@ -1,6 +1,7 @@
 /** The blog's URL patterns. */
 import { fileURLToPath } from 'node:url';
-import { DeleteView, path, permissionRequired, redirect, restoreView, serveStatic } from 'trove/web';
+import { DeleteView, include, path, permissionRequired, redirect, restoreView, serveStatic } from 'trove/web';
+import { site } from './admin.ts';
 import { Post } from './models.ts';
 import { loginView, logoutView, postDelete, postDetail, postList } from './views.tsx';
 
@@ -16,4 +17,5 @@ export const urls = [
   path('login/', loginView, { name: 'login' }),
   path('logout/', logoutView, { name: 'logout' }),
   path('static/<path:file>', serveStatic(staticFolder), { name: 'static' }),
+  path('admin/', include(site.urls)),
 ];

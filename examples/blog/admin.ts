@@ -1,0 +1,14 @@
+/** The blog in the admin: what each list shows, how it is searched and filtered. */
+import { site } from 'trove/admin';
+import { Author, Comment, Post, Tag } from './models.ts';
+
+site.register(Author, { listDisplay: ['name', 'email'], searchFields: ['name', '=email'], ordering: ['name'] });
+site.register(Post, {
+  listDisplay: ['title', 'author', 'status', 'createdAt'],
+  listFilter: ['status', 'author'],
+  searchFields: ['title', 'content', 'author__name'],
+});
+site.register(Comment, { listDisplay: ['__str__', 'post', 'author'], listFilter: ['author'], searchFields: ['text'] });
+site.register(Tag, { searchFields: ['name'] });
+
+export { site };

@@ -1,0 +1,200 @@
+/**
+ * The changelist's query, from Django's parameters: `q` (search), `o` (ordering by column
+ * number, `2.-1`), `p` (page, from 1), `all` (show all), and lookups such as
+ * `status__exact=draft` or `author__id__exact=3`. Bad parameters are an IncorrectLookup, which
+ * the view answers as Django does (a redirect to `?e=1`).
+ */
+import { FieldError, ForeignKeyField, Q, ValidationError, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
+import { BooleanField } from '../orm/index.ts';
+import type { ListColumn, ModelAdmin } from './options.ts';
+
+export const SEARCH_VAR = 'q';
+export const ORDER_VAR = 'o';
+export const PAGE_VAR = 'p';
+export const ALL_VAR = 'all';
+export const ERROR_VAR = 'e';
+/** Parameters that are not lookups. */
+const RESERVED = new Set([SEARCH_VAR, ORDER_VAR, PAGE_VAR, ALL_VAR, ERROR_VAR, '_changelist_filters']);
+
+export class IncorrectLookup extends Error {
+  override name = 'IncorrectLookup';
+}
+
+/** One column of the list: a field (maybe across relations) or a computed value. */
+export interface Column {
+  label: string;
+  /** The `o` index is 1-based over the columns; only field columns sort. */
+  orderBy: string | undefined;
+  value: (object: any) => unknown;
+  /** The field behind it, for formatting (choices, booleans). */
+  field: Field | undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Follows `author__name` through forward foreign keys to the last field. */
+function fieldAt(meta: ModelMeta, path: string): { field: Field; relations: string[] } {
+  const parts = path.split('__');
+  const relations: string[] = [];
+  let current = meta;
+  for (let i = 0; i < parts.length; i++) {
+    const field = current.field(parts[i]!);
+    if (field === undefined) throw new FieldError(`${meta.label} admin: listDisplay names '${path}', but ${current.label} has no field '${parts[i]}'.`);
+    if (i === parts.length - 1) return { field, relations };
+    if (!(field instanceof ForeignKeyField)) throw new FieldError(`${meta.label} admin: '${parts[i]}' in '${path}' is not a foreign key.`);
+    relations.push(field.name);
+    current = field.target;
+  }
+  throw new FieldError(`${meta.label} admin: an empty listDisplay name.`);
+}
+
+export function columnsOf(admin: ModelAdmin): Column[] {
+  const meta = admin.meta;
+  const display = admin.options.listDisplay ?? ['__str__'];
+  return display.map((entry): Column => {
+    if (typeof entry !== 'string') {
+      const computed = entry as ListColumn;
+      return { label: computed.label, orderBy: undefined, value: computed.value, field: undefined };
+    }
+    if (entry === '__str__') return { label: capitalise(meta.verboseName), orderBy: undefined, value: (o) => String(o), field: undefined };
+    const { field, relations } = fieldAt(meta, entry);
+    const label = capitalise(relations.length > 0 ? entry.split('__').join(' ') : field.verboseName);
+    if (field instanceof ForeignKeyField) {
+      // The related object, joined by selectRelated: never a query per row.
+      const path = [...relations, field.name];
+      return { label, orderBy: `${path.join('__')}__${field.target.pk.name}`, field, value: (o) => path.reduce((x, name) => (x == null ? x : x[name]), o) };
+    }
+    return { label, orderBy: entry, field, value: (o) => [...relations, field.attname].reduce((x, name) => (x == null ? x : x[name]), o) };
+  });
+}
+
+/** The relations to join for the columns (and for the default `__str__`, nothing). */
+export function relatedOf(admin: ModelAdmin): string[] {
+  const paths = new Set<string>();
+  for (const entry of admin.options.listDisplay ?? []) {
+    if (typeof entry !== 'string' || entry === '__str__') continue;
+    const { field, relations } = fieldAt(admin.meta, entry);
+    const path = field instanceof ForeignKeyField ? [...relations, field.name] : relations;
+    if (path.length > 0) paths.add(path.join('__'));
+  }
+  return [...paths];
+}
+
+/** `q`: every word must match one of the search fields. */
+function applySearch(qs: QuerySet<any>, admin: ModelAdmin, query: string): QuerySet<any> {
+  const fields = admin.options.searchFields ?? [];
+  if (fields.length === 0 || query.trim() === '') return qs;
+  const lookups = fields.map((name) => (name.startsWith('^') ? `${name.slice(1)}__istartswith` : name.startsWith('=') ? `${name.slice(1)}__iexact` : `${name}__icontains`));
+  for (const word of query.trim().split(/\s+/)) {
+    const [first, ...rest] = lookups.map((lookup) => Q({ [lookup]: word }));
+    qs = qs.filter(rest.length === 0 ? first! : first!.or(...rest));
+  }
+  return qs;
+}
+
+/** A lookup parameter's text as the value the lookup takes. */
+function lookupValue(meta: ModelMeta, key: string, text: string): unknown {
+  if (key.endsWith('__isnull')) {
+    if (!['true', 'false', '1', '0'].includes(text.toLowerCase())) throw new IncorrectLookup(`${key} takes True or False.`);
+    return text.toLowerCase() === 'true' || text === '1';
+  }
+  if (key.endsWith('__in')) return text.split(',');
+  const name = key.split('__')[0]!;
+  if (meta.field(name) instanceof BooleanField && !key.includes('__', name.length + 2)) {
+    if (['true', '1'].includes(text.toLowerCase())) return true;
+    if (['false', '0'].includes(text.toLowerCase())) return false;
+    throw new IncorrectLookup(`${key} takes True or False.`);
+  }
+  return text;
+}
+
+/** The lookup parameters of the request, as filter() arguments. */
+export function lookupParams(params: URLSearchParams): Record<string, string> {
+  const lookups: Record<string, string> = {};
+  for (const [key, value] of params) if (!RESERVED.has(key)) lookups[key] = value;
+  return lookups;
+}
+
+export interface ChangeList {
+  columns: Column[];
+  rows: unknown[];
+  /** Rows matching the filters and search; undefined with countStrategy 'none'. */
+  count: number | undefined;
+  /** True when the count is the planner's estimate. */
+  estimated: boolean;
+  /** Rows before filtering and search, when they differ. */
+  total: number | undefined;
+  page: number;
+  pages: number | undefined;
+  hasNext: boolean;
+  showAll: boolean;
+  /** Column positions the list is sorted by: `[2, -1]`. */
+  ordering: number[];
+}
+
+function parseOrdering(text: string | null, columns: Column[]): number[] {
+  if (text === null || text === '') return [];
+  return text.split('.').map((part) => {
+    const n = Number(part);
+    if (!Number.isInteger(n) || n === 0 || Math.abs(n) > columns.length || columns[Math.abs(n) - 1]!.orderBy === undefined) throw new IncorrectLookup(`o=${text} names no sortable column.`);
+    return n;
+  });
+}
+
+export async function buildChangeList(admin: ModelAdmin, request: { params: URLSearchParams; queryset: QuerySet<any>; estimate: () => Promise<number | undefined> }): Promise<ChangeList> {
+  const { params } = request;
+  const meta = admin.meta;
+  const columns = columnsOf(admin);
+  const base = request.queryset;
+  let qs = base;
+  const lookups = lookupParams(params);
+  try {
+    for (const [key, text] of Object.entries(lookups)) qs = qs.filter({ [key]: lookupValue(meta, key, text) } as never);
+  } catch (error) {
+    if (error instanceof FieldError || error instanceof ValidationError) throw new IncorrectLookup(error.message);
+    throw error;
+  }
+  qs = applySearch(qs, admin, params.get(SEARCH_VAR) ?? '');
+  const ordering = parseOrdering(params.get(ORDER_VAR), columns);
+  const order = ordering.map((n) => `${n < 0 ? '-' : ''}${columns[Math.abs(n) - 1]!.orderBy!}`);
+  // A total order, so pages never repeat or skip a row: the primary key breaks ties.
+  const name = (o: string) => o.replace(/^-/, '');
+  const chosen = new Set(order.map(name));
+  const rest = (admin.options.ordering ?? meta.options.ordering ?? []).filter((o) => !chosen.has(name(o)));
+  const byKey = [...order, ...rest].some((o) => name(o) === meta.pk.name || name(o) === 'pk');
+  qs = qs.orderBy(...order, ...rest, ...(byKey ? [] : [`-${meta.pk.name}`]));
+  const related = relatedOf(admin);
+  if (related.length > 0) qs = qs.selectRelated(...related);
+  const filtered = Object.keys(lookups).length > 0 || (params.get(SEARCH_VAR) ?? '').trim() !== '';
+  const strategy = admin.options.countStrategy ?? 'exact';
+  let count: number | undefined;
+  let estimated = false;
+  if (strategy === 'exact') count = await qs.count();
+  else if (strategy === 'estimated' && !filtered) {
+    count = await request.estimate();
+    estimated = count !== undefined;
+    if (count === undefined) count = await qs.count();
+  } else if (strategy === 'estimated') count = await qs.count();
+  const total = filtered && strategy === 'exact' ? await base.count() : undefined;
+  const perPage = admin.listPerPage;
+  const showAll = params.has(ALL_VAR) && count !== undefined && count <= admin.listMaxShowAll;
+  const pages = count === undefined ? undefined : Math.max(1, Math.ceil(count / perPage));
+  const pageText = params.get(PAGE_VAR) ?? '1';
+  const page = Number(pageText);
+  if (!/^[0-9]+$/.test(pageText) || page < 1 || (pages !== undefined && page > pages)) throw new IncorrectLookup(`There is no page ${pageText}.`);
+  let rows: unknown[];
+  let hasNext: boolean;
+  if (showAll) {
+    rows = await qs;
+    hasNext = false;
+  } else {
+    const start = (page - 1) * perPage;
+    // One row more than a page tells whether there is a next one, without a count.
+    const fetched = (await qs.slice(start, start + perPage + 1)) as unknown[];
+    hasNext = fetched.length > perPage;
+    rows = fetched.slice(0, perPage);
+  }
+  return { columns, rows, count, estimated, total, page, pages, hasNext, showAll, ordering };
+}

@@ -1,0 +1,4 @@
+/** `trove/admin`: the admin site. `site.register(Post, { listDisplay: ['title', 'author'] })`. */
+export { AdminSite, AlreadyRegistered, site, type AdminSiteOptions } from './site.ts';
+export { ModelAdmin, type ModelAdminOptions, type ListColumn, type AdminModel } from './options.ts';
+export { AdminLayout, ChangeListPage, IndexPage, LoginPage, LoggedOutPage, ForbiddenPage, type AdminFrame } from './pages.tsx';

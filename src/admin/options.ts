@@ -1,0 +1,92 @@
+/**
+ * What a registered model looks like in the admin: Django's ModelAdmin options in camelCase,
+ * and the hooks a project may override (getQueryset, the has*Permission checks).
+ */
+import type { ModelMeta, QuerySet } from '../orm/index.ts';
+import type { ViewRequest } from '../web/index.ts';
+import { userPermissions } from './permissions.ts';
+
+/** A computed column: `{ label: 'Words', value: (post) => post.content.split(' ').length }`. */
+export interface ListColumn<T = any> {
+  label: string;
+  value: (object: T) => unknown;
+}
+
+export interface ModelAdminOptions<T = any> {
+  /** Columns of the changelist: field names, `author__name`, or computed columns (default: the object's text). */
+  listDisplay?: ReadonlyArray<string | ListColumn<T>>;
+  /** Columns that link to the change page (default: the first). */
+  listDisplayLinks?: readonly string[];
+  /** Fields to filter by in the sidebar: choices, booleans and foreign keys. */
+  listFilter?: readonly string[];
+  /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
+  searchFields?: readonly string[];
+  /** Default order of the changelist (default: the model's, else `-pk`). */
+  ordering?: readonly string[];
+  /** Rows per changelist page (default 100). */
+  listPerPage?: number;
+  /** "Show all" is offered up to this many rows (default 200). */
+  listMaxShowAll?: number;
+  /**
+   * How the changelist counts rows: `exact` (COUNT), `estimated` (PostgreSQL's planner statistics
+   * for an unfiltered list, "about 10,000,000"), `none` (next/previous only). Default `exact`.
+   */
+  countStrategy?: 'exact' | 'estimated' | 'none';
+  /** The rows the admin shows and acts on (default: the model's default manager, all rows). */
+  getQueryset?: (request: ViewRequest<any>) => QuerySet<T>;
+  hasViewPermission?: (request: ViewRequest<any>, object?: T) => boolean | Promise<boolean>;
+  hasAddPermission?: (request: ViewRequest<any>) => boolean | Promise<boolean>;
+  hasChangePermission?: (request: ViewRequest<any>, object?: T) => boolean | Promise<boolean>;
+  hasDeletePermission?: (request: ViewRequest<any>, object?: T) => boolean | Promise<boolean>;
+}
+
+/** A model class as the admin takes it. */
+export interface AdminModel {
+  readonly meta: ModelMeta;
+  readonly objects: { all(): object };
+}
+
+/** A model as registered: its options with Django's defaults filled in. */
+export class ModelAdmin<T = any> {
+  readonly listPerPage: number;
+  readonly listMaxShowAll: number;
+
+  constructor(
+    readonly model: AdminModel,
+    readonly options: ModelAdminOptions<T> = {},
+  ) {
+    this.listPerPage = options.listPerPage ?? 100;
+    this.listMaxShowAll = options.listMaxShowAll ?? 200;
+    if (!Number.isInteger(this.listPerPage) || this.listPerPage <= 0) throw new TypeError(`${model.meta.label}: listPerPage must be a positive whole number.`);
+  }
+
+  get meta(): ModelMeta {
+    return this.model.meta;
+  }
+
+  getQueryset(request: ViewRequest<any>): QuerySet<T> {
+    return this.options.getQueryset?.(request) ?? (this.model.objects.all() as QuerySet<T>);
+  }
+
+  private async may(request: ViewRequest<any>, action: string): Promise<boolean> {
+    return (await userPermissions(request)).has(`${this.meta.appLabel}.${action}_${this.meta.modelName}`);
+  }
+
+  async hasViewPermission(request: ViewRequest<any>, object?: T): Promise<boolean> {
+    if (this.options.hasViewPermission) return this.options.hasViewPermission(request, object);
+    // As Django: who may change may also view.
+    return (await this.may(request, 'view')) || (await this.hasChangePermission(request, object));
+  }
+
+  async hasAddPermission(request: ViewRequest<any>): Promise<boolean> {
+    return this.options.hasAddPermission ? this.options.hasAddPermission(request) : this.may(request, 'add');
+  }
+
+  async hasChangePermission(request: ViewRequest<any>, object?: T): Promise<boolean> {
+    return this.options.hasChangePermission ? this.options.hasChangePermission(request, object) : this.may(request, 'change');
+  }
+
+  async hasDeletePermission(request: ViewRequest<any>, object?: T): Promise<boolean> {
+    return this.options.hasDeletePermission ? this.options.hasDeletePermission(request, object) : this.may(request, 'delete');
+  }
+}

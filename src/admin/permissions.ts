@@ -1,0 +1,29 @@
+/** The permissions of the request's user, read once per request however many checks a page makes. */
+import { User } from '../auth/index.ts';
+import type { ViewRequest } from '../web/index.ts';
+
+const cache = new WeakMap<ViewRequest<any>, Promise<ReadonlySet<string>>>();
+
+/** `'blog.view_post'` and the like; every one for an active superuser, none for anyone else inactive. */
+export function userPermissions(request: ViewRequest<any>): Promise<ReadonlySet<string>> {
+  let found = cache.get(request);
+  if (found === undefined) {
+    const user = request.user;
+    found = !(user instanceof User) || !user.isActive ? Promise.resolve(new Set<string>()) : user.isSuperuser ? Promise.resolve(ALL) : user.permissionNames();
+    cache.set(request, found);
+  }
+  return found;
+}
+
+/** A set that has everything: a superuser's permissions. */
+const ALL: ReadonlySet<string> = new (class extends Set<string> {
+  override has(): boolean {
+    return true;
+  }
+})();
+
+/** Whether the request comes from someone the admin lets in: an active staff member. */
+export function isStaff(request: ViewRequest<any>): boolean {
+  const user = request.user;
+  return user instanceof User && user.isActive && user.isStaff;
+}
