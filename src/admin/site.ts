@@ -31,6 +31,9 @@ export interface AdminSiteOptions {
   indexTitle?: string;
 }
 
+/** The instances of a model class, for typing computed columns and hooks. */
+type InstanceOf<M> = M extends abstract new (...args: any) => infer I ? I : any;
+
 export class AlreadyRegistered extends Error {
   override name = 'AlreadyRegistered';
 }
@@ -50,8 +53,8 @@ export class AdminSite {
   }
 
   /** Registers a model (or several) with Django's ModelAdmin options. */
-  register<T>(model: AdminModel | readonly AdminModel[], options: ModelAdminOptions<T> = {}): void {
-    for (const m of Array.isArray(model) ? model : [model as AdminModel]) {
+  register<M extends AdminModel>(model: M | readonly M[], options: ModelAdminOptions<InstanceOf<M>> = {}): void {
+    for (const m of Array.isArray(model) ? (model as readonly M[]) : [model as M]) {
       if (this.registry.has(m.meta.label)) throw new AlreadyRegistered(`The model ${m.meta.label} is already registered with the admin site '${this.name}'.`);
       this.registry.set(m.meta.label, new ModelAdmin(m, options));
     }
