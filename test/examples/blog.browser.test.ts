@@ -6,9 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const root = new URL('../..', import.meta.url).pathname;
 const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
@@ -80,4 +80,52 @@ test('delete a post through the hand-written page, see the message, click Undo, 
   assert.equal(await page.getByRole('status').textContent(), 'Restored 3 objects.');
   await page.getByRole('link', { name: 'Welcome to Trove' }).click();
   await page.getByRole('heading', { name: 'Comments (2)' }).waitFor();
+});
+
+/** axe-core, injected into the page: the serious and critical violations, as `id: selector` lines. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+  const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('the admin: log in, search with the keyboard, filter, sort; axe finds nothing serious, light or dark', { skip, timeout: 60_000 }, async () => {
+  const page = await browser!.newPage();
+  await page.goto(`${baseUrl}admin/blog/post/`);
+  // Sent to the login page, which brings us back.
+  assert.match(page.url(), /\/admin\/login\/\?next=%2Fadmin%2Fblog%2Fpost%2F$/);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('admin');
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(`${baseUrl}admin/blog/post/`);
+  await page.getByRole('heading', { name: 'Select post to change' }).waitFor();
+  assert.match(await page.getByRole('status').textContent() ?? '', /^\d+ results$/);
+
+  // "/" jumps to the search box; Enter searches.
+  await page.keyboard.press('/');
+  await page.keyboard.type('cascades');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/q=cascades/);
+  assert.deepEqual(await page.locator('table.list tbody th').allTextContents(), ['Cascades explained']);
+  assert.match(await page.getByRole('status').textContent() ?? '', /1 result \(\d+ total\)/);
+
+  await page.goto(`${baseUrl}admin/blog/post/`);
+  await page.getByRole('complementary').getByRole('link', { name: 'Draft' }).click();
+  await page.waitForURL(/status__exact=draft/);
+  const drafts = await page.locator('table.list tbody tr').count();
+  assert.ok(drafts > 0);
+  assert.ok((await page.locator('table.list tbody td', { hasText: 'Published' }).count()) === 0);
+  await page.getByRole('link', { name: 'Title' }).click();
+  await page.waitForURL(/o=1/);
+  const titles = await page.locator('table.list tbody th').allTextContents();
+  assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b)));
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2']) {
+      await page.goto(baseUrl + url);
+      assert.deepEqual(await accessibilityProblems(page), [], `${url} (${colorScheme})`);
+    }
+  }
 });
