@@ -28,7 +28,7 @@ export class Tag extends model('blog.Tag', {
 
 export class Post extends model('blog.Post', {
   title: f.char({ maxLength: 200 }),
-  content: f.text({ default: '' }),
+  content: f.text({ default: '', blank: true }),
   status: f.char({ maxLength: 20, default: 'draft', choices: [['draft', 'Draft'], ['published', 'Published']] }),
   author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'posts' }),
   tags: f.manyToMany(() => Tag, { relatedName: 'posts' }),

@@ -32,6 +32,16 @@ export interface ModelAdminOptions<T = any> {
    * for an unfiltered list, "about 10,000,000"), `none` (next/previous only). Default `exact`.
    */
   countStrategy?: 'exact' | 'estimated' | 'none';
+  /** The fields of the add and change forms, in order (default: every editable field). */
+  fields?: readonly string[];
+  /** Fields left out of the forms. */
+  exclude?: readonly string[];
+  /** Fields shown but not editable. */
+  readonlyFields?: readonly string[];
+  /** Foreign keys and many-to-many fields edited as keys rather than a select (large tables). */
+  rawIdFields?: readonly string[];
+  /** Saves the object from the form (default: `obj.save()`); `change` is false when adding. */
+  saveModel?: (request: ViewRequest<any>, object: T, change: boolean) => Promise<void>;
   /** The rows the admin shows and acts on (default: the model's default manager, all rows). */
   getQueryset?: (request: ViewRequest<any>) => QuerySet<T>;
   hasViewPermission?: (request: ViewRequest<any>, object?: T) => boolean | Promise<boolean>;

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { LoginThrottled } from '../auth/index.ts';
-import type { ModelMeta } from '../orm/index.ts';
+import { ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
@@ -15,7 +15,9 @@ import {
 import { buildChangeList, ERROR_VAR, IncorrectLookup, SEARCH_VAR, lookupParams } from './changelist.ts';
 import { buildFilters } from './filters.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
-import { ChangeListPage, ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
+import { changeForm, type ChangeFormContext } from './changeform.ts';
+import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
+import { ChangeListPage, ForbiddenPage, HistoryPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff, userPermissions } from './permissions.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
@@ -112,6 +114,10 @@ export class AdminSite {
       path('static/<path:file>', serveStatic(STATIC), { name: `${n}:static` }),
       path('<str:app>/', this.staffOnly((r) => this.appIndex(r)), { name: `${n}:app_list` }),
       path('<str:app>/<str:model>/', this.staffOnly((r) => this.changelist(r)), { name: `${n}:changelist` }),
+      path('<str:app>/<str:model>/add/', this.staffOnly((r) => this.addView(r)), { name: `${n}:add` }),
+      path('<str:app>/<str:model>/<str:pk>/change/', this.staffOnly((r) => this.changeView(r)), { name: `${n}:change` }),
+      path('<str:app>/<str:model>/<str:pk>/history/', this.staffOnly((r) => this.historyView(r)), { name: `${n}:history` }),
+      path('<str:app>/<str:model>/<str:pk>/', this.staffOnly(async (r) => redirect(this.url('change', r.params))), { name: `${n}:object` }),
     ];
   }
 
@@ -168,14 +174,80 @@ export class AdminSite {
       app.models.push({
         name: capitalise(meta.verboseNamePlural),
         url: canView ? this.url('changelist', { app: meta.appLabel, model: meta.modelName }) : undefined,
-        addUrl: undefined,
+        addUrl: canAdd ? this.url('add', { app: meta.appLabel, model: meta.modelName }) : undefined,
       });
     }
     return [...byApp.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   private async index(request: ViewRequest<any>): Promise<Response> {
-    return render(request, IndexPage({ frame: this.frame(), apps: await this.apps(request), title: this.indexTitle }));
+    // "Recent actions": the user's own latest, as Django shows them.
+    const entries = await LogEntry.objects.filter({ user: String(request.user.username) }).slice(0, 10);
+    const recent = entries.map((entry) => {
+      const [app, model] = entry.modelLabel.split('.') as [string, string];
+      const admin = this.modelAdmin(app, model.toLowerCase());
+      return {
+        label: entry.objectRepr,
+        kind: entry.actionFlag === ADDITION ? 'Added' : entry.actionFlag === CHANGE ? 'Changed' : 'Deleted',
+        model: admin === undefined ? entry.modelLabel : capitalise(admin.meta.verboseName),
+        url: admin === undefined || entry.actionFlag === DELETION ? undefined : this.url('change', { app, model: model.toLowerCase(), pk: entry.objectId }),
+      };
+    });
+    return render(request, IndexPage({ frame: this.frame(), apps: await this.apps(request), title: this.indexTitle, recent }));
+  }
+
+  // ---- add, change, history ------------------------------------------------------------------
+
+  private formContext(admin: ModelAdmin, request: ViewRequest<any>): ChangeFormContext {
+    const meta = admin.meta;
+    const names = { app: meta.appLabel, model: meta.modelName };
+    return {
+      frame: this.frame(),
+      crumbs: [['Home', this.url('index')], [appName(meta), this.url('app_list', { app: meta.appLabel })], [capitalise(meta.verboseNamePlural), this.url('changelist', names)]],
+      changelistUrl: this.url('changelist', names),
+      addUrl: this.url('add', names),
+      changeUrl: (pk) => this.url('change', { ...names, pk: String(pk) }),
+      historyUrl: (pk) => this.url('history', { ...names, pk: String(pk) }),
+    };
+  }
+
+  /** The registered model of the URL, and the object its `pk` names: a 404 when either is missing or malformed. */
+  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<{ admin: ModelAdmin; object: any }> {
+    const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
+    let object: unknown;
+    try {
+      object = await admin.getQueryset(request).filter({ pk: request.params.pk } as never).first();
+    } catch (error) {
+      if (error instanceof ValidationError) notFound();
+      throw error;
+    }
+    return { admin, object: object ?? notFound() };
+  }
+
+  private async addView(request: ViewRequest<{ app: string; model: string }>): Promise<Response> {
+    const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
+    if (!(await admin.hasAddPermission(request))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
+    return changeForm(admin, request, undefined, this.formContext(admin, request));
+  }
+
+  private async changeView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
+    const { admin, object } = await this.objectOf(request);
+    if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
+    return changeForm(admin, request, object, this.formContext(admin, request));
+  }
+
+  private async historyView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
+    const { admin, object } = await this.objectOf(request);
+    if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
+    const meta = admin.meta;
+    const entries = await LogEntry.objects.filter({ modelLabel: meta.label, objectId: String(object[meta.pk.attname]) }).orderBy('actionTime', 'id');
+    const context = this.formContext(admin, request);
+    return render(request, HistoryPage({
+      frame: context.frame,
+      title: `Change history: ${String(object)}`,
+      crumbs: [...context.crumbs, [String(object), context.changeUrl(object[meta.pk.attname])], ['History', undefined]],
+      rows: entries.map((e) => ({ time: e.actionTime, user: e.user, summary: summaryOf(e), changes: e.changeMessage?.changes ?? [] })),
+    }));
   }
 
   private async appIndex(request: ViewRequest<{ app: string }>): Promise<Response> {
@@ -222,8 +294,12 @@ export class AdminSite {
       appCrumb: [appName(meta), this.url('app_list', { app: meta.appLabel })],
       list,
       link,
-      changeUrl: (object) => `${base}${encodeURIComponent(String(object[meta.pk.attname]))}/change/`,
-      addUrl: undefined,
+      changeUrl: (object) => {
+        const url = this.url('change', { app: meta.appLabel, model: meta.modelName, pk: String(object[meta.pk.attname]) });
+        // The list's filters go to the change page and come back after saving.
+        return request.url.search === '' ? url : `${url}?${new URLSearchParams({ _changelist_filters: request.url.search.slice(1) })}`;
+      },
+      addUrl: (await admin.hasAddPermission(request)) ? this.url('add', { app: meta.appLabel, model: meta.modelName }) : undefined,
       search: { enabled: (admin.options.searchFields ?? []).length > 0, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)) },
       filters,
       linkColumns,

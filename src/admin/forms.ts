@@ -1,0 +1,140 @@
+/**
+ * The add and change forms, built from the model's fields: which fields a form shows, the
+ * widget each gets, and how a posted value becomes the field's value. Validation itself is the
+ * model's `fullClean()`.
+ */
+import {
+  BooleanField, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField,
+  TextField, type Field, type ModelMeta,
+} from '../orm/index.ts';
+import type { ModelAdmin } from './options.ts';
+
+/** Foreign keys to tables larger than this get a key input instead of a select. */
+export const SELECT_LIMIT = 1000;
+
+export type Widget =
+  | { kind: 'input'; type: string; step?: string; maxLength?: number; inputMode?: 'decimal' | 'numeric' }
+  | { kind: 'textarea' }
+  | { kind: 'checkbox' }
+  | { kind: 'select'; options: [string, string][]; multiple: boolean; allowEmpty: boolean }
+  /** The related row's key, typed in (a large table). */
+  | { kind: 'key'; target: string };
+
+export interface FormField {
+  field: Field;
+  name: string;
+  label: string;
+  widget: Widget;
+  required: boolean;
+  readonly: boolean;
+  helpText: string | undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Fields a person edits: not the automatic key, the trash stamps, or dates set on save. */
+function editable(meta: ModelMeta, field: Field): boolean {
+  if (field === meta.pk && meta.pk.kind === 'auto') return false;
+  if (meta.softDelete && (field.name === 'deletedAt' || field.name === 'deletionId')) return false;
+  const options = field.options as { autoNow?: boolean; autoNowAdd?: boolean };
+  return options.autoNow !== true && options.autoNowAdd !== true;
+}
+
+function widgetFor(field: Field, related: Map<string, [string, string][] | undefined>): Widget {
+  const choices = field.options.choices;
+  if (choices !== undefined) {
+    return { kind: 'select', multiple: false, allowEmpty: field.nullable || field.options.blank === true, options: choices.map((c) => (Array.isArray(c) ? [String(c[0]), String(c[1])] : [String(c), String(c)])) };
+  }
+  if (field instanceof ForeignKeyField || field instanceof ManyToManyField) {
+    const options = related.get(field.name);
+    if (options === undefined) return { kind: 'key', target: field.target.verboseName };
+    return { kind: 'select', options, multiple: field instanceof ManyToManyField, allowEmpty: field instanceof ForeignKeyField && field.nullable };
+  }
+  if (field instanceof BooleanField) return { kind: 'checkbox' };
+  if (field instanceof TextField || field instanceof JsonField) return { kind: 'textarea' };
+  if (field instanceof DateTimeField) return { kind: 'input', type: 'datetime-local', step: '1' };
+  if (field instanceof DateField) return { kind: 'input', type: 'date' };
+  if (field instanceof DecimalField) return { kind: 'input', type: 'text', inputMode: 'decimal' };
+  if (field instanceof IntegerField) return { kind: 'input', type: 'number', step: '1' };
+  if (field instanceof FloatField) return { kind: 'input', type: 'number', step: 'any' };
+  const maxLength = (field as { maxLength?: number }).maxLength;
+  const type = field.kind === 'email' ? 'email' : field.kind === 'url' ? 'url' : 'text';
+  return { kind: 'input', type, ...(maxLength !== undefined && { maxLength }) };
+}
+
+/** The choices of a relation's select, or undefined when its table is too large to list. */
+async function relatedChoices(field: ForeignKeyField | ManyToManyField): Promise<[string, string][] | undefined> {
+  const target = field.target;
+  const rows = (await target.modelClass.objects.all().slice(0, SELECT_LIMIT + 1)) as Record<string, unknown>[];
+  if (rows.length > SELECT_LIMIT) return undefined;
+  return rows.map((row) => [String(row[target.pk.attname]), String(row)]);
+}
+
+export async function formFields(admin: ModelAdmin, canChange: boolean): Promise<FormField[]> {
+  const meta = admin.meta;
+  const { fields: chosen, exclude = [], readonlyFields = [] } = admin.options;
+  const candidates = [...meta.concreteFields, ...meta.manyToManyFields].filter((f) => (chosen === undefined ? editable(meta, f) : chosen.includes(f.name)) && !exclude.includes(f.name));
+  const ordered = chosen === undefined ? candidates : chosen.map((name) => candidates.find((f) => f.name === name)).filter((f): f is Field => f !== undefined);
+  const related = new Map<string, [string, string][] | undefined>();
+  for (const field of ordered) {
+    if ((field instanceof ForeignKeyField || field instanceof ManyToManyField) && !(admin.options.rawIdFields ?? []).includes(field.name)) related.set(field.name, await relatedChoices(field));
+  }
+  return ordered.map((field) => {
+    const readonly = !canChange || readonlyFields.includes(field.name) || !editable(meta, field);
+    return {
+      field,
+      name: field.name,
+      label: capitalise(field.verboseName),
+      widget: widgetFor(field, related),
+      required: !(field.options.blank === true || field instanceof BooleanField || field instanceof ManyToManyField),
+      readonly,
+      helpText: field.options.helpText,
+    };
+  });
+}
+
+/** The text an input shows for a value. */
+export function formValue(field: Field, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 19);
+  if (field instanceof JsonField) return JSON.stringify(value, null, 2);
+  return String(value);
+}
+
+export class FormValueError extends Error {}
+
+/** A posted value as the field's value; an empty input is null (or '' for text). */
+export function parseValue(field: Field, form: FormData): unknown {
+  if (field instanceof BooleanField) return form.get(field.name) !== null;
+  if (field instanceof ManyToManyField) return form.getAll(field.name).map(String).filter((v) => v !== '');
+  const raw = form.get(field.name);
+  const text = typeof raw === 'string' ? raw : '';
+  const isText = !(field instanceof ForeignKeyField) && field.columnType !== undefined && ['varchar', 'text'].includes(field.columnType) && !(field.options.choices !== undefined && field.nullable);
+  if (text === '') return isText && !field.nullable ? '' : null;
+  if (field instanceof DateTimeField) {
+    // The browser sends local wall time without a zone: taken as UTC, as the form showed it.
+    const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+    if (Number.isNaN(date.getTime())) throw new FormValueError('Enter a valid date and time.');
+    return date;
+  }
+  if (field instanceof JsonField) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new FormValueError('Enter valid JSON.');
+    }
+  }
+  if (field instanceof ForeignKeyField) return text.trim();
+  if (field instanceof IntegerField) {
+    if (!/^-?\d+$/.test(text.trim())) throw new FormValueError('Enter a whole number.');
+    return Number(text);
+  }
+  if (field instanceof FloatField) {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n)) throw new FormValueError('Enter a number.');
+    return n;
+  }
+  return text;
+}

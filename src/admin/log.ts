@@ -1,0 +1,42 @@
+/**
+ * The admin's history: Django's LogEntry, in `trove_admin_log`. Beyond Django, a change records
+ * the old and the new value of every field it changed.
+ */
+import { model, fields as f, type ModelMeta } from '../orm/index.ts';
+
+export const ADDITION = 1;
+export const CHANGE = 2;
+export const DELETION = 3;
+
+/** One changed field: its label, and its value before and after, as text. */
+export interface FieldChange {
+  field: string;
+  old: string;
+  new: string;
+}
+
+export class LogEntry extends model('admin.LogEntry', {
+  actionTime: f.dateTime({ autoNowAdd: true }),
+  /** The username, kept as text so the history outlives the account. */
+  user: f.char({ maxLength: 150 }),
+  modelLabel: f.char({ maxLength: 100, dbIndex: true }),
+  objectId: f.char({ maxLength: 100, dbIndex: true }),
+  objectRepr: f.char({ maxLength: 200 }),
+  actionFlag: f.integer(),
+  /** `{ changes: FieldChange[] }` for a change; `{ message }` otherwise. */
+  changeMessage: f.json<{ changes?: FieldChange[]; message?: string }>(),
+}, { table: 'trove_admin_log', internal: true, ordering: ['-actionTime', '-id'] }) {}
+
+/** What an entry did, in a sentence. */
+export function summaryOf(entry: { actionFlag: number; changeMessage: { changes?: FieldChange[]; message?: string } | null }): string {
+  const { changes = [], message } = entry.changeMessage ?? {};
+  if (message !== undefined) return message;
+  if (entry.actionFlag === ADDITION) return 'Added.';
+  if (entry.actionFlag === DELETION) return 'Deleted.';
+  if (changes.length === 0) return 'No fields changed.';
+  return `Changed ${changes.map((c) => c.field).join(', ')}.`;
+}
+
+export async function logAction(user: string, meta: ModelMeta, objectId: unknown, repr: string, actionFlag: number, changeMessage: { changes?: FieldChange[]; message?: string }): Promise<void> {
+  await LogEntry.objects.create({ user, modelLabel: meta.label, objectId: String(objectId), objectRepr: repr.slice(0, 200), actionFlag, changeMessage });
+}
