@@ -89,7 +89,7 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('the admin: log in, search with the keyboard, filter, sort; axe finds nothing serious, light or dark', { skip, timeout: 60_000 }, async () => {
+test('the admin: log in, search with the keyboard, filter, sort, change a post after one invalid try, read its history; axe finds nothing serious, light or dark', { skip, timeout: 60_000 }, async () => {
   const page = await browser!.newPage();
   await page.goto(`${baseUrl}admin/blog/post/`);
   // Sent to the login page, which brings us back.
@@ -121,9 +121,29 @@ test('the admin: log in, search with the keyboard, filter, sort; axe finds nothi
   const titles = await page.locator('table.list tbody th').allTextContents();
   assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b)));
 
+  // Open a post, try an empty title first (refused, nothing saved), then change it; the history says so.
+  await page.goto(`${baseUrl}admin/blog/post/?q=cascades`);
+  await page.getByRole('link', { name: 'Cascades explained' }).click();
+  await page.getByRole('heading', { name: 'Change post' }).waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.getByLabel('Title').fill('');
+  await page.getByRole('button', { name: 'Save and continue editing' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.locator('#id_title_error').textContent(), 'This field cannot be blank.');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.getByLabel('Title').fill('Cascades, explained again');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForURL(/\/admin\/blog\/post\/\?q=cascades$/);
+  assert.match(await page.getByRole('status').first().textContent() ?? '', /was changed successfully/);
+  await page.getByRole('link', { name: 'Cascades, explained again' }).click();
+  await page.getByRole('link', { name: 'History' }).click();
+  const history = await page.textContent('main') ?? '';
+  assert.match(history, /Changed Title\./);
+  assert.match(history, /Cascades explained\s*Cascades, explained again/);
+
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2']) {
+    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/add/']) {
       await page.goto(baseUrl + url);
       assert.deepEqual(await accessibilityProblems(page), [], `${url} (${colorScheme})`);
     }
