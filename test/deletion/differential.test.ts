@@ -1,7 +1,8 @@
 /**
  * The deletion engine against a plain reference (differential/reference.ts) on random schemas,
  * rows, filters and operations: surviving rows, per-model counts, plans and errors must match.
- * A failure shrinks to a minimal scenario. `FUZZ_RUNS=20000` runs longer; `FUZZ_SEED` replays.
+ * A failure shrinks to a minimal scenario. `FUZZ_RUNS=20000` runs longer; `FUZZ_SEED` and
+ * `FUZZ_PATH`, printed with a failure, replay it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -145,6 +146,7 @@ test(`delete(), planDelete(), hardDelete() and restore agree with the reference 
         await Deletion.objects.filter({ rootLabel__in: classes.map((c) => c.meta.label) }).delete();
       }
     }),
-    { numRuns: RUNS, ...(process.env.FUZZ_SEED && { seed: Number(process.env.FUZZ_SEED) }) },
+    // FUZZ_SEED and FUZZ_PATH (both printed with a failure) replay it at once.
+    { numRuns: RUNS, ...(process.env.FUZZ_SEED && { seed: Number(process.env.FUZZ_SEED) }), ...(process.env.FUZZ_PATH && { path: process.env.FUZZ_PATH }) },
   );
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { withSeededDatabase } from '../support/database.ts';
 import { Cat, Dept, M0, M1, Spin, Track } from './review-models.ts';
 import { Article, Writer } from './soft-models.ts';
+import { Album, Artist, Review, Song } from './models.ts';
 import { Deletion } from '../../src/index.ts';
 
 const seeded = withSeededDatabase(async () => {
@@ -83,6 +84,19 @@ describe('isnull across a relation matches rows with no related row (Django prom
     // and so does a delete
     assert.deepEqual((await M0.objects.filter({ m1s__fb__isnull: true }).delete()).byModel, { 'rv.M0': 2, 'rv.M1': 1 });
   });
+});
+
+test('a missing row two relations away: the whole path is null-extended (found by the differential test)', async () => {
+  const artist = await Artist.objects.create({ name: 'a' });
+  const album = await Album.objects.create({ artist, title: 't' });
+  const song = await Song.objects.create({ artist, album, title: 's' });
+  const withSong = await Review.objects.create({ song });
+  const without = await Review.objects.create({});
+  // song is nullable, album is not: a review without a song still has no album title.
+  assert.deepEqual((await Review.objects.filter({ song__album__title: null })).map((r) => r.id), [without.id]);
+  assert.deepEqual((await Review.objects.exclude({ song__album__title: null })).map((r) => r.id), [withSong.id]);
+  assert.deepEqual((await Review.objects.exclude({ song__album__title__isnull: true }).delete()).byModel, { 'td.Review': 1 });
+  assert.deepEqual((await Review.objects.all()).map((r) => r.id), [without.id]);
 });
 
 describe('the root-key shortcut', () => {

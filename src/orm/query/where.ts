@@ -29,6 +29,11 @@ export type WhereNode =
       readonly kind: 'subquery'; readonly column: string; readonly nullable: boolean; readonly table: string; readonly selectColumn: string; readonly where: WhereNode | undefined;
       /** Also rows with no related row at all, as Django's LEFT JOIN gives them (see `Absent`). */
       readonly absent?: Absent;
+      /**
+       * What the condition says when the row it starts from is itself a made-up row of NULLs
+       * (a missing row one relation up): then the related row is missing too. Undefined: unknown.
+       */
+      readonly onMissing?: boolean;
     }
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
@@ -205,9 +210,10 @@ function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefi
   if (field instanceof ForeignKeyField) {
     const target = field.target;
     const inner = resolveSteps(target, normalised, qualified);
+    const onMissing = matchesNullRow(inner);
     // Without a constraint, or with a trash, a key may point at no (live) row: that is absent too.
     const unchecked = !field.dbConstraint || target.softDelete;
-    const absent: Absent | undefined = matchesNullRow(inner) !== true || !(field.nullable || unchecked)
+    const absent: Absent | undefined = onMissing !== true || !(field.nullable || unchecked)
       ? undefined
       : { nullKey: field.nullable, missing: unchecked ? { table: target.table, selectColumn: target.pk.column!, where: liveRows(target) } : undefined };
     return {
@@ -218,6 +224,7 @@ function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefi
       selectColumn: target.pk.column!,
       where: live(target, inner),
       ...(absent && { absent }),
+      ...(onMissing !== undefined && { onMissing }),
     };
   }
   const isNullStep = normalised.find((s) => s.parts.length === 2 && s.parts[0] === 'pk' && s.parts[1] === 'isnull');
@@ -225,15 +232,20 @@ function resolveRelation(meta: ModelMeta, head: string, steps: PathStep[], prefi
     // `posts__isnull: true`: authors with no post at all.
     if (normalised.length > 1) throw new FieldError(`'${qualified}isnull' cannot be combined with other conditions on '${head}' in one filter.`);
     const hop = multiValuedHop(meta, head);
-    const exists: WhereNode = { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(undefined) };
+    // A missing row has no related rows either.
+    const exists: WhereNode = { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(undefined), onMissing: false };
     return isNullStep.value === true ? { kind: 'not', child: exists } : exists;
   }
   const hop = multiValuedHop(meta, head);
   const inner = resolveSteps(hop.target, normalised, qualified);
-  const absent: Absent | undefined = matchesNullRow(inner) === true
+  const onMissing = matchesNullRow(inner);
+  const absent: Absent | undefined = onMissing === true
     ? { nullKey: false, missing: { table: hop.table, selectColumn: hop.selectColumn, where: hop.where(undefined) } }
     : undefined;
-  return { kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(inner), ...(absent && { absent }) };
+  return {
+    kind: 'subquery', column: meta.pk.column!, nullable: false, table: hop.table, selectColumn: hop.selectColumn, where: hop.where(inner),
+    ...(absent && { absent }), ...(onMissing !== undefined && { onMissing }),
+  };
 }
 
 /**
@@ -261,8 +273,8 @@ function matchesNullRow(node: WhereNode): boolean | undefined {
     case 'compare':
       return undefined;
     case 'subquery':
-      // The made-up row has no related rows either: only a promoted relation holds for it.
-      return node.absent !== undefined ? true : undefined;
+      // The made-up row has no related rows either: the condition beyond is judged on NULLs again.
+      return node.onMissing;
   }
 }
 
