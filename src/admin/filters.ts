@@ -22,49 +22,34 @@ function option(params: URLSearchParams, link: Link, key: string, value: string 
   return { label, url: link(changes), selected };
 }
 
+/** "All", one link per value, and "None"/"Unknown" for a nullable field. */
+function listFilter(params: URLSearchParams, link: Link, title: string, key: string, nullKey: string, values: [string, string][], nullLabel: string | undefined): FilterSpec {
+  const keys = [key, nullKey];
+  return {
+    title,
+    choices: [
+      option(params, link, key, undefined, 'All', keys),
+      ...values.map(([value, label]) => option(params, link, key, value, label, keys)),
+      ...(nullLabel === undefined ? [] : [option(params, link, nullKey, 'True', nullLabel, keys)]),
+    ],
+  };
+}
+
 export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, link: Link): Promise<FilterSpec[]> {
   const specs: FilterSpec[] = [];
   for (const name of admin.options.listFilter ?? []) {
     const field: Field | undefined = admin.meta.field(name);
     if (field === undefined) throw new FieldError(`${admin.meta.label} admin: listFilter names '${name}', which is not a field.`);
-    const title = field.verboseName;
+    const nullKey = `${field.name}__isnull`;
     if (field instanceof ForeignKeyField) {
-      const key = `${field.name}__${field.target.pk.name}__exact`;
-      const keys = [key, `${field.name}__isnull`];
       const related = (await (field.target.modelClass.objects.all().slice(0, RELATED_CHOICES) as Promise<any[]>)) as Record<string, unknown>[];
-      specs.push({
-        title,
-        choices: [
-          option(params, link, key, undefined, 'All', keys),
-          ...related.map((o) => option(params, link, key, String(o[field.target.pk.attname]), String(o), keys)),
-          ...(field.nullable ? [option(params, link, `${field.name}__isnull`, 'True', 'None', keys)] : []),
-        ],
-      });
+      const values = related.map((o): [string, string] => [String(o[field.target.pk.attname]), String(o)]);
+      specs.push(listFilter(params, link, field.verboseName, `${field.name}__${field.target.pk.name}__exact`, nullKey, values, field.nullable ? 'None' : undefined));
     } else if (field instanceof BooleanField) {
-      const key = `${field.name}__exact`;
-      const keys = [key, `${field.name}__isnull`];
-      specs.push({
-        title,
-        choices: [
-          option(params, link, key, undefined, 'All', keys),
-          option(params, link, key, '1', 'Yes', keys),
-          option(params, link, key, '0', 'No', keys),
-          ...(field.nullable ? [option(params, link, `${field.name}__isnull`, 'True', 'Unknown', keys)] : []),
-        ],
-      });
+      specs.push(listFilter(params, link, field.verboseName, `${field.name}__exact`, nullKey, [['1', 'Yes'], ['0', 'No']], field.nullable ? 'Unknown' : undefined));
     } else if (field.options.choices !== undefined) {
-      const key = `${field.name}__exact`;
-      const keys = [key, `${field.name}__isnull`];
-      specs.push({
-        title,
-        choices: [
-          option(params, link, key, undefined, 'All', keys),
-          ...field.options.choices.map((c) => {
-            const [value, label] = Array.isArray(c) ? c : [c, c];
-            return option(params, link, key, String(value), String(label), keys);
-          }),
-        ],
-      });
+      const values = field.options.choices.map((c): [string, string] => (Array.isArray(c) ? [String(c[0]), String(c[1])] : [String(c), String(c)]));
+      specs.push(listFilter(params, link, field.verboseName, `${field.name}__exact`, nullKey, values, undefined));
     } else {
       throw new FieldError(`${admin.meta.label} admin: listFilter '${name}' needs choices, a boolean or a foreign key.`);
     }

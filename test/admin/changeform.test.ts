@@ -1,26 +1,12 @@
 /** Adding and changing objects in the admin: validation that saves nothing, history with old and new values, permissions. */
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { User, Permission } from '../../src/auth/index.ts';
-import type { Database } from '../../src/index.ts';
 import { Author, Post } from '../../examples/blog/models.ts';
-import { createBlogApp } from '../../examples/blog/app.ts';
-import { seedDemo, seedDemoUsers } from '../../examples/blog/seed.ts';
-import { setupDatabase } from '../support/database.ts';
+import { useBlogApp } from '../support/blog-app.ts';
 import { TestClient } from '../support/web.ts';
 
-let db: Database;
-before(async () => {
-  db = await setupDatabase();
-});
-beforeEach(async () => {
-  await db.flush();
-  await seedDemo();
-  await seedDemoUsers();
-});
-after(() => db.close());
-
-const app = createBlogApp({ secretKey: 'admin-test-secret-key-long-enough' });
+const { app } = useBlogApp();
 
 async function admin(): Promise<TestClient> {
   const client = TestClient.inProcess(app);

@@ -2,38 +2,15 @@
  * The admin's door, index and changelist, in process and over a socket, on the blog example:
  * who gets in, what each user sees, and Django's q / o / p / lookup parameters.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { User, Permission } from '../../src/auth/index.ts';
-import type { Database } from '../../src/index.ts';
 import { Author, Post } from '../../examples/blog/models.ts';
-import { createBlogApp } from '../../examples/blog/app.ts';
-import { seedDemo, seedDemoUsers } from '../../examples/blog/seed.ts';
-import { captureQueries, setupDatabase } from '../support/database.ts';
-import { listen, TestClient } from '../support/web.ts';
+import { useBlogApp } from '../support/blog-app.ts';
+import { captureQueries } from '../support/database.ts';
+import { TestClient } from '../support/web.ts';
 
-let db: Database;
-before(async () => {
-  db = await setupDatabase();
-});
-beforeEach(async () => {
-  await db.flush();
-  await seedDemo();
-  await seedDemoUsers();
-});
-after(() => db.close());
-
-const app = createBlogApp({ secretKey: 'admin-test-secret-key-long-enough' });
-let server: Awaited<ReturnType<typeof listen>>;
-before(async () => {
-  server = await listen(app);
-});
-after(() => server.close());
-
-const transports = {
-  'in process': () => TestClient.inProcess(app),
-  'over a socket': () => TestClient.overSocket(server.url),
-};
+const { app, transports } = useBlogApp({ socket: true });
 
 const rowsOf = (html: string) => [...html.matchAll(/<tr><th scope="row"><a href="\/admin\/blog\/post\/\d+\/change\/(?:\?_changelist_filters=[^"]*)?">([^<]*)<\/a>/g)].map((m) => m[1]);
 

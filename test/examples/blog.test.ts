@@ -2,37 +2,13 @@
  * The blog example end to end, in process and over a real socket: deleting through the
  * hand-written view and through DeleteView, CSRF, permissions, 404s and Undo.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Deletion, type Database } from '../../src/index.ts';
+import { Deletion } from '../../src/index.ts';
 import { Comment, Post } from '../../examples/blog/models.ts';
-import { createBlogApp } from '../../examples/blog/app.ts';
-import { seedDemo, seedDemoUsers } from '../../examples/blog/seed.ts';
-import { setupDatabase } from '../support/database.ts';
-import { listen, TestClient } from '../support/web.ts';
+import { useBlogApp } from '../support/blog-app.ts';
 
-let db: Database;
-before(async () => {
-  db = await setupDatabase();
-});
-beforeEach(async () => {
-  await db.flush();
-  await seedDemo();
-  await seedDemoUsers();
-});
-after(() => db.close());
-
-const app = createBlogApp({ secretKey: 'blog-test-secret-key-long-enough' });
-let server: Awaited<ReturnType<typeof listen>>;
-before(async () => {
-  server = await listen(app);
-});
-after(() => server.close());
-
-const transports = {
-  'in process': () => TestClient.inProcess(app),
-  'over a socket': () => TestClient.overSocket(server.url),
-};
+const { transports } = useBlogApp({ socket: true });
 
 async function welcome() {
   return Post.objects.get({ title: 'Welcome to Trove' });
