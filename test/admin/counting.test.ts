@@ -1,0 +1,49 @@
+/** How a changelist counts: exactly, from PostgreSQL's statistics, or not at all (next/previous only). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { User } from '../../src/auth/index.ts';
+import { getDatabase, model, fields as f } from '../../src/index.ts';
+import { AdminSite } from '../../src/admin/index.ts';
+import { createApp, include, path } from '../../src/web/index.ts';
+import { BACKEND, withSeededDatabase } from '../support/database.ts';
+import { TestClient } from '../support/web.ts';
+
+class Reading extends model('ct.Reading', { value: f.integer() }) {}
+
+withSeededDatabase(async () => {
+  await User.createSuperuser({ username: 'boss', password: 'boss-pass-1' });
+  await Reading.objects.bulkCreate(Array.from({ length: 250 }, (_, i) => ({ value: i })));
+});
+
+async function clientFor(countStrategy: 'exact' | 'estimated' | 'none') {
+  const site = new AdminSite({ name: `count_${countStrategy}` });
+  site.register(Reading, { listDisplay: ['value'], countStrategy, ordering: ['value'] });
+  const app = createApp({ secretKey: 'counting-secret-key-long-enough', urls: [path('admin/', include(site.urls))] });
+  const client = TestClient.inProcess(app);
+  await client.login('boss', 'boss-pass-1', '/admin/login/');
+  return client;
+}
+
+test("countStrategy 'none' pages with next and previous only, and never counts", async () => {
+  const client = await clientFor('none');
+  const first = await client.page('/admin/ct/reading/');
+  assert.match(first.html, /role="status">Page 1<\/p>/);
+  assert.doesNotMatch(first.html, /\d+ results?|Page \d+ of/);
+  assert.match(first.html, /rel="next"/);
+  const third = await client.page('/admin/ct/reading/?p=3');
+  assert.match(third.html, /rel="prev"/);
+  assert.doesNotMatch(third.html, /rel="next"/);
+  assert.equal([...third.html.matchAll(/<tr><th scope="row">/g)].length, 50);
+});
+
+test("countStrategy 'estimated' reads PostgreSQL's statistics for an unfiltered list, and counts a filtered one", async () => {
+  const client = await clientFor('estimated');
+  if (BACKEND === 'postgres') {
+    await getDatabase().execute(sql`analyze ct_reading`.compile(getDatabase().kysely));
+    assert.match((await client.page('/admin/ct/reading/')).html, /about 250 results/);
+  } else {
+    assert.match((await client.page('/admin/ct/reading/')).html, /250 results/, 'other databases count exactly');
+  }
+  assert.match((await client.page('/admin/ct/reading/?value__exact=7')).html, /1 result</);
+});
