@@ -122,11 +122,12 @@ function resolveDatabaseUrl(url: string, root: string): string {
 /**
  * The project of a command (`--config` or the current folder), connected to its database. Trove's
  * own apps come with every project, as Django's default INSTALLED_APPS: the trash's records,
- * users and permissions, sessions.
+ * users and permissions, sessions, the admin's history.
  */
 export async function openProject(configPath: string | undefined): Promise<{ project: Project; db: Database }> {
   await import('../auth/index.ts');
   await import('../web/sessions.ts');
+  await import('../admin/log.ts');
   const project = await loadProject({ configPath });
   const db = await connect(project.databaseUrl);
   return { project, db };
