@@ -12,7 +12,7 @@ export interface AdminFrame {
   siteHeader: string;
   siteTitle: string;
   /** Where the stylesheet, the index and logout live. */
-  urls: { index: string; logout: string; stylesheet: string; script: string };
+  urls: { index: string; logout: string; passwordChange: string; stylesheet: string; script: string };
 }
 
 export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithChildren<{ frame: AdminFrame; title: string; crumbs?: readonly [string, string | undefined][] }>) {
@@ -33,7 +33,7 @@ export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithCh
           <a class="brand" href={frame.urls.index}>{frame.siteHeader}</a>
           {user.isAuthenticated && (
             <form method="post" action={frame.urls.logout} class="account">
-              <span>Signed in as <strong>{user.username}</strong></span> <CsrfField /> <button type="submit">Log out</button>
+              <span>Signed in as <strong>{user.username}</strong></span> <a href={frame.urls.passwordChange}>Change password</a> <CsrfField /> <button type="submit">Log out</button>
             </form>
           )}
         </header>
@@ -368,6 +368,41 @@ export function HistoryPage({ frame, title, crumbs, rows }: { frame: AdminFrame;
             ))}
           </tbody>
         </table>
+      )}
+    </AdminLayout>
+  );
+}
+
+export function PasswordChangePage({ frame, errors, done }: { frame: AdminFrame; errors: Record<string, string[]>; done: boolean }) {
+  const row = (name: string, label: string, autocomplete: string) => (
+    <div class={`form-row${errors[name] ? ' has-error' : ''}`}>
+      <label for={`id_${name}`} class="required">{label}</label>
+      <div>
+        <input type="password" id={`id_${name}`} name={name} autocomplete={autocomplete} required aria-describedby={errors[name] ? `id_${name}_error` : undefined} />
+        {errors[name] && <ul class="errorlist" id={`id_${name}_error`}>{errors[name]!.map((m) => <li>{m}</li>)}</ul>}
+      </div>
+    </div>
+  );
+  return (
+    <AdminLayout frame={frame} title={done ? 'Password change successful' : 'Password change'} crumbs={[['Home', frame.urls.index], ['Password change', undefined]]}>
+      {done ? (
+        <>
+          <h1>Password change successful</h1>
+          <p>Your password was changed.</p>
+        </>
+      ) : (
+        <>
+          <h1>Password change</h1>
+          {Object.keys(errors).length > 0 && <p class="errornote" role="alert">Please correct the errors below.</p>}
+          <p>Please enter your old password, for security's sake, and then enter your new password twice so we can verify you typed it in correctly.</p>
+          <form method="post" class="changeform">
+            <CsrfField />
+            {row('old_password', 'Old password', 'current-password')}
+            {row('new_password1', 'New password', 'new-password')}
+            {row('new_password2', 'New password confirmation', 'new-password')}
+            <div class="submit-row"><button type="submit">Change my password</button></div>
+          </form>
+        </>
       )}
     </AdminLayout>
   );

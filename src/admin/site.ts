@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { LoginThrottled } from '../auth/index.ts';
+import { LoginThrottled, User } from '../auth/index.ts';
 import { ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
@@ -17,7 +17,7 @@ import { buildFilters } from './filters.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
 import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
-import { ChangeListPage, ForbiddenPage, HistoryPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
+import { ChangeListPage, ForbiddenPage, HistoryPage, IndexPage, LoggedOutPage, LoginPage, PasswordChangePage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff, userPermissions } from './permissions.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
@@ -87,6 +87,7 @@ export class AdminSite {
       urls: {
         index: this.url('index'),
         logout: this.url('logout'),
+        passwordChange: this.url('password_change'),
         stylesheet: this.url('static', { file: 'admin.css' }),
         script: this.url('static', { file: 'admin.js' }),
       },
@@ -112,6 +113,8 @@ export class AdminSite {
       path('login/', (r) => this.loginView(r), { name: `${n}:login` }),
       path('logout/', (r) => this.logoutView(r), { name: `${n}:logout` }),
       path('static/<path:file>', serveStatic(STATIC), { name: `${n}:static` }),
+      path('password_change/', this.staffOnly((r) => this.passwordChange(r)), { name: `${n}:password_change` }),
+      path('password_change/done/', this.staffOnly(async (r) => render(r, PasswordChangePage({ frame: this.frame(), errors: {}, done: true }))), { name: `${n}:password_change_done` }),
       path('<str:app>/', this.staffOnly((r) => this.appIndex(r)), { name: `${n}:app_list` }),
       path('<str:app>/<str:model>/', this.staffOnly((r) => this.changelist(r)), { name: `${n}:changelist` }),
       path('<str:app>/<str:model>/add/', this.staffOnly((r) => this.addView(r)), { name: `${n}:add` }),
@@ -157,6 +160,26 @@ export class AdminSite {
     if (request.method !== 'POST') return new Response('Log out with a POST.', { status: 405, headers: { allow: 'POST' } });
     logout(request);
     return render(request, LoggedOutPage({ frame: this.frame(), loginUrl: this.url('login') }));
+  }
+
+  /** Django's password change: the old password, then the new one twice; the session stays logged in. */
+  private async passwordChange(request: ViewRequest<any>): Promise<Response> {
+    const frame = this.frame();
+    if (request.method !== 'POST') return render(request, PasswordChangePage({ frame, errors: {}, done: false }));
+    const form = await request.form();
+    const user = request.user as User;
+    const [old, first, second] = ['old_password', 'new_password1', 'new_password2'].map((k) => String(form.get(k) ?? ''));
+    const errors: Record<string, string[]> = {};
+    if (!(await user.checkPassword(old!))) errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
+    if (first !== second) errors.new_password2 = ['The two password fields didn’t match.'];
+    else {
+      const problems = passwordProblems(first!, user.username);
+      if (problems.length > 0) errors.new_password2 = problems;
+    }
+    if (Object.keys(errors).length > 0) return render(request, PasswordChangePage({ frame, errors, done: false }));
+    await user.setPassword(first!);
+    await user.save();
+    return redirect(this.url('password_change_done'));
   }
 
   // ---- index and app index -------------------------------------------------------------------
@@ -315,6 +338,15 @@ async function estimateRows(meta: ModelMeta, db: { dialect: string; execute: (q:
   const { rows } = await db.execute(sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${meta.table})`.compile(db.kysely));
   const n = Number(rows[0]?.n ?? -1);
   return n >= 0 ? n : undefined;
+}
+
+/** Django's default password validators, the ones that need no word list. */
+function passwordProblems(password: string, username: string): string[] {
+  const problems: string[] = [];
+  if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.');
+  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.');
+  if (username !== '' && password.toLowerCase().includes(username.toLowerCase())) problems.push('The password is too similar to the username.');
+  return problems;
 }
 
 function capitalise(text: string): string {

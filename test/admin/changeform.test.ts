@@ -83,3 +83,27 @@ test('a user with only view permission sees no add button, a read-only form, and
   assert.equal((await Post.objects.get({ id: post.id })).title, 'Welcome to Trove');
   assert.equal((await browser.post('/admin/blog/post/add/', { title: 'x' })).status, 403);
 });
+
+test('password change: the old password, the new one twice, Django\'s checks; the session stays', async () => {
+  const browser = await admin();
+  const form = await browser.page('/admin/password_change/');
+  assert.match(form.html, /<h1>Password change<\/h1>/);
+  const wrong = await browser.post('/admin/password_change/', { old_password: 'nope', new_password1: 'a-better-one-9', new_password2: 'a-better-one-9' });
+  assert.match(await wrong.text(), /Your old password was entered incorrectly/);
+  await browser.page('/admin/password_change/');
+  const weak = await browser.post('/admin/password_change/', { old_password: 'admin', new_password1: '1234567', new_password2: '1234567' });
+  const weakHtml = await weak.text();
+  assert.match(weakHtml, /too short/);
+  assert.match(weakHtml, /entirely numeric/);
+  await browser.page('/admin/password_change/');
+  const mismatch = await browser.post('/admin/password_change/', { old_password: 'admin', new_password1: 'a-better-one-9', new_password2: 'a-better-one-8' });
+  assert.match(await mismatch.text(), /didn’t match/);
+  await browser.page('/admin/password_change/');
+  const ok = await browser.post('/admin/password_change/', { old_password: 'admin', new_password1: 'a-better-one-9', new_password2: 'a-better-one-9' });
+  assert.equal(ok.headers.get('location'), '/admin/password_change/done/');
+  assert.match((await browser.page('/admin/password_change/done/')).html, /Your password was changed\./);
+  assert.ok(await ((await User.objects.get({ username: 'admin' })) as User).checkPassword('a-better-one-9'));
+  const fresh = TestClient.inProcess(app);
+  await fresh.login('admin', 'a-better-one-9', '/admin/login/');
+  assert.equal((await fresh.get('/admin/')).status, 200);
+});

@@ -143,7 +143,7 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
 
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/add/']) {
+    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/add/', 'admin/password_change/']) {
       await page.goto(baseUrl + url);
       assert.deepEqual(await accessibilityProblems(page), [], `${url} (${colorScheme})`);
     }
