@@ -83,7 +83,7 @@ export function relatedOf(admin: ModelAdmin): string[] {
 }
 
 /** `q`: every word must match one of the search fields. */
-function applySearch(qs: QuerySet<any>, admin: ModelAdmin, query: string): QuerySet<any> {
+export function applySearch(qs: QuerySet<any>, admin: ModelAdmin, query: string): QuerySet<any> {
   const fields = admin.options.searchFields ?? [];
   if (fields.length === 0 || query.trim() === '') return qs;
   const lookups = fields.map((name) => (name.startsWith('^') ? `${name.slice(1)}__istartswith` : name.startsWith('=') ? `${name.slice(1)}__iexact` : `${name}__icontains`));

@@ -7,12 +7,12 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { LoginThrottled, User } from '../auth/index.ts';
-import { ValidationError, type ModelMeta } from '../orm/index.ts';
+import { ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
-import { buildChangeList, ERROR_VAR, IncorrectLookup, SEARCH_VAR, lookupParams } from './changelist.ts';
+import { applySearch, buildChangeList, ERROR_VAR, IncorrectLookup, SEARCH_VAR, lookupParams } from './changelist.ts';
 import { buildFilters } from './filters.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
@@ -113,6 +113,7 @@ export class AdminSite {
       path('login/', (r) => this.loginView(r), { name: `${n}:login` }),
       path('logout/', (r) => this.logoutView(r), { name: `${n}:logout` }),
       path('static/<path:file>', serveStatic(STATIC), { name: `${n}:static` }),
+      path('autocomplete/', this.staffOnly((r) => this.autocomplete(r)), { name: `${n}:autocomplete` }),
       path('password_change/', this.staffOnly((r) => this.passwordChange(r)), { name: `${n}:password_change` }),
       path('password_change/done/', this.staffOnly(async (r) => render(r, PasswordChangePage({ frame: this.frame(), errors: {}, done: true }))), { name: `${n}:password_change_done` }),
       path('<str:app>/', this.staffOnly((r) => this.appIndex(r)), { name: `${n}:app_list` }),
@@ -160,6 +161,28 @@ export class AdminSite {
     if (request.method !== 'POST') return new Response('Log out with a POST.', { status: 405, headers: { allow: 'POST' } });
     logout(request);
     return render(request, LoggedOutPage({ frame: this.frame(), loginUrl: this.url('login') }));
+  }
+
+  /**
+   * Django's autocomplete JSON for a relation's widget: `?app_label=&model_name=&field_name=&term=&page=`
+   * gives `{ results: [{ id, text }], pagination: { more } }`, searched with the related model's
+   * searchFields. Anything that does not name a searchable relation the user may view is a 403.
+   */
+  private async autocomplete(request: ViewRequest<any>): Promise<Response> {
+    const params = request.url.searchParams;
+    const refuse = () => new Response('Forbidden', { status: 403 });
+    const source = this.modelAdmin(params.get('app_label') ?? '', params.get('model_name') ?? '');
+    const field = source?.meta.field(params.get('field_name') ?? '');
+    if (source === undefined || !(field instanceof ForeignKeyField || field instanceof ManyToManyField)) return refuse();
+    const target = this.registry.get(field.target.label);
+    if (target === undefined || (target.options.searchFields ?? []).length === 0 || !(await target.hasViewPermission(request))) return refuse();
+    const pageText = params.get('page') ?? '1';
+    const page = /^[1-9][0-9]{0,6}$/.test(pageText) ? Number(pageText) : 1;
+    const perPage = 20;
+    const qs = applySearch(target.getQueryset(request), target, params.get('term') ?? '').orderBy(target.meta.pk.name);
+    const rows = (await qs.slice((page - 1) * perPage, page * perPage + 1)) as Record<string, unknown>[];
+    const results = rows.slice(0, perPage).map((o) => ({ id: String(o[target.meta.pk.attname]), text: String(o) }));
+    return Response.json({ results, pagination: { more: rows.length > perPage } });
   }
 
   /** Django's password change: the old password, then the new one twice; the session stays logged in. */

@@ -125,3 +125,26 @@ test('pages split at listPerPage with next and previous links', async () => {
   assert.equal(new Set([...rowsOf(first.html), ...rowsOf(second.html)]).size, 134, 'no row twice, none missed');
   assert.equal(rowsOf((await admin.page('/admin/blog/post/?all=')).html).length, 134);
 });
+
+test("the autocomplete endpoint answers in Django's JSON shape, searched by the related admin, paged by 20", async () => {
+  const admin = TestClient.inProcess(app);
+  await admin.login('admin', 'admin', '/admin/login/');
+  const ask = async (query: string) => admin.get(`/admin/autocomplete/?${query}`);
+  const found = await ask('app_label=blog&model_name=post&field_name=author&term=ann');
+  assert.equal(found.status, 200);
+  const ann = (await Author.objects.orderBy('id').first())!;
+  assert.deepEqual(await found.json(), { results: [{ id: String(ann.id), text: String(ann) }], pagination: { more: false } });
+  await Author.objects.bulkCreate(Array.from({ length: 25 }, (_, i) => ({ name: `Annex ${i}`, email: `annex${i}@example.com` })));
+  const first = (await (await ask('app_label=blog&model_name=post&field_name=author&term=ann')).json()) as { results: unknown[]; pagination: { more: boolean } };
+  assert.equal(first.results.length, 20);
+  assert.equal(first.pagination.more, true);
+  const second = (await (await ask('app_label=blog&model_name=post&field_name=author&term=ann&page=2')).json()) as { results: unknown[]; pagination: { more: boolean } };
+  assert.equal(second.results.length, 6);
+  assert.equal(second.pagination.more, false);
+  // Not a relation, an unknown model: refused.
+  for (const bad of ['app_label=blog&model_name=post&field_name=title', 'app_label=blog&model_name=nope&field_name=author', 'model_name=post']) {
+    assert.equal((await ask(bad)).status, 403, bad);
+  }
+  assert.equal((await ask('app_label=blog&model_name=comment&field_name=post&term=welcome')).status, 200);
+  assert.equal((await TestClient.inProcess(app).get('/admin/autocomplete/?app_label=blog&model_name=post&field_name=author')).status, 302);
+});
