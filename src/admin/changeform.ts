@@ -9,7 +9,8 @@ import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
 import { FormValueError, formFields, formValue, parseValue, type FormField } from './forms.ts';
 import { ADDITION, CHANGE, logAction, type FieldChange } from './log.ts';
 import type { ModelAdmin } from './options.ts';
-import { ChangeFormPage, type AdminFrame } from './pages.tsx';
+import { ChangeFormPage } from './form-pages.tsx';
+import type { AdminFrame } from './pages.tsx';
 
 type Instance = Record<string, any> & { save(): Promise<unknown>; toString(): string };
 

@@ -2,3 +2,4 @@
 export { AdminSite, AlreadyRegistered, site, type AdminSiteOptions } from './site.ts';
 export { ModelAdmin, type ModelAdminOptions, type ListColumn, type AdminModel } from './options.ts';
 export { AdminLayout, ChangeListPage, IndexPage, LoginPage, LoggedOutPage, ForbiddenPage, type AdminFrame } from './pages.tsx';
+export { ChangeFormPage, HistoryPage, PasswordChangePage } from './form-pages.tsx';

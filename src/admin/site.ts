@@ -17,7 +17,8 @@ import { buildFilters } from './filters.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
 import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
-import { ChangeListPage, ForbiddenPage, HistoryPage, IndexPage, LoggedOutPage, LoginPage, PasswordChangePage, type AdminFrame, type AppEntry } from './pages.tsx';
+import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
+import { ChangeListPage, ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff, userPermissions } from './permissions.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));

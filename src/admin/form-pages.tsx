@@ -1,0 +1,160 @@
+/** The admin's form pages: add and change, history, password change. */
+import { CsrfField } from '../web/index.ts';
+import type { FormField } from './forms.ts';
+import { AdminLayout, type AdminFrame } from './pages.tsx';
+
+export interface ChangeFormProps {
+  frame: AdminFrame;
+  title: string;
+  crumbs: [string, string | undefined][];
+  fields: FormField[];
+  /** What each input shows: the object's values, or what was posted. */
+  values: Record<string, string | string[]>;
+  errors: Record<string, string[]>;
+  canSave: boolean;
+  adding: boolean;
+  historyUrl: string | undefined;
+  /** The changelist's filters, carried through the form and back. */
+  changelistFilters: string | undefined;
+}
+
+function Input({ field, value }: { field: FormField; value: string | string[] | undefined }) {
+  const id = `id_${field.name}`;
+  const described = field.helpText === undefined ? undefined : `${id}_help`;
+  const text = Array.isArray(value) ? value[0] ?? '' : value ?? '';
+  const { widget } = field;
+  if (field.readonly) {
+    const shown = widget.kind === 'select' ? (Array.isArray(value) ? value : [text]).map((v) => widget.options.find(([k]) => k === v)?.[1] ?? v).join(', ') : text;
+    return <div class="readonly" id={id}>{shown === '' ? '-' : shown}</div>;
+  }
+  switch (widget.kind) {
+    case 'textarea':
+      return <textarea id={id} name={field.name} rows={6} required={field.required} aria-describedby={described}>{text}</textarea>;
+    case 'checkbox':
+      return <input type="checkbox" id={id} name={field.name} value="on" checked={text === 'true'} aria-describedby={described} />;
+    case 'select': {
+      const selected = new Set(Array.isArray(value) ? value : [text]);
+      return (
+        <select id={id} name={field.name} multiple={widget.multiple} required={field.required && !widget.multiple} aria-describedby={described}>
+          {!widget.multiple && (widget.allowEmpty || !selected.has(text) || text === '') && <option value="">---------</option>}
+          {widget.options.map(([key, label]) => <option value={key} selected={selected.has(key)}>{label}</option>)}
+        </select>
+      );
+    }
+    case 'key':
+      return <input type="text" inputmode="numeric" id={id} name={field.name} value={Array.isArray(value) ? value.join(',') : text} required={field.required} aria-describedby={described} />;
+    case 'input':
+      return <input type={widget.type} id={id} name={field.name} value={text} step={widget.step} maxlength={widget.maxLength} inputmode={widget.inputMode} required={field.required} aria-describedby={described} />;
+  }
+}
+
+export function ChangeFormPage(props: ChangeFormProps) {
+  const { frame, title, fields, values, errors } = props;
+  const problems = Object.keys(errors).length;
+  return (
+    <AdminLayout frame={frame} title={title} crumbs={props.crumbs}>
+      <div class="toolbar">
+        <h1>{title}</h1>
+        {props.historyUrl !== undefined && <a class="button secondary" href={props.historyUrl}>History</a>}
+      </div>
+      {problems > 0 && <p class="errornote" role="alert">{problems === 1 ? 'Please correct the error below.' : 'Please correct the errors below.'}</p>}
+      {errors.__all__ !== undefined && <ul class="errorlist nonfield">{errors.__all__.map((m) => <li>{m}</li>)}</ul>}
+      <form method="post" class="changeform" novalidate>
+        <CsrfField />
+        {props.changelistFilters !== undefined && <input type="hidden" name="_changelist_filters" value={props.changelistFilters} />}
+        {fields.map((field) => {
+          const fieldErrors = errors[field.name];
+          return (
+            <div class={`form-row${fieldErrors ? ' has-error' : ''}`}>
+              <label for={`id_${field.name}`} class={field.required && !field.readonly ? 'required' : undefined}>{field.label}</label>
+              <div>
+                <Input field={field} value={values[field.name]} />
+                {fieldErrors && <ul class="errorlist" id={`id_${field.name}_error`}>{fieldErrors.map((m) => <li>{m}</li>)}</ul>}
+                {field.helpText !== undefined && <p class="help" id={`id_${field.name}_help`}>{field.helpText}</p>}
+              </div>
+            </div>
+          );
+        })}
+        {props.canSave && (
+          <div class="submit-row">
+            <button type="submit" name="_save" value="1">Save</button>
+            <button type="submit" name="_addanother" value="1" class="secondary">Save and add another</button>
+            <button type="submit" name="_continue" value="1" class="secondary">Save and continue editing</button>
+          </div>
+        )}
+      </form>
+    </AdminLayout>
+  );
+}
+
+export interface HistoryRow {
+  time: Date;
+  user: string;
+  summary: string;
+  changes: { field: string; old: string; new: string }[];
+}
+
+export function HistoryPage({ frame, title, crumbs, rows }: { frame: AdminFrame; title: string; crumbs: [string, string | undefined][]; rows: HistoryRow[] }) {
+  return (
+    <AdminLayout frame={frame} title={title} crumbs={crumbs}>
+      <h1>{title}</h1>
+      {rows.length === 0 ? <p>This object doesn't have a change history. It probably wasn't added via this admin site.</p> : (
+        <table class="list history">
+          <thead><tr><th scope="col">Date/time</th><th scope="col">User</th><th scope="col">Action</th></tr></thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr>
+                <th scope="row"><time datetime={row.time.toISOString()}>{row.time.toISOString().replace('T', ' ').slice(0, 19)}</time></th>
+                <td>{row.user}</td>
+                <td>
+                  {row.summary}
+                  {row.changes.length > 0 && (
+                    <table class="changes">
+                      <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
+                      <tbody>{row.changes.map((c) => <tr><th scope="row">{c.field}</th><td>{c.old}</td><td>{c.new}</td></tr>)}</tbody>
+                    </table>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </AdminLayout>
+  );
+}
+
+export function PasswordChangePage({ frame, errors, done }: { frame: AdminFrame; errors: Record<string, string[]>; done: boolean }) {
+  const row = (name: string, label: string, autocomplete: string) => (
+    <div class={`form-row${errors[name] ? ' has-error' : ''}`}>
+      <label for={`id_${name}`} class="required">{label}</label>
+      <div>
+        <input type="password" id={`id_${name}`} name={name} autocomplete={autocomplete} required aria-describedby={errors[name] ? `id_${name}_error` : undefined} />
+        {errors[name] && <ul class="errorlist" id={`id_${name}_error`}>{errors[name]!.map((m) => <li>{m}</li>)}</ul>}
+      </div>
+    </div>
+  );
+  return (
+    <AdminLayout frame={frame} title={done ? 'Password change successful' : 'Password change'} crumbs={[['Home', frame.urls.index], ['Password change', undefined]]}>
+      {done ? (
+        <>
+          <h1>Password change successful</h1>
+          <p>Your password was changed.</p>
+        </>
+      ) : (
+        <>
+          <h1>Password change</h1>
+          {Object.keys(errors).length > 0 && <p class="errornote" role="alert">Please correct the errors below.</p>}
+          <p>Please enter your old password, for security's sake, and then enter your new password twice so we can verify you typed it in correctly.</p>
+          <form method="post" class="changeform">
+            <CsrfField />
+            {row('old_password', 'Old password', 'current-password')}
+            {row('new_password1', 'New password', 'new-password')}
+            {row('new_password2', 'New password confirmation', 'new-password')}
+            <div class="submit-row"><button type="submit">Change my password</button></div>
+          </form>
+        </>
+      )}
+    </AdminLayout>
+  );
+}
