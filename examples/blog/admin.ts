@@ -7,6 +7,10 @@ site.register(Post, {
   listDisplay: ['title', 'author', 'status', 'createdAt'],
   listFilter: ['status', 'author'],
   searchFields: ['title', 'content', 'author__name'],
+  fieldsets: [
+    ['Content', { fields: ['title', 'content'] }],
+    ['Publishing', { fields: ['status', 'author', 'tags'], description: 'Who wrote it, and whether readers see it.' }],
+  ],
 });
 site.register(Comment, { listDisplay: ['__str__', 'post', 'author'], listFilter: ['author'], searchFields: ['text'] });
 site.register(Tag, { searchFields: ['name'] });

@@ -71,6 +71,7 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
     render(request, ChangeFormPage({
       frame: context.frame, title, crumbs: [...context.crumbs, [adding ? `Add ${noun(admin)}` : String(object), undefined]], fields, values, errors,
       canSave, adding, historyUrl: adding ? undefined : context.historyUrl(object![admin.meta.pk.attname]), changelistFilters: filters,
+      ...(admin.options.fieldsets && { fieldsets: admin.options.fieldsets }),
     }), status);
   if (request.method !== 'POST') return page(await currentValues(fields, object), {});
   if (!canSave) return new Response('Your account may not change this.', { status: 403 });

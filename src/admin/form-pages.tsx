@@ -16,6 +16,19 @@ export interface ChangeFormProps {
   historyUrl: string | undefined;
   /** The changelist's filters, carried through the form and back. */
   changelistFilters: string | undefined;
+  /** Django's fieldsets: named groups of fields; one plain group without them. */
+  fieldsets?: Fieldsets;
+}
+
+export type Fieldsets = ReadonlyArray<readonly [string | null, { readonly fields: readonly string[]; readonly description?: string }]>;
+
+function groups(fields: FormField[], fieldsets: Fieldsets | undefined): { name: string | null; description?: string; fields: FormField[] }[] {
+  if (fieldsets === undefined) return [{ name: null, fields }];
+  return fieldsets.map(([name, { fields: names, description }]) => ({
+    name,
+    ...(description !== undefined && { description }),
+    fields: names.map((n) => fields.find((f) => f.name === n)).filter((f): f is FormField => f !== undefined),
+  }));
 }
 
 function Input({ field, value }: { field: FormField; value: string | string[] | undefined }) {
@@ -62,17 +75,27 @@ export function ChangeFormPage(props: ChangeFormProps) {
       <form method="post" class="changeform" novalidate>
         <CsrfField />
         {props.changelistFilters !== undefined && <input type="hidden" name="_changelist_filters" value={props.changelistFilters} />}
-        {fields.map((field) => {
-          const fieldErrors = errors[field.name];
-          return (
-            <div class={`form-row${fieldErrors ? ' has-error' : ''}`}>
-              <label for={`id_${field.name}`} class={field.required && !field.readonly ? 'required' : undefined}>{field.label}</label>
-              <div>
-                <Input field={field} value={values[field.name]} />
-                {fieldErrors && <ul class="errorlist" id={`id_${field.name}_error`}>{fieldErrors.map((m) => <li>{m}</li>)}</ul>}
-                {field.helpText !== undefined && <p class="help" id={`id_${field.name}_help`}>{field.helpText}</p>}
+        {groups(fields, props.fieldsets).map((group) => {
+          const rows = group.fields.map((field) => {
+            const fieldErrors = errors[field.name];
+            return (
+              <div class={`form-row${fieldErrors ? ' has-error' : ''}`}>
+                <label for={`id_${field.name}`} class={field.required && !field.readonly ? 'required' : undefined}>{field.label}</label>
+                <div>
+                  <Input field={field} value={values[field.name]} />
+                  {fieldErrors && <ul class="errorlist" id={`id_${field.name}_error`}>{fieldErrors.map((m) => <li>{m}</li>)}</ul>}
+                  {field.helpText !== undefined && <p class="help" id={`id_${field.name}_help`}>{field.helpText}</p>}
+                </div>
               </div>
-            </div>
+            );
+          });
+          if (group.name === null && group.description === undefined) return <fieldset class="module plain">{rows}</fieldset>;
+          return (
+            <fieldset class="module">
+              {group.name !== null && <legend>{group.name}</legend>}
+              {group.description !== undefined && <p class="description">{group.description}</p>}
+              {rows}
+            </fieldset>
           );
         })}
         {props.canSave && (

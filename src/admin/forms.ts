@@ -74,7 +74,8 @@ async function relatedChoices(field: ForeignKeyField | ManyToManyField): Promise
 
 export async function formFields(admin: ModelAdmin, canChange: boolean): Promise<FormField[]> {
   const meta = admin.meta;
-  const { fields: chosen, exclude = [], readonlyFields = [] } = admin.options;
+  const { exclude = [], readonlyFields = [], fieldsets } = admin.options;
+  const chosen = admin.options.fields ?? fieldsets?.flatMap(([, group]) => group.fields);
   const candidates = [...meta.concreteFields, ...meta.manyToManyFields].filter((f) => (chosen === undefined ? editable(meta, f) : chosen.includes(f.name)) && !exclude.includes(f.name));
   const ordered = chosen === undefined ? candidates : chosen.map((name) => candidates.find((f) => f.name === name)).filter((f): f is Field => f !== undefined);
   const related = new Map<string, [string, string][] | undefined>();

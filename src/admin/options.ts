@@ -34,6 +34,8 @@ export interface ModelAdminOptions<T = any> {
   countStrategy?: 'exact' | 'estimated' | 'none';
   /** The fields of the add and change forms, in order (default: every editable field). */
   fields?: readonly string[];
+  /** Django's fieldsets: `[['Content', { fields: ['title', 'content'] }], ['Publishing', { fields: ['status'], description: '…' }]]`. */
+  fieldsets?: ReadonlyArray<readonly [string | null, { readonly fields: readonly string[]; readonly description?: string }]>;
   /** Fields left out of the forms. */
   exclude?: readonly string[];
   /** Fields shown but not editable. */

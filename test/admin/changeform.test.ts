@@ -107,3 +107,15 @@ test('password change: the old password, the new one twice, Django\'s checks; th
   await fresh.login('admin', 'a-better-one-9', '/admin/login/');
   assert.equal((await fresh.get('/admin/')).status, 200);
 });
+
+test('fieldsets group the form under their legends, in their order', async () => {
+  const browser = await admin();
+  const { html } = await browser.page('/admin/blog/post/add/');
+  const legends = [...html.matchAll(/<legend>([^<]*)<\/legend>/g)].map((m) => m[1]);
+  assert.deepEqual(legends, ['Content', 'Publishing']);
+  assert.match(html, /<p class="description">Who wrote it, and whether readers see it\.<\/p>/);
+  const order = [...html.matchAll(/<label for="id_(\w+)"/g)].map((m) => m[1]);
+  assert.deepEqual(order, ['title', 'content', 'status', 'author', 'tags']);
+  // The author form has no fieldsets: one plain group.
+  assert.doesNotMatch((await browser.page('/admin/blog/author/add/')).html, /<legend>/);
+});
