@@ -101,8 +101,9 @@ function lookupValue(meta: ModelMeta, key: string, text: string): unknown {
     return text.toLowerCase() === 'true' || text === '1';
   }
   if (key.endsWith('__in')) return text.split(',');
-  const name = key.split('__')[0]!;
-  if (meta.field(name) instanceof BooleanField && !key.includes('__', name.length + 2)) {
+  // `published=1` and `published__exact=0` on a boolean field; lookups beyond it take text.
+  const [name, ...rest] = key.split('__');
+  if (meta.field(name!) instanceof BooleanField && (rest.length === 0 || (rest.length === 1 && rest[0] === 'exact'))) {
     if (['true', '1'].includes(text.toLowerCase())) return true;
     if (['false', '0'].includes(text.toLowerCase())) return false;
     throw new IncorrectLookup(`${key} takes True or False.`);

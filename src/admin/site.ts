@@ -6,13 +6,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import type { Database } from '../db/index.ts';
 import { LoginThrottled, User } from '../auth/index.ts';
 import { ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
-import { applySearch, buildChangeList, ERROR_VAR, IncorrectLookup, SEARCH_VAR, lookupParams } from './changelist.ts';
+import { applySearch, buildChangeList, ERROR_VAR, IncorrectLookup, SEARCH_VAR, lookupParams, type ChangeList } from './changelist.ts';
 import { buildFilters } from './filters.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
@@ -322,7 +323,7 @@ export class AdminSite {
       const query = next.toString();
       return query === '' ? base : `${base}?${query}`;
     };
-    let list;
+    let list: ChangeList;
     try {
       list = await buildChangeList(admin, { params, queryset: admin.getQueryset(request), estimate: () => estimateRows(admin.meta, admin.getQueryset(request).db) });
     } catch (error) {
@@ -357,9 +358,9 @@ export class AdminSite {
 }
 
 /** PostgreSQL's planner statistics for a table's rows: instant on any size, roughly right. */
-async function estimateRows(meta: ModelMeta, db: { dialect: string; execute: (q: any) => Promise<{ rows: Record<string, unknown>[] }>; kysely: any }): Promise<number | undefined> {
+async function estimateRows(meta: ModelMeta, db: Database): Promise<number | undefined> {
   if (db.dialect !== 'postgres') return undefined;
-  const { rows } = await db.execute(sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${meta.table})`.compile(db.kysely));
+  const { rows } = await db.execute<{ n: unknown }>(sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${meta.table})`.compile(db.kysely));
   const n = Number(rows[0]?.n ?? -1);
   return n >= 0 ? n : undefined;
 }

@@ -9,16 +9,16 @@ import { createApp, include, path } from '../../src/web/index.ts';
 import { BACKEND, withSeededDatabase } from '../support/database.ts';
 import { TestClient } from '../support/web.ts';
 
-class Reading extends model('ct.Reading', { value: f.integer() }) {}
+class Reading extends model('ct.Reading', { value: f.integer(), flagged: f.boolean({ default: false }) }) {}
 
 withSeededDatabase(async () => {
   await User.createSuperuser({ username: 'boss', password: 'boss-pass-1' });
-  await Reading.objects.bulkCreate(Array.from({ length: 250 }, (_, i) => ({ value: i })));
+  await Reading.objects.bulkCreate(Array.from({ length: 250 }, (_, i) => ({ value: i, flagged: i % 10 === 0 })));
 });
 
 async function clientFor(countStrategy: 'exact' | 'estimated' | 'none') {
   const site = new AdminSite({ name: `count_${countStrategy}` });
-  site.register(Reading, { listDisplay: ['value'], countStrategy, ordering: ['value'] });
+  site.register(Reading, { listDisplay: ['value', 'flagged'], listFilter: ['flagged'], countStrategy, ordering: ['value'] });
   const app = createApp({ secretKey: 'counting-secret-key-long-enough', urls: [path('admin/', include(site.urls))] });
   const client = TestClient.inProcess(app);
   await client.login('boss', 'boss-pass-1', '/admin/login/');
@@ -46,4 +46,14 @@ test("countStrategy 'estimated' reads PostgreSQL's statistics for an unfiltered 
     assert.match((await client.page('/admin/ct/reading/')).html, /250 results/, 'other databases count exactly');
   }
   assert.match((await client.page('/admin/ct/reading/?value__exact=7')).html, /1 result</);
+});
+
+test('a boolean filter: Yes, No and All links, and the lookup they set', async () => {
+  const client = await clientFor('exact');
+  const page = await client.page('/admin/ct/reading/');
+  assert.match(page.html, /href="\/admin\/ct\/reading\/\?flagged__exact=1">Yes<\/a>/);
+  assert.match((await client.page('/admin/ct/reading/?flagged__exact=1')).html, /25 results \(250 total\)/);
+  assert.match((await client.page('/admin/ct/reading/?flagged__exact=0')).html, /225 results/);
+  assert.match((await client.page('/admin/ct/reading/?flagged=true')).html, /25 results/);
+  assert.equal((await client.get('/admin/ct/reading/?flagged__exact=maybe')).headers.get('location'), '/admin/ct/reading/?e=1');
 });
