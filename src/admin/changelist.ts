@@ -4,7 +4,7 @@
  * `status__exact=draft` or `author__id__exact=3`. Bad parameters are an IncorrectLookup, which
  * the view answers as Django does (a redirect to `?e=1`).
  */
-import { FieldError, ForeignKeyField, Q, ValidationError, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
+import { capitalise, FieldError, ForeignKeyField, Q, ValidationError, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { BooleanField } from '../orm/index.ts';
 import type { ListColumn, ModelAdmin } from './options.ts';
 
@@ -30,9 +30,6 @@ export interface Column {
   field: Field | undefined;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** Follows `author__name` through forward foreign keys to the last field. */
 function fieldAt(meta: ModelMeta, path: string): { field: Field; relations: string[] } {

@@ -4,7 +4,7 @@
  * model's `fullClean()`.
  */
 import {
-  BooleanField, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField,
+  BooleanField, capitalise, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField,
   TextField, type Field, type ModelMeta,
 } from '../orm/index.ts';
 import type { ModelAdmin } from './options.ts';
@@ -30,9 +30,6 @@ export interface FormField {
   helpText: string | undefined;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** Fields a person edits: not the automatic key, the trash stamps, or dates set on save. */
 function editable(meta: ModelMeta, field: Field): boolean {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { LoginThrottled, User } from '../auth/index.ts';
-import { ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
@@ -374,9 +374,6 @@ function passwordProblems(password: string, username: string): string[] {
   return problems;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 function appName(meta: ModelMeta): string {
   return capitalise(meta.appLabel);

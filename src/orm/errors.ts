@@ -37,9 +37,6 @@ export class ValidationError extends TypeError {
     this.errors = errors;
   }
 
-  static fromErrors(errors: Record<string, string[]>): ValidationError {
-    return new ValidationError(errors);
-  }
 }
 
 /** A query used in a way it cannot support, such as filtering after a slice. */

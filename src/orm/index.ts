@@ -8,6 +8,7 @@ export {
 } from './fields/index.ts';
 export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, noteModelClass } from './registry.ts';
+export { capitalise } from './naming.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';
 export { minValue, maxValue, minLength, regexValidator, type Validator, type FullCleanOptions } from './validation.ts';
 export { RelationNotLoadedError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';

@@ -128,6 +128,8 @@ export class Model {
     // With receivers, a throwing receiver must undo the write: run both in one transaction.
     if (preSave.hasReceivers(sender as never) || postSave.hasReceivers(sender as never)) await atomic(run, { using: db });
     else await run();
+    // Saved there, it belongs there now (Django's `_state.db`), updated or inserted.
+    this[STATE].db = db;
     return this;
   }
 

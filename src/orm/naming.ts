@@ -6,6 +6,11 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
+/** `blog post` -> `Blog post`: a verbose name at the start of a sentence or a heading. */
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** `BlogPost` -> `blogPost`. */
 export function camelCase(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);

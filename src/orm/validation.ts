@@ -10,6 +10,7 @@ import type { Field } from './fields/field.ts';
 import { ForeignKeyField } from './fields/relations.ts';
 import type { InstanceLike } from './instance.ts';
 import type { ModelMeta } from './meta.ts';
+import { capitalise } from './naming.ts';
 import { prepareSelect } from './query/compiler.ts';
 import { and, liveRows, type WhereNode } from './query/where.ts';
 
@@ -50,9 +51,6 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** The errors of one field's value; the cleaned value is written back when it passes. */
 function cleanField(field: Field, instance: InstanceLike): string[] {
@@ -149,5 +147,5 @@ export async function fullClean(db: Database, meta: ModelMeta, instance: Instanc
   for (const found of [await relationErrors(db, meta, instance, failed), options.validateUnique === false ? {} : await uniqueErrors(db, meta, instance, failed)]) {
     for (const [key, messages] of Object.entries(found)) addError(errors, key, messages);
   }
-  if (Object.keys(errors).length > 0) throw ValidationError.fromErrors(errors);
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 }

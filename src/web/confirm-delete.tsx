@@ -3,7 +3,7 @@
  * blocks it. DeleteView renders it unless given a template of its own, which gets the same props.
  */
 import type { DeletePlanLike, ModelMeta } from '../orm/index.ts';
-import { getModel } from '../orm/index.ts';
+import { capitalise, getModel } from '../orm/index.ts';
 import { CsrfField, Layout } from './render.tsx';
 
 /** One model's share of a delete: how many rows, and the first few of them. */
@@ -113,6 +113,3 @@ export function ConfirmDelete({ object, meta, plan, shares, blockers, changes, c
   );
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
