@@ -3,6 +3,7 @@
  * Every field built by `f` carries phantom facts (`Typed`); nothing here exists at run time.
  */
 import type { Field, Typed } from './fields/field.ts';
+import type { DateField, DateTimeField } from './fields/scalar.ts';
 import type { RelationType } from './fields/index.ts';
 import type { Model } from './model.ts';
 import type { ManyRelatedManager } from './query/related.ts';
@@ -122,6 +123,21 @@ type ScalarEntries<K extends string, V> =
   | [K, V | null]
   | { [L in Lookup]: [`${K}__${L}`, LookupValue<V, L>] }[Lookup];
 
+type TransformLookup = 'exact' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'range' | 'isnull';
+type TransformValue<V, L extends TransformLookup> =
+  L extends 'in' ? readonly V[] : L extends 'range' ? readonly [V, V] : L extends 'isnull' ? boolean : V;
+type TransformEntries<K extends string, V> =
+  | [K, V]
+  | { [L in TransformLookup]: [`${K}__${L}`, TransformValue<V, L>] }[TransformLookup];
+
+/** `createdAt__year`, `createdAt__month__gte`, and `createdAt__date` on date-time fields. */
+type DateEntries<K extends string, Fd> = Fd extends DateField | DateTimeField
+  ? | TransformEntries<`${K}__year`, number>
+  | TransformEntries<`${K}__month`, number>
+  | TransformEntries<`${K}__day`, number>
+  | (Fd extends DateTimeField ? TransformEntries<`${K}__date`, string | Date> : never)
+  : never;
+
 type FkEntries<K extends string, Fd, Depth extends unknown[]> =
   | [K, TargetInstance<Fd> | ForeignKeyId<Fd>]
   | ScalarEntries<`${K}Id`, ForeignKeyId<Fd>>
@@ -132,7 +148,7 @@ type PrefixEntries<K extends string, E> = E extends [infer P extends string, inf
 
 type FilterEntries<F, Depth extends unknown[] = []> = {
   [K in Keys<F>]: RelOf<F[K]> extends undefined
-    ? ScalarEntries<K, ValueOf<F[K]>>
+    ? ScalarEntries<K, ValueOf<F[K]>> | DateEntries<K, F[K]>
     : RelOf<F[K]> extends RelationType<'fk', any, any>
       ? FkEntries<K, F[K], Depth>
       : [K, unknown] | [`${K}__${Lookup}`, unknown];

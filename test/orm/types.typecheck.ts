@@ -82,6 +82,15 @@ export async function filtering(): Promise<void> {
   Post.objects.filter({ rating__isnull: 1 });
   // @ts-expect-error a field of the related model, typed one step deep
   Post.objects.filter({ author__age: 'old' });
+  Post.objects.filter({ createdAt__year: 2026, createdAt__month__gte: 3, publishedOn__day__in: [1, 15], createdAt__date: '2026-11-30' });
+  // @ts-expect-error a year is a number
+  Post.objects.filter({ createdAt__year: 'last' });
+  // @ts-expect-error 'date' takes a day of a date-time, and publishedOn is a date already
+  Post.objects.filter({ publishedOn__date: '2026-11-30' });
+  // @ts-expect-error no text lookups after a transform
+  Post.objects.filter({ createdAt__month__icontains: '1' });
+  // @ts-expect-error a title has no year
+  Post.objects.filter({ title__year: 2026 });
   // @ts-expect-error get() checks its conditions too
   await Post.objects.get({ titel: 'x' });
   // @ts-expect-error update() knows the fields

@@ -9,6 +9,8 @@ import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Kysel
 import type { Database, DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
+import { DateTimeField } from '../fields/scalar.ts';
+import type { DatePart } from './dates.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { WhereNode } from './where.ts';
 
@@ -104,6 +106,12 @@ function bindWhere(node: WhereNode | undefined, b: Binding): void {
         b.key += ')';
       }
       return;
+    case 'datePart': {
+      const items = Array.isArray(node.value) ? node.value : [node.value];
+      b.key += `${node.part}(${node.column}) ${node.lookup}${items.length};`;
+      b.params.push(...items);
+      return;
+    }
     case 'compare': {
       const { field, lookup, value } = node;
       if (lookup === 'in' || lookup === 'range') {
@@ -187,8 +195,37 @@ function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: CompileC
     }
     case 'compare':
       return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
+    case 'datePart':
+      return guardNull(eb, compileDatePart(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
   }
 }
+
+/** The month or day of a date column, as a number, in UTC as it is stored. */
+function datePartOf(column: Expression<unknown>, part: DatePart, field: Field, dialect: DialectName): Expression<number> {
+  switch (dialect) {
+    case 'sqlite':
+      return sql<number>`cast(strftime(${sql.lit(part === 'month' ? '%m' : '%d')}, ${column}) as integer)`;
+    case 'postgres':
+      return field instanceof DateTimeField ? sql<number>`extract(${sql.raw(part)} from ${column} at time zone 'UTC')` : sql<number>`extract(${sql.raw(part)} from ${column})`;
+    case 'mysql':
+      return sql<number>`${sql.raw(part === 'day' ? 'dayofmonth' : part)}(${column})`;
+  }
+}
+
+function compileDatePart(eb: Builder, node: Extract<WhereNode, { kind: 'datePart' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
+  const part: Expression<unknown> = datePartOf(eb.ref(`${alias}.${node.column}`), node.part, node.field, ctx.dialect);
+  const slot = (): any => (ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
+  switch (node.lookup) {
+    case 'in':
+      return eb(part, 'in', (node.value as number[]).map(slot));
+    case 'range':
+      return eb.between(part, slot(), slot());
+    default:
+      return eb(part, COMPARISONS[node.lookup], slot());
+  }
+}
+
+const COMPARISONS = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 /** `SELECT selectColumn FROM table WHERE …`, as a derived table where MySQL needs one. */
 function compileSubquery(eb: Builder, table: string, selectColumn: string, where: WhereNode | undefined, ctx: CompileContext, depth: number) {

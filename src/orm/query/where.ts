@@ -8,6 +8,7 @@ import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField, modelMetaOf } from '../fields/relations.ts';
 import type { ModelMeta, ReverseRelation } from '../meta.ts';
 import type { Lookup } from '../types.ts';
+import { DATE_TRANSFORMS, isDateField, resolveDateTransform, type DatePart, type DateTransform } from './dates.ts';
 import { Q, type FilterDict } from './q.ts';
 
 export const LOOKUPS: ReadonlySet<string> = new Set<Lookup>([
@@ -24,6 +25,8 @@ export type WhereNode =
   /** `column <lookup> value`; `value` is already cleaned by the field (an array for in/range). */
   | { readonly kind: 'compare'; readonly field: Field; readonly column: string; readonly lookup: CompareLookup; readonly value: unknown }
   | { readonly kind: 'isnull'; readonly column: string; readonly isNull: boolean }
+  /** `part(column) <lookup> value` on a date column: `createdAt__month: 3` (see dates.ts). */
+  | { readonly kind: 'datePart'; readonly field: Field; readonly column: string; readonly part: DatePart; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'range'; readonly value: number | number[] }
   /** `column IN (SELECT selectColumn FROM table WHERE …)`: how every relation is crossed. */
   | {
       readonly kind: 'subquery'; readonly column: string; readonly nullable: boolean; readonly table: string; readonly selectColumn: string; readonly where: WhereNode | undefined;
@@ -141,6 +144,9 @@ function resolveLocal(meta: ModelMeta, field: Field, head: string, rest: string[
     if (onTargetPk && after.length === 0) return condition(field, 'exact', step);
     if (onTargetPk && after.length === 1 && LOOKUPS.has(after[0]!)) return condition(field, after[0] as Lookup, step);
     return undefined;
+  }
+  if (rest.length > 0 && rest.length <= 2 && DATE_TRANSFORMS.has(rest[0]!) && isDateField(field)) {
+    return resolveDateTransform(field, rest[0] as DateTransform, (rest[1] ?? 'exact') as Lookup, step.value, step.key);
   }
   if (rest.length > 1) {
     throw new FieldError(`Unsupported lookup '${rest.join('__')}' for ${field.kind} field '${meta.label}.${field.name}' in '${step.key}'.`);
@@ -271,6 +277,7 @@ function matchesNullRow(node: WhereNode): boolean | undefined {
     case 'nothing':
       return false;
     case 'compare':
+    case 'datePart':
       return undefined;
     case 'subquery':
       // The made-up row has no related rows either: the condition beyond is judged on NULLs again.
