@@ -6,7 +6,7 @@
 import { atomic } from '../db/index.ts';
 import { ForeignKeyField, ManyToManyField, ValidationError, type Field } from '../orm/index.ts';
 import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
-import { FormValueError, formFields, formValue, parseValue, type FormField } from './forms.ts';
+import { FormValueError, formFields, formValue, parseValue, relatedLabels, type AutocompleteSource, type FormField } from './forms.ts';
 import { ADDITION, CHANGE, logAction, type FieldChange } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ChangeFormPage } from './form-pages.tsx';
@@ -21,6 +21,7 @@ export interface ChangeFormContext {
   addUrl: string;
   changeUrl: (pk: unknown) => string;
   historyUrl: (pk: unknown) => string;
+  autocomplete: AutocompleteSource;
 }
 
 /** The attribute a form field reads and writes: `authorId` for a foreign key. */
@@ -64,12 +65,13 @@ function withFilters(url: string, filters: string | undefined): string {
 export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, object: Instance | undefined, context: ChangeFormContext): Promise<Response> {
   const adding = object === undefined;
   const canSave = adding ? await admin.hasAddPermission(request) : await admin.hasChangePermission(request, object);
-  const fields = await formFields(admin, canSave);
+  const fields = await formFields(admin, canSave, context.autocomplete);
   const filters = request.method === 'POST' ? String((await request.form()).get('_changelist_filters') ?? '') || undefined : request.url.searchParams.get('_changelist_filters') ?? undefined;
   const title = `${adding ? 'Add' : canSave ? 'Change' : 'View'} ${noun(admin)}`;
-  const page = (values: Record<string, string | string[]>, errors: Record<string, string[]>, status = 200) =>
+  const page = async (values: Record<string, string | string[]>, errors: Record<string, string[]>, status = 200) =>
     render(request, ChangeFormPage({
       frame: context.frame, title, crumbs: [...context.crumbs, [adding ? `Add ${noun(admin)}` : String(object), undefined]], fields, values, errors,
+      labels: await relatedLabels(fields, values),
       canSave, adding, historyUrl: adding ? undefined : context.historyUrl(object![admin.meta.pk.attname]), changelistFilters: filters,
       ...(admin.options.fieldsets && { fieldsets: admin.options.fieldsets }),
     }), status);
@@ -114,9 +116,9 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
     else await target.save();
     for (const [name, keys] of links) await target[name].set(keys.map((k) => (admin.meta.field(name) as ManyToManyField).target.pk.clean(k)));
     const after = await currentValues(fields, target);
-    const changes: FieldChange[] = editable
-      .filter((f) => JSON.stringify(before[f.name]) !== JSON.stringify(after[f.name]))
-      .map((f) => ({ field: f.label, old: shown(f, before[f.name]), new: shown(f, after[f.name]) }));
+    const changed = editable.filter((f) => JSON.stringify(before[f.name]) !== JSON.stringify(after[f.name]));
+    const [labelsBefore, labelsAfter] = [await relatedLabels(changed, before), await relatedLabels(changed, after)];
+    const changes: FieldChange[] = changed.map((f) => ({ field: f.label, old: shown(f, before[f.name], labelsBefore[f.name]), new: shown(f, after[f.name], labelsAfter[f.name]) }));
     await logAction(user, admin.meta, target[admin.meta.pk.attname], String(target), adding ? ADDITION : CHANGE, adding ? {} : { changes });
   }, { using: admin.getQueryset(request).db });
 
@@ -135,10 +137,10 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
 }
 
 /** A value as the history shows it: a choice's label, a related object's text, `-` for none. */
-function shown(field: FormField, value: string | string[] | undefined): string {
+function shown(field: FormField, value: string | string[] | undefined, related: Record<string, string> = {}): string {
   const widget = field.widget;
   const list = Array.isArray(value) ? value : [value ?? ''];
-  const labels = list.map((v) => (widget.kind === 'select' ? widget.options.find(([k]) => k === v)?.[1] ?? v : field.field.kind === 'boolean' ? (v === 'true' ? 'Yes' : 'No') : v));
+  const labels = list.map((v) => (widget.kind === 'select' ? widget.options.find(([k]) => k === v)?.[1] ?? v : widget.kind === 'key' ? related[v] ?? v : field.field.kind === 'boolean' ? (v === 'true' ? 'Yes' : 'No') : v));
   const text = labels.filter((l) => l !== '').join(', ');
   return text === '' ? '-' : text;
 }

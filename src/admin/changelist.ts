@@ -130,6 +130,8 @@ export interface ChangeList {
   showAll: boolean;
   /** Column positions the list is sorted by: `[2, -1]`. */
   ordering: number[];
+  /** Every row the filters and search let through, unordered and unpaged. */
+  queryset: QuerySet<any>;
 }
 
 function parseOrdering(text: string | null, columns: Column[]): number[] {
@@ -141,20 +143,29 @@ function parseOrdering(text: string | null, columns: Column[]): number[] {
   });
 }
 
+/**
+ * The rows the list shows, before ordering and paging: `base` narrowed by the lookups and the
+ * search in `params`. Actions run on these rows too, so a selection never reaches beyond them.
+ */
+export function filteredQueryset(admin: ModelAdmin, params: URLSearchParams, base: QuerySet<any>): QuerySet<any> {
+  let qs = base;
+  try {
+    for (const [key, text] of Object.entries(lookupParams(params))) qs = qs.filter({ [key]: lookupValue(admin.meta, key, text) } as never);
+  } catch (error) {
+    if (error instanceof FieldError || error instanceof ValidationError) throw new IncorrectLookup(error.message);
+    throw error;
+  }
+  return applySearch(qs, admin, params.get(SEARCH_VAR) ?? '');
+}
+
 export async function buildChangeList(admin: ModelAdmin, request: { params: URLSearchParams; queryset: QuerySet<any>; estimate: () => Promise<number | undefined> }): Promise<ChangeList> {
   const { params } = request;
   const meta = admin.meta;
   const columns = columnsOf(admin);
   const base = request.queryset;
-  let qs = base;
   const lookups = lookupParams(params);
-  try {
-    for (const [key, text] of Object.entries(lookups)) qs = qs.filter({ [key]: lookupValue(meta, key, text) } as never);
-  } catch (error) {
-    if (error instanceof FieldError || error instanceof ValidationError) throw new IncorrectLookup(error.message);
-    throw error;
-  }
-  qs = applySearch(qs, admin, params.get(SEARCH_VAR) ?? '');
+  const matching = filteredQueryset(admin, params, base);
+  let qs = matching;
   const ordering = parseOrdering(params.get(ORDER_VAR), columns);
   const order = ordering.map((n) => `${n < 0 ? '-' : ''}${columns[Math.abs(n) - 1]!.orderBy!}`);
   // A total order, so pages never repeat or skip a row: the primary key breaks ties.
@@ -194,5 +205,5 @@ export async function buildChangeList(admin: ModelAdmin, request: { params: URLS
     hasNext = fetched.length > perPage;
     rows = fetched.slice(0, perPage);
   }
-  return { columns, rows, count, estimated, total, page, pages, hasNext, showAll, ordering };
+  return { columns, rows, count, estimated, total, page, pages, hasNext, showAll, ordering, queryset: matching };
 }

@@ -1,8 +1,9 @@
 /**
- * The changelist's sidebar filters (Django's list_filter) for choices, booleans and foreign
- * keys: each choice is a link to the same list with its lookup set, and "All" clears it.
+ * The changelist's sidebar filters (Django's list_filter) for choices, booleans, foreign keys
+ * and dates: each choice is a link to the same list with its lookup set, and "All" clears it.
  */
-import { BooleanField, FieldError, ForeignKeyField, type Field } from '../orm/index.ts';
+import { BooleanField, DateField, DateTimeField, FieldError, ForeignKeyField, type Field } from '../orm/index.ts';
+import { dateFilter } from './dates.ts';
 import type { ModelAdmin } from './options.ts';
 
 export interface FilterSpec {
@@ -13,7 +14,7 @@ export interface FilterSpec {
 /** Foreign-key filters list the related objects up to this many. */
 const RELATED_CHOICES = 200;
 
-type Link = (changes: Record<string, string | undefined>) => string;
+export type Link = (changes: Record<string, string | undefined>) => string;
 
 function option(params: URLSearchParams, link: Link, key: string, value: string | undefined, label: string, others: string[]) {
   const changes: Record<string, string | undefined> = { p: undefined, [key]: value };
@@ -47,11 +48,13 @@ export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, l
       specs.push(listFilter(params, link, field.verboseName, `${field.name}__${field.target.pk.name}__exact`, nullKey, values, field.nullable ? 'None' : undefined));
     } else if (field instanceof BooleanField) {
       specs.push(listFilter(params, link, field.verboseName, `${field.name}__exact`, nullKey, [['1', 'Yes'], ['0', 'No']], field.nullable ? 'Unknown' : undefined));
+    } else if (field instanceof DateField || field instanceof DateTimeField) {
+      specs.push(dateFilter(field, params, link));
     } else if (field.options.choices !== undefined) {
       const values = field.options.choices.map((c): [string, string] => (Array.isArray(c) ? [String(c[0]), String(c[1])] : [String(c), String(c)]));
       specs.push(listFilter(params, link, field.verboseName, `${field.name}__exact`, nullKey, values, undefined));
     } else {
-      throw new FieldError(`${admin.meta.label} admin: listFilter '${name}' needs choices, a boolean or a foreign key.`);
+      throw new FieldError(`${admin.meta.label} admin: listFilter '${name}' needs choices, a boolean, a date or a foreign key.`);
     }
   }
   return specs;

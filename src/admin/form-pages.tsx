@@ -10,6 +10,8 @@ export interface ChangeFormProps {
   fields: FormField[];
   /** What each input shows: the object's values, or what was posted. */
   values: Record<string, string | string[]>;
+  /** The text of the related rows that key inputs hold: `{ author: { '3': 'Ann Archer' } }`. */
+  labels: Record<string, Record<string, string>>;
   errors: Record<string, string[]>;
   canSave: boolean;
   adding: boolean;
@@ -31,13 +33,14 @@ function groups(fields: FormField[], fieldsets: Fieldsets | undefined): { name: 
   }));
 }
 
-function Input({ field, value }: { field: FormField; value: string | string[] | undefined }) {
+function Input({ field, value, labels = {} }: { field: FormField; value: string | string[] | undefined; labels?: Record<string, string> }) {
   const id = `id_${field.name}`;
   const described = field.helpText === undefined ? undefined : `${id}_help`;
   const text = Array.isArray(value) ? value[0] ?? '' : value ?? '';
   const { widget } = field;
   if (field.readonly) {
-    const shown = widget.kind === 'select' ? (Array.isArray(value) ? value : [text]).map((v) => widget.options.find(([k]) => k === v)?.[1] ?? v).join(', ') : text;
+    const list = Array.isArray(value) ? value : [text];
+    const shown = widget.kind === 'select' ? list.map((v) => widget.options.find(([k]) => k === v)?.[1] ?? v).join(', ') : widget.kind === 'key' ? list.map((v) => labels[v] ?? v).join(', ') : text;
     return <div class="readonly" id={id}>{shown === '' ? '-' : shown}</div>;
   }
   switch (widget.kind) {
@@ -54,8 +57,19 @@ function Input({ field, value }: { field: FormField; value: string | string[] | 
         </select>
       );
     }
-    case 'key':
-      return <input type="text" inputmode="numeric" id={id} name={field.name} value={Array.isArray(value) ? value.join(',') : text} required={field.required} aria-describedby={described} />;
+    case 'key': {
+      // Without JavaScript: the keys, and beside them the rows they name.
+      const keys = (Array.isArray(value) ? value : [text]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+      const current = keys.map((k) => labels[k]).filter((l) => l !== undefined).join(', ');
+      const currentId = `${id}_current`;
+      return (
+        <div class="related-key" data-autocomplete-url={widget.autocompleteUrl} data-multiple={widget.multiple ? 'true' : undefined}>
+          <input type="text" id={id} name={field.name} value={keys.join(',')} required={field.required} aria-describedby={[currentId, described].filter(Boolean).join(' ')} />
+          <span class="current" id={currentId}>{current === '' ? `${widget.multiple ? 'Keys' : 'Key'} of ${widget.target.verboseName}` : current}</span>
+          {widget.autocompleteUrl !== undefined && <template class="chosen-labels">{JSON.stringify(labels)}</template>}
+        </div>
+      );
+    }
     case 'input':
       return <input type={widget.type} id={id} name={field.name} value={text} step={widget.step} maxlength={widget.maxLength} inputmode={widget.inputMode} required={field.required} aria-describedby={described} />;
   }
@@ -82,7 +96,7 @@ export function ChangeFormPage(props: ChangeFormProps) {
               <div class={`form-row${fieldErrors ? ' has-error' : ''}`}>
                 <label for={`id_${field.name}`} class={field.required && !field.readonly ? 'required' : undefined}>{field.label}</label>
                 <div>
-                  <Input field={field} value={values[field.name]} />
+                  <Input field={field} value={values[field.name]} labels={props.labels[field.name]} />
                   {fieldErrors && <ul class="errorlist" id={`id_${field.name}_error`}>{fieldErrors.map((m) => <li>{m}</li>)}</ul>}
                   {field.helpText !== undefined && <p class="help" id={`id_${field.name}_help`}>{field.helpText}</p>}
                 </div>

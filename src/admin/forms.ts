@@ -5,11 +5,11 @@
  */
 import {
   BooleanField, capitalise, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField,
-  TextField, type Field, type ModelMeta,
+  FieldError, TextField, type Field, type ModelMeta,
 } from '../orm/index.ts';
 import type { ModelAdmin } from './options.ts';
 
-/** Foreign keys to tables larger than this get a key input instead of a select. */
+/** Relations to tables larger than this get an autocomplete (or a key input) instead of a select. */
 export const SELECT_LIMIT = 1000;
 
 export type Widget =
@@ -17,8 +17,14 @@ export type Widget =
   | { kind: 'textarea' }
   | { kind: 'checkbox' }
   | { kind: 'select'; options: [string, string][]; multiple: boolean; allowEmpty: boolean }
-  /** The related row's key, typed in (a large table). */
-  | { kind: 'key'; target: string };
+  /**
+   * The related rows' keys, typed in (comma-separated for many-to-many), for a large table.
+   * With `autocompleteUrl`, admin.js turns it into a search box fed by Django's JSON endpoint.
+   */
+  | { kind: 'key'; target: ModelMeta; multiple: boolean; autocompleteUrl: string | undefined };
+
+/** The URL of the autocomplete endpoint for a relation, when its model is registered with search fields. */
+export type AutocompleteSource = (field: ForeignKeyField | ManyToManyField) => string | undefined;
 
 export interface FormField {
   field: Field;
@@ -39,14 +45,14 @@ function editable(meta: ModelMeta, field: Field): boolean {
   return options.autoNow !== true && options.autoNowAdd !== true;
 }
 
-function widgetFor(field: Field, related: Map<string, [string, string][] | undefined>): Widget {
+function widgetFor(field: Field, related: Map<string, [string, string][] | undefined>, autocomplete: Map<string, string | undefined>): Widget {
   const choices = field.options.choices;
   if (choices !== undefined) {
     return { kind: 'select', multiple: false, allowEmpty: field.nullable || field.options.blank === true, options: choices.map((c) => (Array.isArray(c) ? [String(c[0]), String(c[1])] : [String(c), String(c)])) };
   }
   if (field instanceof ForeignKeyField || field instanceof ManyToManyField) {
     const options = related.get(field.name);
-    if (options === undefined) return { kind: 'key', target: field.target.verboseName };
+    if (options === undefined) return { kind: 'key', target: field.target, multiple: field instanceof ManyToManyField, autocompleteUrl: autocomplete.get(field.name) };
     return { kind: 'select', options, multiple: field instanceof ManyToManyField, allowEmpty: field instanceof ForeignKeyField && field.nullable };
   }
   if (field instanceof BooleanField) return { kind: 'checkbox' };
@@ -69,15 +75,32 @@ async function relatedChoices(field: ForeignKeyField | ManyToManyField): Promise
   return rows.map((row) => [String(row[target.pk.attname]), String(row)]);
 }
 
-export async function formFields(admin: ModelAdmin, canChange: boolean): Promise<FormField[]> {
+/**
+ * The form's fields and their widgets. A relation is a select up to SELECT_LIMIT related rows,
+ * and above it an autocomplete when the related model's admin can search (Django asks for
+ * `autocompleteFields`; Trove does it unasked where a select would list thousands of rows);
+ * `rawIdFields` always get a plain key input.
+ */
+export async function formFields(admin: ModelAdmin, canChange: boolean, autocompleteSource: AutocompleteSource = () => undefined): Promise<FormField[]> {
   const meta = admin.meta;
-  const { exclude = [], readonlyFields = [], fieldsets } = admin.options;
+  const { exclude = [], readonlyFields = [], fieldsets, rawIdFields = [], autocompleteFields = [] } = admin.options;
   const chosen = admin.options.fields ?? fieldsets?.flatMap(([, group]) => group.fields);
   const candidates = [...meta.concreteFields, ...meta.manyToManyFields].filter((f) => (chosen === undefined ? editable(meta, f) : chosen.includes(f.name)) && !exclude.includes(f.name));
   const ordered = chosen === undefined ? candidates : chosen.map((name) => candidates.find((f) => f.name === name)).filter((f): f is Field => f !== undefined);
   const related = new Map<string, [string, string][] | undefined>();
+  const autocomplete = new Map<string, string | undefined>();
   for (const field of ordered) {
-    if ((field instanceof ForeignKeyField || field instanceof ManyToManyField) && !(admin.options.rawIdFields ?? []).includes(field.name)) related.set(field.name, await relatedChoices(field));
+    if (!(field instanceof ForeignKeyField || field instanceof ManyToManyField)) continue;
+    if (rawIdFields.includes(field.name)) {
+      related.set(field.name, undefined);
+      continue;
+    }
+    const url = autocompleteSource(field);
+    if (autocompleteFields.includes(field.name)) {
+      if (url === undefined) throw new FieldError(`${meta.label} admin: autocompleteFields names '${field.name}', but ${field.target.label} is not registered with searchFields.`);
+      related.set(field.name, undefined);
+    } else related.set(field.name, await relatedChoices(field));
+    autocomplete.set(field.name, url);
   }
   return ordered.map((field) => {
     const readonly = !canChange || readonlyFields.includes(field.name) || !editable(meta, field);
@@ -85,12 +108,36 @@ export async function formFields(admin: ModelAdmin, canChange: boolean): Promise
       field,
       name: field.name,
       label: capitalise(field.verboseName),
-      widget: widgetFor(field, related),
+      widget: widgetFor(field, related, autocomplete),
       required: !(field.options.blank === true || field instanceof BooleanField || field instanceof ManyToManyField),
       readonly,
       helpText: field.options.helpText,
     };
   });
+}
+
+/**
+ * The text of the related rows a key input holds, by key: one query per relation, so a page
+ * can show "Ann Archer" beside `3` and the history can say who, not which number.
+ */
+export async function relatedLabels(fields: FormField[], values: Record<string, string | string[]>): Promise<Record<string, Record<string, string>>> {
+  const labels: Record<string, Record<string, string>> = {};
+  for (const { name, widget } of fields) {
+    if (widget.kind !== 'key') continue;
+    const value = values[name];
+    const keys = (Array.isArray(value) ? value : [value ?? '']).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+    const clean: unknown[] = [];
+    for (const key of keys) {
+      try {
+        clean.push(widget.target.pk.clean(key));
+      } catch {
+        // A malformed key names no row; the form's own error says so.
+      }
+    }
+    const rows = clean.length === 0 ? [] : ((await widget.target.modelClass.objects.filter({ pk__in: clean }).orderBy(widget.target.pk.name)) as Record<string, unknown>[]);
+    labels[name] = Object.fromEntries(rows.map((row) => [String(row[widget.target.pk.attname]), String(row)]));
+  }
+  return labels;
 }
 
 /** The text an input shows for a value. */
@@ -106,7 +153,8 @@ export class FormValueError extends Error {}
 /** A posted value as the field's value; an empty input is null (or '' for text). */
 export function parseValue(field: Field, form: FormData): unknown {
   if (field instanceof BooleanField) return form.get(field.name) !== null;
-  if (field instanceof ManyToManyField) return form.getAll(field.name).map(String).filter((v) => v !== '');
+  // A select posts one value per row; a key input one comma-separated list.
+  if (field instanceof ManyToManyField) return form.getAll(field.name).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
   const raw = form.get(field.name);
   const text = typeof raw === 'string' ? raw : '';
   const isText = !(field instanceof ForeignKeyField) && field.columnType !== undefined && ['varchar', 'text'].includes(field.columnType) && !(field.options.choices !== undefined && field.nullable);

@@ -4,6 +4,7 @@
  */
 import type { ModelMeta, QuerySet } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
+import type { AdminAction } from './actions.ts';
 import { userPermissions } from './permissions.ts';
 
 /** A computed column: `{ label: 'Words', value: (post) => post.content.split(' ').length }`. */
@@ -17,12 +18,16 @@ export interface ModelAdminOptions<T = any> {
   listDisplay?: ReadonlyArray<string | ListColumn<T>>;
   /** Columns that link to the change page (default: the first). */
   listDisplayLinks?: readonly string[];
-  /** Fields to filter by in the sidebar: choices, booleans and foreign keys. */
+  /** Fields to filter by in the sidebar: choices, booleans, dates and foreign keys. */
   listFilter?: readonly string[];
   /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
   searchFields?: readonly string[];
   /** Default order of the changelist (default: the model's, else `-pk`). */
   ordering?: readonly string[];
+  /** A date or date-time field to drill into above the list: years, then months, then days. */
+  dateHierarchy?: string;
+  /** Actions on ticked rows, beside the site's: `{ name: 'publish', description: 'Publish selected posts', permissions: ['change'], run }`. */
+  actions?: readonly AdminAction<T>[];
   /** Rows per changelist page (default 100). */
   listPerPage?: number;
   /** "Show all" is offered up to this many rows (default 200). */
@@ -42,6 +47,11 @@ export interface ModelAdminOptions<T = any> {
   readonlyFields?: readonly string[];
   /** Foreign keys and many-to-many fields edited as keys rather than a select (large tables). */
   rawIdFields?: readonly string[];
+  /**
+   * Relations edited with a search box fed by `/admin/autocomplete/` (the related model's admin
+   * needs searchFields). Relations to more than 1,000 rows get one without being named here.
+   */
+  autocompleteFields?: readonly string[];
   /** Saves the object from the form (default: `obj.save()`); `change` is false when adding. */
   saveModel?: (request: ViewRequest<any>, object: T, change: boolean) => Promise<void>;
   /** The rows the admin shows and acts on (default: the model's default manager, all rows). */

@@ -5,21 +5,20 @@
  * Only active staff get in; per-model permissions decide what each page shows.
  */
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
-import type { Database } from '../db/index.ts';
 import { LoginThrottled, User } from '../auth/index.ts';
 import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
-import { applySearch, buildChangeList, ERROR_VAR, IncorrectLookup, SEARCH_VAR, lookupParams, type ChangeList } from './changelist.ts';
-import { buildFilters } from './filters.ts';
+import type { AdminAction } from './actions.ts';
+import { applySearch } from './changelist.ts';
+import { changelistView } from './changelist-view.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
 import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
 import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
-import { ChangeListPage, ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
+import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff, userPermissions } from './permissions.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
@@ -48,6 +47,8 @@ export class AdminSite {
   readonly siteTitle: string;
   readonly indexTitle: string;
   private readonly registry = new Map<string, ModelAdmin>();
+  /** Actions offered on every model's list (Django's AdminSite.add_action). */
+  private readonly actions = new Map<string, AdminAction>();
 
   constructor(options: AdminSiteOptions = {}) {
     this.name = options.name ?? 'admin';
@@ -62,6 +63,16 @@ export class AdminSite {
       if (this.registry.has(m.meta.label)) throw new AlreadyRegistered(`The model ${m.meta.label} is already registered with the admin site '${this.name}'.`);
       this.registry.set(m.meta.label, new ModelAdmin(m, options));
     }
+  }
+
+  /** Offers an action on every registered model's list. */
+  addAction(action: AdminAction): void {
+    this.actions.set(action.name, action);
+  }
+
+  /** Withdraws a site-wide action: `site.disableAction('delete_selected')`. */
+  disableAction(name: string): void {
+    if (!this.actions.delete(name)) throw new Error(`The admin site '${this.name}' has no action '${name}'.`);
   }
 
   unregister(model: AdminModel): void {
@@ -256,6 +267,11 @@ export class AdminSite {
       addUrl: this.url('add', names),
       changeUrl: (pk) => this.url('change', { ...names, pk: String(pk) }),
       historyUrl: (pk) => this.url('history', { ...names, pk: String(pk) }),
+      autocomplete: (field) => {
+        const target = this.registry.get(field.target.label);
+        if (target === undefined || (target.options.searchFields ?? []).length === 0) return undefined;
+        return `${this.url('autocomplete')}?${new URLSearchParams({ app_label: meta.appLabel, model_name: meta.modelName, field_name: field.name })}`;
+      },
     };
   }
 
@@ -307,62 +323,17 @@ export class AdminSite {
   // ---- changelist ----------------------------------------------------------------------------
 
   private async changelist(request: ViewRequest<{ app: string; model: string }>): Promise<Response> {
-    const admin = this.modelAdmin(request.params.app, request.params.model);
-    if (admin === undefined) notFound();
-    if (!(await admin.hasViewPermission(request))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET' } });
-    const params = request.url.searchParams;
-    const base = request.url.pathname;
-    const link = (changes: Record<string, string | undefined>) => {
-      const next = new URLSearchParams(params);
-      next.delete(ERROR_VAR);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === undefined) next.delete(key);
-        else next.set(key, value);
-      }
-      const query = next.toString();
-      return query === '' ? base : `${base}?${query}`;
-    };
-    let list: ChangeList;
-    try {
-      list = await buildChangeList(admin, { params, queryset: admin.getQueryset(request), estimate: () => estimateRows(admin.meta, admin.getQueryset(request).db) });
-    } catch (error) {
-      // As Django: bad parameters in the address lead to the plain list with `?e=1`.
-      if (error instanceof IncorrectLookup) return params.has(ERROR_VAR) ? new Response('Bad changelist parameters.', { status: 400 }) : redirect(`${base}?${ERROR_VAR}=1`);
-      throw error;
-    }
-    const filters = await buildFilters(admin, params, link);
+    const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
     const meta = admin.meta;
-    const links = admin.options.listDisplayLinks;
-    const display = admin.options.listDisplay ?? ['__str__'];
-    const linkColumns = new Set(links === undefined ? [0] : display.flatMap((entry, i) => (typeof entry === 'string' && links.includes(entry) ? [i] : [])));
-    return render(request, ChangeListPage({
+    const names = { app: meta.appLabel, model: meta.modelName };
+    return changelistView(admin, request, {
       frame: this.frame(),
-      title: capitalise(meta.verboseNamePlural),
       appCrumb: [appName(meta), this.url('app_list', { app: meta.appLabel })],
-      list,
-      link,
-      changeUrl: (object) => {
-        const url = this.url('change', { app: meta.appLabel, model: meta.modelName, pk: String(object[meta.pk.attname]) });
-        // The list's filters go to the change page and come back after saving.
-        return request.url.search === '' ? url : `${url}?${new URLSearchParams({ _changelist_filters: request.url.search.slice(1) })}`;
-      },
-      addUrl: (await admin.hasAddPermission(request)) ? this.url('add', { app: meta.appLabel, model: meta.modelName }) : undefined,
-      search: { enabled: (admin.options.searchFields ?? []).length > 0, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)) },
-      filters,
-      linkColumns,
-      invalid: params.has(ERROR_VAR),
-      maxShowAll: admin.listMaxShowAll,
-    }));
+      addUrl: this.url('add', names),
+      changeUrl: (pk) => this.url('change', { ...names, pk: String(pk) }),
+      siteActions: [...this.actions.values()],
+    });
   }
-}
-
-/** PostgreSQL's planner statistics for a table's rows: instant on any size, roughly right. */
-async function estimateRows(meta: ModelMeta, db: Database): Promise<number | undefined> {
-  if (db.dialect !== 'postgres') return undefined;
-  const { rows } = await db.execute<{ n: unknown }>(sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${meta.table})`.compile(db.kysely));
-  const n = Number(rows[0]?.n ?? -1);
-  return n >= 0 ? n : undefined;
 }
 
 /** Django's default password validators, the ones that need no word list. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -16,6 +17,7 @@ const required = process.env.TROVE_REQUIRE_BROWSER === '1';
 const skip = !existsSync(CHROMIUM) && !required ? `no Chromium at ${CHROMIUM} (CI installs Debian's)` : false;
 
 let server: ChildProcess | undefined;
+const databaseFile = join(root, 'test', '.tmp', `browser-blog-${process.pid}.db`);
 let baseUrl = '';
 let browser: Browser | undefined;
 
@@ -24,7 +26,7 @@ async function startBlog(): Promise<void> {
   mkdirSync(join(root, 'test', '.tmp'), { recursive: true });
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/blog/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', TROVE_BLOG_DB: join(root, 'test', '.tmp', `browser-blog-${process.pid}.db`) },
+    env: { ...process.env, PORT: '0', TROVE_BLOG_DB: databaseFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   server = child;
@@ -53,7 +55,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(join(root, 'test', '.tmp', `browser-blog-${process.pid}.db${suffix}`), { force: true });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
 });
 
 test('delete a post through the hand-written page, see the message, click Undo, see it back', { skip, timeout: 60_000 }, async () => {
@@ -121,6 +123,19 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
   const titles = await page.locator('table.list tbody th').allTextContents();
   assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b)));
 
+  // Tick the first draft, shift-click the last: the range between is ticked; publish them.
+  const boxes = page.locator('input.action-select');
+  await boxes.first().click();
+  await boxes.last().click({ modifiers: ['Shift'] });
+  assert.deepEqual(await boxes.evaluateAll((all) => all.map((box) => (box as unknown as { checked: boolean }).checked)), Array(drafts).fill(true));
+  assert.equal(await page.locator('.action-counter').textContent(), `${drafts} of ${drafts} selected`);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.getByLabel('Action').selectOption({ label: 'Publish selected posts' });
+  await page.getByRole('button', { name: 'Go' }).click();
+  await page.waitForURL(/status__exact=draft/);
+  assert.match(await page.getByRole('status').first().textContent() ?? '', new RegExp(`${drafts} posts? (was|were) published`));
+  assert.equal(await page.locator('table.list tbody tr', { hasText: 'No rows match' }).count(), 1);
+
   // Open a post, try an empty title first (refused, nothing saved), then change it; the history says so.
   await page.goto(`${baseUrl}admin/blog/post/?q=cascades`);
   await page.getByRole('link', { name: 'Cascades explained' }).click();
@@ -141,9 +156,28 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
   assert.match(history, /Changed Title\./);
   assert.match(history, /Cascades explained\s*Cascades, explained again/);
 
+  // A thousand more authors: the post's author becomes a search box; pick one with the keyboard.
+  const file = new Sqlite(databaseFile);
+  const insert = file.prepare('insert into blog_author (name, email) values (?, ?)');
+  file.transaction(() => {
+    for (let i = 0; i < 1000; i++) insert.run(`Writer ${i}`, `writer${i}@example.com`);
+  })();
+  file.close();
+  await page.goto(`${baseUrl}admin/blog/post/add/`);
+  await page.getByLabel('Title').fill('Picked from a thousand');
+  const author = page.getByRole('combobox', { name: 'Author' });
+  await author.fill('writer 420');
+  await page.getByRole('option', { name: 'Writer 420' }).waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await author.press('Enter');
+  assert.equal(await author.inputValue(), 'Writer 420');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForURL(`${baseUrl}admin/blog/post/`);
+  assert.match(await page.locator('table.list tbody tr', { hasText: 'Picked from a thousand' }).textContent() ?? '', /Writer 420/);
+
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/add/', 'admin/password_change/']) {
+    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/?createdAt__year=2026', 'admin/blog/post/add/', 'admin/password_change/']) {
       await page.goto(baseUrl + url);
       assert.deepEqual(await accessibilityProblems(page), [], `${url} (${colorScheme})`);
     }

@@ -58,8 +58,11 @@ export class TestClient {
     return { status: response.status, html, response };
   }
 
-  /** POSTs a form; the remembered CSRF token goes with it unless `token` says otherwise (null: none). */
-  post(path: string, fields: Record<string, string> = {}, options: { token?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+  /**
+   * POSTs a form; the remembered CSRF token goes with it unless `token` says otherwise (null: none).
+   * Fields given as pairs may repeat a name: `[['_selected_action', '1'], ['_selected_action', '2']]`.
+   */
+  post(path: string, fields: Record<string, string> | [string, string][] = {}, options: { token?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
     const body = new URLSearchParams(fields);
     const token = options.token === undefined ? this.token : options.token;
     if (token !== null && token !== undefined) body.set(CSRF_FIELD, token);

@@ -1,0 +1,112 @@
+/**
+ * The changelist view: GET shows the list (search, filters, date hierarchy, sorting, pages);
+ * POST runs an action on the ticked rows, or on every row the list's filters and search let
+ * through ("Select all"), never beyond them.
+ */
+import { sql } from 'kysely';
+import type { Database } from '../db/index.ts';
+import { capitalise, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
+import { availableActions, readActionForm, type AdminAction } from './actions.ts';
+import { buildChangeList, ERROR_VAR, filteredQueryset, IncorrectLookup, lookupParams, SEARCH_VAR, type ChangeList } from './changelist.ts';
+import { buildDateHierarchy } from './dates.ts';
+import { buildFilters } from './filters.ts';
+import type { ModelAdmin } from './options.ts';
+import { ChangeListPage } from './changelist-page.tsx';
+import { ForbiddenPage, type AdminFrame } from './pages.tsx';
+
+export interface ChangeListContext {
+  frame: AdminFrame;
+  appCrumb: [string, string];
+  addUrl: string;
+  changeUrl: (pk: unknown) => string;
+  siteActions: readonly AdminAction[];
+}
+
+export async function changelistView(admin: ModelAdmin, request: ViewRequest<any>, context: ChangeListContext): Promise<Response> {
+  if (!(await admin.hasViewPermission(request))) return render(request, ForbiddenPage({ frame: context.frame }), 403);
+  const actions = await availableActions(context.siteActions, admin, request);
+  if (request.method === 'POST') return runAction(admin, request, actions);
+  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, POST' } });
+  const params = request.url.searchParams;
+  const base = request.url.pathname;
+  const link = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    next.delete(ERROR_VAR);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) next.delete(key);
+      else next.set(key, value);
+    }
+    const query = next.toString();
+    return query === '' ? base : `${base}?${query}`;
+  };
+  let list: ChangeList;
+  try {
+    list = await buildChangeList(admin, { params, queryset: admin.getQueryset(request), estimate: () => estimateRows(admin.meta, admin.getQueryset(request).db) });
+  } catch (error) {
+    // As Django: bad parameters in the address lead to the plain list with `?e=1`.
+    if (error instanceof IncorrectLookup) return params.has(ERROR_VAR) ? new Response('Bad changelist parameters.', { status: 400 }) : redirect(`${base}?${ERROR_VAR}=1`);
+    throw error;
+  }
+  const meta = admin.meta;
+  const links = admin.options.listDisplayLinks;
+  const display = admin.options.listDisplay ?? ['__str__'];
+  const linkColumns = new Set(links === undefined ? [0] : display.flatMap((entry, i) => (typeof entry === 'string' && links.includes(entry) ? [i] : [])));
+  return render(request, ChangeListPage({
+    frame: context.frame,
+    title: capitalise(meta.verboseNamePlural),
+    appCrumb: context.appCrumb,
+    list,
+    link,
+    changeUrl: (object) => {
+      const url = context.changeUrl(object[meta.pk.attname]);
+      // The list's filters go to the change page and come back after saving.
+      return request.url.search === '' ? url : `${url}?${new URLSearchParams({ _changelist_filters: request.url.search.slice(1) })}`;
+    },
+    keyOf: (object: any) => String(object[meta.pk.attname]),
+    addUrl: (await admin.hasAddPermission(request)) ? context.addUrl : undefined,
+    search: { enabled: (admin.options.searchFields ?? []).length > 0, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)) },
+    filters: await buildFilters(admin, params, link),
+    hierarchy: await buildDateHierarchy(admin, list.queryset, params, link),
+    actions: actions.map((a) => ({ name: a.name, description: a.description })),
+    linkColumns,
+    invalid: params.has(ERROR_VAR),
+    maxShowAll: admin.listMaxShowAll,
+  }));
+}
+
+/**
+ * Django's response_action: no rows ticked, or no action chosen, is a message and the list
+ * again; otherwise the action runs on the chosen rows of the list as its address filters it.
+ */
+async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: AdminAction[]): Promise<Response> {
+  const back = request.url.pathname + request.url.search;
+  const { action, selected, selectAcross } = readActionForm(await request.form(), actions);
+  if (!selectAcross && selected.length === 0) {
+    messages.warning(request, 'Items must be selected in order to perform actions on them. No items have been changed.');
+    return redirect(back);
+  }
+  if (action === undefined) {
+    messages.warning(request, 'No action selected.');
+    return redirect(back);
+  }
+  let queryset;
+  try {
+    queryset = filteredQueryset(admin, request.url.searchParams, admin.getQueryset(request));
+    if (!selectAcross) queryset = queryset.filter({ pk__in: selected } as never);
+  } catch (error) {
+    // A filter that no longer parses, or a key of the wrong type: act on nothing rather than guess.
+    if (error instanceof IncorrectLookup || error instanceof ValidationError) return new Response('Bad action selection.', { status: 400 });
+    throw error;
+  }
+  const response = await action.run(admin, request, queryset);
+  return response ?? redirect(back);
+}
+
+/** PostgreSQL's planner statistics for a table's rows: instant on any size, roughly right. */
+async function estimateRows(meta: ModelMeta, db: Database): Promise<number | undefined> {
+  if (db.dialect !== 'postgres') return undefined;
+  const { rows } = await db.execute<{ n: unknown }>(sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${meta.table})`.compile(db.kysely));
+  const n = Number(rows[0]?.n ?? -1);
+  return n >= 0 ? n : undefined;
+}
