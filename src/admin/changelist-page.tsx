@@ -69,7 +69,7 @@ export function ChangeListPage(props: ChangeListProps) {
           {props.hierarchy !== undefined && <Hierarchy hierarchy={props.hierarchy} />}
           <p class="count" role="status">
             {list.count === undefined ? `Page ${list.page}` : `${list.estimated ? 'about ' : ''}${list.count.toLocaleString('en')} result${list.count === 1 ? '' : 's'}`}
-            {list.total !== undefined && ` (${list.total.toLocaleString('en')} total)`}
+            {list.total !== undefined && ` (${list.totalEstimated ? 'about ' : ''}${list.total.toLocaleString('en')} total)`}
           </p>
           {withActions ? (
             <form method="post" id="changelist-form">

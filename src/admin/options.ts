@@ -33,10 +33,12 @@ export interface ModelAdminOptions<T = any> {
   /** "Show all" is offered up to this many rows (default 200). */
   listMaxShowAll?: number;
   /**
-   * How the changelist counts rows: `exact` (COUNT), `estimated` (PostgreSQL's planner statistics
-   * for an unfiltered list, "about 10,000,000"), `none` (next/previous only). Default `exact`.
+   * How the changelist counts rows: `exact` (COUNT, as Django), `estimated` (PostgreSQL's planner
+   * statistics for an unfiltered list, "about 10,000,000"), `none` (next/previous only), or `auto`
+   * (the default): exact, except on a PostgreSQL table the planner puts above 100,000 rows, whose
+   * unfiltered count and total are estimated. Filtered lists are always counted exactly.
    */
-  countStrategy?: 'exact' | 'estimated' | 'none';
+  countStrategy?: 'auto' | 'exact' | 'estimated' | 'none';
   /** The fields of the add and change forms, in order (default: every editable field). */
   fields?: readonly string[];
   /** Django's fieldsets: `[['Content', { fields: ['title', 'content'] }], ['Publishing', { fields: ['status'], description: '…' }]]`. */

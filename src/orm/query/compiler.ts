@@ -12,7 +12,7 @@ import type { ForeignKeyField } from '../fields/relations.ts';
 import { DateTimeField } from '../fields/scalar.ts';
 import type { DatePart } from './dates.ts';
 import type { ModelMeta } from '../meta.ts';
-import type { WhereNode } from './where.ts';
+import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** A placeholder for the value at `index` of the bound parameters. */
 class Slot {
@@ -180,8 +180,14 @@ function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: CompileC
       return eb.not(compileWhere(eb, node.child, alias, ctx, !negated, depth));
     case 'nothing':
       return sql<SqlBool>`1 = 0`;
-    case 'isnull':
-      return eb(eb.ref(`${alias}.${node.column}`), node.isNull ? 'is' : 'is not', null);
+    case 'isnull': {
+      const test = eb(eb.ref(`${alias}.${node.column}`), node.isNull ? 'is' : 'is not', null);
+      // Most rows of a soft-delete table are live. Told so, SQLite's planner scans the table for
+      // a search instead of visiting every live row through the deleted_at index (3x slower),
+      // and finds the trashed rows through that index instead of scanning.
+      if (ctx.dialect === 'sqlite' && node.column === SOFT_DELETED_AT) return sql<SqlBool>`${sql.raw(node.isNull ? 'likely' : 'unlikely')}(${test})`;
+      return test;
+    }
     case 'subquery': {
       const column = eb.ref(`${alias}.${node.column}`);
       const test = eb(column, 'in', compileSubquery(eb, node.table, node.selectColumn, node.where, ctx, depth));
@@ -259,7 +265,9 @@ function compileCompare(eb: Builder, node: Extract<WhereNode, { kind: 'compare' 
     case 'icontains':
     case 'istartswith':
     case 'iendswith':
-      return sql<SqlBool>`lower(${column}) like lower(${slot()}) escape '!'`;
+      // SQLite's LIKE already ignores case, exactly as far as its lower() does (ASCII): no
+      // lower() per row, which doubled the time of a search over a big table.
+      return ctx.dialect === 'sqlite' ? sql<SqlBool>`${column} like ${slot()} escape '!'` : sql<SqlBool>`lower(${column}) like lower(${slot()}) escape '!'`;
     case 'in':
       return eb(column, 'in', (node.value as unknown[]).map(slot));
     case 'range':
@@ -326,6 +334,8 @@ function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, val
 }
 
 function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSpec, paramCount: number): CachedSelect {
+  const live = dialect === 'sqlite' && spec.mode === 'count' && spec.limit === undefined && spec.offset === undefined ? withoutLiveFilter(spec.where) : undefined;
+  if (live !== undefined) return compileLiveCount(kysely, spec, live.rest, paramCount);
   const ctx: CompileContext = { dialect, slots: 0, aliases: 0, materialiseSubqueries: false };
   const { meta } = spec;
   let query: SelectQueryBuilder<any, any, any> = kysely.selectFrom(`${meta.table} as t0`);
@@ -397,6 +407,37 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     compiled = { ...compiled, sql: `select count(*) as ${dialect === 'mysql' ? '`count`' : '"count"'} from (${inner}) as sliced` };
   }
   return { sql: compiled.sql, paramMap: collectSlots(compiled, paramCount), relatedAliases };
+}
+
+/** `where` split into the live-rows test (`deleted_at IS NULL`) and the rest, when it is a top-level conjunct. */
+function withoutLiveFilter(where: WhereNode | undefined): { rest: WhereNode | undefined } | undefined {
+  const isLive = (n: WhereNode) => n.kind === 'isnull' && n.column === SOFT_DELETED_AT && n.isNull;
+  if (where === undefined) return undefined;
+  if (isLive(where)) return { rest: undefined };
+  if (where.kind !== 'and' || !where.children.some(isLive)) return undefined;
+  const rest = where.children.filter((c) => !isLive(c));
+  return { rest: rest.length === 1 ? rest[0] : { kind: 'and', children: rest } };
+}
+
+/**
+ * SQLite counts a whole table from its b-tree pages, without reading rows (a million rows in
+ * under a millisecond), but walks every entry to count `deleted_at IS NULL`. So live rows are
+ * counted as all rows less the trashed ones, which the `deleted_at` index finds alone:
+ * count(C and live) = count(C) - count(C and trashed). Exact, in one statement.
+ */
+function compileLiveCount(kysely: Kysely<any>, spec: SelectSpec, rest: WhereNode | undefined, paramCount: number): CachedSelect {
+  const ctx: CompileContext = { dialect: 'sqlite', slots: 0, aliases: 0, materialiseSubqueries: false };
+  const trashed: WhereNode = { kind: 'isnull', column: SOFT_DELETED_AT, isNull: false };
+  const count = (where: WhereNode | undefined) => {
+    ctx.slots = 0; // both halves bind the same values
+    let query = kysely.selectFrom(`${spec.meta.table} as t0`).select(sql<number>`count(*)`.as('count'));
+    if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
+    return query.compile();
+  };
+  const all = count(rest);
+  const inTrash = count(rest === undefined ? trashed : { kind: 'and', children: [rest, trashed] });
+  const paramMap = [...collectSlots(all, paramCount), ...collectSlots(inTrash, paramCount)];
+  return { sql: `select (${all.sql}) - (${inTrash.sql}) as "count"`, paramMap, relatedAliases: new Map() };
 }
 
 /**

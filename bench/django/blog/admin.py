@@ -1,0 +1,15 @@
+"""The same changelist as bench/support/admin-server.ts registers in Trove."""
+from django.contrib import admin
+
+from .models import Comment
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "post", "author")
+    search_fields = ("text",)
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        # Trove's Comment soft-deletes: its admin lists live rows, and so does this one.
+        return super().get_queryset(request).filter(deleted_at__isnull=True)
