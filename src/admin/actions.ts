@@ -8,15 +8,18 @@ import type { QuerySet } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { ModelAdmin } from './options.ts';
 
-export type AdminPermission = 'view' | 'add' | 'change' | 'delete';
+/** `restore` and `purge` exist on soft-delete models only. */
+export type AdminPermission = 'view' | 'add' | 'change' | 'delete' | 'restore' | 'purge';
 
 export interface AdminAction<T = any> {
   /** The value of the `action` field: `'publish'`. */
   name: string;
-  /** The label in the action menu: "Publish selected posts". */
+  /** The label in the action menu: "Publish selected posts"; `%(verbose_name_plural)s` names the model, as in Django. */
   description: string;
   /** What the user must be allowed on the model to see and run it (default: nothing beyond view). */
   permissions?: readonly AdminPermission[];
+  /** Whether the action is offered on this model at all (default: on every model). */
+  appliesTo?(admin: ModelAdmin): boolean;
   run(admin: ModelAdmin<T>, request: ViewRequest<any>, queryset: QuerySet<T>): Promise<Response | void> | Response | void;
 }
 
@@ -30,6 +33,8 @@ const CHECKS: Record<AdminPermission, (admin: ModelAdmin, request: ViewRequest<a
   add: (admin, request) => admin.hasAddPermission(request),
   change: (admin, request) => admin.hasChangePermission(request),
   delete: (admin, request) => admin.hasDeletePermission(request),
+  restore: (admin, request) => admin.hasRestorePermission(request),
+  purge: (admin, request) => admin.hasPurgePermission(request),
 };
 
 /** The actions this user may run on this model: the site's, then the model's, the latter winning on a name. */
@@ -38,7 +43,7 @@ export async function availableActions(siteActions: readonly AdminAction[], admi
   for (const action of [...siteActions, ...(admin.options.actions ?? [])]) byName.set(action.name, action);
   const allowed: AdminAction[] = [];
   for (const action of byName.values()) {
-    let ok = true;
+    let ok = action.appliesTo?.(admin) ?? true;
     for (const permission of action.permissions ?? []) ok &&= await CHECKS[permission](admin, request);
     if (ok) allowed.push(action);
   }
@@ -62,7 +67,19 @@ export function readActionForm(form: FormData, actions: readonly AdminAction[]):
   const name = menus[Number.isInteger(index) && index >= 0 && index < menus.length ? index : 0] ?? '';
   return {
     action: actions.find((a) => a.name === name),
-    selected: form.getAll(SELECTED_VAR).map(String),
+    selected: [...form.getAll(SELECTED_VAR).map(String), ...selectionField(form)],
     selectAcross: form.getAll(SELECT_ACROSS_VAR).map(String).includes('1'),
   };
+}
+
+/** The keys a confirmation page carries in one field (`_selection`, a JSON list), not one field per row. */
+function selectionField(form: FormData): string[] {
+  const text = form.get('_selection');
+  if (typeof text !== 'string' || text === '') return [];
+  try {
+    const keys: unknown = JSON.parse(text);
+    return Array.isArray(keys) ? keys.map(String) : [];
+  } catch {
+    return [];
+  }
 }

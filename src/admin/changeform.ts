@@ -21,6 +21,7 @@ export interface ChangeFormContext {
   addUrl: string;
   changeUrl: (pk: unknown) => string;
   historyUrl: (pk: unknown) => string;
+  deleteUrl: (pk: unknown) => string;
   autocomplete: AutocompleteSource;
 }
 
@@ -73,6 +74,7 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
       frame: context.frame, title, crumbs: [...context.crumbs, [adding ? `Add ${noun(admin)}` : String(object), undefined]], fields, values, errors,
       labels: await relatedLabels(fields, values),
       canSave, adding, historyUrl: adding ? undefined : context.historyUrl(object![admin.meta.pk.attname]), changelistFilters: filters,
+      deleteUrl: !adding && (await admin.hasDeletePermission(request, object)) ? withFilters(context.deleteUrl(object![admin.meta.pk.attname]), filters) : undefined,
       ...(admin.options.fieldsets && { fieldsets: admin.options.fieldsets }),
     }), status);
   if (request.method !== 'POST') return page(await currentValues(fields, object), {});

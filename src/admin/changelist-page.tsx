@@ -33,6 +33,8 @@ export interface ChangeListProps {
   /** The primary key of a row, as its checkbox posts it. */
   keyOf: (object: any) => string;
   addUrl: string | undefined;
+  /** The model's trash, for soft-delete models. */
+  trashUrl?: string | undefined;
   search: { enabled: boolean; value: string; hidden: [string, string][] };
   filters: FilterSpec[];
   hierarchy: DateHierarchy | undefined;
@@ -53,7 +55,10 @@ export function ChangeListPage(props: ChangeListProps) {
     <AdminLayout frame={frame} title={title} crumbs={[['Home', frame.urls.index], [props.appCrumb[0], props.appCrumb[1]], [title, undefined]]}>
       <div class="toolbar">
         <h1>Select {noun} to change</h1>
-        {props.addUrl !== undefined && <a class="addlink button" href={props.addUrl}>Add {noun}</a>}
+        <div class="tools">
+          {props.trashUrl !== undefined && <a class="button secondary" href={props.trashUrl}>Trash</a>}
+          {props.addUrl !== undefined && <a class="addlink button" href={props.addUrl}>Add {noun}</a>}
+        </div>
       </div>
       {props.invalid && <p class="errornote" role="alert">The filters or ordering in the address were not valid; showing everything.</p>}
       <div class="changelist">

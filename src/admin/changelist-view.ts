@@ -19,6 +19,7 @@ export interface ChangeListContext {
   frame: AdminFrame;
   appCrumb: [string, string];
   addUrl: string;
+  trashUrl: string;
   changeUrl: (pk: unknown) => string;
   siteActions: readonly AdminAction[];
 }
@@ -65,10 +66,11 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
     },
     keyOf: (object: any) => String(object[meta.pk.attname]),
     addUrl: (await admin.hasAddPermission(request)) ? context.addUrl : undefined,
+    trashUrl: meta.softDelete ? context.trashUrl : undefined,
     search: { enabled: (admin.options.searchFields ?? []).length > 0, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)) },
     filters: await buildFilters(admin, params, link),
     hierarchy: await buildDateHierarchy(admin, list.queryset, params, link),
-    actions: actions.map((a) => ({ name: a.name, description: a.description })),
+    actions: actions.map((a) => ({ name: a.name, description: a.description.replaceAll('%(verbose_name_plural)s', meta.verboseNamePlural) })),
     linkColumns,
     invalid: params.has(ERROR_VAR),
     maxShowAll: admin.listMaxShowAll,

@@ -16,6 +16,8 @@ export interface ChangeFormProps {
   canSave: boolean;
   adding: boolean;
   historyUrl: string | undefined;
+  /** The delete page, when the user may delete the object. */
+  deleteUrl?: string | undefined;
   /** The changelist's filters, carried through the form and back. */
   changelistFilters: string | undefined;
   /** Django's fieldsets: named groups of fields; one plain group without them. */
@@ -117,6 +119,7 @@ export function ChangeFormPage(props: ChangeFormProps) {
             <button type="submit" name="_save" value="1">Save</button>
             <button type="submit" name="_addanother" value="1" class="secondary">Save and add another</button>
             <button type="submit" name="_continue" value="1" class="secondary">Save and continue editing</button>
+            {props.deleteUrl !== undefined && <a class="button deletelink" href={props.deleteUrl}>Delete</a>}
           </div>
         )}
       </form>

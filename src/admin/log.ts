@@ -7,6 +7,17 @@ import { model, fields as f, type ModelMeta } from '../orm/index.ts';
 export const ADDITION = 1;
 export const CHANGE = 2;
 export const DELETION = 3;
+/** Beyond Django: a trash operation restored, or purged for good. */
+export const RESTORATION = 4;
+export const PURGE = 5;
+
+/** What an entry says: the changed fields, or a message; deletes, restores and purges add their counts and operation. */
+export interface ChangeMessage {
+  changes?: FieldChange[];
+  message?: string;
+  counts?: Record<string, number>;
+  deletionId?: string;
+}
 
 /** One changed field: its label, and its value before and after, as text. */
 export interface FieldChange {
@@ -23,12 +34,12 @@ export class LogEntry extends model('admin.LogEntry', {
   objectId: f.char({ maxLength: 100, dbIndex: true }),
   objectRepr: f.char({ maxLength: 200 }),
   actionFlag: f.integer(),
-  /** `{ changes: FieldChange[] }` for a change; `{ message }` otherwise. */
-  changeMessage: f.json<{ changes?: FieldChange[]; message?: string }>(),
+  /** `{ changes: FieldChange[] }` for a change; `{ message }` otherwise; a delete adds what it took. */
+  changeMessage: f.json<ChangeMessage>(),
 }, { table: 'trove_admin_log', internal: true, ordering: ['-actionTime', '-id'] }) {}
 
 /** What an entry did, in a sentence. */
-export function summaryOf(entry: { actionFlag: number; changeMessage: { changes?: FieldChange[]; message?: string } | null }): string {
+export function summaryOf(entry: { actionFlag: number; changeMessage: ChangeMessage | null }): string {
   const { changes = [], message } = entry.changeMessage ?? {};
   if (message !== undefined) return message;
   if (entry.actionFlag === ADDITION) return 'Added.';
@@ -37,6 +48,6 @@ export function summaryOf(entry: { actionFlag: number; changeMessage: { changes?
   return `Changed ${changes.map((c) => c.field).join(', ')}.`;
 }
 
-export async function logAction(user: string, meta: ModelMeta, objectId: unknown, repr: string, actionFlag: number, changeMessage: { changes?: FieldChange[]; message?: string }): Promise<void> {
+export async function logAction(user: string, meta: ModelMeta, objectId: unknown, repr: string, actionFlag: number, changeMessage: ChangeMessage): Promise<void> {
   await LogEntry.objects.create({ user, modelLabel: meta.label, objectId: String(objectId), objectRepr: repr.slice(0, 200), actionFlag, changeMessage });
 }

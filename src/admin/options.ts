@@ -113,4 +113,14 @@ export class ModelAdmin<T = any> {
   async hasDeletePermission(request: ViewRequest<any>, object?: T): Promise<boolean> {
     return this.options.hasDeletePermission ? this.options.hasDeletePermission(request, object) : this.may(request, 'delete');
   }
+
+  /** Restoring from the trash: a soft-delete model's `restore_<model>` permission. */
+  async hasRestorePermission(request: ViewRequest<any>): Promise<boolean> {
+    return this.meta.softDelete && (await this.may(request, 'restore'));
+  }
+
+  /** Deleting for good (purging the trash, "Delete permanently"): `purge_<model>`. */
+  async hasPurgePermission(request: ViewRequest<any>): Promise<boolean> {
+    return this.meta.softDelete && (await this.may(request, 'purge'));
+  }
 }

@@ -9,7 +9,7 @@ export interface AdminFrame {
   siteHeader: string;
   siteTitle: string;
   /** Where the stylesheet, the index and logout live. */
-  urls: { index: string; logout: string; passwordChange: string; stylesheet: string; script: string };
+  urls: { index: string; logout: string; passwordChange: string; trash: string; stylesheet: string; script: string };
 }
 
 export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithChildren<{ frame: AdminFrame; title: string; crumbs?: readonly [string, string | undefined][] }>) {
@@ -30,7 +30,7 @@ export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithCh
           <a class="brand" href={frame.urls.index}>{frame.siteHeader}</a>
           {user.isAuthenticated && (
             <form method="post" action={frame.urls.logout} class="account">
-              <span>Signed in as <strong>{user.username}</strong></span> <a href={frame.urls.passwordChange}>Change password</a> <CsrfField /> <button type="submit">Log out</button>
+              <span>Signed in as <strong>{user.username}</strong></span> <a href={frame.urls.trash}>Trash</a> <a href={frame.urls.passwordChange}>Change password</a> <CsrfField /> <button type="submit">Log out</button>
             </form>
           )}
         </header>

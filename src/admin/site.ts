@@ -14,6 +14,9 @@ import {
 import type { AdminAction } from './actions.ts';
 import { applySearch } from './changelist.ts';
 import { changelistView } from './changelist-view.ts';
+import type { SiteContext } from './context.ts';
+import { deleteObjectView, deleteSelectedAction } from './delete.ts';
+import { TrashViews } from './trash.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
 import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
@@ -49,12 +52,20 @@ export class AdminSite {
   private readonly registry = new Map<string, ModelAdmin>();
   /** Actions offered on every model's list (Django's AdminSite.add_action). */
   private readonly actions = new Map<string, AdminAction>();
+  private readonly trash = new TrashViews(() => this.context(), () => [...this.registry.values()]);
 
   constructor(options: AdminSiteOptions = {}) {
     this.name = options.name ?? 'admin';
     this.siteHeader = options.siteHeader ?? 'Trove administration';
     this.siteTitle = options.siteTitle ?? 'Trove site admin';
     this.indexTitle = options.indexTitle ?? 'Site administration';
+    this.addAction(deleteSelectedAction(() => this.context()));
+    this.addAction(deleteSelectedAction(() => this.context(), true));
+  }
+
+  /** What the site's views need of it: its frame, its URLs, its registered models. */
+  context(): SiteContext {
+    return { frame: this.frame(), url: (name, params) => this.url(name, params), adminFor: (label) => this.registry.get(label) };
   }
 
   /** Registers a model (or several) with Django's ModelAdmin options. */
@@ -101,6 +112,7 @@ export class AdminSite {
         index: this.url('index'),
         logout: this.url('logout'),
         passwordChange: this.url('password_change'),
+        trash: this.url('trash'),
         stylesheet: this.url('static', { file: 'admin.css' }),
         script: this.url('static', { file: 'admin.js' }),
       },
@@ -129,10 +141,16 @@ export class AdminSite {
       path('autocomplete/', this.staffOnly((r) => this.autocomplete(r)), { name: `${n}:autocomplete` }),
       path('password_change/', this.staffOnly((r) => this.passwordChange(r)), { name: `${n}:password_change` }),
       path('password_change/done/', this.staffOnly(async (r) => render(r, PasswordChangePage({ frame: this.frame(), errors: {}, done: true }))), { name: `${n}:password_change_done` }),
+      path('trash/', this.staffOnly((r) => this.trash.list(r)), { name: `${n}:trash` }),
+      path('trash/<uuid:deletionId>/', this.staffOnly((r) => this.trash.detail(r)), { name: `${n}:trash_detail` }),
+      path('trash/<uuid:deletionId>/restore/', this.staffOnly((r) => this.trash.restore(r)), { name: `${n}:trash_restore` }),
+      path('trash/<uuid:deletionId>/purge/', this.staffOnly((r) => this.trash.purge(r)), { name: `${n}:trash_purge` }),
       path('<str:app>/', this.staffOnly((r) => this.appIndex(r)), { name: `${n}:app_list` }),
       path('<str:app>/<str:model>/', this.staffOnly((r) => this.changelist(r)), { name: `${n}:changelist` }),
+      path('<str:app>/<str:model>/trash/', this.staffOnly((r) => this.trash.modelTrash(this.modelAdmin(r.params.app, r.params.model) ?? notFound(), r)), { name: `${n}:model_trash` }),
       path('<str:app>/<str:model>/add/', this.staffOnly((r) => this.addView(r)), { name: `${n}:add` }),
       path('<str:app>/<str:model>/<str:pk>/change/', this.staffOnly((r) => this.changeView(r)), { name: `${n}:change` }),
+      path('<str:app>/<str:model>/<str:pk>/delete/', this.staffOnly((r) => this.deleteView(r)), { name: `${n}:delete` }),
       path('<str:app>/<str:model>/<str:pk>/history/', this.staffOnly((r) => this.historyView(r)), { name: `${n}:history` }),
       path('<str:app>/<str:model>/<str:pk>/', this.staffOnly(async (r) => redirect(this.url('change', r.params))), { name: `${n}:object` }),
     ];
@@ -267,6 +285,7 @@ export class AdminSite {
       addUrl: this.url('add', names),
       changeUrl: (pk) => this.url('change', { ...names, pk: String(pk) }),
       historyUrl: (pk) => this.url('history', { ...names, pk: String(pk) }),
+      deleteUrl: (pk) => this.url('delete', { ...names, pk: String(pk) }),
       autocomplete: (field) => {
         const target = this.registry.get(field.target.label);
         if (target === undefined || (target.options.searchFields ?? []).length === 0) return undefined;
@@ -300,6 +319,11 @@ export class AdminSite {
     return changeForm(admin, request, object, this.formContext(admin, request));
   }
 
+  private async deleteView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
+    const { admin, object } = await this.objectOf(request);
+    return deleteObjectView(admin, request, object, this.context());
+  }
+
   private async historyView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
     const { admin, object } = await this.objectOf(request);
     if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
@@ -330,6 +354,7 @@ export class AdminSite {
       frame: this.frame(),
       appCrumb: [appName(meta), this.url('app_list', { app: meta.appLabel })],
       addUrl: this.url('add', names),
+      trashUrl: this.url('model_trash', names),
       changeUrl: (pk) => this.url('change', { ...names, pk: String(pk) }),
       siteActions: [...this.actions.values()],
     });

@@ -1,0 +1,215 @@
+/**
+ * Deleting from the admin: one object from its delete page, or the rows of a changelist with
+ * the `delete_selected` action. Both show what the delete takes from `planDelete()` (counts per
+ * model and a short sample, never one line per object), or what blocks it, and delete on a POST
+ * in one transaction that also writes the log. A soft-delete model's rows go to the trash as one
+ * operation, and the message carries an Undo button.
+ *
+ * A selection is carried to the final POST compactly: the ticked keys in one field, or nothing
+ * but the changelist's own address for "Select all". With it go the count and a digest of the
+ * keys the page showed; if the selection resolves to a different set by then, nothing is
+ * deleted and the page comes back with the new count.
+ */
+import { createHash } from 'node:crypto';
+import { atomic } from '../db/index.ts';
+import { ProtectedError, RestrictedError } from '../deletion/index.ts';
+import { capitalise, getModel, type DeletePlanLike, type ModelMeta, type QuerySet } from '../orm/index.ts';
+import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
+import type { AdminAction } from './actions.ts';
+import { changeUrlOf, type SiteContext } from './context.ts';
+import { DeleteConfirmationPage, type DeleteSummary, type LinkedObject } from './delete-pages.tsx';
+import { DELETION, logAction } from './log.ts';
+import type { ModelAdmin } from './options.ts';
+import { ForbiddenPage } from './pages.tsx';
+
+/** How many objects of each model a confirmation page names. */
+const SAMPLE_SIZE = 10;
+
+type Deletable = Record<string, any> & {
+  planDelete(options?: { hard?: boolean }): Promise<DeletePlanLike>;
+  delete(options?: { hard?: boolean; actor?: string | null; reason?: string; source?: string }): Promise<{ total: number; byModel: Record<string, number>; deletionId?: string }>;
+};
+
+function nameOf(label: string, count: number): string {
+  const meta = getModel(label);
+  return count === 1 ? meta.verboseName : meta.verboseNamePlural;
+}
+
+function linked(site: SiteContext, meta: ModelMeta, object: Record<string, unknown>): LinkedObject {
+  return { text: String(object), url: changeUrlOf(site, meta, object[meta.pk.attname]) };
+}
+
+/** The plan as a page shows it, with the models this user may not delete (Django's perms_needed). */
+export async function summarise(site: SiteContext, request: ViewRequest<any>, plan: DeletePlanLike, root: ModelMeta): Promise<DeleteSummary> {
+  const labels = Object.keys(plan.byModel).sort((a, b) => (a === root.label ? -1 : b === root.label ? 1 : a.localeCompare(b)));
+  const shares: DeleteSummary['shares'] = [];
+  const forbidden: string[] = [];
+  for (const label of labels) {
+    const meta = getModel(label);
+    const count = plan.byModel[label]!;
+    const sample = plan.allowed ? ((await plan.sample(label, SAMPLE_SIZE)) as Record<string, unknown>[]).map((o) => linked(site, meta, o)) : [];
+    shares.push({ label, name: nameOf(label, count), count, sample });
+    const admin = site.adminFor(label);
+    if (admin !== undefined && !(await admin.hasDeletePermission(request))) forbidden.push(meta.verboseNamePlural);
+  }
+  const blocking = new Map<string, Record<string, unknown>[]>();
+  for (const source of [plan.protected, plan.restricted]) {
+    for (const [label, objects] of Object.entries(source)) blocking.set(label, [...(blocking.get(label) ?? []), ...(objects as Record<string, unknown>[])]);
+  }
+  return {
+    soft: plan.soft,
+    total: plan.total,
+    shares,
+    changes: Object.entries(plan.updates).map(([label, count]) => ({ name: nameOf(label, count), count })),
+    blockers: [...blocking].map(([label, objects]) => ({ name: nameOf(label, objects.length), objects: objects.map((o) => linked(site, getModel(label), o)) })),
+    forbidden,
+  };
+}
+
+function actorOf(request: ViewRequest<any>): string {
+  return request.user.isAuthenticated ? String(request.user.username) : '';
+}
+
+/** "3 posts and 30 comments", the root model first. */
+function describeCounts(byModel: Record<string, number>, root?: string): string {
+  const parts = Object.entries(byModel).sort(([a], [b]) => (a === root ? -1 : b === root ? 1 : a.localeCompare(b))).map(([label, n]) => `${n.toLocaleString('en')} ${nameOf(label, n)}`);
+  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** The success message, with Undo when the rows went to the trash. */
+function reportDeleted(site: SiteContext, request: ViewRequest<any>, root: ModelMeta, back: string, text: { soft: string; hard: string }, result: { byModel: Record<string, number>; deletionId?: string }): void {
+  const counts = ` (${describeCounts(result.byModel, root.label)})`;
+  if (result.deletionId !== undefined) {
+    // Undo restores the operation and comes back to the list it was deleted from.
+    const undoUrl = `${site.url('trash_restore', { deletionId: result.deletionId })}?${new URLSearchParams({ next: back })}`;
+    messages.success(request, `${text.soft}${counts}.`, { undoUrl });
+  }
+  else messages.success(request, `${text.hard}${counts}.`);
+}
+
+// ---- one object ----------------------------------------------------------------------------
+
+export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<any>, object: Deletable, site: SiteContext): Promise<Response> {
+  if (!(await admin.hasDeletePermission(request, object))) return render(request, ForbiddenPage({ frame: site.frame }), 403);
+  if (!['GET', 'HEAD', 'POST'].includes(request.method)) return new Response(null, { status: 405, headers: { allow: 'GET, POST' } });
+  const meta = admin.meta;
+  const pk = object[meta.pk.attname];
+  const filters = request.url.searchParams.get('_changelist_filters') ?? undefined;
+  const changelist = site.url('changelist', { app: meta.appLabel, model: meta.modelName });
+  const back = filters ? `${changelist}?${filters}` : changelist;
+  const page = async (status: number) =>
+    render(request, DeleteConfirmationPage({
+      frame: site.frame,
+      crumbs: [['Home', site.url('index')], [capitalise(meta.appLabel), site.url('app_list', { app: meta.appLabel })], [capitalise(meta.verboseNamePlural), back], [String(object), site.url('change', { app: meta.appLabel, model: meta.modelName, pk: String(pk) })], ['Delete', undefined]],
+      what: `the ${meta.verboseName} “${String(object)}”`,
+      noun: meta.verboseName,
+      summary: await summarise(site, request, await object.planDelete(), meta),
+      cancelUrl: site.url('change', { app: meta.appLabel, model: meta.modelName, pk: String(pk) }),
+      hidden: [],
+    }), status);
+  if (request.method !== 'POST') return page(200);
+
+  const reason = String((await request.form()).get('reason') ?? '').trim().slice(0, 2000);
+  const summary = await summarise(site, request, await object.planDelete(), meta);
+  if (summary.forbidden.length > 0) return page(403);
+  let result;
+  try {
+    result = await atomic(async () => {
+      const done = await object.delete(meta.softDelete ? { actor: actorOf(request), reason, source: 'admin' } : {});
+      await logAction(actorOf(request), meta, pk, String(object), DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
+      return done;
+    }, { using: admin.getQueryset(request).db });
+  } catch (error) {
+    // A blocker appeared since the page was shown: nothing was deleted; show it.
+    if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
+    throw error;
+  }
+  const name = `The ${meta.verboseName} “${String(object)}”`;
+  reportDeleted(site, request, meta, back, { soft: `${name} was moved to the trash`, hard: `${name} was deleted successfully` }, result);
+  return redirect(back);
+}
+
+// ---- a selection ---------------------------------------------------------------------------
+
+/** The count and a digest of the keys of a selection, in key order. */
+async function fingerprint(meta: ModelMeta, queryset: QuerySet<any>): Promise<{ count: number; digest: string }> {
+  const rows = (await queryset.values(meta.pk.name).orderBy(meta.pk.name)) as Record<string, unknown>[];
+  const hash = createHash('sha256');
+  for (const row of rows) hash.update(`${String(row[meta.pk.name])}\n`);
+  return { count: rows.length, digest: hash.digest('base64url') };
+}
+
+class SelectionChanged extends Error {}
+
+/**
+ * `delete_selected` ("Delete selected posts"), and on soft-delete models `delete_permanently`
+ * for users with `purge`. `site` is read when the action runs, so one action serves every model.
+ */
+export function deleteSelectedAction(site: () => SiteContext, hard = false): AdminAction {
+  return {
+    name: hard ? 'delete_permanently' : 'delete_selected',
+    description: hard ? 'Delete selected %(verbose_name_plural)s permanently' : 'Delete selected %(verbose_name_plural)s',
+    permissions: hard ? ['delete', 'purge'] : ['delete'],
+    ...(hard && { appliesTo: (admin: ModelAdmin) => admin.meta.softDelete }),
+    async run(admin, request, queryset) {
+      const context = site();
+      const meta = admin.meta;
+      const form = await request.form();
+      const shown = request.url.search.slice(1);
+      const back = request.url.pathname + request.url.search;
+      const plural = meta.verboseNamePlural;
+      const selectAcross = form.getAll('select_across').map(String).includes('1');
+      const selection = await fingerprint(meta, queryset);
+      const page = async (status: number, notice?: string) => {
+        const keys = selectAcross ? [] : ((await queryset.values(meta.pk.name).orderBy(meta.pk.name)) as Record<string, unknown>[]).map((r) => r[meta.pk.name]);
+        return render(request, DeleteConfirmationPage({
+          frame: context.frame,
+          crumbs: [['Home', context.url('index')], [capitalise(meta.appLabel), context.url('app_list', { app: meta.appLabel })], [capitalise(plural), back], [hard ? 'Delete permanently' : 'Delete multiple objects', undefined]],
+          what: `the ${selection.count.toLocaleString('en')} selected ${selection.count === 1 ? meta.verboseName : plural}`,
+          noun: plural,
+          summary: await summarise(context, request, await queryset.planDelete({ hard }), meta),
+          cancelUrl: back,
+          notice,
+          hidden: [
+            ['action', hard ? 'delete_permanently' : 'delete_selected'],
+            ['post', 'yes'],
+            ['select_across', selectAcross ? '1' : '0'],
+            ...(selectAcross ? [] : [['_selection', JSON.stringify(keys)] as [string, string]]),
+            ['_count', String(selection.count)],
+            ['_digest', selection.digest],
+            ['_changelist_filters', shown],
+          ],
+          hard,
+        }), status);
+      };
+      if (form.get('post') !== 'yes') return page(200);
+
+      const refuse = () => page(409, `The selection changed since the confirmation page: it is now ${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}. Nothing was deleted.`);
+      // The list's filters and search travel in the address; a form that lost them must not reach wider.
+      if (String(form.get('_changelist_filters') ?? '') !== shown) return refuse();
+      if (String(form.get('_count')) !== String(selection.count) || String(form.get('_digest')) !== selection.digest) return refuse();
+      const summary = await summarise(context, request, await queryset.planDelete({ hard }), meta);
+      if (summary.forbidden.length > 0 || summary.blockers.length > 0) return page(summary.forbidden.length > 0 ? 403 : 409);
+      const reason = String(form.get('reason') ?? '').trim().slice(0, 2000);
+      let result;
+      try {
+        result = await atomic(async () => {
+          // Checked again inside the transaction that deletes: what goes is what the page showed.
+          const now = await fingerprint(meta, queryset);
+          if (now.count !== selection.count || now.digest !== selection.digest) throw new SelectionChanged();
+          const done: { total: number; byModel: Record<string, number>; deletionId?: string } = hard ? await queryset.hardDelete() : await queryset.delete({ actor: actorOf(request), reason, source: 'admin' });
+          const label = `${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}`;
+          await logAction(actorOf(request), meta, '', label, DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
+          return done;
+        }, { using: queryset.db });
+      } catch (error) {
+        if (error instanceof SelectionChanged) return refuse();
+        if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
+        throw error;
+      }
+      const many = `${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}`;
+      reportDeleted(context, request, meta, back, { soft: `Successfully moved ${many} to the trash`, hard: `Successfully deleted ${many}` }, result);
+      return redirect(back);
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/** The trash's pages: the operations, one operation's rows, a purge's confirmation, one model's trash. */
+import { CsrfField } from '../web/index.ts';
+import { AdminLayout, type AdminFrame } from './pages.tsx';
+
+type Crumbs = [string, string | undefined][];
+
+export interface OperationRow {
+  id: string;
+  url: string;
+  time: Date;
+  actor: string;
+  source: string;
+  reason: string;
+  /** "Post Hello world". */
+  root: string;
+  /** "3 posts, 30 comments". */
+  counts: string;
+  state: string;
+}
+
+interface Choice {
+  value: string;
+  label: string;
+  selected: boolean;
+}
+
+const when = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19);
+
+function Pager({ page, pages, url }: { page: number; pages: number; url: (p: number) => string }) {
+  if (pages <= 1) return null;
+  return (
+    <nav class="paginator" aria-label="Pages">
+      {page > 1 && <a href={url(page - 1)} rel="prev">Previous</a>}
+      <span>Page {page} of {pages}</span>
+      {page < pages && <a href={url(page + 1)} rel="next">Next</a>}
+    </nav>
+  );
+}
+
+export function TrashListPage(props: {
+  frame: AdminFrame;
+  crumbs: Crumbs;
+  rows: OperationRow[];
+  count: number;
+  page: number;
+  pages: number;
+  link: (changes: Record<string, string | undefined>) => string;
+  filters: { model: Choice[]; actor: Choice[]; state: Choice[] };
+}) {
+  const { rows, link, filters } = props;
+  const group = (title: string, key: string, choices: Choice[]) => (
+    <section aria-label={`By ${title}`}>
+      <h3>By {title}</h3>
+      <ul>
+        <li>{choices.every((c) => !c.selected) ? <a href={link({ [key]: undefined, p: undefined })} aria-current="true" class="selected">All</a> : <a href={link({ [key]: undefined, p: undefined })}>All</a>}</li>
+        {choices.map((c) => <li>{c.selected ? <a href={link({ [key]: c.value, p: undefined })} aria-current="true" class="selected">{c.label}</a> : <a href={link({ [key]: c.value, p: undefined })}>{c.label}</a>}</li>)}
+      </ul>
+    </section>
+  );
+  return (
+    <AdminLayout frame={props.frame} title="Trash" crumbs={props.crumbs}>
+      <h1>Trash</h1>
+      <div class="changelist">
+        <div class="results">
+          <p class="count" role="status">{props.count.toLocaleString('en')} operation{props.count === 1 ? '' : 's'}</p>
+          <table class="list trash">
+            <thead>
+              <tr><th scope="col">Deleted</th><th scope="col">What</th><th scope="col">Took</th><th scope="col">By</th><th scope="col">From</th><th scope="col">Reason</th><th scope="col">State</th></tr>
+            </thead>
+            <tbody>
+              {rows.length === 0 && <tr><td colspan={7}>The trash is empty.</td></tr>}
+              {rows.map((r) => (
+                <tr>
+                  <th scope="row"><a href={r.url}>{when(r.time)}</a></th>
+                  <td>{r.root}</td>
+                  <td>{r.counts}</td>
+                  <td>{r.actor || '-'}</td>
+                  <td>{r.source}</td>
+                  <td>{r.reason || '-'}</td>
+                  <td>{r.state}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager page={props.page} pages={props.pages} url={(p) => link({ p: String(p) })} />
+        </div>
+        <aside class="filters" aria-labelledby="filter-heading">
+          <h2 id="filter-heading">Filter</h2>
+          {group('model', 'model', filters.model)}
+          {filters.actor.length > 0 && group('who', 'actor', filters.actor)}
+          {group('state', 'state', filters.state)}
+        </aside>
+      </div>
+    </AdminLayout>
+  );
+}
+
+export interface TrashModelRows {
+  label: string;
+  name: string;
+  total: number;
+  rows: { text: string; url: string | undefined }[];
+  page: number;
+  pages: number;
+  prev: string | undefined;
+  next: string | undefined;
+}
+
+export function TrashDetailPage(props: {
+  frame: AdminFrame;
+  crumbs: Crumbs;
+  record: { time: Date; actor: string; source: string; reason: string; state: string; counts: string };
+  models: TrashModelRows[];
+  restoreUrl: string | undefined;
+  purgeUrl: string | undefined;
+}) {
+  const { record } = props;
+  return (
+    <AdminLayout frame={props.frame} title="Deletion" crumbs={props.crumbs}>
+      <h1>Deleted {when(record.time)}</h1>
+      <dl class="operation">
+        <dt>By</dt><dd>{record.actor || '-'}</dd>
+        <dt>From</dt><dd>{record.source}</dd>
+        <dt>Reason</dt><dd>{record.reason || '-'}</dd>
+        <dt>Took</dt><dd>{record.counts}</dd>
+        <dt>State</dt><dd>{record.state}</dd>
+      </dl>
+      {(props.restoreUrl !== undefined || props.purgeUrl !== undefined) && (
+        <div class="submit-row">
+          {props.restoreUrl !== undefined && (
+            <form method="post" action={props.restoreUrl}>
+              <CsrfField />
+              <button type="submit">Restore all of it</button>
+            </form>
+          )}
+          {props.purgeUrl !== undefined && <a class="button secondary" href={props.purgeUrl}>Delete permanently…</a>}
+        </div>
+      )}
+      {props.models.map((m) => (
+        <section aria-labelledby={`rows-${m.label}`}>
+          <h2 id={`rows-${m.label}`}>{m.name}: {m.total.toLocaleString('en')}</h2>
+          <ul class="trash-rows">{m.rows.map((r) => <li>{r.url === undefined ? r.text : <a href={r.url}>{r.text}</a>}</li>)}</ul>
+          {m.pages > 1 && (
+            <nav class="paginator" aria-label={`Pages of ${m.name.toLowerCase()}`}>
+              {m.prev !== undefined && <a href={m.prev} rel="prev">Previous</a>}
+              <span>Page {m.page} of {m.pages}</span>
+              {m.next !== undefined && <a href={m.next} rel="next">Next</a>}
+            </nav>
+          )}
+        </section>
+      ))}
+    </AdminLayout>
+  );
+}
+
+export function PurgePage(props: { frame: AdminFrame; crumbs: Crumbs; counts: string; cancelUrl: string }) {
+  return (
+    <AdminLayout frame={props.frame} title="Delete permanently?" crumbs={props.crumbs}>
+      <h1>Delete permanently?</h1>
+      <p>These objects leave the trash and are deleted for good: {props.counts}. This cannot be undone.</p>
+      <form method="post">
+        <CsrfField />
+        <div class="submit-row">
+          <button type="submit" class="danger">Yes, delete them for good</button>
+          <a class="button secondary" href={props.cancelUrl}>No, take me back</a>
+        </div>
+      </form>
+    </AdminLayout>
+  );
+}
+
+export function ModelTrashPage(props: {
+  frame: AdminFrame;
+  crumbs: Crumbs;
+  title: string;
+  count: number;
+  page: number;
+  pages: number;
+  rows: { text: string; deletedAt: Date; deletionId: string; operationUrl: string }[];
+  pageUrl: (page: number) => string;
+}) {
+  return (
+    <AdminLayout frame={props.frame} title={props.title} crumbs={props.crumbs}>
+      <h1>{props.title}</h1>
+      <p class="count" role="status">{props.count.toLocaleString('en')} in the trash</p>
+      <table class="list">
+        <thead><tr><th scope="col">Object</th><th scope="col">Deleted</th><th scope="col">Operation</th></tr></thead>
+        <tbody>
+          {props.rows.length === 0 && <tr><td colspan={3}>Nothing in the trash.</td></tr>}
+          {props.rows.map((r) => (
+            <tr><th scope="row">{r.text}</th><td>{when(r.deletedAt)}</td><td><a href={r.operationUrl}>Open the operation</a></td></tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager page={props.page} pages={props.pages} url={props.pageUrl} />
+    </AdminLayout>
+  );
+}

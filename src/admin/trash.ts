@@ -1,0 +1,250 @@
+/**
+ * The admin's trash: `/admin/trash/` lists deletion operations, newest first;
+ * `/admin/trash/<deletionId>/` shows the rows of one, per model, with Restore (the `restore`
+ * permission on every model it took) and Purge (`purge`, after its own confirmation);
+ * `/admin/<app>/<model>/trash/` lists one model's trashed rows by operation. Restores and purges
+ * are one transaction each and are written to the log.
+ */
+import { atomic, type Database } from '../db/index.ts';
+import { Deletion, OrphanRestoreError, purgeDeletion, restoreDeletion, RestoreConflictError } from '../deletion/index.ts';
+import { capitalise, getModel, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { Http404, messages, redirect, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
+import { changeUrlOf, type SiteContext } from './context.ts';
+import { logAction, PURGE, RESTORATION } from './log.ts';
+import type { ModelAdmin } from './options.ts';
+import { ForbiddenPage } from './pages.tsx';
+import { ModelTrashPage, PurgePage, TrashDetailPage, TrashListPage, type OperationRow } from './trash-pages.tsx';
+
+const PER_PAGE = 50;
+const ROWS_PER_MODEL = 20;
+
+type DeletionRecord = InstanceType<typeof Deletion>;
+
+function pageNumber(params: URLSearchParams, key = 'p'): number {
+  const text = params.get(key) ?? '1';
+  return /^[1-9][0-9]{0,6}$/.test(text) ? Number(text) : 1;
+}
+
+/** The soft-delete models this user may see in the admin, by label. */
+async function visibleModels(site: SiteContext, request: ViewRequest<any>, admins: readonly ModelAdmin[]): Promise<Set<string>> {
+  const labels = new Set<string>();
+  for (const admin of admins) if (admin.meta.softDelete && (await admin.hasViewPermission(request))) labels.add(admin.meta.label);
+  return labels;
+}
+
+/** Whether the user holds `restore` (or `purge`) on every model an operation took. */
+async function mayOnAll(site: SiteContext, request: ViewRequest<any>, record: DeletionRecord, what: 'restore' | 'purge'): Promise<boolean> {
+  for (const label of Object.keys(record.counts)) {
+    const admin = site.adminFor(label);
+    if (admin === undefined) return false;
+    if (!(await (what === 'restore' ? admin.hasRestorePermission(request) : admin.hasPurgePermission(request)))) return false;
+  }
+  return true;
+}
+
+/** "3 posts, 30 comments". */
+function countsText(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([label, n]) => `${n.toLocaleString('en')} ${n === 1 ? getModel(label).verboseName : getModel(label).verboseNamePlural}`).join(', ');
+}
+
+/** The root objects of some operations, one query per model. */
+async function rootsOf(records: DeletionRecord[], db: Database): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  const byLabel = new Map<string, string[]>();
+  for (const r of records) if (r.rootPk !== null) byLabel.set(r.rootLabel, [...(byLabel.get(r.rootLabel) ?? []), r.rootPk]);
+  for (const [label, keys] of byLabel) {
+    const meta = getModel(label);
+    const manager = (meta.modelClass as unknown as { allObjects?: { using(db: Database): any } }).allObjects ?? (meta.modelClass.objects as any);
+    try {
+      const rows = (await manager.using(db).filter({ pk__in: keys.map((k) => meta.pk.clean(k)) })) as Record<string, unknown>[];
+      for (const row of rows) texts.set(`${label}:${String(row[meta.pk.attname])}`, String(row));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+    }
+  }
+  return texts;
+}
+
+export class TrashViews {
+  /** `siteOf` is read per request: the site's URLs exist only once it is mounted. */
+  constructor(
+    private readonly siteOf: () => SiteContext,
+    private readonly admins: () => readonly ModelAdmin[],
+  ) {}
+
+  private get site(): SiteContext {
+    return this.siteOf();
+  }
+
+  private async record(request: ViewRequest<{ deletionId: string }>): Promise<DeletionRecord> {
+    const record = await Deletion.objects.filter({ id: request.params.deletionId }).first();
+    if (record === null || !(await visibleModels(this.site, request, this.admins())).has(record.rootLabel)) throw new Http404('No such deletion in the trash.');
+    return record;
+  }
+
+  async list(request: ViewRequest<any>): Promise<Response> {
+    const params = request.url.searchParams;
+    const visible = await visibleModels(this.site, request, this.admins());
+    let qs = Deletion.objects.filter({ rootLabel__in: [...visible] });
+    const model = params.get('model');
+    const actor = params.get('actor');
+    const state = params.get('state');
+    if (model) qs = qs.filter({ rootLabel: model });
+    if (actor) qs = qs.filter({ actor });
+    if (state && ['active', 'restored', 'purged'].includes(state)) qs = qs.filter({ state });
+    const page = pageNumber(params);
+    const count = await qs.count();
+    const records = await qs.orderBy('-createdAt', '-id').slice((page - 1) * PER_PAGE, page * PER_PAGE);
+    const roots = await rootsOf(records, qs.db);
+    const rows: OperationRow[] = records.map((r) => ({
+      id: r.id,
+      url: this.site.url('trash_detail', { deletionId: r.id }),
+      time: r.createdAt,
+      actor: r.actor ?? '',
+      source: r.source,
+      reason: r.reason,
+      root: r.rootPk === null || r.rootPk === ''
+        ? countsText({ [r.rootLabel]: r.counts[r.rootLabel] ?? 0 })
+        : `${capitalise(getModel(r.rootLabel).verboseName)} “${roots.get(`${r.rootLabel}:${r.rootPk}`) ?? `#${r.rootPk}`}”`,
+      counts: countsText(r.counts),
+      state: r.state,
+    }));
+    const link = (changes: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(params);
+      for (const [k, v] of Object.entries(changes)) (v === undefined ? next.delete(k) : next.set(k, v));
+      const query = next.toString();
+      return `${request.url.pathname}${query ? `?${query}` : ''}`;
+    };
+    const actors = (await Deletion.objects.filter({ rootLabel__in: [...visible], actor__isnull: false }).values('actor').orderBy('actor')) as { actor: string }[];
+    return render(request, TrashListPage({
+      frame: this.site.frame,
+      crumbs: [['Home', this.site.url('index')], ['Trash', undefined]],
+      rows,
+      count,
+      page,
+      pages: Math.max(1, Math.ceil(count / PER_PAGE)),
+      link,
+      filters: {
+        model: [...visible].sort().map((label) => ({ value: label, label: capitalise(getModel(label).verboseNamePlural), selected: model === label })),
+        actor: [...new Set(actors.map((a) => a.actor))].map((a) => ({ value: a, label: a, selected: actor === a })),
+        state: ['active', 'restored', 'purged'].map((s) => ({ value: s, label: capitalise(s), selected: state === s })),
+      },
+    }));
+  }
+
+  async detail(request: ViewRequest<{ deletionId: string }>): Promise<Response> {
+    const record = await this.record(request);
+    const params = request.url.searchParams;
+    const models = [];
+    for (const [label, total] of Object.entries(record.counts)) {
+      const meta = getModel(label);
+      const key = `p.${label}`;
+      const page = pageNumber(params, key);
+      const manager = (meta.modelClass as unknown as { allObjects: any }).allObjects;
+      const rows = (await manager.filter({ deletionId: record.id }).orderBy(meta.pk.name).slice((page - 1) * ROWS_PER_MODEL, page * ROWS_PER_MODEL)) as Record<string, unknown>[];
+      const pages = Math.max(1, Math.ceil(total / ROWS_PER_MODEL));
+      const at = (p: number) => {
+        const next = new URLSearchParams(params);
+        next.set(key, String(p));
+        return `${request.url.pathname}?${next}`;
+      };
+      models.push({
+        label,
+        name: capitalise(total === 1 ? meta.verboseName : meta.verboseNamePlural),
+        total,
+        rows: rows.map((row) => ({ text: String(row), url: record.state === 'active' ? undefined : changeUrlOf(this.site, meta, row[meta.pk.attname]) })),
+        page,
+        pages,
+        prev: page > 1 ? at(page - 1) : undefined,
+        next: page < pages ? at(page + 1) : undefined,
+      });
+    }
+    const active = record.state === 'active';
+    return render(request, TrashDetailPage({
+      frame: this.site.frame,
+      crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], [`Deleted ${record.createdAt.toISOString().replace('T', ' ').slice(0, 19)}`, undefined]],
+      record: { time: record.createdAt, actor: record.actor ?? '', source: record.source, reason: record.reason, state: record.state, counts: countsText(record.counts) },
+      models,
+      restoreUrl: active && (await mayOnAll(this.site, request, record, 'restore')) ? this.site.url('trash_restore', { deletionId: record.id }) : undefined,
+      purgeUrl: record.state !== 'purged' && (await mayOnAll(this.site, request, record, 'purge')) ? this.site.url('trash_purge', { deletionId: record.id }) : undefined,
+    }));
+  }
+
+  /** POST: the operation's rows come back, all or none; then `next` (if it stays on the site) or the operation's page. */
+  async restore(request: ViewRequest<{ deletionId: string }>): Promise<Response> {
+    if (request.method !== 'POST') return new Response('Restoring needs a POST.', { status: 405, headers: { allow: 'POST' } });
+    const record = await this.record(request);
+    if (!(await mayOnAll(this.site, request, record, 'restore'))) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
+    const next = request.url.searchParams.get('next');
+    const back = next && urlHasAllowedHostAndScheme(next, { allowedHosts: [request.url.host] }) ? next : this.site.url('trash_detail', { deletionId: record.id });
+    if (record.state !== 'active') {
+      messages.error(request, `This deletion is ${record.state}; there is nothing to restore.`);
+      return redirect(back);
+    }
+    try {
+      const result = await atomic(async () => {
+        const restored = await restoreDeletion(record.id, Deletion.objects.all().db);
+        const root = getModel(record.rootLabel);
+        await logAction(userOf(request), root, record.rootPk ?? '', `${countsText(record.counts)}`, RESTORATION, { message: `Restored ${countsText(restored.byModel)}.`, counts: restored.byModel, deletionId: record.id });
+        return restored;
+      }, { using: Deletion.objects.all().db });
+      messages.success(request, `Restored ${countsText(result.byModel)}.`);
+    } catch (error) {
+      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError)) throw error;
+      messages.error(request, `Nothing was restored: ${error.message}`);
+    }
+    return redirect(back);
+  }
+
+  /** GET: what a purge removes for good; POST: removes it. */
+  async purge(request: ViewRequest<{ deletionId: string }>): Promise<Response> {
+    const record = await this.record(request);
+    if (!(await mayOnAll(this.site, request, record, 'purge'))) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
+    const detail = this.site.url('trash_detail', { deletionId: record.id });
+    if (record.state === 'purged') {
+      messages.error(request, 'This deletion is already purged.');
+      return redirect(detail);
+    }
+    if (request.method !== 'POST') {
+      return render(request, PurgePage({
+        frame: this.site.frame,
+        crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], ['Operation', detail], ['Purge', undefined]],
+        counts: countsText(record.counts),
+        cancelUrl: detail,
+      }));
+    }
+    const result = await atomic(async () => {
+      const purged = await purgeDeletion(record.id);
+      await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', countsText(record.counts), PURGE, { message: `Purged ${countsText(purged.byModel)}.`, counts: purged.byModel, deletionId: record.id });
+      return purged;
+    }, { using: Deletion.objects.all().db });
+    messages.success(request, `Deleted for good: ${countsText(result.byModel) || 'nothing was left in the trash'}.`);
+    return redirect(this.site.url('trash'));
+  }
+
+  /** One model's trashed rows, newest first, with the operation each belongs to. */
+  async modelTrash(admin: ModelAdmin, request: ViewRequest<any>): Promise<Response> {
+    const meta: ModelMeta = admin.meta;
+    if (!meta.softDelete) throw new Http404(`${meta.verboseNamePlural} have no trash.`);
+    if (!(await admin.hasViewPermission(request))) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
+    const page = pageNumber(request.url.searchParams);
+    const manager = (meta.modelClass as unknown as { deletedObjects: any }).deletedObjects;
+    const count: number = await manager.count();
+    const rows = (await manager.orderBy('-deletedAt', `-${meta.pk.name}`).slice((page - 1) * 100, page * 100)) as Record<string, unknown>[];
+    const changelist = this.site.url('changelist', { app: meta.appLabel, model: meta.modelName });
+    return render(request, ModelTrashPage({
+      frame: this.site.frame,
+      crumbs: [['Home', this.site.url('index')], [capitalise(meta.appLabel), this.site.url('app_list', { app: meta.appLabel })], [capitalise(meta.verboseNamePlural), changelist], ['Trash', undefined]],
+      title: `${capitalise(meta.verboseNamePlural)} in the trash`,
+      count,
+      page,
+      pages: Math.max(1, Math.ceil(count / 100)),
+      rows: rows.map((row) => ({ text: String(row), deletedAt: row.deletedAt as Date, deletionId: String(row.deletionId), operationUrl: this.site.url('trash_detail', { deletionId: String(row.deletionId) }) })),
+      pageUrl: (p) => `${request.url.pathname}?p=${p}`,
+    }));
+  }
+}
+
+function userOf(request: ViewRequest<any>): string {
+  return request.user.isAuthenticated ? String(request.user.username) : '';
+}
