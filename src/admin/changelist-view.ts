@@ -27,7 +27,7 @@ export interface ChangeListContext {
 export async function changelistView(admin: ModelAdmin, request: ViewRequest<any>, context: ChangeListContext): Promise<Response> {
   if (!(await admin.hasViewPermission(request))) return render(request, ForbiddenPage({ frame: context.frame }), 403);
   const actions = await availableActions(context.siteActions, admin, request);
-  if (request.method === 'POST') return runAction(admin, request, actions);
+  if (request.method === 'POST') return runAction(admin, request, actions, context);
   if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, POST' } });
   const params = request.url.searchParams;
   const base = request.url.pathname;
@@ -81,9 +81,15 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
  * Django's response_action: no rows ticked, or no action chosen, is a message and the list
  * again; otherwise the action runs on the chosen rows of the list as its address filters it.
  */
-async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: AdminAction[]): Promise<Response> {
+async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: AdminAction[], context: ChangeListContext): Promise<Response> {
   const back = request.url.pathname + request.url.search;
-  const { action, selected, selectAcross } = readActionForm(await request.form(), actions);
+  const form = await request.form();
+  const { action, selected, selectAcross } = readActionForm(form, actions);
+  // An action that exists but is not this user's to run is refused, not ignored.
+  const asked = String(form.getAll('action')[0] ?? '');
+  if (action === undefined && asked !== '' && (context.siteActions.some((a) => a.name === asked) || (admin.options.actions ?? []).some((a) => a.name === asked))) {
+    return render(request, ForbiddenPage({ frame: context.frame }), 403);
+  }
   if (!selectAcross && selected.length === 0) {
     messages.warning(request, 'Items must be selected in order to perform actions on them. No items have been changed.');
     return redirect(back);

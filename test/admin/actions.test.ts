@@ -89,7 +89,7 @@ test('actions need their permissions: a viewer sees no checkboxes and cannot pos
   assert.doesNotMatch(page.html, /_selected_action|action-select/);
   const id = String((await Post.objects.filter({ status: 'draft' }).first())!.id);
   const res = await client.post('/admin/blog/post/', { action: 'publish', index: '0', _selected_action: id });
-  assert.equal(res.status, 302);
+  assert.equal(res.status, 403);
   assert.equal((await Post.objects.get({ id: Number(id) })).status, 'draft');
 });
 

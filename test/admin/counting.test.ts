@@ -34,7 +34,7 @@ test("countStrategy 'none' pages with next and previous only, and never counts",
   const third = await client.page('/admin/ct/reading/?p=3');
   assert.match(third.html, /rel="prev"/);
   assert.doesNotMatch(third.html, /rel="next"/);
-  assert.equal([...third.html.matchAll(/<tr><th scope="row">/g)].length, 50);
+  assert.equal([...third.html.matchAll(/<tr>(?:<td class="action-checkbox">.*?<\/td>)?<th scope="row">/g)].length, 50);
 });
 
 test("countStrategy 'estimated' reads PostgreSQL's statistics for an unfiltered list, and counts a filtered one", async () => {
