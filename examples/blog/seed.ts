@@ -1,6 +1,6 @@
 /** Demo data for the blog example. */
 import { atomic } from 'trove';
-import { User, syncPermissions } from 'trove/auth';
+import { Permission, User, syncPermissions } from 'trove/auth';
 import { Author, Comment, Post, Tag } from './models.ts';
 
 export async function seedDemo(): Promise<void> {
@@ -24,9 +24,16 @@ export async function seedDemo(): Promise<void> {
   });
 }
 
-/** Demo accounts: `admin` may do anything, `reader` has no permissions (so the 403s can be seen). */
+/**
+ * Demo accounts: `admin` may do anything; `editor` is staff who may change and delete posts but
+ * not the comments a post takes with it (so the admin's "Cannot delete" can be seen); `reader`
+ * has no permissions (so the 403s can be seen).
+ */
 export async function seedDemoUsers(): Promise<void> {
   await syncPermissions();
   await User.createSuperuser({ username: 'admin', email: 'admin@example.com', password: 'admin' });
   await User.createUser({ username: 'reader', password: 'reader' });
+  const editor = await User.createUser({ username: 'editor', password: 'editor', isStaff: true });
+  const grants = [['blog.Post', 'view_post'], ['blog.Post', 'change_post'], ['blog.Post', 'delete_post'], ['blog.Comment', 'view_comment']] as const;
+  for (const [modelLabel, codename] of grants) await editor.userPermissions.add(await Permission.objects.get({ modelLabel, codename }));
 }

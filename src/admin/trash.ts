@@ -42,9 +42,9 @@ async function mayOnAll(site: SiteContext, request: ViewRequest<any>, record: De
   return true;
 }
 
-/** "3 posts, 30 comments". */
-function countsText(counts: Record<string, number>): string {
-  return Object.entries(counts).map(([label, n]) => `${n.toLocaleString('en')} ${n === 1 ? getModel(label).verboseName : getModel(label).verboseNamePlural}`).join(', ');
+/** "3 posts, 30 comments", the root model first. */
+function countsText(counts: Record<string, number>, root?: string): string {
+  return Object.entries(counts).sort(([a], [b]) => (a === root ? -1 : b === root ? 1 : a.localeCompare(b))).map(([label, n]) => `${n.toLocaleString('en')} ${n === 1 ? getModel(label).verboseName : getModel(label).verboseNamePlural}`).join(', ');
 }
 
 /** The root objects of some operations, one query per model. */
@@ -106,7 +106,7 @@ export class TrashViews {
       root: r.rootPk === null || r.rootPk === ''
         ? countsText({ [r.rootLabel]: r.counts[r.rootLabel] ?? 0 })
         : `${capitalise(getModel(r.rootLabel).verboseName)} “${roots.get(`${r.rootLabel}:${r.rootPk}`) ?? `#${r.rootPk}`}”`,
-      counts: countsText(r.counts),
+      counts: countsText(r.counts, r.rootLabel),
       state: r.state,
     }));
     const link = (changes: Record<string, string | undefined>) => {
@@ -163,7 +163,7 @@ export class TrashViews {
     return render(request, TrashDetailPage({
       frame: this.site.frame,
       crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], [`Deleted ${record.createdAt.toISOString().replace('T', ' ').slice(0, 19)}`, undefined]],
-      record: { time: record.createdAt, actor: record.actor ?? '', source: record.source, reason: record.reason, state: record.state, counts: countsText(record.counts) },
+      record: { time: record.createdAt, actor: record.actor ?? '', source: record.source, reason: record.reason, state: record.state, counts: countsText(record.counts, record.rootLabel) },
       models,
       restoreUrl: active && (await mayOnAll(this.site, request, record, 'restore')) ? this.site.url('trash_restore', { deletionId: record.id }) : undefined,
       purgeUrl: record.state !== 'purged' && (await mayOnAll(this.site, request, record, 'purge')) ? this.site.url('trash_purge', { deletionId: record.id }) : undefined,

@@ -120,10 +120,10 @@ test('select-across honours the search and filter, and is refused when the set c
 });
 
 test('without the delete permission: no action, a 403 on POST; a cascade into a model the user may not delete is refused', async () => {
-  const viewer = await User.createUser({ username: 'editor', password: 'editor-pass', isStaff: true });
+  const viewer = await User.createUser({ username: 'postie', password: 'postie-pass', isStaff: true });
   for (const codename of ['view_post', 'change_post']) await viewer.userPermissions.add(await Permission.objects.get({ modelLabel: 'blog.Post', codename }));
   const editor = TestClient.inProcess(app);
-  await editor.login('editor', 'editor-pass', '/admin/login/');
+  await editor.login('postie', 'postie-pass', '/admin/login/');
   const page = await editor.page('/admin/blog/post/');
   assert.doesNotMatch(page.html, /delete_selected/);
   const post = await Post.objects.get({ title: 'Another draft' });
