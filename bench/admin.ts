@@ -1,38 +1,29 @@
 /**
- * The admin's changelist over HTTP, Trove against Django 5.2's admin on the same tables in the
- * same run: 10,000 authors, 100,000 posts, 1,000,000 comments. Pages: the first, page 5,000, a
- * search that matches nothing, a filter by author. "SQL alone" is the floor: the count and the
- * page query a changelist needs, sent straight to the database from this process.
+ * The admin over HTTP, Trove against Django 5.2's admin on the same tables in the same run:
+ * 10,000 authors, 100,000 posts, 1,000,000 comments. The changelist (first page, page 5,000, a
+ * search that matches nothing, a filter by author; "SQL alone" is what the page needs, sent
+ * straight to the database from this process), and deleting (support/admin-deleting.ts).
  *
  *   npx tsx bench/admin.ts
  *
- * BENCH_DATABASES=sqlite,postgres (default both), BENCH_POSTGRES_URL (default the test
+ * BENCH_PARTS=changelist,deleting (default both), BENCH_DATABASES=sqlite,postgres (the
+ * changelist's; default both), BENCH_DJANGO_SELECT_ACROSS=1 (also time Django's minutes-long
+ * 5,000-author confirmation), BENCH_POSTGRES_URL (default the test
  * database: do not run the tests at the same time), BENCH_REQUESTS per page and side (15),
  * BENCH_DJANGO_PYTHON (default /tmp/djv/bin/python: a virtualenv with django==5.2.*, gunicorn
  * and psycopg; `python3 -m venv /tmp/djv && /tmp/djv/bin/pip install "django==5.2.*" gunicorn "psycopg[binary]"`).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery } from 'kysely';
-import { atomic, connect } from 'trove';
-import { User } from 'trove/auth';
-import 'trove/web';
-import 'trove/admin';
-import '../examples/blog/models.ts';
+import { data, median, seed, Session, startDjango, startTrove } from './support/admin-bench.ts';
+import { benchDeleting } from './support/admin-deleting.ts';
 
-const AUTHORS = 10_000;
-const POSTS = 100_000;
-const COMMENTS = 1_000_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 15);
-const PYTHON = process.env.BENCH_DJANGO_PYTHON ?? '/tmp/djv/bin/python';
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-const root = new URL('..', import.meta.url).pathname;
-const data = join(root, 'bench', '.data');
-mkdirSync(data, { recursive: true });
+const PARTS = (process.env.BENCH_PARTS ?? 'changelist,deleting').split(',');
 
 const PAGES: [string, string][] = [
   ['first page', ''],
@@ -41,96 +32,7 @@ const PAGES: [string, string][] = [
   ['filter by author', '?author__id__exact=17'],
 ];
 
-// ---- the data ------------------------------------------------------------------------------
-
-async function seed(url: string): Promise<void> {
-  const db = await connect(url);
-  await db.dropTables();
-  await db.createTables();
-  const started = Date.now();
-  const sqlite = db.dialect === 'sqlite';
-  const series = (n: number, body: string) =>
-    sqlite ? `with recursive s(i) as (select 1 union all select i + 1 from s where i < ${n}) ${body} from s` : `${body} from generate_series(1, ${n}) as s(i)`;
-  const mod = (a: string, b: number) => (sqlite ? `(${a}) % ${b}` : `mod(${a}, ${b})`);
-  const statements = [
-    series(AUTHORS, `insert into blog_author (name, email) select 'Author ' || i, 'author' || i || '@example.com'`),
-    series(POSTS, `insert into blog_post (title, content, status, author_id, created_at) select 'Post number ' || i, 'Some text for post ' || i, case when ${mod('i', 3)} = 0 then 'draft' else 'published' end, ${mod('i - 1', AUTHORS)} + 1, ${sqlite ? "strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', '+' || (i * 300) || ' seconds')" : "timestamptz '2025-01-01 00:00:00+00' + i * interval '5 minutes'"}`),
-    series(COMMENTS, `insert into blog_comment (post_id, author_id, text) select ${mod('i - 1', POSTS)} + 1, ${mod('i * 7 - 1', AUTHORS)} + 1, 'Comment ' || i || ' on a post, with a few words to search through'`),
-  ];
-  await atomic(async () => {
-    for (const statement of statements) await db.execute(CompiledQuery.raw(statement));
-  }, { using: db });
-  if (!sqlite) await db.execute(CompiledQuery.raw('analyze'));
-  await User.createSuperuser({ username: 'admin', password: 'admin-pass' });
-  await db.close();
-  console.log(`  seeded ${AUTHORS.toLocaleString('en')} authors, ${POSTS.toLocaleString('en')} posts, ${COMMENTS.toLocaleString('en')} comments in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-// ---- the servers ---------------------------------------------------------------------------
-
-function listening(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child[stream]!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = pattern.exec(out)?.[1];
-      if (port !== undefined) resolve(Number(port));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
-async function startTrove(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/admin-server.ts', url], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await listening(child, /listening (\d+)/, 'stdout');
-  return { child, base: `http://127.0.0.1:${port}` };
-}
-
-async function startDjango(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const own = join(data, 'django-own.db');
-  rmSync(own, { force: true });
-  const env = { ...process.env, BENCH_DJANGO_OWN_DB: own, BENCH_BLOG_DB: url, DJANGO_SUPERUSER_PASSWORD: 'admin-pass', PYTHONDONTWRITEBYTECODE: '1' };
-  const cwd = join(root, 'bench', 'django');
-  execFileSync(PYTHON, ['manage.py', 'migrate', '--verbosity', '0'], { cwd, env });
-  execFileSync(PYTHON, ['manage.py', 'createsuperuser', '--noinput', '--username', 'admin', '--email', 'admin@example.com'], { cwd, env });
-  const gunicorn = join(PYTHON, '..', 'gunicorn');
-  const child = spawn(gunicorn, ['--workers', '1', '--bind', '127.0.0.1:0', 'benchsite.wsgi'], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const port = await listening(child, /Listening at: http:\/\/127\.0\.0\.1:(\d+)/, 'stderr');
-  return { child, base: `http://127.0.0.1:${port}` };
-}
-
-/** A browser's cookies, enough to log in to either admin. */
-class Session {
-  private cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    headers.set('referer', this.base + path);
-    const response = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      this.cookies.set(name!.trim(), value.join('='));
-    }
-    return response;
-  }
-  async login(): Promise<void> {
-    const page = await (await this.fetch('/admin/login/')).text();
-    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const body = new URLSearchParams({ username: 'admin', password: 'admin-pass', next: '/admin/', csrfmiddlewaretoken: token });
-    const response = await this.fetch('/admin/login/', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    if (response.status !== 302) throw new Error(`login at ${this.base} answered ${response.status}`);
-  }
-}
-
 // ---- measuring -----------------------------------------------------------------------------
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function timePage(session: Session, path: string, rowsExpected: number | undefined): Promise<number> {
   const start = performance.now();
@@ -252,11 +154,12 @@ async function benchDatabase(name: string, url: string): Promise<string> {
 }
 
 const tables: string[] = [];
-if (DATABASES.includes('sqlite')) {
+if (PARTS.includes('changelist') && DATABASES.includes('sqlite')) {
   const file = join(data, 'admin-blog.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   tables.push(await benchDatabase('SQLite', `sqlite:${file}`));
 }
-if (DATABASES.includes('postgres')) tables.push(await benchDatabase('PostgreSQL', POSTGRES_URL));
-console.log(`\nMedian of ${REQUESTS} requests per page and side, one at a time (Node ${process.version}):\n\n${tables.join('\n\n')}`);
+if (PARTS.includes('changelist') && DATABASES.includes('postgres')) tables.push(await benchDatabase('PostgreSQL', POSTGRES_URL));
+if (PARTS.includes('deleting')) tables.push(await benchDeleting());
+console.log(`\nMedians, requests one at a time (Node ${process.version}):\n\n${tables.join('\n\n')}`);
 process.exit(0);
