@@ -110,18 +110,18 @@ export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<a
   if (request.method !== 'POST') return page(200);
 
   const reason = String((await request.form()).get('reason') ?? '').trim().slice(0, 2000);
-  const summary = await summarise(site, request, await object.planDelete(), meta);
-  if (summary.forbidden.length > 0) return page(403);
   let result;
   try {
     result = await atomic(async () => {
       const done = await object.delete(meta.softDelete ? { actor: actorOf(request), reason, source: 'admin' } : {});
+      await assertMayDelete(site, request, done.byModel);
       await logAction(actorOf(request), meta, pk, String(object), DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
       return done;
     }, { using: admin.getQueryset(request).db });
   } catch (error) {
     // A blocker appeared since the page was shown: nothing was deleted; show it.
     if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
+    if (error instanceof NotAllowed) return page(403);
     throw error;
   }
   const name = `The ${meta.verboseName} “${String(object)}”`;
@@ -139,7 +139,25 @@ async function fingerprint(meta: ModelMeta, queryset: QuerySet<any>): Promise<{ 
   return { count: rows.length, digest: hash.digest('base64url') };
 }
 
-class SelectionChanged extends Error {}
+class SelectionChanged extends Error {
+  constructor(readonly now: { count: number; digest: string }) {
+    super('The selection changed.');
+  }
+}
+
+class NotAllowed extends Error {}
+
+/**
+ * Refuses (so that the transaction rolls back) a delete that took rows of a model this user may
+ * not delete. Checked on what the delete did, inside its transaction, rather than on a second
+ * plan before it: exact, and free.
+ */
+async function assertMayDelete(site: SiteContext, request: ViewRequest<any>, byModel: Record<string, number>): Promise<void> {
+  for (const label of Object.keys(byModel)) {
+    const admin = site.adminFor(label);
+    if (admin !== undefined && !(await admin.hasDeletePermission(request))) throw new NotAllowed();
+  }
+}
 
 /**
  * `delete_selected` ("Delete selected posts"), and on soft-delete models `delete_permanently`
@@ -159,8 +177,8 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
       const back = request.url.pathname + request.url.search;
       const plural = meta.verboseNamePlural;
       const selectAcross = form.getAll('select_across').map(String).includes('1');
-      const selection = await fingerprint(meta, queryset);
-      const page = async (status: number, notice?: string) => {
+      const page = async (status: number, notice?: string, known?: { count: number; digest: string }) => {
+        const selection = known ?? (await fingerprint(meta, queryset));
         const keys = selectAcross ? [] : ((await queryset.values(meta.pk.name).orderBy(meta.pk.name)) as Record<string, unknown>[]).map((r) => r[meta.pk.name]);
         return render(request, DeleteConfirmationPage({
           frame: context.frame,
@@ -184,30 +202,34 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
       };
       if (form.get('post') !== 'yes') return page(200);
 
-      const refuse = () => page(409, `The selection changed since the confirmation page: it is now ${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}. Nothing was deleted.`);
+      const refuse = async (now?: { count: number; digest: string }) => {
+        const selection = now ?? (await fingerprint(meta, queryset));
+        return page(409, `The selection changed since the confirmation page: it is now ${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}. Nothing was deleted.`, selection);
+      };
       // The list's filters and search travel in the address; a form that lost them must not reach wider.
       if (String(form.get('_changelist_filters') ?? '') !== shown) return refuse();
-      if (String(form.get('_count')) !== String(selection.count) || String(form.get('_digest')) !== selection.digest) return refuse();
-      const summary = await summarise(context, request, await queryset.planDelete({ hard }), meta);
-      if (summary.forbidden.length > 0 || summary.blockers.length > 0) return page(summary.forbidden.length > 0 ? 403 : 409);
       const reason = String(form.get('reason') ?? '').trim().slice(0, 2000);
       let result;
+      let count = 0;
       try {
         result = await atomic(async () => {
-          // Checked again inside the transaction that deletes: what goes is what the page showed.
+          // Checked inside the transaction that deletes: what goes is what the page showed.
           const now = await fingerprint(meta, queryset);
-          if (now.count !== selection.count || now.digest !== selection.digest) throw new SelectionChanged();
+          if (String(now.count) !== String(form.get('_count')) || now.digest !== String(form.get('_digest'))) throw new SelectionChanged(now);
+          count = now.count;
           const done: { total: number; byModel: Record<string, number>; deletionId?: string } = hard ? await queryset.hardDelete() : await queryset.delete({ actor: actorOf(request), reason, source: 'admin' });
-          const label = `${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}`;
+          await assertMayDelete(context, request, done.byModel);
+          const label = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;
           await logAction(actorOf(request), meta, '', label, DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
           return done;
         }, { using: queryset.db });
       } catch (error) {
-        if (error instanceof SelectionChanged) return refuse();
+        if (error instanceof SelectionChanged) return refuse(error.now);
         if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
+        if (error instanceof NotAllowed) return page(403);
         throw error;
       }
-      const many = `${selection.count.toLocaleString('en')} ${selection.count === 1 ? meta.verboseName : plural}`;
+      const many = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;
       reportDeleted(context, request, meta, back, { soft: `Successfully moved ${many} to the trash`, hard: `Successfully deleted ${many}` }, result);
       return redirect(back);
     },

@@ -29,17 +29,37 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
   const soft = graph.mode === 'soft';
   // A soft delete leaves rows already in the trash with their own operation.
   const taken = (meta: ModelMeta, alias: string) => {
-    const query = db.kysely.selectFrom(`${meta.table} as ${alias}`).where(`${alias}.${meta.pk.column}`, 'in', rows.keysOf(meta));
+    const query = db.kysely.selectFrom(`${meta.table} as ${alias}`).where((eb) => rows.taken(eb, meta, alias));
     return soft ? query.where(`${alias}.deleted_at`, 'is', null) : query;
   };
   // Every count in one statement: a confirmation page pays one round trip, however big the graph.
-  const counts: { label: string; kind: 'taken' | 'updated'; keys: AliasedKeys }[] = [];
+  const counts: { label: string; kind: 'taken' | 'updated' | 'trashed' | 'updatedTaken'; keys: AliasedKeys }[] = [];
   for (const meta of graph.models.values()) {
+    if (db.dialect === 'sqlite' && rows.keysAreDistinct(meta)) {
+      // SQLite counts the keys from an index alone, but reads rows to check them again or to
+      // test `deleted_at` (half a million rows: 0.4 s). So: the keys as they are, less (soft)
+      // those already in the trash, found through the deleted_at index (`+` keeps the planner
+      // from driving that search by the key list).
+      counts.push({ label: meta.label, kind: 'taken', keys: (rows.keysOf(meta) as SelectQueryBuilder<any, any, any>).as('k') });
+      if (!soft) continue;
+      const trashed = db.kysely.selectFrom(`${meta.table} as t0`).select(`t0.${meta.pk.column}`)
+        .where(sql<boolean>`unlikely(${sql.ref(`t0.deleted_at`)} is not null)`)
+        .where(sql<boolean>`+${sql.ref(`t0.${meta.pk.column}`)} in (${rows.keysOf(meta)})`);
+      counts.push({ label: meta.label, kind: 'trashed', keys: trashed.as('k') });
+      continue;
+    }
     counts.push({ label: meta.label, kind: 'taken', keys: taken(meta, 't0').select(`t0.${meta.pk.column}`).as('k') });
   }
   for (const { field } of graph.updates) {
     const referrer = field.model;
     let query = db.kysely.selectFrom(`${referrer.table} as u0`).select('u0.' + referrer.pk.column).where(`u0.${field.column}`, 'in', rows.keysOf(field.target));
+    if (graph.has(referrer) && db.dialect === 'sqlite' && rows.keysAreDistinct(referrer)) {
+      // Rows the delete removes anyway are not changed rows. SQLite answers `NOT IN` half a
+      // million keys slowly (0.6 s); the pointing rows less those taken is twice as fast.
+      counts.push({ label: referrer.label, kind: 'updated', keys: query.as('k') });
+      counts.push({ label: referrer.label, kind: 'updatedTaken', keys: query.where((eb) => rows.taken(eb, referrer, 'u0')).as('k') });
+      continue;
+    }
     // Rows the delete removes anyway are not changed rows.
     if (graph.has(referrer)) query = query.where(`u0.${referrer.pk.column}`, 'not in', rows.keysOf(referrer));
     counts.push({ label: referrer.label, kind: 'updated', keys: query.as('k') });
@@ -53,9 +73,12 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
   counts.forEach(({ label, kind }, i) => {
     const n = Number(row?.[`n${i}`] ?? 0);
     if (n === 0) return;
-    if (kind === 'taken') byModel[label] = n;
+    if (kind === 'taken') byModel[label] = (byModel[label] ?? 0) + n;
+    else if (kind === 'trashed') byModel[label] = (byModel[label] ?? 0) - n;
+    else if (kind === 'updatedTaken') updates[label] = (updates[label] ?? 0) - n;
     else updates[label] = (updates[label] ?? 0) + n;
   });
+  for (const tally of [byModel, updates]) for (const label of Object.keys(tally)) if (tally[label] === 0) delete tally[label];
   const blocked = { protected: {} as Record<string, InstanceLike[]>, restricted: {} as Record<string, InstanceLike[]> };
   for (const check of graph.checks) {
     const found = await collector.blockers(check);

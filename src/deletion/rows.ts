@@ -55,6 +55,11 @@ export class RowSets {
       .where('label', '=', meta.label) as Select;
   }
 
+  /** True when keysOf(meta) is a plain select of the table's own rows, so each key appears once. */
+  keysAreDistinct(meta: ModelMeta): boolean {
+    return !this.materialised.has(meta.label) && this.graph.groupOf(meta).cyclic.length === 0;
+  }
+
   /** A condition on `alias` (a row of `meta`) that holds for exactly the rows the delete takes. */
   taken(eb: Builder, meta: ModelMeta, alias: string): Expression<SqlBool> {
     // Without cycles, the entry condition is the whole story: no self-select needed.
