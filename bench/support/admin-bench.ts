@@ -4,7 +4,7 @@
  * same tables) and a logged-in HTTP session.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { atomic, connect } from 'trove';
@@ -74,7 +74,9 @@ export async function startDjango(url: string): Promise<{ child: ChildProcess; b
   execFileSync(PYTHON, ['manage.py', 'migrate', '--verbosity', '0'], { cwd, env });
   execFileSync(PYTHON, ['manage.py', 'createsuperuser', '--noinput', '--username', 'admin', '--email', 'admin@example.com'], { cwd, env });
   const gunicorn = join(PYTHON, '..', 'gunicorn');
-  const child = spawn(gunicorn, ['--workers', '1', '--bind', '127.0.0.1:0', 'benchsite.wsgi'], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // A long timeout: Django's confirmation of a big delete takes minutes, and is what we measure.
+  const child = spawn(gunicorn, ['--workers', '1', '--timeout', '900', '--bind', '127.0.0.1:0', 'benchsite.wsgi'], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (chunk: Buffer) => appendFileSync(join(data, 'django.log'), chunk));
   const port = await listening(child, /Listening at: http:\/\/127\.0\.0\.1:(\d+)/, 'stderr');
   return { child, base: `http://127.0.0.1:${port}` };
 }

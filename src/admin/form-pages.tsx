@@ -132,12 +132,15 @@ export interface HistoryRow {
   user: string;
   summary: string;
   changes: { field: string; old: string; new: string }[];
+  /** The trash operation a delete, restore or purge entry belongs to. */
+  deletionUrl?: string;
 }
 
-export function HistoryPage({ frame, title, crumbs, rows }: { frame: AdminFrame; title: string; crumbs: [string, string | undefined][]; rows: HistoryRow[] }) {
+export function HistoryPage({ frame, title, crumbs, rows, trashed }: { frame: AdminFrame; title: string; crumbs: [string, string | undefined][]; rows: HistoryRow[]; trashed?: { since: Date; url: string } | undefined }) {
   return (
     <AdminLayout frame={frame} title={title} crumbs={crumbs}>
       <h1>{title}</h1>
+      {trashed !== undefined && <p class="errornote">In the trash since {trashed.since.toISOString().replace('T', ' ').slice(0, 19)}: <a href={trashed.url}>the deletion that took it</a>.</p>}
       {rows.length === 0 ? <p>This object doesn't have a change history. It probably wasn't added via this admin site.</p> : (
         <table class="list history">
           <thead><tr><th scope="col">Date/time</th><th scope="col">User</th><th scope="col">Action</th></tr></thead>
@@ -148,6 +151,7 @@ export function HistoryPage({ frame, title, crumbs, rows }: { frame: AdminFrame;
                 <td>{row.user}</td>
                 <td>
                   {row.summary}
+                  {row.deletionUrl !== undefined && <> <a href={row.deletionUrl}>Open the deletion</a></>}
                   {row.changes.length > 0 && (
                     <table class="changes">
                       <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>

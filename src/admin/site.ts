@@ -295,11 +295,16 @@ export class AdminSite {
   }
 
   /** The registered model of the URL, and the object its `pk` names: a 404 when either is missing or malformed. */
-  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<{ admin: ModelAdmin; object: any }> {
+  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>, options: { trash?: boolean } = {}): Promise<{ admin: ModelAdmin; object: any }> {
     const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
     let object: unknown;
     try {
       object = await admin.getQueryset(request).filter({ pk: request.params.pk } as never).first();
+      // A history outlives the object's move to the trash.
+      if (object === null && options.trash && admin.meta.softDelete) {
+        const trash = (admin.model as unknown as { deletedObjects: { filter(where: object): { first(): Promise<unknown> } } }).deletedObjects;
+        object = await trash.filter({ pk: request.params.pk }).first();
+      }
     } catch (error) {
       if (error instanceof ValidationError) notFound();
       throw error;
@@ -325,7 +330,7 @@ export class AdminSite {
   }
 
   private async historyView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request);
+    const { admin, object } = await this.objectOf(request, { trash: true });
     if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
     const meta = admin.meta;
     const entries = await LogEntry.objects.filter({ modelLabel: meta.label, objectId: String(object[meta.pk.attname]) }).orderBy('actionTime', 'id');
@@ -334,7 +339,11 @@ export class AdminSite {
       frame: context.frame,
       title: `Change history: ${String(object)}`,
       crumbs: [...context.crumbs, [String(object), context.changeUrl(object[meta.pk.attname])], ['History', undefined]],
-      rows: entries.map((e) => ({ time: e.actionTime, user: e.user, summary: summaryOf(e), changes: e.changeMessage?.changes ?? [] })),
+      rows: entries.map((e) => ({
+        time: e.actionTime, user: e.user, summary: summaryOf(e), changes: e.changeMessage?.changes ?? [],
+        ...(e.changeMessage?.deletionId && { deletionUrl: this.url('trash_detail', { deletionId: e.changeMessage.deletionId }) }),
+      })),
+      trashed: object.deletionId ? { since: object.deletedAt as Date, url: this.url('trash_detail', { deletionId: object.deletionId }) } : undefined,
     }));
   }
 

@@ -206,3 +206,42 @@ test('a protected object shows its blockers with links, and neither its page nor
   assert.equal(await Shelf.objects.filter({ id: shelf.id }).count(), 1);
   assert.equal(await Book.objects.count(), 1);
 });
+
+test("a deleted object's history links to its deletion; delete_permanently needs purge and a trash, and leaves nothing behind", async () => {
+  const admin = await staff(TestClient.inProcess(app));
+  const post = await Post.objects.get({ title: 'Welcome to Trove' });
+  await admin.page(`/admin/blog/post/${post.id}/delete/`);
+  await admin.post(`/admin/blog/post/${post.id}/delete/`, {});
+  const history = await admin.page(`/admin/blog/post/${post.id}/history/`);
+  assert.equal(history.status, 200);
+  const record = await Deletion.objects.get({ rootPk: String(post.id) });
+  assert.match(history.html, new RegExp(`In the trash since [^<]*: <a href="/admin/trash/${record.id}/">the deletion that took it</a>`));
+  assert.match(history.html, new RegExp(`Deleted 1 post and 2 comments\\. <a href="/admin/trash/${record.id}/">Open the deletion</a>`));
+  // Authors have no trash: no "permanently" there. Posts do, for a superuser.
+  assert.doesNotMatch((await admin.page('/admin/blog/author/')).html, /delete_permanently/);
+  const list = await admin.page('/admin/blog/post/');
+  assert.match(list.html, /<option value="delete_permanently">Delete selected posts permanently<\/option>/);
+  const draft = await Post.objects.get({ title: 'Another draft' });
+  const confirm = await admin.post('/admin/blog/post/', { action: 'delete_permanently', index: '0', _selected_action: String(draft.id) });
+  const html = await confirm.text();
+  assert.match(html, /for good: this cannot be undone/);
+  const before = await Deletion.objects.count();
+  assert.equal((await admin.post('/admin/blog/post/', confirmationFields(html))).status, 302);
+  assert.equal(await Post.allObjects.filter({ id: draft.id }).count(), 0, 'not in the trash either');
+  assert.equal(await Deletion.objects.count(), before, 'no trash operation');
+});
+
+test('a restore that would orphan a row is refused with the reason, and nothing changes', async () => {
+  const admin = await staff(TestClient.inProcess(app));
+  const post = await Post.objects.get({ title: 'Cascades explained' });
+  const comment = await Comment.objects.get({ post });
+  const first = await comment.delete({ source: 'admin' });
+  await post.delete({ source: 'admin' });
+  await admin.page(`/admin/trash/${first.deletionId}/`);
+  const res = await admin.post(`/admin/trash/${first.deletionId}/restore/`);
+  assert.equal(res.status, 302);
+  const page = await admin.page(res.headers.get('location')!);
+  assert.match(page.html, /<li class="message error" role="status">Nothing was restored: /);
+  assert.equal(await Comment.objects.filter({ id: comment.id }).count(), 0);
+  assert.equal((await Deletion.objects.get({ id: first.deletionId! })).state, 'active');
+});

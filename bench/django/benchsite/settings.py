@@ -59,3 +59,8 @@ DATABASES = {
 }
 DATABASE_ROUTERS = ["benchsite.router.BlogRouter"]
 STATIC_URL = "/static/"
+LOGGING = {
+    "version": 1,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"}},
+}
