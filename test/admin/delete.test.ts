@@ -245,3 +245,14 @@ test('a restore that would orphan a row is refused with the reason, and nothing 
   assert.equal(await Comment.objects.filter({ id: comment.id }).count(), 0);
   assert.equal((await Deletion.objects.get({ id: first.deletionId! })).state, 'active');
 });
+
+test("a selection's digest read in chunks is the digest of all its keys, whatever the chunk", async () => {
+  const { fingerprint } = await import('../../src/admin/delete.ts');
+  const { createHash } = await import('node:crypto');
+  const bob = await Author.objects.get({ name: 'Bob Baker' });
+  await Post.objects.bulkCreate(Array.from({ length: 37 }, (_, i) => ({ title: `Chunk ${i}`, author: bob })));
+  const qs = Post.objects.filter({ title__startswith: 'Chunk' });
+  const keys = (await qs.orderBy('id')).map((p) => `${p.id}\n`).join('');
+  const expected = { count: 37, digest: createHash('sha256').update(keys).digest('base64url') };
+  for (const chunk of [1, 5, 36, 37, 38, 10_000]) assert.deepEqual(await fingerprint(Post.meta, qs as never, chunk), expected, `chunk ${chunk}`);
+});
