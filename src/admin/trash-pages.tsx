@@ -169,6 +169,17 @@ export function PurgePage(props: { frame: AdminFrame; crumbs: Crumbs; counts: st
   );
 }
 
+/** The rows one operation put in the trash, on one page of a model's trash. */
+export interface TrashGroup {
+  deletionId: string;
+  url: string;
+  time: Date;
+  actor: string;
+  /** What the whole operation took: "1 post, 2 comments". */
+  counts: string;
+  rows: string[];
+}
+
 export function ModelTrashPage(props: {
   frame: AdminFrame;
   crumbs: Crumbs;
@@ -176,22 +187,23 @@ export function ModelTrashPage(props: {
   count: number;
   page: number;
   pages: number;
-  rows: { text: string; deletedAt: Date; deletionId: string; operationUrl: string }[];
+  groups: TrashGroup[];
   pageUrl: (page: number) => string;
 }) {
   return (
     <AdminLayout frame={props.frame} title={props.title} crumbs={props.crumbs}>
       <h1>{props.title}</h1>
       <p class="count" role="status">{props.count.toLocaleString('en')} in the trash</p>
-      <table class="list">
-        <thead><tr><th scope="col">Object</th><th scope="col">Deleted</th><th scope="col">Operation</th></tr></thead>
-        <tbody>
-          {props.rows.length === 0 && <tr><td colspan={3}>Nothing in the trash.</td></tr>}
-          {props.rows.map((r) => (
-            <tr><th scope="row">{r.text}</th><td>{when(r.deletedAt)}</td><td><a href={r.operationUrl}>Open the operation</a></td></tr>
-          ))}
-        </tbody>
-      </table>
+      {props.groups.length === 0 && <p>Nothing in the trash.</p>}
+      {props.groups.map((group) => (
+        <section class="operation" aria-labelledby={`op-${group.deletionId}`}>
+          <h2 id={`op-${group.deletionId}`}>
+            <a href={group.url}>Deleted {when(group.time)}</a>{group.actor !== '' && ` by ${group.actor}`}
+          </h2>
+          {group.counts !== '' && <p class="muted">The operation took {group.counts}.</p>}
+          <ul class="trash-rows">{group.rows.map((text) => <li>{text}</li>)}</ul>
+        </section>
+      ))}
       <Pager page={props.page} pages={props.pages} url={props.pageUrl} />
     </AdminLayout>
   );

@@ -13,7 +13,7 @@ import { changeUrlOf, type SiteContext } from './context.ts';
 import { logAction, PURGE, RESTORATION } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ForbiddenPage } from './pages.tsx';
-import { ModelTrashPage, PurgePage, TrashDetailPage, TrashListPage, type OperationRow } from './trash-pages.tsx';
+import { ModelTrashPage, PurgePage, TrashDetailPage, TrashListPage, type OperationRow, type TrashGroup } from './trash-pages.tsx';
 
 const PER_PAGE = 50;
 const ROWS_PER_MODEL = 20;
@@ -222,7 +222,24 @@ export class TrashViews {
     return redirect(this.site.url('trash'));
   }
 
-  /** One model's trashed rows, newest first, with the operation each belongs to. */
+  /** Rows in the trash (newest first) under the operation that took them, one query for the operations. */
+  private async byOperation(rows: Record<string, unknown>[]): Promise<TrashGroup[]> {
+    const ids = [...new Set(rows.map((row) => String(row.deletionId)))];
+    const records = new Map((await Deletion.objects.filter({ id__in: ids })).map((r) => [r.id, r]));
+    const groups: TrashGroup[] = [];
+    for (const row of rows) {
+      const id = String(row.deletionId);
+      let group = groups.at(-1);
+      if (group?.deletionId !== id) {
+        const record = records.get(id);
+        groups.push(group = { deletionId: id, url: this.site.url('trash_detail', { deletionId: id }), time: record?.createdAt ?? (row.deletedAt as Date), actor: record?.actor ?? '', counts: record === undefined ? '' : countsText(record.counts, record.rootLabel), rows: [] });
+      }
+      group.rows.push(String(row));
+    }
+    return groups;
+  }
+
+  /** One model's trashed rows, newest first, under the operation that took them. */
   async modelTrash(admin: ModelAdmin, request: ViewRequest<any>): Promise<Response> {
     const meta: ModelMeta = admin.meta;
     if (!meta.softDelete) throw new Http404(`${meta.verboseNamePlural} have no trash.`);
@@ -239,7 +256,7 @@ export class TrashViews {
       count,
       page,
       pages: Math.max(1, Math.ceil(count / 100)),
-      rows: rows.map((row) => ({ text: String(row), deletedAt: row.deletedAt as Date, deletionId: String(row.deletionId), operationUrl: this.site.url('trash_detail', { deletionId: String(row.deletionId) }) })),
+      groups: await this.byOperation(rows),
       pageUrl: (p) => `${request.url.pathname}?p=${p}`,
     }));
   }

@@ -177,7 +177,7 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
 
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/?createdAt__year=2026', 'admin/blog/post/add/', 'admin/password_change/']) {
+    for (const url of ['admin/', 'admin/blog/', 'admin/blog/post/?o=2', 'admin/blog/post/?createdAt__year=2026', 'admin/blog/post/add/', 'admin/blog/post/trash/', 'admin/password_change/']) {
       await page.goto(baseUrl + url);
       assert.deepEqual(await accessibilityProblems(page), [], `${url} (${colorScheme})`);
     }
