@@ -55,9 +55,11 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
     let query = db.kysely.selectFrom(`${referrer.table} as u0`).select('u0.' + referrer.pk.column).where(`u0.${field.column}`, 'in', rows.keysOf(field.target));
     if (graph.has(referrer) && db.dialect === 'sqlite' && rows.keysAreDistinct(referrer)) {
       // Rows the delete removes anyway are not changed rows. SQLite answers `NOT IN` half a
-      // million keys slowly (0.6 s); the pointing rows less those taken is twice as fast.
+      // million keys slowly (0.6 s); the pointing rows less those taken is twice as fast, read
+      // from two indexes (`+` keeps the planner from fetching rows by the taken keys).
       counts.push({ label: referrer.label, kind: 'updated', keys: query.as('k') });
-      counts.push({ label: referrer.label, kind: 'updatedTaken', keys: query.where((eb) => rows.taken(eb, referrer, 'u0')).as('k') });
+      const taken = query.where(sql<boolean>`+${sql.ref(`u0.${referrer.pk.column}`)} in (${rows.keysOf(referrer)})`);
+      counts.push({ label: referrer.label, kind: 'updatedTaken', keys: taken.as('k') });
       continue;
     }
     // Rows the delete removes anyway are not changed rows.
