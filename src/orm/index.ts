@@ -15,7 +15,8 @@ export { RelationNotLoadedError, STATE, stateOf, databaseOf, hydrate, type Insta
 export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
-export { prepareDelete, prepareUpdate, prepareSelect, conditionExpression, type SelectSpec } from './query/compiler.ts';
+export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec } from './query/compiler.ts';
+export { conditionExpression } from './query/conditions.ts';
 export { resolveFilterArgs, pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
 export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';

@@ -5,19 +5,13 @@
  * SQL is compiled once per shape (the query with its values left out) and reused: values become
  * `Slot` placeholders while compiling, and the order Kysely put them in is remembered.
  */
-import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database, DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
-import { DateTimeField } from '../fields/scalar.ts';
-import type { DatePart } from './dates.ts';
 import type { ModelMeta } from '../meta.ts';
+import { bindWhere, collectSlots, compileWhere, Slot, type Binding, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
-
-/** A placeholder for the value at `index` of the bound parameters. */
-class Slot {
-  constructor(readonly index: number) {}
-}
 
 /** A path of forward foreign keys from the queried model, e.g. post -> author. */
 export type RelationPath = readonly ForeignKeyField[];
@@ -63,234 +57,6 @@ export function pathKey(path: RelationPath): string {
   return path.map((f) => f.name).join('__');
 }
 
-// ---- binding: the shape key and the parameter values ------------------------------------
-
-interface Binding {
-  key: string;
-  readonly params: unknown[];
-  readonly dialect: DialectName;
-}
-
-function bindWhere(node: WhereNode | undefined, b: Binding): void {
-  if (node === undefined) return;
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      b.key += `${node.kind}(`;
-      for (const child of node.children) bindWhere(child, b);
-      b.key += ')';
-      return;
-    case 'not':
-      b.key += 'not(';
-      bindWhere(node.child, b);
-      b.key += ')';
-      return;
-    case 'isnull':
-      b.key += `${node.column} ${node.isNull ? 'null' : 'notnull'};`;
-      return;
-    case 'nothing':
-      b.key += 'nothing;';
-      return;
-    case 'subquery':
-      b.key += `${node.column} in ${node.table}.${node.selectColumn}(`;
-      bindWhere(node.where, b);
-      b.key += ')';
-      if (node.absent !== undefined) {
-        const { nullKey, missing } = node.absent;
-        b.key += `absent(${nullKey ? 'null' : ''}`;
-        if (missing !== undefined) {
-          b.key += `${missing.table}.${missing.selectColumn}(`;
-          bindWhere(missing.where, b);
-          b.key += ')';
-        }
-        b.key += ')';
-      }
-      return;
-    case 'datePart': {
-      const items = Array.isArray(node.value) ? node.value : [node.value];
-      b.key += `${node.part}(${node.column}) ${node.lookup}${items.length};`;
-      b.params.push(...items);
-      return;
-    }
-    case 'compare': {
-      const { field, lookup, value } = node;
-      if (lookup === 'in' || lookup === 'range') {
-        const items = value as unknown[];
-        b.key += `${node.column} ${lookup}${items.length};`;
-        for (const item of items) b.params.push(field.toDb(item, b.dialect));
-        return;
-      }
-      b.key += `${node.column} ${lookup};`;
-      b.params.push(lookupParam(field, lookup, value, b.dialect));
-      return;
-    }
-  }
-}
-
-const LIKE_SPECIAL = /[!%_]/g;
-const GLOB_SPECIAL = /[*?[]/g;
-
-function lookupParam(field: Field, lookup: string, value: unknown, dialect: DialectName): unknown {
-  const text = value as string;
-  const like = () => text.replace(LIKE_SPECIAL, '!$&');
-  // SQLite's LIKE ignores case, so case-sensitive matching there uses GLOB.
-  const glob = () => text.replace(GLOB_SPECIAL, '[$&]');
-  switch (lookup) {
-    case 'contains':
-      return dialect === 'sqlite' ? `*${glob()}*` : `%${like()}%`;
-    case 'startswith':
-      return dialect === 'sqlite' ? `${glob()}*` : `${like()}%`;
-    case 'endswith':
-      return dialect === 'sqlite' ? `*${glob()}` : `%${like()}`;
-    case 'icontains':
-      return `%${like()}%`;
-    case 'istartswith':
-      return `${like()}%`;
-    case 'iendswith':
-      return `%${like()}`;
-    case 'iexact':
-      return text;
-    default:
-      return field.toDb(value, dialect);
-  }
-}
-
-// ---- compiling: the Kysely expression tree ------------------------------------------------
-
-interface CompileContext {
-  readonly dialect: DialectName;
-  /** With values, conditions are compiled with them; without, with Slot placeholders. */
-  readonly values?: readonly unknown[];
-  slots: number;
-  aliases: number;
-  /** MySQL cannot read the table it updates or deletes from in a subquery unless it is materialised. */
-  readonly materialiseSubqueries: boolean;
-}
-
-type Builder = ExpressionBuilder<any, any>;
-
-function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: CompileContext, negated: boolean, depth: number): Expression<SqlBool> {
-  switch (node.kind) {
-    case 'and':
-      if (node.children.length === 0) return sql<SqlBool>`1 = 1`;
-      return eb.and(node.children.map((c) => compileWhere(eb, c, alias, ctx, negated, depth)));
-    case 'or':
-      return eb.or(node.children.map((c) => compileWhere(eb, c, alias, ctx, negated, depth)));
-    case 'not':
-      return eb.not(compileWhere(eb, node.child, alias, ctx, !negated, depth));
-    case 'nothing':
-      return sql<SqlBool>`1 = 0`;
-    case 'isnull': {
-      const test = eb(eb.ref(`${alias}.${node.column}`), node.isNull ? 'is' : 'is not', null);
-      // Most rows of a soft-delete table are live. Told so, SQLite's planner scans the table for
-      // a search instead of visiting every live row through the deleted_at index (3x slower),
-      // and finds the trashed rows through that index instead of scanning.
-      if (ctx.dialect === 'sqlite' && node.column === SOFT_DELETED_AT) return sql<SqlBool>`${sql.raw(node.isNull ? 'likely' : 'unlikely')}(${test})`;
-      return test;
-    }
-    case 'subquery': {
-      const column = eb.ref(`${alias}.${node.column}`);
-      const test = eb(column, 'in', compileSubquery(eb, node.table, node.selectColumn, node.where, ctx, depth));
-      const related = guardNull(eb, test, alias, node.column, node.nullable, negated);
-      if (node.absent === undefined) return related;
-      const { nullKey, missing } = node.absent;
-      const alternatives = [related];
-      if (nullKey) alternatives.push(eb(column, 'is', null));
-      if (missing !== undefined) alternatives.push(eb(column, 'not in', compileSubquery(eb, missing.table, missing.selectColumn, missing.where, ctx, depth)));
-      return eb.or(alternatives);
-    }
-    case 'compare':
-      return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
-    case 'datePart':
-      return guardNull(eb, compileDatePart(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
-  }
-}
-
-/** The month or day of a date column, as a number, in UTC as it is stored. */
-function datePartOf(column: Expression<unknown>, part: DatePart, field: Field, dialect: DialectName): Expression<number> {
-  switch (dialect) {
-    case 'sqlite':
-      return sql<number>`cast(strftime(${sql.lit(part === 'month' ? '%m' : '%d')}, ${column}) as integer)`;
-    case 'postgres':
-      return field instanceof DateTimeField ? sql<number>`extract(${sql.raw(part)} from ${column} at time zone 'UTC')` : sql<number>`extract(${sql.raw(part)} from ${column})`;
-    case 'mysql':
-      return sql<number>`${sql.raw(part === 'day' ? 'dayofmonth' : part)}(${column})`;
-  }
-}
-
-function compileDatePart(eb: Builder, node: Extract<WhereNode, { kind: 'datePart' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
-  const part: Expression<unknown> = datePartOf(eb.ref(`${alias}.${node.column}`), node.part, node.field, ctx.dialect);
-  const slot = (): any => (ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
-  switch (node.lookup) {
-    case 'in':
-      return eb(part, 'in', (node.value as number[]).map(slot));
-    case 'range':
-      return eb.between(part, slot(), slot());
-    default:
-      return eb(part, COMPARISONS[node.lookup], slot());
-  }
-}
-
-const COMPARISONS = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-
-/** `SELECT selectColumn FROM table WHERE …`, as a derived table where MySQL needs one. */
-function compileSubquery(eb: Builder, table: string, selectColumn: string, where: WhereNode | undefined, ctx: CompileContext, depth: number) {
-  const sub = `t${++ctx.aliases}`;
-  let query = eb.selectFrom(`${table} as ${sub}`).select(`${sub}.${selectColumn}` as any);
-  if (where !== undefined) query = query.where((inner: Builder) => compileWhere(inner, where, sub, ctx, false, depth + 1));
-  return ctx.materialiseSubqueries && depth === 0 ? eb.selectFrom(query.as('materialised')).select(`materialised.${selectColumn}` as any) : query;
-}
-
-/**
- * Under NOT, `col = x` is unknown for NULL rows and NOT keeps it unknown, so the row would vanish.
- * Django's `exclude()` keeps such rows; so does Trove, by testing NOT (cond AND col IS NOT NULL).
- */
-function guardNull(eb: Builder, test: Expression<SqlBool>, alias: string, column: string, nullable: boolean, negated: boolean): Expression<SqlBool> {
-  if (!nullable || !negated) return test;
-  return eb.and([test, eb(eb.ref(`${alias}.${column}`), 'is not', null)]);
-}
-
-function compileCompare(eb: Builder, node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
-  const column = eb.ref(`${alias}.${node.column}`);
-  const slot = () => (ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
-  switch (node.lookup) {
-    case 'exact':
-      return eb(column, '=', slot());
-    case 'iexact':
-      return eb(eb.fn('lower', [column]), '=', eb.fn('lower', [eb.val(slot())]));
-    case 'contains':
-    case 'startswith':
-    case 'endswith':
-      return ctx.dialect === 'sqlite' ? sql<SqlBool>`${column} glob ${slot()}` : sql<SqlBool>`${column} like ${slot()} escape '!'`;
-    case 'icontains':
-    case 'istartswith':
-    case 'iendswith':
-      // SQLite's LIKE already ignores case, exactly as far as its lower() does (ASCII): no
-      // lower() per row, which doubled the time of a search over a big table.
-      return ctx.dialect === 'sqlite' ? sql<SqlBool>`${column} like ${slot()} escape '!'` : sql<SqlBool>`lower(${column}) like lower(${slot()}) escape '!'`;
-    case 'in':
-      return eb(column, 'in', (node.value as unknown[]).map(slot));
-    case 'range':
-      return eb.between(column, slot(), slot());
-    case 'gt':
-      return eb(column, '>', slot());
-    case 'gte':
-      return eb(column, '>=', slot());
-    case 'lt':
-      return eb(column, '<', slot());
-    case 'lte':
-      return eb(column, '<=', slot());
-  }
-}
-
-function collectSlots(compiled: CompiledQuery, expected: number): number[] {
-  const map = compiled.parameters.map((p) => {
-    if (!(p instanceof Slot)) throw new Error(`Trove compiled a literal parameter into ${compiled.sql}`);
-    return p.index;
-  });
-  if (new Set(map).size !== expected) throw new Error(`Trove bound ${expected} values but compiled ${map.length}: ${compiled.sql}`);
-  return map;
-}
 
 // ---- SELECT -------------------------------------------------------------------------------
 
@@ -438,18 +204,6 @@ function compileLiveCount(kysely: Kysely<any>, spec: SelectSpec, rest: WhereNode
   const inTrash = count(rest === undefined ? trashed : { kind: 'and', children: [rest, trashed] });
   const paramMap = [...collectSlots(all, paramCount), ...collectSlots(inTrash, paramCount)];
   return { sql: `select (${all.sql}) - (${inTrash.sql}) as "count"`, paramMap, relatedAliases: new Map() };
-}
-
-/**
- * A condition on `alias` compiled with its values, for statements built once (the deletion
- * engine's), where caching by shape would buy nothing.
- */
-export function conditionExpression(eb: Builder, where: WhereNode, alias: string, dialect: DialectName): Expression<SqlBool> {
-  const binding: Binding = { key: '', params: [], dialect };
-  bindWhere(where, binding);
-  // Such statements may write the table a subquery reads: MySQL needs those materialised.
-  const ctx: CompileContext = { dialect, values: binding.params, slots: 0, aliases: 0, materialiseSubqueries: dialect === 'mysql' };
-  return compileWhere(eb, where, alias, ctx, false, 0);
 }
 
 // ---- UPDATE and DELETE --------------------------------------------------------------------
