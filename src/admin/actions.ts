@@ -52,6 +52,8 @@ export async function availableActions(siteActions: readonly AdminAction[], admi
 
 /** What the action form asked for. */
 export interface ActionChoice {
+  /** The name in the chosen menu, whether or not this user may run it. */
+  name: string;
   action: AdminAction | undefined;
   selected: string[];
   selectAcross: boolean;
@@ -66,6 +68,7 @@ export function readActionForm(form: FormData, actions: readonly AdminAction[]):
   const index = Number(form.get(INDEX_VAR) ?? 0);
   const name = menus[Number.isInteger(index) && index >= 0 && index < menus.length ? index : 0] ?? '';
   return {
+    name,
     action: actions.find((a) => a.name === name),
     selected: [...form.getAll(SELECTED_VAR).map(String), ...selectionField(form)],
     selectAcross: form.getAll(SELECT_ACROSS_VAR).map(String).includes('1'),

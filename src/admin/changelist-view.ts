@@ -84,10 +84,9 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
 async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: AdminAction[], context: ChangeListContext): Promise<Response> {
   const back = request.url.pathname + request.url.search;
   const form = await request.form();
-  const { action, selected, selectAcross } = readActionForm(form, actions);
+  const { name, action, selected, selectAcross } = readActionForm(form, actions);
   // An action that exists but is not this user's to run is refused, not ignored.
-  const asked = String(form.getAll('action')[0] ?? '');
-  if (action === undefined && asked !== '' && (context.siteActions.some((a) => a.name === asked) || (admin.options.actions ?? []).some((a) => a.name === asked))) {
+  if (action === undefined && name !== '' && [...context.siteActions, ...(admin.options.actions ?? [])].some((a) => a.name === name)) {
     return render(request, ForbiddenPage({ frame: context.frame }), 403);
   }
   if (!selectAcross && selected.length === 0) {

@@ -26,7 +26,7 @@ function pageNumber(params: URLSearchParams, key = 'p'): number {
 }
 
 /** The soft-delete models this user may see in the admin, by label. */
-async function visibleModels(site: SiteContext, request: ViewRequest<any>, admins: readonly ModelAdmin[]): Promise<Set<string>> {
+async function visibleModels(request: ViewRequest<any>, admins: readonly ModelAdmin[]): Promise<Set<string>> {
   const labels = new Set<string>();
   for (const admin of admins) if (admin.meta.softDelete && (await admin.hasViewPermission(request))) labels.add(admin.meta.label);
   return labels;
@@ -78,13 +78,13 @@ export class TrashViews {
 
   private async record(request: ViewRequest<{ deletionId: string }>): Promise<DeletionRecord> {
     const record = await Deletion.objects.filter({ id: request.params.deletionId }).first();
-    if (record === null || !(await visibleModels(this.site, request, this.admins())).has(record.rootLabel)) throw new Http404('No such deletion in the trash.');
+    if (record === null || !(await visibleModels(request, this.admins())).has(record.rootLabel)) throw new Http404('No such deletion in the trash.');
     return record;
   }
 
   async list(request: ViewRequest<any>): Promise<Response> {
     const params = request.url.searchParams;
-    const visible = await visibleModels(this.site, request, this.admins());
+    const visible = await visibleModels(request, this.admins());
     let qs = Deletion.objects.filter({ rootLabel__in: [...visible] });
     const model = params.get('model');
     const actor = params.get('actor');
