@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { connect, type Database } from '../db/index.ts';
 import { noteModelClass, type ModelMeta } from '../orm/index.ts';
@@ -22,6 +22,11 @@ export interface TroveConfig {
   urls?: readonly UrlPattern[] | (() => Promise<readonly UrlPattern[]>);
   /** The site's page frame, for `runserver`. */
   layout?: FC<PropsWithChildren<{ title: string }>>;
+  /**
+   * Where an app's migrations live, when not in `migrations/` beside the module that defines its
+   * models: `{ blog: './db/migrations/blog' }` (Django's MIGRATION_MODULES).
+   */
+  migrations?: Readonly<Record<string, string>>;
 }
 
 export const CONFIG_FILE = 'trove.config.ts';
@@ -46,6 +51,8 @@ export interface Project {
   readonly secretKey: string | undefined;
   /** What each app module exports that is a model class, by export name. */
   readonly models: ReadonlyMap<string, { meta: ModelMeta }>;
+  /** Each app module: its file, and the app labels of the models it exports. */
+  readonly appModules: ReadonlyArray<{ readonly specifier: string; readonly path: string; readonly apps: readonly string[] }>;
 }
 
 /** The config file: `configPath`, or trove.config.ts in `cwd`; a ConfigError when there is none. */
@@ -74,8 +81,10 @@ export async function loadProject(options: { configPath?: string | undefined; cw
   const secretKey = process.env.TROVE_SECRET_KEY || config.secretKey;
   if (secretKey !== undefined && secretKey.length < 16) throw new ConfigError(`secretKey must be at least 16 characters long (${configPath}).`);
   const models = new Map<string, { meta: ModelMeta }>();
+  const appModules: Array<{ specifier: string; path: string; apps: string[] }> = [];
   for (const app of config.apps ?? []) {
     const specifier = app.startsWith('.') || isAbsolute(app) ? pathToFileURL(resolve(root, app)).href : app;
+    const labels = new Set<string>();
     let exports: Record<string, unknown>;
     try {
       exports = (await import(specifier)) as Record<string, unknown>;
@@ -87,16 +96,18 @@ export async function loadProject(options: { configPath?: string | undefined; cw
         const cls = value as unknown as { meta: ModelMeta };
         noteModelClass(cls.meta, cls);
         models.set(name, cls);
+        labels.add(cls.meta.appLabel);
       }
     }
+    appModules.push({ specifier: app, path: fileURLToPath(import.meta.resolve(specifier)), apps: [...labels] });
   }
-  return { root, configPath, config, databaseUrl, secretKey, models };
+  return { root, configPath, config, databaseUrl, secretKey, models, appModules };
 }
 
 function checkConfig(value: unknown, path: string): TroveConfig {
   if (typeof value !== 'object' || value === null) throw new ConfigError(`${path} must export default defineConfig({ … }).`);
   const config = value as Record<string, unknown>;
-  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'urls', 'layout']);
+  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'urls', 'layout', 'migrations']);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);
   }
@@ -109,6 +120,7 @@ function checkConfig(value: unknown, path: string): TroveConfig {
   expect('debug', typeof config.debug === 'boolean', 'true or false');
   expect('urls', Array.isArray(config.urls) || typeof config.urls === 'function', 'a list of URL patterns');
   expect('layout', typeof config.layout === 'function', 'a component');
+  expect('migrations', typeof config.migrations === 'object' && config.migrations !== null && Object.values(config.migrations).every((v) => typeof v === 'string'), "a map of app labels to folders ({ blog: './migrations/blog' })");
   return config as TroveConfig;
 }
 

@@ -14,6 +14,11 @@ export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** A line on standard error: warnings that should not mix with what a script reads. */
+export function printError(line = ''): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];

@@ -99,6 +99,12 @@ export class Database {
     return created;
   }
 
+  /** Forgets prepared and compiled statements: called after the tables changed under them. */
+  schemaChanged(): void {
+    this.statementCache?.clear();
+    this.queryCache.clear();
+  }
+
   /** Drops the tables of every registered model (or of `tables`), whatever points at them. */
   async dropTables(tables: TableSpec[] = registeredTables()): Promise<void> {
     await this.withoutForeignKeyChecks(async (db) => {

@@ -2,7 +2,7 @@ import type { ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from '../db/ind
 import type { Field } from './fields/field.ts';
 import { ForeignKeyField, ManyToManyField, OneToOneField } from './fields/relations.ts';
 import { identifier, snakeCase } from './naming.ts';
-import { ensureRelationsResolved } from './registry.ts';
+import { defaultRegistry, type ModelRegistry } from './registry.ts';
 
 export interface ModelOptions {
   /** Keep deleted rows in a trash that can be restored (see the soft-delete docs). */
@@ -17,6 +17,8 @@ export interface ModelOptions {
   uniqueTogether?: string[][];
   /** Extra indexes: lists of field names. */
   indexes?: string[][];
+  /** The model's old label (or name within its app), when it was renamed: `makemigrations` then renames its table and keeps its rows. */
+  renamedFrom?: string;
   /** A framework work table: no permissions, fixtures or shell name (Trove's own scratch table). */
   internal?: boolean;
 }
@@ -36,6 +38,8 @@ export interface ReverseRelation {
   hidden: boolean;
 }
 
+let historicalModels = 0;
+
 /** What Trove knows about a model: its label, table, fields and relations. */
 export class ModelMeta {
   readonly appLabel: string;
@@ -51,16 +55,21 @@ export class ModelMeta {
   modelClass: any;
   /** True for the link model that a many-to-many field creates for itself. */
   autoCreated = false;
+  /** Names this model in caches of compiled SQL: the label, made unique for historical models. */
+  readonly cacheKey: string;
 
   constructor(
     readonly label: string,
     readonly fields: Field[],
     readonly options: ModelOptions = {},
+    /** The models this one resolves labels among: the application's, or a migration's historical set. */
+    readonly registry: ModelRegistry = defaultRegistry,
   ) {
     const [app, name] = label.split('.') as [string, string];
     this.appLabel = app;
     this.objectName = name;
     this.table = options.table ?? `${app}_${name}`.toLowerCase();
+    this.cacheKey = registry === defaultRegistry ? label : `${label}#${++historicalModels}`;
     for (const field of fields) {
       field.model = this;
       if (field.column === '') field.column = field.options.dbColumn ?? (field instanceof ForeignKeyField ? `${snakeCase(field.name)}_id` : snakeCase(field.name));
@@ -97,7 +106,7 @@ export class ModelMeta {
 
   /** Relations declared on other models that point at this one. */
   get reverseRelations(): readonly ReverseRelation[] {
-    ensureRelationsResolved();
+    this.registry.ensureRelationsResolved();
     return this.reverse;
   }
 
@@ -106,7 +115,7 @@ export class ModelMeta {
   }
 
   reverseRelation(name: string): ReverseRelation | undefined {
-    ensureRelationsResolved();
+    this.registry.ensureRelationsResolved();
     return this.reverseByName.get(name);
   }
 

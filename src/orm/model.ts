@@ -22,7 +22,7 @@ import type { Scope } from './query/queryset.ts';
 import { prefetchIo } from './query/queryset.ts';
 import { prefetchInto } from './query/prefetch.ts';
 import { ManyRelatedManager, RelatedManager } from './query/related.ts';
-import { allModels, noteModelClass, registerModel, setRegistryHooks } from './registry.ts';
+import { allModels, defaultRegistry, noteModelClass, registerModel, setRegistryHooks, type ModelRegistry } from './registry.ts';
 import type { CreateInput, FieldMap, ModelInstance } from './types.ts';
 
 export interface SaveOptions {
@@ -317,6 +317,7 @@ function createThroughModel(field: ManyToManyField): ModelMeta {
       [to]: f.foreignKey(target.label, { onDelete: CASCADE, relatedName: '+' }),
     },
     { table: `${source.table}_${snakeCase(field.name)}`, uniqueTogether: [[from, to]] },
+    source.registry,
   );
   Through.meta.autoCreated = true;
   return Through.meta;
@@ -361,6 +362,7 @@ export function model<const L extends string, const F extends FieldMap, const O 
   label: L,
   fieldMap: F,
   options: O = {} as O,
+  registry: ModelRegistry = defaultRegistry,
 ): ModelClass<O extends { softDelete: true } ? F & SoftDeleteFields : F, L> {
   const list: Field[] = [];
   const declared = Object.entries(fieldMap);
@@ -383,7 +385,7 @@ export function model<const L extends string, const F extends FieldMap, const O 
       list.push(field);
     }
   }
-  const meta = new ModelMeta(label, list, options);
+  const meta = new ModelMeta(label, list, options, registry);
   const objectName = meta.objectName;
   const Base = { [objectName]: class extends Model {} }[objectName]!;
   const DoesNotExist = class extends ObjectDoesNotExist {

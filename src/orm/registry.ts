@@ -3,11 +3,6 @@ import { ForeignKeyField, ManyToManyField, OneToOneField, setModelRefResolver, t
 import type { ModelMeta, ReverseRelation } from './meta.ts';
 import { camelCase } from './naming.ts';
 
-const models = new Map<string, ModelMeta>();
-/** Relation fields whose far side is not contributed yet, usually because the target is defined later. */
-const pending: Array<ForeignKeyField | ManyToManyField> = [];
-let resolving = false;
-
 interface RegistryHooks {
   /** Builds the link model of a many-to-many field that names no `through`. */
   createThroughModel(field: ManyToManyField): ModelMeta;
@@ -20,33 +15,100 @@ export function setRegistryHooks(h: RegistryHooks): void {
   hooks = h;
 }
 
+/**
+ * The models that know each other: labels resolve, and relations contribute their reverse side,
+ * within one registry. The application's models live in the default one; migrations build
+ * registries of their own holding the models as an earlier migration left them (Django's
+ * historical models), so that the same label can exist twice without a clash.
+ */
+export class ModelRegistry {
+  private readonly models = new Map<string, ModelMeta>();
+  /** Relation fields whose far side is not contributed yet, usually because the target is defined later. */
+  private readonly pending: Array<ForeignKeyField | ManyToManyField> = [];
+  private resolving = false;
+
+  register(meta: ModelMeta): void {
+    if (!/^[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/.test(meta.label)) {
+      throw new FieldError(`A model label is 'app.Model', e.g. 'blog.Post'; got '${meta.label}'.`);
+    }
+    if (this.models.has(meta.label)) throw new FieldError(`A model labelled '${meta.label}' is already defined.`);
+    this.models.set(meta.label, meta);
+    for (const field of meta.fields) {
+      if (field instanceof ForeignKeyField || field instanceof ManyToManyField) this.pending.push(field);
+    }
+    this.ensureRelationsResolved();
+  }
+
+  get(label: string): ModelMeta {
+    this.ensureRelationsResolved();
+    const meta = this.models.get(label);
+    if (meta === undefined) throw new FieldError(`No model is labelled '${label}'.`);
+    return meta;
+  }
+
+  find(label: string): ModelMeta | undefined {
+    return this.models.get(label);
+  }
+
+  all(): ModelMeta[] {
+    this.ensureRelationsResolved();
+    return [...this.models.values()];
+  }
+
+  /** Contributes every relation whose target is now known. Cheap when nothing is pending. */
+  ensureRelationsResolved(): void {
+    const pending = this.pending;
+    if (pending.length === 0 || this.resolving) return;
+    this.resolving = true;
+    try {
+      let progress = true;
+      while (progress) {
+        progress = false;
+        for (let i = 0; i < pending.length; i++) {
+          const field = pending[i]!;
+          if (!field.isResolved) continue;
+          if (field instanceof ManyToManyField && !attachThrough(field)) continue;
+          pending.splice(i--, 1);
+          contributeReverse(field);
+          progress = true;
+        }
+      }
+    } finally {
+      this.resolving = false;
+    }
+  }
+
+  pendingRelations(): string[] {
+    return this.pending.map((f) => f.qualifiedName);
+  }
+}
+
+/** The application's models: those `model()` defines unless told otherwise. */
+export const defaultRegistry = new ModelRegistry();
+
 export function registerModel(meta: ModelMeta): void {
-  if (!/^[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/.test(meta.label)) {
-    throw new FieldError(`A model label is 'app.Model', e.g. 'blog.Post'; got '${meta.label}'.`);
-  }
-  if (models.has(meta.label)) throw new FieldError(`A model labelled '${meta.label}' is already defined.`);
-  models.set(meta.label, meta);
-  for (const field of meta.fields) {
-    if (field instanceof ForeignKeyField || field instanceof ManyToManyField) pending.push(field);
-  }
-  ensureRelationsResolved();
+  meta.registry.register(meta);
 }
 
 export function getModel(label: string): ModelMeta {
-  ensureRelationsResolved();
-  const meta = models.get(label);
-  if (meta === undefined) throw new FieldError(`No model is labelled '${label}'.`);
-  return meta;
+  return defaultRegistry.get(label);
 }
 
 export function allModels(): ModelMeta[] {
-  ensureRelationsResolved();
-  return [...models.values()];
+  return defaultRegistry.all();
+}
+
+export function ensureRelationsResolved(): void {
+  defaultRegistry.ensureRelationsResolved();
+}
+
+export function pendingRelations(): string[] {
+  return defaultRegistry.pendingRelations();
 }
 
 export function resolveModelRef(ref: ModelRef, from: ModelMeta): ModelMeta | undefined {
   if (ref === 'self') return from;
-  if (typeof ref === 'string') return models.get(ref.includes('.') ? ref : `${from.appLabel}.${ref}`);
+  if (typeof ref === 'string') return from.registry.find(ref.includes('.') ? ref : `${from.appLabel}.${ref}`);
   let cls: ModelLike | undefined;
   try {
     cls = ref();
@@ -66,32 +128,6 @@ export function noteModelClass(meta: ModelMeta, cls: unknown): void {
   if (cls !== meta.modelClass && typeof cls === 'function' && cls.prototype instanceof meta.modelClass) {
     meta.modelClass = cls;
   }
-}
-
-/** Contributes every relation whose target is now known. Cheap when nothing is pending. */
-export function ensureRelationsResolved(): void {
-  if (pending.length === 0 || resolving) return;
-  resolving = true;
-  try {
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (let i = 0; i < pending.length; i++) {
-        const field = pending[i]!;
-        if (!field.isResolved) continue;
-        if (field instanceof ManyToManyField && !attachThrough(field)) continue;
-        pending.splice(i--, 1);
-        contributeReverse(field);
-        progress = true;
-      }
-    }
-  } finally {
-    resolving = false;
-  }
-}
-
-export function pendingRelations(): string[] {
-  return pending.map((f) => f.qualifiedName);
 }
 
 function attachThrough(field: ManyToManyField): boolean {

@@ -5,11 +5,14 @@ import { createsuperuser } from './createsuperuser.ts';
 import { deleteCommand } from './delete.ts';
 import { dumpdata } from './dumpdata.ts';
 import { loaddata } from './loaddata.ts';
+import { makemigrations } from './makemigrations.ts';
 import { migrate } from './migrate.ts';
 import { purgeCommand } from './purge.ts';
 import { restore } from './restore.ts';
 import { runserver } from './runserver.ts';
 import { shell } from './shell.ts';
+import { showmigrations } from './showmigrations.ts';
+import { sqlmigrate } from './sqlmigrate.ts';
 import { trash } from './trash.ts';
 
-export const commands: readonly Command[] = [shell, migrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions];
+export const commands: readonly Command[] = [shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions];

@@ -1,23 +1,67 @@
-/** `trove migrate`: until migrations are autodetected, creates the tables that are missing. */
+/**
+ * `trove migrate [app] [migration]`: applies the migrations that are due (or undoes those after
+ * `migration`; `zero` undoes them all), after making the tables of apps without migrations.
+ */
 import { syncPermissions } from '../../auth/index.ts';
 import { redactUrl } from '../../db/index.ts';
-import type { Command } from '../command.ts';
+import { MigrationError, type MigrateTarget } from '../../migrations/index.ts';
+import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { print } from '../output.ts';
+import { openMigrations } from '../migrations.ts';
+import { print, printError } from '../output.ts';
 
 export const migrate: Command = {
   name: 'migrate',
-  summary: 'Create the tables of every model that lacks them (safe to run again), and their permissions.',
-  usage: 'trove migrate [--config PATH]',
-  async run({ values }) {
+  summary: "Apply the project's migrations (or undo them back to one), and make the tables of apps without migrations.",
+  usage: 'trove migrate [app] [migration|zero] [--plan] [--fake] [--fake-initial]',
+  details: `
+  app               only this app's migrations (and those they need)
+  migration         go to this migration of the app: '0002' or '0002_post_summary'; 'zero' undoes them all
+  --plan            show what would run, and run nothing
+  --fake            record the migrations as run without running them
+  --fake-initial    record an initial migration as run when its tables exist already (a database made before the app had migrations)`,
+  options: { plan: { type: 'boolean' }, fake: { type: 'boolean' }, 'fake-initial': { type: 'boolean' } },
+  positionals: { min: 0, max: 2 },
+  async run({ values, positionals }) {
+    const [app, name] = positionals;
     const { project, db } = await openProject(values.config as string | undefined);
     try {
-      const created = await db.createTables();
-      const permissions = await syncPermissions();
+      const migrations = await openMigrations(project);
+      if (app !== undefined && !migrations.apps.has(app)) throw new UsageError(`no app '${app}' in this project (its apps: ${[...migrations.apps.keys()].join(', ')}).`);
+      if (app !== undefined && !migrations.migratedApps.has(app)) throw new UsageError(`app '${app}' has no migrations: run 'trove makemigrations ${app}' first.`);
+      const targets: MigrateTarget[] | undefined = app === undefined ? undefined : [{ app, ...(name === undefined ? {} : { name }) }];
+      const executor = migrations.executor(db);
       print(`Database: ${redactUrl(project.databaseUrl)}`);
-      if (created.length === 0) print('No changes: every model has its table.');
+      if (values.plan === true) {
+        const plan = await executor.plan(targets);
+        if (plan.length === 0) print('  No planned migration operations.');
+        for (const step of plan) {
+          print(`${step.direction === 'forwards' ? 'Apply' : 'Undo'} ${step.migration.app}.${step.migration.name}`);
+          const ops = step.direction === 'forwards' ? step.migration.operations : [...step.migration.operations].reverse();
+          for (const op of ops) print(`    ${step.direction === 'forwards' ? '' : 'Undo: '}${op.describe()}`);
+        }
+        return 0;
+      }
+      const created = await db.createTables(migrations.unmigratedTables());
       for (const table of created) print(`  Created table ${table}`);
+      let steps;
+      try {
+        steps = await executor.migrate(targets, { fake: values.fake === true, fakeInitial: values['fake-initial'] === true, log: print });
+      } catch (error) {
+        if (error instanceof MigrationError && /already exists/i.test(error.message)) {
+          throw new MigrationError(`${error.message}\n  The tables were made before this app had migrations? 'trove migrate --fake-initial' records the initial migration as run.`, { cause: error });
+        }
+        throw error;
+      }
+      if (steps.length === 0 && created.length === 0) print('  No migrations to apply.');
+      const permissions = await syncPermissions();
       if (permissions > 0) print(`  Added ${permissions} permissions`);
+      const pending = await migrations.pendingChanges();
+      if (pending.size > 0) {
+        printError(`Your models in ${[...pending.keys()].map((a) => `'${a}'`).join(', ')} have changes that no migration holds yet, so they were not applied:`);
+        for (const [appLabel, changes] of pending) for (const change of changes) printError(`  - ${change}${pending.size > 1 ? ` (${appLabel})` : ''}`);
+        printError("Run 'trove makemigrations' to make a migration for them, then 'trove migrate'.");
+      }
       return 0;
     } finally {
       await db.close();

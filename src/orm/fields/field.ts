@@ -15,6 +15,8 @@ export interface FieldOptions<T = unknown> {
   /** The column's name when snake_case of the field name will not do. */
   dbColumn?: string;
   helpText?: string;
+  /** The field's old name, when it was renamed: `makemigrations` then renames the column and keeps its data. */
+  renamedFrom?: string;
   /** Checks `fullClean()` runs on the cleaned value: return a message (or throw a ValidationError) to refuse it. */
   validators?: ReadonlyArray<FieldValidator<T>>;
 }

@@ -61,7 +61,7 @@ export function pathKey(path: RelationPath): string {
 // ---- SELECT -------------------------------------------------------------------------------
 
 function selectKey(spec: SelectSpec, b: Binding): void {
-  b.key = `${spec.meta.label}|${spec.mode}|`;
+  b.key = `${spec.meta.cacheKey}|${spec.mode}|`;
   bindWhere(spec.where, b);
   b.key += '|o:';
   for (const term of spec.order) b.key += `${pathKey(term.path)}.${term.field.column}${term.descending ? '-' : '+'},`;
@@ -230,7 +230,7 @@ export function prepareUpdate(db: Database, meta: ModelMeta, assignments: readon
 
 /** `DELETE FROM table WHERE …`, cached per shape. */
 export function prepareDelete(db: Database, meta: ModelMeta, where: WhereNode | undefined): CompiledQuery {
-  const binding: Binding = { key: `${meta.label}|delete|`, params: [], dialect: db.dialect };
+  const binding: Binding = { key: `${meta.cacheKey}|delete|`, params: [], dialect: db.dialect };
   bindWhere(where, binding);
   let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
   if (cached === undefined) {

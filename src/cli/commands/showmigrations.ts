@@ -1,0 +1,35 @@
+/** `trove showmigrations [app…]`: each app's migrations, [X] where the database has them. */
+import { keyOf } from '../../migrations/index.ts';
+import { type Command } from '../command.ts';
+import { openProject } from '../config.ts';
+import { openMigrations } from '../migrations.ts';
+import { print } from '../output.ts';
+
+export const showmigrations: Command = {
+  name: 'showmigrations',
+  summary: "List the project's migrations: [X] applied, [ ] not yet, [~] stopped part way.",
+  usage: 'trove showmigrations [app…]',
+  positionals: { min: 0, max: 20 },
+  async run({ values, positionals }) {
+    const { project, db } = await openProject(values.config as string | undefined);
+    try {
+      const migrations = await openMigrations(project);
+      const applied = await migrations.executor(db).recorder.applied();
+      const apps = positionals.length > 0 ? positionals : [...migrations.apps.keys()].sort();
+      for (const app of apps) {
+        print(app);
+        const own = migrations.graph.ofApp(app);
+        if (own.length === 0) print(' (no migrations)');
+        for (const migration of own) {
+          const record = applied.get(keyOf(app, migration.name));
+          const mark = record === undefined ? '[ ]' : record.operationsDone === undefined ? '[X]' : '[~]';
+          const partly = record?.operationsDone === undefined ? '' : ` (${record.operationsDone} of ${migration.operations.length} operations ran)`;
+          print(` ${mark} ${migration.name}${partly}`);
+        }
+      }
+      return 0;
+    } finally {
+      await db.close();
+    }
+  },
+};

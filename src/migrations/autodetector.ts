@@ -1,0 +1,211 @@
+/**
+ * `makemigrations`: compares the state the migration files build with the models as they are,
+ * and says what operations take one to the other, app by app. No database is involved.
+ */
+import type { ModelMeta } from '../orm/index.ts';
+import { MigrationError } from './errors.ts';
+import { addField, alterField, removeField, renameField } from './operations/fields.ts';
+import {
+  addIndex, alterModelTable, alterSoftDelete, alterUniqueTogether, createModel, deleteModel, removeIndex, renameModel,
+} from './operations/models.ts';
+import type { Operation } from './operations/operation.ts';
+import type { Questioner } from './questioner.ts';
+import { appOf, sameData, type FieldState, type ModelState, type ProjectState } from './state.ts';
+
+export interface DetectedChanges {
+  /** The operations of each app that changed, in the order they must run. */
+  readonly operations: ReadonlyMap<string, Operation[]>;
+  /** Other apps each app's new migration needs (their models are pointed at). */
+  readonly dependsOnApps: ReadonlyMap<string, Set<string>>;
+}
+
+export interface DetectOptions {
+  /** The models as defined (for `renamedFrom` and defaults), by label. */
+  readonly models: ReadonlyMap<string, ModelMeta>;
+  readonly questioner: Questioner;
+}
+
+export async function detectChanges(from: ProjectState, to: ProjectState, options: DetectOptions): Promise<DetectedChanges> {
+  const detector = new Autodetector(from, to, options);
+  await detector.run();
+  return { operations: detector.operations, dependsOnApps: detector.dependsOnApps };
+}
+
+class Autodetector {
+  readonly operations = new Map<string, Operation[]>();
+  readonly dependsOnApps = new Map<string, Set<string>>();
+  /** `from` with the renames found so far applied: what the remaining comparisons start from. */
+  private current: ProjectState;
+
+  constructor(from: ProjectState, private readonly to: ProjectState, private readonly options: DetectOptions) {
+    this.current = from;
+  }
+
+  private emit(operation: Operation): void {
+    this.current = operation.apply(this.current);
+    const app = appOf(operation.label!);
+    let list = this.operations.get(app);
+    if (list === undefined) this.operations.set(app, (list = []));
+    list.push(operation);
+  }
+
+  private needs(app: string, field: FieldState): void {
+    for (const label of [field.to, field.options.through as string | undefined]) {
+      if (label === undefined || appOf(label) === app) continue;
+      let set = this.dependsOnApps.get(app);
+      if (set === undefined) this.dependsOnApps.set(app, (set = new Set()));
+      set.add(appOf(label));
+    }
+  }
+
+  async run(): Promise<void> {
+    await this.renamedModels();
+    const added = [...this.to.models.keys()].filter((label) => !this.current.has(label));
+    const removed = [...this.current.models.keys()].filter((label) => !this.to.has(label));
+    this.createModels(added.map((label) => this.to.model(label)));
+    for (const label of [...this.to.models.keys()].filter((l) => !added.includes(l))) await this.alterModel(label);
+    this.deleteModels(removed);
+  }
+
+  /** Models renamed by `renamedFrom`, or (asked on a terminal) removed and added with the same fields. */
+  private async renamedModels(): Promise<void> {
+    const added = () => [...this.to.models.keys()].filter((label) => !this.current.has(label));
+    const removed = () => [...this.current.models.keys()].filter((label) => !this.to.has(label));
+    for (const label of added()) {
+      const declared = this.options.models.get(label)?.options.renamedFrom;
+      if (declared === undefined) continue;
+      const old = declared.includes('.') ? declared : `${appOf(label)}.${declared}`;
+      if (removed().includes(old)) this.emit(renameModel(old, label));
+    }
+    for (const label of added()) {
+      const state = this.to.model(label);
+      for (const old of removed()) {
+        if (appOf(old) !== appOf(label) || !sameData(this.current.model(old).fields, state.fields)) continue;
+        const yes = await this.options.questioner.askRename(
+          `Model ${old} was removed and ${label} added with the same fields.`,
+          `If you renamed it, say so in the model's options: { renamedFrom: '${old}' }. If you mean to drop ${old} and its rows, remove it in one migration and add ${label} in the next.`,
+        );
+        if (yes) {
+          this.emit(renameModel(old, label));
+          break;
+        }
+      }
+    }
+  }
+
+  /** New models, each after the models it points at; a cycle's last link becomes a field added afterwards. */
+  private createModels(models: ModelState[]): void {
+    const pending = new Map(models.map((m) => [m.label, m]));
+    const deferred: Array<[string, string, FieldState]> = [];
+    while (pending.size > 0) {
+      const ready = [...pending.values()].find((m) => [...m.fields.values()].every((f) => f.to === undefined || f.to === m.label || !pending.has(f.to)));
+      let model = ready;
+      if (model === undefined) {
+        // A cycle: create one model without its links to models still pending.
+        model = [...pending.values()][0]!;
+        const fields = new Map<string, FieldState>();
+        for (const [name, field] of model.fields) {
+          if (field.to !== undefined && field.to !== model.label && pending.has(field.to)) deferred.push([model.label, name, field]);
+          else fields.set(name, field);
+        }
+        model = { ...model, fields };
+      }
+      pending.delete(model.label);
+      for (const field of model.fields.values()) this.needs(appOf(model.label), field);
+      this.emit(createModel(model.label, model.fields, model.options));
+    }
+    for (const [label, name, field] of deferred) {
+      this.needs(appOf(label), field);
+      this.emit(addField(label, name, field));
+    }
+  }
+
+  private deleteModels(labels: string[]): void {
+    const pending = new Set(labels);
+    while (pending.size > 0) {
+      // A model nothing else still points at goes first.
+      const next = [...pending].find((label) => ![...pending].some((other) => other !== label && [...this.current.model(other).fields.values()].some((f) => f.to === label)));
+      if (next === undefined) {
+        const label = [...pending][0]!;
+        for (const [name, field] of this.current.model(label).fields) {
+          if (field.to !== undefined && field.to !== label && pending.has(field.to)) this.emit(removeField(label, name));
+        }
+        continue;
+      }
+      pending.delete(next);
+      this.emit(deleteModel(next));
+    }
+  }
+
+  private async alterModel(label: string): Promise<void> {
+    const target = this.to.model(label);
+    const app = appOf(label);
+    await this.renamedFields(label);
+    let model = this.current.model(label);
+    if (model.options.table !== target.options.table) this.emit(alterModelTable(label, target.options.table));
+    if (!!model.options.softDelete !== !!target.options.softDelete) this.emit(alterSoftDelete(label, !!target.options.softDelete));
+    for (const [name, field] of target.fields) {
+      if (model.fields.has(name)) continue;
+      this.needs(app, field);
+      this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')));
+    }
+    model = this.current.model(label);
+    for (const [name, field] of target.fields) {
+      const old = model.fields.get(name);
+      if (old === undefined || sameData(old, field)) continue;
+      this.needs(app, field);
+      const becomesRequired = old.options.null === true && field.options.null !== true;
+      this.emit(alterField(label, name, field, becomesRequired ? await this.fillFor(label, name, field, 'becomes NOT NULL without a default') : {}));
+    }
+    // The sets and indexes wanted name fields that all exist now; removed fields go last.
+    if (!sameData(this.current.model(label).options.uniqueTogether ?? [], target.options.uniqueTogether ?? [])) {
+      this.emit(alterUniqueTogether(label, target.options.uniqueTogether ?? []));
+    }
+    const key = (set: string[]) => set.join(',');
+    const wanted = new Set((target.options.indexes ?? []).map(key));
+    for (const set of this.current.model(label).options.indexes ?? []) if (!wanted.has(key(set))) this.emit(removeIndex(label, set));
+    const have = new Set((this.current.model(label).options.indexes ?? []).map(key));
+    for (const set of target.options.indexes ?? []) if (!have.has(key(set))) this.emit(addIndex(label, set));
+    for (const name of this.current.model(label).fields.keys()) if (!target.fields.has(name)) this.emit(removeField(label, name));
+  }
+
+  /** Fields renamed by `renamedFrom`, or (asked on a terminal) removed and added with the same definition. */
+  private async renamedFields(label: string): Promise<void> {
+    const target = this.to.model(label);
+    const meta = this.options.models.get(label);
+    const removed = () => [...this.current.model(label).fields.keys()].filter((n) => !target.fields.has(n));
+    const added = () => [...target.fields.keys()].filter((n) => !this.current.model(label).fields.has(n));
+    for (const name of added()) {
+      const old = meta?.field(name)?.options.renamedFrom;
+      if (old !== undefined && removed().includes(old)) this.emit(renameField(label, old, name));
+    }
+    for (const name of added()) {
+      const field = target.fields.get(name)!;
+      for (const old of removed()) {
+        const was = this.current.model(label).fields.get(old)!;
+        if (was.kind !== field.kind || was.to !== field.to) continue;
+        const yes = await this.options.questioner.askRename(
+          `${label}: field '${old}' was removed and '${name}' added, both ${field.kind} fields.`,
+          `If you renamed it, say so on the field: ${name}: f.${field.kind}({ …, renamedFrom: '${old}' }). If you mean to drop '${old}' and its data, remove it in one migration (makemigrations) and add '${name}' in the next.`,
+        );
+        if (yes) {
+          this.emit(renameField(label, old, name));
+          break;
+        }
+      }
+    }
+  }
+
+  /** What rows that exist get in a field that has no value for them: its default, or what the user says. */
+  private async fillFor(label: string, name: string, field: FieldState, why: string): Promise<{ fill?: unknown }> {
+    if (field.options.null === true || field.kind === 'manyToMany') return {};
+    const defined = this.options.models.get(label)?.field(name);
+    if (field.options.autoNow === true || field.options.autoNowAdd === true) return { fill: field.kind === 'date' ? new Date().toISOString().slice(0, 10) : new Date() };
+    if (defined?.hasDefault()) {
+      const value = defined.getDefault();
+      if (value === undefined) throw new MigrationError(`${label}.${name}: its default gave undefined.`);
+      return { fill: value };
+    }
+    return { fill: await this.options.questioner.askFill(label, name, why) };
+  }
+}

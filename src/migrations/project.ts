@@ -1,0 +1,160 @@
+/**
+ * A project's migrations as the commands use them: the apps that have migrations, their files,
+ * the models of the apps that have none, and what makemigrations would write.
+ */
+import type { Database, DialectName, TableSpec } from '../db/index.ts';
+import type { ModelMeta } from '../orm/index.ts';
+import { detectChanges } from './autodetector.ts';
+import { MigrationError } from './errors.ts';
+import { MigrationExecutor, operationSteps } from './executor.ts';
+import { keyOf, MigrationGraph, type Dependency, type Migration } from './graph.ts';
+import { loadMigrations, migrationFiles } from './loader.ts';
+import type { Direction, Operation } from './operations/operation.ts';
+import type { Questioner } from './questioner.ts';
+import { SchemaEditor } from './schema/editor.ts';
+import { OperationRunner } from './schema/runner.ts';
+import { ProjectState } from './state.ts';
+import { postgresWarnings } from './warnings.ts';
+import { migrationName, type NewMigration } from './writer.ts';
+
+/** An app of the project and the folder its migrations live in (whether or not it exists yet). */
+export interface AppFolder {
+  readonly label: string;
+  readonly folder: string;
+}
+
+export interface MakeMigrationsOptions {
+  /** Only these apps; by default every app that has migrations. */
+  readonly apps?: readonly string[];
+  readonly questioner: Questioner;
+  /** The name after the number, instead of one made from the operations. */
+  readonly name?: string;
+  /** An empty migration to fill in by hand (runSql, runCode). */
+  readonly empty?: boolean;
+}
+
+/** Answers nothing and refuses nothing: for checking whether models changed at all. */
+const CHECKING: Questioner = { askRename: async () => false, askFill: async () => null };
+
+export class MigrationProject {
+  private constructor(
+    readonly apps: ReadonlyMap<string, string>,
+    readonly graph: MigrationGraph,
+    /** Every model defined (Trove's own included). */
+    readonly models: readonly ModelMeta[],
+  ) {}
+
+  static async load(apps: readonly AppFolder[], models: readonly ModelMeta[]): Promise<MigrationProject> {
+    const folders = new Map(apps.map((a) => [a.label, a.folder]));
+    return new MigrationProject(folders, new MigrationGraph(await loadMigrations(folders)), models);
+  }
+
+  /** Apps with at least one migration file. */
+  get migratedApps(): Set<string> {
+    return new Set([...this.apps].filter(([, folder]) => migrationFiles(folder).length > 0).map(([label]) => label));
+  }
+
+  /** The models of apps without migrations (and not in `also`): their tables are made when missing, as before. */
+  background(also: Iterable<string> = []): ProjectState {
+    const migrated = new Set([...this.migratedApps, ...also]);
+    return ProjectState.of(this.models.filter((m) => !migrated.has(m.appLabel)));
+  }
+
+  /**
+   * The statements a migration runs on `dialect` (`sqlmigrate`), with what would hurt on
+   * PostgreSQL. Nothing is connected to: the SQL comes from the states alone.
+   */
+  async sqlOf(migration: Pick<Migration, 'app' | 'name' | 'operations'>, dialect: DialectName, direction: Direction = 'forwards', base?: ProjectState): Promise<{ statements: string[]; warnings: string[] }> {
+    const start = base ?? this.stateBefore(migration as Migration);
+    const editor = new SchemaEditor(dialect, this.background([migration.app]));
+    const steps = operationSteps(migration as Migration, start, direction);
+    const statements: string[] = [];
+    const warnings: string[] = [];
+    for (const step of steps) {
+      if (dialect !== 'postgres' || step.operation.run !== undefined || step.operation.ownSql !== undefined) continue;
+      warnings.push(...postgresWarnings(editor.changes(step.operation, step.from, step.to, direction), { concurrently: step.operation.concurrently === true }));
+    }
+    await new OperationRunner(editor, {
+      execute: async (sql) => void statements.push(...sql),
+      run: async (operation) => void statements.push(`-- ${operation.describe()}: TypeScript, run by migrate`),
+    }).run(steps);
+    return { statements, warnings };
+  }
+
+  /** The models as the migrations `migration` depends on leave them. */
+  stateBefore(migration: Migration): ProjectState {
+    const before = this.graph.ancestors(migration).filter((m) => m !== migration);
+    return this.graph.state(new Map(before.map((m) => [keyOf(m.app, m.name), {}])));
+  }
+
+  /** Tables of the apps without migrations (the link tables of their many-to-many fields included). */
+  unmigratedTables(): TableSpec[] {
+    const migrated = this.migratedApps;
+    const owner = (meta: ModelMeta): string => {
+      if (!meta.autoCreated) return meta.appLabel;
+      const source = this.models.find((m) => m.manyToManyFields.some((f) => f.throughMeta === meta));
+      return source?.appLabel ?? meta.appLabel;
+    };
+    return this.models.filter((m) => !migrated.has(owner(m))).map((m) => m.tableSpec());
+  }
+
+  executor(db: Database): MigrationExecutor {
+    return new MigrationExecutor(db, this.graph, this.background());
+  }
+
+  /** The models as the migration files leave them. */
+  finalState(): ProjectState {
+    return this.graph.state();
+  }
+
+  /** The models of `apps` as defined now. */
+  currentState(apps: ReadonlySet<string>): ProjectState {
+    return ProjectState.of(this.models.filter((m) => apps.has(m.appLabel)));
+  }
+
+  /** Changes in the models of apps with migrations that no migration holds, per app ("Add field summary to blog.Post"). */
+  async pendingChanges(apps: ReadonlySet<string> = this.migratedApps): Promise<Map<string, string[]>> {
+    const changes = await detectChanges(this.finalState().only(apps), this.currentState(apps), { models: this.byLabel(), questioner: CHECKING });
+    return new Map([...changes.operations].map(([app, ops]) => [app, ops.map((o) => o.describe())]));
+  }
+
+  /** The migrations makemigrations would write (nothing is written here). */
+  async makeMigrations(options: MakeMigrationsOptions): Promise<NewMigration[]> {
+    for (const app of options.apps ?? []) {
+      if (!this.apps.has(app)) throw new MigrationError(`No app '${app}' in this project (its apps: ${[...this.apps.keys()].join(', ') || 'none'}).`);
+    }
+    const apps = new Set(options.apps ?? this.migratedApps);
+    if (options.empty) {
+      if (options.apps === undefined || options.apps.length === 0) throw new MigrationError('--empty needs the app to make the migration in: trove makemigrations blog --empty.');
+      return [...apps].map((app) => this.newMigration(app, [], [], options.name));
+    }
+    const detected = await detectChanges(this.finalState().only(apps), this.currentState(apps), { models: this.byLabel(), questioner: options.questioner });
+    const made = new Map<string, NewMigration>();
+    const pending = new Map(detected.operations);
+    while (pending.size > 0) {
+      // An app whose new migration needs another app's new migration comes after it.
+      const ready = [...pending.keys()].find((app) => ![...(detected.dependsOnApps.get(app) ?? [])].some((other) => other !== app && pending.has(other)));
+      if (ready === undefined) throw new MigrationError(`The new migrations of ${[...pending.keys()].join(' and ')} need each other: make them one app at a time.`);
+      const others: Dependency[] = [];
+      for (const other of detected.dependsOnApps.get(ready) ?? []) {
+        const theirs = made.get(other) ?? this.graph.leaf(other);
+        if (theirs !== undefined && other !== ready) others.push([other, theirs.name]);
+      }
+      made.set(ready, this.newMigration(ready, pending.get(ready)!, others, options.name));
+      pending.delete(ready);
+    }
+    return [...made.values()];
+  }
+
+  private newMigration(app: string, operations: Operation[], others: Dependency[], name: string | undefined): NewMigration {
+    const existing = this.graph.ofApp(app);
+    const last = existing.length === 0 ? 0 : Math.max(...existing.map((m) => Number.parseInt(m.name.slice(0, 4), 10)));
+    const leaf = this.graph.leaf(app);
+    const dependencies: Dependency[] = [...(leaf === undefined ? [] : [[app, leaf.name] as const]), ...others];
+    return { app, name: migrationName(last + 1, operations, existing.length === 0 && operations.length > 0 && operations.every((o) => o.type === 'createModel'), name), dependencies, operations, folder: this.apps.get(app)! };
+  }
+
+  private byLabel(): Map<string, ModelMeta> {
+    return new Map(this.models.map((m) => [m.label, m]));
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * SQLite alters little in place: it renames tables and columns, adds plain columns and drops
+ * unconstrained ones. Anything else rebuilds the table: a new table in the final shape, the rows
+ * copied across once, the old table dropped and the new one renamed, its indexes made again.
+ * The migration runner hands a whole migration's changes here at once, so a table is copied once
+ * however many operations touch it.
+ */
+import type { ColumnSpec, ForeignKeySpec } from '../../db/index.ts';
+import { columnDefinition, createIndexSql, createTableSql, dropIndexSql, literal, quote } from './ddl.ts';
+import type { AlterTable, TableChange } from './diff.ts';
+
+const q = (name: string) => quote('sqlite', name);
+
+export function sqliteStatements(changes: readonly TableChange[]): string[] {
+  const statements: string[] = [];
+  const drops: string[] = [];
+  for (const change of changes) {
+    if (change.kind === 'create') {
+      statements.push(createTableSql('sqlite', change.table));
+      for (const index of change.table.indexes) statements.push(createIndexSql('sqlite', change.table.name, index));
+    } else if (change.kind === 'drop') {
+      drops.push(`drop table ${q(change.table.name)}`);
+    } else if (canAlterInPlace(change)) {
+      statements.push(...alterInPlace(change));
+    } else {
+      statements.push(...rebuild(change));
+    }
+  }
+  return [...statements, ...drops];
+}
+
+/** True when the table need not be copied: see the module's comment. */
+export function canAlterInPlace(change: AlterTable): boolean {
+  if (change.alteredColumns.some(({ before, after }) => !sameOnSqlite(before, after))) return false;
+  if (!sameForeignKeys(change.droppedForeignKeys, change.addedForeignKeys, change)) return false;
+  const constrained = new Set(change.before.foreignKeys.map((fk) => fk.column));
+  if (change.droppedColumns.some((c) => c.primaryKey || constrained.has(c.name))) return false;
+  for (const plan of change.addedColumns) {
+    if (plan.column.primaryKey || plan.column.autoIncrement) return false;
+    const fk = change.after.foreignKeys.find((f) => f.column === plan.column.name);
+    const filled = plan.fill !== undefined && plan.fill !== null;
+    if (fk !== undefined && (filled || !plan.column.nullable)) return false;
+    if (!plan.column.nullable && !filled) return false;
+  }
+  return true;
+}
+
+/** SQLite ignores lengths and precisions: a change of those alone changes nothing there. */
+function sameOnSqlite(a: ColumnSpec, b: ColumnSpec): boolean {
+  return a.type === b.type && a.nullable === b.nullable && !!a.primaryKey === !!b.primaryKey;
+}
+
+/**
+ * Foreign keys that differ only in the table they name are the same constraint: SQLite rewrites
+ * the references when the table they point at is renamed. Added foreign keys on added nullable
+ * columns go in with the column.
+ */
+function sameForeignKeys(dropped: readonly ForeignKeySpec[], added: readonly ForeignKeySpec[], change: AlterTable): boolean {
+  const newColumns = new Set(change.addedColumns.map((p) => p.column.name));
+  const addedOnOldColumns = added.filter((fk) => !newColumns.has(fk.column));
+  if (addedOnOldColumns.length !== dropped.length) return false;
+  return addedOnOldColumns.every((fk) => dropped.some((d) => d.name === fk.name && d.column === fk.column && d.refColumn === fk.refColumn));
+}
+
+function alterInPlace(change: AlterTable): string[] {
+  const { before, after } = change;
+  const statements = change.droppedIndexes.map((index) => dropIndexSql('sqlite', before.name, index));
+  if (before.name !== after.name) statements.push(`alter table ${q(before.name)} rename to ${q(after.name)}`);
+  const table = q(after.name);
+  for (const [from, to] of change.renamedColumns) statements.push(`alter table ${table} rename column ${q(from)} to ${q(to)}`);
+  for (const column of change.droppedColumns) statements.push(`alter table ${table} drop column ${q(column.name)}`);
+  for (const plan of change.addedColumns) {
+    const fk = after.foreignKeys.find((f) => f.column === plan.column.name);
+    const filled = plan.fill !== undefined && plan.fill !== null;
+    let definition = columnDefinition('sqlite', plan.column, filled ? { defaultValue: literal('sqlite', plan.fill) } : {});
+    if (fk !== undefined) definition += ` constraint ${q(fk.name)} references ${q(fk.refTable)} (${q(fk.refColumn)}) deferrable initially deferred`;
+    statements.push(`alter table ${table} add column ${definition}`);
+  }
+  for (const index of change.addedIndexes) statements.push(createIndexSql('sqlite', after.name, index));
+  return statements;
+}
+
+function rebuild(change: AlterTable): string[] {
+  const { before, after } = change;
+  const temporary = `__new__${after.name}`;
+  const targets = change.columns.map((plan) => q(plan.column.name));
+  const sources = change.columns.map((plan) => {
+    const fill = plan.fill === undefined ? undefined : literal('sqlite', plan.fill);
+    if (plan.source === undefined) return fill ?? 'NULL';
+    return fill === undefined ? q(plan.source.name) : `coalesce(${q(plan.source.name)}, ${fill})`;
+  });
+  return [
+    createTableSql('sqlite', after, temporary),
+    `insert into ${q(temporary)} (${targets.join(', ')}) select ${sources.join(', ')} from ${q(before.name)}`,
+    `drop table ${q(before.name)}`,
+    `alter table ${q(temporary)} rename to ${q(after.name)}`,
+    ...after.indexes.map((index) => createIndexSql('sqlite', after.name, index)),
+  ];
+}

@@ -1,0 +1,122 @@
+/**
+ * The statements that carry out table changes on PostgreSQL and MySQL, which can alter tables in
+ * place. Ordered so that nothing refers to what is not there yet: foreign keys and indexes go
+ * first and come back last.
+ */
+import type { ColumnSpec, DialectName, IndexSpec, TableSpec } from '../../db/index.ts';
+import {
+  addForeignKeySql, addTwinSql, columnDefinition, columnType, createIndexSql, createTableSql, dropForeignKeySql,
+  dropIndexSql, literal, liveTwin, quote, twinsOf,
+} from './ddl.ts';
+import type { AlterTable, TableChange } from './diff.ts';
+
+export interface StatementOptions {
+  /** PostgreSQL: build and drop indexes without locking writes (outside a transaction). */
+  concurrently?: boolean;
+}
+
+export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly TableChange[], options: StatementOptions = {}): string[] {
+  const q = (name: string) => quote(dialect, name);
+  const early: string[] = [];
+  const middle: string[] = [];
+  const late: string[] = [];
+  const drops: string[] = [];
+  const indexesToAdd: Array<[string, IndexSpec]> = [];
+  const twinsToAdd: Array<[string, ColumnSpec, string]> = [];
+  for (const change of changes) {
+    if (change.kind === 'create') {
+      middle.push(createTableSql(dialect, change.table));
+      if (dialect === 'mysql') for (const [column, condition] of twinsOf(change.table)) twinsToAdd.push([change.table.name, columnOf(change.table, column), condition]);
+      for (const index of change.table.indexes) indexesToAdd.push([change.table.name, index]);
+      for (const fk of change.table.foreignKeys) late.push(addForeignKeySql(dialect, change.table.name, fk));
+      continue;
+    }
+    if (change.kind === 'drop') {
+      drops.push(`drop table ${q(change.table.name)}`);
+      continue;
+    }
+    const { before, after } = change;
+    const droppedIndexes = [...change.droppedIndexes];
+    const addedIndexes = [...change.addedIndexes];
+    if (dialect === 'mysql') replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
+    for (const fk of change.droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
+    for (const index of droppedIndexes) early.push(dropIndexSql(dialect, before.name, index, options));
+    if (dialect === 'mysql') {
+      const kept = twinsOf(after);
+      for (const [column] of twinsOf(before)) {
+        if (!stillTwinned(change, column, kept)) early.push(`alter table ${q(before.name)} drop column ${q(liveTwin(column))}`);
+      }
+    }
+    if (before.name !== after.name) {
+      middle.push(dialect === 'mysql' ? `rename table ${q(before.name)} to ${q(after.name)}` : `alter table ${q(before.name)} rename to ${q(after.name)}`);
+    }
+    const table = q(after.name);
+    for (const [from, to] of change.renamedColumns) middle.push(`alter table ${table} rename column ${q(from)} to ${q(to)}`);
+    for (const column of change.droppedColumns) middle.push(`alter table ${table} drop column ${q(column.name)}`);
+    for (const plan of change.addedColumns) {
+      if (plan.fill === undefined || plan.column.nullable) {
+        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column)}`);
+        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(dialect, plan.fill)}`);
+      } else {
+        // Rows that exist get the fill through a default that is dropped at once, as Django does:
+        // the column keeps no default in the database.
+        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column, { defaultValue: literal(dialect, plan.fill) })}`);
+        middle.push(`alter table ${table} alter column ${q(plan.column.name)} drop default`);
+      }
+    }
+    for (const { before: old, after: column, fill } of change.alteredColumns) {
+      const name = q(column.name);
+      if (fill !== undefined && old.nullable && !column.nullable) middle.push(`update ${table} set ${name} = ${literal(dialect, fill)} where ${name} is null`);
+      if (dialect === 'mysql') {
+        middle.push(`alter table ${table} modify column ${columnDefinition(dialect, column)}`);
+        continue;
+      }
+      const type = columnType(dialect, column);
+      if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type} using ${name}::${type}`);
+      if (old.nullable !== column.nullable) middle.push(`alter table ${table} alter column ${name} ${column.nullable ? 'drop' : 'set'} not null`);
+    }
+    if (dialect === 'mysql') {
+      const had = twinsOf(before);
+      for (const [column, condition] of twinsOf(after)) {
+        if (!had.has(column) || !stillTwinned(change, column, twinsOf(after))) twinsToAdd.push([after.name, columnOf(after, column), condition]);
+      }
+    }
+    for (const index of addedIndexes) indexesToAdd.push([after.name, index]);
+    for (const fk of change.addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
+  }
+  const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition));
+  const indexes = indexesToAdd.map(([table, index]) => createIndexSql(dialect, table, index, options));
+  return [...early, ...middle, ...drops, ...twins, ...indexes, ...late];
+}
+
+function columnOf(table: TableSpec, name: string): ColumnSpec {
+  const column = table.columns.find((c) => c.name === name);
+  if (column === undefined) throw new Error(`${table.name} has no column ${name}`);
+  return column;
+}
+
+/**
+ * MySQL: a twin follows its column and its deciding column only while both stay as they were;
+ * a column renamed, altered or dropped takes its twin (and the indexes over it) down with it.
+ */
+function stillTwinned(change: AlterTable, column: string, twinsAfter: ReadonlyMap<string, string>): boolean {
+  const touched = new Set([
+    ...change.droppedColumns.map((c) => c.name),
+    ...change.renamedColumns.flatMap(([from, to]) => [from, to]),
+    ...change.alteredColumns.flatMap((a) => [a.before.name, a.after.name]),
+  ]);
+  const condition = twinsOf(change.before).get(column);
+  return twinsAfter.get(column) === condition && !touched.has(column) && (condition === undefined || !touched.has(condition));
+}
+
+function replaceTwinnedIndexes(change: AlterTable, dropped: IndexSpec[], added: IndexSpec[]): void {
+  const after = twinsOf(change.after);
+  for (const index of change.before.indexes) {
+    if (index.onlyWhereNull === undefined || dropped.some((d) => d.name === index.name)) continue;
+    if (index.columns.some((column) => !stillTwinned(change, column, after))) {
+      dropped.push(index);
+      const again = change.after.indexes.find((i) => i.name === index.name);
+      if (again !== undefined && !added.includes(again)) added.push(again);
+    }
+  }
+}
