@@ -6,7 +6,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { atomic, getDatabase, onCommit, type Database } from '../db/index.ts';
-import { databaseOf, getModel, hydrate, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { databaseOf, getModel, hydrate, type ModelRegistry, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postRestore } from '../signals.ts';
 import { Collector } from './collector.ts';
 import { sendOperationRows } from './soft.ts';
@@ -114,7 +114,7 @@ async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string)
       if (n > 0) byModel[meta.label] = n;
       if (listened) await sendRestored(db, meta, deletionId);
     }
-    await markRestoredIfEmpty(db, deletionId);
+    await markRestoredIfEmpty(db, deletionId, sets[0]?.meta.registry);
     return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
   }, { using: db });
 }
@@ -189,11 +189,14 @@ async function sendRestored(db: Database, meta: ModelMeta, deletionId: string): 
   await db.execute(db.kysely.updateTable(meta.table).set({ deletion_id: null }).where('deletion_id', '=', deletionId).where('deleted_at', 'is', null).compile());
 }
 
-/** Once no row of the operation is left in the trash, the operation is restored. */
-async function markRestoredIfEmpty(db: Database, deletionId: string): Promise<void> {
+/**
+ * Once no row of the operation is left in the trash, the operation is restored. Labels resolve
+ * among the models restored (a migration's historical models have their own).
+ */
+async function markRestoredIfEmpty(db: Database, deletionId: string, registry?: ModelRegistry): Promise<void> {
   const record = await Deletion.objects.using(db).get({ id: deletionId });
   for (const label of Object.keys(record.counts)) {
-    const meta = getModel(label);
+    const meta = registry?.find(label) ?? getModel(label);
     const left = await db.execute(db.kysely.selectFrom(meta.table).select(sql.lit(1).as('one')).where('deletion_id', '=', deletionId).limit(1).compile());
     if (left.rows.length > 0) return;
   }

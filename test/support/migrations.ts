@@ -1,0 +1,78 @@
+/**
+ * A project's life in migrations, in one process: each step defines the models afresh (in a
+ * registry of their own, so the same label can change shape), runs makemigrations and migrate
+ * as the commands do, and returns what changed.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Database } from '../../src/index.ts';
+import { MigrationProject, nonInteractive, writeMigration, type MigrateTarget, type NewMigration } from '../../src/migrations/index.ts';
+import { ModelRegistry } from '../../src/orm/index.ts';
+import { root } from './cli.ts';
+
+export class MigrationScenario {
+  readonly folder: string;
+  registry = new ModelRegistry();
+
+  constructor(readonly db: Database, readonly app: string) {
+    const base = join(root, 'test', '.tmp');
+    mkdirSync(base, { recursive: true });
+    this.folder = mkdtempSync(join(base, `migrations-${app}-`));
+  }
+
+  async project(): Promise<MigrationProject> {
+    return MigrationProject.load([{ label: this.app, folder: this.folder }], this.registry.all());
+  }
+
+  /** Defines the models anew: `define` calls model(label, fields, options, registry). */
+  define(define: (registry: ModelRegistry) => void): void {
+    this.registry = new ModelRegistry();
+    define(this.registry);
+  }
+
+  /** makemigrations: writes and returns the new migration (undefined when nothing changed). */
+  async makemigrations(options: { name?: string } = {}): Promise<NewMigration | undefined> {
+    const project = await this.project();
+    const made = await project.makeMigrations({ apps: [this.app], questioner: nonInteractive, ...options });
+    for (const migration of made) writeMigration(migration);
+    return made[0];
+  }
+
+  async migrate(target?: string): Promise<void> {
+    const project = await this.project();
+    const targets: MigrateTarget[] = [{ app: this.app, ...(target === undefined ? {} : { name: target }) }];
+    await project.executor(this.db).migrate(targets);
+  }
+
+  /** A table's rows, ordered by id, with values as plain JSON would hold them. */
+  async rows(table: string): Promise<Array<Record<string, unknown>>> {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by id`.execute(this.db.kysely);
+    return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, normalise(v)])));
+  }
+
+  async tables(): Promise<string[]> {
+    const tables = await this.db.kysely.introspection.getTables();
+    return tables.map((t) => t.name).filter((name) => name.startsWith(`${this.app}_`)).sort();
+  }
+
+  async columns(table: string): Promise<string[]> {
+    const tables = await this.db.kysely.introspection.getTables();
+    return tables.find((t) => t.name === table)?.columns.map((c) => c.name).sort() ?? [];
+  }
+
+  /** Drops what the scenario made: its tables and its records. */
+  async cleanup(): Promise<void> {
+    await this.db.dropTables((await this.tables()).map((name) => ({ name, columns: [], foreignKeys: [], indexes: [] })));
+    const recorded = (await this.db.kysely.introspection.getTables()).some((t) => t.name === 'trove_migrations');
+    if (recorded) await this.db.kysely.deleteFrom('trove_migrations').where('app', '=', this.app).execute();
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+}
+
+function normalise(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value) && value.length < 15) return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
