@@ -13,6 +13,7 @@ export { ProjectState, describeField, describeModel, type FieldState, type Model
 export { MigrationProject, type AppFolder, type MakeMigrationsOptions } from './project.ts';
 export { MigrationExecutor, type PlanStep, type MigrateTarget, type MigrateOptions } from './executor.ts';
 export { MigrationRecorder, type AppliedMigration } from './recorder.ts';
+export { detectChanges, type DetectedChanges } from './autodetector.ts';
 export { nonInteractive, terminalQuestioner, type Questioner } from './questioner.ts';
 export { migrationSource, writeMigration, type NewMigration } from './writer.ts';
 export { defaultMigrationsFolder, migrationFiles } from './loader.ts';

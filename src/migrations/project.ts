@@ -44,6 +44,12 @@ export class MigrationProject {
     readonly models: readonly ModelMeta[],
   ) {}
 
+  /** Migrations already in hand (as tests and tools build them), for apps without folders. */
+  static of(migrations: Iterable<Migration>, models: readonly ModelMeta[] = []): MigrationProject {
+    const graph = new MigrationGraph(migrations);
+    return new MigrationProject(new Map(graph.apps().map((app) => [app, ''])), graph, models);
+  }
+
   static async load(apps: readonly AppFolder[], models: readonly ModelMeta[]): Promise<MigrationProject> {
     const folders = new Map(apps.map((a) => [a.label, a.folder]));
     return new MigrationProject(folders, new MigrationGraph(await loadMigrations(folders)), models);

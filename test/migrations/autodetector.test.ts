@@ -1,0 +1,96 @@
+// @backends: sqlite-only
+/**
+ * What makemigrations decides from the models alone: renames said with renamedFrom or refused
+ * when ambiguous, models pointing at each other in a circle, values for rows that exist.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { CASCADE, connect, fields as f, model, SET_NULL } from '../../src/index.ts';
+import { AmbiguousChangeError, detectChanges, nonInteractive, ProjectState, type Questioner } from '../../src/migrations/index.ts';
+import { ModelRegistry } from '../../src/orm/index.ts';
+import { MigrationScenario } from '../support/migrations.ts';
+
+const db = await connect('sqlite::memory:');
+after(() => db.close());
+
+function registryOf(define: (registry: ModelRegistry) => void): ModelRegistry {
+  const registry = new ModelRegistry();
+  define(registry);
+  return registry;
+}
+
+async function detect(before: ModelRegistry, now: ModelRegistry, questioner: Questioner = nonInteractive) {
+  const changes = await detectChanges(ProjectState.of(before.all()), ProjectState.of(now.all()), { models: new Map(now.all().map((m) => [m.label, m])), questioner });
+  return [...changes.operations.values()].flat().map((o) => o.describe());
+}
+
+const answering = (rename: boolean, fill: unknown = 'x'): Questioner => ({ askRename: async () => rename, askFill: async () => fill });
+
+test('a field removed and another of its kind added is a question; without a terminal, an error naming both', async () => {
+  const before = registryOf((r) => model('auto.Post', { body: f.text() }, {}, r));
+  const now = registryOf((r) => model('auto.Post', { content: f.text() }, {}, r));
+  await assert.rejects(detect(before, now), (error: Error) => {
+    assert.ok(error instanceof AmbiguousChangeError);
+    assert.match(error.message, /auto\.Post: field 'body' was removed and 'content' added, both text fields/);
+    assert.match(error.message, /renamedFrom: 'body'/);
+    return true;
+  });
+  assert.deepEqual(await detect(before, now, answering(true)), ['Rename field body on auto.Post to content']);
+  assert.deepEqual(await detect(before, now, answering(false)), ['Add field content to auto.Post', 'Remove field body from auto.Post']);
+  // Fields of different kinds are no question.
+  const other = registryOf((r) => model('auto.Post', { views: f.integer({ null: true }) }, {}, r));
+  assert.deepEqual(await detect(before, other), ['Add field views to auto.Post', 'Remove field body from auto.Post']);
+});
+
+test('renamedFrom renames a field or a model without asking, and a changed definition comes after', async () => {
+  const before = registryOf((r) => model('auto.Article', { body: f.char({ maxLength: 10 }) }, {}, r));
+  const now = registryOf((r) => model('auto.Post', { content: f.char({ maxLength: 20, renamedFrom: 'body' }) }, { renamedFrom: 'Article' }, r));
+  assert.deepEqual(await detect(before, now), ['Rename model auto.Article to auto.Post', 'Rename field body on auto.Post to content', 'Alter field content on auto.Post']);
+});
+
+test('a NOT NULL field without a default needs a value for the rows that exist', async () => {
+  const before = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }) }, {}, r));
+  const now = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }), rank: f.integer() }, {}, r));
+  await assert.rejects(detect(before, now), /auto\.Post\.rank is new and NOT NULL without a default, and rows that exist need a value/);
+  const withDefault = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }), rank: f.integer({ default: () => 7 }) }, {}, r));
+  const changes = await detectChanges(ProjectState.of(before.all()), ProjectState.of(withDefault.all()), { models: new Map(withDefault.all().map((m) => [m.label, m])), questioner: nonInteractive });
+  const source = changes.operations.get('auto')![0]!.toSource(new (await import('../../src/migrations/source.ts')).Imports(), '');
+  assert.equal(source, "addField('auto.Post', 'rank', f.integer(), { fill: 7 })", 'the default is what old rows get; the field keeps no default in the file');
+});
+
+test('models that point at each other are created, then the link that closes the circle is added', async () => {
+  const now = registryOf((r) => {
+    model('auto.Author', { favourite: f.foreignKey('auto.Book', { onDelete: SET_NULL, null: true }) }, {}, r);
+    model('auto.Book', { author: f.foreignKey('auto.Author', { onDelete: CASCADE }) }, {}, r);
+  });
+  const ops = await detect(new ModelRegistry(), now);
+  assert.deepEqual(ops, ['Create model auto.Author', 'Create model auto.Book', 'Add field favourite to auto.Author']);
+  // And the migration applies.
+  const scenario = new MigrationScenario(db, 'auto');
+  try {
+    scenario.define((r) => {
+      model('auto.Author', { favourite: f.foreignKey('auto.Book', { onDelete: SET_NULL, null: true }) }, {}, r);
+      model('auto.Book', { author: f.foreignKey('auto.Author', { onDelete: CASCADE }) }, {}, r);
+    });
+    await scenario.makemigrations();
+    await scenario.migrate();
+    assert.deepEqual(await scenario.tables(), ['auto_author', 'auto_book']);
+  } finally {
+    await scenario.cleanup();
+  }
+});
+
+test('an ambiguous change writes nothing', async () => {
+  const scenario = new MigrationScenario(db, 'quiet');
+  try {
+    scenario.define((r) => model('quiet.Note', { body: f.text() }, {}, r));
+    await scenario.makemigrations();
+    scenario.define((r) => model('quiet.Note', { text: f.text() }, {}, r));
+    await assert.rejects(scenario.makemigrations(), AmbiguousChangeError);
+    assert.deepEqual(readdirSync(scenario.folder), ['0001_initial.ts']);
+  } finally {
+    await scenario.cleanup();
+  }
+  assert.equal(existsSync(scenario.folder), false);
+});
