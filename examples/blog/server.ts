@@ -5,13 +5,15 @@
 import { rmSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { connect } from 'trove';
+import { loadProject, migrateProject } from 'trove/config';
 import { createBlogApp } from './app.ts';
 import { seedDemo, seedDemoUsers } from './seed.ts';
 
 const file = process.env.TROVE_BLOG_DB ?? 'examples/blog/blog.db';
 for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 const db = await connect(`sqlite:${file}`);
-await db.createTables();
+// The tables come from the blog's migrations (examples/blog/migrations), as `trove migrate` makes them.
+await migrateProject(await loadProject({ configPath: new URL('./trove.config.ts', import.meta.url).pathname }), db);
 await seedDemo();
 await seedDemoUsers();
 

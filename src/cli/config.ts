@@ -144,3 +144,5 @@ export async function openProject(configPath: string | undefined): Promise<{ pro
   const db = await connect(project.databaseUrl);
   return { project, db };
 }
+
+export { migrateProject, type MigrateResult } from './migrations.ts';

@@ -1,6 +1,8 @@
 /** The project's migrations, as the migration commands open them. */
 import { isAbsolute, resolve } from 'node:path';
-import { defaultMigrationsFolder, MigrationProject, type AppFolder } from '../migrations/index.ts';
+import { syncPermissions } from '../auth/index.ts';
+import type { Database } from '../db/index.ts';
+import { defaultMigrationsFolder, MigrationProject, type AppFolder, type MigrateOptions, type MigrateTarget, type PlanStep } from '../migrations/index.ts';
 import { allModels } from '../orm/index.ts';
 import type { Project } from './config.ts';
 
@@ -19,4 +21,26 @@ export function appFolders(project: Project): AppFolder[] {
 
 export function openMigrations(project: Project): Promise<MigrationProject> {
   return MigrationProject.load(appFolders(project), allModels());
+}
+
+export interface MigrateResult {
+  /** Tables of apps without migrations, made because they were missing. */
+  readonly created: string[];
+  readonly steps: PlanStep[];
+  readonly permissions: number;
+  /** Model changes that no migration holds, per app. */
+  readonly pending: Map<string, string[]>;
+}
+
+/**
+ * What `trove migrate` does, for code that sets up its own database (a demo, a test): the tables
+ * of apps without migrations, the migrations that are due, and the permissions of new models.
+ */
+export async function migrateProject(project: Project, db: Database, options: MigrateOptions & { targets?: MigrateTarget[] } = {}): Promise<MigrateResult> {
+  const migrations = await openMigrations(project);
+  const created = await db.createTables(migrations.unmigratedTables());
+  for (const table of created) options.log?.(`  Created table ${table}`);
+  const steps = await migrations.executor(db).migrate(options.targets, options);
+  const permissions = await syncPermissions();
+  return { created, steps, permissions, pending: await migrations.pendingChanges() };
 }

@@ -2,12 +2,11 @@
  * `trove migrate [app] [migration]`: applies the migrations that are due (or undoes those after
  * `migration`; `zero` undoes them all), after making the tables of apps without migrations.
  */
-import { syncPermissions } from '../../auth/index.ts';
 import { redactUrl } from '../../db/index.ts';
 import { MigrationError, type MigrateTarget } from '../../migrations/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { openMigrations } from '../migrations.ts';
+import { migrateProject, openMigrations } from '../migrations.ts';
 import { print, printError } from '../output.ts';
 
 export const migrate: Command = {
@@ -42,21 +41,18 @@ export const migrate: Command = {
         }
         return 0;
       }
-      const created = await db.createTables(migrations.unmigratedTables());
-      for (const table of created) print(`  Created table ${table}`);
-      let steps;
+      let result;
       try {
-        steps = await executor.migrate(targets, { fake: values.fake === true, fakeInitial: values['fake-initial'] === true, log: print });
+        result = await migrateProject(project, db, { targets, fake: values.fake === true, fakeInitial: values['fake-initial'] === true, log: print });
       } catch (error) {
         if (error instanceof MigrationError && /already exists/i.test(error.message)) {
           throw new MigrationError(`${error.message}\n  The tables were made before this app had migrations? 'trove migrate --fake-initial' records the initial migration as run.`, { cause: error });
         }
         throw error;
       }
+      const { created, steps, permissions, pending } = result;
       if (steps.length === 0 && created.length === 0) print('  No migrations to apply.');
-      const permissions = await syncPermissions();
       if (permissions > 0) print(`  Added ${permissions} permissions`);
-      const pending = await migrations.pendingChanges();
       if (pending.size > 0) {
         printError(`Your models in ${[...pending.keys()].map((a) => `'${a}'`).join(', ')} have changes that no migration holds yet, so they were not applied:`);
         for (const [appLabel, changes] of pending) for (const change of changes) printError(`  - ${change}${pending.size > 1 ? ` (${appLabel})` : ''}`);
