@@ -3,9 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import SqliteDatabase from 'better-sqlite3';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -105,4 +106,45 @@ test('npm run tour prints the blog tour', async () => {
   assert.match(stdout, /restored: 4 live posts again/);
   assert.match(stdout, /deleted 9 rows/);
   for (const suffix of ['', '-wal', '-shm']) rmSync(join(root, 'test', '.tmp', `tour-${process.pid}.db${suffix}`), { force: true });
+});
+
+/** The README's migration walk, run in a copy of the blog with the field it tells you to add. */
+test("the README's migration walk adds a field and migrates it, forwards and back", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const walk = readme.match(/### Changing a model: migrations[\s\S]*?```ts\n([\s\S]*?)```[\s\S]*?<!-- migrate:start -->\s*```sh\n([\s\S]*?)```\s*<!-- migrate:end -->/);
+  assert.ok(walk, 'README.md has the field to add and the commands between <!-- migrate:start --> and <!-- migrate:end -->');
+  const field = walk[1]!.trim();
+  const commands = walk[2]!.trim().split('\n').map((line) => line.replace(/\s+#.*$/, '').trim().split(/\s+/));
+  const blog = join(root, 'test', '.tmp', `readme-migrate-${process.pid}`);
+  cpSync(join(root, 'examples', 'blog'), blog, { recursive: true, filter: (path) => !/blog\.db/.test(path) });
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(blog, 'walk.db')}` };
+  try {
+    // The blog as the tour left it: migrated, with its demo posts.
+    await promisify(execFile)(process.execPath, [join(root, 'bin', 'trove.js'), 'migrate'], { cwd: blog, env });
+    await promisify(execFile)(process.execPath, [join(root, 'bin', 'trove.js'), 'loaddata', 'fixtures/demo.json'], { cwd: blog, env });
+    const models = readFileSync(join(blog, 'models.ts'), 'utf8');
+    const withField = models.replace(/(class Post extends model\('blog\.Post', \{\n)/, `$1  ${field}\n`);
+    assert.notEqual(withField, models, 'the field goes into Post');
+    writeFileSync(join(blog, 'models.ts'), withField);
+    const out: string[] = [];
+    for (const [npx, troveCommand, ...args] of commands) {
+      assert.deepEqual([npx, troveCommand], ['npx', 'trove']);
+      out.push((await promisify(execFile)(process.execPath, [join(root, 'bin', 'trove.js'), ...args], { cwd: blog, env })).stdout);
+      if (args.join(' ') === 'migrate') {
+        const file = new SqliteDatabase(join(blog, 'walk.db'), { readonly: true });
+        const summaries = file.prepare('select summary from blog_post').all() as Array<{ summary: string }>;
+        file.close();
+        assert.ok(summaries.length > 0 && summaries.every((p) => p.summary === ''), 'the posts there get an empty summary');
+      }
+    }
+    const [made, sqlText, migrated, shown, undone] = out as [string, string, string, string, string];
+    assert.match(made, /migrations\/0002_post_summary\.ts\n\s+- Add field summary to blog\.Post/);
+    assert.match(readFileSync(join(blog, 'migrations', '0002_post_summary.ts'), 'utf8'), /addField\('blog\.Post', 'summary', f\.char\(\{ maxLength: 200 \}\), \{ fill: '' \}\)/);
+    assert.match(sqlText, /alter table "blog_post" add column "summary" varchar\(200\) default '' not null/);
+    assert.match(migrated, /Applied blog\.0002_post_summary/);
+    assert.match(shown, /\[X\] 0001_initial\n \[X\] 0002_post_summary/);
+    assert.match(undone, /Unapplied blog\.0002_post_summary/);
+  } finally {
+    rmSync(blog, { recursive: true, force: true });
+  }
 });

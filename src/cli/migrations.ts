@@ -38,9 +38,21 @@ export interface MigrateResult {
  */
 export async function migrateProject(project: Project, db: Database, options: MigrateOptions & { targets?: MigrateTarget[] } = {}): Promise<MigrateResult> {
   const migrations = await openMigrations(project);
-  const created = await db.createTables(migrations.unmigratedTables());
+  // Tables of apps without migrations come first, as migrated models may point at them (users,
+  // say); those that point at migrated tables come once the migrations have made them.
+  const tables = migrations.unmigratedTables();
+  let first = tables;
+  for (let size = -1; size !== first.length;) {
+    size = first.length;
+    const names = new Set(first.map((t) => t.name));
+    first = first.filter((t) => t.foreignKeys.every((fk) => names.has(fk.refTable)));
+  }
+  const created = await db.createTables(first);
   for (const table of created) options.log?.(`  Created table ${table}`);
   const steps = await migrations.executor(db).migrate(options.targets, options);
+  const later = await db.createTables(tables.filter((t) => !first.includes(t)));
+  for (const table of later) options.log?.(`  Created table ${table}`);
+  created.push(...later);
   const permissions = await syncPermissions();
   return { created, steps, permissions, pending: await migrations.pendingChanges() };
 }

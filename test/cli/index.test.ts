@@ -35,7 +35,8 @@ test('unknown commands and bad arguments exit 2 with a one-line reason', async (
     [['restore', 'not-a-uuid'], /^trove restore: 'not-a-uuid' is not a deletion id/],
     [['purge', '--older-than', 'soon'], /^trove purge: --older-than: olderThan takes a duration such as '30d'/],
     [['runserver', 'localhost:http'], /^trove runserver: 'localhost:http' is not a port or host:port\.\n$/],
-    [['migrate', 'extra'], /^trove migrate: unexpected argument 'extra'/],
+    [['migrate', 'blog', '0001', 'extra'], /^trove migrate: unexpected argument 'extra'/],
+    [['migrate', 'nosuchapp'], /^trove migrate: no app 'nosuchapp' in this project/],
   ];
   await trove(['migrate'], { cwd: project.dir });
   for (const [args, message] of cases) {
@@ -86,5 +87,5 @@ test('DATABASE_URL and --config override the folder and the config', async () =>
   const run = await trove(['migrate', '--config', join(project.dir, 'trove.config.ts')], { cwd: root, env: { DATABASE_URL: `sqlite:${elsewhere}` } });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, new RegExp(`Database: sqlite:${elsewhere}`));
-  assert.match(run.stdout, /Created table blog_post/);
+  assert.match(run.stdout, /Applied blog\.0001_initial/);
 });

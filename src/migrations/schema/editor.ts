@@ -30,7 +30,7 @@ export class SchemaEditor {
   render(state: ProjectState): Rendered {
     let rendered = this.cache.get(state);
     if (rendered === undefined) {
-      const registry = state.merged(this.background).render();
+      const registry = state.merged(this.usableBackground(state)).render();
       const tables = new Map(registry.all().map((meta) => [meta.label, meta.tableSpec()]));
       for (const label of this.background.models.keys()) tables.delete(label);
       for (const meta of registry.all()) {
@@ -41,6 +41,22 @@ export class SchemaEditor {
       this.cache.set(state, rendered);
     }
     return rendered;
+  }
+
+  /**
+   * The models of apps without migrations that can exist beside `state`: one that points at a
+   * model the migrations have not made yet (or no longer have) is left out; its table is not
+   * the migrations' business anyway.
+   */
+  private usableBackground(state: ProjectState): ProjectState {
+    let background = this.background;
+    for (;;) {
+      const known = (label: string) => state.has(label) || background.has(label);
+      const broken = [...background.models.values()].filter((model) =>
+        [...model.fields.values()].some((field) => (field.to !== undefined && !known(field.to)) || (typeof field.options.through === 'string' && !known(field.options.through))));
+      if (broken.length === 0) return background;
+      for (const model of broken) background = background.with(model.label, undefined);
+    }
   }
 
   /** How the tables change when `operation` takes `from` to `to` (or back, for `backwards`). */
