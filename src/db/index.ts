@@ -4,5 +4,5 @@ export { parseDatabaseUrl, ConnectionUrlError, type DialectName } from './url.ts
 export { IntegrityError } from './errors.ts';
 export {
   setSchemaSource, registeredTables, columnTypeSql,
-  type TableSpec, type ColumnSpec, type ColumnType, type ForeignKeySpec, type IndexSpec,
+  type TableSpec, type CheckSpec, type ColumnSpec, type ColumnType, type ForeignKeySpec, type IndexSpec,
 } from './schema.ts';

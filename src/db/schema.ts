@@ -36,11 +36,18 @@ export interface IndexSpec {
   onlyWhereNull?: string;
 }
 
+/** A CHECK constraint: a condition in SQL over the table's columns. */
+export interface CheckSpec {
+  name: string;
+  sql: string;
+}
+
 export interface TableSpec {
   name: string;
   columns: ColumnSpec[];
   foreignKeys: ForeignKeySpec[];
   indexes: IndexSpec[];
+  checks?: CheckSpec[];
 }
 
 type SchemaSource = () => TableSpec[];
@@ -116,6 +123,7 @@ export async function createTables(db: Kysely<any>, dialect: DialectName, tables
         builder = builder.addForeignKeyConstraint(fk.name, [fk.column], fk.refTable, [fk.refColumn], (c) => c.deferrable().initiallyDeferred());
       }
     }
+    for (const check of table.checks ?? []) builder = builder.addCheckConstraint(check.name, sql.raw(check.sql));
     if (dialect === 'mysql') {
       // Binary collation makes comparisons case-sensitive, as they are on SQLite and PostgreSQL.
       builder = builder.modifyEnd(sql`default charset=utf8mb4 collate=utf8mb4_bin`);
@@ -145,8 +153,10 @@ async function createIndex(db: Kysely<any>, dialect: DialectName, table: string,
     columns = [];
     for (const column of index.columns) {
       const twin = `${column}__live`;
-      await sql`alter table ${sql.table(table)} add column ${sql.ref(twin)} ${sql.raw(await columnTypeOf(db, table, column))} as (if(${sql.ref(condition)} is null, ${sql.ref(column)}, null)) stored`.execute(db);
       columns.push(twin);
+      // Another live-only index over the column made its twin already.
+      if (await columnTypeOf(db, table, twin) !== undefined) continue;
+      await sql`alter table ${sql.table(table)} add column ${sql.ref(twin)} ${sql.raw((await columnTypeOf(db, table, column))!)} as (if(${sql.ref(condition)} is null, ${sql.ref(column)}, null)) stored`.execute(db);
     }
   }
   let builder = db.schema.createIndex(index.name).on(table).columns(columns);
@@ -155,7 +165,7 @@ async function createIndex(db: Kysely<any>, dialect: DialectName, table: string,
   await builder.execute();
 }
 
-async function columnTypeOf(db: Kysely<any>, table: string, column: string): Promise<string> {
+async function columnTypeOf(db: Kysely<any>, table: string, column: string): Promise<string | undefined> {
   const { rows } = await sql<{ column_type: string }>`select column_type from information_schema.columns where table_schema = database() and table_name = ${table} and column_name = ${column}`.execute(db);
-  return rows[0]!.column_type;
+  return rows[0]?.column_type;
 }

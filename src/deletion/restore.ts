@@ -160,7 +160,7 @@ async function assertNoConflicts(db: Database, set: RestoreSet): Promise<void> {
   const { meta } = set;
   const rules: Field[][] = [
     ...meta.concreteFields.filter((field) => field.unique && !field.primaryKey).map((field) => [field]),
-    ...(meta.options.uniqueTogether ?? []).map((names) => names.map((name) => meta.field(name)!)),
+    ...meta.uniqueSets.map((names) => names.map((name) => meta.field(name)!)),
   ];
   for (const fields of rules) {
     const taken = (eb: Builder) => {

@@ -6,7 +6,7 @@ import type { ModelMeta } from '../orm/index.ts';
 import { MigrationError } from './errors.ts';
 import { addField, alterField, removeField, renameField } from './operations/fields.ts';
 import {
-  addIndex, alterModelTable, alterSoftDelete, alterUniqueTogether, createModel, deleteModel, removeIndex, renameModel,
+  addConstraint, addIndex, alterModelTable, alterSoftDelete, alterUniqueTogether, createModel, deleteModel, removeConstraint, removeIndex, renameModel,
 } from './operations/models.ts';
 import type { Operation } from './operations/operation.ts';
 import type { Questioner } from './questioner.ts';
@@ -141,6 +141,10 @@ class Autodetector {
     const target = this.to.model(label);
     const app = appOf(label);
     await this.renamedFields(label);
+    const wantedConstraints = new Map((target.options.constraints ?? []).map((c) => [c.name, c]));
+    for (const constraint of this.current.model(label).options.constraints ?? []) {
+      if (!sameData(wantedConstraints.get(constraint.name), constraint)) this.emit(removeConstraint(label, constraint.name));
+    }
     let model = this.current.model(label);
     if (model.options.table !== target.options.table) this.emit(alterModelTable(label, target.options.table));
     if (!!model.options.softDelete !== !!target.options.softDelete) this.emit(alterSoftDelete(label, !!target.options.softDelete));
@@ -161,6 +165,8 @@ class Autodetector {
     if (!sameData(this.current.model(label).options.uniqueTogether ?? [], target.options.uniqueTogether ?? [])) {
       this.emit(alterUniqueTogether(label, target.options.uniqueTogether ?? []));
     }
+    const haveConstraints = new Set((this.current.model(label).options.constraints ?? []).map((c) => c.name));
+    for (const constraint of target.options.constraints ?? []) if (!haveConstraints.has(constraint.name)) this.emit(addConstraint(label, constraint));
     const key = (set: string[]) => set.join(',');
     const wanted = new Set((target.options.indexes ?? []).map(key));
     for (const set of this.current.model(label).options.indexes ?? []) if (!wanted.has(key(set))) this.emit(removeIndex(label, set));

@@ -2,7 +2,7 @@
  * Migrations: `trove/migrations` gives the operations migration files are made of; the rest is
  * what the `trove` commands (makemigrations, migrate, showmigrations, sqlmigrate) run on.
  */
-export { createModel, deleteModel, renameModel, alterSoftDelete, alterModelTable, alterUniqueTogether, addIndex, removeIndex, type IndexOptions } from './operations/models.ts';
+export { createModel, deleteModel, renameModel, alterSoftDelete, alterModelTable, alterUniqueTogether, addIndex, removeIndex, addConstraint, removeConstraint, type IndexOptions } from './operations/models.ts';
 export { addField, removeField, alterField, renameField, type FillOption } from './operations/fields.ts';
 export { runSql, runCode, type CodeStep, type SqlForDatabases } from './operations/special.ts';
 export type { Operation, RunContext, HistoricalModels, Direction, SchemaHints } from './operations/operation.ts';

@@ -5,7 +5,7 @@
  */
 import {
   Field, ForeignKeyField, ManyToManyField, ModelRegistry, fields as f, model,
-  type ModelMeta, type OnDelete,
+  type ModelConstraint, type ModelMeta, type OnDelete,
 } from '../orm/index.ts';
 import { MigrationError } from './errors.ts';
 
@@ -23,6 +23,7 @@ export interface ModelStateOptions {
   table?: string;
   uniqueTogether?: string[][];
   indexes?: string[][];
+  constraints?: ModelConstraint[];
 }
 
 export interface ModelState {
@@ -89,6 +90,7 @@ export function describeModel(meta: ModelMeta): ModelState {
   if (meta.options.table !== undefined) options.table = meta.options.table;
   if (meta.options.uniqueTogether?.length) options.uniqueTogether = meta.options.uniqueTogether.map((names) => [...names]);
   if (meta.options.indexes?.length) options.indexes = meta.options.indexes.map((names) => [...names]);
+  if (meta.options.constraints?.length) options.constraints = meta.options.constraints.map(copyConstraint);
   return { label: meta.label, fields, options };
 }
 
@@ -163,8 +165,13 @@ function renderModel(state: ModelState, registry: ModelRegistry): ModelMeta {
     ...state.options,
     uniqueTogether: state.options.uniqueTogether?.map((names) => [...names]),
     indexes: state.options.indexes?.map((names) => [...names]),
+    constraints: state.options.constraints?.map(copyConstraint),
   };
   return model(state.label, fieldMap as never, options, registry).meta;
+}
+
+export function copyConstraint(constraint: ModelConstraint): ModelConstraint {
+  return 'check' in constraint ? { name: constraint.name, check: constraint.check } : { name: constraint.name, unique: [...constraint.unique] };
 }
 
 /** Equality of plain data (field and option descriptions). */

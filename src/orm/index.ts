@@ -6,7 +6,7 @@ export {
   ManyToManyField, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, SET, DO_NOTHING,
   type FieldOptions, type OnDelete, type OnDeleteName, type ModelRef, type JsonValue,
 } from './fields/index.ts';
-export { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
+export { ModelMeta, type ModelOptions, type ModelConstraint, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, noteModelClass, ModelRegistry } from './registry.ts';
 export { capitalise } from './naming.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from '../db/index.ts';
+import type { CheckSpec, ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from '../db/index.ts';
 import type { Field } from './fields/field.ts';
 import { ForeignKeyField, ManyToManyField, OneToOneField } from './fields/relations.ts';
 import { identifier, snakeCase } from './naming.ts';
@@ -17,6 +17,11 @@ export interface ModelOptions {
   uniqueTogether?: string[][];
   /** Extra indexes: lists of field names. */
   indexes?: string[][];
+  /**
+   * Rules the database enforces: `{ name: 'rating_range', check: 'rating between 0 and 5' }`
+   * (SQL over the table's columns) or `{ name: 'one_slug_per_author', unique: ['author', 'slug'] }`.
+   */
+  constraints?: ModelConstraint[];
   /** The model's old label (or name within its app), when it was renamed: `makemigrations` then renames its table and keeps its rows. */
   renamedFrom?: string;
   /** A framework work table: no permissions, fixtures or shell name (Trove's own scratch table). */
@@ -37,6 +42,9 @@ export interface ReverseRelation {
   /** `relatedName: '+'`, and the links of auto-created many-to-many tables: no accessor, no lookup name. */
   hidden: boolean;
 }
+
+/** A named rule the database enforces: a CHECK over columns, or fields unique together. */
+export type ModelConstraint = { readonly name: string; readonly check: string } | { readonly name: string; readonly unique: readonly string[] };
 
 let historicalModels = 0;
 
@@ -163,11 +171,22 @@ export class ModelMeta {
       const cols = names.map((n) => this.columnOf(n));
       indexes.push({ name: identifier(this.table, ...cols, 'uniq'), columns: cols, unique: true, ...this.liveOnly });
     }
+    const checks: CheckSpec[] = [];
+    for (const constraint of this.options.constraints ?? []) {
+      if ('check' in constraint) checks.push({ name: constraint.name, sql: constraint.check });
+      else indexes.push({ name: constraint.name, columns: constraint.unique.map((n) => this.columnOf(n)), unique: true, ...this.liveOnly });
+    }
     for (const names of this.options.indexes ?? []) {
       const cols = names.map((n) => this.columnOf(n));
       indexes.push({ name: identifier(this.table, ...cols, 'idx'), columns: cols, unique: false });
     }
-    return { name: this.table, columns, foreignKeys, indexes };
+    return { name: this.table, columns, foreignKeys, indexes, ...(checks.length > 0 ? { checks } : {}) };
+  }
+
+  /** Sets of fields whose values must be unique together: `uniqueTogether` and unique constraints. */
+  get uniqueSets(): string[][] {
+    const constraints = (this.options.constraints ?? []).filter((c): c is { name: string; unique: string[] } => 'unique' in c);
+    return [...(this.options.uniqueTogether ?? []), ...constraints.map((c) => [...c.unique])];
   }
 
   /** Unique rules of a soft-delete model hold among live rows: the trash may repeat a value. */

@@ -97,7 +97,7 @@ async function uniqueErrors(db: Database, meta: ModelMeta, instance: InstanceLik
   const pk = instance[meta.pk.attname];
   const rules: { key: string; fields: Field[] }[] = [
     ...meta.concreteFields.filter((f) => f.unique && !(f.primaryKey && meta.pk.kind === 'auto')).map((f) => ({ key: f.name, fields: [f] })),
-    ...(meta.options.uniqueTogether ?? []).map((names) => ({ key: NON_FIELD_ERRORS, fields: names.map((n) => meta.field(n)!) })),
+    ...meta.uniqueSets.map((names) => ({ key: NON_FIELD_ERRORS, fields: names.map((n) => meta.field(n)!) })),
   ];
   for (const { key, fields } of rules) {
     if (fields.some((f) => skip.has(f.name) || instance[f.attname] === null || instance[f.attname] === undefined)) continue;

@@ -46,7 +46,8 @@ export function removeField(label: string, name: string): Operation {
       const fields = new Map(model.fields);
       fields.delete(name);
       const keep = (sets?: string[][]) => sets?.filter((set) => !set.includes(name));
-      return project.with(label, { ...model, fields, options: { ...model.options, uniqueTogether: keep(model.options.uniqueTogether), indexes: keep(model.options.indexes) } });
+      const constraints = model.options.constraints?.filter((c) => !('unique' in c && c.unique.includes(name)));
+      return project.with(label, { ...model, fields, options: { ...model.options, uniqueTogether: keep(model.options.uniqueTogether), indexes: keep(model.options.indexes), constraints } });
     },
     hints(direction, before) {
       // Undone, the column comes back empty: its old values are gone with the forward step.
@@ -93,7 +94,8 @@ export function renameField(label: string, from: string, to: string): Operation 
       if (model.fields.has(to)) throw new MigrationError(`${label} already has a field '${to}'.`);
       const fields = new Map([...model.fields].map(([n, f]) => [n === from ? to : n, f]));
       const rename = (sets?: string[][]) => sets?.map((set) => set.map((n) => (n === from ? to : n)));
-      return project.with(label, { ...model, fields, options: { ...model.options, uniqueTogether: rename(model.options.uniqueTogether), indexes: rename(model.options.indexes) } });
+      const constraints = model.options.constraints?.map((c) => ('unique' in c ? { name: c.name, unique: c.unique.map((n) => (n === from ? to : n)) } : c));
+      return project.with(label, { ...model, fields, options: { ...model.options, uniqueTogether: rename(model.options.uniqueTogether), indexes: rename(model.options.indexes), constraints } });
     },
     hints: (direction: Direction): SchemaHints => ({ renamedFields: [direction === 'forwards' ? [label, from, to] : [label, to, from]] }),
     toSource: (imports) => call(imports, 'renameField', [stringSource(label), stringSource(from), stringSource(to)]),

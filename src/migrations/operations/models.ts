@@ -1,8 +1,8 @@
 /** Operations on whole models: create, delete, rename, and the options that shape their tables. */
-import { Field } from '../../orm/index.ts';
+import { Field, type ModelConstraint } from '../../orm/index.ts';
 import { MigrationError } from '../errors.ts';
 import { fieldsSource, stringSource, valueSource, type Imports } from '../source.ts';
-import { describeField, type FieldState, type ModelState, type ModelStateOptions, type ProjectState } from '../state.ts';
+import { copyConstraint, describeField, type FieldState, type ModelState, type ModelStateOptions, type ProjectState } from '../state.ts';
 import { call, modelName, snake } from './fields.ts';
 import type { Operation } from './operation.ts';
 
@@ -138,6 +138,29 @@ function indexOperation(type: string, label: string, fields: string[], options: 
       if (exists === adding) throw new MigrationError(`${label} ${adding ? 'already has' : 'has no'} an index on ${fields.join(', ')}.`);
     });
   return options.concurrently ? { ...base, concurrently: true } : base;
+}
+
+/** `addConstraint('blog.Review', { name: 'stars_range', check: 'stars between 1 and 5' })`, or `{ name, unique: [fields] }`. */
+export function addConstraint(label: string, constraint: ModelConstraint): Operation {
+  return optionOperation('addConstraint', label, [constraint], `Add constraint ${constraint.name} on ${label}`,
+    `${modelName(label)}_${snake(constraint.name)}`,
+    (options) => ({ ...options, constraints: [...(options.constraints ?? []), copyConstraint(constraint)] }),
+    (model) => {
+      if (model.options.constraints?.some((c) => c.name === constraint.name)) throw new MigrationError(`${label} already has a constraint named '${constraint.name}'.`);
+      if ('unique' in constraint) for (const name of constraint.unique) if (!model.fields.has(name)) throw new MigrationError(`${label} has no field '${name}' for constraint ${constraint.name}.`);
+    });
+}
+
+/** `removeConstraint('blog.Review', 'stars_range')` */
+export function removeConstraint(label: string, name: string): Operation {
+  return optionOperation('removeConstraint', label, [name], `Remove constraint ${name} from ${label}`, `remove_${modelName(label)}_${snake(name)}`,
+    (options) => {
+      const constraints = options.constraints?.filter((c) => c.name !== name);
+      return { ...options, constraints: constraints?.length ? constraints : undefined };
+    },
+    (model) => {
+      if (!model.options.constraints?.some((c) => c.name === name)) throw new MigrationError(`${label} has no constraint named '${name}'.`);
+    });
 }
 
 function optionOperation(

@@ -1,5 +1,5 @@
 /** The pieces of DDL each database spells its own way: quoting, literals, column definitions. */
-import { columnTypeSql, type ColumnSpec, type DialectName, type ForeignKeySpec, type IndexSpec, type TableSpec } from '../../db/index.ts';
+import { columnTypeSql, type CheckSpec, type ColumnSpec, type DialectName, type ForeignKeySpec, type IndexSpec, type TableSpec } from '../../db/index.ts';
 
 export function quote(dialect: DialectName, name: string): string {
   return dialect === 'mysql' ? '`' + name.replaceAll('`', '``') + '`' : '"' + name.replaceAll('"', '""') + '"';
@@ -49,9 +49,14 @@ export function foreignKeyClause(dialect: DialectName, fk: ForeignKeySpec): stri
 export function createTableSql(dialect: DialectName, table: TableSpec, name = table.name): string {
   const lines = table.columns.map((column) => columnDefinition(dialect, column));
   if (dialect === 'sqlite') for (const fk of table.foreignKeys) lines.push(foreignKeyClause(dialect, fk));
+  for (const check of table.checks ?? []) lines.push(checkClause(dialect, check));
   // Binary collation makes MySQL's comparisons case-sensitive, as they are on SQLite and PostgreSQL.
   const suffix = dialect === 'mysql' ? ' default charset=utf8mb4 collate=utf8mb4_bin' : '';
   return `create table ${quote(dialect, name)} (\n  ${lines.join(',\n  ')}\n)${suffix}`;
+}
+
+export function checkClause(dialect: DialectName, check: CheckSpec): string {
+  return `constraint ${quote(dialect, check.name)} check (${check.sql})`;
 }
 
 export function addForeignKeySql(dialect: DialectName, table: string, fk: ForeignKeySpec): string {

@@ -3,7 +3,7 @@
  * table, matched by label. Names alone cannot tell a rename from a drop and an add, nor what old
  * rows hold in a new NOT NULL column: the operations say so in hints.
  */
-import type { ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from '../../db/index.ts';
+import type { CheckSpec, ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from '../../db/index.ts';
 import { sameData } from '../state.ts';
 
 export interface TableHints {
@@ -51,6 +51,8 @@ export interface AlterTable {
   readonly addedForeignKeys: readonly ForeignKeySpec[];
   readonly droppedIndexes: readonly IndexSpec[];
   readonly addedIndexes: readonly IndexSpec[];
+  readonly droppedChecks: readonly CheckSpec[];
+  readonly addedChecks: readonly CheckSpec[];
 }
 
 /** The changes that turn the tables `before` into `after` (both keyed by model label). */
@@ -104,12 +106,14 @@ function diffTable(label: string, fromLabel: string, before: TableSpec, after: T
   const droppedColumns = before.columns.filter((c) => !used.has(c.name));
   const [droppedForeignKeys, addedForeignKeys] = differ(before.foreignKeys, after.foreignKeys, (fk) => fk.name);
   const [droppedIndexes, addedIndexes] = differ(before.indexes, after.indexes, (index) => index.name);
+  const [droppedChecks, addedChecks] = differ(before.checks ?? [], after.checks ?? [], (check) => check.name);
   const change: AlterTable = {
     kind: 'alter', label, fromLabel, before, after, columns, droppedColumns, renamedColumns, alteredColumns, addedColumns,
-    droppedForeignKeys, addedForeignKeys, droppedIndexes, addedIndexes,
+    droppedForeignKeys, addedForeignKeys, droppedIndexes, addedIndexes, droppedChecks, addedChecks,
   };
   const same = before.name === after.name && droppedColumns.length === 0 && renamedColumns.length === 0 && alteredColumns.length === 0 &&
-    addedColumns.length === 0 && droppedForeignKeys.length === 0 && addedForeignKeys.length === 0 && droppedIndexes.length === 0 && addedIndexes.length === 0;
+    addedColumns.length === 0 && droppedForeignKeys.length === 0 && addedForeignKeys.length === 0 && droppedIndexes.length === 0 && addedIndexes.length === 0 &&
+    droppedChecks.length === 0 && addedChecks.length === 0;
   return same ? undefined : change;
 }
 

@@ -31,6 +31,7 @@ export function sqliteStatements(changes: readonly TableChange[]): string[] {
 
 /** True when the table need not be copied: see the module's comment. */
 export function canAlterInPlace(change: AlterTable): boolean {
+  if (change.droppedChecks.length > 0 || change.addedChecks.length > 0) return false;
   if (change.alteredColumns.some(({ before, after }) => !sameOnSqlite(before, after))) return false;
   if (!sameForeignKeys(change.droppedForeignKeys, change.addedForeignKeys, change)) return false;
   const constrained = new Set(change.before.foreignKeys.map((fk) => fk.column));

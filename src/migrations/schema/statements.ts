@@ -5,7 +5,7 @@
  */
 import type { ColumnSpec, DialectName, IndexSpec, TableSpec } from '../../db/index.ts';
 import {
-  addForeignKeySql, addTwinSql, columnDefinition, columnType, createIndexSql, createTableSql, dropForeignKeySql,
+  addForeignKeySql, addTwinSql, checkClause, columnDefinition, columnType, createIndexSql, createTableSql, dropForeignKeySql,
   dropIndexSql, literal, liveTwin, quote, twinsOf,
 } from './ddl.ts';
 import type { AlterTable, TableChange } from './diff.ts';
@@ -40,6 +40,7 @@ export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly
     const addedIndexes = [...change.addedIndexes];
     if (dialect === 'mysql') replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
     for (const fk of change.droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
+    for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint ${q(check.name)}`);
     for (const index of droppedIndexes) early.push(dropIndexSql(dialect, before.name, index, options));
     if (dialect === 'mysql') {
       const kept = twinsOf(after);
@@ -83,6 +84,7 @@ export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly
     }
     for (const index of addedIndexes) indexesToAdd.push([after.name, index]);
     for (const fk of change.addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
+    for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check)}`);
   }
   const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition));
   const indexes = indexesToAdd.map(([table, index]) => createIndexSql(dialect, table, index, options));
