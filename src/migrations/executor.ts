@@ -88,6 +88,13 @@ export class MigrationExecutor {
     const log = options.log ?? (() => {});
     await this.recorder.ensureTable();
     const steps = await this.plan(targets);
+    // Refuse before anything runs, rather than half way back.
+    for (const { migration, direction } of steps) {
+      const stuck = direction === 'backwards' ? migration.operations.findIndex((o) => !o.reversible) : -1;
+      if (stuck >= 0 && !options.fake) {
+        throw new MigrationError(`${keyOf(migration.app, migration.name)} cannot be undone: operation ${stuck + 1} (${migration.operations[stuck]!.describe()}) has no backward part. Nothing was changed.`);
+      }
+    }
     for (const step of steps) {
       const { migration, direction } = step;
       const name = keyOf(migration.app, migration.name);

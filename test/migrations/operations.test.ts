@@ -86,3 +86,15 @@ test('a data migration, SQL per database and indexes apply in order and undo in 
   const columns = (await db.kysely.introspection.getTables()).find((t) => t.name === 'handmade_person')!.columns.map((c) => c.name).sort();
   assert.deepEqual(columns, ['id', 'name', 'team']);
 });
+
+test('a migration without a backward part cannot be undone, and says so before anything runs', async () => {
+  const oneWay: Migration[] = [
+    ...migrations,
+    { app: 'handmade', name: '0005_one_way', dependencies: [['handmade', '0004_indexes']], operations: [runSql('update handmade_person set team = 1')] },
+  ];
+  const executor = new MigrationExecutor(db, new MigrationGraph(oneWay), ProjectState.empty());
+  await executor.migrate();
+  await assert.rejects(executor.migrate([{ app: 'handmade', name: '0003' }]), /handmade\.0005_one_way cannot be undone: operation 1 \(Raw SQL operation\) has no backward part\. Nothing was changed\./);
+  assert.deepEqual(await indexNames(), ['handmade_person_team_name_idx', 'handmade_person_team_slug_uniq'], '0004 was not undone either');
+  await executor.migrate([{ app: 'handmade', name: 'zero' }], { fake: true });
+});
