@@ -1,10 +1,11 @@
 // @backends: sqlite-only
 /** The migration commands as a user runs them: makemigrations, migrate, showmigrations, sqlmigrate. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { makeProject, trove } from '../../support/cli.ts';
+import { BIN, makeProject, trove } from '../../support/cli.ts';
 
 const project = makeProject({ apps: "['./models.ts']" });
 after(project.cleanup);
@@ -101,4 +102,26 @@ test('a rename without a terminal is refused with both names, and renamedFrom sa
   const migrated = await run('migrate');
   assert.equal(migrated.code, 0, migrated.stderr);
   assert.doesNotMatch(migrated.stderr, /no migration holds/);
+});
+
+/** Runs `trove …args` in a pseudo-terminal, answering each question that ends in `[y/N] ` with the next answer. */
+function inTerminal(args: string[], answers: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', [process.execPath, BIN, ...args].join(' '), '/dev/null'], { cwd: project.dir, env: { ...process.env, TERM: 'dumb' } });
+    let screen = '';
+    let asked = 0;
+    const timer = setTimeout(() => (child.kill(), reject(new Error(`no end:\n${screen}`))), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (screen.split('[y/N] ').length - 1 > asked) child.stdin.write(`${answers[asked++] ?? 'n'}\r`);
+    });
+    child.on('close', () => (clearTimeout(timer), resolve(screen)));
+  });
+}
+
+test('on a terminal, makemigrations asks whether a field was renamed', async () => {
+  models("headline: f.text(), summary: f.text({ default: '' })");
+  const screen = await inTerminal(['makemigrations'], ['y']);
+  assert.match(screen, /press\.Post: field 'heading' was removed and 'headline' added, both text fields\.\s+Did you rename it\? \[y\/N\]/);
+  assert.match(screen, /0005_rename_heading_post_headline\.ts\s+- Rename field heading on press\.Post to headline/);
 });
