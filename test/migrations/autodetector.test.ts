@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { CASCADE, connect, fields as f, model, SET_NULL } from '../../src/index.ts';
-import { AmbiguousChangeError, detectChanges, nonInteractive, ProjectState, type Questioner } from '../../src/migrations/index.ts';
+import { AmbiguousChangeError, detectChanges, MigrationProject, nonInteractive, ProjectState, type Questioner } from '../../src/migrations/index.ts';
+import { Imports } from '../../src/migrations/source.ts';
 import { ModelRegistry } from '../../src/orm/index.ts';
 import { MigrationScenario } from '../support/migrations.ts';
 
@@ -55,7 +56,7 @@ test('a NOT NULL field without a default needs a value for the rows that exist',
   await assert.rejects(detect(before, now), /auto\.Post\.rank is new and NOT NULL without a default, and rows that exist need a value/);
   const withDefault = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }), rank: f.integer({ default: () => 7 }) }, {}, r));
   const changes = await detectChanges(ProjectState.of(before.all()), ProjectState.of(withDefault.all()), { models: new Map(withDefault.all().map((m) => [m.label, m])), questioner: nonInteractive });
-  const source = changes.operations.get('auto')![0]!.toSource(new (await import('../../src/migrations/source.ts')).Imports(), '');
+  const source = changes.operations.get('auto')![0]!.toSource(new Imports(), '');
   assert.equal(source, "addField('auto.Post', 'rank', f.integer(), { fill: 7 })", 'the default is what old rows get; the field keeps no default in the file');
 });
 
@@ -93,4 +94,17 @@ test('an ambiguous change writes nothing', async () => {
     await scenario.cleanup();
   }
   assert.equal(existsSync(scenario.folder), false);
+});
+
+test("a new migration depends on the other apps' migrations that make the models it points at", async () => {
+  const registry = registryOf((r) => {
+    model('crossb.Shelf', { name: f.char({ maxLength: 20 }) }, {}, r);
+    model('crossa.Book', { shelf: f.foreignKey('crossb.Shelf', { onDelete: CASCADE }) }, {}, r);
+  });
+  const project = await MigrationProject.load([{ label: 'crossa', folder: '/nonexistent/a' }, { label: 'crossb', folder: '/nonexistent/b' }], registry.all());
+  const made = await project.makeMigrations({ apps: ['crossa', 'crossb'], questioner: nonInteractive });
+  assert.deepEqual(made.map((m) => [m.app, m.name, m.dependencies]), [
+    ['crossb', '0001_initial', []],
+    ['crossa', '0001_initial', [['crossb', '0001_initial']]],
+  ]);
 });
