@@ -3,6 +3,8 @@ export { atomic, onCommit, inTransaction, type AtomicOptions } from './atomic.ts
 export { parseDatabaseUrl, ConnectionUrlError, type DialectName } from './url.ts';
 export { IntegrityError } from './errors.ts';
 export {
-  setSchemaSource, registeredTables, columnTypeSql,
+  setSchemaSource, registeredTables,
   type TableSpec, type CheckSpec, type ColumnSpec, type ColumnType, type ForeignKeySpec, type IndexSpec,
 } from './schema.ts';
+export * as ddl from './ddl.ts';
+export { columnTypeSql } from './ddl.ts';

@@ -5,9 +5,10 @@
  * The migration runner hands a whole migration's changes here at once, so a table is copied once
  * however many operations touch it.
  */
-import type { ColumnSpec, ForeignKeySpec } from '../../db/index.ts';
-import { columnDefinition, createIndexSql, createTableSql, dropIndexSql, literal, quote } from './ddl.ts';
+import { ddl, type ColumnSpec, type ForeignKeySpec } from '../../db/index.ts';
 import type { AlterTable, TableChange } from './diff.ts';
+
+const { columnDefinition, createIndexSql, createTableSql, dropIndexSql, literal, quote } = ddl;
 
 const q = (name: string) => quote('sqlite', name);
 

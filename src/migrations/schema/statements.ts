@@ -3,12 +3,13 @@
  * place. Ordered so that nothing refers to what is not there yet: foreign keys and indexes go
  * first and come back last.
  */
-import type { ColumnSpec, DialectName, IndexSpec, TableSpec } from '../../db/index.ts';
-import {
+import { ddl, type ColumnSpec, type DialectName, type IndexSpec, type TableSpec } from '../../db/index.ts';
+import type { AlterTable, TableChange } from './diff.ts';
+
+const {
   addForeignKeySql, addTwinSql, checkClause, columnDefinition, columnType, createIndexSql, createTableSql, dropForeignKeySql,
   dropIndexSql, literal, liveTwin, quote, twinsOf,
-} from './ddl.ts';
-import type { AlterTable, TableChange } from './diff.ts';
+} = ddl;
 
 export interface StatementOptions {
   /** PostgreSQL: build and drop indexes without locking writes (outside a transaction). */

@@ -1,5 +1,33 @@
 /** The pieces of DDL each database spells its own way: quoting, literals, column definitions. */
-import { columnTypeSql, type CheckSpec, type ColumnSpec, type DialectName, type ForeignKeySpec, type IndexSpec, type TableSpec } from '../../db/index.ts';
+import type { CheckSpec, ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from './schema.ts';
+import type { DialectName } from './url.ts';
+
+export function columnTypeSql(dialect: DialectName, column: ColumnSpec): string {
+  switch (column.type) {
+    case 'varchar':
+      return `varchar(${column.maxLength ?? 255})`;
+    case 'text':
+      return dialect === 'mysql' ? 'longtext' : 'text';
+    case 'integer':
+      return 'integer';
+    case 'bigint':
+      return dialect === 'sqlite' ? 'integer' : 'bigint';
+    case 'float':
+      return dialect === 'postgres' ? 'double precision' : dialect === 'mysql' ? 'double' : 'real';
+    case 'decimal':
+      return `decimal(${column.maxDigits ?? 10}, ${column.decimalPlaces ?? 2})`;
+    case 'boolean':
+      return dialect === 'postgres' ? 'boolean' : dialect === 'mysql' ? 'tinyint(1)' : 'integer';
+    case 'date':
+      return dialect === 'sqlite' ? 'text' : 'date';
+    case 'datetime':
+      return dialect === 'postgres' ? 'timestamptz' : dialect === 'mysql' ? 'datetime(6)' : 'text';
+    case 'json':
+      return dialect === 'postgres' ? 'jsonb' : dialect === 'mysql' ? 'json' : 'text';
+    case 'uuid':
+      return dialect === 'postgres' ? 'uuid' : 'char(36)';
+  }
+}
 
 export function quote(dialect: DialectName, name: string): string {
   return dialect === 'mysql' ? '`' + name.replaceAll('`', '``') + '`' : '"' + name.replaceAll('"', '""') + '"';
