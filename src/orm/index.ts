@@ -25,3 +25,4 @@ import { Q as QClass, QFunction } from './query/q.ts';
 /** `Q({ status: 'draft' }).or({ author__name: 'Ann' })`: conditions combined with and / or / not. */
 export const Q = QFunction;
 export type Q = QClass;
+export { Paginator, Page, KeysetPaginator, InvalidPage, PageNotAnInteger, EmptyPage, type PaginatorOptions, type KeysetPage } from './pagination.ts';
