@@ -39,6 +39,8 @@ export interface SelectSpec {
   /** values(): the columns to return instead of whole rows. */
   readonly values: readonly ValueColumn[] | undefined;
   readonly mode: 'rows' | 'count' | 'exists';
+  /** SELECT DISTINCT (a count counts the distinct rows). */
+  readonly distinct?: boolean;
 }
 
 interface CachedSelect {
@@ -73,6 +75,7 @@ function selectKey(spec: SelectSpec, b: Binding): void {
   }
   if (spec.related.length > 0) b.key += `|r:${spec.related.map(pathKey).join(',')}`;
   if (spec.values !== undefined) b.key += `|v:${spec.values.map((v) => v.name).join(',')}`;
+  if (spec.distinct) b.key += '|d';
 }
 
 /** The SQL and parameters of a select, compiled at most once per shape and database. */
@@ -100,6 +103,13 @@ function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, val
 }
 
 function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSpec, paramCount: number): CachedSelect {
+  if (spec.distinct && spec.mode !== 'rows') {
+    // Counting (or testing for) distinct rows: the distinct rows, counted around.
+    const rows = compileSelect(kysely, dialect, { ...spec, mode: 'rows', order: [] }, paramCount);
+    const quote = dialect === 'mysql' ? '`' : '"';
+    const outer = spec.mode === 'count' ? `select count(*) as ${quote}count${quote}` : 'select 1 as one';
+    return { ...rows, sql: `${outer} from (${rows.sql}) as distinct_rows` };
+  }
   const live = dialect === 'sqlite' && spec.mode === 'count' && spec.limit === undefined && spec.offset === undefined ? withoutLiveFilter(spec.where) : undefined;
   if (live !== undefined) return compileLiveCount(kysely, spec, live.rest, paramCount);
   const ctx: CompileContext = { dialect, slots: 0, aliases: 0, materialiseSubqueries: false };
@@ -147,6 +157,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       query = query.select(target.concreteFields.map((f) => `${alias}.${f.column} as ${alias}__${f.column}` as any));
     }
   }
+  if (spec.distinct) query = query.distinct();
   // Slots are numbered in binding order: where first, then offset.
   if (spec.where !== undefined) {
     const where = spec.where;

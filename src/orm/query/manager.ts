@@ -7,6 +7,7 @@ import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
+import type { BulkUpdateOptions } from './bulk.ts';
 
 /** A model class as a manager sees it. */
 export interface ManagedClass {
@@ -57,6 +58,20 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   }
   values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F> {
     return this.getQuerySet().values(...names);
+  }
+  valuesList<K extends keyof T & string>(name: K, options: { flat: true }): QuerySet<T[K], F>;
+  valuesList<const K extends ReadonlyArray<keyof T & string>>(...names: K): QuerySet<{ -readonly [I in keyof K]: T[K[I]] }, F>;
+  valuesList(...args: any[]): QuerySet<unknown, F> {
+    return (this.getQuerySet().valuesList as (...a: unknown[]) => QuerySet<unknown, F>)(...args);
+  }
+  distinct(): QuerySet<T, F> {
+    return this.getQuerySet().distinct();
+  }
+  inBulk(keys?: readonly unknown[], options?: { fieldName?: string }): Promise<Map<unknown, T>> {
+    return this.getQuerySet().inBulk(keys, options);
+  }
+  bulkUpdate(objects: readonly T[], fields: ReadonlyArray<keyof T & string>, options?: BulkUpdateOptions): Promise<number> {
+    return this.getQuerySet().bulkUpdate(objects, fields, options);
   }
   slice(start: number, end?: number): QuerySet<T, F> {
     return this.getQuerySet().slice(start, end);

@@ -11,6 +11,7 @@ import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type SelectSpec, type ValueColumn } from './compiler.ts';
 import { resolveOrdering, resolveRelatedPath, resolveValueColumns } from './paths.ts';
+import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
 import { prefetchInto, type PrefetchIo } from './prefetch.ts';
 import { Q, type FilterDict } from './q.ts';
 import { and, resolveFilterArgs, SOFT_DELETED_AT, type WhereNode } from './where.ts';
@@ -25,6 +26,10 @@ export interface QueryState {
   readonly related: readonly RelationPath[];
   readonly prefetch: readonly string[];
   readonly values: readonly ValueColumn[] | undefined;
+  /** How values() rows come: objects, lists (valuesList) or single values (valuesList flat). */
+  readonly valuesShape?: 'object' | 'list' | 'flat';
+  /** SELECT DISTINCT. */
+  readonly distinct?: boolean;
   /** Results known without a query: prefetched relations, none(). */
   readonly resultCache: readonly unknown[] | undefined;
   readonly database: Database | undefined;
@@ -135,7 +140,23 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F>;
   values(...names: string[]): QuerySet<Record<string, unknown>, F>;
   values(...names: string[]): QuerySet<unknown, F> {
-    return this.clone({ values: resolveValueColumns(this.meta, names), related: [], prefetch: [] });
+    return this.clone({ values: resolveValueColumns(this.meta, names), valuesShape: 'object', related: [], prefetch: [] });
+  }
+
+  /** Lists of the named fields' values, or with `{ flat: true }` and one field, the values themselves. */
+  valuesList<K extends keyof T & string>(name: K, options: { flat: true }): QuerySet<T[K], F>;
+  valuesList<const K extends ReadonlyArray<keyof T & string>>(...names: K): QuerySet<{ -readonly [I in keyof K]: T[K[I]] }, F>;
+  valuesList(...args: Array<string | { flat: boolean }>): QuerySet<unknown, F> {
+    const last = args.at(-1);
+    const flat = typeof last === 'object' && last.flat === true;
+    const names = args.filter((a): a is string => typeof a === 'string');
+    if (flat && names.length !== 1) throw new QueryUsageError(`valuesList(…, { flat: true }) takes one field; got ${names.length}.`);
+    return this.clone({ values: resolveValueColumns(this.meta, names), valuesShape: flat ? 'flat' : 'list', related: [], prefetch: [] });
+  }
+
+  /** Leaves out repeated rows (SELECT DISTINCT): with values() or valuesList(), repeated values. */
+  distinct(): QuerySet<T, F> {
+    return this.clone({ distinct: true });
   }
 
   /** A queryset that matches nothing and runs no query. */
@@ -165,9 +186,9 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   private spec(mode: SelectSpec['mode']): SelectSpec {
-    const { meta, where, limit, offset, related, values } = this.state;
+    const { meta, where, limit, offset, related, values, distinct } = this.state;
     const ordering = this.state.ordering ?? (meta.options.ordering ? resolveOrdering(meta, meta.options.ordering) : []);
-    return { meta, where, order: ordering, limit, offset, related, values, mode };
+    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}) };
   }
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */
@@ -183,7 +204,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const spec = this.spec('rows');
     const { query, relatedAliases } = prepareSelect(db, spec);
     const { rows } = await db.execute<Record<string, unknown>>(query);
-    if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db)) as T[];
+    if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db, this.state.valuesShape ?? 'object')) as T[];
     const instances = rows.map((row) => {
       const instance = hydrate(this.meta, row, db);
       if (spec.related.length > 0) attachRelated(instance, spec.related, relatedAliases, row, db);
@@ -279,6 +300,30 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /**
+   * The matching rows with these keys, as a Map from key to instance (all matching rows when no
+   * keys are given): `inBulk([1, 2])`, `inBulk(['a-slug'], { fieldName: 'slug' })`.
+   */
+  async inBulk(keys?: readonly unknown[], options: { fieldName?: string } = {}): Promise<Map<unknown, T>> {
+    const field = keyField(this.meta, options.fieldName ?? 'pk');
+    if (this.isSliced) throw new QueryUsageError('Cannot use inBulk() on a sliced query.');
+    if (this.isValues) throw new QueryUsageError('Cannot use inBulk() after values().');
+    const found = new Map<unknown, T>();
+    const add = (rows: T[]) => rows.forEach((row) => found.set((row as InstanceLike)[field.attname], row));
+    if (keys === undefined) {
+      add(await this.fetch());
+      return found;
+    }
+    const cleaned = [...new Set(keys.map((key) => field.clean(key)))];
+    for (const batch of batches(cleaned)) add(await this.where({ kind: 'compare', field, column: field.column!, lookup: 'in', value: batch }).fetch());
+    return found;
+  }
+
+  /** Writes `fields` of these saved instances back in one UPDATE per batch (see bulk.ts); returns the rows updated. */
+  bulkUpdate(objects: readonly T[], fields: ReadonlyArray<keyof T & string>, options: BulkUpdateOptions = {}): Promise<number> {
+    return bulkUpdate(this.db, this.meta, objects as readonly InstanceLike[], fields, options);
+  }
+
+  /**
    * Deletes every matching row and what depends on it (Django's on_delete rules), in one
    * transaction. On a soft-delete model the rows go to the trash instead.
    */
@@ -345,12 +390,15 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 }
 
-function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  columns.forEach((column, i) => {
+function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database, shape: 'object' | 'list' | 'flat'): unknown {
+  const read = (column: ValueColumn, i: number) => {
     const value = row[`v${i}`];
-    out[column.name] = value === null || value === undefined ? null : column.field.fromDb(value, db.dialect);
-  });
+    return value === null || value === undefined ? null : column.field.fromDb(value, db.dialect);
+  };
+  if (shape === 'flat') return read(columns[0]!, 0);
+  if (shape === 'list') return columns.map(read);
+  const out: Record<string, unknown> = {};
+  columns.forEach((column, i) => (out[column.name] = read(column, i)));
   return out;
 }
 
