@@ -27,3 +27,4 @@ import { Q as QClass, QFunction } from './query/q.ts';
 export const Q = QFunction;
 export type Q = QClass;
 export { Paginator, Page, KeysetPaginator, InvalidPage, PageNotAnInteger, EmptyPage, type PaginatorOptions, type KeysetPage } from './pagination.ts';
+export { F, Value, Expression, FieldReference, ValueExpression, CombinedExpression, type ResolvedExpression } from './expressions.ts';

@@ -2,6 +2,7 @@
  * The type layer: computes instance, create() and filter() types from a model's field map.
  * Every field built by `f` carries phantom facts (`Typed`); nothing here exists at run time.
  */
+import type { Expression } from './expressions.ts';
 import type { Field, Typed } from './fields/field.ts';
 import type { DateField, DateTimeField } from './fields/scalar.ts';
 import type { RelationType } from './fields/index.ts';
@@ -100,7 +101,7 @@ export type CreateInput<F> =
 
 /** The argument of `save()`-free updates: `qs.update({...})`. Every field optional. */
 export type UpdateInput<F> =
-  { [K in ScalarKeys<F>]?: InputOf<F[K]> } &
+  { [K in ScalarKeys<F>]?: InputOf<F[K]> | Expression } &
   { [K in ForeignKeyKeys<F>]?: ValueOf<F[K]> } &
   { [K in ForeignKeyKeys<F> as `${K}Id`]?: ForeignKeyId<F[K]> };
 
@@ -116,11 +117,11 @@ type LookupValue<V, L extends Lookup> =
   : L extends 'isnull' ? boolean
   : L extends 'range' ? readonly [NonNullable<V>, NonNullable<V>]
   : L extends TextLookup ? string
-  : L extends 'exact' ? V | null
-  : NonNullable<V>;
+  : L extends 'exact' ? V | null | Expression
+  : NonNullable<V> | Expression;
 
 type ScalarEntries<K extends string, V> =
-  | [K, V | null]
+  | [K, V | null | Expression]
   | { [L in Lookup]: [`${K}__${L}`, LookupValue<V, L>] }[Lookup];
 
 type TransformLookup = 'exact' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'range' | 'isnull';

@@ -10,7 +10,8 @@ import type { Database, DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import { bindWhere, collectSlots, compileWhere, Slot, type Binding, type CompileContext } from './conditions.ts';
+import type { ResolvedExpression } from '../expressions.ts';
+import { bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** A path of forward foreign keys from the queried model, e.g. post -> author. */
@@ -221,17 +222,23 @@ function compileLiveCount(kysely: Kysely<any>, spec: SelectSpec, rest: WhereNode
 
 export interface Assignment {
   readonly field: Field;
+  /** A cleaned value, or an expression over the row (`F('views').add(1)`). */
   readonly value: unknown;
+  readonly expression?: ResolvedExpression;
 }
 
 /** `UPDATE table SET … WHERE …`; assignments are few and varied, so these are not cached. */
 export function prepareUpdate(db: Database, meta: ModelMeta, assignments: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
   const binding: Binding = { key: '', params: [], dialect: db.dialect };
-  for (const a of assignments) binding.params.push(a.field.toDb(a.value, db.dialect));
+  for (const a of assignments) {
+    if (a.expression === undefined) binding.params.push(a.field.toDb(a.value, db.dialect));
+    else bindExpression(a.expression, binding);
+  }
   bindWhere(where, binding);
   const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
-  const set: Record<string, Slot> = {};
-  for (const a of assignments) set[a.field.column!] = new Slot(ctx.slots++);
+  const set: Record<string, unknown> = {};
+  // Columns unqualified: MySQL's UPDATE … SET names no table alias.
+  for (const a of assignments) set[a.field.column!] = a.expression === undefined ? new Slot(ctx.slots++) : compileExpression(a.expression, undefined, ctx);
   let query = db.kysely.updateTable(meta.table).set(set as any);
   if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
   const compiled = query.compile();

@@ -8,6 +8,7 @@ import type { DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import { DateTimeField } from '../fields/scalar.ts';
 import type { DatePart } from './dates.ts';
+import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** A placeholder for the value at `index` of the bound parameters. */
@@ -64,6 +65,11 @@ export function bindWhere(node: WhereNode | undefined, b: Binding): void {
       b.params.push(...items);
       return;
     }
+    case 'compareExpression':
+      b.key += `${node.column} ${node.lookup} `;
+      bindExpression(node.expression, b);
+      b.key += ';';
+      return;
     case 'compare': {
       const { field, lookup, value } = node;
       if (lookup === 'in' || lookup === 'range') {
@@ -76,6 +82,38 @@ export function bindWhere(node: WhereNode | undefined, b: Binding): void {
       b.params.push(lookupParam(field, lookup, value, b.dialect));
       return;
     }
+  }
+}
+
+/** An expression's shape into the key, its constants into the parameters. */
+export function bindExpression(expression: ResolvedExpression, b: Binding): void {
+  switch (expression.kind) {
+    case 'column':
+      b.key += `col(${expression.column})`;
+      return;
+    case 'value':
+      b.key += '?';
+      b.params.push(expression.value);
+      return;
+    case 'operation':
+      b.key += '(';
+      bindExpression(expression.left, b);
+      b.key += expression.operator;
+      bindExpression(expression.right, b);
+      b.key += ')';
+      return;
+  }
+}
+
+/** An expression in SQL: columns of `alias`, constants as parameters. */
+export function compileExpression(expression: ResolvedExpression, alias: string | undefined, ctx: CompileContext): Expression<unknown> {
+  switch (expression.kind) {
+    case 'column':
+      return sql.ref(alias === undefined ? expression.column : `${alias}.${expression.column}`);
+    case 'value':
+      return sql`${ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]}`;
+    case 'operation':
+      return sql`(${compileExpression(expression.left, alias, ctx)} ${sql.raw(expression.operator)} ${compileExpression(expression.right, alias, ctx)})`;
   }
 }
 
@@ -153,6 +191,13 @@ export function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: C
     }
     case 'compare':
       return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
+    case 'compareExpression': {
+      const test = eb(eb.ref(`${alias}.${node.column}`), COMPARISONS[node.lookup], compileExpression(node.expression, alias, ctx));
+      // Under NOT, a NULL on either side must keep the row, as for a plain comparison.
+      const nullable = [{ column: node.column, field: node.field }, ...expressionColumns(node.expression)].filter((c) => c.field.nullable);
+      if (!negated || nullable.length === 0) return test;
+      return eb.and([test, ...nullable.map((c) => eb(eb.ref(`${alias}.${c.column}`), 'is not', null))]);
+    }
     case 'datePart':
       return guardNull(eb, compileDatePart(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
   }

@@ -4,6 +4,7 @@
  */
 import { getDatabase, type Database } from '../../db/index.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
+import { Expression, resolveExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
@@ -292,6 +293,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
         throw new FieldError(`Cannot update '${name}': ${this.meta.label} has no such concrete field.`);
       }
       if (field === this.meta.pk) throw new FieldError(`update() cannot change the primary key of ${this.meta.label}.`);
+      if (value instanceof Expression) return { field, value: undefined, expression: resolveExpression(this.meta, value) };
       return { field, value: field.clean(value) };
     });
     if (assignments.length === 0) return 0;

@@ -9,6 +9,7 @@ import { ForeignKeyField, ManyToManyField, modelMetaOf } from '../fields/relatio
 import type { ModelMeta, ReverseRelation } from '../meta.ts';
 import type { Lookup } from '../types.ts';
 import { DATE_TRANSFORMS, isDateField, resolveDateTransform, type DatePart, type DateTransform } from './dates.ts';
+import { Expression, resolveExpression, type ResolvedExpression } from '../expressions.ts';
 import { Q, type FilterDict } from './q.ts';
 
 export const LOOKUPS: ReadonlySet<string> = new Set<Lookup>([
@@ -38,6 +39,8 @@ export type WhereNode =
        */
       readonly onMissing?: boolean;
     }
+  /** `column <lookup> expression`: `{ likes__gt: F('views') }` (see expressions.ts). */
+  | { readonly kind: 'compareExpression'; readonly field: Field; readonly column: string; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly expression: ResolvedExpression }
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
 
@@ -114,6 +117,9 @@ function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): Where
   for (const step of steps) {
     const [head, ...rest] = step.parts as [string, ...string[]];
     const field = head === 'pk' ? meta.pk : meta.field(head);
+    if (prefix !== '' && step.value instanceof Expression) {
+      throw new FieldError(`'${prefix}${step.key}': F() in a condition across a relation is not supported yet.`);
+    }
     if (field !== undefined && !(field instanceof ManyToManyField)) {
       const local = resolveLocal(meta, field, head, rest, step);
       if (local !== undefined) {
@@ -161,6 +167,12 @@ function resolveLocal(meta: ModelMeta, field: Field, head: string, rest: string[
 function condition(field: Field, lookup: Lookup, step: PathStep): WhereNode {
   const column = field.column!;
   const { value } = step;
+  if (value instanceof Expression) {
+    if (lookup !== 'exact' && lookup !== 'gt' && lookup !== 'gte' && lookup !== 'lt' && lookup !== 'lte') {
+      throw new FieldError(`The lookup '${step.key}' cannot take an expression; exact, gt, gte, lt and lte can.`);
+    }
+    return { kind: 'compareExpression', field, column, lookup, expression: resolveExpression(field.model, value) };
+  }
   if (lookup === 'isnull') {
     if (typeof value !== 'boolean') throw new ValidationError(`The lookup '${step.key}' takes true or false, not ${String(value)}.`, field.qualifiedName);
     return { kind: 'isnull', column, isNull: value };
@@ -277,6 +289,7 @@ function matchesNullRow(node: WhereNode): boolean | undefined {
     case 'nothing':
       return false;
     case 'compare':
+    case 'compareExpression':
     case 'datePart':
       return undefined;
     case 'subquery':
