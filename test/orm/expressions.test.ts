@@ -18,7 +18,9 @@ const ops = { gt: (a: number, b: number) => a > b, gte: (a: number, b: number) =
 
 async function load(data: Array<{ views: number; likes: number | null }>) {
   await Counter.objects.all().delete();
-  return Promise.all(data.map((d) => Counter.objects.create(d)));
+  const made = [];
+  for (const row of data) made.push(await Counter.objects.create(row));
+  return made;
 }
 
 test('a comparison with F() matches the rows where it holds; exclude() keeps the others, NULLs included', async () => {
@@ -40,6 +42,21 @@ test('update() with F() computes each row from its own columns, in one statement
     const stored = await Counter.objects.orderBy('id');
     assert.deepEqual(stored.map((r) => [r.views, r.likes]), made.map((r) => [r.views + k, r.likes === null ? null : r.views * 2 - r.likes]));
   }), { numRuns: 30 });
+});
+
+test('assignments read the row as it was, in whatever order they are written (MySQL runs them in order)', async () => {
+  const [row] = await load([{ views: 3, likes: 10 }]);
+  await Counter.objects.all().update({ likes: F('views'), views: F('views').add(1) });
+  await Counter.objects.all().update({ views: F('views').add(1), likes: F('views') });
+  const stored = await Counter.objects.get({ id: row!.id });
+  assert.deepEqual([stored.views, stored.likes], [5, 4]);
+  const swap = Counter.objects.all().update({ views: F('likes'), likes: F('views') });
+  if (Counter.objects.all().db.dialect === 'mysql') await assert.rejects(swap, /read each other's columns \(views, likes\)/);
+  else {
+    await swap;
+    const swapped = await Counter.objects.get({ id: row!.id });
+    assert.deepEqual([swapped.views, swapped.likes], [4, 5]);
+  }
 });
 
 test('expressions are checked before any SQL', () => {

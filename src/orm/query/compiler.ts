@@ -10,7 +10,8 @@ import type { Database, DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import type { ResolvedExpression } from '../expressions.ts';
+import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
+import { QueryUsageError } from '../errors.ts';
 import { bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
@@ -228,7 +229,8 @@ export interface Assignment {
 }
 
 /** `UPDATE table SET … WHERE …`; assignments are few and varied, so these are not cached. */
-export function prepareUpdate(db: Database, meta: ModelMeta, assignments: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
+export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
+  const assignments = db.dialect === 'mysql' ? readersFirst(given) : given;
   const binding: Binding = { key: '', params: [], dialect: db.dialect };
   for (const a of assignments) {
     if (a.expression === undefined) binding.params.push(a.field.toDb(a.value, db.dialect));
@@ -244,6 +246,27 @@ export function prepareUpdate(db: Database, meta: ModelMeta, assignments: readon
   const compiled = query.compile();
   const map = collectSlots(compiled, binding.params.length);
   return CompiledQuery.raw(compiled.sql, map.map((i) => binding.params[i]));
+}
+
+/**
+ * MySQL runs the assignments of an UPDATE in order, each seeing the ones before it, where the
+ * standard (and PostgreSQL and SQLite) has every expression read the row as it was. Assignments
+ * whose expressions read a column that another one writes go first; when they read each other's
+ * columns no order works, and the update is refused.
+ */
+function readersFirst(assignments: readonly Assignment[]): Assignment[] {
+  const reads = (a: Assignment) => new Set(a.expression === undefined ? [] : expressionColumns(a.expression).map((c) => c.column));
+  const pending = [...assignments];
+  const ordered: Assignment[] = [];
+  while (pending.length > 0) {
+    // The next may run once no assignment still pending reads the column it writes.
+    const index = pending.findIndex((a) => !pending.some((other) => other !== a && reads(other).has(a.field.column!)));
+    if (index < 0) {
+      throw new QueryUsageError(`On MySQL these assignments read each other's columns (${pending.map((a) => a.field.name).join(', ')}), and MySQL would see some already changed: split the update in two.`);
+    }
+    ordered.push(pending.splice(index, 1)[0]!);
+  }
+  return ordered;
 }
 
 /** `DELETE FROM table WHERE …`, cached per shape. */
