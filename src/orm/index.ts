@@ -28,3 +28,4 @@ export const Q = QFunction;
 export type Q = QClass;
 export { Paginator, Page, KeysetPaginator, InvalidPage, PageNotAnInteger, EmptyPage, type PaginatorOptions, type KeysetPage } from './pagination.ts';
 export { F, Value, Expression, FieldReference, ValueExpression, CombinedExpression, type ResolvedExpression } from './expressions.ts';
+export { Aggregate, Count, Sum, Avg, Min, Max, type AggregateFunction, type AggregateOptions, type AggregateResult } from './aggregates.ts';

@@ -6,7 +6,7 @@
 import { QueryUsageError } from './errors.ts';
 import type { Field } from './fields/field.ts';
 import type { InstanceLike } from './instance.ts';
-import type { OrderTerm } from './query/compiler.ts';
+import type { FieldOrderTerm as OrderTerm } from './query/compiler.ts';
 import { resolveOrdering } from './query/paths.ts';
 import type { QuerySet } from './query/queryset.ts';
 import type { WhereNode } from './query/where.ts';

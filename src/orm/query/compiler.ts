@@ -12,17 +12,20 @@ import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type CompileContext } from './conditions.ts';
+import { annotationExpression, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { bindAnnotation, bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** A path of forward foreign keys from the queried model, e.g. post -> author. */
 export type RelationPath = readonly ForeignKeyField[];
 
-export interface OrderTerm {
-  readonly path: RelationPath;
-  readonly field: Field;
-  readonly descending: boolean;
-}
+/** Ordering by a field, possibly across forward relations. */
+export type FieldOrderTerm = Extract<OrderTerm, { readonly field: Field }>;
+
+export type OrderTerm =
+  | { readonly path: RelationPath; readonly field: Field; readonly descending: boolean; readonly annotation?: undefined }
+  /** Ordering by an annotation: `orderBy('-postCount')`. */
+  | { readonly annotation: ResolvedAggregate; readonly descending: boolean; readonly path?: undefined; readonly field?: undefined };
 
 export interface ValueColumn {
   readonly name: string;
@@ -43,6 +46,8 @@ export interface SelectSpec {
   readonly mode: 'rows' | 'count' | 'exists';
   /** SELECT DISTINCT (a count counts the distinct rows). */
   readonly distinct?: boolean;
+  /** annotate(): a value per row, selected as `n_<name>`. */
+  readonly annotations?: readonly ResolvedAggregate[];
 }
 
 interface CachedSelect {
@@ -66,9 +71,16 @@ export function pathKey(path: RelationPath): string {
 
 function selectKey(spec: SelectSpec, b: Binding): void {
   b.key = `${spec.meta.cacheKey}|${spec.mode}|`;
+  // Values are bound in the order the compiled query holds them: annotations, where, ordering, offset.
+  if (spec.mode === 'rows' && spec.values === undefined) for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
+  b.key += '|w:';
   bindWhere(spec.where, b);
   b.key += '|o:';
-  for (const term of spec.order) b.key += `${pathKey(term.path)}.${term.field.column}${term.descending ? '-' : '+'},`;
+  for (const term of spec.order) {
+    if (term.annotation !== undefined) bindAnnotation(term.annotation, b);
+    else b.key += `${pathKey(term.path)}.${term.field.column}`;
+    b.key += term.descending ? '-,' : '+,';
+  }
   // LIMIT is written into the SQL: SQLite plans a bound LIMIT far worse (3x slower lookups by key).
   if (spec.limit !== undefined) b.key += `|l${spec.limit}`;
   if (spec.offset !== undefined) {
@@ -115,6 +127,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
   const live = dialect === 'sqlite' && spec.mode === 'count' && spec.limit === undefined && spec.offset === undefined ? withoutLiveFilter(spec.where) : undefined;
   if (live !== undefined) return compileLiveCount(kysely, spec, live.rest, paramCount);
   const ctx: CompileContext = { dialect, slots: 0, aliases: 0, materialiseSubqueries: false };
+  const condition: CompileCondition = (eb, node, alias) => compileWhere(eb, node, alias, ctx, false, 1);
   const { meta } = spec;
   let query: SelectQueryBuilder<any, any, any> = kysely.selectFrom(`${meta.table} as t0`);
   const joins = new Map<string, string>();
@@ -152,6 +165,9 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     });
   } else {
     query = query.select(meta.concreteFields.map((f) => `t0.${f.column}` as any));
+    for (const annotation of spec.annotations ?? []) {
+      query = query.select((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition).as(`n_${annotation.name}`));
+    }
     for (const path of spec.related) {
       const alias = join(path);
       relatedAliases.set(pathKey(path), alias);
@@ -167,6 +183,11 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
   }
   if (spec.mode === 'rows') {
     for (const term of spec.order) {
+      if (term.annotation !== undefined) {
+        const annotation = term.annotation;
+        query = query.orderBy((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition) as any, term.descending ? 'desc' : 'asc');
+        continue;
+      }
       const alias = join(term.path);
       query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
     }

@@ -9,6 +9,7 @@ import type { Field } from '../fields/field.ts';
 import { DateTimeField } from '../fields/scalar.ts';
 import type { DatePart } from './dates.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
+import { annotationExpression, type ResolvedAggregate } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** A placeholder for the value at `index` of the bound parameters. */
@@ -65,6 +66,11 @@ export function bindWhere(node: WhereNode | undefined, b: Binding): void {
       b.params.push(...items);
       return;
     }
+    case 'annotation':
+      bindAnnotation(node.annotation, b);
+      b.key += ` ${node.lookup};`;
+      b.params.push(annotationParam(node.annotation, node.value, b.dialect));
+      return;
     case 'compareExpression':
       b.key += `${node.column} ${node.lookup} `;
       bindExpression(node.expression, b);
@@ -83,6 +89,24 @@ export function bindWhere(node: WhereNode | undefined, b: Binding): void {
       return;
     }
   }
+}
+
+/** An annotation's shape into the key, and the values of its filter into the parameters. */
+export function bindAnnotation(annotation: ResolvedAggregate, b: Binding): void {
+  const { fn, source, options } = annotation.aggregate;
+  b.key += `ann(${annotation.name}=${fn}(${options.distinct ? 'distinct ' : ''}${source})`;
+  if (annotation.filter !== undefined) {
+    b.key += ' filter ';
+    bindWhere(annotation.filter, b);
+  }
+  b.key += ')';
+}
+
+function annotationParam(annotation: ResolvedAggregate, value: unknown, dialect: DialectName): unknown {
+  const { fn } = annotation.aggregate;
+  const field = annotation.field;
+  if ((fn === 'min' || fn === 'max') && field !== undefined) return field.toDb(field.clean(value), dialect);
+  return Number(value);
 }
 
 /** An expression's shape into the key, its constants into the parameters. */
@@ -191,6 +215,10 @@ export function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: C
     }
     case 'compare':
       return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
+    case 'annotation': {
+      const value = annotationExpression(eb, node.annotation, alias, ctx, (inner, condition, at) => compileWhere(inner, condition, at, ctx, false, depth + 1));
+      return eb(value, COMPARISONS[node.lookup], ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
+    }
     case 'compareExpression': {
       const test = eb(eb.ref(`${alias}.${node.column}`), COMPARISONS[node.lookup], compileExpression(node.expression, alias, ctx));
       // Under NOT, a NULL on either side must keep the row, as for a plain comparison.

@@ -7,6 +7,7 @@ import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
+import type { Aggregate, AggregateResult } from '../aggregates.ts';
 import type { BulkUpdateOptions } from './bulk.ts';
 
 /** A model class as a manager sees it. */
@@ -63,6 +64,12 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   valuesList<const K extends ReadonlyArray<keyof T & string>>(...names: K): QuerySet<{ -readonly [I in keyof K]: T[K[I]] }, F>;
   valuesList(...args: any[]): QuerySet<unknown, F> {
     return (this.getQuerySet().valuesList as (...a: unknown[]) => QuerySet<unknown, F>)(...args);
+  }
+  annotate<const A extends Record<string, Aggregate<unknown>>>(annotations: A): QuerySet<T & AggregateResult<A>, F> {
+    return this.getQuerySet().annotate(annotations);
+  }
+  aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {
+    return this.getQuerySet().aggregate(aggregates);
   }
   distinct(): QuerySet<T, F> {
     return this.getQuerySet().distinct();

@@ -3,7 +3,8 @@ import { FieldError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import type { OrderTerm, RelationPath, ValueColumn } from './compiler.ts';
+import type { FieldOrderTerm, OrderTerm, RelationPath, ValueColumn } from './compiler.ts';
+import type { Annotations } from './where.ts';
 
 /** Follows `a__b__c` through forward foreign keys; returns the path and the final field. */
 function walk(meta: ModelMeta, name: string, purpose: string): { path: ForeignKeyField[]; field: Field } {
@@ -28,11 +29,19 @@ function walk(meta: ModelMeta, name: string, purpose: string): { path: ForeignKe
   throw new FieldError(`Cannot ${purpose} by an empty name.`);
 }
 
-export function resolveOrdering(meta: ModelMeta, names: readonly string[]): OrderTerm[] {
+export function resolveOrdering(meta: ModelMeta, names: readonly string[]): FieldOrderTerm[] {
+  return resolveOrderingWith(meta, names, new Map()) as FieldOrderTerm[];
+}
+
+/** Ordering by fields, or by the queryset's annotations (`-postCount`). */
+export function resolveOrderingWith(meta: ModelMeta, names: readonly string[], annotations: Annotations): OrderTerm[] {
   return names.map((raw) => {
     if (typeof raw !== 'string' || raw === '' || raw === '-') throw new FieldError(`orderBy() takes field names like 'title' or '-title', not ${JSON.stringify(raw)}.`);
     const descending = raw.startsWith('-');
-    const { path, field } = walk(meta, descending ? raw.slice(1) : raw, 'order');
+    const name = descending ? raw.slice(1) : raw;
+    const annotation = annotations.get(name);
+    if (annotation !== undefined) return { annotation, descending };
+    const { path, field } = walk(meta, name, 'order');
     return { path, field, descending };
   });
 }

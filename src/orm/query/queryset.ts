@@ -11,11 +11,13 @@ import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type SelectSpec, type ValueColumn } from './compiler.ts';
-import { resolveOrdering, resolveRelatedPath, resolveValueColumns } from './paths.ts';
+import { Aggregate, type AggregateResult } from '../aggregates.ts';
+import { prepareAggregate, readAggregate, resolveAggregate } from './aggregation.ts';
+import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
 import { prefetchInto, type PrefetchIo } from './prefetch.ts';
 import { Q, type FilterDict } from './q.ts';
-import { and, resolveFilterArgs, SOFT_DELETED_AT, type WhereNode } from './where.ts';
+import { and, resolveFilterArgs, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
 
 export interface QueryState {
   readonly meta: ModelMeta;
@@ -31,6 +33,8 @@ export interface QueryState {
   readonly valuesShape?: 'object' | 'list' | 'flat';
   /** SELECT DISTINCT. */
   readonly distinct?: boolean;
+  /** annotate(): values computed per row, by name. */
+  readonly annotations?: Annotations;
   /** Results known without a query: prefetched relations, none(). */
   readonly resultCache: readonly unknown[] | undefined;
   readonly database: Database | undefined;
@@ -75,12 +79,12 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** Keeps the rows matching every condition: `filter({ status: 'draft', title__icontains: 'hi' })`. */
   filter<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    return this.addWhere(resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>), 'filter');
+    return this.addWhere(resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations), 'filter');
   }
 
   /** Drops the rows matching the conditions; rows where a nullable compared column is NULL stay. */
   exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    return this.addWhere({ kind: 'not', child: resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>) }, 'exclude');
+    return this.addWhere({ kind: 'not', child: resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations) }, 'exclude');
   }
 
   /** For internal callers that already hold a resolved condition. */
@@ -96,7 +100,41 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   /** `orderBy('-createdAt', 'author__name')`; no arguments clears the ordering. */
   orderBy(...names: string[]): QuerySet<T, F> {
     this.assertNotSliced('reorder');
-    return this.clone({ ordering: resolveOrdering(this.meta, names) });
+    return this.clone({ ordering: resolveOrderingWith(this.meta, names, this.state.annotations ?? new Map()) });
+  }
+
+  /**
+   * Adds a value per row, computed by the database: `annotate({ postCount: Count('posts') })`.
+   * Each annotation across a relation is a subquery of its own, so several never multiply each
+   * other. Filter and order by them by name: `.filter({ postCount__gte: 2 }).orderBy('-postCount')`.
+   */
+  annotate<const A extends Record<string, Aggregate<unknown>>>(annotations: A): QuerySet<T & AggregateResult<A>, F> {
+    this.assertNotSliced('annotate');
+    const all = new Map(this.state.annotations);
+    for (const [name, aggregate] of Object.entries(annotations)) {
+      if (!(aggregate instanceof Aggregate)) throw new FieldError(`annotate({ ${name} }) takes an aggregate: Count(), Sum(), Avg(), Min() or Max().`);
+      if (this.meta.field(name) !== undefined || all.has(name) || name in this.meta.modelClass.prototype) {
+        throw new FieldError(`annotate(): '${name}' is already a field, a relation or an annotation of ${this.meta.label}.`);
+      }
+      const resolved = resolveAggregate(this.meta, name, aggregate);
+      if (resolved.links.length === 0) {
+        throw new FieldError(`annotate(): ${aggregate.name} would aggregate each row's own field alone; use aggregate() for the whole queryset.`);
+      }
+      all.set(name, resolved);
+    }
+    return this.clone({ annotations: all });
+  }
+
+  /** One row of aggregates over the whole queryset: `aggregate({ total: Sum('price'), n: Count('id') })`. */
+  async aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {
+    if (this.isSliced) throw new QueryUsageError('aggregate() over a sliced query is not supported: filter instead.');
+    const resolved = Object.entries(aggregates).map(([name, aggregate]) => {
+      if (!(aggregate instanceof Aggregate)) throw new FieldError(`aggregate({ ${name} }) takes an aggregate: Count(), Sum(), Avg(), Min() or Max().`);
+      return resolveAggregate(this.meta, name, aggregate);
+    });
+    const db = this.db;
+    const row = this.matchesNothing ? {} : (await db.execute<Record<string, unknown>>(prepareAggregate(db, this.meta, this.state.where, resolved))).rows[0] ?? {};
+    return Object.fromEntries(resolved.map((r) => [r.name, readAggregate(r, row[`g_${r.name}`], db.dialect)])) as AggregateResult<A>;
   }
 
   /** Rows `start` to `end` (exclusive), like Django's `qs[start:end]`. */
@@ -187,9 +225,9 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   private spec(mode: SelectSpec['mode']): SelectSpec {
-    const { meta, where, limit, offset, related, values, distinct } = this.state;
+    const { meta, where, limit, offset, related, values, distinct, annotations } = this.state;
     const ordering = this.state.ordering ?? (meta.options.ordering ? resolveOrdering(meta, meta.options.ordering) : []);
-    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}) };
+    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}) };
   }
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */
@@ -209,6 +247,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const instances = rows.map((row) => {
       const instance = hydrate(this.meta, row, db);
       if (spec.related.length > 0) attachRelated(instance, spec.related, relatedAliases, row, db);
+      for (const annotation of spec.annotations ?? []) instance[annotation.name] = readAggregate(annotation, row[`n_${annotation.name}`], db.dialect);
       return instance;
     });
     if (this.state.prefetch.length > 0) await prefetchInto(this.meta, instances, this.state.prefetch, prefetchIo(db));
@@ -244,7 +283,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     let qs: QuerySet<T, F> = this;
     if (conditions.length > 0) {
       this.assertNotSliced('filter');
-      const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>);
+      const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
       qs = this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
     }
     // Ordering cannot change which single row matches; leave it out of the SQL.

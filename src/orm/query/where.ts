@@ -10,6 +10,7 @@ import type { ModelMeta, ReverseRelation } from '../meta.ts';
 import type { Lookup } from '../types.ts';
 import { DATE_TRANSFORMS, isDateField, resolveDateTransform, type DatePart, type DateTransform } from './dates.ts';
 import { Expression, resolveExpression, type ResolvedExpression } from '../expressions.ts';
+import type { ResolvedAggregate } from './aggregation.ts';
 import { Q, type FilterDict } from './q.ts';
 
 export const LOOKUPS: ReadonlySet<string> = new Set<Lookup>([
@@ -41,6 +42,8 @@ export type WhereNode =
     }
   /** `column <lookup> expression`: `{ likes__gt: F('views') }` (see expressions.ts). */
   | { readonly kind: 'compareExpression'; readonly field: Field; readonly column: string; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly expression: ResolvedExpression }
+  /** `annotation <lookup> value`: a condition on an annotation (`{ postCount__gt: 2 }`). */
+  | { readonly kind: 'annotation'; readonly annotation: ResolvedAggregate; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: unknown }
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
 
@@ -76,15 +79,18 @@ export function and(children: WhereNode[]): WhereNode {
   return flat.length === 1 ? flat[0]! : { kind: 'and', children: flat };
 }
 
+/** Annotations of the queryset, by name: conditions may name them like fields. */
+export type Annotations = ReadonlyMap<string, ResolvedAggregate>;
+
 /** Resolves `filter(...)` arguments: dictionaries and Q objects, all ANDed. */
-export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>): WhereNode {
+export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>, annotations?: Annotations): WhereNode {
   const resolved: WhereNode[] = [];
-  for (const arg of args) resolved.push(arg instanceof Q ? resolveQ(meta, arg) : resolveDict(meta, arg));
+  for (const arg of args) resolved.push(arg instanceof Q ? resolveQ(meta, arg, annotations) : resolveDict(meta, arg, annotations));
   return and(resolved);
 }
 
-export function resolveQ(meta: ModelMeta, q: Q): WhereNode {
-  const children = q.children.map((child) => (child instanceof Q ? resolveQ(meta, child) : resolveDict(meta, child)));
+export function resolveQ(meta: ModelMeta, q: Q, annotations?: Annotations): WhereNode {
+  const children = q.children.map((child) => (child instanceof Q ? resolveQ(meta, child, annotations) : resolveDict(meta, child, annotations)));
   const node: WhereNode = q.connector === 'and' ? and(children) : children.length === 1 ? children[0]! : { kind: 'or', children };
   return q.negated ? { kind: 'not', child: node } : node;
 }
@@ -99,16 +105,33 @@ interface PathStep {
  * Conditions in one dictionary that cross the same multi-valued relation refer to the same
  * related row, as in Django: `{ posts__title: 'a', posts__status: 'x' }` means one post with both.
  */
-export function resolveDict(meta: ModelMeta, dict: FilterDict): WhereNode {
+export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Annotations): WhereNode {
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
     throw new FieldError(`filter() takes objects like { title: 'x' } or Q(...), not ${Array.isArray(dict) ? 'an array' : String(dict)}`);
   }
   const steps: PathStep[] = [];
+  const onAnnotations: WhereNode[] = [];
   for (const key in dict) {
     const value = dict[key];
-    if (value !== undefined) steps.push({ key, value, parts: key.split('__') });
+    if (value === undefined) continue;
+    const parts = key.split('__');
+    const annotation = annotations?.get(parts[0]!);
+    if (annotation !== undefined) onAnnotations.push(annotationCondition(annotation, parts.slice(1), key, value));
+    else steps.push({ key, value, parts });
   }
-  return resolveSteps(meta, steps, '');
+  const node = resolveSteps(meta, steps, '');
+  return onAnnotations.length === 0 ? node : and([node, ...onAnnotations]);
+}
+
+function annotationCondition(annotation: ResolvedAggregate, rest: string[], key: string, value: unknown): WhereNode {
+  const lookup = rest.length === 0 ? 'exact' : rest[0]!;
+  if (rest.length > 1 || !['exact', 'gt', 'gte', 'lt', 'lte'].includes(lookup)) {
+    throw new FieldError(`'${key}': an annotation takes exact, gt, gte, lt or lte.`);
+  }
+  if (typeof value !== 'number' && !(value instanceof Date) && typeof value !== 'string') {
+    throw new ValidationError(`'${key}' compares an annotation with ${value === null ? 'null' : typeof value}; give a number.`, annotation.name);
+  }
+  return { kind: 'annotation', annotation, lookup: lookup as 'exact', value };
 }
 
 function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): WhereNode {
@@ -290,6 +313,7 @@ function matchesNullRow(node: WhereNode): boolean | undefined {
       return false;
     case 'compare':
     case 'compareExpression':
+    case 'annotation':
     case 'datePart':
       return undefined;
     case 'subquery':

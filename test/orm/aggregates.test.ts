@@ -1,0 +1,137 @@
+/**
+ * aggregate() and annotate() against sums and counts done in JavaScript, on random authors,
+ * posts, comments and tags, on every database.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Avg, CASCADE, Count, Max, Min, Q, Sum, model, fields as f } from '../../src/index.ts';
+import { Author, Comment, Post, Tag } from '../support/blog.ts';
+import { withSeededDatabase } from '../support/database.ts';
+
+class Shelf extends model('agg.Shelf', { name: f.char({ maxLength: 10 }) }) {}
+class Book extends model('agg.Book', { shelf: f.foreignKey(() => Shelf, { onDelete: CASCADE, relatedName: 'books' }), pages: f.integer() }, { softDelete: true }) {}
+class Note extends model('agg.Note', { book: f.foreignKey(() => Book, { onDelete: CASCADE, relatedName: 'notes' }) }, { softDelete: true }) {}
+
+withSeededDatabase(async () => undefined);
+
+const world = fc.record({
+  authors: fc.integer({ min: 1, max: 4 }),
+  posts: fc.array(fc.record({
+    author: fc.nat(),
+    published: fc.boolean(),
+    rating: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }),
+    cents: fc.option(fc.integer({ min: 0, max: 9999 }), { nil: null }),
+    comments: fc.integer({ min: 0, max: 3 }),
+    tags: fc.uniqueArray(fc.integer({ min: 0, max: 2 }), { maxLength: 3 }),
+  }), { maxLength: 8 }),
+});
+
+type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
+
+async function build(w: World) {
+  await Comment.objects.all().delete();
+  await Post.objects.all().delete();
+  await Author.objects.all().delete();
+  await Tag.objects.all().delete();
+  const authors = [];
+  for (let i = 0; i < w.authors; i++) authors.push(await Author.objects.create({ name: `a${i}`, email: `a${i}@x.org` }));
+  const tags: Array<InstanceType<typeof Tag>> = [];
+  for (let i = 0; i < 3; i++) tags.push(await Tag.objects.create({ name: `t${i}` }));
+  const posts = [];
+  for (const [i, p] of w.posts.entries()) {
+    const post = await Post.objects.create({
+      title: `p${i}`, author: authors[p.author % authors.length]!, status: p.published ? 'published' : 'draft',
+      rating: p.rating, price: p.cents === null ? null : (p.cents / 100).toFixed(2),
+    });
+    for (let c = 0; c < p.comments; c++) await Comment.objects.create({ post, text: `c${c}` });
+    if (p.tags.length > 0) await post.tags.add(...p.tags.map((t) => tags[t]!));
+    posts.push({ ...p, id: post.id, authorId: post.authorId });
+  }
+  return { authors, posts };
+}
+
+const cents = (n: number) => (n / 100).toFixed(2);
+
+test('annotate() gives each row its counts and sums across relations, without multiplying them', async () => {
+  await fc.assert(fc.asyncProperty(world, async (w) => {
+    const { authors, posts } = await build(w);
+    const rows = await Author.objects.annotate({
+      postCount: Count('posts'),
+      published: Count('posts', { filter: Q({ status: 'published' }) }),
+      commentCount: Count('posts__comment'),
+      tagsUsed: Count('posts__tags', { distinct: true }),
+      ratingSum: Sum('posts__rating'),
+      best: Max('posts__rating'),
+    }).orderBy('id');
+    const expected = authors.map((a) => {
+      const own = posts.filter((p) => p.authorId === a.id);
+      const ratings = own.map((p) => p.rating).filter((r): r is number => r !== null);
+      return {
+        id: a.id,
+        postCount: own.length,
+        published: own.filter((p) => p.published).length,
+        commentCount: own.reduce((n, p) => n + p.comments, 0),
+        tagsUsed: new Set(own.flatMap((p) => p.tags)).size,
+        ratingSum: ratings.length === 0 ? null : ratings.reduce((x, y) => x + y, 0),
+        best: ratings.length === 0 ? null : Math.max(...ratings),
+      };
+    });
+    assert.deepEqual(rows.map((r) => ({ id: r.id, postCount: r.postCount, published: r.published, commentCount: r.commentCount, tagsUsed: r.tagsUsed, ratingSum: r.ratingSum, best: r.best })), expected);
+    // Filtering and ordering by an annotation.
+    const busy = await Author.objects.annotate({ postCount: Count('posts') }).filter({ postCount__gte: 2 }).orderBy('-postCount', 'id');
+    const reference = [...expected].filter((e) => e.postCount >= 2).sort((a, b) => b.postCount - a.postCount || a.id - b.id);
+    assert.deepEqual(busy.map((a) => a.id), reference.map((e) => e.id));
+  }), { numRuns: 25 });
+});
+
+test('aggregate() sums over the queryset, and across relations over the rows it leads to', async () => {
+  await fc.assert(fc.asyncProperty(world, async (w) => {
+    const { posts } = await build(w);
+    const published = posts.filter((p) => p.published);
+    const result = await Post.objects.filter({ status: 'published' }).aggregate({
+      n: Count('id'),
+      total: Sum('price'),
+      average: Avg('rating'),
+      lowest: Min('rating'),
+      comments: Count('comment'),
+      tags: Count('tags', { distinct: true }),
+      all: Count('*'),
+    });
+    const ratings = published.map((p) => p.rating).filter((r): r is number => r !== null);
+    const prices = published.map((p) => p.cents).filter((c): c is number => c !== null);
+    assert.equal(result.n, published.length);
+    assert.equal(result.all, published.length);
+    assert.equal(result.total === null ? null : Number(result.total), prices.length === 0 ? null : Number(cents(prices.reduce((a, b) => a + b, 0))));
+    assert.equal(result.average === null ? null : Math.round(result.average * 1e6) / 1e6, ratings.length === 0 ? null : Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 1e6) / 1e6);
+    assert.equal(result.lowest, ratings.length === 0 ? null : Math.min(...ratings));
+    assert.equal(result.comments, published.reduce((n, p) => n + p.comments, 0));
+    assert.equal(result.tags, new Set(published.flatMap((p) => p.tags)).size);
+  }), { numRuns: 25 });
+});
+
+test('results are typed, and a bad aggregate fails before any SQL', async () => {
+  const { n, total }: { n: number; total: number | null } = await Post.objects.aggregate({ n: Count('id'), total: Sum('rating') });
+  assert.deepEqual([n, total], [0, null]);
+  const [first] = await Author.objects.annotate({ postCount: Count('posts') }).slice(0, 1);
+  const typed: number | undefined = first?.postCount;
+  void typed;
+  assert.throws(() => Author.objects.annotate({ postCount: Count('nope') }), /tb\.Author has no field or relation 'nope'/);
+  assert.throws(() => Author.objects.annotate({ name: Count('posts') }), /already a field, a relation or an annotation/);
+  assert.throws(() => Author.objects.annotate({ comments: Count('posts') }), /already a field, a relation or an annotation/);
+  assert.throws(() => Author.objects.annotate({ total: Sum('posts__title') }), /tb\.Post\.title is not a number/);
+  assert.throws(() => Author.objects.annotate({ own: Sum('age') }), /use aggregate\(\) for the whole queryset/);
+  assert.throws(() => Author.objects.annotate({ postCount: Count('posts') }).filter({ postCount__icontains: 'x' }), /an annotation takes exact, gt, gte, lt or lte/);
+});
+
+test('rows in the trash count for nothing, across any number of relations', async () => {
+  const shelf = await Shelf.objects.create({ name: 's' });
+  const kept = await Book.objects.create({ shelf, pages: 10 });
+  const trashed = await Book.objects.create({ shelf, pages: 90 });
+  await Note.objects.create({ book: kept });
+  await Note.objects.create({ book: trashed });
+  await trashed.delete();
+  const [row] = await Shelf.objects.annotate({ bookCount: Count('books'), pageSum: Sum('books__pages'), noteCount: Count('books__notes') });
+  assert.deepEqual([row!.bookCount, row!.pageSum, row!.noteCount], [1, 10, 1]);
+  assert.deepEqual(await Shelf.objects.aggregate({ books: Count('books'), notes: Count('books__notes') }), { books: 1, notes: 1 });
+});
