@@ -16,7 +16,7 @@ export { QuerySet, initialState, type QueryState, type Scope } from './query/que
 export { Manager } from './query/manager.ts';
 export type { BulkUpdateOptions } from './query/bulk.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
-export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec } from './query/compiler.ts';
+export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec, type RowLock } from './query/compiler.ts';
 export { conditionExpression } from './query/conditions.ts';
 export { resolveFilterArgs, pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
 export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type BulkDeleteOptionsLike } from './deleter.ts';

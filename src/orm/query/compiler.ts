@@ -48,6 +48,15 @@ export interface SelectSpec {
   readonly distinct?: boolean;
   /** annotate(): a value per row, selected as `n_<name>`. */
   readonly annotations?: readonly ResolvedAggregate[];
+  /** selectForUpdate(): lock the rows read until the transaction ends. */
+  readonly lock?: RowLock;
+}
+
+export interface RowLock {
+  /** Skip rows another transaction holds instead of waiting for them. */
+  readonly skipLocked?: boolean;
+  /** Fail at once instead of waiting for rows another transaction holds. */
+  readonly nowait?: boolean;
 }
 
 interface CachedSelect {
@@ -90,6 +99,7 @@ function selectKey(spec: SelectSpec, b: Binding): void {
   if (spec.related.length > 0) b.key += `|r:${spec.related.map(pathKey).join(',')}`;
   if (spec.values !== undefined) b.key += `|v:${spec.values.map((v) => v.name).join(',')}`;
   if (spec.distinct) b.key += '|d';
+  if (spec.lock !== undefined) b.key += `|lock${spec.lock.skipLocked ? ':skip' : ''}${spec.lock.nowait ? ':nowait' : ''}`;
 }
 
 /** The SQL and parameters of a select, compiled at most once per shape and database. */
@@ -199,6 +209,14 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       query = query.limit(sql.raw(dialect === 'sqlite' ? '-1' : '18446744073709551615') as any);
     }
     query = query.offset(new Slot(ctx.slots++) as any);
+  }
+  if (spec.lock !== undefined && dialect !== 'sqlite') {
+    // SQLite locks the whole database for a writing transaction: there is nothing to add. With
+    // joins, PostgreSQL locks only the queried table's rows (it refuses the nullable side of a
+    // left join).
+    query = joins.size > 0 && dialect === 'postgres' ? query.forUpdate('t0' as any) : query.forUpdate();
+    if (spec.lock.skipLocked) query = query.skipLocked();
+    if (spec.lock.nowait) query = query.noWait();
   }
   let compiled = query.compile();
   if (spec.mode === 'count' && (spec.limit !== undefined || spec.offset !== undefined)) {

@@ -9,6 +9,7 @@ import type { CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.t
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
 import type { Aggregate, AggregateResult } from '../aggregates.ts';
 import type { BulkUpdateOptions } from './bulk.ts';
+import type { RowLock } from './compiler.ts';
 
 /** A model class as a manager sees it. */
 export interface ManagedClass {
@@ -70,6 +71,9 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   }
   aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {
     return this.getQuerySet().aggregate(aggregates);
+  }
+  selectForUpdate(options?: RowLock): QuerySet<T, F> {
+    return this.getQuerySet().selectForUpdate(options);
   }
   distinct(): QuerySet<T, F> {
     return this.getQuerySet().distinct();

@@ -2,7 +2,7 @@
  * QuerySet: a lazy, immutable description of a query. Every method returns a new QuerySet;
  * nothing runs until it is awaited, iterated or asked for a count.
  */
-import { getDatabase, type Database } from '../../db/index.ts';
+import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
 import { Expression, resolveExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
-import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type SelectSpec, type ValueColumn } from './compiler.ts';
+import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import { Aggregate, type AggregateResult } from '../aggregates.ts';
 import { prepareAggregate, readAggregate, resolveAggregate } from './aggregation.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
@@ -35,6 +35,8 @@ export interface QueryState {
   readonly distinct?: boolean;
   /** annotate(): values computed per row, by name. */
   readonly annotations?: Annotations;
+  /** selectForUpdate(). */
+  readonly lock?: RowLock;
   /** Results known without a query: prefetched relations, none(). */
   readonly resultCache: readonly unknown[] | undefined;
   readonly database: Database | undefined;
@@ -193,6 +195,17 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.clone({ values: resolveValueColumns(this.meta, names), valuesShape: flat ? 'flat' : 'list', related: [], prefetch: [] });
   }
 
+  /**
+   * Locks the rows it reads until the transaction ends (`SELECT … FOR UPDATE`), so that another
+   * transaction reading them for update waits: only inside `atomic()`. `{ skipLocked: true }`
+   * leaves out rows another transaction holds; `{ nowait: true }` fails at once instead of
+   * waiting. On SQLite a writing transaction locks the whole database, so nothing is added.
+   */
+  selectForUpdate(options: RowLock = {}): QuerySet<T, F> {
+    if (options.skipLocked && options.nowait) throw new QueryUsageError('selectForUpdate() takes skipLocked or nowait, not both.');
+    return this.clone({ lock: options });
+  }
+
   /** Leaves out repeated rows (SELECT DISTINCT): with values() or valuesList(), repeated values. */
   distinct(): QuerySet<T, F> {
     return this.clone({ distinct: true });
@@ -225,9 +238,9 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   private spec(mode: SelectSpec['mode']): SelectSpec {
-    const { meta, where, limit, offset, related, values, distinct, annotations } = this.state;
+    const { meta, where, limit, offset, related, values, distinct, annotations, lock } = this.state;
     const ordering = this.state.ordering ?? (meta.options.ordering ? resolveOrdering(meta, meta.options.ordering) : []);
-    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}) };
+    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}), ...(lock && mode === 'rows' ? { lock } : {}) };
   }
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */
@@ -238,8 +251,11 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   async fetch(): Promise<T[]> {
     if (this.state.resultCache !== undefined) return [...this.state.resultCache] as T[];
-    if (this.matchesNothing) return [];
     const db = this.db;
+    if (this.state.lock !== undefined && !inTransaction(db)) {
+      throw new QueryUsageError('selectForUpdate() locks rows until the transaction ends: run it inside atomic().');
+    }
+    if (this.matchesNothing) return [];
     const spec = this.spec('rows');
     const { query, relatedAliases } = prepareSelect(db, spec);
     const { rows } = await db.execute<Record<string, unknown>>(query);
