@@ -14,6 +14,7 @@ export { minValue, maxValue, minLength, regexValidator, type Validator, type Ful
 export { RelationNotLoadedError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';
 export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
+export { RawQuerySet } from './query/raw.ts';
 export type { BulkUpdateOptions } from './query/bulk.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
 export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec, type RowLock } from './query/compiler.ts';

@@ -10,6 +10,7 @@ import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.
 import type { Aggregate, AggregateResult } from '../aggregates.ts';
 import type { BulkUpdateOptions } from './bulk.ts';
 import type { RowLock } from './compiler.ts';
+import { RawQuerySet } from './raw.ts';
 
 /** A model class as a manager sees it. */
 export interface ManagedClass {
@@ -71,6 +72,10 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   }
   aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {
     return this.getQuerySet().aggregate(aggregates);
+  }
+  /** Rows of SQL of your own, as instances: `raw('select * from blog_post where status = ?', ['draft'])` (see raw.ts). */
+  raw(sql: string, params: readonly unknown[] = []): RawQuerySet<T> {
+    return new RawQuerySet<T>(this.meta, sql, params, () => this.getQuerySet().db);
   }
   selectForUpdate(options?: RowLock): QuerySet<T, F> {
     return this.getQuerySet().selectForUpdate(options);

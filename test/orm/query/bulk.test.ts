@@ -87,3 +87,12 @@ test('bulkUpdate refuses what it cannot write, before any SQL', async () => {
   item!.rank = 'many' as never;
   await assert.rejects(Item.objects.bulkUpdate([item!], ['rank']), /bulk\.Item\.rank/);
 });
+
+test('raw() runs SQL of your own and gives instances, extra columns as properties', async () => {
+  const rows = await Item.objects.raw("select id, name, rank, 'what?' as note, rank * 10 as score from bulk_item where rank = ? and name <> ? order by name", [2, 'x']);
+  assert.deepEqual(rows.map((r) => [r.name, r.rank, (r as unknown as { note: string }).note, Number((r as unknown as { score: number }).score)]), [['apple', 2, 'what?', 20], ['plum', 2, 'what?', 20]]);
+  assert.ok(rows[0] instanceof Item);
+  assert.equal(rows[0]!.price, undefined, 'a column not selected is not made up');
+  assert.throws(() => Item.objects.raw('select * from bulk_item where rank = ?', []), /1 '\?' placeholder but 0 parameters were given/);
+  await assert.rejects(Item.objects.raw('select name from bulk_item').fetch(), /must select the primary key column 'id'/);
+});
