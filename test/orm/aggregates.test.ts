@@ -135,3 +135,36 @@ test('rows in the trash count for nothing, across any number of relations', asyn
   assert.deepEqual([row!.bookCount, row!.pageSum, row!.noteCount], [1, 10, 1]);
   assert.deepEqual(await Shelf.objects.aggregate({ books: Count('books'), notes: Count('books__notes') }), { books: 1, notes: 1 });
 });
+
+test('values().annotate() groups by the values (GROUP BY, HAVING), and aggregates across relations never multiply', async () => {
+  await fc.assert(fc.asyncProperty(world, async (w) => {
+    const { authors, posts } = await build(w);
+    const byStatus = await Post.objects.values('status').annotate({ n: Count('id'), ratings: Sum('rating'), comments: Count('comment') }).orderBy('status');
+    const statuses = [...new Set(posts.map((p) => (p.published ? 'published' : 'draft')))].sort();
+    assert.deepEqual(byStatus, statuses.map((status) => {
+      const group = posts.filter((p) => (p.published ? 'published' : 'draft') === status);
+      const ratings = group.map((p) => p.rating).filter((r): r is number => r !== null);
+      return { status, n: group.length, ratings: ratings.length === 0 ? null : ratings.reduce((a, b) => a + b, 0), comments: group.reduce((n, p) => n + p.comments, 0) };
+    }));
+    // Across a relation, every author counts: those without posts count 0 (a LEFT JOIN).
+    const perAuthor = await Author.objects.values('name').annotate({ postCount: Count('posts'), tagged: Count('posts__tags'), best: Max('posts__rating'), mean: Avg('posts__rating') }).orderBy('name');
+    assert.deepEqual(perAuthor.map((r) => ({ ...r, mean: r.mean === null ? null : Math.round(r.mean * 1e6) / 1e6 })), authors.map((a) => {
+      const own = posts.filter((p) => p.authorId === a.id);
+      const ratings = own.map((p) => p.rating).filter((r): r is number => r !== null);
+      const mean = ratings.length === 0 ? null : Math.round((ratings.reduce((x, y) => x + y, 0) / ratings.length) * 1e6) / 1e6;
+      return { name: a.name, postCount: own.length, tagged: own.reduce((n, p) => n + p.tags.length, 0), best: ratings.length === 0 ? null : Math.max(...ratings), mean };
+    }).sort((x, y) => x.name.localeCompare(y.name)));
+    // A condition on an aggregate is HAVING; on a field, WHERE.
+    const busy = await Post.objects.filter({ status: 'published' }).values('author__name').annotate({ n: Count('id') }).filter({ n__gte: 2 }).orderBy('-n', 'author__name');
+    const counts = new Map<string, number>();
+    for (const p of posts.filter((x) => x.published)) {
+      const name = authors.find((a) => a.id === p.authorId)!.name;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    assert.deepEqual(busy, [...counts].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name, n]) => ({ author__name: name, n })));
+  }), { numRuns: 20 });
+});
+
+test('distinct values across a relation cannot be added up group by group, and are refused', () => {
+  assert.throws(() => Author.objects.values('name').annotate({ tagged: Count('posts__tags', { distinct: true }) }), /do not add up group by group/);
+});

@@ -91,7 +91,7 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
 }
 
 /** `count(distinct a3.id)`, or `sum(case when <filter> then a1.price end)` over `alias`. */
-function aggregateCall(eb: Builder, resolved: ResolvedAggregate, alias: string, condition: CompileCondition, filterInline: boolean): RawBuilder<unknown> {
+export function aggregateCall(eb: Builder, resolved: ResolvedAggregate, alias: string, condition: CompileCondition, filterInline: boolean): RawBuilder<unknown> {
   const { fn, options } = resolved.aggregate;
   let value: Expression<unknown> = resolved.field === undefined ? sql`1` : sql.ref(`${alias}.${resolved.field.column}`);
   if (filterInline && resolved.filter !== undefined) value = sql`case when ${condition(eb, resolved.filter, alias)} then ${value} end`;

@@ -13,6 +13,7 @@ import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
 import { annotationExpression, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { bindGrouped, groupedExpression, outputColumnOf, splitHaving } from './grouping.ts';
 import { bindAnnotation, bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
@@ -48,6 +49,8 @@ export interface SelectSpec {
   readonly distinct?: boolean;
   /** annotate(): a value per row, selected as `n_<name>`. */
   readonly annotations?: readonly ResolvedAggregate[];
+  /** values().annotate(): one row per group of the values, the annotations aggregated over it. */
+  readonly grouped?: boolean;
   /** selectForUpdate(): lock the rows read until the transaction ends. */
   readonly lock?: RowLock;
 }
@@ -80,6 +83,15 @@ export function pathKey(path: RelationPath): string {
 
 function selectKey(spec: SelectSpec, b: Binding): void {
   b.key = `${spec.meta.cacheKey}|${spec.mode}|`;
+  if (spec.grouped) {
+    bindGrouped(spec, b);
+    if (spec.limit !== undefined) b.key += `|l${spec.limit}`;
+    if (spec.offset !== undefined) {
+      b.key += '|s';
+      b.params.push(spec.offset);
+    }
+    return;
+  }
   // Values are bound in the order the compiled query holds them: annotations, where, ordering, offset.
   if (spec.mode === 'rows' && spec.values === undefined) for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
   b.key += '|w:';
@@ -127,7 +139,7 @@ function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, val
 }
 
 function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSpec, paramCount: number): CachedSelect {
-  if (spec.distinct && spec.mode !== 'rows') {
+  if ((spec.distinct || spec.grouped) && spec.mode !== 'rows') {
     // Counting (or testing for) distinct rows: the distinct rows, counted around.
     const rows = compileSelect(kysely, dialect, { ...spec, mode: 'rows', order: [] }, paramCount);
     const quote = dialect === 'mysql' ? '`' : '"';
@@ -164,6 +176,57 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     return alias;
   };
   const relatedAliases = new Map<string, string>();
+  /** LIMIT, OFFSET and locks, then the SQL: the end of every kind of select. */
+  const finish = (query: SelectQueryBuilder<any, any, any>): CachedSelect => {
+    if (spec.limit !== undefined) query = query.limit(sql.lit(spec.limit) as any);
+    if (spec.offset !== undefined) {
+      // SQLite and MySQL take OFFSET only after a LIMIT.
+      if (spec.limit === undefined && dialect !== 'postgres') {
+        query = query.limit(sql.raw(dialect === 'sqlite' ? '-1' : '18446744073709551615') as any);
+      }
+      query = query.offset(new Slot(ctx.slots++) as any);
+    }
+    if (spec.lock !== undefined && dialect !== 'sqlite') {
+      // SQLite locks the whole database for a writing transaction: there is nothing to add. With
+      // joins, PostgreSQL locks only the queried table's rows (it refuses the nullable side of a
+      // left join).
+      query = joins.size > 0 && dialect === 'postgres' ? query.forUpdate('t0' as any) : query.forUpdate();
+      if (spec.lock.skipLocked) query = query.skipLocked();
+      if (spec.lock.nowait) query = query.noWait();
+    }
+    let compiled = query.compile();
+    if (spec.mode === 'count' && (spec.limit !== undefined || spec.offset !== undefined)) {
+      // count(*) ignores LIMIT; count the sliced rows instead.
+      const inner = compiled.sql.replace(/^select count\(\*\) as [`"]count[`"]/, 'select 1 as one');
+      compiled = { ...compiled, sql: `select count(*) as ${dialect === 'mysql' ? '`count`' : '"count"'} from (${inner}) as sliced` };
+    }
+    return { sql: compiled.sql, paramMap: collectSlots(compiled, paramCount), relatedAliases };
+  };
+  if (spec.grouped) {
+    // values().annotate(): GROUP BY the values; aggregates over the rows of each group.
+    const { where, having } = splitHaving(spec.where);
+    const annotations = spec.annotations ?? [];
+    const groupBy: string[] = [];
+    spec.values!.forEach((column, i) => {
+      const alias = join(column.path);
+      query = query.select(`${alias}.${column.field.column} as v${i}` as any);
+      groupBy.push(`${alias}.${column.field.column}`);
+    });
+    for (const annotation of annotations) {
+      query = query.select((eb: Builder) => groupedExpression(eb, annotation, ctx, condition).as(`n_${annotation.name}`));
+    }
+    if (where !== undefined) {
+      const rows = where;
+      query = query.where((eb) => compileWhere(eb, rows, 't0', ctx, false, 0));
+    }
+    query = query.groupBy(groupBy as any);
+    for (const node of having) {
+      const annotation = node.annotation;
+      query = query.having((eb: Builder) => eb(groupedExpression(eb, annotation, ctx, condition), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
+    }
+    for (const term of spec.order) query = query.orderBy(sql.ref(outputColumnOf(spec, term)) as any, term.descending ? 'desc' : 'asc');
+    return finish(query);
+  }
   if (spec.mode === 'count') {
     query = query.select(sql<number>`count(*)`.as('count'));
   } else if (spec.mode === 'exists') {
@@ -202,29 +265,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
     }
   }
-  if (spec.limit !== undefined) query = query.limit(sql.lit(spec.limit) as any);
-  if (spec.offset !== undefined) {
-    // SQLite and MySQL take OFFSET only after a LIMIT.
-    if (spec.limit === undefined && dialect !== 'postgres') {
-      query = query.limit(sql.raw(dialect === 'sqlite' ? '-1' : '18446744073709551615') as any);
-    }
-    query = query.offset(new Slot(ctx.slots++) as any);
-  }
-  if (spec.lock !== undefined && dialect !== 'sqlite') {
-    // SQLite locks the whole database for a writing transaction: there is nothing to add. With
-    // joins, PostgreSQL locks only the queried table's rows (it refuses the nullable side of a
-    // left join).
-    query = joins.size > 0 && dialect === 'postgres' ? query.forUpdate('t0' as any) : query.forUpdate();
-    if (spec.lock.skipLocked) query = query.skipLocked();
-    if (spec.lock.nowait) query = query.noWait();
-  }
-  let compiled = query.compile();
-  if (spec.mode === 'count' && (spec.limit !== undefined || spec.offset !== undefined)) {
-    // count(*) ignores LIMIT; count the sliced rows instead.
-    const inner = compiled.sql.replace(/^select count\(\*\) as [`"]count[`"]/, 'select 1 as one');
-    compiled = { ...compiled, sql: `select count(*) as ${dialect === 'mysql' ? '`count`' : '"count"'} from (${inner}) as sliced` };
-  }
-  return { sql: compiled.sql, paramMap: collectSlots(compiled, paramCount), relatedAliases };
+  return finish(query);
 }
 
 /** `where` split into the live-rows test (`deleted_at IS NULL`) and the rest, when it is a top-level conjunct. */

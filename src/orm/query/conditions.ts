@@ -102,7 +102,7 @@ export function bindAnnotation(annotation: ResolvedAggregate, b: Binding): void 
   b.key += ')';
 }
 
-function annotationParam(annotation: ResolvedAggregate, value: unknown, dialect: DialectName): unknown {
+export function annotationParam(annotation: ResolvedAggregate, value: unknown, dialect: DialectName): unknown {
   const { fn } = annotation.aggregate;
   const field = annotation.field;
   if ((fn === 'min' || fn === 'max') && field !== undefined) return field.toDb(field.clean(value), dialect);

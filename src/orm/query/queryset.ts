@@ -12,7 +12,8 @@ import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import { Aggregate, type AggregateResult } from '../aggregates.ts';
-import { prepareAggregate, readAggregate, resolveAggregate } from './aggregation.ts';
+import { prepareAggregate, readAggregate, resolveAggregate, type ResolvedAggregate } from './aggregation.ts';
+import { checkGroupable } from './grouping.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
 import { prefetchInto, type PrefetchIo } from './prefetch.ts';
@@ -37,6 +38,8 @@ export interface QueryState {
   readonly annotations?: Annotations;
   /** selectForUpdate(). */
   readonly lock?: RowLock;
+  /** annotate() after values(): GROUP BY the values. */
+  readonly grouped?: boolean;
   /** Results known without a query: prefetched relations, none(). */
   readonly resultCache: readonly unknown[] | undefined;
   readonly database: Database | undefined;
@@ -119,12 +122,14 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
         throw new FieldError(`annotate(): '${name}' is already a field, a relation or an annotation of ${this.meta.label}.`);
       }
       const resolved = resolveAggregate(this.meta, name, aggregate);
-      if (resolved.links.length === 0) {
-        throw new FieldError(`annotate(): ${aggregate.name} would aggregate each row's own field alone; use aggregate() for the whole queryset.`);
+      if (resolved.links.length === 0 && !this.isValues) {
+        throw new FieldError(`annotate(): ${aggregate.name} would aggregate each row's own field alone; use aggregate() for the whole queryset, or values('…').annotate() to group.`);
       }
       all.set(name, resolved);
     }
-    return this.clone({ annotations: all });
+    // After values(), rows are grouped by the values (Django's GROUP BY).
+    if (this.isValues) checkGroupable([...all.values()]);
+    return this.clone({ annotations: all, grouped: this.isValues || this.state.grouped });
   }
 
   /** One row of aggregates over the whole queryset: `aggregate({ total: Sum('price'), n: Count('id') })`. */
@@ -238,9 +243,10 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   private spec(mode: SelectSpec['mode']): SelectSpec {
-    const { meta, where, limit, offset, related, values, distinct, annotations, lock } = this.state;
-    const ordering = this.state.ordering ?? (meta.options.ordering ? resolveOrdering(meta, meta.options.ordering) : []);
-    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}), ...(lock && mode === 'rows' ? { lock } : {}) };
+    const { meta, where, limit, offset, related, values, distinct, annotations, lock, grouped } = this.state;
+    // A model's default ordering would have to be grouped too: groups are unordered unless asked.
+    const ordering = this.state.ordering ?? (meta.options.ordering && !grouped ? resolveOrdering(meta, meta.options.ordering) : []);
+    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}), ...(lock && mode === 'rows' ? { lock } : {}), ...(grouped ? { grouped } : {}) };
   }
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */
@@ -259,7 +265,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const spec = this.spec('rows');
     const { query, relatedAliases } = prepareSelect(db, spec);
     const { rows } = await db.execute<Record<string, unknown>>(query);
-    if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db, this.state.valuesShape ?? 'object')) as T[];
+    if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db, this.state.valuesShape ?? 'object', spec.grouped ? spec.annotations : undefined)) as T[];
     const instances = rows.map((row) => {
       const instance = hydrate(this.meta, row, db);
       if (spec.related.length > 0) attachRelated(instance, spec.related, relatedAliases, row, db);
@@ -447,15 +453,17 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 }
 
-function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database, shape: 'object' | 'list' | 'flat'): unknown {
+function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database, shape: 'object' | 'list' | 'flat', annotations: readonly ResolvedAggregate[] = []): unknown {
   const read = (column: ValueColumn, i: number) => {
     const value = row[`v${i}`];
     return value === null || value === undefined ? null : column.field.fromDb(value, db.dialect);
   };
+  const aggregated = annotations.map((a) => readAggregate(a, row[`n_${a.name}`], db.dialect));
   if (shape === 'flat') return read(columns[0]!, 0);
-  if (shape === 'list') return columns.map(read);
+  if (shape === 'list') return [...columns.map(read), ...aggregated];
   const out: Record<string, unknown> = {};
   columns.forEach((column, i) => (out[column.name] = read(column, i)));
+  annotations.forEach((a, i) => (out[a.name] = aggregated[i]));
   return out;
 }
 

@@ -1,0 +1,95 @@
+/**
+ * `values('status').annotate({ n: Count('id') })`: one row per distinct set of values, with
+ * aggregates over each group's rows: GROUP BY the values, conditions on aggregates in HAVING.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { Aggregate, type AggregateFunction } from '../aggregates.ts';
+import { FieldError } from '../errors.ts';
+import { aggregateCall, annotationExpression, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { annotationParam, bindAnnotation, bindWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
+import type { SelectSpec } from './compiler.ts';
+import type { WhereNode } from './where.ts';
+
+type AnnotationCondition = Extract<WhereNode, { kind: 'annotation' }>;
+
+/** The conditions on rows (WHERE) and those on aggregates (HAVING), split at the top level. */
+export function splitHaving(where: WhereNode | undefined): { where: WhereNode | undefined; having: AnnotationCondition[] } {
+  if (where === undefined) return { where, having: [] };
+  const parts = where.kind === 'and' ? where.children : [where];
+  const having = parts.filter((p): p is AnnotationCondition => p.kind === 'annotation');
+  const rest = parts.filter((p) => p.kind !== 'annotation');
+  if (rest.some(mentionsAnnotation)) throw new FieldError('A condition on an aggregate of a group cannot sit under OR or NOT; filter on it alone.');
+  return { where: rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : { kind: 'and', children: rest }, having };
+}
+
+function mentionsAnnotation(node: WhereNode): boolean {
+  if (node.kind === 'annotation') return true;
+  if (node.kind === 'and' || node.kind === 'or') return node.children.some(mentionsAnnotation);
+  if (node.kind === 'not') return mentionsAnnotation(node.child);
+  return false;
+}
+
+/** The grouped query's shape and values, in the order its SQL holds them. */
+export function bindGrouped(spec: SelectSpec, b: Binding): void {
+  const { where, having } = splitHaving(spec.where);
+  b.key += 'group|';
+  for (const annotation of spec.annotations ?? []) bindGroupedAnnotation(annotation, b);
+  b.key += '|w:';
+  bindWhere(where, b);
+  b.key += '|h:';
+  for (const node of having) {
+    bindGroupedAnnotation(node.annotation, b);
+    b.key += ` ${node.lookup};`;
+    b.params.push(annotationParam(node.annotation, node.value, b.dialect));
+  }
+  b.key += '|o:';
+  // Ordering names output columns: nothing to bind.
+  for (const term of spec.order) b.key += `${outputColumnOf(spec, term)}${term.descending ? '-' : '+'},`;
+}
+
+/**
+ * An aggregate over each group. Own columns are aggregated directly. Across a relation, each row
+ * of the group first gets its own figure (a correlated subquery, as annotate() gives rows), and
+ * the group combines them: counts and sums add up, minima and maxima reduce, an average is the
+ * sum of the sums over the sum of the counts. Nothing is joined, so nothing multiplies: Django's
+ * joins count a post once per comment when the same query counts comments.
+ */
+export function groupedExpression(eb: Builder, annotation: ResolvedAggregate, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
+  if (annotation.links.length === 0) return aggregateCall(eb, annotation, 't0', condition, true);
+  const perRow = (fn: AggregateFunction) => annotationExpression(eb, { ...annotation, aggregate: new Aggregate(fn, annotation.aggregate.source, annotation.aggregate.options) }, 't0', ctx, condition);
+  switch (annotation.aggregate.fn) {
+    case 'count':
+      return sql`coalesce(sum(${perRow('count')}), 0)`;
+    case 'sum':
+      return sql`sum(${perRow('sum')})`;
+    case 'min':
+      return sql`min(${perRow('min')})`;
+    case 'max':
+      return sql`max(${perRow('max')})`;
+    case 'avg':
+      return sql`(sum(${perRow('sum')}) * 1.0 / nullif(sum(${perRow('count')}), 0))`;
+  }
+}
+
+/** The shape and values of groupedExpression, in its order (an average reads the filter twice). */
+export function bindGroupedAnnotation(annotation: ResolvedAggregate, b: Binding): void {
+  bindAnnotation(annotation, b);
+  if (annotation.links.length > 0 && annotation.aggregate.fn === 'avg' && annotation.filter !== undefined) bindWhere(annotation.filter, b);
+}
+
+/** Distinct values across a relation do not add up from row to row: the one thing a group cannot combine. */
+export function checkGroupable(annotations: readonly ResolvedAggregate[]): void {
+  for (const annotation of annotations) {
+    if (annotation.links.length > 0 && annotation.multiValued && annotation.aggregate.options.distinct) {
+      throw new FieldError(`${annotation.aggregate.name} with distinct in a grouped query: distinct values across a relation do not add up group by group. Annotate the rows instead, or aggregate() each group with a filter.`);
+    }
+  }
+}
+
+/** Where the grouped query orders by a value it selects: its output column. */
+export function outputColumnOf(spec: SelectSpec, term: SelectSpec['order'][number]): string {
+  if (term.annotation !== undefined) return `n_${term.annotation.name}`;
+  const index = spec.values!.findIndex((v) => v.field === term.field && v.path.length === term.path.length && v.path.every((f, i) => f === term.path[i]));
+  if (index < 0) throw new FieldError(`A grouped query orders by what it selects; '${term.field.name}' is not among its values.`);
+  return `v${index}`;
+}
