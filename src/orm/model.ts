@@ -19,7 +19,7 @@ import { camelCase, snakeCase } from './naming.ts';
 import { insertInstances, prepareForSave, updateInstance } from './persistence.ts';
 import { Manager } from './query/manager.ts';
 import type { Scope } from './query/queryset.ts';
-import { prefetchIo } from './query/queryset.ts';
+import { prefetchIo } from './query/rows.ts';
 import { prefetchInto } from './query/prefetch.ts';
 import { ManyRelatedManager, RelatedManager } from './query/related.ts';
 import { allModels, defaultRegistry, noteModelClass, registerModel, setRegistryHooks, type ModelRegistry } from './registry.ts';

@@ -2,7 +2,7 @@
 import { Field } from '../../orm/index.ts';
 import { MigrationError } from '../errors.ts';
 import { fieldSource, stringSource, valueSource, type Imports } from '../source.ts';
-import { describeField, type FieldState, type ModelState, type ProjectState } from '../state.ts';
+import { describeField, type FieldState, type ModelState } from '../state.ts';
 import type { Direction, Operation, SchemaHints } from './operation.ts';
 
 export interface FillOption {

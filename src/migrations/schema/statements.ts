@@ -3,7 +3,7 @@
  * place. Ordered so that nothing refers to what is not there yet: foreign keys and indexes go
  * first and come back last.
  */
-import { ddl, type ColumnSpec, type DialectName, type IndexSpec, type TableSpec } from '../../db/index.ts';
+import { ddl, type ColumnSpec, type IndexSpec, type TableSpec } from '../../db/index.ts';
 import type { AlterTable, TableChange } from './diff.ts';
 
 const {

@@ -12,6 +12,7 @@ import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { bindWhere, collectSlots, compileWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
+import { checkGroupable } from './grouping.ts';
 import { resolveQ, type WhereNode } from './where.ts';
 
 /**
@@ -177,4 +178,33 @@ export function prepareAggregate(db: Database, meta: ModelMeta, where: WhereNode
   if (where !== undefined) query = query.where((eb: Builder) => condition(eb, where, 't0'));
   const compiled = query.compile();
   return CompiledQuery.raw(compiled.sql, collectSlots(compiled, binding.params.length).map((i) => binding.params[i]));
+}
+
+/** `{ name: Aggregate }` checked against the model, for aggregate() or annotate(). */
+export function resolveAggregates(meta: ModelMeta, given: Readonly<Record<string, unknown>>, method: string): ResolvedAggregate[] {
+  return Object.entries(given).map(([name, aggregate]) => {
+    if (!(aggregate instanceof Aggregate)) throw new FieldError(`${method}({ ${name} }) takes an aggregate: Count(), Sum(), Avg(), Min() or Max().`);
+    return resolveAggregate(meta, name, aggregate);
+  });
+}
+
+/**
+ * The annotations of a queryset with `given` added. An annotation may not take the name of a
+ * field, a relation's accessor or another annotation. Without values() each row is annotated,
+ * so an aggregate of a row's own field alone means nothing there.
+ */
+export function addAnnotations(meta: ModelMeta, current: ReadonlyMap<string, ResolvedAggregate> | undefined, given: Readonly<Record<string, unknown>>, grouped: boolean): Map<string, ResolvedAggregate> {
+  const all = new Map(current);
+  for (const resolved of resolveAggregates(meta, given, 'annotate')) {
+    const { name } = resolved;
+    if (meta.field(name) !== undefined || all.has(name) || name in meta.modelClass.prototype) {
+      throw new FieldError(`annotate(): '${name}' is already a field, a relation or an annotation of ${meta.label}.`);
+    }
+    if (resolved.links.length === 0 && !grouped) {
+      throw new FieldError(`annotate(): ${resolved.aggregate.name} would aggregate each row's own field alone; use aggregate() for the whole queryset, or values('…').annotate() to group.`);
+    }
+    all.set(name, resolved);
+  }
+  if (grouped) checkGroupable([...all.values()]);
+  return all;
 }

@@ -6,17 +6,16 @@ import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
 import { Expression, resolveExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
-import { ForeignKeyField } from '../fields/relations.ts';
-import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
+import { hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
-import { Aggregate, type AggregateResult } from '../aggregates.ts';
-import { prepareAggregate, readAggregate, resolveAggregate, type ResolvedAggregate } from './aggregation.ts';
-import { checkGroupable } from './grouping.ts';
+import type { Aggregate, AggregateResult } from '../aggregates.ts';
+import { addAnnotations, prepareAggregate, readAggregate, resolveAggregates } from './aggregation.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
-import { prefetchInto, type PrefetchIo } from './prefetch.ts';
+import { prefetchInto } from './prefetch.ts';
+import { attachRelated, prefetchIo, valuesRow } from './rows.ts';
 import { Q, type FilterDict } from './q.ts';
 import { and, resolveFilterArgs, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
 
@@ -115,30 +114,15 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    */
   annotate<const A extends Record<string, Aggregate<unknown>>>(annotations: A): QuerySet<T & AggregateResult<A>, F> {
     this.assertNotSliced('annotate');
-    const all = new Map(this.state.annotations);
-    for (const [name, aggregate] of Object.entries(annotations)) {
-      if (!(aggregate instanceof Aggregate)) throw new FieldError(`annotate({ ${name} }) takes an aggregate: Count(), Sum(), Avg(), Min() or Max().`);
-      if (this.meta.field(name) !== undefined || all.has(name) || name in this.meta.modelClass.prototype) {
-        throw new FieldError(`annotate(): '${name}' is already a field, a relation or an annotation of ${this.meta.label}.`);
-      }
-      const resolved = resolveAggregate(this.meta, name, aggregate);
-      if (resolved.links.length === 0 && !this.isValues) {
-        throw new FieldError(`annotate(): ${aggregate.name} would aggregate each row's own field alone; use aggregate() for the whole queryset, or values('…').annotate() to group.`);
-      }
-      all.set(name, resolved);
-    }
     // After values(), rows are grouped by the values (Django's GROUP BY).
-    if (this.isValues) checkGroupable([...all.values()]);
+    const all = addAnnotations(this.meta, this.state.annotations, annotations, this.isValues);
     return this.clone({ annotations: all, grouped: this.isValues || this.state.grouped });
   }
 
   /** One row of aggregates over the whole queryset: `aggregate({ total: Sum('price'), n: Count('id') })`. */
   async aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {
     if (this.isSliced) throw new QueryUsageError('aggregate() over a sliced query is not supported: filter instead.');
-    const resolved = Object.entries(aggregates).map(([name, aggregate]) => {
-      if (!(aggregate instanceof Aggregate)) throw new FieldError(`aggregate({ ${name} }) takes an aggregate: Count(), Sum(), Avg(), Min() or Max().`);
-      return resolveAggregate(this.meta, name, aggregate);
-    });
+    const resolved = resolveAggregates(this.meta, aggregates, 'aggregate');
     const db = this.db;
     const row = this.matchesNothing ? {} : (await db.execute<Record<string, unknown>>(prepareAggregate(db, this.meta, this.state.where, resolved))).rows[0] ?? {};
     return Object.fromEntries(resolved.map((r) => [r.name, readAggregate(r, row[`g_${r.name}`], db.dialect)])) as AggregateResult<A>;
@@ -451,44 +435,4 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return this.iterator();
   }
-}
-
-function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database, shape: 'object' | 'list' | 'flat', annotations: readonly ResolvedAggregate[] = []): unknown {
-  const read = (column: ValueColumn, i: number) => {
-    const value = row[`v${i}`];
-    return value === null || value === undefined ? null : column.field.fromDb(value, db.dialect);
-  };
-  const aggregated = annotations.map((a) => readAggregate(a, row[`n_${a.name}`], db.dialect));
-  if (shape === 'flat') return read(columns[0]!, 0);
-  if (shape === 'list') return [...columns.map(read), ...aggregated];
-  const out: Record<string, unknown> = {};
-  columns.forEach((column, i) => (out[column.name] = read(column, i)));
-  annotations.forEach((a, i) => (out[a.name] = aggregated[i]));
-  return out;
-}
-
-function attachRelated(root: InstanceLike, paths: readonly RelationPath[], aliases: ReadonlyMap<string, string>, row: Record<string, unknown>, db: Database): void {
-  const byKey = new Map<string, InstanceLike | null>([['', root]]);
-  for (const path of paths) {
-    const fk = path[path.length - 1] as ForeignKeyField;
-    const parent = byKey.get(pathKey(path.slice(0, -1)));
-    const alias = aliases.get(pathKey(path))!;
-    const target = fk.target;
-    const present = row[`${alias}__${target.pk.column}`] !== null && row[`${alias}__${target.pk.column}`] !== undefined;
-    const child = present ? hydrate(target, row, db, `${alias}__`) : null;
-    byKey.set(pathKey(path), child);
-    if (parent) relationCache(parent).set(fk.name, child);
-  }
-}
-
-export function prefetchIo(db: Database): PrefetchIo {
-  const base = (meta: ModelMeta) => new QuerySet<InstanceLike>(initialState(meta)).using(db);
-  return {
-    db,
-    fetch: (meta, where) => base(meta).where(where).fetch(),
-    fetchPairs: async (meta, where, near, far) => {
-      const rows = await base(meta).where(where).orderBy().values(near.attname, far.attname).fetch();
-      return rows.map((row) => [row[near.attname], row[far.attname]] as [unknown, unknown]);
-    },
-  };
 }
