@@ -179,3 +179,28 @@ export type CheckFilter<F, W> = {
       : unknown
     : never;
 };
+
+// ---- values() ------------------------------------------------------------------------------
+
+type NullIf<N, V> = N extends true ? V | null : V;
+
+/**
+ * The names `values()` and `valuesList()` take, each with the type it gives: own fields, a
+ * foreign key's id (`author`, `authorId`), and forward paths two levels deep (`author__email`),
+ * nullable when a key on the way is.
+ */
+type ValueEntries<F, Depth extends unknown[] = [], N = false> = {
+  [K in Keys<F>]: RelOf<F[K]> extends undefined
+    ? [K, NullIf<N, ValueOf<F[K]>>]
+    : RelOf<F[K]> extends RelationType<'fk', any, any>
+      ?
+        | [K, NullIf<N, ForeignKeyId<F[K]>>]
+        | [`${K}Id`, NullIf<N, ForeignKeyId<F[K]>>]
+        | (Depth['length'] extends 2 ? never : PrefixEntries<K, ValueEntries<FieldsOf<TargetClass<F[K]>>, [...Depth, unknown], N extends true ? true : NullableRel<F[K]>>>)
+      : never;
+}[Keys<F>] | ([PkKey<F>] extends [never] ? ['id', NullIf<N, number>] | ['pk', NullIf<N, number>] : ['pk', NullIf<N, PkValue<F>>]);
+
+export type ValueName<F> = ValueEntries<F>[0];
+export type ValueAt<F, Name> = Extract<ValueEntries<F>, [Name, unknown]>[1];
+/** A `values('title', 'author__email')` row: `{ title: string; author__email: string }`. */
+export type ValuesRow<F, Names extends string> = { [Name in Names]: ValueAt<F, Name> };

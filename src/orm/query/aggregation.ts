@@ -101,7 +101,7 @@ export function aggregateCall(eb: Builder, resolved: ResolvedAggregate, alias: s
 }
 
 /** The join chain from `from` (an alias of the queried table), each link a fresh alias; returns the last alias. */
-function joinChain(query: SelectQueryBuilder<any, any, any>, links: readonly Link[], from: string, ctx: CompileContext, kind: 'inner' | 'left'): [SelectQueryBuilder<any, any, any>, string] {
+export function joinChain(query: SelectQueryBuilder<any, any, any>, links: readonly Link[], from: string, ctx: CompileContext, kind: 'inner' | 'left'): [SelectQueryBuilder<any, any, any>, string] {
   let previous = from;
   for (const link of links) {
     const alias = `a${++ctx.aliases}`;

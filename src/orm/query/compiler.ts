@@ -12,8 +12,8 @@ import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { annotationExpression, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
-import { bindGrouped, groupedExpression, outputColumnOf, splitHaving } from './grouping.ts';
+import { aggregateCall, annotationExpression, joinChain, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { bindGrouped, bindJoinedAnnotations, groupedExpression, joinsAnnotations, outputColumnOf, splitHaving } from './grouping.ts';
 import { bindAnnotation, bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
@@ -83,8 +83,9 @@ export function pathKey(path: RelationPath): string {
 
 function selectKey(spec: SelectSpec, b: Binding): void {
   b.key = `${spec.meta.cacheKey}|${spec.mode}|`;
-  if (spec.grouped) {
-    bindGrouped(spec, b);
+  if (spec.grouped || joinsAnnotations(spec, b.dialect)) {
+    if (spec.grouped) bindGrouped(spec, b);
+    else bindJoinedAnnotations(spec, b);
     if (spec.limit !== undefined) b.key += `|l${spec.limit}`;
     if (spec.offset !== undefined) {
       b.key += '|s';
@@ -225,6 +226,28 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       query = query.having((eb: Builder) => eb(groupedExpression(eb, annotation, ctx, condition), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
     }
     for (const term of spec.order) query = query.orderBy(sql.ref(outputColumnOf(spec, term)) as any, term.descending ? 'desc' : 'asc');
+    return finish(query);
+  }
+  if (joinsAnnotations(spec, dialect)) {
+    // Each row's annotations from one LEFT JOIN along their shared relations, grouped by the row.
+    const { where, having } = splitHaving(spec.where);
+    const annotations = spec.annotations!;
+    query = query.select(meta.concreteFields.map((f) => `t0.${f.column}` as any));
+    const [joined, last] = joinChain(query, annotations[0]!.links, 't0', ctx, 'left');
+    query = joined;
+    for (const annotation of annotations) {
+      query = query.select((eb: Builder) => aggregateCall(eb, annotation, last, condition, true).as(`n_${annotation.name}`));
+    }
+    if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
+    // PostgreSQL knows the other columns follow from the key; the others are told each one.
+    query = query.groupBy((dialect === 'postgres' ? [meta.pk] : meta.concreteFields).map((f) => `t0.${f.column}`) as any);
+    for (const node of having) {
+      const annotation = node.annotation;
+      query = query.having((eb: Builder) => eb(aggregateCall(eb, annotation, last, condition, true), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
+    }
+    for (const term of spec.order) {
+      query = query.orderBy((term.annotation !== undefined ? sql.ref(`n_${term.annotation.name}`) : sql.ref(`t0.${term.field.column}`)) as any, term.descending ? 'desc' : 'asc');
+    }
     return finish(query);
   }
   if (spec.mode === 'count') {

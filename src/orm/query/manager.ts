@@ -5,7 +5,7 @@ import { ObjectDoesNotExist, ValidationError } from '../errors.ts';
 import type { InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
-import type { CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
+import type { CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
 import type { Aggregate, AggregateResult } from '../aggregates.ts';
 import type { BulkUpdateOptions } from './bulk.ts';
@@ -59,11 +59,13 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   prefetchRelated(...names: string[]): QuerySet<T, F> {
     return this.getQuerySet().prefetchRelated(...names);
   }
-  values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F> {
-    return this.getQuerySet().values(...names);
+  values(): QuerySet<ValuesRow<F, ValueName<F>>, F>;
+  values<const K extends ReadonlyArray<ValueName<F>>>(...names: K): QuerySet<ValuesRow<F, K[number]>, F>;
+  values(...names: string[]): QuerySet<unknown, F> {
+    return (this.getQuerySet().values as (...n: string[]) => QuerySet<unknown, F>)(...names);
   }
-  valuesList<K extends keyof T & string>(name: K, options: { flat: true }): QuerySet<T[K], F>;
-  valuesList<const K extends ReadonlyArray<keyof T & string>>(...names: K): QuerySet<{ -readonly [I in keyof K]: T[K[I]] }, F>;
+  valuesList<K extends ValueName<F>>(name: K, options: { flat: true }): QuerySet<ValueAt<F, K>, F>;
+  valuesList<const K extends ReadonlyArray<ValueName<F>>>(...names: K): QuerySet<{ -readonly [I in keyof K]: ValueAt<F, K[I]> }, F>;
   valuesList(...args: any[]): QuerySet<unknown, F> {
     return (this.getQuerySet().valuesList as (...a: unknown[]) => QuerySet<unknown, F>)(...args);
   }

@@ -8,7 +8,7 @@ import { Expression, resolveExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
-import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput } from '../types.ts';
+import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import type { Aggregate, AggregateResult } from '../aggregates.ts';
 import { addAnnotations, prepareAggregate, readAggregate, resolveAggregates } from './aggregation.ts';
@@ -167,15 +167,15 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** Plain objects with the named fields (all concrete fields when none are named). */
-  values<K extends keyof T & string>(...names: K[]): QuerySet<Pick<T, K>, F>;
-  values(...names: string[]): QuerySet<Record<string, unknown>, F>;
+  values(): QuerySet<ValuesRow<F, ValueName<F>>, F>;
+  values<const K extends ReadonlyArray<ValueName<F>>>(...names: K): QuerySet<ValuesRow<F, K[number]>, F>;
   values(...names: string[]): QuerySet<unknown, F> {
     return this.clone({ values: resolveValueColumns(this.meta, names), valuesShape: 'object', related: [], prefetch: [] });
   }
 
   /** Lists of the named fields' values, or with `{ flat: true }` and one field, the values themselves. */
-  valuesList<K extends keyof T & string>(name: K, options: { flat: true }): QuerySet<T[K], F>;
-  valuesList<const K extends ReadonlyArray<keyof T & string>>(...names: K): QuerySet<{ -readonly [I in keyof K]: T[K[I]] }, F>;
+  valuesList<K extends ValueName<F>>(name: K, options: { flat: true }): QuerySet<ValueAt<F, K>, F>;
+  valuesList<const K extends ReadonlyArray<ValueName<F>>>(...names: K): QuerySet<{ -readonly [I in keyof K]: ValueAt<F, K[I]> }, F>;
   valuesList(...args: Array<string | { flat: boolean }>): QuerySet<unknown, F> {
     const last = args.at(-1);
     const flat = typeof last === 'object' && last.flat === true;
