@@ -99,6 +99,7 @@ async function benchPostgres(url: string): Promise<void> {
   ], { ops: 200, rounds: 9, batch: 20 });
   const page = await compare([
     { name: 'raw pg, count + page', run: async (i) => [await pool.query('select count(*) as n from bench_item'), await pool.query(pageSql, [((i * 37) % (ROWS / PER_PAGE)) * PER_PAGE])] },
+    { name: 'raw pg, count + page, named statements', run: async (i) => [await pool.query({ name: 'count', text: 'select count(*) as n from bench_item' }), await pool.query({ name: 'page', text: pageSql, values: [((i * 37) % (ROWS / PER_PAGE)) * PER_PAGE] })] },
     { name: 'Trove Paginator page', run: (i) => new Paginator(Item.objects.orderBy('id'), PER_PAGE).page(((i * 37) % (ROWS / PER_PAGE)) + 1) },
   ], { ops: 500, rounds: 9 });
   sections.push(`### PostgreSQL (loopback)\n\n${ratioTable('get by id', get[0]!, get.slice(1))}\n\n${ratioTable('filter, 100 rows', filter[0]!, filter.slice(1))}\n\n${ratioTable('annotate, 100 groups of 100 rows', annotate[0]!, annotate.slice(1))}\n\n${ratioTable('a page of 25 (count + page)', page[0]!, page.slice(1))}`);

@@ -174,11 +174,19 @@ export type CheckFilter<F, W> = {
       ? Head extends OwnNames<F>
         ? K extends Keys<{ [E in FilterEntries<F> as E[0]]: 1 }>
           ? unknown
-          : Head extends ForeignKeyKeys<F> | ManyToManyKeys<F> ? unknown : never
+          : Head extends ManyToManyKeys<F>
+            ? unknown
+            : Head extends ForeignKeyKeys<F>
+              // Paths are typed two relations deep; deeper ones are checked when the query is built.
+              ? K extends `${string}__${string}__${string}__${string}` ? unknown : NotAFilter<K & string>
+              : NotAFilter<K & string>
         : unknown
       : unknown
-    : never;
+    : NotAFilter<K & string>;
 };
+
+/** What a misspelt filter key must be, so that the compiler's message names it. */
+type NotAFilter<K extends string> = `'${K}' is not a field, a lookup or a path of this model`;
 
 // ---- values() ------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
  * fail to compile; if the types ever accept it, tsc reports the unused directive and the run fails.
  * Nothing here runs.
  */
-import { Q, type InstanceOfClass } from '../../src/index.ts';
+import { Count, F, Q, Sum, type InstanceOfClass } from '../../src/index.ts';
 import { Author, Comment, Post, Tag, Category } from '../support/blog.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -99,6 +99,33 @@ export async function filtering(): Promise<void> {
   expectType<{ title: string; status: string }[]>(rows);
   // @ts-expect-error values() takes field names
   Post.objects.values('nope');
+  // values() and valuesList() across relations, typed; a nullable key on the way makes them nullable.
+  const across = await Post.objects.values('title', 'author__email', 'editor__name');
+  expectType<{ title: string; author__email: string; editor__name: string | null }[]>(across);
+  const pairs = await Post.objects.valuesList('id', 'author__name');
+  expectType<[number, string][]>(pairs);
+  const emails = await Post.objects.valuesList('author__email', { flat: true });
+  expectType<string[]>(emails);
+  // @ts-expect-error a misspelt field across a relation
+  Post.objects.values('author__nmae');
+  // @ts-expect-error a misspelt field across a relation, in a filter
+  Post.objects.filter({ author__nam: 'Ann' });
+  // @ts-expect-error a misspelt lookup across a relation
+  Post.objects.filter({ author__name__icontans: 'Ann' });
+  // Paths deeper than the types follow are checked when the query is built.
+  Comment.objects.filter({ post__author__profile__website__isnull: true });
+}
+
+export async function aggregatesAndExpressions(): Promise<void> {
+  const { n, total } = await Post.objects.aggregate({ n: Count('id'), total: Sum('rating') });
+  expectType<number>(n);
+  expectType<number | null>(total);
+  const [author] = await Author.objects.annotate({ postCount: Count('posts') });
+  expectType<number | undefined>(author?.postCount);
+  Post.objects.filter({ rating__gt: F('id') });
+  await Post.objects.filter({ id: 1 }).update({ rating: F('rating').add(1) });
+  // @ts-expect-error an aggregate names a field, not a number
+  Count(3);
 }
 
 export async function softDeleteModels(): Promise<void> {
