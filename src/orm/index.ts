@@ -11,7 +11,7 @@ export { getModel, allModels, noteModelClass, ModelRegistry } from './registry.t
 export { capitalise } from './naming.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';
 export { minValue, maxValue, minLength, regexValidator, type Validator, type FullCleanOptions } from './validation.ts';
-export { RelationNotLoadedError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';
+export { RelationNotLoadedError, DeferredFieldError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';
 export { QuerySet, initialState, type QueryState, type Scope } from './query/queryset.ts';
 export { Manager } from './query/manager.ts';
 export { RawQuerySet } from './query/raw.ts';

@@ -17,6 +17,8 @@ export interface InstanceState {
   cache: Map<string, unknown> | undefined;
   /** The database the row was read from or written to (Django's `_state.db`); the default otherwise. */
   db?: Database;
+  /** Fields left out by only() or defer(): reading one is an error until it is loaded or set. */
+  deferred?: Set<string>;
 }
 
 export interface InstanceLike {
@@ -54,4 +56,38 @@ export function hydrate(meta: ModelMeta, row: Record<string, unknown>, db: Datab
 
 export class RelationNotLoadedError extends FieldError {
   override name = 'RelationNotLoadedError';
+}
+
+/** A field left out by only() or defer(), read before it was loaded. */
+export class DeferredFieldError extends FieldError {
+  override name = 'DeferredFieldError';
+}
+
+/**
+ * Marks `fields` of a fresh instance as not loaded: reading one throws a DeferredFieldError that
+ * says how to load it (a property cannot wait for a query); setting one makes it an ordinary
+ * value again.
+ */
+export function deferFields(instance: InstanceLike, meta: ModelMeta, attnames: readonly string[]): void {
+  if (attnames.length === 0) return;
+  const state = instance[STATE];
+  state.deferred = new Set(attnames);
+  for (const attname of attnames) {
+    Object.defineProperty(instance, attname, {
+      configurable: true,
+      enumerable: false,
+      get(): never {
+        throw new DeferredFieldError(`${meta.objectName}.${attname} was not loaded (only() or defer()): load it with await instance.refreshFromDb({ fields: ['${attname}'] }).`);
+      },
+      set(value: unknown) {
+        Object.defineProperty(this, attname, { value, writable: true, enumerable: true, configurable: true });
+        stateOf(this).deferred?.delete(attname);
+      },
+    });
+  }
+}
+
+/** The fields of `instance` that are loaded (all but the deferred ones). */
+export function isLoaded(instance: object, attname: string): boolean {
+  return !(stateOf(instance).deferred?.has(attname) ?? false);
 }

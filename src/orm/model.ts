@@ -12,7 +12,7 @@ import { fields as f } from './fields/index.ts';
 import { CASCADE } from './fields/on-delete.ts';
 import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import { AutoField } from './fields/scalar.ts';
-import { databaseOf, FROM_DB, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
+import { databaseOf, FROM_DB, isLoaded, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
 import { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 import { fullClean, type FullCleanOptions } from './validation.ts';
 import { camelCase, snakeCase } from './naming.ts';
@@ -105,7 +105,10 @@ export class Model {
     const instance = this as unknown as InstanceLike;
     const sender = this.constructor;
     const db = options.using ?? databaseOf(this);
-    const only = options.updateFields?.map((name) => {
+    // An instance with deferred fields saves the fields it has, as Django does.
+    const deferred = this[STATE].deferred;
+    const names = options.updateFields ?? (deferred?.size && !this[STATE].adding ? meta.concreteFields.filter((f) => !deferred.has(f.attname) && f !== meta.pk).map((f) => f.name) : undefined);
+    const only = names?.map((name) => {
       const field = meta.field(name);
       if (field?.column === undefined) throw new FieldError(`updateFields: ${meta.label} has no concrete field '${name}'.`);
       return field;
@@ -185,12 +188,20 @@ export class Model {
   }
 
   /** Reloads every field from the database and forgets loaded relations. */
-  async refreshFromDb(): Promise<this> {
+  /** Reads the row again (or only `fields`, e.g. ones only() left out) and keeps the values. */
+  async refreshFromDb(options: { fields?: readonly string[] } = {}): Promise<this> {
     const meta = this.meta;
+    const fields = options.fields?.map((name) => {
+      const field = meta.field(name);
+      if (field?.column === undefined) throw new FieldError(`refreshFromDb(): ${meta.label} has no concrete field '${name}'.`);
+      return field;
+    }) ?? meta.concreteFields;
     const manager = new Manager<InstanceLike>(this.constructor as never, 'all');
-    const fresh = await manager.getQuerySet().using(databaseOf(this)).where({ kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: this.pk }).get();
-    for (const field of meta.concreteFields) (this as unknown as InstanceLike)[field.attname] = fresh[field.attname];
-    this[STATE].cache = undefined;
+    let qs = manager.getQuerySet().using(databaseOf(this)).where({ kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: this.pk });
+    if (options.fields !== undefined) qs = qs.only(...fields.map((f) => f.name));
+    const fresh = await qs.get();
+    for (const field of fields) (this as unknown as InstanceLike)[field.attname] = fresh[field.attname];
+    if (options.fields === undefined) this[STATE].cache = undefined;
     return this;
   }
 
@@ -212,7 +223,7 @@ export class Model {
   /** The row's values: concrete fields, foreign keys by their `<name>Id`. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const field of this.meta.concreteFields) out[field.attname] = (this as unknown as InstanceLike)[field.attname];
+    for (const field of this.meta.concreteFields) if (isLoaded(this, field.attname)) out[field.attname] = (this as unknown as InstanceLike)[field.attname];
     return out;
   }
 

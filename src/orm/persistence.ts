@@ -2,7 +2,7 @@
 import type { Database } from '../db/index.ts';
 import type { Field } from './fields/field.ts';
 import { TimestampField } from './fields/scalar.ts';
-import { STATE, type InstanceLike } from './instance.ts';
+import { isLoaded, STATE, type InstanceLike } from './instance.ts';
 import type { ModelMeta } from './meta.ts';
 import { prepareUpdate } from './query/compiler.ts';
 
@@ -12,6 +12,7 @@ const MAX_PARAMS = 30_000;
 /** Fills `autoNow` / `autoNowAdd` dates and cleans every value, as save() does before writing. */
 export function prepareForSave(meta: ModelMeta, instance: InstanceLike, inserting: boolean): void {
   for (const field of meta.concreteFields) {
+    if (!isLoaded(instance, field.attname)) continue;
     if (field instanceof TimestampField && (field.options.autoNow || (inserting && field.options.autoNowAdd))) {
       instance[field.attname] = field.now();
     }

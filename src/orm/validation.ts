@@ -4,6 +4,7 @@
  * database. Every problem is collected; one ValidationError maps field names to messages.
  * `save()` does not call it (as in Django); forms and the admin do.
  */
+import { isLoaded } from './instance.ts';
 import type { Database } from '../db/index.ts';
 import { ValidationError, NON_FIELD_ERRORS } from './errors.ts';
 import type { Field } from './fields/field.ts';
@@ -100,7 +101,7 @@ async function uniqueErrors(db: Database, meta: ModelMeta, instance: InstanceLik
     ...meta.uniqueSets.map((names) => ({ key: NON_FIELD_ERRORS, fields: names.map((n) => meta.field(n)!) })),
   ];
   for (const { key, fields } of rules) {
-    if (fields.some((f) => skip.has(f.name) || instance[f.attname] === null || instance[f.attname] === undefined)) continue;
+    if (fields.some((f) => skip.has(f.name) || !isLoaded(instance, f.attname) || instance[f.attname] === null || instance[f.attname] === undefined)) continue;
     const conditions: WhereNode[] = fields.map((f) => ({ kind: 'compare', field: f, column: f.column!, lookup: 'exact', value: instance[f.attname] }));
     if (pk !== null && pk !== undefined) conditions.push({ kind: 'not', child: { kind: 'compare', field: meta.pk, column: meta.pk.column!, lookup: 'exact', value: pk } });
     const live = liveRows(meta);
@@ -133,6 +134,8 @@ export async function fullClean(db: Database, meta: ModelMeta, instance: Instanc
   const skip = new Set(options.exclude ?? []);
   const errors: Record<string, string[]> = {};
   for (const field of meta.concreteFields) {
+    // A field that only() or defer() left out is not checked (Django excludes deferred fields).
+    if (!isLoaded(instance, field.attname)) continue;
     if (skip.has(field.name) || (field === meta.pk && meta.pk.kind === 'auto') || (meta.softDelete && (field.name === 'deletedAt' || field.name === 'deletionId'))) continue;
     addError(errors, field.name, cleanField(field, instance));
   }

@@ -49,6 +49,8 @@ export interface SelectSpec {
   readonly distinct?: boolean;
   /** annotate(): a value per row, selected as `n_<name>`. */
   readonly annotations?: readonly ResolvedAggregate[];
+  /** only()/defer(): the queried model's columns to read; undefined: all of them. */
+  readonly columns?: readonly Field[];
   /** values().annotate(): one row per group of the values, the annotations aggregated over it. */
   readonly grouped?: boolean;
   /** selectForUpdate(): lock the rows read until the transaction ends. */
@@ -112,6 +114,7 @@ function selectKey(spec: SelectSpec, b: Binding): void {
   if (spec.related.length > 0) b.key += `|r:${spec.related.map(pathKey).join(',')}`;
   if (spec.values !== undefined) b.key += `|v:${spec.values.map((v) => v.name).join(',')}`;
   if (spec.distinct) b.key += '|d';
+  if (spec.columns !== undefined) b.key += `|c:${spec.columns.map((f) => f.column).join(',')}`;
   if (spec.lock !== undefined) b.key += `|lock${spec.lock.skipLocked ? ':skip' : ''}${spec.lock.nowait ? ':nowait' : ''}`;
 }
 
@@ -232,7 +235,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     // Each row's annotations from one LEFT JOIN along their shared relations, grouped by the row.
     const { where, having } = splitHaving(spec.where);
     const annotations = spec.annotations!;
-    query = query.select(meta.concreteFields.map((f) => `t0.${f.column}` as any));
+    query = query.select((spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}` as any));
     const [joined, last] = joinChain(query, annotations[0]!.links, 't0', ctx, 'left');
     query = joined;
     for (const annotation of annotations) {
@@ -240,7 +243,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     }
     if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
     // PostgreSQL knows the other columns follow from the key; the others are told each one.
-    query = query.groupBy((dialect === 'postgres' ? [meta.pk] : meta.concreteFields).map((f) => `t0.${f.column}`) as any);
+    query = query.groupBy((dialect === 'postgres' ? [meta.pk] : spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}`) as any);
     for (const node of having) {
       const annotation = node.annotation;
       query = query.having((eb: Builder) => eb(aggregateCall(eb, annotation, last, condition, true), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
@@ -260,7 +263,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       query = query.select(`${alias}.${column.field.column} as v${i}` as any);
     });
   } else {
-    query = query.select(meta.concreteFields.map((f) => `t0.${f.column}` as any));
+    query = query.select((spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}` as any));
     for (const annotation of spec.annotations ?? []) {
       query = query.select((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition).as(`n_${annotation.name}`));
     }

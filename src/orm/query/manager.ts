@@ -79,6 +79,12 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   raw(sql: string, params: readonly unknown[] = []): RawQuerySet<T> {
     return new RawQuerySet<T>(this.meta, sql, params, () => this.getQuerySet().db);
   }
+  only(...names: Array<keyof T & string>): QuerySet<T, F> {
+    return this.getQuerySet().only(...names);
+  }
+  defer(...names: Array<keyof T & string>): QuerySet<T, F> {
+    return this.getQuerySet().defer(...names);
+  }
   selectForUpdate(options?: RowLock): QuerySet<T, F> {
     return this.getQuerySet().selectForUpdate(options);
   }

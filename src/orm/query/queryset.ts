@@ -6,7 +6,7 @@ import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
 import { Expression, resolveExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
-import { hydrate, type InstanceLike } from '../instance.ts';
+import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
@@ -39,6 +39,10 @@ export interface QueryState {
   readonly lock?: RowLock;
   /** annotate() after values(): GROUP BY the values. */
   readonly grouped?: boolean;
+  /** only(): the fields to load (the primary key always is); undefined: every field. */
+  readonly loadOnly?: ReadonlySet<string>;
+  /** defer(): fields not to load. */
+  readonly deferred?: ReadonlySet<string>;
   /** Results known without a query: prefetched relations, none(). */
   readonly resultCache: readonly unknown[] | undefined;
   readonly database: Database | undefined;
@@ -195,6 +199,32 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.clone({ lock: options });
   }
 
+  /**
+   * Loads only these fields (and the primary key): `only('title', 'status')`. The others are
+   * deferred: reading one is a DeferredFieldError until `refreshFromDb({ fields })` loads it or
+   * it is set; `save()` writes the loaded fields only.
+   */
+  only(...names: Array<keyof T & string>): QuerySet<T, F> {
+    return this.clone({ loadOnly: new Set(names.map((n) => this.ownField(n, 'only').name)), deferred: undefined });
+  }
+
+  /** Leaves these fields out of the rows (see only()): `defer('content')` for a big text column. */
+  defer(...names: Array<keyof T & string>): QuerySet<T, F> {
+    const deferred = new Set(this.state.deferred);
+    for (const name of names) {
+      const field = this.ownField(name, 'defer');
+      if (field === this.meta.pk) throw new QueryUsageError('defer(): the primary key is always loaded.');
+      deferred.add(field.name);
+    }
+    return this.clone({ deferred });
+  }
+
+  private ownField(name: string, method: string) {
+    const field = name === 'pk' ? this.meta.pk : this.meta.field(name);
+    if (field === undefined || field.column === undefined) throw new FieldError(`${method}(): ${this.meta.label} has no field '${name}' of its own (related fields load with selectRelated()).`);
+    return field;
+  }
+
   /** Leaves out repeated rows (SELECT DISTINCT): with values() or valuesList(), repeated values. */
   distinct(): QuerySet<T, F> {
     return this.clone({ distinct: true });
@@ -227,10 +257,12 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   private spec(mode: SelectSpec['mode']): SelectSpec {
-    const { meta, where, limit, offset, related, values, distinct, annotations, lock, grouped } = this.state;
+    const { meta, where, limit, offset, related, values, distinct, annotations, lock, grouped, loadOnly, deferred } = this.state;
+    const columns = loadOnly === undefined && deferred === undefined ? undefined
+      : meta.concreteFields.filter((f) => f === meta.pk || ((loadOnly === undefined || loadOnly.has(f.name)) && !deferred?.has(f.name)));
     // A model's default ordering would have to be grouped too: groups are unordered unless asked.
     const ordering = this.state.ordering ?? (meta.options.ordering && !grouped ? resolveOrdering(meta, meta.options.ordering) : []);
-    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}), ...(lock && mode === 'rows' ? { lock } : {}), ...(grouped ? { grouped } : {}) };
+    return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}), ...(lock && mode === 'rows' ? { lock } : {}), ...(grouped ? { grouped } : {}), ...(columns ? { columns } : {}) };
   }
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */
@@ -252,6 +284,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db, this.state.valuesShape ?? 'object', spec.grouped ? spec.annotations : undefined)) as T[];
     const instances = rows.map((row) => {
       const instance = hydrate(this.meta, row, db);
+      if (spec.columns !== undefined) deferFields(instance, this.meta, this.meta.concreteFields.filter((f) => !spec.columns!.includes(f)).map((f) => f.attname));
       if (spec.related.length > 0) attachRelated(instance, spec.related, relatedAliases, row, db);
       for (const annotation of spec.annotations ?? []) instance[annotation.name] = readAggregate(annotation, row[`n_${annotation.name}`], db.dialect);
       return instance;

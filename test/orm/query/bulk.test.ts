@@ -96,3 +96,28 @@ test('raw() runs SQL of your own and gives instances, extra columns as propertie
   assert.throws(() => Item.objects.raw('select * from bulk_item where rank = ?', []), /1 '\?' placeholder but 0 parameters were given/);
   await assert.rejects(Item.objects.raw('select name from bulk_item').fetch(), /must select the primary key column 'id'/);
 });
+
+test('only() and defer() leave columns out; a left-out field is an error to read until loaded, and save() writes the rest', async () => {
+  const queries = await captureQueries(async () => {
+    const [light] = await Item.objects.filter({ name: 'apple' }).only('name');
+    assert.equal(light!.name, 'apple');
+    assert.throws(() => light!.rank, /Item\.rank was not loaded \(only\(\) or defer\(\)\): load it with await instance\.refreshFromDb\(\{ fields: \['rank'\] \}\)/);
+    assert.deepEqual(Object.keys(light!.toJSON()).sort(), ['id', 'name']);
+    light!.name = 'apricot';
+    await light!.save();
+    await light!.refreshFromDb({ fields: ['rank'] });
+    assert.equal(light!.rank, 2);
+  });
+  assert.doesNotMatch(queries[0]!.sql, /rank|price|seen|code/, 'only the chosen columns are read');
+  assert.match(queries[1]!.sql, /^update/i);
+  assert.doesNotMatch(queries[1]!.sql, /rank|price|seen|code/, 'save() writes the loaded fields only');
+  const [stored] = await Item.objects.filter({ name: 'apricot' });
+  assert.deepEqual([stored!.rank, stored!.price, stored!.code], [2, '0.00', 'A'], 'the fields not loaded are as they were');
+  const [heavy] = await Item.objects.defer('price', 'code').filter({ name: 'pear' });
+  assert.equal(heavy!.rank, 1);
+  assert.throws(() => heavy!.price, /not loaded/);
+  heavy!.price = '9.99';
+  assert.equal(heavy!.price, '9.99', 'setting a deferred field makes it a value');
+  assert.throws(() => Item.objects.only('nope' as never), FieldError);
+  assert.throws(() => Item.objects.defer('id'), QueryUsageError);
+});
