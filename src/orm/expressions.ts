@@ -46,6 +46,50 @@ export class CombinedExpression extends Expression {
   }
 }
 
+/** A field of the query around a subquery: `OuterRef('pk')` inside `Exists(…)` or `Subquery(…)`. */
+export class OuterReference extends Expression {
+  constructor(readonly name: string) {
+    super();
+  }
+}
+
+export function OuterRef(name: string): OuterReference {
+  if (typeof name !== 'string' || name === '' || name.includes('__')) throw new FieldError(`OuterRef() takes a field of the outer model, not ${JSON.stringify(name)}.`);
+  return new OuterReference(name);
+}
+
+/**
+ * A single value from another query: `Subquery(Post.objects.filter({ author: OuterRef('pk') })
+ * .orderBy('-createdAt').valuesList('title', { flat: true }).slice(0, 1))`. Compared with in
+ * filter(): `{ title: Subquery(…) }`.
+ */
+export class SubqueryExpression extends Expression {
+  constructor(readonly queryset: SubquerySource) {
+    super();
+  }
+}
+
+/** What a subquery is built from: a queryset of one column of its model's own. */
+export interface SubquerySource {
+  readonly meta: ModelMeta;
+  readonly state: {
+    readonly where: unknown;
+    readonly values: ReadonlyArray<{ readonly path: readonly unknown[]; readonly field: Field }> | undefined;
+    readonly ordering: ReadonlyArray<{ readonly field?: Field; readonly path?: readonly unknown[]; readonly descending: boolean }> | undefined;
+    readonly limit: number | undefined;
+    readonly offset: number | undefined;
+  };
+}
+
+export function Subquery(queryset: SubquerySource): SubqueryExpression {
+  const values = queryset.state.values;
+  if (values === undefined || values.length !== 1 || values[0]!.path.length > 0) {
+    throw new FieldError('Subquery() takes a queryset of one field of its own model: .values(\'x\') or .valuesList(\'x\', { flat: true }).');
+  }
+  if (queryset.state.offset !== undefined) throw new FieldError('Subquery() takes a queryset without an offset: slice(0, 1).');
+  return new SubqueryExpression(queryset);
+}
+
 export function F(name: string): FieldReference {
   if (typeof name !== 'string' || name === '') throw new FieldError(`F() takes a field name, not ${JSON.stringify(name)}.`);
   return new FieldReference(name);
@@ -64,6 +108,10 @@ function asExpression(operand: Operand): Expression {
 /** An expression checked against a model: field names become columns. */
 export type ResolvedExpression =
   | { readonly kind: 'column'; readonly field: Field; readonly column: string }
+  /** OuterRef(): named when written, given its column once the outer query is known. */
+  | { readonly kind: 'outer'; readonly name: string; readonly column?: string }
+  /** Subquery(): one column of one row of another table. */
+  | { readonly kind: 'subquery'; readonly meta: ModelMeta; readonly column: string; readonly where: unknown; readonly order: ReadonlyArray<{ readonly column: string; readonly descending: boolean }> }
   | { readonly kind: 'value'; readonly value: unknown }
   | { readonly kind: 'operation'; readonly operator: ArithmeticOperator; readonly left: ResolvedExpression; readonly right: ResolvedExpression };
 
@@ -79,6 +127,15 @@ export function resolveExpression(meta: ModelMeta, expression: Expression): Reso
     return { kind: 'column', field, column: field.column };
   }
   if (expression instanceof ValueExpression) return { kind: 'value', value: expression.value };
+  if (expression instanceof OuterReference) return { kind: 'outer', name: expression.name };
+  if (expression instanceof SubqueryExpression) {
+    const { meta: inner, state } = expression.queryset;
+    const order = (state.ordering ?? []).map((t) => {
+      if (t.field === undefined || (t.path?.length ?? 0) > 0) throw new FieldError('Subquery(): order by the inner model\'s own fields.');
+      return { column: t.field.column!, descending: t.descending };
+    });
+    return { kind: 'subquery', meta: inner, column: state.values![0]!.field.column!, where: resolveOuterRefs(state.where, meta), order };
+  }
   if (expression instanceof CombinedExpression) {
     return { kind: 'operation', operator: expression.operator, left: resolveExpression(meta, expression.left), right: resolveExpression(meta, expression.right) };
   }
@@ -88,6 +145,27 @@ export function resolveExpression(meta: ModelMeta, expression: Expression): Reso
 /** The columns an expression reads, for NULL handling. */
 export function expressionColumns(expression: ResolvedExpression): Array<{ column: string; field: Field }> {
   if (expression.kind === 'column') return [{ column: expression.column, field: expression.field }];
-  if (expression.kind === 'value') return [];
+  if (expression.kind === 'value' || expression.kind === 'outer' || expression.kind === 'subquery') return [];
   return [...expressionColumns(expression.left), ...expressionColumns(expression.right)];
+}
+
+/**
+ * Gives every `OuterRef` in a subquery's conditions its column in `outer`, the model of the
+ * query around it. Conditions are plain data, so this copies them, leaving fields and models as
+ * they are.
+ */
+export function resolveOuterRefs<T>(tree: T, outer: ModelMeta): T {
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+    const node = value as Record<string, unknown>;
+    if (node.kind === 'outer' && node.column === undefined) {
+      const name = node.name as string;
+      const field = name === 'pk' ? outer.pk : outer.field(name);
+      if (field === undefined || field.column === undefined) throw new FieldError(`OuterRef('${name}'): ${outer.label} has no field '${name}'.`);
+      return { kind: 'outer', name, column: field.column };
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v)]));
+  };
+  return visit(tree) as T;
 }

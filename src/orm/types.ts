@@ -140,7 +140,7 @@ type DateEntries<K extends string, Fd> = Fd extends DateField | DateTimeField
   : never;
 
 type FkEntries<K extends string, Fd, Depth extends unknown[]> =
-  | [K, TargetInstance<Fd> | ForeignKeyId<Fd>]
+  | [K, TargetInstance<Fd> | ForeignKeyId<Fd> | Expression]
   | ScalarEntries<`${K}Id`, ForeignKeyId<Fd>>
   | { [L in Lookup]: [`${K}__${L}`, LookupValue<TargetInstance<Fd> | ForeignKeyId<Fd>, L>] }[Lookup]
   | (Depth['length'] extends 2 ? never : PrefixEntries<K, FilterEntries<FieldsOf<TargetClass<Fd>>, [...Depth, unknown]>>);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Avg, CASCADE, Count, Max, Min, Q, Sum, model, fields as f } from '../../src/index.ts';
+import { Avg, CASCADE, Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum, model, fields as f } from '../../src/index.ts';
 import { Author, Comment, Post, Tag } from '../support/blog.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
@@ -170,4 +170,22 @@ test('values().annotate() groups by the values (GROUP BY, HAVING), and aggregate
 
 test('distinct values across a relation cannot be added up group by group, and are refused', () => {
   assert.throws(() => Author.objects.values('name').annotate({ tagged: Count('posts__tags', { distinct: true }) }), /do not add up group by group/);
+});
+
+test('Exists() and Subquery() with OuterRef() read the row around them', async () => {
+  await fc.assert(fc.asyncProperty(world, async (w) => {
+    const { posts } = await build(w);
+    const commented = posts.filter((p) => p.comments > 0).map((p) => p.id).sort((a, b) => a - b);
+    const withComments = Exists(Comment.objects.filter({ post: OuterRef('pk') }));
+    assert.deepEqual((await Post.objects.filter(withComments).orderBy('id')).map((p) => p.id), commented);
+    assert.deepEqual((await Post.objects.exclude(withComments).orderBy('id')).map((p) => p.id), posts.map((p) => p.id).filter((id) => !commented.includes(id)).sort((a, b) => a - b));
+    assert.deepEqual((await Post.objects.filter(withComments.not(), Q({ status: 'published' })).orderBy('id')).map((p) => p.id),
+      posts.filter((p) => p.comments === 0 && p.published).map((p) => p.id).sort((a, b) => a - b));
+    // Each author's best-rated posts: the rating equals the highest among the author's posts.
+    const best = Subquery(Post.objects.filter({ author: OuterRef('author'), rating__isnull: false }).orderBy('-rating').valuesList('rating', { flat: true }).slice(0, 1));
+    const top = (await Post.objects.filter({ rating: best }).orderBy('id')).map((p) => p.id);
+    const expected = posts.filter((p) => p.rating !== null && p.rating === Math.max(...posts.filter((q) => q.authorId === p.authorId && q.rating !== null).map((q) => q.rating!))).map((p) => p.id).sort((a, b) => a - b);
+    assert.deepEqual(top, expected);
+  }), { numRuns: 20 });
+  assert.throws(() => Subquery(Post.objects.all() as never), /one field of its own model/);
 });

@@ -3,8 +3,9 @@
  * (`bindWhere`), and their Kysely expression (`compileWhere`), with values as `Slot`
  * placeholders when a statement's SQL is compiled once per shape and kept.
  */
-import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from '../../db/index.ts';
+import { QueryUsageError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { DateTimeField } from '../fields/scalar.ts';
 import type { DatePart } from './dates.ts';
@@ -71,6 +72,11 @@ export function bindWhere(node: WhereNode | undefined, b: Binding): void {
       b.key += ` ${node.lookup};`;
       b.params.push(annotationParam(node.annotation, node.value, b.dialect));
       return;
+    case 'exists':
+      b.key += `exists(${node.table} `;
+      bindWhere(node.where, b);
+      b.key += ')';
+      return;
     case 'compareExpression':
       b.key += `${node.column} ${node.lookup} `;
       bindExpression(node.expression, b);
@@ -109,6 +115,22 @@ export function annotationParam(annotation: ResolvedAggregate, value: unknown, d
   return Number(value);
 }
 
+/** Runs `compile` with `alias` as the outer query's alias, then puts the previous one back. */
+function withOuter<T>(ctx: CompileContext, alias: string, compile: () => T): T {
+  const previous = ctx.outer;
+  ctx.outer = alias;
+  try {
+    return compile();
+  } finally {
+    ctx.outer = previous;
+  }
+}
+
+/** A condition compiled outside a query builder's callback (for a scalar subquery's WHERE). */
+function compileWhereStandalone(where: WhereNode, alias: string, ctx: CompileContext): Expression<SqlBool> {
+  return compileWhere(expressionBuilder(), where, alias, ctx, false, 1);
+}
+
 /** An expression's shape into the key, its constants into the parameters. */
 export function bindExpression(expression: ResolvedExpression, b: Binding): void {
   switch (expression.kind) {
@@ -118,6 +140,14 @@ export function bindExpression(expression: ResolvedExpression, b: Binding): void
     case 'value':
       b.key += '?';
       b.params.push(expression.value);
+      return;
+    case 'outer':
+      b.key += `outer(${expression.column})`;
+      return;
+    case 'subquery':
+      b.key += `sub(${expression.meta.table}.${expression.column} `;
+      bindWhere(expression.where as WhereNode | undefined, b);
+      b.key += ` o:${expression.order.map((o) => `${o.column}${o.descending ? '-' : '+'}`).join(',')})`;
       return;
     case 'operation':
       b.key += '(';
@@ -136,6 +166,16 @@ export function compileExpression(expression: ResolvedExpression, alias: string 
       return sql.ref(alias === undefined ? expression.column : `${alias}.${expression.column}`);
     case 'value':
       return sql`${ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]}`;
+    case 'outer':
+      if (ctx.outer === undefined) throw new QueryUsageError(`OuterRef('${expression.name}') belongs inside Exists() or Subquery().`);
+      return sql.ref(`${ctx.outer}.${expression.column}`);
+    case 'subquery': {
+      const inner = `s${++ctx.aliases}`;
+      const where = expression.where as WhereNode | undefined;
+      const condition = where === undefined ? sql`` : sql` where ${withOuter(ctx, alias!, () => compileWhereStandalone(where, inner, ctx))}`;
+      const order = expression.order.length === 0 ? sql`` : sql` order by ${sql.join(expression.order.map((o) => sql`${sql.ref(`${inner}.${o.column}`)} ${sql.raw(o.descending ? 'desc' : 'asc')}`))}`;
+      return sql`(select ${sql.ref(`${inner}.${expression.column}`)} from ${sql.table(expression.meta.table)} as ${sql.raw(inner)}${condition}${order} limit 1)`;
+    }
     case 'operation':
       return sql`(${compileExpression(expression.left, alias, ctx)} ${sql.raw(expression.operator)} ${compileExpression(expression.right, alias, ctx)})`;
   }
@@ -173,6 +213,8 @@ function lookupParam(field: Field, lookup: string, value: unknown, dialect: Dial
 
 export interface CompileContext {
   readonly dialect: DialectName;
+  /** Inside Exists() or Subquery(): the alias of the query around it, which OuterRef() reads. */
+  outer?: string;
   /** With values, conditions are compiled with them; without, with Slot placeholders. */
   readonly values?: readonly unknown[];
   slots: number;
@@ -218,6 +260,13 @@ export function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: C
     case 'annotation': {
       const value = annotationExpression(eb, node.annotation, alias, ctx, (inner, condition, at) => compileWhere(inner, condition, at, ctx, false, depth + 1));
       return eb(value, COMPARISONS[node.lookup], ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
+    }
+    case 'exists': {
+      const inner = `s${++ctx.aliases}`;
+      const where = node.where;
+      let query = eb.selectFrom(`${node.table} as ${inner}`).select(sql.lit(1).as('one'));
+      if (where !== undefined) query = query.where((e: Builder) => withOuter(ctx, alias, () => compileWhere(e, where, inner, ctx, false, depth + 1)));
+      return eb.exists(query);
     }
     case 'compareExpression': {
       const test = eb(eb.ref(`${alias}.${node.column}`), COMPARISONS[node.lookup], compileExpression(node.expression, alias, ctx));

@@ -6,7 +6,7 @@ export type FilterDict = Readonly<Record<string, unknown>>;
 export type QChild = Q | FilterDict;
 
 export class Q {
-  private constructor(
+  protected constructor(
     readonly connector: 'and' | 'or',
     readonly children: readonly QChild[],
     readonly negated: boolean,

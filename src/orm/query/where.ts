@@ -9,7 +9,8 @@ import { ForeignKeyField, ManyToManyField, modelMetaOf } from '../fields/relatio
 import type { ModelMeta, ReverseRelation } from '../meta.ts';
 import type { Lookup } from '../types.ts';
 import { DATE_TRANSFORMS, isDateField, resolveDateTransform, type DatePart, type DateTransform } from './dates.ts';
-import { Expression, resolveExpression, type ResolvedExpression } from '../expressions.ts';
+import { Expression, resolveExpression, resolveOuterRefs, type ResolvedExpression } from '../expressions.ts';
+import { Exists } from './exists.ts';
 import type { ResolvedAggregate } from './aggregation.ts';
 import { Q, type FilterDict } from './q.ts';
 
@@ -44,6 +45,8 @@ export type WhereNode =
   | { readonly kind: 'compareExpression'; readonly field: Field; readonly column: string; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly expression: ResolvedExpression }
   /** `annotation <lookup> value`: a condition on an annotation (`{ postCount__gt: 2 }`). */
   | { readonly kind: 'annotation'; readonly annotation: ResolvedAggregate; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: unknown }
+  /** `EXISTS (SELECT 1 FROM table WHERE …)`, the inner conditions referring to the outer row (Exists()). */
+  | { readonly kind: 'exists'; readonly table: string; readonly where: WhereNode | undefined }
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
 
@@ -90,6 +93,11 @@ export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDic
 }
 
 export function resolveQ(meta: ModelMeta, q: Q, annotations?: Annotations): WhereNode {
+  if (q instanceof Exists) {
+    const inner = q.queryset;
+    const node: WhereNode = { kind: 'exists', table: inner.meta.table, where: resolveOuterRefs(inner.state.where as WhereNode | undefined, meta) };
+    return q.negated ? { kind: 'not', child: node } : node;
+  }
   const children = q.children.map((child) => (child instanceof Q ? resolveQ(meta, child, annotations) : resolveDict(meta, child, annotations)));
   const node: WhereNode = q.connector === 'and' ? and(children) : children.length === 1 ? children[0]! : { kind: 'or', children };
   return q.negated ? { kind: 'not', child: node } : node;
@@ -314,6 +322,7 @@ function matchesNullRow(node: WhereNode): boolean | undefined {
     case 'compare':
     case 'compareExpression':
     case 'annotation':
+    case 'exists':
     case 'datePart':
       return undefined;
     case 'subquery':

@@ -1,0 +1,34 @@
+/**
+ * `Exists(Comment.objects.filter({ post: OuterRef('pk') }))`: a condition that holds when the
+ * inner query has a row for the outer one. It is a Q, so it goes in filter(), exclude() and Q
+ * combinations, and `.not()` turns it round.
+ */
+import { QueryUsageError } from '../errors.ts';
+import type { ModelMeta } from '../meta.ts';
+import { Q } from './q.ts';
+
+/** What Exists() reads of a queryset. */
+export interface ExistsSource {
+  readonly meta: ModelMeta;
+  readonly state: { readonly where: unknown; readonly limit: number | undefined; readonly offset: number | undefined };
+}
+
+export class Exists extends Q {
+  private constructor(readonly queryset: ExistsSource, negated: boolean) {
+    super('and', [], negated);
+  }
+
+  static from(queryset: ExistsSource): Exists {
+    if (queryset.state.limit !== undefined || queryset.state.offset !== undefined) throw new QueryUsageError('Exists() takes a queryset that is not sliced.');
+    return new Exists(queryset, false);
+  }
+
+  override not(): Q {
+    return new Exists(this.queryset, !this.negated);
+  }
+}
+
+/** `Exists(queryset)`, callable without `new`. */
+export function ExistsOf(queryset: ExistsSource): Exists {
+  return Exists.from(queryset);
+}
