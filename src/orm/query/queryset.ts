@@ -16,6 +16,7 @@ import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueC
 import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
 import { prefetchInto } from './prefetch.ts';
 import { attachRelated, prefetchIo, valuesRow } from './rows.ts';
+import { prepareUnion } from './union.ts';
 import { Q, type FilterDict } from './q.ts';
 import { and, resolveFilterArgs, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
 
@@ -43,6 +44,8 @@ export interface QueryState {
   readonly loadOnly?: ReadonlySet<string>;
   /** defer(): fields not to load. */
   readonly deferred?: ReadonlySet<string>;
+  /** union(): the querysets whose rows this one combines. */
+  readonly union?: { readonly parts: readonly QueryState[]; readonly all: boolean };
   /** Results known without a query: prefetched relations, none(). */
   readonly resultCache: readonly unknown[] | undefined;
   readonly database: Database | undefined;
@@ -102,6 +105,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   private addWhere(node: WhereNode, action: string): QuerySet<T, F> {
     this.assertNotSliced(action);
+    if (this.state.union !== undefined) throw new QueryUsageError(`Cannot ${action} a union: filter its parts before combining them.`);
     return this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
   }
 
@@ -225,6 +229,26 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return field;
   }
 
+  /**
+   * The rows of this queryset and of `others` (of the same model, with the same values()), as
+   * one result: duplicates dropped, or kept with `{ all: true }` as the last argument. Order,
+   * slice and count it; filter the parts before combining them.
+   */
+  union(...others: Array<QuerySet<T, F> | { all: boolean }>): QuerySet<T, F> {
+    const last = others.at(-1);
+    const all = last !== undefined && !(last instanceof QuerySet) ? last.all : false;
+    const parts = [this, ...others.filter((o): o is QuerySet<T, F> => o instanceof QuerySet)];
+    for (const part of parts) {
+      if (part.meta.label !== this.meta.label) throw new QueryUsageError(`union() combines querysets of one model; got ${this.meta.label} and ${part.meta.label}.`);
+      if (part.isSliced) throw new QueryUsageError('union() takes querysets that are not sliced: slice the union.');
+      if (JSON.stringify(part.state.values?.map((v) => v.name)) !== JSON.stringify(this.state.values?.map((v) => v.name)) || part.state.valuesShape !== this.state.valuesShape) {
+        throw new QueryUsageError('union() takes querysets that return the same columns.');
+      }
+    }
+    const flattened = parts.flatMap((p) => p.state.union?.parts ?? [p.state]);
+    return this.clone({ union: { parts: flattened, all }, where: undefined, ordering: undefined, annotations: undefined });
+  }
+
   /** Leaves out repeated rows (SELECT DISTINCT): with values() or valuesList(), repeated values. */
   distinct(): QuerySet<T, F> {
     return this.clone({ distinct: true });
@@ -265,6 +289,17 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return { meta, where, order: ordering, limit, offset, related, values, mode, ...(distinct ? { distinct } : {}), ...(annotations?.size ? { annotations: [...annotations.values()] } : {}), ...(lock && mode === 'rows' ? { lock } : {}), ...(grouped ? { grouped } : {}), ...(columns ? { columns } : {}) };
   }
 
+  private unionQuery(mode: 'rows' | 'count') {
+    const { parts, all } = this.state.union!;
+    const db = this.db;
+    const prepared = parts.map((part) => prepareSelect(db, new QuerySet(part).clone({ ordering: NO_ORDERING }).spec('rows')));
+    const order = (this.state.ordering ?? []).map((term) => {
+      if (term.annotation !== undefined || term.path.length > 0) throw new QueryUsageError('A union is ordered by its own columns.');
+      return term;
+    });
+    return prepareUnion(db, prepared, { mode, values: this.state.values, limit: this.state.limit, offset: this.state.offset, order, all, meta: this.meta });
+  }
+
   /** The SQL and parameters this queryset would run, for reading and debugging. */
   toSql(): { sql: string; params: readonly unknown[] } {
     const { query } = prepareSelect(this.db, this.spec('rows'));
@@ -279,7 +314,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     }
     if (this.matchesNothing) return [];
     const spec = this.spec('rows');
-    const { query, relatedAliases } = prepareSelect(db, spec);
+    const { query, relatedAliases } = this.state.union !== undefined ? { query: this.unionQuery('rows'), relatedAliases: new Map<string, string>() } : prepareSelect(db, spec);
     const { rows } = await db.execute<Record<string, unknown>>(query);
     if (spec.values !== undefined) return rows.map((row) => valuesRow(spec.values!, row, db, this.state.valuesShape ?? 'object', spec.grouped ? spec.annotations : undefined)) as T[];
     const instances = rows.map((row) => {
@@ -303,13 +338,14 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   async count(): Promise<number> {
     if (this.state.resultCache !== undefined) return this.state.resultCache.length;
     if (this.matchesNothing) return 0;
-    const { query } = prepareSelect(this.db, this.spec('count'));
+    const { query } = this.state.union !== undefined ? { query: this.unionQuery('count') } : prepareSelect(this.db, this.spec('count'));
     const { rows } = await this.db.execute<{ count: number | string }>(query);
     return Number(rows[0]?.count ?? 0);
   }
 
   async exists(): Promise<boolean> {
     if (this.state.resultCache !== undefined) return this.state.resultCache.length > 0;
+    if (this.state.union !== undefined) return (await this.count()) > 0;
     if (this.matchesNothing) return false;
     const limited = this.isSliced ? this : this.clone({ limit: 1 });
     const { query } = prepareSelect(this.db, limited.spec('exists'));

@@ -121,3 +121,16 @@ test('only() and defer() leave columns out; a left-out field is an error to read
   assert.throws(() => Item.objects.only('nope' as never), FieldError);
   assert.throws(() => Item.objects.defer('id'), QueryUsageError);
 });
+
+test('union() combines querysets of one model; ordered, sliced and counted as one', async () => {
+  const low = Item.objects.filter({ rank__lte: 1 });
+  const named = Item.objects.filter({ name__startswith: 'p' });
+  const both = low.union(named);
+  assert.deepEqual((await both.orderBy('name')).map((i) => i.name), ['pear', 'plum']);
+  assert.equal(await both.count(), 2, 'pear is in both, once');
+  assert.equal(await low.union(named, { all: true }).count(), 3);
+  assert.deepEqual(await Item.objects.filter({ rank: 3 }).valuesList('name', { flat: true }).union(Item.objects.filter({ rank: 1 }).valuesList('name', { flat: true })).orderBy('-name'), ['pear', 'fig']);
+  assert.deepEqual((await Item.objects.filter({ rank: 2 }).union(low).orderBy('-rank', 'name').slice(1, 3)).map((i) => i.name), ['plum', 'pear']);
+  assert.throws(() => both.filter({ rank: 1 }), /Cannot filter a union/);
+  assert.throws(() => low.union(Item.objects.all().slice(0, 1)), /not sliced/);
+});
