@@ -1,6 +1,8 @@
 /**
  * QuerySet: a lazy, immutable description of a query. Every method returns a new QuerySet;
- * nothing runs until it is awaited, iterated or asked for a count.
+ * nothing runs until it is awaited, iterated or asked for a count. It is Django's whole API in
+ * one class, so it is long; the work is elsewhere (compiler, aggregation, grouping, bulk, union,
+ * rows) and the methods here check arguments and delegate.
  */
 import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
