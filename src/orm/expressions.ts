@@ -5,7 +5,7 @@
  */
 import { FieldError } from './errors.ts';
 import type { Field } from './fields/field.ts';
-import { ManyToManyField } from './fields/relations.ts';
+import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import type { ModelMeta } from './meta.ts';
 
 export type ArithmeticOperator = '+' | '-' | '*' | '/';
@@ -23,6 +23,27 @@ export abstract class Expression {
   }
   div(other: Operand): Expression {
     return new CombinedExpression('/', this, asExpression(other));
+  }
+  /** For orderBy(): `orderBy(F('rating').desc({ nullsLast: true }))`. */
+  asc(options: NullsOrder = {}): OrderByExpression {
+    return new OrderByExpression(this, false, options);
+  }
+  desc(options: NullsOrder = {}): OrderByExpression {
+    return new OrderByExpression(this, true, options);
+  }
+}
+
+export interface NullsOrder {
+  /** NULLs before every value (the databases disagree by default). */
+  nullsFirst?: boolean;
+  /** NULLs after every value. */
+  nullsLast?: boolean;
+}
+
+/** An ordering by an expression: what `F('x').desc()` gives to `orderBy()`. */
+export class OrderByExpression {
+  constructor(readonly expression: Expression, readonly descending: boolean, readonly nulls: NullsOrder) {
+    if (nulls.nullsFirst && nulls.nullsLast) throw new FieldError('Order NULLs first or last, not both.');
   }
 }
 
@@ -108,6 +129,8 @@ function asExpression(operand: Operand): Expression {
 /** An expression checked against a model: field names become columns. */
 export type ResolvedExpression =
   | { readonly kind: 'column'; readonly field: Field; readonly column: string }
+  /** A field across forward keys (`F('author__age')`): read through a subquery per key. */
+  | { readonly kind: 'related'; readonly field: Field; readonly hops: ReadonlyArray<{ readonly table: string; readonly pk: string; readonly key: string; readonly softDelete: boolean }> }
   /** OuterRef(): named when written, given its column once the outer query is known. */
   | { readonly kind: 'outer'; readonly name: string; readonly column?: string }
   /** Subquery(): one column of one row of another table. */
@@ -117,9 +140,7 @@ export type ResolvedExpression =
 
 export function resolveExpression(meta: ModelMeta, expression: Expression): ResolvedExpression {
   if (expression instanceof FieldReference) {
-    if (expression.name.includes('__')) {
-      throw new FieldError(`F('${expression.name}'): expressions read the model's own fields; crossing relations is not supported yet.`);
-    }
+    if (expression.name.includes('__')) return resolveRelated(meta, expression.name);
     const field = expression.name === 'pk' ? meta.pk : meta.field(expression.name);
     if (field === undefined || field instanceof ManyToManyField || field.column === undefined) {
       throw new FieldError(`F('${expression.name}'): ${meta.label} has no field '${expression.name}'.`);
@@ -142,10 +163,31 @@ export function resolveExpression(meta: ModelMeta, expression: Expression): Reso
   throw new FieldError('Unknown expression.');
 }
 
+/** `F('author__age')`: follows forward keys to a field; many-valued relations have no one value. */
+function resolveRelated(meta: ModelMeta, name: string): ResolvedExpression {
+  const parts = name.split('__');
+  const hops: Array<{ table: string; pk: string; key: string; softDelete: boolean }> = [];
+  let current = meta;
+  for (const [i, part] of parts.entries()) {
+    const field = part === 'pk' ? current.pk : current.field(part);
+    const last = i === parts.length - 1;
+    if (last) {
+      if (field === undefined || field instanceof ManyToManyField || field.column === undefined) throw new FieldError(`F('${name}'): ${current.label} has no field '${part}'.`);
+      return { kind: 'related', field, hops };
+    }
+    if (!(field instanceof ForeignKeyField)) {
+      throw new FieldError(`F('${name}'): '${part}' is not a foreign key of ${current.label} (an expression follows forward keys only: a many-valued relation has no one value).`);
+    }
+    hops.push({ table: field.target.table, pk: field.target.pk.column!, key: field.column!, softDelete: field.target.softDelete });
+    current = field.target;
+  }
+  throw new FieldError(`F('${name}'): an empty path.`);
+}
+
 /** The columns an expression reads, for NULL handling. */
 export function expressionColumns(expression: ResolvedExpression): Array<{ column: string; field: Field }> {
   if (expression.kind === 'column') return [{ column: expression.column, field: expression.field }];
-  if (expression.kind === 'value' || expression.kind === 'outer' || expression.kind === 'subquery') return [];
+  if (expression.kind === 'value' || expression.kind === 'outer' || expression.kind === 'subquery' || expression.kind === 'related') return [];
   return [...expressionColumns(expression.left), ...expressionColumns(expression.right)];
 }
 

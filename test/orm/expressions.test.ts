@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { F, FieldError, Q, Value, model, fields as f } from '../../src/index.ts';
+import { Author, Post } from '../support/blog.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
 class Counter extends model('expr.Counter', {
@@ -62,10 +63,28 @@ test('assignments read the row as it was, in whatever order they are written (My
 test('expressions are checked before any SQL', () => {
   assert.throws(() => Counter.objects.filter({ views__gt: F('nope') }), /F\('nope'\): expr\.Counter has no field 'nope'/);
   assert.throws(() => Counter.objects.filter({ label__icontains: F('label') as never }), /cannot take an expression/);
-  assert.throws(() => Counter.objects.filter({ views: F('a__b') }), /crossing relations is not supported yet/);
+  assert.throws(() => Counter.objects.filter({ views: F('a__b') }), /'a' is not a foreign key of expr\.Counter/);
   assert.throws(() => F('views').add(Number.NaN), FieldError);
   // Typed: a comparison or an update takes an expression where it takes a value.
   void Counter.objects.filter({ likes__gt: F('views'), views: F('likes') });
   // @ts-expect-error: an update takes a field's value or an expression, not an arbitrary object
   void Counter.objects.all().update({ views: { nope: 1 } }).catch(() => undefined);
+});
+
+test('F() follows forward keys, and orders rows, NULLs first or last on every database', async () => {
+  await Post.objects.all().delete();
+  await Author.objects.all().delete();
+  const old = await Author.objects.create({ name: 'old', email: 'o@x.org', age: 80 });
+  const young = await Author.objects.create({ name: 'young', email: 'y@x.org', age: 20 });
+  const unknown = await Author.objects.create({ name: 'unknown', email: 'u@x.org' });
+  const a = await Post.objects.create({ title: 'a', author: old, rating: 50 });
+  const b = await Post.objects.create({ title: 'b', author: young, rating: 50 });
+  const c = await Post.objects.create({ title: 'c', author: unknown, rating: 50 });
+  // Rated above the author's age: b only (c's author has no age, so no comparison holds).
+  assert.deepEqual((await Post.objects.filter({ rating__gt: F('author__age') })).map((p) => p.id), [b.id]);
+  assert.deepEqual((await Post.objects.orderBy(F('author__age').desc({ nullsLast: true }), 'id')).map((p) => p.id), [a.id, b.id, c.id]);
+  assert.deepEqual((await Post.objects.orderBy(F('author__age').asc({ nullsFirst: true }), 'id')).map((p) => p.id), [c.id, b.id, a.id]);
+  assert.deepEqual((await Post.objects.orderBy(F('author__age').add(F('rating')).desc({ nullsFirst: true }))).map((p) => p.id), [c.id, a.id, b.id]);
+  assert.throws(() => Post.objects.filter({ rating__gt: F('tags__name') }), /a many-valued relation has no one value/);
+  assert.throws(() => F('rating').desc({ nullsFirst: true, nullsLast: true }), /not both/);
 });

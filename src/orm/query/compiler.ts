@@ -10,7 +10,7 @@ import type { Database, DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
+import { expressionColumns, type NullsOrder, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
 import { aggregateCall, annotationExpression, joinChain, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
 import { bindGrouped, bindJoinedAnnotations, groupedExpression, joinsAnnotations, outputColumnOf, splitHaving } from './grouping.ts';
@@ -24,9 +24,11 @@ export type RelationPath = readonly ForeignKeyField[];
 export type FieldOrderTerm = Extract<OrderTerm, { readonly field: Field }>;
 
 export type OrderTerm =
-  | { readonly path: RelationPath; readonly field: Field; readonly descending: boolean; readonly annotation?: undefined }
+  | { readonly path: RelationPath; readonly field: Field; readonly descending: boolean; readonly annotation?: undefined; readonly expression?: undefined }
   /** Ordering by an annotation: `orderBy('-postCount')`. */
-  | { readonly annotation: ResolvedAggregate; readonly descending: boolean; readonly path?: undefined; readonly field?: undefined };
+  | { readonly annotation: ResolvedAggregate; readonly descending: boolean; readonly path?: undefined; readonly field?: undefined; readonly expression?: undefined }
+  /** Ordering by an expression: `orderBy(F('rating').desc({ nullsLast: true }))`. */
+  | { readonly expression: ResolvedExpression; readonly descending: boolean; readonly nulls: NullsOrder; readonly path?: undefined; readonly field?: undefined; readonly annotation?: undefined };
 
 export interface ValueColumn {
   readonly name: string;
@@ -81,6 +83,33 @@ export function pathKey(path: RelationPath): string {
 }
 
 
+// ---- ordering by expressions --------------------------------------------------------------
+
+type ExpressionOrderTerm = Extract<OrderTerm, { readonly expression: ResolvedExpression }>;
+
+/** MySQL has no NULLS FIRST/LAST: there the expression is ordered by its being NULL first, so it is bound twice. */
+function bindOrderExpression(term: ExpressionOrderTerm, b: Binding): void {
+  const nulls = term.nulls.nullsFirst ? 'nf' : term.nulls.nullsLast ? 'nl' : '';
+  if (nulls !== '' && b.dialect === 'mysql') bindExpression(term.expression, b);
+  b.key += `expr${nulls}(`;
+  bindExpression(term.expression, b);
+  b.key += ')';
+}
+
+function orderByExpression(query: SelectQueryBuilder<any, any, any>, term: ExpressionOrderTerm, dialect: DialectName, ctx: CompileContext): SelectQueryBuilder<any, any, any> {
+  const { nullsFirst, nullsLast } = term.nulls;
+  if ((nullsFirst || nullsLast) && dialect === 'mysql') {
+    query = query.orderBy(sql`${compileExpression(term.expression, 't0', ctx)} is null` as any, nullsFirst ? 'desc' : 'asc');
+  }
+  const expression = compileExpression(term.expression, 't0', ctx);
+  return query.orderBy(expression as any, (ob: any) => {
+    let order = term.descending ? ob.desc() : ob.asc();
+    if (dialect !== 'mysql' && nullsFirst) order = order.nullsFirst();
+    if (dialect !== 'mysql' && nullsLast) order = order.nullsLast();
+    return order;
+  });
+}
+
 // ---- SELECT -------------------------------------------------------------------------------
 
 function selectKey(spec: SelectSpec, b: Binding): void {
@@ -102,6 +131,7 @@ function selectKey(spec: SelectSpec, b: Binding): void {
   b.key += '|o:';
   for (const term of spec.order) {
     if (term.annotation !== undefined) bindAnnotation(term.annotation, b);
+    else if (term.expression !== undefined) bindOrderExpression(term, b);
     else b.key += `${pathKey(term.path)}.${term.field.column}`;
     b.key += term.descending ? '-,' : '+,';
   }
@@ -249,7 +279,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       query = query.having((eb: Builder) => eb(aggregateCall(eb, annotation, last, condition, true), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
     }
     for (const term of spec.order) {
-      query = query.orderBy((term.annotation !== undefined ? sql.ref(`n_${term.annotation.name}`) : sql.ref(`t0.${term.field.column}`)) as any, term.descending ? 'desc' : 'asc');
+      query = query.orderBy((term.annotation !== undefined ? sql.ref(`n_${term.annotation.name}`) : sql.ref(`t0.${term.field!.column}`)) as any, term.descending ? 'desc' : 'asc');
     }
     return finish(query);
   }
@@ -285,6 +315,10 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
       if (term.annotation !== undefined) {
         const annotation = term.annotation;
         query = query.orderBy((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition) as any, term.descending ? 'desc' : 'asc');
+        continue;
+      }
+      if (term.expression !== undefined) {
+        query = orderByExpression(query, term, dialect, ctx);
         continue;
       }
       const alias = join(term.path);

@@ -144,6 +144,9 @@ export function bindExpression(expression: ResolvedExpression, b: Binding): void
     case 'outer':
       b.key += `outer(${expression.column})`;
       return;
+    case 'related':
+      b.key += `rel(${expression.hops.map((h) => `${h.key}>${h.table}`).join('/')}.${expression.field.column})`;
+      return;
     case 'subquery':
       b.key += `sub(${expression.meta.table}.${expression.column} `;
       bindWhere(expression.where as WhereNode | undefined, b);
@@ -166,6 +169,17 @@ export function compileExpression(expression: ResolvedExpression, alias: string 
       return sql.ref(alias === undefined ? expression.column : `${alias}.${expression.column}`);
     case 'value':
       return sql`${ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]}`;
+    case 'related': {
+      // (select a2.age from author a2 where a2.id = (select … ) …): one lookup by key per hop.
+      let from: Expression<unknown> = sql.ref(alias === undefined ? expression.hops[0]!.key : `${alias}.${expression.hops[0]!.key}`);
+      expression.hops.forEach((hop, i) => {
+        const at = `r${++ctx.aliases}`;
+        const column = i === expression.hops.length - 1 ? expression.field.column! : expression.hops[i + 1]!.key;
+        const live = hop.softDelete ? sql` and ${sql.ref(`${at}.deleted_at`)} is null` : sql``;
+        from = sql`(select ${sql.ref(`${at}.${column}`)} from ${sql.table(hop.table)} as ${sql.raw(at)} where ${sql.ref(`${at}.${hop.pk}`)} = ${from}${live})`;
+      });
+      return from;
+    }
     case 'outer':
       if (ctx.outer === undefined) throw new QueryUsageError(`OuterRef('${expression.name}') belongs inside Exists() or Subquery().`);
       return sql.ref(`${ctx.outer}.${expression.column}`);

@@ -90,6 +90,7 @@ export function checkGroupable(annotations: readonly ResolvedAggregate[]): void 
 /** Where the grouped query orders by a value it selects: its output column. */
 export function outputColumnOf(spec: SelectSpec, term: SelectSpec['order'][number]): string {
   if (term.annotation !== undefined) return `n_${term.annotation.name}`;
+  if (term.expression !== undefined) throw new FieldError('A grouped query orders by what it selects, not by an expression.');
   const index = spec.values!.findIndex((v) => v.field === term.field && v.path.length === term.path.length && v.path.every((f, i) => f === term.path[i]));
   if (index < 0) throw new FieldError(`A grouped query orders by what it selects; '${term.field.name}' is not among its values.`);
   return `v${index}`;
@@ -107,7 +108,7 @@ export function joinsAnnotations(spec: SelectSpec, dialect: DialectName): boolea
   if (dialect !== 'postgres' || spec.mode !== 'rows' || spec.values !== undefined || annotations.length === 0 || spec.related.length > 0 || spec.distinct || spec.lock !== undefined) return false;
   const chain = (a: ResolvedAggregate) => a.links.map((l) => `${l.meta.table}.${l.column}=${l.previousColumn}`).join('/');
   if (!annotations.every((a) => chain(a) === chain(annotations[0]!))) return false;
-  if (spec.order.some((t) => t.annotation === undefined && t.path.length > 0)) return false;
+  if (spec.order.some((t) => t.expression !== undefined || (t.annotation === undefined && t.path.length > 0))) return false;
   try {
     splitHaving(spec.where);
   } catch {
@@ -130,5 +131,5 @@ export function bindJoinedAnnotations(spec: SelectSpec, b: Binding): void {
     b.params.push(annotationParam(node.annotation, node.value, b.dialect));
   }
   b.key += '|o:';
-  for (const term of spec.order) b.key += `${term.annotation !== undefined ? `n_${term.annotation.name}` : term.field.column}${term.descending ? '-' : '+'},`;
+  for (const term of spec.order) b.key += `${term.annotation !== undefined ? `n_${term.annotation.name}` : term.field!.column}${term.descending ? '-' : '+'},`;
 }

@@ -8,6 +8,7 @@ import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
 import type { Aggregate, AggregateResult } from '../aggregates.ts';
+import type { Expression, OrderByExpression } from '../expressions.ts';
 import type { BulkUpdateOptions } from './bulk.ts';
 import type { RowLock } from './compiler.ts';
 import { RawQuerySet } from './raw.ts';
@@ -50,7 +51,7 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   get<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W> | []): Promise<T> {
     return this.getQuerySet().get(...conditions);
   }
-  orderBy(...names: string[]): QuerySet<T, F> {
+  orderBy(...names: Array<string | Expression | OrderByExpression>): QuerySet<T, F> {
     return this.getQuerySet().orderBy(...names);
   }
   selectRelated(...names: string[]): QuerySet<T, F> {

@@ -1,4 +1,5 @@
 /** Resolving names that walk forward relations: orderBy('-author__name'), selectRelated, values(). */
+import { Expression, OrderByExpression, resolveExpression } from '../expressions.ts';
 import { FieldError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
@@ -34,8 +35,10 @@ export function resolveOrdering(meta: ModelMeta, names: readonly string[]): Fiel
 }
 
 /** Ordering by fields, or by the queryset's annotations (`-postCount`). */
-export function resolveOrderingWith(meta: ModelMeta, names: readonly string[], annotations: Annotations): OrderTerm[] {
+export function resolveOrderingWith(meta: ModelMeta, names: ReadonlyArray<string | Expression | OrderByExpression>, annotations: Annotations): OrderTerm[] {
   return names.map((raw) => {
+    if (raw instanceof OrderByExpression) return { expression: resolveExpression(meta, raw.expression), descending: raw.descending, nulls: raw.nulls };
+    if (raw instanceof Expression) return { expression: resolveExpression(meta, raw), descending: false, nulls: {} };
     if (typeof raw !== 'string' || raw === '' || raw === '-') throw new FieldError(`orderBy() takes field names like 'title' or '-title', not ${JSON.stringify(raw)}.`);
     const descending = raw.startsWith('-');
     const name = descending ? raw.slice(1) : raw;

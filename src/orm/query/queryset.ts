@@ -6,7 +6,7 @@
  */
 import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
-import { Expression, resolveExpression } from '../expressions.ts';
+import { Expression, resolveExpression, type OrderByExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
@@ -111,8 +111,8 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
   }
 
-  /** `orderBy('-createdAt', 'author__name')`; no arguments clears the ordering. */
-  orderBy(...names: string[]): QuerySet<T, F> {
+  /** `orderBy('-createdAt', 'author__name', F('rating').desc({ nullsLast: true }))`; no arguments clears the ordering. */
+  orderBy(...names: Array<string | Expression | OrderByExpression>): QuerySet<T, F> {
     this.assertNotSliced('reorder');
     return this.clone({ ordering: resolveOrderingWith(this.meta, names, this.state.annotations ?? new Map()) });
   }
@@ -296,7 +296,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const db = this.db;
     const prepared = parts.map((part) => prepareSelect(db, new QuerySet(part).clone({ ordering: NO_ORDERING }).spec('rows')));
     const order = (this.state.ordering ?? []).map((term) => {
-      if (term.annotation !== undefined || term.path.length > 0) throw new QueryUsageError('A union is ordered by its own columns.');
+      if (term.annotation !== undefined || term.expression !== undefined || term.path.length > 0) throw new QueryUsageError('A union is ordered by its own columns.');
       return term;
     });
     return prepareUnion(db, prepared, { mode, values: this.state.values, limit: this.state.limit, offset: this.state.offset, order, all, meta: this.meta });
