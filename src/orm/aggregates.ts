@@ -5,6 +5,8 @@
  * (a value per row, or per group after `values()`).
  */
 import { Expression } from './expressions.ts';
+import type { Field, Typed } from './fields/field.ts';
+import type { Exists } from './query/exists.ts';
 import { FieldError } from './errors.ts';
 import type { Q } from './query/q.ts';
 
@@ -58,5 +60,14 @@ export function Max<R = number>(source: string, options?: AggregateOptions): Agg
   return new Aggregate<R | null>('max', source, options);
 }
 
-/** What `aggregate({ n: Count('id') })` resolves to: `{ n: number }`. */
-export type AggregateResult<A> = { -readonly [K in keyof A]: A[K] extends Aggregate<infer R> ? R : unknown };
+/** What `aggregate({ n: Count('id') })` resolves to: `{ n: number }`; `Exists(…)` gives a boolean. */
+export type AggregateResult<A> = { -readonly [K in keyof A]: A[K] extends Aggregate<infer R> ? R : A[K] extends Exists ? boolean : unknown };
+
+/**
+ * Annotations seen by the type layer as read-only fields, so that filter(), orderBy() and
+ * values() check their names and values as they check fields' (`{ postCount__gte: 2 }`).
+ */
+export type AnnotatedFields<R> = { readonly [K in keyof R]: Field & Typed<R[K], true, undefined, false, R[K]> };
+
+/** What annotate() takes: aggregates, expressions computed per row, and Exists(). */
+export type AnnotationInput = Aggregate<unknown> | Expression | Exists;

@@ -133,6 +133,8 @@ export type ResolvedExpression =
   | { readonly kind: 'related'; readonly field: Field; readonly hops: ReadonlyArray<{ readonly table: string; readonly pk: string; readonly key: string; readonly softDelete: boolean }> }
   /** OuterRef(): named when written, given its column once the outer query is known. */
   | { readonly kind: 'outer'; readonly name: string; readonly column?: string }
+  /** Exists() as a value: true when the subquery has a row. */
+  | { readonly kind: 'exists'; readonly table: string; readonly where: unknown }
   /** Subquery(): one column of one row of another table. */
   | { readonly kind: 'subquery'; readonly meta: ModelMeta; readonly column: string; readonly where: unknown; readonly order: ReadonlyArray<{ readonly column: string; readonly descending: boolean }> }
   | { readonly kind: 'value'; readonly value: unknown }
@@ -187,7 +189,7 @@ function resolveRelated(meta: ModelMeta, name: string): ResolvedExpression {
 /** The columns an expression reads, for NULL handling. */
 export function expressionColumns(expression: ResolvedExpression): Array<{ column: string; field: Field }> {
   if (expression.kind === 'column') return [{ column: expression.column, field: expression.field }];
-  if (expression.kind === 'value' || expression.kind === 'outer' || expression.kind === 'subquery' || expression.kind === 'related') return [];
+  if (expression.kind !== 'operation') return [];
   return [...expressionColumns(expression.left), ...expressionColumns(expression.right)];
 }
 

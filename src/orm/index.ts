@@ -29,5 +29,5 @@ export const Q = QFunction;
 export type Q = QClass;
 export { Paginator, Page, KeysetPaginator, InvalidPage, PageNotAnInteger, EmptyPage, type PaginatorOptions, type KeysetPage } from './pagination.ts';
 export { F, Value, OuterRef, Subquery, OrderByExpression, type NullsOrder, OuterReference, SubqueryExpression, Expression, FieldReference, ValueExpression, CombinedExpression, type ResolvedExpression } from './expressions.ts';
-export { Aggregate, Count, Sum, Avg, Min, Max, type AggregateFunction, type AggregateOptions, type AggregateResult } from './aggregates.ts';
+export { Aggregate, Count, Sum, Avg, Min, Max, type AggregateFunction, type AggregateOptions, type AggregateResult, type AnnotationInput } from './aggregates.ts';
 export { ExistsOf as Exists, type ExistsSource } from './query/exists.ts';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Avg, CASCADE, Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum, model, fields as f } from '../../src/index.ts';
+import { Avg, CASCADE, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, model, fields as f } from '../../src/index.ts';
 import { Author, Comment, Post, Tag } from '../support/blog.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
@@ -188,4 +188,21 @@ test('Exists() and Subquery() with OuterRef() read the row around them', async (
     assert.deepEqual(top, expected);
   }), { numRuns: 20 });
   assert.throws(() => Subquery(Post.objects.all() as never), /one field of its own model/);
+});
+
+test('annotate() takes values computed per row: F() arithmetic, Exists(), Subquery(); filter and order by them', async () => {
+  await fc.assert(fc.asyncProperty(world, async (w) => {
+    const { posts } = await build(w);
+    const rows = await Post.objects.annotate({
+      doubled: F('rating').mul(2),
+      hasComments: Exists(Comment.objects.filter({ post: OuterRef('pk') })),
+      authorName: Subquery(Author.objects.filter({ id: OuterRef('author') }).valuesList('name', { flat: true })),
+    }).orderBy('id');
+    assert.deepEqual(rows.map((r) => [r.id, r.doubled, r.hasComments, r.authorName]), [...posts].sort((a, b) => a.id - b.id).map((p) => [p.id, p.rating === null ? null : p.rating * 2, p.comments > 0, `a${w.posts.find((_, i) => posts[i]!.id === p.id)!.author % w.authors}`]));
+    const flagged = await Post.objects.annotate({ hasComments: Exists(Comment.objects.filter({ post: OuterRef('pk') })) }).filter({ hasComments: true }).orderBy('id');
+    assert.deepEqual(flagged.map((p) => p.id), posts.filter((p) => p.comments > 0).map((p) => p.id).sort((a, b) => a - b));
+    const typed: boolean | undefined = flagged[0]?.hasComments;
+    void typed;
+  }), { numRuns: 15 });
+  assert.throws(() => Post.objects.values('status').annotate({ x: F('rating') }), /after values\(\), annotate with aggregates/);
 });

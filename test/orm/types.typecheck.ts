@@ -122,6 +122,10 @@ export async function aggregatesAndExpressions(): Promise<void> {
   expectType<number | null>(total);
   const [author] = await Author.objects.annotate({ postCount: Count('posts') });
   expectType<number | undefined>(author?.postCount);
+  // Annotations are filtered and ordered like fields, and typed like them.
+  Author.objects.annotate({ postCount: Count('posts') }).filter({ postCount__gte: 2 }).orderBy('-postCount');
+  // @ts-expect-error a count is a number
+  Author.objects.annotate({ postCount: Count('posts') }).filter({ postCount__gte: 'many' });
   Post.objects.filter({ rating__gt: F('id') });
   await Post.objects.filter({ id: 1 }).update({ rating: F('rating').add(1) });
   // @ts-expect-error an aggregate names a field, not a number

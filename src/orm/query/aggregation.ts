@@ -7,11 +7,13 @@
 import { CompiledQuery, sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { Aggregate } from '../aggregates.ts';
+import { Expression as TroveExpression, resolveExpression, resolveOuterRefs, type ResolvedExpression } from '../expressions.ts';
+import { Exists } from './exists.ts';
 import { FieldError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import { bindWhere, collectSlots, compileWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
+import { bindWhere, collectSlots, compileExpression, compileWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { checkGroupable } from './grouping.ts';
 import { resolveQ, type WhereNode } from './where.ts';
 
@@ -121,7 +123,9 @@ export function joinChain(query: SelectQueryBuilder<any, any, any>, links: reado
  * An annotation of each row of `outer`: `(select count(a2.id) from post a1 … where a1.author_id =
  * t0.id)`. Own columns need no subquery.
  */
-export function annotationExpression(eb: Builder, resolved: ResolvedAggregate, outer: string, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
+export function annotationExpression(eb: Builder, annotation: Annotation, outer: string, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
+  if (isComputed(annotation)) return sql`${compileExpression(annotation.computed, outer, ctx)}`;
+  const resolved = annotation;
   const [first, ...rest] = resolved.links as [Link, ...Link[]];
   const head = `a${++ctx.aliases}`;
   let query: SelectQueryBuilder<any, any, any> = eb.selectFrom(`${first.meta.table} as ${head}`);
@@ -155,7 +159,8 @@ export function aggregateExpression(eb: Builder, resolved: ResolvedAggregate, ba
 }
 
 /** A database's aggregate result as JavaScript: counts as numbers, sums of decimals as text. */
-export function readAggregate(resolved: ResolvedAggregate, value: unknown, dialect: 'sqlite' | 'postgres' | 'mysql'): unknown {
+export function readAggregate(resolved: Annotation, value: unknown, dialect: 'sqlite' | 'postgres' | 'mysql'): unknown {
+  if (isComputed(resolved)) return readComputed(resolved.computed, value, dialect);
   if (value === null || value === undefined) return resolved.aggregate.fn === 'count' ? 0 : null;
   const { fn } = resolved.aggregate;
   if (fn === 'count') return Number(value);
@@ -180,6 +185,19 @@ export function prepareAggregate(db: Database, meta: ModelMeta, where: WhereNode
   return CompiledQuery.raw(compiled.sql, collectSlots(compiled, binding.params.length).map((i) => binding.params[i]));
 }
 
+/** A value per row computed from the row itself: `annotate({ score: F('likes').mul(2) })`, or `Exists(…)`. */
+export interface ComputedAnnotation {
+  readonly name: string;
+  readonly computed: ResolvedExpression;
+}
+
+/** What annotate() adds: an aggregate over related rows, or a value computed per row. */
+export type Annotation = ResolvedAggregate | ComputedAnnotation;
+
+export function isComputed(annotation: Annotation): annotation is ComputedAnnotation {
+  return 'computed' in annotation;
+}
+
 /** `{ name: Aggregate }` checked against the model, for aggregate() or annotate(). */
 export function resolveAggregates(meta: ModelMeta, given: Readonly<Record<string, unknown>>, method: string): ResolvedAggregate[] {
   return Object.entries(given).map(([name, aggregate]) => {
@@ -193,9 +211,32 @@ export function resolveAggregates(meta: ModelMeta, given: Readonly<Record<string
  * field, a relation's accessor or another annotation. Without values() each row is annotated,
  * so an aggregate of a row's own field alone means nothing there.
  */
-export function addAnnotations(meta: ModelMeta, current: ReadonlyMap<string, ResolvedAggregate> | undefined, given: Readonly<Record<string, unknown>>, grouped: boolean): Map<string, ResolvedAggregate> {
+export function addAnnotations(meta: ModelMeta, current: ReadonlyMap<string, Annotation> | undefined, given: Readonly<Record<string, unknown>>, grouped: boolean): Map<string, Annotation> {
   const all = new Map(current);
-  for (const resolved of resolveAggregates(meta, given, 'annotate')) {
+  const checkName = (name: string) => {
+    if (!/^[A-Za-z_]\w*$/.test(name) || name.includes('__')) throw new FieldError(`'${name}' cannot name an annotation: use letters, digits and single underscores.`);
+    if (meta.field(name) !== undefined || all.has(name) || name in meta.modelClass.prototype) {
+      throw new FieldError(`annotate(): '${name}' is already a field, a relation or an annotation of ${meta.label}.`);
+    }
+  };
+  const aggregates: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(given)) {
+    if (value instanceof Aggregate) {
+      aggregates[name] = value;
+      continue;
+    }
+    checkName(name);
+    if (grouped) throw new FieldError(`annotate({ ${name} }): after values(), annotate with aggregates (Count, Sum, …).`);
+    if (value instanceof Exists) {
+      const exists: ResolvedExpression = { kind: 'exists', table: value.queryset.meta.table, where: resolveOuterRefs(value.queryset.state.where, meta) };
+      all.set(name, { name, computed: value.negated ? { kind: 'operation', operator: '-', left: { kind: 'value', value: 1 }, right: exists } : exists });
+    } else if (value instanceof TroveExpression) {
+      all.set(name, { name, computed: resolveExpression(meta, value) });
+    } else {
+      throw new FieldError(`annotate({ ${name} }) takes an aggregate (Count(), Sum(), …), an expression (F(), Subquery()) or Exists().`);
+    }
+  }
+  for (const resolved of resolveAggregates(meta, aggregates, 'annotate')) {
     const { name } = resolved;
     if (meta.field(name) !== undefined || all.has(name) || name in meta.modelClass.prototype) {
       throw new FieldError(`annotate(): '${name}' is already a field, a relation or an annotation of ${meta.label}.`);
@@ -205,6 +246,22 @@ export function addAnnotations(meta: ModelMeta, current: ReadonlyMap<string, Res
     }
     all.set(name, resolved);
   }
-  if (grouped) checkGroupable([...all.values()]);
+  if (grouped) checkGroupable([...all.values()].filter((a): a is ResolvedAggregate => !isComputed(a)));
   return all;
+}
+
+/** A computed annotation's value as JavaScript: a column's as its field reads it, Exists as a boolean, numbers as numbers. */
+function readComputed(expression: ResolvedExpression, value: unknown, dialect: 'sqlite' | 'postgres' | 'mysql'): unknown {
+  if (value === null || value === undefined) return null;
+  switch (expression.kind) {
+    case 'column':
+    case 'related':
+      return expression.field.fromDb(value, dialect);
+    case 'exists':
+      return value === true || value === 1 || value === '1' || value === 't';
+    case 'operation':
+      return expression.left.kind === 'value' && expression.right.kind === 'exists' ? Number(value) === 1 : Number(value);
+    default:
+      return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  }
 }

@@ -12,8 +12,8 @@ import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type NullsOrder, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { aggregateCall, annotationExpression, joinChain, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
-import { bindGrouped, bindJoinedAnnotations, groupedExpression, joinsAnnotations, outputColumnOf, splitHaving } from './grouping.ts';
+import { aggregateCall, annotationExpression, joinChain, type Annotation, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { aggregateOf, bindGrouped, bindJoinedAnnotations, groupedExpression, joinsAnnotations, outputColumnOf, splitHaving } from './grouping.ts';
 import { bindAnnotation, bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
@@ -26,7 +26,7 @@ export type FieldOrderTerm = Extract<OrderTerm, { readonly field: Field }>;
 export type OrderTerm =
   | { readonly path: RelationPath; readonly field: Field; readonly descending: boolean; readonly annotation?: undefined; readonly expression?: undefined }
   /** Ordering by an annotation: `orderBy('-postCount')`. */
-  | { readonly annotation: ResolvedAggregate; readonly descending: boolean; readonly path?: undefined; readonly field?: undefined; readonly expression?: undefined }
+  | { readonly annotation: Annotation; readonly descending: boolean; readonly path?: undefined; readonly field?: undefined; readonly expression?: undefined }
   /** Ordering by an expression: `orderBy(F('rating').desc({ nullsLast: true }))`. */
   | { readonly expression: ResolvedExpression; readonly descending: boolean; readonly nulls: NullsOrder; readonly path?: undefined; readonly field?: undefined; readonly annotation?: undefined };
 
@@ -50,7 +50,7 @@ export interface SelectSpec {
   /** SELECT DISTINCT (a count counts the distinct rows). */
   readonly distinct?: boolean;
   /** annotate(): a value per row, selected as `n_<name>`. */
-  readonly annotations?: readonly ResolvedAggregate[];
+  readonly annotations?: readonly Annotation[];
   /** only()/defer(): the queried model's columns to read; undefined: all of them. */
   readonly columns?: readonly Field[];
   /** values().annotate(): one row per group of the values, the annotations aggregated over it. */
@@ -264,7 +264,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
   if (joinsAnnotations(spec, dialect)) {
     // Each row's annotations from one LEFT JOIN along their shared relations, grouped by the row.
     const { where, having } = splitHaving(spec.where);
-    const annotations = spec.annotations!;
+    const annotations = spec.annotations!.map(aggregateOf);
     query = query.select((spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}` as any));
     const [joined, last] = joinChain(query, annotations[0]!.links, 't0', ctx, 'left');
     query = joined;
@@ -275,7 +275,7 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     // PostgreSQL knows the other columns follow from the key; the others are told each one.
     query = query.groupBy((dialect === 'postgres' ? [meta.pk] : spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}`) as any);
     for (const node of having) {
-      const annotation = node.annotation;
+      const annotation = aggregateOf(node.annotation);
       query = query.having((eb: Builder) => eb(aggregateCall(eb, annotation, last, condition, true), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
     }
     for (const term of spec.order) {

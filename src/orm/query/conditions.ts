@@ -10,7 +10,7 @@ import type { Field } from '../fields/field.ts';
 import { DateTimeField } from '../fields/scalar.ts';
 import type { DatePart } from './dates.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
-import { annotationExpression, type ResolvedAggregate } from './aggregation.ts';
+import { annotationExpression, isComputed, type Annotation } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** A placeholder for the value at `index` of the bound parameters. */
@@ -98,7 +98,13 @@ export function bindWhere(node: WhereNode | undefined, b: Binding): void {
 }
 
 /** An annotation's shape into the key, and the values of its filter into the parameters. */
-export function bindAnnotation(annotation: ResolvedAggregate, b: Binding): void {
+export function bindAnnotation(annotation: Annotation, b: Binding): void {
+  if (isComputed(annotation)) {
+    b.key += `annx(${annotation.name}=`;
+    bindExpression(annotation.computed, b);
+    b.key += ')';
+    return;
+  }
   const { fn, source, options } = annotation.aggregate;
   b.key += `ann(${annotation.name}=${fn}(${options.distinct ? 'distinct ' : ''}${source})`;
   if (annotation.filter !== undefined) {
@@ -108,7 +114,12 @@ export function bindAnnotation(annotation: ResolvedAggregate, b: Binding): void 
   b.key += ')';
 }
 
-export function annotationParam(annotation: ResolvedAggregate, value: unknown, dialect: DialectName): unknown {
+export function annotationParam(annotation: Annotation, value: unknown, dialect: DialectName): unknown {
+  if (isComputed(annotation)) {
+    const computed = annotation.computed;
+    if (computed.kind === 'column' || computed.kind === 'related') return computed.field.toDb(computed.field.clean(value), dialect);
+    return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
   const { fn } = annotation.aggregate;
   const field = annotation.field;
   if ((fn === 'min' || fn === 'max') && field !== undefined) return field.toDb(field.clean(value), dialect);
@@ -143,6 +154,11 @@ export function bindExpression(expression: ResolvedExpression, b: Binding): void
       return;
     case 'outer':
       b.key += `outer(${expression.column})`;
+      return;
+    case 'exists':
+      b.key += `exists(${expression.table} `;
+      bindWhere(expression.where as WhereNode | undefined, b);
+      b.key += ')';
       return;
     case 'related':
       b.key += `rel(${expression.hops.map((h) => `${h.key}>${h.table}`).join('/')}.${expression.field.column})`;
@@ -179,6 +195,13 @@ export function compileExpression(expression: ResolvedExpression, alias: string 
         from = sql`(select ${sql.ref(`${at}.${column}`)} from ${sql.table(hop.table)} as ${sql.raw(at)} where ${sql.ref(`${at}.${hop.pk}`)} = ${from}${live})`;
       });
       return from;
+    }
+    case 'exists': {
+      const inner = `s${++ctx.aliases}`;
+      const where = expression.where as WhereNode | undefined;
+      const condition = where === undefined ? sql`` : sql` where ${withOuter(ctx, alias!, () => compileWhereStandalone(where, inner, ctx))}`;
+      // A number on every database (MySQL and SQLite have no boolean type): 1 or 0.
+      return sql`(case when exists (select 1 from ${sql.table(expression.table)} as ${sql.raw(inner)}${condition}) then 1 else 0 end)`;
     }
     case 'outer':
       if (ctx.outer === undefined) throw new QueryUsageError(`OuterRef('${expression.name}') belongs inside Exists() or Subquery().`);

@@ -6,7 +6,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { DialectName } from '../../db/index.ts';
 import { Aggregate, type AggregateFunction } from '../aggregates.ts';
 import { FieldError } from '../errors.ts';
-import { aggregateCall, annotationExpression, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { aggregateCall, annotationExpression, isComputed, type Annotation, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
 import { annotationParam, bindAnnotation, bindWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import type { SelectSpec } from './compiler.ts';
 import type { WhereNode } from './where.ts';
@@ -55,7 +55,8 @@ export function bindGrouped(spec: SelectSpec, b: Binding): void {
  * sum of the sums over the sum of the counts. Nothing is joined, so nothing multiplies: Django's
  * joins count a post once per comment when the same query counts comments.
  */
-export function groupedExpression(eb: Builder, annotation: ResolvedAggregate, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
+export function groupedExpression(eb: Builder, given: Annotation, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
+  const annotation = aggregateOf(given);
   if (annotation.links.length === 0) return aggregateCall(eb, annotation, 't0', condition, true);
   const perRow = (fn: AggregateFunction) => annotationExpression(eb, { ...annotation, aggregate: new Aggregate(fn, annotation.aggregate.source, annotation.aggregate.options) }, 't0', ctx, condition);
   switch (annotation.aggregate.fn) {
@@ -73,9 +74,16 @@ export function groupedExpression(eb: Builder, annotation: ResolvedAggregate, ct
 }
 
 /** The shape and values of groupedExpression, in its order (an average reads the filter twice). */
-export function bindGroupedAnnotation(annotation: ResolvedAggregate, b: Binding): void {
+export function bindGroupedAnnotation(given: Annotation, b: Binding): void {
+  const annotation = aggregateOf(given);
   bindAnnotation(annotation, b);
   if (annotation.links.length > 0 && annotation.aggregate.fn === 'avg' && annotation.filter !== undefined) bindWhere(annotation.filter, b);
+}
+
+/** An annotation of a grouped or joined query: an aggregate (a computed value has no place there). */
+export function aggregateOf(annotation: Annotation): ResolvedAggregate {
+  if (isComputed(annotation)) throw new FieldError(`'${annotation.name}' is computed per row; a grouped query takes aggregates.`);
+  return annotation;
 }
 
 /** Distinct values across a relation do not add up from row to row: the one thing a group cannot combine. */
@@ -106,7 +114,8 @@ export function outputColumnOf(spec: SelectSpec, term: SelectSpec['order'][numbe
 export function joinsAnnotations(spec: SelectSpec, dialect: DialectName): boolean {
   const annotations = spec.annotations ?? [];
   if (dialect !== 'postgres' || spec.mode !== 'rows' || spec.values !== undefined || annotations.length === 0 || spec.related.length > 0 || spec.distinct || spec.lock !== undefined) return false;
-  const chain = (a: ResolvedAggregate) => a.links.map((l) => `${l.meta.table}.${l.column}=${l.previousColumn}`).join('/');
+  if (annotations.some(isComputed)) return false;
+  const chain = (a: Annotation) => aggregateOf(a).links.map((l) => `${l.meta.table}.${l.column}=${l.previousColumn}`).join('/');
   if (!annotations.every((a) => chain(a) === chain(annotations[0]!))) return false;
   if (spec.order.some((t) => t.expression !== undefined || (t.annotation === undefined && t.path.length > 0))) return false;
   try {

@@ -7,7 +7,7 @@ import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
-import type { Aggregate, AggregateResult } from '../aggregates.ts';
+import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
 import type { Expression, OrderByExpression } from '../expressions.ts';
 import type { BulkUpdateOptions } from './bulk.ts';
 import type { RowLock } from './compiler.ts';
@@ -70,7 +70,7 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   valuesList(...args: any[]): QuerySet<unknown, F> {
     return (this.getQuerySet().valuesList as (...a: unknown[]) => QuerySet<unknown, F>)(...args);
   }
-  annotate<const A extends Record<string, Aggregate<unknown>>>(annotations: A): QuerySet<T & AggregateResult<A>, F> {
+  annotate<const A extends Record<string, AnnotationInput>>(annotations: A): QuerySet<T & AggregateResult<A>, F & AnnotatedFields<AggregateResult<A>>> {
     return this.getQuerySet().annotate(annotations);
   }
   aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {

@@ -12,7 +12,7 @@ import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
-import type { Aggregate, AggregateResult } from '../aggregates.ts';
+import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
 import { addAnnotations, prepareAggregate, readAggregate, resolveAggregates } from './aggregation.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
@@ -122,11 +122,11 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    * Each annotation across a relation is a subquery of its own, so several never multiply each
    * other. Filter and order by them by name: `.filter({ postCount__gte: 2 }).orderBy('-postCount')`.
    */
-  annotate<const A extends Record<string, Aggregate<unknown>>>(annotations: A): QuerySet<T & AggregateResult<A>, F> {
+  annotate<const A extends Record<string, AnnotationInput>>(annotations: A): QuerySet<T & AggregateResult<A>, F & AnnotatedFields<AggregateResult<A>>> {
     this.assertNotSliced('annotate');
     // After values(), rows are grouped by the values (Django's GROUP BY).
     const all = addAnnotations(this.meta, this.state.annotations, annotations, this.isValues);
-    return this.clone({ annotations: all, grouped: this.isValues || this.state.grouped });
+    return this.clone({ annotations: all, grouped: this.isValues || this.state.grouped }) as never;
   }
 
   /** One row of aggregates over the whole queryset: `aggregate({ total: Sum('price'), n: Count('id') })`. */

@@ -3,13 +3,13 @@ import type { Database } from '../../db/index.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
 import { hydrate, relationCache, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
-import { readAggregate, type ResolvedAggregate } from './aggregation.ts';
+import { readAggregate, type Annotation } from './aggregation.ts';
 import { pathKey, type RelationPath, type ValueColumn } from './compiler.ts';
 import type { PrefetchIo } from './prefetch.ts';
 import { initialState, QuerySet } from './queryset.ts';
 
 /** A values() row: an object, a list, or one value (flat), with a group's aggregates. */
-export function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database, shape: 'object' | 'list' | 'flat', annotations: readonly ResolvedAggregate[] = []): unknown {
+export function valuesRow(columns: readonly ValueColumn[], row: Record<string, unknown>, db: Database, shape: 'object' | 'list' | 'flat', annotations: readonly Annotation[] = []): unknown {
   const read = (column: ValueColumn, i: number) => {
     const value = row[`v${i}`];
     return value === null || value === undefined ? null : column.field.fromDb(value, db.dialect);

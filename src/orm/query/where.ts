@@ -11,7 +11,7 @@ import type { Lookup } from '../types.ts';
 import { DATE_TRANSFORMS, isDateField, resolveDateTransform, type DatePart, type DateTransform } from './dates.ts';
 import { Expression, resolveExpression, resolveOuterRefs, type ResolvedExpression } from '../expressions.ts';
 import { Exists } from './exists.ts';
-import type { ResolvedAggregate } from './aggregation.ts';
+import type { Annotation } from './aggregation.ts';
 import { Q, type FilterDict } from './q.ts';
 
 export const LOOKUPS: ReadonlySet<string> = new Set<Lookup>([
@@ -44,7 +44,7 @@ export type WhereNode =
   /** `column <lookup> expression`: `{ likes__gt: F('views') }` (see expressions.ts). */
   | { readonly kind: 'compareExpression'; readonly field: Field; readonly column: string; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly expression: ResolvedExpression }
   /** `annotation <lookup> value`: a condition on an annotation (`{ postCount__gt: 2 }`). */
-  | { readonly kind: 'annotation'; readonly annotation: ResolvedAggregate; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: unknown }
+  | { readonly kind: 'annotation'; readonly annotation: Annotation; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: unknown }
   /** `EXISTS (SELECT 1 FROM table WHERE …)`, the inner conditions referring to the outer row (Exists()). */
   | { readonly kind: 'exists'; readonly table: string; readonly where: WhereNode | undefined }
   /** Matches no row, e.g. `id__in: []`. */
@@ -83,7 +83,7 @@ export function and(children: WhereNode[]): WhereNode {
 }
 
 /** Annotations of the queryset, by name: conditions may name them like fields. */
-export type Annotations = ReadonlyMap<string, ResolvedAggregate>;
+export type Annotations = ReadonlyMap<string, Annotation>;
 
 /** Resolves `filter(...)` arguments: dictionaries and Q objects, all ANDed. */
 export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>, annotations?: Annotations): WhereNode {
@@ -131,12 +131,12 @@ export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Ann
   return onAnnotations.length === 0 ? node : and([node, ...onAnnotations]);
 }
 
-function annotationCondition(annotation: ResolvedAggregate, rest: string[], key: string, value: unknown): WhereNode {
+function annotationCondition(annotation: Annotation, rest: string[], key: string, value: unknown): WhereNode {
   const lookup = rest.length === 0 ? 'exact' : rest[0]!;
   if (rest.length > 1 || !['exact', 'gt', 'gte', 'lt', 'lte'].includes(lookup)) {
     throw new FieldError(`'${key}': an annotation takes exact, gt, gte, lt or lte.`);
   }
-  if (typeof value !== 'number' && !(value instanceof Date) && typeof value !== 'string') {
+  if (typeof value !== 'number' && !(value instanceof Date) && typeof value !== 'string' && typeof value !== 'boolean') {
     throw new ValidationError(`'${key}' compares an annotation with ${value === null ? 'null' : typeof value}; give a number.`, annotation.name);
   }
   return { kind: 'annotation', annotation, lookup: lookup as 'exact', value };
