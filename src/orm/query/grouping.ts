@@ -32,20 +32,27 @@ function mentionsAnnotation(node: WhereNode): boolean {
 
 /** The grouped query's shape and values, in the order its SQL holds them. */
 export function bindGrouped(spec: SelectSpec, b: Binding): void {
+  bindAggregatedQuery(spec, b, 'group', bindGroupedAnnotation, (term) => outputColumnOf(spec, term));
+}
+
+/**
+ * A query whose aggregates are in its SELECT and its HAVING (grouped by values, or joined per
+ * row): the aggregates, then WHERE, then HAVING; its ordering names output columns, binding nothing.
+ */
+function bindAggregatedQuery(spec: SelectSpec, b: Binding, kind: string, bindOne: (annotation: Annotation, b: Binding) => void, orderColumn: (term: SelectSpec['order'][number]) => string): void {
   const { where, having } = splitHaving(spec.where);
-  b.key += 'group|';
-  for (const annotation of spec.annotations ?? []) bindGroupedAnnotation(annotation, b);
+  b.key += `${kind}|`;
+  for (const annotation of spec.annotations ?? []) bindOne(annotation, b);
   b.key += '|w:';
   bindWhere(where, b);
   b.key += '|h:';
   for (const node of having) {
-    bindGroupedAnnotation(node.annotation, b);
+    bindOne(node.annotation, b);
     b.key += ` ${node.lookup};`;
     b.params.push(annotationParam(node.annotation, node.value, b.dialect));
   }
   b.key += '|o:';
-  // Ordering names output columns: nothing to bind.
-  for (const term of spec.order) b.key += `${outputColumnOf(spec, term)}${term.descending ? '-' : '+'},`;
+  for (const term of spec.order) b.key += `${orderColumn(term)}${term.descending ? '-' : '+'},`;
 }
 
 /**
@@ -128,17 +135,5 @@ export function joinsAnnotations(spec: SelectSpec, dialect: DialectName): boolea
 
 /** The shape and values of a joined-annotations query, in the order its SQL holds them. */
 export function bindJoinedAnnotations(spec: SelectSpec, b: Binding): void {
-  const { where, having } = splitHaving(spec.where);
-  b.key += 'joined|';
-  for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
-  b.key += '|w:';
-  bindWhere(where, b);
-  b.key += '|h:';
-  for (const node of having) {
-    bindAnnotation(node.annotation, b);
-    b.key += ` ${node.lookup};`;
-    b.params.push(annotationParam(node.annotation, node.value, b.dialect));
-  }
-  b.key += '|o:';
-  for (const term of spec.order) b.key += `${term.annotation !== undefined ? `n_${term.annotation.name}` : term.field!.column}${term.descending ? '-' : '+'},`;
+  bindAggregatedQuery(spec, b, 'joined', bindAnnotation, (term) => (term.annotation !== undefined ? `n_${term.annotation.name}` : term.field!.column!));
 }
