@@ -3,7 +3,7 @@
  * instances are rows and whose `objects` manager starts queries.
  */
 import { inspect } from 'node:util';
-import { atomic, getDatabase, setSchemaSource, type Database } from '../db/index.ts';
+import { atomic, setSchemaSource, type Database } from '../db/index.ts';
 import { postSave, preSave } from '../signals.ts';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from './deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';

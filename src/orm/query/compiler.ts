@@ -12,7 +12,7 @@ import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type NullsOrder, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { aggregateCall, annotationExpression, joinChain, type Annotation, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
+import { aggregateCall, annotationExpression, joinChain, type Annotation, type CompileCondition } from './aggregation.ts';
 import { aggregateOf, bindGrouped, bindJoinedAnnotations, groupedExpression, joinsAnnotations, outputColumnOf, splitHaving } from './grouping.ts';
 import { bindAnnotation, bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
