@@ -22,7 +22,7 @@ import { changeForm, type ChangeFormContext } from './changeform.ts';
 import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
 import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
-import { isStaff, userPermissions } from './permissions.ts';
+import { isStaff } from './permissions.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
 
