@@ -1,19 +1,24 @@
-/** `trove purge [--older-than 30d] [--dry-run]`: empties the trash for good, with progress. */
+/**
+ * `trove purge [--older-than 30d] [--dry-run] [--yes]`: empties the trash for good, with
+ * progress. It shows what it will remove and asks first, as `trove delete` does; without a
+ * terminal it needs `--yes`.
+ */
 import { cutoffFrom, Deletion, purge, type PurgeResult } from '../../deletion/index.ts';
 import { ValidationError } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { plural, print, progress, table } from '../output.ts';
+import { ask, plural, print, progress, table } from '../output.ts';
 
 export const purgeCommand: Command = {
   name: 'purge',
   summary: 'Remove for good the soft deletes older than a cutoff (all of them without one), each in one transaction.',
-  usage: 'trove purge [--older-than 30d] [--dry-run]',
+  usage: 'trove purge [--older-than 30d] [--dry-run] [--yes]',
   details: `
   --older-than D    only operations older than D: 30d, 12h, 15m, 45s
   --dry-run         list what would be purged and stop
+  --yes             do not ask for confirmation (needed without a terminal)
   --batch-size N    rows per statement (default 1000)`,
-  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' } },
+  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   async run({ values }) {
     let cutoff: Date;
     try {
@@ -37,6 +42,14 @@ export const purgeCommand: Command = {
       if (values['dry-run'] === true) {
         print(`\nDry run: ${plural(due.length, 'operation')}, ${plural(rows, 'row')} would be purged; nothing removed.`);
         return 0;
+      }
+      if (values.yes !== true) {
+        if (!process.stdin.isTTY) throw new UsageError('not a terminal, so no confirmation can be asked: add --yes.');
+        const answer = await ask(`\nRemove ${plural(due.length, 'operation')} (${plural(rows, 'row')}) for good? They cannot be restored. Type 'yes' to continue: `);
+        if (answer !== 'yes') {
+          print('Cancelled: nothing purged.');
+          return 1;
+        }
       }
       const bar = progress('Purging', rows);
       // purge() reports each operation's own progress; the bar shows all of them together.

@@ -113,7 +113,12 @@ test('purge removes only what is older than the cutoff; --dry-run removes nothin
   assert.match(dry.stdout, /Dry run: 1 operation, 2 rows would be purged; nothing removed\./);
   assert.equal(await Post.allObjects.count(), 4);
 
-  const purged = await run(['purge', '--older-than', '30d']);
+  const refused = await run(['purge', '--older-than', '30d']);
+  assert.equal(refused.code, 2, 'without a terminal it needs --yes');
+  assert.match(refused.stderr, /not a terminal, so no confirmation can be asked: add --yes\./);
+  assert.equal(await Post.allObjects.count(), 4, 'nothing purged');
+
+  const purged = await run(['purge', '--older-than', '30d', '--yes']);
   assert.equal(purged.code, 0, purged.stderr);
   assert.match(purged.stdout, /Purged 1 operation: 2 rows removed for good\./);
   assert.match(purged.stderr, /^Purging: 0\/2 \(0%\)\n(.*\n)*Purging: 2\/2 \(100%\)\n$/);
@@ -121,5 +126,5 @@ test('purge removes only what is older than the cutoff; --dry-run removes nothin
   assert.equal(await Post.deletedObjects.count(), 1, 'the recent operation stays in the trash');
   assert.equal((await Deletion.objects.get({ id: oldId })).state, 'purged');
   assert.equal((await Deletion.objects.get({ id: recentId })).state, 'active');
-  assert.equal((await run(['purge', '--older-than', '30d'])).stdout, 'Nothing to purge.\n');
+  assert.equal((await run(['purge', '--older-than', '30d', '--yes'])).stdout, 'Nothing to purge.\n');
 });
