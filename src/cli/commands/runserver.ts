@@ -1,4 +1,5 @@
 /** `trove runserver [host:]port`: the project's URLs over HTTP, for development. */
+import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { redactUrl } from '../../db/index.ts';
@@ -6,7 +7,7 @@ import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
 import { runWithReloader } from '../reloader.ts';
-import { print } from '../output.ts';
+import { print, printError } from '../output.ts';
 
 export function parseAddress(text: string | undefined): { host: string; port: number } {
   if (text === undefined) return { host: '127.0.0.1', port: 8000 };
@@ -14,6 +15,19 @@ export function parseAddress(text: string | undefined): { host: string; port: nu
   const port = Number(match?.[2]);
   if (match === null || port > 65535) throw new UsageError(`'${text}' is not a port or host:port.`);
   return { host: match[1] ?? '127.0.0.1', port };
+}
+
+/** Whether something already listens on host:port (tried by listening and closing at once). */
+export function portInUse(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(false)));
+  });
+}
+
+function inUse(host: string, port: number): string {
+  return `port ${port} on ${host} is in use: trove runserver ${port + 1}`;
 }
 
 export const runserver: Command = {
@@ -25,6 +39,11 @@ export const runserver: Command = {
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }) {
     const { host, port } = parseAddress(positionals[0]);
+    // A taken port is one line and exit 1, in both modes, before anything else starts.
+    if (port !== 0 && (await portInUse(host, port))) {
+      printError(inUse(host, port));
+      return 1;
+    }
     if (values.noreload !== true) {
       const configPath = findConfig(values.config as string | undefined);
       return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath]);
@@ -40,10 +59,16 @@ export const runserver: Command = {
       debug: debug ?? false,
     });
     const server = serve({ fetch: app.fetch, hostname: host, port });
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
+    const listening = await new Promise<boolean>((resolve, reject) => {
+      server.once('listening', () => resolve(true));
+      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
     });
+    if (!listening) {
+      // Taken between the check and now.
+      printError(inUse(host, port));
+      await db.close();
+      return 1;
+    }
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redactUrl(project.databaseUrl)}). Quit with Ctrl+C.`);

@@ -2,6 +2,7 @@
 /** `trove migrate`, `clearsessions`, `createsuperuser` (flags, and prompts in a terminal) and `runserver`. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -144,4 +145,19 @@ test('runserver restarts when a source file of the project changes, and stops wi
     await new Promise((resolve) => server.child.once('exit', resolve));
   }
   await assert.rejects(fetch(`${url}posts/`), 'the server went with the reloader');
+});
+
+test('runserver on a taken port says so in one line and exits 1, with or without the reloader', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    for (const args of [[`127.0.0.1:${port}`], [`127.0.0.1:${port}`, '--noreload']]) {
+      const result = await trove(['runserver', ...args], { cwd: project.dir });
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.stderr, `port ${port} on 127.0.0.1 is in use: trove runserver ${port + 1}\n`);
+    }
+  } finally {
+    blocker.close();
+  }
 });
