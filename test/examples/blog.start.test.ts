@@ -1,0 +1,80 @@
+// @backends: sqlite-only
+/** `npm start` never surprises: a taken port before any file is touched; the demo data kept unless asked. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** Runs the blog's server until it prints its address (then stops it) or exits. */
+function start(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/blog/server.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/Trove blog: http/.test(out)) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+const posts = (file: string) => {
+  const db = new SqliteDatabase(file, { readonly: true });
+  try {
+    return (db.prepare('select count(*) as n from blog_post').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+test('npm start: a taken port is one line and exit 1, before the database is touched; the data stays unless --reset', async () => {
+  const dir = join(root, 'test', '.tmp', `start-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'blog.db');
+  try {
+    const first = await start({ PORT: '0', TROVE_BLOG_DB: file });
+    assert.match(first.out, /Trove blog: http:\/\/127\.0\.0\.1:\d+\//);
+    const seeded = posts(file);
+    assert.ok(seeded > 0, 'a new file is seeded');
+    const db = new SqliteDatabase(file);
+    db.prepare("delete from blog_post_tags").run();
+    db.prepare("delete from blog_comment").run();
+    db.prepare("delete from blog_post where id = (select min(id) from blog_post)").run();
+    db.close();
+
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const before = statSync(file).mtimeMs;
+    try {
+      const refused = await start({ PORT: String(port), TROVE_BLOG_DB: file }, ['--reset']);
+      assert.equal(refused.code, 1);
+      assert.equal(refused.err, `port ${port} is in use: PORT=${port + 1} npm start\n`);
+    } finally {
+      blocker.close();
+    }
+    assert.equal(statSync(file).mtimeMs, before, 'the database was not touched');
+    assert.equal(posts(file), seeded - 1);
+
+    const again = await start({ PORT: '0', TROVE_BLOG_DB: file });
+    assert.match(again.out, /the demo data as you left it/);
+    assert.equal(posts(file), seeded - 1, 'kept, not re-seeded');
+    const reset = await start({ PORT: '0', TROVE_BLOG_DB: file }, ['--reset']);
+    assert.doesNotMatch(reset.out, /as you left it/);
+    assert.equal(posts(file), seeded, 'seeded anew');
+    assert.ok(existsSync(file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
