@@ -24,6 +24,6 @@ export { ProtectedError, RestrictedError } from './errors.ts';
 export { planDelete, type DeletePlan } from './plan.ts';
 export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } from './delete.ts';
 export { softDelete, type SoftDeleteResult } from './soft.ts';
-export { Deletion, type DeletionState } from './record.ts';
+export { Deletion, setDeletionDefaults, deletionDefaults, type DeletionState, type DeletionDefaults } from './record.ts';
 export { restoreDeletion, restoreInstance, restoreQuerySet, OrphanRestoreError, RestoreConflictError, type RestoreResult } from './restore.ts';
 export { purge, purgeDeletion, cutoffFrom, type PurgeOptions, type PurgeProgress, type PurgeResult } from './purge.ts';

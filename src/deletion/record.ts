@@ -17,3 +17,19 @@ export const Deletion = model('trove.Deletion', {
   counts: f.json<Record<string, number>>(),
   state: f.char({ maxLength: 10, default: 'active', choices: ['active', 'restored', 'purged'] }),
 }, { table: 'trove_deletion', ordering: ['-createdAt'] });
+
+/** Who and where, for soft deletes that do not say: the shell sets its own. */
+export interface DeletionDefaults {
+  readonly actor?: string;
+  readonly source?: string;
+}
+let defaults: DeletionDefaults = {};
+
+/** Sets the actor and source recorded for soft deletes that do not give them (`trove shell` does: 'shell' and the OS user). */
+export function setDeletionDefaults(given: DeletionDefaults): void {
+  defaults = { ...given };
+}
+
+export function deletionDefaults(): DeletionDefaults {
+  return defaults;
+}

@@ -9,7 +9,7 @@ import { atomic, onCommit, type Database } from '../db/index.ts';
 import { hydrate, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta } from '../orm/index.ts';
 import { postSoftDelete } from '../signals.ts';
 import { Collector, SIGNAL_BATCH } from './collector.ts';
-import { Deletion } from './record.ts';
+import { Deletion, deletionDefaults } from './record.ts';
 
 export interface SoftDeleteResult extends DeleteResult {
   /**
@@ -49,8 +49,8 @@ export async function softDeleteBatches(
     if (total === 0) return { total, byModel };
     const root = collectors.length === 1 ? rootOf(origin, graph.root) : undefined;
     await Deletion.objects.using(db).create({
-      id: deletionId, createdAt: deletedAt, actor: options.actor ?? null, reason: options.reason ?? '',
-      source: options.source ?? 'api', rootLabel: graph.root.label, rootPk: root === undefined ? null : String(root[graph.root.pk.attname]),
+      id: deletionId, createdAt: deletedAt, actor: options.actor ?? deletionDefaults().actor ?? null, reason: options.reason ?? '',
+      source: options.source ?? deletionDefaults().source ?? 'api', rootLabel: graph.root.label, rootPk: root === undefined ? null : String(root[graph.root.pk.attname]),
       counts: byModel,
     });
     for (const meta of graph.models.values()) await sendOperationRows(db, meta, deletionId, postSoftDelete, 'trash');

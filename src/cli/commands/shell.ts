@@ -3,12 +3,14 @@
  * scope, top-level await, and history per project. When standard input is not a terminal it
  * runs it as a script instead, as `python manage.py shell < script.py` does.
  */
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import repl from 'node:repl';
 import { text } from 'node:stream/consumers';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { transformSync } from 'esbuild';
+import { setDeletionDefaults } from '../../deletion/index.ts';
 import * as trove from '../../index.ts';
 import { allModels, type ModelMeta } from '../../orm/index.ts';
 import type { Command } from '../command.ts';
@@ -44,9 +46,21 @@ export function shellScope(project: Project, db: trove.Database): Record<string,
   return scope;
 }
 
+function osUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME;
+  }
+}
+
+/** The models in scope, by the name they have there. */
+function modelsInScope(scope: Record<string, unknown>): Array<[string, unknown]> {
+  return Object.entries(scope).filter(([, value]) => typeof value === 'function' && (value as { meta?: unknown }).meta !== undefined);
+}
+
 function modelsList(scope: Record<string, unknown>): string {
-  const rows = Object.entries(scope)
-    .filter(([, value]) => typeof value === 'function' && (value as { meta?: unknown }).meta !== undefined)
+  const rows = modelsInScope(scope)
     .map(([name, value]) => {
       const meta = (value as { meta: ModelMeta }).meta;
       return `  ${name.padEnd(16)} ${meta.label}${meta.softDelete ? '  (soft delete)' : ''}`;
@@ -99,7 +113,7 @@ async function runScript(source: string, scope: Record<string, unknown>): Promis
 }
 
 async function runRepl(project: Project, scope: Record<string, unknown>): Promise<number> {
-  process.stdout.write(`Trove shell: ${project.models.size} models from ${project.configPath}. Top-level await works; .models lists them; .exit leaves.\n`);
+  process.stdout.write(`Trove shell: ${modelsInScope(scope).length} models from ${project.configPath}. Top-level await works; .models lists them; .exit leaves.\n`);
   const colors = process.stdout.hasColors?.() ?? false;
   // An exception prints as `Post.DoesNotExist: Post matching query does not exist.` (no stack
   // of REPL internals), and the session goes on; values print as Node prints them.
@@ -146,6 +160,8 @@ scope. A script or command that throws prints its error and exits 1.`,
   options: { command: { type: 'string', short: 'c' } },
   async run({ values }) {
     const { project, db } = await openProject(values.config as string | undefined);
+    // A soft delete typed here says it came from the shell, and whose shell it was.
+    setDeletionDefaults({ source: 'shell', actor: osUser() });
     try {
       const scope = shellScope(project, db);
       if (typeof values.command === 'string') return await runScript(values.command, scope);

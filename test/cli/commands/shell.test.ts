@@ -5,8 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { connect, type Database } from '../../../src/index.ts';
+import { connect, Deletion, type Database } from '../../../src/index.ts';
 import { Author, Post } from '../../../examples/blog/models.ts';
 import { seedDemo } from '../../../examples/blog/seed.ts';
 import { BACKEND, TEST_DATABASE_URL, setupDatabase } from '../../support/database.ts';
@@ -106,7 +107,10 @@ test('an interactive session in a terminal: the prompt, results, an error that d
     '.models',
     '.exit',
   ]);
-  assert.match(screen, /Trove shell: 4 models from .*trove\.config\.ts/);
+  // The banner counts what .models lists.
+  const count = Number(/Trove shell: (\d+) models from .*trove\.config\.ts/.exec(screen)?.[1]);
+  const listed = screen.slice(screen.lastIndexOf('.models')).split('\n').filter((line) => /^\s+\w+\s+\w+\.\w+/.test(line)).length;
+  assert.ok(count > 4 && count === listed, `the banner says ${count}, .models lists ${listed}`);
   assert.match(screen, /trove> /);
   assert.match(screen, /'Cascades explained'/);
   assert.match(screen, /Uncaught Post\.DoesNotExist: Post matching query does not exist\./);
@@ -114,4 +118,7 @@ test('an interactive session in a terminal: the prompt, results, an error that d
   assert.match(screen, /\n42\r?\n/, 'TypeScript, even over several lines, runs once its types are stripped');
   assert.match(screen, /Post\s+blog\.Post {2}\(soft delete\)/);
   assert.equal(await Post.objects.filter({ id: post.id }).exists(), false);
+  // A soft delete from the shell records where it came from, and whose shell it was.
+  const record = await Deletion.objects.orderBy('-createdAt').first();
+  assert.deepEqual([record?.source, record?.actor], ['shell', userInfo().username]);
 });
