@@ -4,7 +4,9 @@
  * 1. On a 1,000,000-row SQLite table, one migration adds a NOT NULL field and makes another NOT
  *    NULL: both need the table copied, and Trove copies it once. Compared, on the same data in
  *    the same run, with one hand-written table rebuild to the same shape, and with two (what a
- *    copy per operation costs, as Django's SQLite schema editor does).
+ *    copy per operation costs, as Django's SQLite schema editor does). With Django
+ *    (`BENCH_DJANGO_PYTHON`, default /tmp/djv/bin/python when it exists), Django's own `migrate`
+ *    of the same change on the same rows (bench/django/migrate_bench.py).
  * 2. `trove makemigrations --check` on a project of 50 models and 100 migrations, timed as a
  *    user sees it (a new process: Node, tsx, the project, every migration file).
  *
@@ -12,7 +14,7 @@
  *   BENCH_ROWS=100000 BENCH_ROUNDS=3 npx tsx bench/migrate.ts
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { connect, fields as f } from '../src/index.ts';
@@ -120,6 +122,15 @@ async function benchCopy(): Promise<string> {
     console.log(`  round ${round + 1}: Trove ${samples.trove.at(-1)!.toFixed(0)} ms, one rebuild ${samples.once.at(-1)!.toFixed(0)} ms, two ${samples.twice.at(-1)!.toFixed(0)} ms`);
   }
   const once = median(samples.once);
+  const python = process.env.BENCH_DJANGO_PYTHON ?? (existsSync('/tmp/djv/bin/python') ? '/tmp/djv/bin/python' : undefined);
+  let djangoRow: string[] = [];
+  if (python !== undefined) {
+    console.log('Django…');
+    const output = execFileSync(python, [join(root, 'bench', 'django', 'migrate_bench.py'), join(work, 'django'), String(rows), String(rounds)], { encoding: 'utf8' });
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as { django: string; samples: number[] };
+    const ms = median(result.samples);
+    djangoRow = [`| Django ${result.django} \`migrate\` (AddField + AlterField: a copy each) | ${ms.toFixed(0)} | ${(ms / once).toFixed(2)}x |`];
+  }
   const lines = [
     `Trove's migration copies the table ${copies === 1 ? 'once' : `${copies} times`} (statements from sqlOf).`,
     '',
@@ -128,6 +139,7 @@ async function benchCopy(): Promise<string> {
     `| one hand-written rebuild | ${once.toFixed(0)} | 1.00x |`,
     `| Trove migrate (one transaction, foreign_key_check included) | ${median(samples.trove).toFixed(0)} | ${(median(samples.trove) / once).toFixed(2)}x |`,
     `| two hand-written rebuilds (a copy per operation) | ${median(samples.twice).toFixed(0)} | ${(median(samples.twice) / once).toFixed(2)}x |`,
+    ...djangoRow,
   ];
   rmSync(work, { recursive: true, force: true });
   return lines.join('\n');
