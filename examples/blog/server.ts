@@ -5,10 +5,9 @@
  * file is touched.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { connect } from 'trove';
-import { loadProject, migrateProject } from 'trove/config';
+import { loadProject, migrateProject, portInUse } from 'trove/config';
 import { createBlogApp } from './app.ts';
 import { seedDemo, seedDemoUsers } from './seed.ts';
 
@@ -17,12 +16,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8000);
 const reset = process.argv.includes('--reset');
 
-const taken = port !== 0 && (await new Promise<boolean>((resolve) => {
-  const probe = createServer();
-  probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
-  probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(false)));
-}));
-if (taken) {
+if (port !== 0 && (await portInUse(host, port))) {
   console.error(`port ${port} is in use: PORT=${port + 1} npm start`);
   process.exit(1);
 }

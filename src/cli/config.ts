@@ -146,3 +146,4 @@ export async function openProject(configPath: string | undefined): Promise<{ pro
 }
 
 export { migrateProject, type MigrateResult } from './migrations.ts';
+export { portInUse } from './ports.ts';

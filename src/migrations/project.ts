@@ -8,7 +8,7 @@ import { detectChanges } from './autodetector.ts';
 import { MigrationError } from './errors.ts';
 import { MigrationExecutor, operationSteps } from './executor.ts';
 import { keyOf, MigrationGraph, type Dependency, type Migration } from './graph.ts';
-import { loadMigrations, migrationFiles } from './loader.ts';
+import { loadMigrations } from './loader.ts';
 import type { Direction, Operation } from './operations/operation.ts';
 import type { Questioner } from './questioner.ts';
 import { SchemaEditor } from './schema/editor.ts';
@@ -55,9 +55,9 @@ export class MigrationProject {
     return new MigrationProject(folders, new MigrationGraph(await loadMigrations(folders)), models);
   }
 
-  /** Apps with at least one migration file. */
+  /** Apps with at least one migration file: those the loaded graph has migrations of. */
   get migratedApps(): Set<string> {
-    return new Set([...this.apps].filter(([, folder]) => migrationFiles(folder).length > 0).map(([label]) => label));
+    return new Set(this.graph.apps());
   }
 
   /** The models of apps without migrations (and not in `also`): their tables are made when missing, as before. */
@@ -126,6 +126,10 @@ export class MigrationProject {
 
   /** The migrations makemigrations would write (nothing is written here). */
   async makeMigrations(options: MakeMigrationsOptions): Promise<NewMigration[]> {
+    // The loader only reads files named `0002_word_word.ts`: any other name would be written and never seen.
+    if (options.name !== undefined && !/^\w+$/.test(options.name)) {
+      throw new MigrationError(`A migration's name is letters, digits and underscores (it goes into the file name 0002_${options.name}.ts); got '${options.name}'.`);
+    }
     for (const app of options.apps ?? []) {
       if (!this.apps.has(app)) throw new MigrationError(`No app '${app}' in this project (its apps: ${[...this.apps.keys()].join(', ') || 'none'}).`);
     }

@@ -108,3 +108,14 @@ test("a new migration depends on the other apps' migrations that make the models
     ['crossa', '0001_initial', [['crossb', '0001_initial']]],
   ]);
 });
+
+test('a migration name the loader would never read is refused', async () => {
+  const scenario = new MigrationScenario(db, 'named');
+  try {
+    scenario.define((r) => model('named.Note', { body: f.text() }, {}, r));
+    await assert.rejects(scenario.makemigrations({ name: 'post summary' }), /letters, digits and underscores .*got 'post summary'/);
+    assert.deepEqual(readdirSync(scenario.folder), []);
+  } finally {
+    await scenario.cleanup();
+  }
+});

@@ -1,11 +1,11 @@
 /** `trove runserver [host:]port`: the project's URLs over HTTP, for development. */
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { redactUrl } from '../../db/index.ts';
 import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
+import { portInUse } from '../ports.ts';
 import { runWithReloader } from '../reloader.ts';
 import { print, printError } from '../output.ts';
 
@@ -15,15 +15,6 @@ export function parseAddress(text: string | undefined): { host: string; port: nu
   const port = Number(match?.[2]);
   if (match === null || port > 65535) throw new UsageError(`'${text}' is not a port or host:port.`);
   return { host: match[1] ?? '127.0.0.1', port };
-}
-
-/** Whether something already listens on host:port (tried by listening and closing at once). */
-export function portInUse(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
-    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(false)));
-  });
 }
 
 function inUse(host: string, port: number): string {
