@@ -1,7 +1,19 @@
 #!/usr/bin/env node
-// The `trove` command. Projects are written in TypeScript, so the CLI runs under tsx.
-import { register } from 'tsx/esm/api';
+/**
+ * The `trove` command. Installed, it runs the compiled dist/ and loads the project's own
+ * TypeScript (trove.config.ts, models, views) through Trove's module hooks. In Trove's own
+ * repository, where src/ sits beside it, it runs the sources under tsx so a change needs no build.
+ */
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/index.ts');
+const sources = new URL('../src/cli/index.ts', import.meta.url);
+let main;
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(sources.href));
+} else {
+  await import('../dist/cli/typescript/register.js');
+  ({ main } = await import('../dist/cli/index.js'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,9 @@ export {
   DecimalField, BooleanField, DateField, DateTimeField, JsonField, UuidField, ForeignKeyField, OneToOneField,
   ManyToManyField, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, SET, DO_NOTHING,
   type FieldOptions, type OnDelete, type OnDeleteName, type ModelRef, type JsonValue,
+  // What the builders' inferred types are made of: exported so a project's declarations can name them.
+  type Typed, type NullableIf, type OptionalIf, type Scalar, type PkIf, type AutoOptional, type IsNull, type TargetInstance,
+  type RelationType, type RefClass,
 } from './fields/index.ts';
 export { ModelMeta, type ModelOptions, type ModelConstraint, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, noteModelClass, ModelRegistry } from './registry.ts';

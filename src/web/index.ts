@@ -5,7 +5,7 @@ export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } f
 export { csrf, CSRF_FIELD, rotateCsrfToken, type CsrfOptions } from './csrf.ts';
 export { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 export { compose, type Middleware } from './middleware.ts';
-export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route } from './urls.ts';
+export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route, type Included } from './urls.ts';
 export { getObjectOr404, redirect } from './shortcuts.ts';
 export { urlHasAllowedHostAndScheme, type AllowedRedirect } from './redirects.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';

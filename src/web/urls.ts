@@ -61,7 +61,7 @@ export interface Route {
 
 export type UrlPattern = Route | Included;
 
-interface Included {
+export interface Included {
   readonly prefix: string;
   readonly patterns: readonly UrlPattern[];
 }

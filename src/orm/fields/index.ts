@@ -10,11 +10,13 @@ import {
   type ForeignKeyOptions, type ManyToManyOptions, type ModelRef, type ModelLike,
 } from './relations.ts';
 
-type PkIf<O> = O extends { primaryKey: true } ? true : false;
-type AutoOptional<O> = O extends { autoNow: true } ? true : O extends { autoNowAdd: true } ? true : OptionalIf<O>;
+/** `true` when the options make the field the primary key. */
+export type PkIf<O> = O extends { primaryKey: true } ? true : false;
+/** Optional in `create()` when the field fills itself in (autoNow, autoNowAdd) or may be left out. */
+export type AutoOptional<O> = O extends { autoNow: true } ? true : O extends { autoNowAdd: true } ? true : OptionalIf<O>;
 
 /** The phantom types of a scalar field built with options `O`. */
-type Scalar<V, O, Input = V, Optional extends boolean = OptionalIf<O>> = Typed<NullableIf<O, V>, Optional, undefined, PkIf<O>, NullableIf<O, Input>>;
+export type Scalar<V, O, Input = V, Optional extends boolean = OptionalIf<O>> = Typed<NullableIf<O, V>, Optional, undefined, PkIf<O>, NullableIf<O, Input>>;
 
 /** The class a model reference points at: the thunk's return type, or any model for labels. */
 export type RefClass<R> = R extends () => infer C ? C : ModelLike & (abstract new (...args: any) => any);
@@ -26,9 +28,9 @@ export interface RelationType<K extends 'fk' | 'm2m', C, N extends boolean> {
   nullable: N;
 }
 
-type IsNull<O> = O extends { null: true } ? true : false;
+export type IsNull<O> = O extends { null: true } ? true : false;
 /** The instances a relation yields: the target model's instance type (see ModelInstance). */
-type TargetInstance<R> = InstanceOfClass<RefClass<R>>;
+export type TargetInstance<R> = InstanceOfClass<RefClass<R>>;
 
 type DateTimeOptions = FieldOptions<Date | string> & { autoNow?: boolean; autoNowAdd?: boolean };
 type DateOptions = FieldOptions<string | Date> & { autoNow?: boolean; autoNowAdd?: boolean };
@@ -102,7 +104,7 @@ export const fields = {
   },
 };
 
-export { Field, type FieldOptions, type Typed } from './field.ts';
+export { Field, type FieldOptions, type Typed, type NullableIf, type OptionalIf } from './field.ts';
 export * from './scalar.ts';
 export * from './relations.ts';
 export * from './on-delete.ts';

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: the package as npm users get it, in dist/. tsc compiles src/ to JavaScript with
+ * declarations and source maps (sources inlined, as src/ is not shipped), then:
+ * - declarations import `./x.js` rather than `./x.ts`, so every `moduleResolution` a user may pick
+ *   (node16, nodenext, bundler) finds them without `allowImportingTsExtensions`;
+ * - `esm-only.cjs` answers a CommonJS `require('trove')` with one line saying why not.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+} catch {
+  console.error('build: tsc failed (its errors are above); dist/ is incomplete.');
+  process.exit(1);
+}
+
+// A relative specifier ending in .ts/.tsx/.mts, in an import, export or import() type.
+const TS_SPECIFIER = /((?:from|import|module)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)\.(ts|tsx|mts)(['"])/g;
+const EXTENSION = { ts: 'js', tsx: 'js', mts: 'mjs' };
+
+let declarations = 0;
+const walk = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path);
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8');
+      const rewritten = text.replace(TS_SPECIFIER, (_, head, stem, ext, quote) => `${head}${stem}.${EXTENSION[ext]}${quote}`);
+      if (rewritten !== text) writeFileSync(path, rewritten);
+      declarations += 1;
+    }
+  }
+};
+walk(dist);
+copyFileSync(join(root, 'src/esm-only.cjs'), join(dist, 'esm-only.cjs'));
+console.log(`dist/: JavaScript, source maps and ${declarations} declaration files.`);
