@@ -9,8 +9,9 @@ import { existsSync } from 'node:fs';
 const sources = new URL('../src/cli/index.ts', import.meta.url);
 let main;
 if (existsSync(sources)) {
+  // tsconfig.sources.json maps `trove` to src/ for every file, a project's own included.
   const { register } = await import('tsx/esm/api');
-  register();
+  register({ tsconfig: new URL('../tsconfig.sources.json', import.meta.url).pathname });
   ({ main } = await import(sources.href));
 } else {
   await import('../dist/cli/typescript/register.js');

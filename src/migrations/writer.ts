@@ -12,6 +12,8 @@ export interface NewMigration {
   readonly operations: readonly Operation[];
   /** Where it goes. */
   readonly folder: string;
+  /** The command named in its first line (default `trove makemigrations`). */
+  readonly madeBy?: string;
 }
 
 /** `0002_post_summary`: the next number, then what the operations say (or `auto_<time>` when that is long). */
@@ -33,7 +35,7 @@ export function migrationSource(migration: NewMigration, now = new Date()): stri
   const trove = [...imports.fromTrove].sort((a, b) => (a.startsWith('fields') ? -1 : b.startsWith('fields') ? 1 : a.localeCompare(b)));
   const helpers = [...imports.fromMigrations].sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', '')));
   const lines = [
-    `/** Made by \`trove makemigrations\` on ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC. */`,
+    `/** Made by \`${migration.madeBy ?? 'trove makemigrations'}\` on ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC. */`,
     ...(trove.length > 0 ? [`import { ${trove.join(', ')} } from 'trove';`] : []),
     `import { ${helpers.join(', ')} } from 'trove/migrations';`,
     '',

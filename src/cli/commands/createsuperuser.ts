@@ -12,7 +12,9 @@ export const createsuperuser: Command = {
   summary: 'Create a superuser: asks for a username, an email and a password (twice, hidden).',
   usage: 'trove createsuperuser [--no-input --username NAME [--email EMAIL]]',
   details: `
-  --no-input        ask nothing: the password comes from TROVE_SUPERUSER_PASSWORD
+  --no-input        ask nothing: the password comes from TROVE_SUPERUSER_PASSWORD, and the
+                    username and email from TROVE_SUPERUSER_USERNAME and TROVE_SUPERUSER_EMAIL
+                    when not given
   --username NAME   the username
   --email EMAIL     the email address`,
   options: { 'no-input': { type: 'boolean' }, username: { type: 'string' }, email: { type: 'string' } },
@@ -22,7 +24,10 @@ export const createsuperuser: Command = {
     let email = (values.email as string | undefined) ?? '';
     let password: string | undefined;
     if (noInput) {
-      if (username === undefined) throw new UsageError('--no-input needs --username.');
+      // As Django's DJANGO_SUPERUSER_* variables, for scripts and containers.
+      username ??= process.env.TROVE_SUPERUSER_USERNAME || undefined;
+      if (values.email === undefined) email = process.env.TROVE_SUPERUSER_EMAIL ?? '';
+      if (username === undefined) throw new UsageError('--no-input needs --username (or TROVE_SUPERUSER_USERNAME).');
       password = process.env.TROVE_SUPERUSER_PASSWORD;
       if (password === undefined || password === '') throw new UsageError('--no-input takes the password from TROVE_SUPERUSER_PASSWORD, which is not set.');
     } else if (!process.stdin.isTTY) {

@@ -13,6 +13,9 @@ import { runserver } from './runserver.ts';
 import { shell } from './shell.ts';
 import { showmigrations } from './showmigrations.ts';
 import { sqlmigrate } from './sqlmigrate.ts';
+import { startapp } from './startapp.ts';
+import { startproject } from './startproject.ts';
+import { test } from './test.ts';
 import { trash } from './trash.ts';
 
-export const commands: readonly Command[] = [shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions];
+export const commands: readonly Command[] = [startproject, startapp, shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions, test];

@@ -1,2 +1,2 @@
 /** Running a project's TypeScript without a build: Node module hooks compiling with esbuild. */
-export { typeScriptLoader } from './loader.ts';
+export { typeScriptLoader, type TypeScriptLoader } from './loader.ts';

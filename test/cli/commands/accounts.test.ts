@@ -61,6 +61,17 @@ test('createsuperuser --no-input takes the password from TROVE_SUPERUSER_PASSWOR
   assert.equal((await run(['createsuperuser', '--no-input', '--username', 'bad name!'], { TROVE_SUPERUSER_PASSWORD: 'x' })).code, 2);
 });
 
+test('createsuperuser --no-input takes the username and email from TROVE_SUPERUSER_*, as Django does', async () => {
+  const made = await run(['createsuperuser', '--no-input'], { TROVE_SUPERUSER_USERNAME: 'envboss', TROVE_SUPERUSER_EMAIL: 'env@example.com', TROVE_SUPERUSER_PASSWORD: 'correct horse' });
+  assert.equal(made.code, 0, made.stderr);
+  const boss = (await User.objects.get({ username: 'envboss' })) as User;
+  assert.equal(boss.email, 'env@example.com');
+  assert.ok(await boss.checkPassword('correct horse'));
+  const nameless = await run(['createsuperuser', '--no-input'], { TROVE_SUPERUSER_PASSWORD: 'x' });
+  assert.equal(nameless.code, 2);
+  assert.match(nameless.stderr, /needs --username \(or TROVE_SUPERUSER_USERNAME\)/);
+});
+
 test('createsuperuser asks in a terminal, hides the password and asks for it twice', async () => {
   const answers = ['ada', 'ada@example.com', 'short', 'short', 'first-secret', 'other-secret', 'analytical', 'analytical'];
   const screen = await new Promise<string>((resolve, reject) => {

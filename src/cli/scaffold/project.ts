@@ -1,0 +1,142 @@
+/**
+ * The files of a new project (`trove startproject mysite`): its package.json, a tsconfig that is
+ * `tsc --init`'s plus what Trove needs, trove.config.ts, the root URLs, a README with the next
+ * commands, and a first app. The package.json is merged into one that already exists.
+ */
+import { randomBytes } from 'node:crypto';
+import { appFiles, type AppNames } from './app.ts';
+
+/** What a new project's package.json gets: the versions Trove itself was built and tested with. */
+export interface PackageVersions {
+  readonly trove: string;
+  readonly hono: string;
+  readonly typescript: string;
+  readonly typesNode: string;
+}
+
+export const SCRIPTS: Readonly<Record<string, string>> = {
+  dev: 'trove runserver',
+  test: 'tsc --noEmit && trove test',
+  migrate: 'trove migrate',
+  makemigrations: 'trove makemigrations',
+  shell: 'trove shell',
+};
+
+type PackageJson = Record<string, unknown> & {
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
+};
+
+/**
+ * The project's package.json: `existing` (when there is one) with what Trove needs added. An
+ * existing script or dependency of the same name is kept; `kept` names them.
+ */
+export function projectPackage(name: string, versions: PackageVersions, existing?: PackageJson): { json: PackageJson; kept: string[] } {
+  const json: PackageJson = existing === undefined ? { name, version: '0.1.0', private: true } : { ...existing };
+  const kept: string[] = [];
+  const merge = (key: 'scripts' | 'dependencies' | 'devDependencies', wanted: Record<string, string>) => {
+    const current = { ...(json[key] ?? {}) };
+    for (const [entry, value] of Object.entries(wanted)) {
+      if (current[entry] === undefined) current[entry] = value;
+      else if (current[entry] !== value && key === 'scripts') kept.push(`script '${entry}'`);
+    }
+    json[key] = current;
+  };
+  // TypeScript files are ES modules, and so must the project be for top-level await and imports.
+  json.type = 'module';
+  merge('scripts', SCRIPTS);
+  merge('dependencies', { trove: versions.trove, hono: versions.hono });
+  merge('devDependencies', { typescript: versions.typescript, '@types/node': versions.typesNode });
+  // npm asks before running install scripts: these two build SQLite and the TypeScript compiler.
+  json.allowScripts = { ...(json.allowScripts ?? {}), 'better-sqlite3': true, esbuild: true };
+  return { json, kept };
+}
+
+/** tsconfig.json: `tsc --init`'s choices (TypeScript 5.9), and the four lines marked Trove. */
+export function tsconfig(): string {
+  return `{
+  // tsc --init's defaults, plus the lines marked "Trove".
+  "compilerOptions": {
+    "module": "nodenext",
+    "target": "esnext",
+    "types": ["node"], // Trove: Node's globals (process, Buffer) in your code
+    "sourceMap": true,
+    "declaration": true,
+    "declarationMap": true,
+    "noUncheckedIndexedAccess": true,
+    "exactOptionalPropertyTypes": true,
+    "strict": true,
+    "jsx": "react-jsx",
+    "jsxImportSource": "hono/jsx", // Trove: pages are hono/jsx components
+    "verbatimModuleSyntax": true,
+    "isolatedModules": true,
+    "noUncheckedSideEffectImports": true,
+    "moduleDetection": "force",
+    "skipLibCheck": true,
+    "allowImportingTsExtensions": true, // Trove: import './models.ts', the file Node runs
+    "noEmit": true // Trove: the trove command runs your .ts files; tsc only checks them
+  },
+  "exclude": ["node_modules"]
+}
+`;
+}
+
+export function projectFiles(name: string, first: AppNames): Record<string, string> {
+  const lower = first.model.charAt(0).toLowerCase() + first.model.slice(1);
+  return {
+    'tsconfig.json': tsconfig(),
+    'trove.config.ts': `/** ${name}'s settings, as Django's settings.py: every trove command reads them. */
+import { defineConfig } from 'trove/config';
+import { urls } from './urls.ts';
+
+export default defineConfig({
+  // SQLite in this folder; DATABASE_URL overrides (postgres://… or mysql://…).
+  database: 'sqlite:db.sqlite3',
+  // The modules that define models; trove startapp makes more.
+  apps: ['./${first.app}/models.ts'],
+  // Signs sessions and CSRF tokens. Keep it secret; TROVE_SECRET_KEY overrides it in production.
+  secretKey: '${randomBytes(24).toString('base64url')}',
+  // Error pages with details. Never in production.
+  debug: true,
+  urls,
+});
+`,
+    'urls.ts': `/** ${name}'s URLs: the ${first.app} app at /${first.app}/ and the admin at /admin/. */
+import { site } from 'trove/admin';
+import { include, path, redirect } from 'trove/web';
+import './${first.app}/admin.ts';
+import { urls as ${first.app} } from './${first.app}/urls.ts';
+
+export const urls = [
+  path('', () => redirect('${lower}_list')),
+  path('${first.app}/', include(${first.app})),
+  path('admin/', include(site.urls)),
+];
+`,
+    '.gitignore': 'node_modules/\ndb.sqlite3\ndb.sqlite3-*\n.trove_history\n',
+    'README.md': `# ${name}
+
+A Trove project. Next:
+
+\`\`\`sh
+npm install                   # if you have not yet
+npm run migrate               # makes db.sqlite3 from the migrations
+npx trove createsuperuser     # an account for the admin
+npm run dev                   # http://127.0.0.1:8000/ (the admin at /admin/), restarts on changes
+npm test                      # type-checks, then runs the *.test.ts files
+\`\`\`
+
+- \`${first.app}/models.ts\` defines the models. After changing them: \`npm run makemigrations\`,
+  then \`npm run migrate\`.
+- \`${first.app}/views.tsx\` and \`${first.app}/urls.ts\` are the pages; \`urls.ts\` mounts them.
+- \`${first.app}/admin.ts\` puts the models in the admin.
+- \`npx trove startapp blog\` makes another app; add \`'./blog/models.ts'\` to \`apps\` in
+  \`trove.config.ts\` and its URLs to \`urls.ts\`.
+- \`npm run shell\` opens a shell with the models in scope; \`npx trove --help\` lists every command.
+- Deletes of \`${first.model}\` go to the trash: \`npx trove trash\` lists them, \`npx trove restore <id>\` brings one back.
+`,
+    ...appFiles(first),
+  };
+}
