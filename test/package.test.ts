@@ -1,0 +1,192 @@
+// @backends: sqlite-only
+/**
+ * Trove as a user gets it: `npm pack`, the tarball installed into a fresh folder outside this
+ * repository, `npx trove startproject`, then the new project type-checked, migrated, tested and
+ * served over HTTP; the package imported from plain JavaScript, refused to `require()` in one line,
+ * and type-checked under the `tsc --init` defaults with each moduleResolution a user may pick.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+
+const root = new URL('..', import.meta.url).pathname;
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+const folder = mkdtempSync(join(tmpdir(), 'trove-package-'));
+const npm = (args: string[], cwd = folder) => sh('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], cwd);
+const npx = (args: string[], env: Record<string, string> = {}) => sh('npx', ['--no-install', ...args], folder, env);
+let tarball = '';
+
+async function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  // The repository's own conditions and loaders must not leak into the user's world.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TROVE_') && key !== 'NODE_OPTIONS' && key !== 'DATABASE_URL' && !key.startsWith('npm_')));
+  try {
+    return await promisify(execFile)(command, args, { cwd, env: { ...clean, ...env }, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const failed = error as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
+  }
+}
+
+before(async () => {
+  // `npm pack` builds first (prepack), so the tarball holds what `npm run build` makes.
+  const { stdout } = await sh('npm', ['pack', '--pack-destination', folder], root);
+  tarball = stdout.trim().split('\n').at(-1) ?? '';
+  assert.match(tarball, /^trove-\d+\.\d+\.\d+\.tgz$/);
+  await npm(['install', `./${tarball}`]);
+});
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+test('the tarball ships the compiled package, not the sources or the tests', async () => {
+  const { stdout } = await sh('tar', ['-tzf', join(folder, tarball)], folder);
+  const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/index.js.map'));
+  assert.ok(files.includes('bin/trove.js') && files.includes('README.md') && files.includes('package.json'));
+  assert.deepEqual(files.filter((f) => /^(src|test|bench|examples|scripts)\//.test(f)), []);
+  assert.deepEqual(files.filter((f) => f.endsWith('.d.ts') && /from '\.[^']*\.ts'/.test(readFileSync(join(folder, 'node_modules/trove', f), 'utf8'))), [], 'declarations import .js');
+});
+
+test('plain JavaScript imports trove; require() is refused in one line', async () => {
+  writeFileSync(join(folder, 'soft.mjs'), `
+import { connect, model, fields as f, restoreDeletion } from 'trove';
+import { createApp, path } from 'trove/web';
+import { site } from 'trove/admin';
+import { User } from 'trove/auth';
+import { defineConfig } from 'trove/config';
+const Note = model('plain.Note', { title: f.char({ maxLength: 50 }) }, { softDelete: true });
+const db = await connect('sqlite::memory:');
+await db.createTables();
+const note = await Note.objects.create({ title: 'from .mjs' });
+const { deletionId } = await note.delete();
+const afterDelete = await Note.objects.count();
+await restoreDeletion(deletionId);
+const app = createApp({ urls: [path('', () => new Response('hi'))] });
+console.log(JSON.stringify({ afterDelete, restored: (await Note.objects.get({ id: note.id })).title, page: await (await app.request('/')).text(), site: typeof site.register, user: typeof User, config: typeof defineConfig }));
+await db.close();
+`);
+  const { stdout } = await sh('node', ['soft.mjs'], folder);
+  assert.deepEqual(JSON.parse(stdout), { afterDelete: 0, restored: 'from .mjs', page: 'hi', site: 'function', user: 'function', config: 'function' });
+
+  writeFileSync(join(folder, 'old.cjs'), "require('trove');\n");
+  await assert.rejects(sh('node', ['old.cjs'], folder), (error: Error) => {
+    const message = error.message.split('\n').find((line) => line.startsWith('Error: '));
+    assert.equal(message, 'Error: trove is an ES module package: use `import` from an ES module ("type": "module" in package.json, or a .mjs file), not require().');
+    return true;
+  });
+});
+
+test('the tsc --init defaults type-check code using trove, whichever moduleResolution', async () => {
+  const plain = join(folder, 'plain');
+  mkdirSync(plain);
+  writeFileSync(join(plain, 'package.json'), '{ "type": "module" }\n');
+  await npm(['install', `typescript@${manifest.devDependencies.typescript}`]);
+  const tsc = join(folder, 'node_modules/typescript/bin/tsc');
+  await sh('node', [tsc, '--init'], plain);
+  // A project's exported models, URLs and admin: declarations (on in tsc --init) must name their types.
+  writeFileSync(join(plain, 'app.ts'), `
+import { model, fields as f, CASCADE, Q } from 'trove';
+import { path, include, DeleteView, type ViewRequest } from 'trove/web';
+import { site } from 'trove/admin';
+import { defineConfig } from 'trove/config';
+export class Author extends model('shop.Author', { name: f.char({ maxLength: 100 }) }) {}
+export class Book extends model('shop.Book', {
+  title: f.char({ maxLength: 100 }),
+  author: f.foreignKey(() => Author, { onDelete: CASCADE }),
+  published: f.date({ null: true }),
+}, { softDelete: true }) {}
+export const recent = Book.objects.filter(Q({ title__icontains: 'a' })).orderBy('-published');
+export async function count(_request: ViewRequest) { return new Response(String(await recent.count())); }
+export const urls = [path('', count), path('<int:id>/delete/', DeleteView.for(Book, { successUrl: '/' })), path('admin/', include(site.urls))];
+export default defineConfig({ apps: ['./app.ts'], urls });
+const book = await Book.objects.get({ id: 1 });
+export const title: string = book.title;
+// @ts-expect-error a misspelt field is a compile error, so the types are real
+Book.objects.filter({ titel: 'x' });
+`);
+  for (const flags of [[], ['--module', 'preserve', '--moduleResolution', 'bundler'], ['--module', 'node16', '--moduleResolution', 'node16']]) {
+    await sh('node', [tsc, '--noEmit', '-p', '.', ...flags], plain);
+  }
+});
+
+test('startproject makes a project that type-checks, migrates, passes its test and serves /admin/', async () => {
+  const made = await npx(['trove', 'startproject', 'mysite', '.']);
+  assert.match(made.stdout, /Made the project mysite here, with the app notes\. package\.json: merged\./);
+  const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { type: string; scripts: Record<string, string>; dependencies: Record<string, string> };
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.dependencies.trove, `file:${tarball}`, 'the tarball it was installed from is kept');
+  assert.deepEqual(Object.keys(pkg.scripts).sort(), ['dev', 'makemigrations', 'migrate', 'shell', 'test']);
+  await npm(['install']);
+
+  await npx(['tsc', '--noEmit']);
+  const migrated = await npx(['trove', 'migrate']);
+  assert.match(migrated.stdout, /Applied notes\.0001_initial/);
+  assert.match((await npx(['trove', 'makemigrations', '--check'])).stdout, /No changes detected/, 'the first migration matches the models');
+  await npx(['trove', 'createsuperuser', '--no-input', '--username', 'admin', '--email', 'admin@example.com'], { TROVE_SUPERUSER_PASSWORD: 'a long enough password' });
+  const tested = await npm(['test']);
+  assert.match(tested.stdout, /# pass 2\n# fail 0/);
+
+  const port = await freePort();
+  const server = spawn('npx', ['--no-install', 'trove', 'runserver', String(port)], { cwd: folder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitFor(server, /Trove is serving/);
+    const base = `http://127.0.0.1:${port}`;
+    const anonymous = await fetch(`${base}/admin/`, { redirect: 'manual' });
+    assert.equal(anonymous.status, 302);
+    assert.match(anonymous.headers.get('location') ?? '', /^\/admin\/login\//);
+
+    const loginPage = await fetch(`${base}/admin/login/`);
+    const cookies = new Map(loginPage.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await loginPage.text())?.[1];
+    assert.ok(token, 'the login form carries a CSRF token');
+    const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const login = await fetch(`${base}/admin/login/`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin: base },
+      body: new URLSearchParams({ csrfmiddlewaretoken: token, username: 'admin', password: 'a long enough password', next: '/admin/' }),
+    });
+    assert.equal(login.status, 302, 'the superuser made by createsuperuser logs in');
+    for (const c of login.headers.getSetCookie()) {
+      const [k, v] = c.split(';')[0]!.split('=') as [string, string];
+      cookies.set(k, v);
+    }
+    const index = await fetch(`${base}/admin/`, { headers: { cookie: cookie() } });
+    assert.equal(index.status, 200);
+    assert.match(await index.text(), /Notes/);
+    const notes = await fetch(`${base}/notes/`);
+    assert.equal(notes.status, 200);
+    assert.match(await notes.text(), /Nothing here yet/);
+  } finally {
+    process.kill(-server.pid!, 'SIGTERM');
+  }
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function waitFor(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within 30 s:\n${seen}`)), 30_000);
+    const look = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${seen}`)));
+  });
+}
