@@ -22,8 +22,8 @@ const npx = (args: string[], env: Record<string, string> = {}) => sh('npx', ['--
 let tarball = '';
 
 async function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  // The repository's own conditions and loaders must not leak into the user's world.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TROVE_') && key !== 'NODE_OPTIONS' && key !== 'DATABASE_URL' && !key.startsWith('npm_')));
+  // Nothing of this test's own run (its database, Node's test-runner context) leaks into the user's world.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TROVE_') && !key.startsWith('NODE_') && key !== 'DATABASE_URL' && !key.startsWith('npm_')));
   try {
     return await promisify(execFile)(command, args, { cwd, env: { ...clean, ...env }, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
