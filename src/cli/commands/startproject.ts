@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
 import { print } from '../output.ts';
-import { existingFiles, modelNameFor, packageVersions, projectFiles, projectPackage, writeFiles } from '../scaffold/index.ts';
+import { existingFiles, modelNameFor, packageVersions, projectFiles, projectPackage, SCRIPTS, writeFiles } from '../scaffold/index.ts';
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -39,7 +39,7 @@ export const startproject: Command = {
 
     const where = relative(process.cwd(), root);
     print(`Made the project ${name}${where === '' ? ' here' : ` in ${where}/`}, with the app ${app}.${existing === undefined ? '' : ' package.json: merged.'}`);
-    for (const entry of kept) print(`  Kept your ${entry}; Trove's would be: ${entry.replace(/^script '(.*)'$/, (_, s: string) => `"${s}": "${json.scripts?.[s] ?? ''}"`)}`);
+    for (const script of kept) print(`  Kept your script '${script}'; Trove's would be: "${script}": "${SCRIPTS[script]}"`);
     print('Next:');
     if (where !== '') print(`  cd ${where}`);
     print('  npm install');

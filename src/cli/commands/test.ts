@@ -37,10 +37,12 @@ export const test: Command = {
       return 1;
     }
     const loader = typeScriptLoader();
+    // Under another test runner (Trove's own tests), Node would report to it instead of the terminal.
+    const { NODE_TEST_CONTEXT: _parentRunner, ...env } = process.env;
     const child = spawn(process.execPath, ['--import', loader.importUrl, '--test', ...files.map((file) => relative(root, file))], {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, ...loader.env },
+      env: { ...env, ...loader.env },
     });
     return new Promise<number>((done) => child.once('exit', (code) => done(code ?? 1)));
   },

@@ -31,7 +31,7 @@ type PackageJson = Record<string, unknown> & {
 
 /**
  * The project's package.json: `existing` (when there is one) with what Trove needs added. An
- * existing script or dependency of the same name is kept; `kept` names them.
+ * existing script or dependency of the same name is kept; `kept` names the scripts that differ.
  */
 export function projectPackage(name: string, versions: PackageVersions, existing?: PackageJson): { json: PackageJson; kept: string[] } {
   const json: PackageJson = existing === undefined ? { name, version: '0.1.0', private: true } : { ...existing };
@@ -40,7 +40,7 @@ export function projectPackage(name: string, versions: PackageVersions, existing
     const current = { ...(json[key] ?? {}) };
     for (const [entry, value] of Object.entries(wanted)) {
       if (current[entry] === undefined) current[entry] = value;
-      else if (current[entry] !== value && key === 'scripts') kept.push(`script '${entry}'`);
+      else if (current[entry] !== value && key === 'scripts') kept.push(entry);
     }
     json[key] = current;
   };
