@@ -121,6 +121,15 @@ test('startproject makes a project that type-checks, migrates, passes its test a
   assert.deepEqual(Object.keys(pkg.scripts).sort(), ['dev', 'makemigrations', 'migrate', 'shell', 'test']);
   await npm(['install']);
 
+  // Its tsconfig is what `tsc --init` writes today plus Trove's lines, and says so.
+  const written = compilerOptions(readFileSync(join(folder, 'tsconfig.json'), 'utf8'));
+  const init = compilerOptions(readFileSync(join(folder, 'plain', 'tsconfig.json'), 'utf8'));
+  for (const [option, value] of Object.entries(init)) {
+    if (option !== 'types') assert.deepEqual(written[option], value, `tsconfig.json keeps tsc --init's ${option}`);
+  }
+  assert.deepEqual(written.types, ['node']);
+  assert.deepEqual(Object.keys(written).filter((o) => !(o in init)).sort(), ['allowImportingTsExtensions', 'jsxImportSource', 'noEmit']);
+
   await npx(['tsc', '--noEmit']);
   const migrated = await npx(['trove', 'migrate']);
   assert.match(migrated.stdout, /Applied notes\.0001_initial/);
@@ -164,6 +173,12 @@ test('startproject makes a project that type-checks, migrates, passes its test a
     process.kill(-server.pid!, 'SIGTERM');
   }
 });
+
+/** The compilerOptions of a tsconfig.json, which may have comments and trailing commas. */
+function compilerOptions(text: string): Record<string, unknown> {
+  const json = text.replace(/^\s*\/\/.*$/gm, '').replace(/\s\/\/ [^"\n]*$/gm, '').replace(/,(\s*[}\]])/g, '$1');
+  return (JSON.parse(json) as { compilerOptions: Record<string, unknown> }).compilerOptions;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

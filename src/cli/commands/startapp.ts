@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
 import { findConfig } from '../config.ts';
 import { print } from '../output.ts';
-import { appFiles, existingFiles, modelNameFor, writeFiles } from '../scaffold/index.ts';
+import { appFiles, existingFiles, listUrlName, modelNameFor, writeFiles } from '../scaffold/index.ts';
 import { NAME } from './startproject.ts';
 
 const MODEL = /^[A-Z][A-Za-z0-9]*$/;
@@ -32,11 +32,10 @@ export const startapp: Command = {
       return 1;
     }
     writeFiles(root, files);
-    const lower = model.charAt(0).toLowerCase() + model.slice(1);
     print(`Made the app ${app} in ${relative(process.cwd(), join(root, app)) || '.'}/ with the model ${app}.${model}. To use it:`);
     print(`  trove.config.ts: add './${app}/models.ts' to apps`);
     print(`  urls.ts: import { urls as ${app} } from './${app}/urls.ts'; import './${app}/admin.ts';`);
-    print(`           and add path('${app}/', include(${app})) to the patterns (its list is named '${lower}_list')`);
+    print(`           and add path('${app}/', include(${app})) to the patterns (its list is named '${listUrlName({ app, model })}')`);
     print('  then: npm run migrate');
     return 0;
   },

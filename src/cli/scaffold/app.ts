@@ -19,8 +19,18 @@ export function modelNameFor(app: string): string {
   return singular.split(/[_-]+/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
 
+/** `note`: the model's name as the views, URL names and variables use it. */
+export function instanceName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}
+
+/** The URL name of the app's list page, which the project's `/` redirects to. */
+export function listUrlName({ model }: AppNames): string {
+  return `${instanceName(model)}_list`;
+}
+
 export function appFiles({ app, model }: AppNames): Record<string, string> {
-  const lower = model.charAt(0).toLowerCase() + model.slice(1);
+  const lower = instanceName(model);
   const plural = `${lower}s`;
   const label = `${app}.${model}`;
   return {

@@ -4,7 +4,7 @@
  * commands, and a first app. The package.json is merged into one that already exists.
  */
 import { randomBytes } from 'node:crypto';
-import { appFiles, type AppNames } from './app.ts';
+import { appFiles, listUrlName, type AppNames } from './app.ts';
 
 /** What a new project's package.json gets: the versions Trove itself was built and tested with. */
 export interface PackageVersions {
@@ -84,7 +84,6 @@ export function tsconfig(): string {
 }
 
 export function projectFiles(name: string, first: AppNames): Record<string, string> {
-  const lower = first.model.charAt(0).toLowerCase() + first.model.slice(1);
   return {
     'tsconfig.json': tsconfig(),
     'trove.config.ts': `/** ${name}'s settings, as Django's settings.py: every trove command reads them. */
@@ -110,7 +109,7 @@ import './${first.app}/admin.ts';
 import { urls as ${first.app} } from './${first.app}/urls.ts';
 
 export const urls = [
-  path('', () => redirect('${lower}_list')),
+  path('', () => redirect('${listUrlName(first)}')),
   path('${first.app}/', include(${first.app})),
   path('admin/', include(site.urls)),
 ];
