@@ -14,7 +14,8 @@ if (existsSync(sources)) {
   register({ tsconfig: new URL('../tsconfig.sources.json', import.meta.url).pathname });
   ({ main } = await import(sources.href));
 } else {
-  await import('../dist/cli/typescript/register.js');
+  // Trove's own modules first: once the hooks are registered, every import asks their thread.
   ({ main } = await import('../dist/cli/index.js'));
+  await import('../dist/cli/typescript/register.js');
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -1,8 +1,6 @@
 import { Kysely, sql, type CompiledQuery, type QueryResult, type LogEvent } from 'kysely';
 import { parseDatabaseUrl, type DialectName } from './url.ts';
 import { openSqlite, type PreparedStatementCache, type SqliteFastPath } from './sqlite.ts';
-import { openPostgres } from './postgres.ts';
-import { openMysql } from './mysql.ts';
 import { createTables, registeredTables, type TableSpec } from './schema.ts';
 import { asIntegrityError, isDeadlock } from './errors.ts';
 
@@ -204,9 +202,10 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     const kysely = new Kysely<any>({ dialect, ...(log && { log }) });
     database = new Database(url, 'sqlite', kysely, { returning: true, isMariaDB: false }, options.onQuery, cache, fastPath);
   } else {
+    // Each server's driver loads when first connected to: a SQLite project never pays for pg and mysql2.
     const { dialect } = parsed.dialect === 'postgres'
-      ? openPostgres(parsed.target, { preparedStatements: options.preparedStatements })
-      : openMysql(parsed.target);
+      ? (await import('./postgres.ts')).openPostgres(parsed.target, { preparedStatements: options.preparedStatements })
+      : (await import('./mysql.ts')).openMysql(parsed.target);
     const kysely = new Kysely<any>({ dialect, ...(log && { log }) });
     let version: string;
     try {

@@ -3,13 +3,13 @@
  * scope, top-level await, and history per project. When standard input is not a terminal it
  * runs it as a script instead, as `python manage.py shell < script.py` does.
  */
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import repl from 'node:repl';
 import { text } from 'node:stream/consumers';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
-import { transformSync } from 'esbuild';
 import { setDeletionDefaults } from '../../deletion/index.ts';
 import * as trove from '../../index.ts';
 import { allModels, type ModelMeta } from '../../orm/index.ts';
@@ -84,6 +84,8 @@ export function resolveImports(source: string, cwd: string): string {
 
 /** TypeScript as JavaScript, types stripped (`const p: Post = …` works in the shell too). */
 function stripTypes(source: string): string {
+  // Loaded on first use, so that every other command starts without esbuild.
+  const { transformSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   return transformSync(source, { loader: 'ts' }).code;
 }
 
