@@ -79,6 +79,28 @@ await db.close();
   });
 });
 
+test('node --import trove/register runs TypeScript and TSX, finding x.ts for ./x.js as tsc does', async () => {
+  const scripts = join(folder, 'scripts');
+  mkdirSync(scripts);
+  writeFileSync(join(scripts, 'greeting.tsx'), "export const Greeting = ({ name }: { name: string }) => <p>Hello, {name}</p>;\n");
+  writeFileSync(join(scripts, 'count.ts'), `
+import { connect, model, fields as f } from 'trove';
+import { Greeting } from './greeting.js';
+const Item = model('scripts.Item', { name: f.char({ maxLength: 20 }) });
+const db = await connect('sqlite::memory:');
+await db.createTables();
+const made: number = (await Item.objects.bulkCreate([{ name: 'a' }, { name: 'b' }])).length;
+console.log(made, String(Greeting({ name: 'TypeScript' })));
+await db.close();
+`);
+  const { stdout } = await sh('node', ['--import', 'trove/register', 'scripts/count.ts'], folder);
+  assert.equal(stdout, '2 <p>Hello, TypeScript</p>\n');
+  // A mistake in such a file points at its own line.
+  writeFileSync(join(scripts, 'fails.ts'), "const n: number = 1;\nthrow new Error(`failed at ${n}`);\n");
+  await assert.rejects(sh('node', ['--import', 'trove/register', 'scripts/fails.ts'], folder), /scripts\/fails\.ts:2/);
+  rmSync(scripts, { recursive: true }); // not part of the project made below
+});
+
 test('the tsc --init defaults type-check code using trove, whichever moduleResolution', async () => {
   const plain = join(folder, 'plain');
   mkdirSync(plain);
