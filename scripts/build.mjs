@@ -4,11 +4,12 @@
  * declarations and source maps (sources inlined, as src/ is not shipped), then:
  * - declarations import `./x.js` rather than `./x.ts`, so every `moduleResolution` a user may pick
  *   (node16, nodenext, bundler) finds them without `allowImportingTsExtensions`;
- * - `esm-only.cjs` answers a CommonJS `require('trove')` with one line saying why not.
+ * - the files tsc does not compile come along as they are: the admin's stylesheet and script, and
+ *   `esm-only.cjs`, which answers a CommonJS `require('trove')` with one line saying why not.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -39,5 +40,19 @@ const walk = (dir) => {
   }
 };
 walk(dist);
-copyFileSync(join(root, 'src/esm-only.cjs'), join(dist, 'esm-only.cjs'));
-console.log(`dist/: JavaScript, source maps and ${declarations} declaration files.`);
+
+const assets = [];
+const copyAssets = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(path);
+    else if (!/\.(ts|tsx|mts)$/.test(entry.name)) {
+      const target = join(dist, relative(join(root, 'src'), path));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(path, target);
+      assets.push(relative(root, path));
+    }
+  }
+};
+copyAssets(join(root, 'src'));
+console.log(`dist/: JavaScript, source maps, ${declarations} declaration files, and ${assets.join(', ')}.`);

@@ -2,17 +2,19 @@
 /**
  * Trove as a user gets it: `npm pack`, the tarball installed into a fresh folder outside this
  * repository, `npx trove startproject`, then the new project type-checked, migrated, tested and
- * served over HTTP; the package imported from plain JavaScript, refused to `require()` in one line,
- * and type-checked under the `tsc --init` defaults with each moduleResolution a user may pick.
+ * served over HTTP, and its pages used in Chromium with the keyboard (axe-core checking them);
+ * the package imported from plain JavaScript, refused to `require()` in one line, and
+ * type-checked under the `tsc --init` defaults with each moduleResolution a user may pick.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
 
 const root = new URL('..', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
@@ -20,6 +22,8 @@ const folder = mkdtempSync(join(tmpdir(), 'trove-package-'));
 const npm = (args: string[], cwd = folder) => sh('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], cwd);
 const npx = (args: string[], env: Record<string, string> = {}) => sh('npx', ['--no-install', ...args], folder, env);
 let tarball = '';
+const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
+const browserSkipped = !existsSync(CHROMIUM) && process.env.TROVE_REQUIRE_BROWSER !== '1';
 
 async function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
   // Nothing of this test's own run (its database, Node's test-runner context) leaks into the user's world.
@@ -187,14 +191,65 @@ test('startproject makes a project that type-checks, migrates, passes its test a
     }
     const index = await fetch(`${base}/admin/`, { headers: { cookie: cookie() } });
     assert.equal(index.status, 200);
-    assert.match(await index.text(), /Notes/);
+    const indexHtml = await index.text();
+    assert.match(indexHtml, /Notes/);
+    // The admin's own files come with the package.
+    const assets = [...indexHtml.matchAll(/(?:href|src)="(\/admin\/static\/[^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(assets.some((a) => a.endsWith('.css')), 'the admin links its stylesheet');
+    for (const asset of assets) assert.equal((await fetch(`${base}${asset}`)).status, 200, asset);
     const notes = await fetch(`${base}/notes/`);
     assert.equal(notes.status, 200);
     assert.match(await notes.text(), /Nothing here yet/);
+
+    // The shell, piped, as a script; then the pages in a browser, with the keyboard only.
+    await shellScript("await Note.objects.create({ title: 'Call the plumber' }); await Note.objects.create({ title: 'Buy milk' });");
+    if (browserSkipped) return;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/`);
+      assert.equal(page.url(), `${base}/notes/`, '/ leads to the app');
+      assert.deepEqual(await accessibilityProblems(page), []);
+      await page.getByRole('link', { name: 'Delete' }).first().focus();
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Username').fill('admin');
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Are you sure?' }).waitFor();
+      assert.match(await page.textContent('main') ?? '', /move the note “Buy milk” to the trash/);
+      assert.deepEqual(await accessibilityProblems(page), []);
+      await page.getByRole('button', { name: /Yes/ }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/notes/`);
+      assert.match(await page.getByRole('status').textContent() ?? '', /“Buy milk” was moved to the trash\.Undo/);
+      assert.deepEqual(await page.locator('main li').allTextContents(), ['Call the plumber Delete']);
+      assert.deepEqual(await accessibilityProblems(page), []);
+      await page.getByRole('button', { name: 'Undo' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').getByText('Restored 1 object.').waitFor();
+      assert.deepEqual(await page.locator('main li').allTextContents(), ['Buy milk Delete', 'Call the plumber Delete']);
+    } finally {
+      await browser.close();
+    }
   } finally {
     process.kill(-server.pid!, 'SIGTERM');
   }
 });
+
+async function shellScript(script: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('npx', ['--no-install', 'trove', 'shell'], { cwd: folder, stdio: ['pipe', 'inherit', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`trove shell exited with ${code}`))));
+    child.stdin.end(script);
+  });
+}
+
+/** axe-core's serious and critical findings on the page, as `id: selector` lines. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** The compilerOptions of a tsconfig.json, which may have comments and trailing commas. */
 function compilerOptions(text: string): Record<string, unknown> {

@@ -27,20 +27,23 @@ export function CsrfField() {
 export function Messages() {
   const messages: Message[] = takeMessages(useRequest());
   if (messages.length === 0) return null;
+  // The live region wraps the list: a list item may not change its role, and a list holds items only.
   return (
-    <ul class="messages">
-      {messages.map((m) => (
-        <li class={`message ${m.level}`} role="status">
-          {m.text}
-          {typeof m.extra?.undoUrl === 'string' && (
-            <form method="post" action={m.extra.undoUrl} class="undo">
-              <CsrfField />
-              <button type="submit">Undo</button>
-            </form>
-          )}
-        </li>
-      ))}
-    </ul>
+    <div role="status">
+      <ul class="messages">
+        {messages.map((m) => (
+          <li class={`message ${m.level}`}>
+            {m.text}
+            {typeof m.extra?.undoUrl === 'string' && (
+              <form method="post" action={m.extra.undoUrl} class="undo">
+                <CsrfField />
+                <button type="submit">Undo</button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

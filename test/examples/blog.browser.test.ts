@@ -206,6 +206,7 @@ test('the admin deletes: tick three posts, Delete selected, confirm, Undo; delet
   await page.getByRole('button', { name: 'Yes, move to the trash' }).click();
   await page.waitForURL(`${baseUrl}admin/blog/post/`);
   assert.match(await page.getByRole('status').first().textContent() ?? '', /Successfully moved 3 posts to the trash/);
+  assert.deepEqual(await accessibilityProblems(page), [], 'the message with its Undo button');
   assert.deepEqual(await titles(), before.filter((t) => !chosen.includes(t)));
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.waitForURL(`${baseUrl}admin/blog/post/`);

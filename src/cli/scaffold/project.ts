@@ -88,6 +88,7 @@ export function projectFiles(name: string, first: AppNames): Record<string, stri
     'tsconfig.json': tsconfig(),
     'trove.config.ts': `/** ${name}'s settings, as Django's settings.py: every trove command reads them. */
 import { defineConfig } from 'trove/config';
+import { SiteLayout } from './layout.tsx';
 import { urls } from './urls.ts';
 
 export default defineConfig({
@@ -100,11 +101,47 @@ export default defineConfig({
   // Error pages with details. Never in production.
   debug: true,
   urls,
+  // The frame of every page, Trove's own (DeleteView's confirmation) included.
+  layout: SiteLayout,
 });
 `,
-    'urls.ts': `/** ${name}'s URLs: the ${first.app} app at /${first.app}/ and the admin at /admin/. */
+    'layout.tsx': `/** ${name}'s page frame: its name, a link to the admin, the messages (with Undo), the page. */
+import { BaseLayout, reverse, type LayoutProps } from 'trove/web';
+
+export function SiteLayout({ title, children }: LayoutProps) {
+  return (
+    <BaseLayout
+      title={\`\${title} · ${name}\`}
+      stylesheets={[reverse('static', { file: 'site.css' })]}
+      header={
+        <header>
+          <a href="/" class="brand">${name}</a>
+          <a href={reverse('admin:index')}>Admin</a>
+        </header>
+      }
+    >
+      {children}
+    </BaseLayout>
+  );
+}
+`,
+    'static/site.css': `/* ${name}'s styles: served at /static/site.css by urls.ts. */
+:root { color-scheme: light dark; --accent: #1d5fa8; --muted: #5a6270; }
+@media (prefers-color-scheme: dark) { :root { --accent: #8ab8ee; --muted: #a7afbb; } }
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 0 1rem 3rem; }
+header { display: flex; justify-content: space-between; align-items: baseline; padding: 1rem 0; border-bottom: 1px solid color-mix(in srgb, currentColor 20%, transparent); }
+a { color: var(--accent); }
+.brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; color: inherit; }
+.messages { list-style: none; padding: 0; }
+.message { display: flex; gap: 1rem; align-items: center; padding: .6rem .9rem; margin: 1rem 0; border-radius: 6px; background: color-mix(in srgb, var(--accent) 14%, transparent); }
+.message form { margin: 0; }
+button { font: inherit; padding: .3rem .9rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: Canvas; cursor: pointer; }
+a:focus-visible, button:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+`,
+    'urls.ts': `/** ${name}'s URLs: the ${first.app} app at /${first.app}/, the admin at /admin/, the styles at /static/. */
+import { fileURLToPath } from 'node:url';
 import { site } from 'trove/admin';
-import { include, path, redirect } from 'trove/web';
+import { include, path, redirect, serveStatic } from 'trove/web';
 import './${first.app}/admin.ts';
 import { urls as ${first.app} } from './${first.app}/urls.ts';
 
@@ -112,6 +149,7 @@ export const urls = [
   path('', () => redirect('${listUrlName(first)}')),
   path('${first.app}/', include(${first.app})),
   path('admin/', include(site.urls)),
+  path('static/<path:file>', serveStatic(fileURLToPath(new URL('./static/', import.meta.url))), { name: 'static' }),
 ];
 `,
     '.gitignore': 'node_modules/\ndb.sqlite3\ndb.sqlite3-*\n.trove_history\n',

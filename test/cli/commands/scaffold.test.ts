@@ -19,7 +19,7 @@ test('startproject writes a project whose first migration matches its models and
   assert.equal(made.code, 0, made.stderr);
   assert.match(made.stdout, /Made the project mysite in mysite\/, with the app notes\.\nNext:\n  cd mysite\n  npm install\n/);
   const project = join(dir, 'mysite');
-  for (const file of ['package.json', 'tsconfig.json', 'trove.config.ts', 'urls.ts', 'README.md', '.gitignore', 'notes/models.ts', 'notes/admin.ts',
+  for (const file of ['package.json', 'tsconfig.json', 'trove.config.ts', 'urls.ts', 'layout.tsx', 'static/site.css', 'README.md', '.gitignore', 'notes/models.ts', 'notes/admin.ts',
     'notes/views.tsx', 'notes/urls.ts', 'notes/notes.test.ts', 'notes/migrations/0001_initial.ts']) {
     assert.ok(existsSync(join(project, file)), file);
   }
