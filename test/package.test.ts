@@ -102,6 +102,15 @@ await db.close();
   // A mistake in such a file points at its own line.
   writeFileSync(join(scripts, 'fails.ts'), "const n: number = 1;\nthrow new Error(`failed at ${n}`);\n");
   await assert.rejects(sh('node', ['--import', 'trove/register', 'scripts/fails.ts'], folder), /scripts\/fails\.ts:2/);
+
+  // The README's tour, as its text says to run it in a project.
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const tour = /<!-- tour:start -->\s*```ts\n([\s\S]*?)```\s*<!-- tour:end -->/.exec(readme)?.[1];
+  assert.ok(tour);
+  assert.match(readme, /run it with `node --import trove\/register tour\.ts`/);
+  writeFileSync(join(scripts, 'tour.ts'), tour);
+  const toured = await sh('node', ['--import', 'trove/register', 'scripts/tour.ts'], folder);
+  assert.deepEqual(toured.stdout.split('\n').slice(0, 2), ['1', "[ 'Notes', 'Hello' ]"]);
   rmSync(scripts, { recursive: true }); // not part of the project made below
 });
 
