@@ -7,10 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
 import { findConfig } from '../config.ts';
 import { print } from '../output.ts';
-import { appFiles, existingFiles, listUrlName, modelNameFor, writeFiles } from '../scaffold/index.ts';
+import { appFiles, existingFiles, listUrlName, modelNameFor, modelNameProblem, writeFiles } from '../scaffold/index.ts';
 import { NAME } from './startproject.ts';
-
-const MODEL = /^[A-Z][A-Za-z0-9]*$/;
 
 export const startapp: Command = {
   name: 'startapp',
@@ -23,7 +21,8 @@ export const startapp: Command = {
     const app = positionals[0] ?? '';
     if (!NAME.test(app)) throw new UsageError(`'${app}' is not an app name: lowercase letters, digits and _, starting with a letter.`);
     const model = (values.model as string | undefined) ?? modelNameFor(app);
-    if (!MODEL.test(model)) throw new UsageError(`'${model}' is not a model class name: a capital letter, then letters and digits.`);
+    const problem = modelNameProblem(model);
+    if (problem !== undefined) throw new UsageError(problem);
     const root = dirname(findConfig(values.config as string | undefined));
     const files = appFiles({ app, model });
     const taken = existingFiles(root, files);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
 import { print } from '../output.ts';
-import { existingFiles, modelNameFor, packageVersions, projectFiles, projectPackage, SCRIPTS, writeFiles } from '../scaffold/index.ts';
+import { existingFiles, modelNameFor, modelNameProblem, packageVersions, projectFiles, projectPackage, SCRIPTS, writeFiles } from '../scaffold/index.ts';
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -25,8 +25,11 @@ export const startproject: Command = {
     const app = (values.app as string | undefined) ?? 'notes';
     if (!NAME.test(name)) throw new UsageError(`'${name}' is not a project name: lowercase letters, digits and _, starting with a letter.`);
     if (!NAME.test(app)) throw new UsageError(`'${app}' is not an app name: lowercase letters, digits and _, starting with a letter.`);
+    const model = modelNameFor(app);
+    const problem = modelNameProblem(model);
+    if (problem !== undefined) throw new UsageError(`the app ${app} would get the model ${model}: ${problem}`);
     const root = resolve(directory ?? name);
-    const files = projectFiles(name, { app, model: modelNameFor(app) });
+    const files = projectFiles(name, { app, model });
     const taken = existingFiles(root, files);
     if (taken.length > 0) {
       print(`Nothing written: ${root} already has ${taken.join(', ')}.`);

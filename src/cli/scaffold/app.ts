@@ -1,16 +1,27 @@
-import { fields as f } from '../../orm/index.ts';
-import { createModel, migrationSource } from '../../migrations/index.ts';
-
 /**
  * The files of a new app (`trove startapp`, and the first app `trove startproject` writes): a
  * soft-delete model, its admin registration, a list view whose rows link to the generic
  * DeleteView (with Undo), its URL patterns and a first test. Each is a template of the names.
  */
+import { fields as f } from '../../orm/index.ts';
+import { createModel, migrationSource } from '../../migrations/index.ts';
+
 export interface AppNames {
   /** The app label and folder: `notes`. */
   readonly app: string;
   /** The model's class name: `Note`. */
   readonly model: string;
+}
+
+// The names the app's files import or declare beside the model's class.
+const TAKEN_NAMES = new Set(['Layout', 'ViewRequest', 'DeleteView', 'Database']);
+const CLASS_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Why `model` cannot name the app's model class, or undefined when it can. */
+export function modelNameProblem(model: string): string | undefined {
+  if (!CLASS_NAME.test(model)) return `'${model}' is not a model class name: a capital letter, then letters and digits.`;
+  if (TAKEN_NAMES.has(model)) return `'${model}' is a name the app's files already import: choose another model name (--model).`;
+  return undefined;
 }
 
 /** `notes` → `Note`, `blog` → `Blog`: a model name for an app that names none. */

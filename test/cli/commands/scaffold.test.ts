@@ -96,6 +96,12 @@ test('startapp adds an app that, once listed, migrates and passes its test', asy
   const tests = await trove(['test', 'blog/blog.test.ts'], { cwd: project });
   assert.equal(tests.code, 0, tests.stdout + tests.stderr);
 
+  const clash = await trove(['startapp', 'pages', '--model', 'Layout'], { cwd: project });
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /'Layout' is a name the app's files already import/);
+  assert.ok(!existsSync(join(project, 'pages')));
+  assert.equal((await trove(['startapp', 'pages', '--model', 'page'], { cwd: project })).code, 2, 'a class name starts with a capital');
+
   const outside = await trove(['startapp', 'shop'], { cwd: dir });
   assert.equal(outside.code, 1);
   assert.match(outside.stderr, /no trove\.config\.ts in/);
