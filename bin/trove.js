@@ -5,13 +5,14 @@
  * repository, where src/ sits beside it, it runs the sources under tsx so a change needs no build.
  */
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const sources = new URL('../src/cli/index.ts', import.meta.url);
 let main;
 if (existsSync(sources)) {
   // tsconfig.sources.json maps `trove` to src/ for every file, a project's own included.
   const { register } = await import('tsx/esm/api');
-  register({ tsconfig: new URL('../tsconfig.sources.json', import.meta.url).pathname });
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.sources.json', import.meta.url)) });
   ({ main } = await import(sources.href));
 } else {
   // Trove's own modules first: once the hooks are registered, every import asks their thread.

@@ -2,11 +2,11 @@
  * The `trove` command line: `trove <command> [options]`. A command is a function from parsed
  * arguments to an exit code: 0 done, 1 failed, 2 bad arguments (one line saying why).
  */
-import { readFileSync } from 'node:fs';
 import { FieldError, ValidationError } from '../orm/index.ts';
 import { helpOf, parse, UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
 import { ConfigError } from './config.ts';
+import { troveManifest } from './manifest.ts';
 
 export { defineConfig, loadProject, openProject, ConfigError, type TroveConfig, type Project } from './config.ts';
 export { dumpObjects, loadObjects, type FixtureObject } from './fixtures.ts';
@@ -18,8 +18,7 @@ function usage(): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return troveManifest().version ?? 'unknown';
 }
 
 export async function main(argv: string[]): Promise<number> {

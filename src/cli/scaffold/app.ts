@@ -108,6 +108,7 @@ export const urls = [
     [`${app}/${app}.test.ts`]: `/** The ${app} app's first tests: \`npm test\` runs every *.test.ts file with Node's test runner. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { connect, restoreDeletion, type Database } from 'trove';
 import { loadProject, migrateProject } from 'trove/config';
 import { createApp } from 'trove/web';
@@ -119,7 +120,7 @@ let db: Database;
 before(async () => {
   // A database of its own, in memory, made by the project's migrations.
   db = await connect('sqlite::memory:');
-  await migrateProject(await loadProject({ configPath: new URL('../trove.config.ts', import.meta.url).pathname }), db);
+  await migrateProject(await loadProject({ configPath: fileURLToPath(new URL('../trove.config.ts', import.meta.url)) }), db);
 });
 after(() => db.close());
 

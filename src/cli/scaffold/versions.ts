@@ -1,13 +1,8 @@
 /** The versions a new project's package.json asks for: Trove's own, and what it was built with. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { troveManifest, type Manifest } from '../manifest.ts';
 import type { PackageVersions } from './project.ts';
-
-interface Manifest {
-  version?: string;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
 
 function readManifest(path: string): Manifest {
   return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
@@ -36,7 +31,7 @@ export function troveSpec(cwd: string, target: string, version: string): string 
 }
 
 export function packageVersions(cwd: string, target: string): PackageVersions {
-  const trove = readManifest(new URL('../../../package.json', import.meta.url).pathname);
+  const trove = troveManifest();
   const need = (table: Record<string, string> | undefined, name: string): string => {
     const spec = table?.[name];
     if (spec === undefined) throw new Error(`Trove's package.json names no version of ${name}.`);

@@ -45,6 +45,15 @@ test('startproject writes a project whose first migration matches its models and
   assert.equal(one.code, 0, one.stdout);
 });
 
+test('a project in a folder whose name has a space runs its test', async () => {
+  const spaced = join(dir, 'my projects');
+  mkdirSync(spaced);
+  assert.equal((await trove(['startproject', 'spaced'], { cwd: spaced })).code, 0);
+  const tests = await trove(['test'], { cwd: join(spaced, 'spaced') });
+  assert.equal(tests.code, 0, tests.stdout + tests.stderr);
+  assert.match(tests.stdout, /# pass 2\n# fail 0/);
+});
+
 test('startproject writes nothing when a file it would write is there, and checks its names', async () => {
   const target = join(dir, 'taken');
   mkdirSync(target);
