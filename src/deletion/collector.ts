@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import { atomic, IntegrityError, type Database } from '../db/index.ts';
-import { hydrate, ForeignKeyField, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { hydrate, ForeignKeyField, readsOfCondition, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
 import { ProtectedError, RestrictedError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
@@ -133,12 +133,11 @@ export class Collector {
   /**
    * Row sets are recomputed by each statement, which is right while the rows they are computed
    * from stay put. What a delete takes is decided before its first write, so the sets are written
-   * down first where a write could move them: a filter that reads a table the delete empties or a
-   * column a SET_* rule changes (the root's own table included: nulling a self key can make a row
-   * match `parent__isnull`), and cycles whose rows go in batches or across several tables.
+   * down first where a write could move them: a root filter that is not provably stable (see
+   * rootIsStable), and cycles whose rows go in batches or across several tables.
    */
   async fixRowSets(): Promise<void> {
-    if (this.where !== undefined && this.writesWhatFilterReads(this.where)) await this.rows.materialiseRoot();
+    if (this.where !== undefined && !this.rootIsStable(this.where)) await this.rows.materialiseRoot();
     for (const group of this.graph.order) {
       if (group.cyclic.length > 0 && (group.models.length > 1 || group.models.some(hasReceivers))) await this.rows.materialiseGroup(group);
     }
@@ -147,11 +146,18 @@ export class Collector {
     for (const meta of this.graph.models.values()) if (hasReceivers(meta)) await this.rows.materialiseModel(meta);
   }
 
-  private writesWhatFilterReads(where: WhereNode): boolean {
-    const updated = new Set(this.graph.updates.map((u) => u.field.model.table));
-    if (updated.has(this.root.table)) return true;
-    const touched = new Set([...updated, ...[...this.graph.models.values()].map((m) => m.table)]);
-    return readsAny(where, touched);
+  /**
+   * Whether every statement may compute the root's rows from its filter anew: the filter reads
+   * nothing but the root row's own columns (no other table or row, which the cascade empties),
+   * no SET_* rule of this delete writes one of those columns (nulling a self key can make a row
+   * match `parent__isnull`), and no receiver's code runs between the statements.
+   */
+  private rootIsStable(where: WhereNode): boolean {
+    const reads = readsOfCondition(where);
+    if (reads.beyondRow) return false;
+    if (this.graph.mode === 'hard' && [...this.graph.models.values()].some(hasReceivers)) return false;
+    const written = new Set(this.graph.updates.filter((u) => u.field.model === this.root).map((u) => u.field.column));
+    return ![...reads.columns].some((column) => written.has(column));
   }
 
   /** Every preDelete goes out before the first row is deleted, referring models first. */
@@ -273,22 +279,4 @@ export class Collector {
 function originInstance(origin: unknown, meta: ModelMeta): InstanceLike | undefined {
   if (typeof origin !== 'object' || origin === null) return undefined;
   return (origin.constructor as { meta?: ModelMeta }).meta?.label === meta.label ? (origin as InstanceLike) : undefined;
-}
-
-/** Whether a condition reads any of `tables` through a subquery. */
-function readsAny(node: WhereNode, tables: Set<string>): boolean {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return node.children.some((c) => readsAny(c, tables));
-    case 'not':
-      return readsAny(node.child, tables);
-    case 'subquery': {
-      const missing = node.absent?.missing;
-      if (missing !== undefined && (tables.has(missing.table) || (missing.where !== undefined && readsAny(missing.where, tables)))) return true;
-      return tables.has(node.table) || (node.where !== undefined && readsAny(node.where, tables));
-    }
-    default:
-      return false;
-  }
 }
