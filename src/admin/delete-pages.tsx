@@ -22,6 +22,8 @@ export interface DeleteSummary {
   changes: { name: string; count: number }[];
   /** PROTECT and RESTRICT blockers, per model. */
   blockers: { name: string; objects: LinkedObject[] }[];
+  /** Objects without a trash that a move to the trash would leave pointing into it, per model. */
+  untrashable: { name: string; objects: LinkedObject[] }[];
   /** Models the delete reaches that this user may not delete. */
   forbidden: string[];
 }
@@ -47,10 +49,20 @@ function Linked({ object }: { object: LinkedObject }) {
   return object.url === undefined ? <>{object.text}</> : <a href={object.url}>{object.text}</a>;
 }
 
+function BlockerList({ blockers }: { blockers: DeleteSummary['blockers'] }) {
+  return (
+    <ul class="blockers">
+      {blockers.map((b) => (
+        <li>{capitalise(b.name)}: {b.objects.map((o, i) => <>{i > 0 && ', '}<Linked object={o} /></>)}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
   const { frame, crumbs, what, noun, summary, notice } = props;
   const toTrash = summary.soft && props.hard !== true;
-  if (summary.blockers.length > 0 || summary.forbidden.length > 0) {
+  if (summary.blockers.length > 0 || summary.untrashable.length > 0 || summary.forbidden.length > 0) {
     return (
       <AdminLayout frame={frame} title={`Cannot delete ${noun}`} crumbs={crumbs}>
         <h1>Cannot delete {noun}</h1>
@@ -64,11 +76,13 @@ export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
         {summary.blockers.length > 0 && (
           <>
             <p>Deleting {what} would require deleting the following protected related objects:</p>
-            <ul class="blockers">
-              {summary.blockers.map((b) => (
-                <li>{capitalise(b.name)}: {b.objects.map((o, i) => <>{i > 0 && ', '}<Linked object={o} /></>)}</li>
-              ))}
-            </ul>
+            <BlockerList blockers={summary.blockers} />
+          </>
+        )}
+        {summary.untrashable.length > 0 && (
+          <>
+            <p>Moving {what} to the trash would leave the following objects pointing into the trash, and they have no trash of their own to go with it; delete them first:</p>
+            <BlockerList blockers={summary.untrashable} />
           </>
         )}
         <p><a class="button secondary" href={props.cancelUrl}>Go back</a></p>

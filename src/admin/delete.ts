@@ -62,6 +62,7 @@ export async function summarise(site: SiteContext, request: ViewRequest<any>, pl
     shares,
     changes: Object.entries(plan.updates).map(([label, count]) => ({ name: nameOf(label, count), count })),
     blockers: [...blocking].map(([label, objects]) => ({ name: nameOf(label, objects.length), objects: objects.map((o) => linked(site, getModel(label), o)) })),
+    untrashable: Object.entries(plan.untrashable).map(([label, objects]) => ({ name: nameOf(label, objects.length), objects: (objects as Record<string, unknown>[]).map((o) => linked(site, getModel(label), o)) })),
     forbidden,
   };
 }

@@ -7,8 +7,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { connect, type Database } from '../db/index.ts';
-import { noteModelClass, type ModelMeta } from '../orm/index.ts';
+import { trashCascadeWarnings } from '../deletion/index.ts';
+import { allModels, noteModelClass, type ModelMeta } from '../orm/index.ts';
 import type { UrlPattern } from '../web/index.ts';
+import { printError } from './output.ts';
 
 export interface TroveConfig {
   /** A database URL; `sqlite:` paths are relative to the project folder (default `sqlite:db.sqlite3`). */
@@ -141,6 +143,7 @@ export async function openProject(configPath: string | undefined): Promise<{ pro
   await import('../web/sessions.ts');
   await import('../admin/log.ts');
   const project = await loadProject({ configPath });
+  for (const warning of trashCascadeWarnings(allModels())) printError(`trove: warning: ${warning}`);
   const db = await connect(project.databaseUrl);
   return { project, db };
 }

@@ -12,8 +12,10 @@ import { sql } from 'kysely';
 import { atomic, IntegrityError, type Database } from '../db/index.ts';
 import { hydrate, ForeignKeyField, readsOfCondition, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
-import { ProtectedError, RestrictedError } from './errors.ts';
+import { ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
+import { settleOperations, trashedOperations } from './operations.ts';
+import { planDelete } from './plan.ts';
 import { RowSets } from './rows.ts';
 
 /** Rows loaded per query for signal receivers. */
@@ -65,7 +67,7 @@ export class Collector {
   }
 
   async assertNotBlocked(): Promise<void> {
-    for (const kind of ['PROTECT', 'RESTRICT'] as const) {
+    for (const kind of ['PROTECT', 'RESTRICT', 'NO_TRASH'] as const) {
       const found: InstanceLike[] = [];
       const fields: ForeignKeyField[] = [];
       for (const check of this.graph.checks.filter((c) => c.kind === kind)) {
@@ -78,6 +80,13 @@ export class Collector {
       if (found.length === 0) continue;
       const target = fields[0]!.target.objectName;
       const names = fields.map((f) => `'${f.model.objectName}.${f.name}'`).join(', ');
+      if (kind === 'NO_TRASH') {
+        const models = [...new Set(fields.map((f) => f.model.objectName))].join(', ');
+        throw new TrashCascadeError(
+          `Cannot move some instances of model '${target}' to the trash because they are referenced through CASCADE foreign keys of models without a trash: ${names}. Delete those rows first, delete for good (hardDelete), or give ${models} softDelete: true.`,
+          found,
+        );
+      }
       const word = kind === 'PROTECT' ? 'protected' : 'restricted';
       const message = `Cannot delete some instances of model '${target}' because they are referenced through ${word} foreign keys: ${names}.`;
       throw kind === 'PROTECT' ? new ProtectedError(message, found) : new RestrictedError(message, found);
@@ -115,15 +124,19 @@ export class Collector {
   // ---- delete --------------------------------------------------------------------------------
 
   /** Deletes everything the graph takes, in one transaction; `origin` is what delete() was called on. */
-  async delete(origin: unknown, onProgress?: DeleteOptions['onProgress']): Promise<DeleteResult> {
+  async delete(origin: unknown, { onProgress, authorize }: Pick<DeleteOptions, 'onProgress' | 'authorize'> = {}): Promise<DeleteResult> {
     return atomic(async () => {
       await this.lockReferencedRows();
       await this.assertNotBlocked();
       await this.fixRowSets();
+      // Nothing has been written yet: the plan is exactly what goes.
+      if (authorize !== undefined) await authorize(await planDelete(this));
+      const operations = Object.keys(await trashedOperations(this));
       await this.sendPreDelete(origin);
       await this.applyUpdates();
       const byModel: Record<string, number> = {};
       for (const group of this.graph.order) await this.deleteGroup(group, byModel, origin, onProgress);
+      await settleOperations(this.db, operations);
       await this.rows.cleanUp();
       const total = Object.values(byModel).reduce((sum, n) => sum + n, 0);
       return { total, byModel };

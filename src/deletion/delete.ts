@@ -8,7 +8,7 @@ type Options = DeleteOptions & { hard: boolean };
 
 export function deleteQuerySet(qs: QuerySet<unknown>, origin: unknown, options: Options = { hard: false }): Promise<DeleteResult> {
   if (qs.meta.softDelete && !options.hard) return softDelete(Collector.forQuerySet(qs, 'soft'), origin, options);
-  return Collector.forQuerySet(qs).delete(origin, options.onProgress);
+  return Collector.forQuerySet(qs).delete(origin, options);
 }
 
 export async function deleteInstance(instance: InstanceLike, options: Options = { hard: false }): Promise<DeleteResult> {
@@ -16,7 +16,7 @@ export async function deleteInstance(instance: InstanceLike, options: Options = 
   const db = databaseOf(instance);
   const where = pkIn(meta, [instance[meta.pk.attname]]);
   if (meta.softDelete && !options.hard) return softDelete(new Collector(db, meta, where, 'soft'), instance, options);
-  const result = await new Collector(db, meta, where).delete(instance, options.onProgress);
+  const result = await new Collector(db, meta, where).delete(instance, options);
   await onCommit(() => forget(instance, meta.pk.attname), { using: db });
   return result;
 }
@@ -26,7 +26,7 @@ function forget(instance: InstanceLike, pkName: string): void {
   instance[STATE].adding = true;
 }
 
-export interface BulkDeleteOptions extends Pick<DeleteOptions, 'actor' | 'reason' | 'source'> {
+export interface BulkDeleteOptions extends Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'> {
   /** Keys per batch; each batch is deleted with full cascade semantics (default 1000). */
   batchSize?: number;
   /** On a soft-delete model, delete for good instead of moving the rows to the trash. */
@@ -69,12 +69,12 @@ export async function bulkDelete(qs: QuerySet<unknown>, objects: readonly unknow
     onProgress?.({ done: Math.min((index + 1) * batchSize, unique.length), total: unique.length, deleted });
   if (soft) {
     if (batches.length === 0) return { total: 0, byModel: {} };
-    return softDeleteBatches(batches.map(collectorOf), qs, { actor: options.actor, reason: options.reason, source: options.source }, { onBatch: progress, trashed: instances });
+    return softDeleteBatches(batches.map(collectorOf), qs, { actor: options.actor, reason: options.reason, source: options.source, authorize: options.authorize }, { onBatch: progress, trashed: instances });
   }
   const result = await atomic(async () => {
     const total: DeleteResult = { total: 0, byModel: {} };
     for (const [index, batch] of batches.entries()) {
-      const part = await collectorOf(batch).delete(qs);
+      const part = await collectorOf(batch).delete(qs, { authorize: options.authorize });
       total.total += part.total;
       for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
       progress(index, total.total);

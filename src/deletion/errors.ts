@@ -1,4 +1,4 @@
-/** Deleting would break a PROTECT or RESTRICT foreign key; nothing was deleted. */
+/** Deleting would break a PROTECT or RESTRICT foreign key (or leave a row pointing into the trash); nothing was deleted. */
 abstract class BlockedDeleteError extends Error {
   constructor(
     message: string,
@@ -21,4 +21,12 @@ export class RestrictedError extends BlockedDeleteError {
   get restrictedObjects(): readonly object[] {
     return this.blockingObjects;
   }
+}
+
+/**
+ * A soft delete would cascade into rows of a model without a trash: moving the rows to the trash
+ * would leave those pointing at them, and deleting them for good could not be undone.
+ */
+export class TrashCascadeError extends ProtectedError {
+  override name = 'TrashCascadeError';
 }

@@ -11,7 +11,8 @@ import { ForeignKeyField, type ModelMeta } from '../orm/index.ts';
 import { ON_DELETE_RULES } from './rules.ts';
 
 export interface Check {
-  kind: 'PROTECT' | 'RESTRICT';
+  /** NO_TRASH: a soft delete reaching, through CASCADE, a model without a trash (see rules.ts). */
+  kind: 'PROTECT' | 'RESTRICT' | 'NO_TRASH';
   field: ForeignKeyField;
 }
 

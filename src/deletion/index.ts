@@ -20,10 +20,13 @@ installDeleter({
 
 export { Collector } from './collector.ts';
 export { DeletionGraph, type Group, type Check, type FieldUpdate } from './graph.ts';
-export { ProtectedError, RestrictedError } from './errors.ts';
+export { ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
+export { trashCascadeWarnings } from './checks.ts';
 export { planDelete, type DeletePlan } from './plan.ts';
 export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } from './delete.ts';
 export { softDelete, type SoftDeleteResult } from './soft.ts';
 export { Deletion, setDeletionDefaults, deletionDefaults, type DeletionState, type DeletionDefaults } from './record.ts';
 export { restoreDeletion, restoreInstance, restoreQuerySet, OrphanRestoreError, RestoreConflictError, type RestoreResult } from './restore.ts';
-export { purge, purgeDeletion, cutoffFrom, type PurgeOptions, type PurgeProgress, type PurgeResult } from './purge.ts';
+export { purge, purgeDeletion, planPurgeDeletion, cutoffFrom, PurgeOverlapError, type PurgeOptions, type PurgeProgress, type PurgeResult, type PurgePlan } from './purge.ts';
+export { hasRowsInTrash, type OperationRows } from './operations.ts';
+export { DELETION_STATES } from './record.ts';

@@ -3,7 +3,8 @@ import { sql, type AliasedSelectQueryBuilder, type SelectQueryBuilder } from 'ky
 
 type AliasedKeys = AliasedSelectQueryBuilder<any, string>;
 import { hydrate, type InstanceLike, type ModelMeta } from '../orm/index.ts';
-import { Collector } from './collector.ts';
+import type { Collector } from './collector.ts';
+import { trashedOperations, type OperationRows } from './operations.ts';
 
 export interface DeletePlan {
   /** True when delete() would move the rows to the trash (a soft-delete model, not planned hard). */
@@ -16,6 +17,14 @@ export interface DeletePlan {
   protected: Record<string, InstanceLike[]>;
   /** Objects whose RESTRICT foreign keys block the delete, per model label. */
   restricted: Record<string, InstanceLike[]>;
+  /**
+   * A soft delete only: live objects of models without a trash that CASCADE from the rows it
+   * would move, per model label. They block it (TrashCascadeError): left live they would point
+   * into the trash, and deleted for good they could not come back.
+   */
+  untrashable: Record<string, InstanceLike[]>;
+  /** A hard delete: rows already in the trash it takes, per operation id and model label. */
+  operations: OperationRows;
   /** Rows that SET_NULL, SET_DEFAULT or SET would change (and that stay), per model label. */
   updates: Record<string, number>;
   /** True when nothing blocks the delete. */
@@ -81,11 +90,12 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
     else updates[label] = (updates[label] ?? 0) + n;
   });
   for (const tally of [byModel, updates]) for (const label of Object.keys(tally)) if (tally[label] === 0) delete tally[label];
-  const blocked = { protected: {} as Record<string, InstanceLike[]>, restricted: {} as Record<string, InstanceLike[]> };
+  const blocked = { protected: {} as Record<string, InstanceLike[]>, restricted: {} as Record<string, InstanceLike[]>, untrashable: {} as Record<string, InstanceLike[]> };
+  const buckets = { PROTECT: blocked.protected, RESTRICT: blocked.restricted, NO_TRASH: blocked.untrashable };
   for (const check of graph.checks) {
     const found = await collector.blockers(check);
     if (found.length === 0) continue;
-    const bucket = check.kind === 'PROTECT' ? blocked.protected : blocked.restricted;
+    const bucket = buckets[check.kind];
     (bucket[check.field.model.label] ??= []).push(...found);
   }
   return {
@@ -93,8 +103,9 @@ export async function planDelete(collector: Collector): Promise<DeletePlan> {
     total: Object.values(byModel).reduce((a, b) => a + b, 0),
     byModel,
     ...blocked,
+    operations: await trashedOperations(collector),
     updates,
-    allowed: Object.keys(blocked.protected).length === 0 && Object.keys(blocked.restricted).length === 0,
+    allowed: Object.values(blocked).every((bucket) => Object.keys(bucket).length === 0),
     async sample(model: string | { meta: { label: string } }, limit = 10): Promise<InstanceLike[]> {
       const meta = graph.models.get(typeof model === 'string' ? model : model.meta.label);
       if (meta === undefined) return [];

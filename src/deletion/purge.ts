@@ -1,12 +1,15 @@
 /**
- * Purge: remove trash for good. Each operation is purged in one transaction, its models taken
+ * Purge: remove trash for good. An operation is purged in one transaction, its models taken
  * referring ones first, its rows in batches through the full deletion engine (so what depends
- * on a trashed row goes too, and PROTECT still holds), with progress after every batch.
+ * on a trashed row goes too, and PROTECT still holds), with progress after every batch. What it
+ * would take of other operations' trash, or of live rows with a trash, is refused unless asked
+ * for (see purge-plan.ts).
  */
 import { atomic, getDatabase, type Database } from '../db/index.ts';
-import { getModel, pkIn, QueryUsageError, ValidationError, type DeleteResult, type ModelMeta, type WhereNode } from '../orm/index.ts';
+import { getModel, QueryUsageError, ValidationError, type DeleteResult, type ModelMeta } from '../orm/index.ts';
+import { assertInTrash, hasRowsInTrash, lockOperation, type DeletionRecord, type OperationRows } from './operations.ts';
+import { describeOverlap, planPurge, purgeCollectors, referringFirst, trashOf, type PurgePlan } from './purge-plan.ts';
 import { Collector } from './collector.ts';
-import { DeletionGraph } from './graph.ts';
 import { Deletion } from './record.ts';
 
 export interface PurgeProgress {
@@ -20,71 +23,111 @@ export interface PurgeOptions {
   batchSize?: number;
   onProgress?: (progress: PurgeProgress) => void;
   db?: Database;
+  /**
+   * What to do when the cascade reaches rows of other operations still in the trash, or live
+   * rows of soft-delete models: refuse (PurgeOverlapError, the default), or purge them too, each
+   * such operation whole, so that none is left half gone.
+   */
+  overlapping?: 'refuse' | 'purge';
+  /** Called with the plan before anything is removed, inside the transaction: throw to refuse. */
+  authorize?: (plan: PurgePlan) => void | Promise<void>;
 }
 
 export interface PurgeResult extends DeleteResult {
   /** The operations purged. */
   deletions: string[];
+  /** Operations due that were left alone, with why (a purge() that would reach beyond them). */
+  skipped?: { deletionId: string; reason: string }[];
+}
+
+/** A purge would take rows that are not its operation's trash; nothing was removed. */
+export class PurgeOverlapError extends QueryUsageError {
+  override name = 'PurgeOverlapError';
+  constructor(readonly plan: PurgePlan) {
+    super(`Purging deletion ${plan.deletions.join(', ')} would also delete for good ${describeOverlap(plan)}. Nothing was purged: purge with { overlapping: 'purge' } (trove purge --with-overlapping) to take those too, each deletion whole.`);
+  }
+}
+
+/** What purgeDeletion(deletionId) would remove, nothing removed: the page before a purge shows it. */
+export async function planPurgeDeletion(deletionId: string, options: Pick<PurgeOptions, 'db' | 'overlapping'> = {}): Promise<PurgePlan> {
+  const db = options.db ?? getDatabase();
+  const record = await Deletion.objects.using(db).get({ id: deletionId });
+  assertInTrash(record, 'purge');
+  return (await withOverlapping(db, [record], options.overlapping ?? 'refuse', false)).plan;
 }
 
 /** Removes for good what the soft delete `deletionId` put in the trash. */
-export async function purgeDeletion(deletionId: string, options: PurgeOptions = {}): Promise<DeleteResult> {
+export async function purgeDeletion(deletionId: string, options: PurgeOptions = {}): Promise<PurgeResult> {
   const db = options.db ?? getDatabase();
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValidationError('purge batchSize must be a positive whole number.');
   return atomic(async () => {
-    const record = await Deletion.objects.using(db).get({ id: deletionId });
-    if (record.state === 'purged') throw new QueryUsageError(`Deletion ${deletionId} is already purged.`);
-    const models = referringFirst(Object.keys(record.counts).map(getModel));
-    const trashOf = (meta: ModelMeta): WhereNode => ({
-      kind: 'and',
-      children: [
-        { kind: 'compare', field: meta.field('deletionId')!, column: 'deletion_id', lookup: 'exact', value: deletionId },
-        { kind: 'isnull', column: 'deleted_at', isNull: false },
-      ],
-    });
-    let total = 0;
-    for (const meta of models) total += Number(((await db.execute(countQuery(db, meta, deletionId))).rows[0] as { n: number | string }).n);
-    const result: DeleteResult = { total: 0, byModel: {} };
-    let done = 0;
-    for (const meta of models) {
-      for (;;) {
-        const keys = await db.execute<Record<string, unknown>>(
-          db.kysely.selectFrom(meta.table).select(meta.pk.column!).where('deletion_id', '=', deletionId).where('deleted_at', 'is not', null).orderBy(meta.pk.column!).limit(batchSize).compile(),
-        );
-        if (keys.rows.length === 0) break;
-        const batch = keys.rows.map((row) => meta.pk.fromDb(row[meta.pk.column!], db.dialect));
-        const part = await new Collector(db, meta, { kind: 'and', children: [trashOf(meta), pkIn(meta, batch)] }).delete(record);
-        result.total += part.total;
-        for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
-        done += batch.length;
-        options.onProgress?.({ deletionId, done: Math.min(done, total), total });
-        if (batch.length < batchSize) break;
-      }
+    const record = await lockOperation(db, deletionId);
+    assertInTrash(record, 'purge');
+    const { plan, records } = await withOverlapping(db, [record], options.overlapping ?? 'refuse', true);
+    if (!plan.selfContained) throw new PurgeOverlapError(plan);
+    if (options.authorize !== undefined) await options.authorize(plan);
+    const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
+    for (const each of records) {
+      const part = await purgeRows(db, each, batchSize, options.onProgress);
+      result.total += part.total;
+      for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
+      result.deletions.push(each.id);
     }
-    await Deletion.objects.using(db).filter({ id: deletionId }).update({ state: 'purged' });
+    await Deletion.objects.using(db).filter({ id__in: result.deletions }).update({ state: 'purged' });
     return result;
   }, { using: db });
 }
 
-function countQuery(db: Database, meta: ModelMeta, deletionId: string) {
-  return db.kysely
-    .selectFrom(meta.table)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('deletion_id', '=', deletionId)
-    .where('deleted_at', 'is not', null)
-    .compile();
+/**
+ * The plan for `records`; with 'purge', grown by every operation it reaches until it reaches no
+ * other (each locked, when `lock`), so the purge takes those whole.
+ */
+async function withOverlapping(db: Database, records: DeletionRecord[], overlapping: 'refuse' | 'purge', lock: boolean): Promise<{ plan: PurgePlan; records: DeletionRecord[] }> {
+  for (;;) {
+    const plan = await planPurge(db, records);
+    const others = Object.keys(plan.operations);
+    if (overlapping === 'refuse' || others.length === 0) return { plan: overlapping === 'purge' ? { ...plan, live: {}, selfContained: true } : plan, records };
+    const known = new Set(records.map((r) => r.id));
+    const added: DeletionRecord[] = [];
+    for (const id of others.filter((o) => !known.has(o))) {
+      const other = lock ? await lockOperation(db, id) : await Deletion.objects.using(db).get({ id });
+      if (hasRowsInTrash(other.state)) added.push(other);
+    }
+    if (added.length === 0) return { plan: { ...plan, live: {}, selfContained: true }, records };
+    records = [...records, ...added];
+  }
 }
 
-/** The operation's models, each after the models that refer to it. */
-function referringFirst(models: ModelMeta[]): ModelMeta[] {
-  const order: ModelMeta[] = [];
+/** One operation's trash rows, model by model in batches of keys; each batch deleted with its full cascade. */
+async function purgeRows(db: Database, record: DeletionRecord, batchSize: number, onProgress: PurgeOptions['onProgress']): Promise<DeleteResult> {
+  const deletionId = record.id;
+  const models = referringFirst(Object.keys(record.counts).map(getModel));
+  let total = 0;
+  for (const meta of models) total += await countTrash(db, meta, deletionId);
+  const result: DeleteResult = { total: 0, byModel: {} };
+  let done = 0;
   for (const meta of models) {
-    for (const group of new DeletionGraph(meta, 'soft').order) {
-      for (const member of group.models) if (models.includes(member) && !order.includes(member)) order.push(member);
+    for (;;) {
+      const keys = await db.execute<Record<string, unknown>>(
+        db.kysely.selectFrom(meta.table).select(meta.pk.column!).where('deletion_id', '=', deletionId).where('deleted_at', 'is not', null).orderBy(meta.pk.column!).limit(batchSize).compile(),
+      );
+      if (keys.rows.length === 0) break;
+      const batch = keys.rows.map((row) => meta.pk.fromDb(row[meta.pk.column!], db.dialect));
+      const part = await new Collector(db, meta, trashOf(meta, deletionId, batch)).delete(record);
+      result.total += part.total;
+      for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
+      done += batch.length;
+      onProgress?.({ deletionId, done: Math.min(done, total), total });
+      if (batch.length < batchSize) break;
     }
   }
-  return order;
+  return result;
+}
+
+async function countTrash(db: Database, meta: ModelMeta, deletionId: string): Promise<number> {
+  const query = db.kysely.selectFrom(meta.table).select((eb) => eb.fn.countAll().as('n')).where('deletion_id', '=', deletionId).where('deleted_at', 'is not', null);
+  return Number(((await db.execute(query.compile())).rows[0] as { n: number | string }).n);
 }
 
 /** `30d`, `12h`, `15m`, `45s`, a number of milliseconds, or a Date: the cutoff for purge(). */
@@ -97,16 +140,35 @@ export function cutoffFrom(olderThan: string | number | Date, now = new Date()):
   return new Date(now.getTime() - Number(match[1]) * unit);
 }
 
-/** Purges every active operation older than the cutoff, oldest first, each in one transaction. */
+/**
+ * Purges every operation in the trash older than the cutoff, oldest first, each in one
+ * transaction. One that would reach beyond what is due (a newer operation's trash, live rows)
+ * is left alone and reported in `skipped`; operations due that reach each other go together.
+ */
 export async function purge(options: PurgeOptions & { olderThan?: string | number | Date } = {}): Promise<PurgeResult> {
+  const db = options.db ?? getDatabase();
   const cutoff = cutoffFrom(options.olderThan ?? 0);
-  const due = await Deletion.objects.using(options.db ?? getDatabase()).filter({ state: 'active', createdAt__lt: cutoff }).orderBy('createdAt').values('id');
-  const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
+  const due = await Deletion.objects.using(db).filter({ state__in: ['active', 'partial'], createdAt__lt: cutoff }).orderBy('createdAt', 'id');
+  const dueIds = new Set(due.map((d) => d.id));
+  const result: PurgeResult = { total: 0, byModel: {}, deletions: [], skipped: [] };
   for (const { id } of due) {
-    const part = await purgeDeletion(id, options);
+    if (result.deletions.includes(id)) continue;
+    const own = await planPurgeDeletion(id, { db }).catch((error: unknown) => {
+      if (error instanceof QueryUsageError && !(error instanceof PurgeOverlapError)) return undefined; // purged or restored meanwhile
+      throw error;
+    });
+    if (own === undefined) continue;
+    const whole = own.selfContained ? own : await planPurgeDeletion(id, { db, overlapping: 'purge' });
+    if (Object.keys(own.live).length > 0 || whole.deletions.some((d) => !dueIds.has(d))) {
+      result.skipped!.push({ deletionId: id, reason: `it would also delete for good ${describeOverlap(own)}` });
+      continue;
+    }
+    const part = await purgeDeletion(id, { ...options, db, overlapping: 'purge' });
     result.total += part.total;
     for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
-    result.deletions.push(id);
+    result.deletions.push(...part.deletions);
   }
   return result;
 }
+
+export { planPurge, purgeCollectors, type PurgePlan, type OperationRows };

@@ -4,7 +4,9 @@
  */
 import { model, fields as f } from '../orm/index.ts';
 
-export type DeletionState = 'active' | 'restored' | 'purged';
+/** See operations.ts for what each state means. */
+export type DeletionState = 'active' | 'partial' | 'restored' | 'purged';
+export const DELETION_STATES: readonly DeletionState[] = ['active', 'partial', 'restored', 'purged'];
 
 export const Deletion = model('trove.Deletion', {
   id: f.uuid({ primaryKey: true }),
@@ -15,7 +17,7 @@ export const Deletion = model('trove.Deletion', {
   rootLabel: f.char({ maxLength: 150 }),
   rootPk: f.char({ maxLength: 100, null: true }),
   counts: f.json<Record<string, number>>(),
-  state: f.char({ maxLength: 10, default: 'active', choices: ['active', 'restored', 'purged'] }),
+  state: f.char({ maxLength: 10, default: 'active', choices: DELETION_STATES }),
 }, { table: 'trove_deletion', ordering: ['-createdAt'] });
 
 /** Who and where, for soft deletes that do not say: the shell sets its own. */

@@ -5,11 +5,12 @@
  * would break a unique rule among live rows, is refused before anything changes.
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import { atomic, getDatabase, onCommit, type Database } from '../db/index.ts';
-import { databaseOf, getModel, hydrate, type ModelRegistry, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { atomic, Database, getDatabase, onCommit } from '../db/index.ts';
+import { databaseOf, getModel, hydrate, type ModelRegistry, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type RestoreOptions, type WhereNode } from '../orm/index.ts';
 import { postRestore } from '../signals.ts';
 import { Collector } from './collector.ts';
 import { sendOperationRows } from './soft.ts';
+import { anyInTrash, assertInTrash, lockOperation, type DeletionRecord } from './operations.ts';
 import { Deletion } from './record.ts';
 
 type Builder = ExpressionBuilder<any, any>;
@@ -35,25 +36,35 @@ export class RestoreConflictError extends ValidationError {
   override name = 'RestoreConflictError';
 }
 
-/** Restores everything the operation `deletionId` put in the trash. */
-export async function restoreDeletion(deletionId: string, db: Database = getDatabase()): Promise<RestoreResult> {
-  const record = await Deletion.objects.using(db).get({ id: deletionId });
-  if (record.state !== 'active') throw new QueryUsageError(`Deletion ${deletionId} is ${record.state}; only an active deletion can be restored.`);
-  const sets = Object.keys(record.counts).map((label): RestoreSet => ({
+export interface RestoreDeletionOptions extends RestoreOptions {
+  db?: Database;
+}
+
+/**
+ * Restores everything the operation `deletionId` put in the trash that is still there (of a
+ * partial operation, what was not deleted for good). The operation is locked while it runs.
+ */
+export async function restoreDeletion(deletionId: string, options: Database | RestoreDeletionOptions = {}): Promise<RestoreResult> {
+  const { db = getDatabase(), authorize } = options instanceof Database ? { db: options } : options;
+  const sets = (record: DeletionRecord) => Object.keys(record.counts).map((label): RestoreSet => ({
     meta: getModel(label),
     rows: (eb, alias) => eb(eb.ref(`${alias}.deletion_id`), '=', deletionId),
   }));
-  return restoreSets(db, sets, deletionId);
+  return atomic(async () => {
+    const record = await lockOperation(db, deletionId);
+    assertInTrash(record, 'restore');
+    return restoreSets(db, sets(record), deletionId, authorize);
+  }, { using: db });
 }
 
 /** Restores `instance` and what its operation took beneath it. */
-export async function restoreInstance(instance: InstanceLike): Promise<RestoreResult> {
+export async function restoreInstance(instance: InstanceLike, options: RestoreOptions = {}): Promise<RestoreResult> {
   const meta = (instance.constructor as unknown as { meta: ModelMeta }).meta;
   const deletionId = instance.deletionId as string | null;
   if (!meta.softDelete) throw new QueryUsageError(`${meta.label} has no trash to restore from.`);
   if (deletionId === null || deletionId === undefined) throw new QueryUsageError(`${meta.objectName} ${String(instance[meta.pk.attname])} is not in the trash.`);
   const db = databaseOf(instance);
-  const result = await restoreBeneath(db, meta, pkIn(meta, [instance[meta.pk.attname]]), deletionId);
+  const result = await restoreBeneath(db, meta, pkIn(meta, [instance[meta.pk.attname]]), deletionId, options.authorize);
   await onCommit(() => {
     instance.deletedAt = null;
     instance.deletionId = null;
@@ -62,7 +73,7 @@ export async function restoreInstance(instance: InstanceLike): Promise<RestoreRe
 }
 
 /** Restores the rows a trash queryset matches, each with what its own operation took beneath it. */
-export async function restoreQuerySet(qs: QuerySet<unknown>): Promise<RestoreResult> {
+export async function restoreQuerySet(qs: QuerySet<unknown>, options: RestoreOptions = {}): Promise<RestoreResult> {
   if (!qs.meta.softDelete) throw new QueryUsageError(`${qs.meta.label} has no trash to restore from.`);
   const db = qs.db;
   const operations = await qs.filter({ deletionId__isnull: false } as never).orderBy().values('deletionId' as never).fetch();
@@ -70,7 +81,7 @@ export async function restoreQuerySet(qs: QuerySet<unknown>): Promise<RestoreRes
   return atomic(async () => {
     const total: RestoreResult = { total: 0, byModel: {} };
     for (const deletionId of ids) {
-      const part = await restoreBeneath(db, qs.meta, qs.state.where, deletionId);
+      const part = await restoreBeneath(db, qs.meta, qs.state.where, deletionId, options.authorize);
       total.total += part.total;
       for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
     }
@@ -79,7 +90,7 @@ export async function restoreQuerySet(qs: QuerySet<unknown>): Promise<RestoreRes
 }
 
 /** The operation's rows in the subtree that CASCADE relations hang below the root rows. */
-async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNode | undefined, deletionId: string): Promise<RestoreResult> {
+async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNode | undefined, deletionId: string, authorize: RestoreOptions['authorize']): Promise<RestoreResult> {
   const collector = new Collector(db, meta, rootWhere, 'soft');
   const sets = [...collector.graph.order].flatMap((group) =>
     group.models.map((m): RestoreSet => ({
@@ -88,17 +99,19 @@ async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNod
     })),
   );
   return atomic(async () => {
+    assertInTrash(await lockOperation(db, deletionId), 'restore');
     await collector.fixRowSets();
-    const result = await restoreSets(db, sets, deletionId);
+    const result = await restoreSets(db, sets, deletionId, authorize);
     await collector.rows.cleanUp();
     return result;
   }, { using: db });
 }
 
-async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string): Promise<RestoreResult> {
+async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string, authorize: RestoreOptions['authorize']): Promise<RestoreResult> {
   return atomic(async () => {
     for (const set of sets) await assertNoOrphans(db, set, sets);
     for (const set of sets) await assertNoConflicts(db, set);
+    if (authorize !== undefined) await authorize(await countSets(db, sets));
     const byModel: Record<string, number> = {};
     // Row sets may be defined through the rows above them: restore the lowest rows first.
     for (const set of sets) {
@@ -117,6 +130,17 @@ async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string)
     await markRestoredIfEmpty(db, deletionId, sets[0]?.meta.registry);
     return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
   }, { using: db });
+}
+
+/** What a restore brings back, per model: the plan its authorize() sees. */
+async function countSets(db: Database, sets: RestoreSet[]): Promise<RestoreResult> {
+  const byModel: Record<string, number> = {};
+  for (const set of sets) {
+    const query = db.kysely.selectFrom(`${set.meta.table} as n0`).select(sql<number | string>`count(*)`.as('n')).where('n0.deleted_at', 'is not', null).where((eb) => set.rows(eb, 'n0'));
+    const n = Number((await db.execute<{ n: number | string }>(query.compile())).rows[0]?.n ?? 0);
+    if (n > 0) byModel[set.meta.label] = n;
+  }
+  return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
 }
 
 /** MySQL cannot read the table it updates in a subquery unless the subquery is materialised. */
@@ -195,10 +219,6 @@ async function sendRestored(db: Database, meta: ModelMeta, deletionId: string): 
  */
 async function markRestoredIfEmpty(db: Database, deletionId: string, registry?: ModelRegistry): Promise<void> {
   const record = await Deletion.objects.using(db).get({ id: deletionId });
-  for (const label of Object.keys(record.counts)) {
-    const meta = registry?.find(label) ?? getModel(label);
-    const left = await db.execute(db.kysely.selectFrom(meta.table).select(sql.lit(1).as('one')).where('deletion_id', '=', deletionId).limit(1).compile());
-    if (left.rows.length > 0) return;
-  }
+  if (await anyInTrash(db, record, (label) => registry?.find(label) ?? getModel(label))) return;
   await Deletion.objects.using(db).filter({ id: deletionId }).update({ state: 'restored' });
 }

@@ -7,9 +7,17 @@ import type { DeletionGraph } from './graph.ts';
 
 type Rule = (graph: DeletionGraph, field: ForeignKeyField) => void;
 
-/** Delete the referring rows too, and whatever refers to them. A soft delete leaves models without a trash alone. */
+/**
+ * Delete the referring rows too, and whatever refers to them. A soft delete cannot take rows of
+ * a model without a trash: left live, they would point at a trashed row (a key typed as never
+ * null reading null); deleted for good, the delete could not be undone. So such rows block it,
+ * as PROTECT does. Links of a many-to-many stay, so that a restore puts them back.
+ */
 function cascade(graph: DeletionGraph, field: ForeignKeyField): void {
-  if (graph.mode === 'soft' && !field.model.softDelete) return;
+  if (graph.mode === 'soft' && !field.model.softDelete) {
+    if (!field.model.autoCreated) graph.checks.push({ kind: 'NO_TRASH', field });
+    return;
+  }
   graph.addCascade(field);
 }
 

@@ -9,6 +9,7 @@ import { atomic, onCommit, type Database } from '../db/index.ts';
 import { hydrate, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta } from '../orm/index.ts';
 import { postSoftDelete } from '../signals.ts';
 import { Collector, SIGNAL_BATCH } from './collector.ts';
+import { planDelete } from './plan.ts';
 import { Deletion, deletionDefaults } from './record.ts';
 
 export interface SoftDeleteResult extends DeleteResult {
@@ -76,6 +77,7 @@ async function stamp(
   const { db, graph, rows } = collector;
   await collector.assertNotBlocked();
   await collector.fixRowSets();
+  if (options.authorize !== undefined) await options.authorize(await planDelete(collector));
   for (const group of graph.order) {
     for (const meta of group.models) {
       const query = db.kysely

@@ -19,6 +19,12 @@ export interface DeleteOptions {
   source?: string;
   /** Called as each model's rows go (one statement per model), e.g. for a progress bar. */
   onProgress?: (progress: DeleteProgress) => void;
+  /**
+   * Called with the plan once what the delete takes is fixed, before its first write and inside
+   * its transaction: throw to refuse, and nothing changes. The plan is exactly what then goes,
+   * so a permission check here covers every row (see `trove/auth`'s deletion permissions).
+   */
+  authorize?: (plan: DeletePlanLike) => void | Promise<void>;
 }
 
 export interface DeleteProgress {
@@ -36,13 +42,21 @@ export interface Deleter {
   /** Deletes one saved instance. */
   deleteInstance(instance: object, options: DeleteOptions & { hard: boolean }): Promise<DeleteResult>;
   /** Takes a soft-deleted instance, and what its operation took beneath it, out of the trash. */
-  restoreInstance(instance: object): Promise<DeleteResult>;
+  restoreInstance(instance: object, options: RestoreOptions): Promise<DeleteResult>;
   /** Restores the trash rows a queryset matches, each with its operation's rows beneath it. */
-  restoreQuerySet(queryset: unknown): Promise<DeleteResult>;
+  restoreQuerySet(queryset: unknown, options: RestoreOptions): Promise<DeleteResult>;
   /** What deleting the queryset would do (a soft delete unless `hard`); nothing is deleted. */
   planQuerySet(queryset: unknown, options: PlanOptions): Promise<DeletePlanLike>;
   /** Deletes objects by key or instance, in batches, in one transaction. */
   bulkDelete(queryset: unknown, objects: readonly unknown[], options: BulkDeleteOptionsLike): Promise<DeleteResult & { deletionId?: string }>;
+}
+
+export interface RestoreOptions {
+  /**
+   * Called with what the restore brings back, per model, before it changes anything and inside
+   * its transaction: throw to refuse, and nothing changes.
+   */
+  authorize?: (plan: DeleteResult) => void | Promise<void>;
 }
 
 export interface PlanOptions {
@@ -56,6 +70,13 @@ export interface DeletePlanLike extends DeleteResult {
   soft: boolean;
   protected: Record<string, object[]>;
   restricted: Record<string, object[]>;
+  /** Live objects without a trash that a soft delete would cascade into: they block it. */
+  untrashable: Record<string, object[]>;
+  /**
+   * A hard delete only: rows already in the trash that it takes, per soft-delete operation (its
+   * id) and model label. Those operations become partial, or purged once nothing of them is left.
+   */
+  operations: Record<string, Record<string, number>>;
   updates: Record<string, number>;
   allowed: boolean;
   /** Up to `limit` of the objects of a model (a class, or its label) that would go. */
@@ -63,7 +84,7 @@ export interface DeletePlanLike extends DeleteResult {
   sample(model: string, limit?: number): Promise<object[]>;
 }
 
-export interface BulkDeleteOptionsLike extends Pick<DeleteOptions, 'actor' | 'reason' | 'source'> {
+export interface BulkDeleteOptionsLike extends Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'> {
   batchSize?: number;
   /** On a soft-delete model, delete for good instead of moving the rows to the trash. */
   hard?: boolean;

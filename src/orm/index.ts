@@ -24,7 +24,7 @@ export { prepareDelete, prepareUpdate, prepareSelect, type SelectSpec, type RowL
 export { conditionExpression } from './query/conditions.ts';
 export { readsOfCondition, readsOfExpression, type ConditionReads } from './query/reads.ts';
 export { resolveFilterArgs, pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
-export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type BulkDeleteOptionsLike } from './deleter.ts';
+export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type RestoreOptions, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';

@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { atomic, setSchemaSource, type Database } from '../db/index.ts';
 import { postSave, preSave } from '../signals.ts';
-import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from './deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions, type RestoreOptions } from './deleter.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from './errors.ts';
 import { Field } from './fields/field.ts';
 import { fields as f } from './fields/index.ts';
@@ -149,15 +149,15 @@ export class Model {
    * Takes the instance out of the trash with exactly what the same soft delete took beneath it;
    * refused if a parent is still in the trash or a unique value is taken by a live row.
    */
-  async restore(): Promise<DeleteResult> {
+  async restore(options: RestoreOptions = {}): Promise<DeleteResult> {
     this.assertSaved('restored');
-    return getDeleter().restoreInstance(this);
+    return getDeleter().restoreInstance(this, options);
   }
 
   /** Deletes for real, with the full engine, even on a soft-delete model. */
-  async hardDelete(): Promise<DeleteResult> {
+  async hardDelete(options: Pick<DeleteOptions, 'onProgress' | 'authorize'> = {}): Promise<DeleteResult> {
     this.assertSaved('deleted');
-    return getDeleter().deleteInstance(this, { hard: true });
+    return getDeleter().deleteInstance(this, { ...options, hard: true });
   }
 
   private assertSaved(what: string): void {

@@ -24,6 +24,8 @@ export interface DeleteConfirmationProps<T = object> {
   shares: ModelShare[];
   /** What blocks the delete (PROTECT and RESTRICT), per model; empty when it may go ahead. */
   blockers: { label: string; name: string; objects: object[] }[];
+  /** What blocks a move to the trash: objects without a trash that would point into it, per model. */
+  untrashable: { label: string; name: string; objects: object[] }[];
   /** What stays but changes (SET_NULL, SET_DEFAULT, SET), per model. */
   changes: { label: string; name: string; count: number }[];
   /** Where "No, take me back" leads. */
@@ -39,7 +41,7 @@ export function modelName(label: string, count: number): string {
  * The plan, arranged for a page: the shares, blockers and changes in reading order. Given the
  * one object deleted, its own share needs no query.
  */
-export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sampleSize: number, object?: object): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'changes'>> {
+export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sampleSize: number, object?: object): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'untrashable' | 'changes'>> {
   const labels = Object.keys(plan.byModel).sort((a, b) => (a === meta.label ? -1 : b === meta.label ? 1 : a.localeCompare(b)));
   const shares: ModelShare[] = [];
   for (const label of labels) {
@@ -50,26 +52,22 @@ export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sample
   }
   const blocking = { ...plan.protected };
   for (const [label, objects] of Object.entries(plan.restricted)) blocking[label] = [...(blocking[label] ?? []), ...objects];
-  const blockers = Object.entries(blocking).map(([label, objects]) => ({ label, name: modelName(label, objects.length), objects }));
+  const perModel = (found: Record<string, object[]>) => Object.entries(found).map(([label, objects]) => ({ label, name: modelName(label, objects.length), objects }));
   const changes = Object.entries(plan.updates).map(([label, count]) => ({ label, name: modelName(label, count), count }));
-  return { shares, blockers, changes };
+  return { shares, blockers: perModel(blocking), untrashable: perModel(plan.untrashable), changes };
 }
 
 /** The default confirmation page, in Django's words. */
-export function ConfirmDelete({ object, meta, plan, shares, blockers, changes, cancelUrl }: DeleteConfirmationProps) {
+export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashable, changes, cancelUrl }: DeleteConfirmationProps) {
   const what = `the ${meta.verboseName} “${String(object)}”`;
-  if (blockers.length > 0) {
+  if (blockers.length > 0 || untrashable.length > 0) {
     return (
       <Layout title={`Cannot delete ${meta.verboseName}`}>
         <h1>Cannot delete {meta.verboseName}</h1>
-        <p>Deleting {what} would require deleting the following protected related objects:</p>
-        <ul class="blockers">
-          {blockers.map((b) => (
-            <li>
-              {capitalise(b.name)}: {b.objects.map(String).join(', ')}
-            </li>
-          ))}
-        </ul>
+        {blockers.length > 0 && <p>Deleting {what} would require deleting the following protected related objects:</p>}
+        {blockers.length > 0 && <BlockerList blockers={blockers} />}
+        {untrashable.length > 0 && <p>Moving {what} to the trash would leave the following objects pointing into the trash, and they have no trash of their own to go with it; delete them first:</p>}
+        {untrashable.length > 0 && <BlockerList blockers={untrashable} />}
         <p><a href={cancelUrl}>Go back</a></p>
       </Layout>
     );
@@ -113,3 +111,15 @@ export function ConfirmDelete({ object, meta, plan, shares, blockers, changes, c
   );
 }
 
+
+function BlockerList({ blockers }: { blockers: DeleteConfirmationProps['blockers'] }) {
+  return (
+    <ul class="blockers">
+      {blockers.map((b) => (
+        <li>
+          {capitalise(b.name)}: {b.objects.map(String).join(', ')}
+        </li>
+      ))}
+    </ul>
+  );
+}

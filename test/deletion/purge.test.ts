@@ -9,7 +9,6 @@ const seeded = withSeededDatabase(async () => {
   const ann = await Writer.objects.create({ name: 'Ann' });
   const articles = await Article.objects.bulkCreate(Array.from({ length: 5 }, (_, i) => ({ title: `a${i}`, slug: `a${i}`, writer: ann })));
   await Note.objects.bulkCreate(articles.flatMap((article) => [{ article, text: 'x' }, { article, text: 'y' }]));
-  await Upload.objects.bulkCreate(articles.map((article) => ({ article })));
   const bookmark = await Bookmark.objects.create({ article: articles[0]! });
   return { ann, articles, bookmark };
 });
@@ -17,6 +16,8 @@ const seeded = withSeededDatabase(async () => {
 test('purgeDeletion removes an operation for good, what depends on it too, in batches with progress', async () => {
   const { articles, bookmark } = seeded();
   const op = await Article.objects.filter({ title__in: ['a0', 'a1', 'a2'] }).delete();
+  // Rows without a trash that came to point at the trashed articles go with them.
+  await Upload.objects.bulkCreate(articles.slice(0, 3).map((article) => ({ article })));
   const kept = await articles[3]!.delete();
   const progress: Array<{ done: number; total: number }> = [];
   const result = await purgeDeletion(op.deletionId!, { batchSize: 2, onProgress: (p) => progress.push(p) });

@@ -41,7 +41,7 @@ test('restoreDeletion restores a whole bulk operation', async () => {
   assert.deepEqual(result, { total: 6, byModel: { 'ts.Note': 4, 'ts.Article': 2 } });
   assert.equal(await Article.objects.count(), 2);
   assert.equal(await Note.deletedObjects.count(), 0);
-  await assert.rejects(restoreDeletion(op.deletionId!), /is restored/);
+  await assert.rejects(restoreDeletion(op.deletionId!), /was restored: nothing of it is in the trash/);
 });
 
 test('restoring a row whose parent is still in the trash is refused, naming the parent', async () => {

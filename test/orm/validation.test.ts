@@ -77,12 +77,14 @@ test('clean() adds its own errors; uniqueTogether is a non-field error; exclude 
 });
 
 test('uniqueness counts live rows only on a soft-delete model; a foreign key must point at a live row', async () => {
-  const { book, shelf } = seeded();
+  const { book } = seeded();
   const missing = new Book({ title: 'Lost', slug: 'lost', pages: 10, shelfId: 999 });
   assert.deepEqual(await errorsOf(missing), { shelf: ['shelf instance with id 999 does not exist.'] });
-  await shelf.delete();
-  const onTrashed = new Book({ title: 'Moved', slug: 'moved', pages: 10, shelfId: shelf.id });
-  assert.deepEqual(await errorsOf(onTrashed), { shelf: [`shelf instance with id ${shelf.id} does not exist.`] });
+  // An empty shelf: one with books cannot go to the trash while they have none (TrashCascadeError).
+  const empty = await Shelf.objects.create({ name: 'empty' });
+  await empty.delete();
+  const onTrashed = new Book({ title: 'Moved', slug: 'moved', pages: 10, shelfId: empty.id });
+  assert.deepEqual(await errorsOf(onTrashed), { shelf: [`shelf instance with id ${empty.id} does not exist.`] });
   const other = await Shelf.objects.create({ name: 'other' });
   await book.hardDelete();
   assert.deepEqual(await errorsOf(new Book({ title: 'Dune', slug: 'dune', pages: 10, shelf: other })), {});

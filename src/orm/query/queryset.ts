@@ -5,7 +5,7 @@
  * rows) and the methods here check arguments and delegate.
  */
 import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
-import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions } from '../deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions, type RestoreOptions } from '../deleter.ts';
 import { Expression, resolveExpression, type OrderByExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
@@ -451,13 +451,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** Takes the matching trash rows out of the trash, each with what its own operation took beneath it. */
-  async restore(): Promise<DeleteResult> {
+  async restore(options: RestoreOptions = {}): Promise<DeleteResult> {
     this.assertDeletable('restore()');
-    return getDeleter().restoreQuerySet(this);
+    return getDeleter().restoreQuerySet(this, options);
   }
 
   /** Deletes for real, with the full engine, even on a soft-delete model. */
-  async hardDelete(options: Pick<DeleteOptions, 'onProgress'> = {}): Promise<DeleteResult> {
+  async hardDelete(options: Pick<DeleteOptions, 'onProgress' | 'authorize'> = {}): Promise<DeleteResult> {
     this.assertDeletable('hardDelete()');
     return getDeleter().deleteQuerySet(this, this, { ...options, hard: true });
   }

@@ -106,6 +106,7 @@ export class Reference {
     };
     for (const row of this.select(model, filter)) take(model, row);
     let protectedFound = false;
+    let untrashable = false;
     const restrictCandidates: [number, number][] = [];
     const updates: [number, number, RefRow][] = [];
     while (queue.length > 0) {
@@ -119,7 +120,9 @@ export class Reference {
             if (soft && !this.live(i, other)) continue;
             switch (fk.rule) {
               case 'CASCADE':
+                // A soft delete cannot take rows without a trash: they block it (TrashCascadeError, a ProtectedError).
                 if (!soft || referrer.soft) take(i, other);
+                else untrashable = true;
                 break;
               case 'PROTECT':
                 protectedFound = true;
@@ -138,7 +141,8 @@ export class Reference {
         });
       });
     }
-    const error: RefError | undefined = protectedFound ? 'protected' : restrictCandidates.some(([i, id]) => !taken[i]!.has(id)) ? 'restricted' : undefined;
+    const restricted = restrictCandidates.some(([i, id]) => !taken[i]!.has(id));
+    const error: RefError | undefined = protectedFound ? 'protected' : restricted ? 'restricted' : untrashable ? 'protected' : undefined;
     return { taken, updates: updates.filter(([i, , row]) => !taken[i]!.has(row.id)), error };
   }
 
