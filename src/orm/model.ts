@@ -183,7 +183,8 @@ export class Model {
     if (this[STATE].adding || this.pk === null || this.pk === undefined) {
       throw new QueryUsageError(`${this.meta.objectName} object can't be planned for deletion because its ${this.meta.pk.name} attribute is set to null.`);
     }
-    const manager = new Manager<InstanceLike>(this.constructor as never);
+    // The row itself, in the trash or not, as delete() and hardDelete() take it.
+    const manager = new Manager<InstanceLike>(this.constructor as never, 'all');
     return manager.getQuerySet().using(databaseOf(this)).where({ kind: 'compare', field: this.meta.pk, column: this.meta.pk.column!, lookup: 'exact', value: this.pk }).planDelete(options);
   }
 
