@@ -83,10 +83,11 @@ export function PostDetail({ post, tags, comments }: { post: PostWithAuthor; tag
 }
 
 /** The hand-written confirmation page, as a Django template would be. */
-export function ConfirmPostDelete({ post, comments }: { post: PostRow; comments: number }) {
+export function ConfirmPostDelete({ post, comments, refused }: { post: PostRow; comments: number; refused?: string }) {
   return (
     <BlogLayout title="Delete post?">
       <h1>Delete “{post.title}”?</h1>
+      {refused !== undefined && <p class="error" role="alert">Nothing was deleted. {refused}</p>}
       <p>
         Are you sure you want to delete “{post.title}”{comments > 0 ? ` and its ${comments} ${comments === 1 ? 'comment' : 'comments'}` : ''}?
         Everything goes to the trash, and you can undo it.

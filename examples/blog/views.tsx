@@ -1,5 +1,5 @@
 /** The blog's views: functions from a request to a response, as in Django. */
-import { authenticate, getObjectOr404, login, logout, messages, redirect, render, reverse, urlHasAllowedHostAndScheme, type ViewRequest } from 'trove/web';
+import { authenticate, DeletionNotPermitted, getObjectOr404, login, logout, mayDelete, mayUndo, messages, redirect, render, reverse, urlHasAllowedHostAndScheme, type ViewRequest } from 'trove/web';
 import { Comment, Post } from './models.ts';
 import { ConfirmPostDelete, LoginPage, PostDetail, PostList } from './pages.tsx';
 
@@ -21,14 +21,22 @@ export async function postDetail(request: ViewRequest<{ id: number }>) {
 
 /**
  * Deleting by hand, exactly as a Django view would: fetch or 404, confirm on GET, delete on
- * POST and redirect. The delete is soft, so the message carries an Undo button.
+ * POST and redirect. `mayDelete` checks the user may delete everything the delete takes (the
+ * post's comments too) before it writes anything. The delete is soft, so the message carries
+ * an Undo button, for users who may restore what it took.
  */
 export async function postDelete(request: ViewRequest<{ id: number }>) {
   const post = await getObjectOr404(Post, { id: request.params.id });
   if (request.method === 'POST') {
-    const { deletionId } = await post.delete({ actor: request.user.username, source: 'view' });
-    messages.success(request, `Deleted “${post}”.`, { undoUrl: reverse('restore', { deletionId }) });
-    return redirect('post_list');
+    try {
+      const { deletionId, byModel } = await post.delete({ actor: request.user.username, source: 'view', authorize: mayDelete(request) });
+      const undo = (await mayUndo(request, byModel)) ? { undoUrl: reverse('restore', { deletionId }) } : undefined;
+      messages.success(request, `Deleted “${post}”.`, undo);
+      return redirect('post_list');
+    } catch (error) {
+      if (!(error instanceof DeletionNotPermitted)) throw error;
+      return render(request, <ConfirmPostDelete post={post} comments={await post.comments.count()} refused={error.message} />, 403);
+    }
   }
   return render(request, <ConfirmPostDelete post={post} comments={await post.comments.count()} />);
 }

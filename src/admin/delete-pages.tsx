@@ -17,14 +17,14 @@ export interface DeleteSummary {
   soft: boolean;
   total: number;
   /** What goes, per model, the root model first: the count and the first few objects. */
-  shares: { label: string; name: string; count: number; sample: LinkedObject[] }[];
+  shares: { label: string; name: string; count: number; sample: LinkedObject[]; forGood: boolean; fromTrash: number }[];
   /** What stays but changes (SET_NULL, SET_DEFAULT, SET). */
   changes: { name: string; count: number }[];
   /** PROTECT and RESTRICT blockers, per model. */
   blockers: { name: string; objects: LinkedObject[] }[];
   /** Objects without a trash that a move to the trash would leave pointing into it, per model. */
   untrashable: { name: string; objects: LinkedObject[] }[];
-  /** Models the delete reaches that this user may not delete. */
+  /** What this user may not do of the delete: "delete comments", "delete for good posts". */
   forbidden: string[];
 }
 
@@ -49,6 +49,19 @@ function Linked({ object }: { object: LinkedObject }) {
   return object.url === undefined ? <>{object.text}</> : <a href={object.url}>{object.text}</a>;
 }
 
+/** Rows of models with a trash that this delete does not put there: said plainly, with those it takes out of the trash. */
+function ForGoodNotice({ shares }: { shares: DeleteSummary['shares'] }) {
+  const forGood = shares.filter((s) => s.forGood);
+  if (forGood.length === 0) return null;
+  const fromTrash = forGood.filter((s) => s.fromTrash > 0).map((s) => `${s.fromTrash.toLocaleString('en')} ${s.name} already in the trash`);
+  return (
+    <p class="delete-for-good" role="note">
+      <strong>Deleted for good, not moved to the trash:</strong> {forGood.map((s) => `${s.count.toLocaleString('en')} ${s.name}`).join(', ')}
+      {fromTrash.length > 0 && ` (among them ${fromTrash.join(', ')})`}. They cannot be restored.
+    </p>
+  );
+}
+
 function BlockerList({ blockers }: { blockers: DeleteSummary['blockers'] }) {
   return (
     <ul class="blockers">
@@ -69,7 +82,7 @@ export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
         {notice !== undefined && <p class="errornote" role="alert">{notice}</p>}
         {summary.forbidden.length > 0 && (
           <>
-            <p>Deleting {what} would result in deleting related objects, but your account doesn't have permission to delete the following types of objects:</p>
+            <p>Deleting {what} would result in deleting related objects, but your account doesn't have permission to:</p>
             <ul class="forbidden">{summary.forbidden.map((name) => <li>{name}</li>)}</ul>
           </>
         )}
@@ -116,6 +129,7 @@ export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
           </tbody>
         </table>
       </section>
+      <ForGoodNotice shares={summary.shares} />
       {summary.changes.length > 0 && (
         <p class="delete-changes">Kept, with their link cleared or reset: {summary.changes.map((c) => `${c.count.toLocaleString('en')} ${c.name}`).join(', ')}.</p>
       )}

@@ -13,21 +13,23 @@
 import { createHash } from 'node:crypto';
 import { atomic } from '../db/index.ts';
 import { ProtectedError, RestrictedError } from '../deletion/index.ts';
-import { capitalise, getModel, type DeletePlanLike, type ModelMeta, type QuerySet } from '../orm/index.ts';
-import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
+import { authorizeDelete, DeletionNotPermitted, describeNeed, missingPermissions, needsOfDelete } from '../auth/index.ts';
+import { capitalise, getModel, type DeleteOptions, type DeletePlanLike, type ModelMeta, type QuerySet } from '../orm/index.ts';
+import { mayUndo, messages, redirect, render, type ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
 import { DeleteConfirmationPage, type DeleteSummary, type LinkedObject } from './delete-pages.tsx';
 import { DELETION, logAction } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ForbiddenPage } from './pages.tsx';
+import { adminMay } from './permissions.ts';
 
 /** How many objects of each model a confirmation page names. */
 const SAMPLE_SIZE = 10;
 
 type Deletable = Record<string, any> & {
   planDelete(options?: { hard?: boolean }): Promise<DeletePlanLike>;
-  delete(options?: { hard?: boolean; actor?: string | null; reason?: string; source?: string }): Promise<{ total: number; byModel: Record<string, number>; deletionId?: string }>;
+  delete(options?: DeleteOptions): Promise<{ total: number; byModel: Record<string, number>; deletionId?: string }>;
 };
 
 function nameOf(label: string, count: number): string {
@@ -39,19 +41,24 @@ function linked(site: SiteContext, meta: ModelMeta, object: Record<string, unkno
   return { text: String(object), url: changeUrlOf(site, meta, object[meta.pk.attname]) };
 }
 
-/** The plan as a page shows it, with the models this user may not delete (Django's perms_needed). */
+/**
+ * The plan as a page shows it, with what this user may not do of it (Django's perms_needed,
+ * here on every model the delete takes, and `purge` where rows go for good). Samples are shown
+ * of models the user may view.
+ */
 export async function summarise(site: SiteContext, request: ViewRequest<any>, plan: DeletePlanLike, root: ModelMeta): Promise<DeleteSummary> {
+  const may = adminMay(site, request);
   const labels = Object.keys(plan.byModel).sort((a, b) => (a === root.label ? -1 : b === root.label ? 1 : a.localeCompare(b)));
   const shares: DeleteSummary['shares'] = [];
-  const forbidden: string[] = [];
   for (const label of labels) {
     const meta = getModel(label);
     const count = plan.byModel[label]!;
-    const sample = plan.allowed ? ((await plan.sample(label, SAMPLE_SIZE)) as Record<string, unknown>[]).map((o) => linked(site, meta, o)) : [];
-    shares.push({ label, name: nameOf(label, count), count, sample });
-    const admin = site.adminFor(label);
-    if (admin !== undefined && !(await admin.hasDeletePermission(request))) forbidden.push(meta.verboseNamePlural);
+    const visible = plan.allowed && (await may('view', meta));
+    const sample = visible ? ((await plan.sample(label, SAMPLE_SIZE)) as Record<string, unknown>[]).map((o) => linked(site, meta, o)) : [];
+    const fromTrash = Object.values(plan.operations).reduce((sum, counts) => sum + (counts[label] ?? 0), 0);
+    shares.push({ label, name: nameOf(label, count), count, sample, forGood: !plan.soft && meta.softDelete, fromTrash });
   }
+  const forbidden = (await missingPermissions(needsOfDelete(plan), may)).map(describeNeed);
   const blocking = new Map<string, Record<string, unknown>[]>();
   for (const source of [plan.protected, plan.restricted]) {
     for (const [label, objects] of Object.entries(source)) blocking.set(label, [...(blocking.get(label) ?? []), ...(objects as Record<string, unknown>[])]);
@@ -77,15 +84,15 @@ function describeCounts(byModel: Record<string, number>, root?: string): string 
   return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
-/** The success message, with Undo when the rows went to the trash. */
-function reportDeleted(site: SiteContext, request: ViewRequest<any>, root: ModelMeta, back: string, text: { soft: string; hard: string }, result: { byModel: Record<string, number>; deletionId?: string }): void {
+/** The success message, with Undo when the rows went to the trash and the user may restore them all. */
+async function reportDeleted(site: SiteContext, request: ViewRequest<any>, root: ModelMeta, back: string, text: { soft: string; hard: string }, result: { byModel: Record<string, number>; deletionId?: string }): Promise<void> {
   const counts = ` (${describeCounts(result.byModel, root.label)})`;
-  if (result.deletionId !== undefined) {
+  if (result.deletionId !== undefined && (await mayUndo(request, result.byModel, adminMay(site, request)))) {
     // Undo restores the operation and comes back to the list it was deleted from.
     const undoUrl = `${site.url('trash_restore', { deletionId: result.deletionId })}?${new URLSearchParams({ next: back })}`;
     messages.success(request, `${text.soft}${counts}.`, { undoUrl });
   }
-  else messages.success(request, `${text.hard}${counts}.`);
+  else messages.success(request, `${result.deletionId !== undefined ? text.soft : text.hard}${counts}.`);
 }
 
 // ---- one object ----------------------------------------------------------------------------
@@ -114,19 +121,19 @@ export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<a
   let result;
   try {
     result = await atomic(async () => {
-      const done = await object.delete(meta.softDelete ? { actor: actorOf(request), reason, source: 'admin' } : {});
-      await assertMayDelete(site, request, done.byModel);
+      const authorize = authorizeDelete(adminMay(site, request));
+      const done = await object.delete(meta.softDelete ? { actor: actorOf(request), reason, source: 'admin', authorize } : { authorize });
       await logAction(actorOf(request), meta, pk, String(object), DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
       return done;
     }, { using: admin.getQueryset(request).db });
   } catch (error) {
     // A blocker appeared since the page was shown: nothing was deleted; show it.
     if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
-    if (error instanceof NotAllowed) return page(403);
+    if (error instanceof DeletionNotPermitted) return page(403);
     throw error;
   }
   const name = `The ${meta.verboseName} “${String(object)}”`;
-  reportDeleted(site, request, meta, back, { soft: `${name} was moved to the trash`, hard: `${name} was deleted successfully` }, result);
+  await reportDeleted(site, request, meta, back, { soft: `${name} was moved to the trash`, hard: `${name} was deleted successfully` }, result);
   return redirect(back);
 }
 
@@ -157,19 +164,6 @@ class SelectionChanged extends Error {
   }
 }
 
-class NotAllowed extends Error {}
-
-/**
- * Refuses (so that the transaction rolls back) a delete that took rows of a model this user may
- * not delete. Checked on what the delete did, inside its transaction, rather than on a second
- * plan before it: exact, and free.
- */
-async function assertMayDelete(site: SiteContext, request: ViewRequest<any>, byModel: Record<string, number>): Promise<void> {
-  for (const label of Object.keys(byModel)) {
-    const admin = site.adminFor(label);
-    if (admin !== undefined && !(await admin.hasDeletePermission(request))) throw new NotAllowed();
-  }
-}
 
 /**
  * `delete_selected` ("Delete selected posts"), and on soft-delete models `delete_permanently`
@@ -229,8 +223,9 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
           const now = await fingerprint(meta, queryset);
           if (String(now.count) !== String(form.get('_count')) || now.digest !== String(form.get('_digest'))) throw new SelectionChanged(now);
           count = now.count;
-          const done: { total: number; byModel: Record<string, number>; deletionId?: string } = hard ? await queryset.hardDelete() : await queryset.delete({ actor: actorOf(request), reason, source: 'admin' });
-          await assertMayDelete(context, request, done.byModel);
+          // Checked on the delete's own plan, before its first write: every model it takes.
+          const authorize = authorizeDelete(adminMay(context, request));
+          const done: { total: number; byModel: Record<string, number>; deletionId?: string } = hard ? await queryset.hardDelete({ authorize }) : await queryset.delete({ actor: actorOf(request), reason, source: 'admin', authorize });
           const label = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;
           await logAction(actorOf(request), meta, '', label, DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
           return done;
@@ -238,11 +233,11 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
       } catch (error) {
         if (error instanceof SelectionChanged) return refuse(error.now);
         if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
-        if (error instanceof NotAllowed) return page(403);
+        if (error instanceof DeletionNotPermitted) return page(403);
         throw error;
       }
       const many = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;
-      reportDeleted(context, request, meta, back, { soft: `Successfully moved ${many} to the trash`, hard: `Successfully deleted ${many}` }, result);
+      await reportDeleted(context, request, meta, back, { soft: `Successfully moved ${many} to the trash`, hard: `Successfully deleted ${many}` }, result);
       return redirect(back);
     },
   };

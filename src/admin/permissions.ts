@@ -1,5 +1,6 @@
 /** The permissions of the request's user, read once per request however many checks a page makes. */
-import { User } from '../auth/index.ts';
+import { permissionFor, User, type PermissionCheck } from '../auth/index.ts';
+import type { SiteContext } from './context.ts';
 import type { ViewRequest } from '../web/index.ts';
 
 const cache = new WeakMap<ViewRequest<any>, Promise<ReadonlySet<string>>>();
@@ -26,4 +27,26 @@ const ALL: ReadonlySet<string> = new (class extends Set<string> {
 export function isStaff(request: ViewRequest<any>): boolean {
   const user = request.user;
   return user instanceof User && user.isActive && user.isStaff;
+}
+
+/**
+ * The deletion permissions (trove/auth) as the admin answers them: a registered model's admin
+ * hooks (hasDeletePermission and the rest, which a project may override), the user's own
+ * permissions for a model the site does not register.
+ */
+export function adminMay(site: SiteContext, request: ViewRequest<any>): PermissionCheck {
+  return async (action, meta) => {
+    const admin = site.adminFor(meta.label);
+    if (admin === undefined) return (await userPermissions(request)).has(permissionFor(action, meta));
+    switch (action) {
+      case 'view':
+        return admin.hasViewPermission(request);
+      case 'delete':
+        return admin.hasDeletePermission(request);
+      case 'restore':
+        return admin.hasRestorePermission(request);
+      case 'purge':
+        return admin.hasPurgePermission(request);
+    }
+  };
 }

@@ -111,6 +111,8 @@ export function TrashDetailPage(props: {
   crumbs: Crumbs;
   record: { time: Date; actor: string; source: string; reason: string; state: string; counts: string };
   models: TrashModelRows[];
+  /** What the operation took of models this user may not view: counts only. */
+  hidden: string[];
   restoreUrl: string | undefined;
   purgeUrl: string | undefined;
 }) {
@@ -123,7 +125,7 @@ export function TrashDetailPage(props: {
         <dt>From</dt><dd>{record.source}</dd>
         <dt>Reason</dt><dd>{record.reason || '-'}</dd>
         <dt>Took</dt><dd>{record.counts}</dd>
-        <dt>State</dt><dd>{record.state}</dd>
+        <dt>State</dt><dd>{STATE_TEXT[record.state] ?? record.state}</dd>
       </dl>
       {(props.restoreUrl !== undefined || props.purgeUrl !== undefined) && (
         <div class="submit-row">
@@ -136,6 +138,7 @@ export function TrashDetailPage(props: {
           {props.purgeUrl !== undefined && <a class="button secondary" href={props.purgeUrl}>Delete permanently…</a>}
         </div>
       )}
+      {props.hidden.length > 0 && <p class="muted">It also took {props.hidden.join(', ')}, which your account may not view.</p>}
       {props.models.map((m) => (
         <section aria-labelledby={`rows-${m.label}`}>
           <h2 id={`rows-${m.label}`}>{m.name}: {m.total.toLocaleString('en')}</h2>
@@ -153,18 +156,63 @@ export function TrashDetailPage(props: {
   );
 }
 
-export function PurgePage(props: { frame: AdminFrame; crumbs: Crumbs; counts: string; cancelUrl: string }) {
+/** What each state of an operation means, in words (see deletion/operations.ts). */
+const STATE_TEXT: Record<string, string> = {
+  active: 'In the trash',
+  partial: 'Partly deleted for good by a later delete; the rest is in the trash',
+  restored: 'Restored',
+  purged: 'Deleted for good',
+};
+
+export function PurgePage(props: {
+  frame: AdminFrame;
+  crumbs: Crumbs;
+  /** What this deletion's purge alone removes for good. */
+  counts: string;
+  /** Other deletions still in the trash whose rows the purge would reach. */
+  others: { text: string; url: string }[];
+  /** Live rows with a trash that the purge would reach: "2 comments", or ''. */
+  live: string;
+  /** What goes when those are taken too. */
+  withOthers: string;
+  /** What this user may not do of it. */
+  forbidden: string[];
+  notice?: string | undefined;
+  cancelUrl: string;
+}) {
+  const beyond = props.others.length > 0 || props.live !== '';
   return (
     <AdminLayout frame={props.frame} title="Delete permanently?" crumbs={props.crumbs}>
       <h1>Delete permanently?</h1>
+      {props.notice !== undefined && <p class="errornote" role="alert">{props.notice}</p>}
       <p>These objects leave the trash and are deleted for good: {props.counts}. This cannot be undone.</p>
-      <form method="post">
-        <CsrfField />
-        <div class="submit-row">
-          <button type="submit" class="danger">Yes, delete them for good</button>
-          <a class="button secondary" href={props.cancelUrl}>No, take me back</a>
-        </div>
-      </form>
+      {beyond && (
+        <section class="purge-beyond" aria-labelledby="beyond-heading">
+          <h2 id="beyond-heading">It reaches beyond this deletion</h2>
+          <p>What depends on these objects goes with them, and that includes:</p>
+          <ul>
+            {props.others.map((o) => <li><a href={o.url}>{o.text}</a>, still in the trash with another deletion (which would be purged whole)</li>)}
+            {props.live !== '' && <li>{props.live} not in the trash</li>}
+          </ul>
+          <p>Taking those too deletes for good: {props.withOthers}.</p>
+        </section>
+      )}
+      {props.forbidden.length > 0 ? (
+        <p class="errornote">Your account may not {props.forbidden.join(', ')}.</p>
+      ) : (
+        <form method="post">
+          <CsrfField />
+          {beyond && (
+            <div class="form-row">
+              <label><input type="checkbox" name="overlapping" value="purge" /> Also delete for good what it reaches beyond this deletion</label>
+            </div>
+          )}
+          <div class="submit-row">
+            <button type="submit" class="danger">Yes, delete them for good</button>
+            <a class="button secondary" href={props.cancelUrl}>No, take me back</a>
+          </div>
+        </form>
+      )}
     </AdminLayout>
   );
 }

@@ -6,13 +6,15 @@
  * are one transaction each and are written to the log.
  */
 import { atomic, type Database } from '../db/index.ts';
-import { Deletion, OrphanRestoreError, purgeDeletion, restoreDeletion, RestoreConflictError } from '../deletion/index.ts';
-import { capitalise, getModel, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { authorizePurge, authorizeRestore, DeletionNotPermitted, describeNeed, missingPermissions, needsOfPurge, needsOfRestore } from '../auth/index.ts';
+import { Deletion, DELETION_STATES, hasRowsInTrash, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError } from '../deletion/index.ts';
+import { capitalise, getModel, QueryUsageError, ValidationError, type ModelMeta } from '../orm/index.ts';
 import { Http404, messages, redirect, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
 import { logAction, PURGE, RESTORATION } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ForbiddenPage } from './pages.tsx';
+import { adminMay } from './permissions.ts';
 import { ModelTrashPage, PurgePage, TrashDetailPage, TrashListPage, type OperationRow, type TrashGroup } from './trash-pages.tsx';
 
 const PER_PAGE = 50;
@@ -32,14 +34,10 @@ async function visibleModels(request: ViewRequest<any>, admins: readonly ModelAd
   return labels;
 }
 
-/** Whether the user holds `restore` (or `purge`) on every model an operation took. */
+/** Whether to offer Restore (or Purge) of an operation: the same rule its action checks, on what it took. */
 async function mayOnAll(site: SiteContext, request: ViewRequest<any>, record: DeletionRecord, what: 'restore' | 'purge'): Promise<boolean> {
-  for (const label of Object.keys(record.counts)) {
-    const admin = site.adminFor(label);
-    if (admin === undefined) return false;
-    if (!(await (what === 'restore' ? admin.hasRestorePermission(request) : admin.hasPurgePermission(request)))) return false;
-  }
-  return true;
+  const needs = what === 'restore' ? needsOfRestore({ byModel: record.counts }) : needsOfPurge({ byModel: record.counts });
+  return (await missingPermissions(needs, adminMay(site, request))).length === 0;
 }
 
 /** "3 posts, 30 comments", the root model first. */
@@ -91,7 +89,7 @@ export class TrashViews {
     const state = params.get('state');
     if (model) qs = qs.filter({ rootLabel: model });
     if (actor) qs = qs.filter({ actor });
-    if (state && ['active', 'restored', 'purged'].includes(state)) qs = qs.filter({ state });
+    if (state && (DELETION_STATES as readonly string[]).includes(state)) qs = qs.filter({ state });
     const page = pageNumber(params);
     const count = await qs.count();
     const records = await qs.orderBy('-createdAt', '-id').slice((page - 1) * PER_PAGE, page * PER_PAGE);
@@ -127,7 +125,7 @@ export class TrashViews {
       filters: {
         model: [...visible].sort().map((label) => ({ value: label, label: capitalise(getModel(label).verboseNamePlural), selected: model === label })),
         actor: [...new Set(actors.map((a) => a.actor))].map((a) => ({ value: a, label: a, selected: actor === a })),
-        state: ['active', 'restored', 'purged'].map((s) => ({ value: s, label: capitalise(s), selected: state === s })),
+        state: DELETION_STATES.map((s) => ({ value: s, label: capitalise(s), selected: state === s })),
       },
     }));
   }
@@ -135,9 +133,16 @@ export class TrashViews {
   async detail(request: ViewRequest<{ deletionId: string }>): Promise<Response> {
     const record = await this.record(request);
     const params = request.url.searchParams;
+    const may = adminMay(this.site, request);
     const models = [];
+    const hidden: string[] = [];
     for (const [label, total] of Object.entries(record.counts)) {
       const meta = getModel(label);
+      // Rows are shown of models this user may view; of the others, how many.
+      if (!(await may('view', meta))) {
+        hidden.push(`${total.toLocaleString('en')} ${total === 1 ? meta.verboseName : meta.verboseNamePlural}`);
+        continue;
+      }
       const key = `p.${label}`;
       const page = pageNumber(params, key);
       const manager = (meta.modelClass as unknown as { allObjects: any }).allObjects;
@@ -152,21 +157,22 @@ export class TrashViews {
         label,
         name: capitalise(total === 1 ? meta.verboseName : meta.verboseNamePlural),
         total,
-        rows: rows.map((row) => ({ text: String(row), url: record.state === 'active' ? undefined : changeUrlOf(this.site, meta, row[meta.pk.attname]) })),
+        rows: rows.map((row) => ({ text: String(row), url: row.deletedAt !== null ? undefined : changeUrlOf(this.site, meta, row[meta.pk.attname]) })),
         page,
         pages,
         prev: page > 1 ? at(page - 1) : undefined,
         next: page < pages ? at(page + 1) : undefined,
       });
     }
-    const active = record.state === 'active';
+    const active = hasRowsInTrash(record.state);
     return render(request, TrashDetailPage({
       frame: this.site.frame,
       crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], [`Deleted ${record.createdAt.toISOString().replace('T', ' ').slice(0, 19)}`, undefined]],
       record: { time: record.createdAt, actor: record.actor ?? '', source: record.source, reason: record.reason, state: record.state, counts: countsText(record.counts, record.rootLabel) },
       models,
+      hidden,
       restoreUrl: active && (await mayOnAll(this.site, request, record, 'restore')) ? this.site.url('trash_restore', { deletionId: record.id }) : undefined,
-      purgeUrl: record.state !== 'purged' && (await mayOnAll(this.site, request, record, 'purge')) ? this.site.url('trash_purge', { deletionId: record.id }) : undefined,
+      purgeUrl: active && (await mayOnAll(this.site, request, record, 'purge')) ? this.site.url('trash_purge', { deletionId: record.id }) : undefined,
     }));
   }
 
@@ -177,20 +183,22 @@ export class TrashViews {
     if (!(await mayOnAll(this.site, request, record, 'restore'))) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
     const next = request.url.searchParams.get('next');
     const back = next && urlHasAllowedHostAndScheme(next, { allowedHosts: [request.url.host] }) ? next : this.site.url('trash_detail', { deletionId: record.id });
-    if (record.state !== 'active') {
-      messages.error(request, `This deletion is ${record.state}; there is nothing to restore.`);
+    if (!hasRowsInTrash(record.state)) {
+      messages.error(request, `This deletion was ${record.state}; there is nothing to restore.`);
       return redirect(back);
     }
     try {
       const result = await atomic(async () => {
-        const restored = await restoreDeletion(record.id, Deletion.objects.all().db);
+        // Checked on what comes back, before anything does: restore on every model of it.
+        const restored = await restoreDeletion(record.id, { db: Deletion.objects.all().db, authorize: authorizeRestore(adminMay(this.site, request)) });
         const root = getModel(record.rootLabel);
         await logAction(userOf(request), root, record.rootPk ?? '', `${countsText(record.counts)}`, RESTORATION, { message: `Restored ${countsText(restored.byModel)}.`, counts: restored.byModel, deletionId: record.id });
         return restored;
       }, { using: Deletion.objects.all().db });
       messages.success(request, `Restored ${countsText(result.byModel)}.`);
     } catch (error) {
-      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError)) throw error;
+      if (error instanceof DeletionNotPermitted) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
+      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError)) throw error;
       messages.error(request, `Nothing was restored: ${error.message}`);
     }
     return redirect(back);
@@ -201,24 +209,45 @@ export class TrashViews {
     const record = await this.record(request);
     if (!(await mayOnAll(this.site, request, record, 'purge'))) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
     const detail = this.site.url('trash_detail', { deletionId: record.id });
-    if (record.state === 'purged') {
-      messages.error(request, 'This deletion is already purged.');
+    if (!hasRowsInTrash(record.state)) {
+      messages.error(request, `This deletion was ${record.state}; there is nothing in the trash to purge.`);
       return redirect(detail);
     }
-    if (request.method !== 'POST') {
+    const form = request.method === 'POST' ? await request.form() : undefined;
+    const overlapping = form?.get('overlapping') === 'purge' ? 'purge' : 'refuse';
+    const db = Deletion.objects.all().db;
+    const page = async (status: number, notice?: string) => {
+      const plan = await planPurgeDeletion(record.id, { db, overlapping: 'purge' });
+      const alone = await planPurgeDeletion(record.id, { db });
       return render(request, PurgePage({
         frame: this.site.frame,
         crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], ['Operation', detail], ['Purge', undefined]],
-        counts: countsText(record.counts),
+        counts: countsText(alone.byModel),
+        others: Object.entries(alone.operations).map(([id, counts]) => ({ text: countsText(counts), url: this.site.url('trash_detail', { deletionId: id }) })),
+        live: countsText(alone.live),
+        withOthers: countsText(plan.byModel),
+        forbidden: (await missingPermissions(needsOfPurge(plan), adminMay(this.site, request))).map(describeNeed),
+        notice,
         cancelUrl: detail,
-      }));
+      }), status);
+    };
+    if (form === undefined) return page(200);
+    let result;
+    try {
+      result = await atomic(async () => {
+        // Checked on the purge's own plan, before anything goes: delete, and purge where rows have a trash.
+        const purged = await purgeDeletion(record.id, { db, overlapping, authorize: authorizePurge(adminMay(this.site, request)) });
+        await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', countsText(record.counts), PURGE, { message: `Purged ${countsText(purged.byModel)}.`, counts: purged.byModel, deletionId: record.id });
+        return purged;
+      }, { using: db });
+    } catch (error) {
+      if (error instanceof DeletionNotPermitted) return page(403, `Nothing was deleted: your account may not ${error.missing.map(describeNeed).join(', ')}.`);
+      if (error instanceof PurgeOverlapError) return page(409, 'Nothing was deleted: the purge reaches beyond this deletion (see below). Tick the box to take those too, or go back.');
+      if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409, `Nothing was deleted: ${error.message}`);
+      throw error;
     }
-    const result = await atomic(async () => {
-      const purged = await purgeDeletion(record.id);
-      await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', countsText(record.counts), PURGE, { message: `Purged ${countsText(purged.byModel)}.`, counts: purged.byModel, deletionId: record.id });
-      return purged;
-    }, { using: Deletion.objects.all().db });
-    messages.success(request, `Deleted for good: ${countsText(result.byModel) || 'nothing was left in the trash'}.`);
+    const others = result.deletions.length - 1;
+    messages.success(request, `Deleted for good: ${countsText(result.byModel) || 'nothing was left in the trash'}${others > 0 ? `, with ${others} other ${others === 1 ? 'deletion' : 'deletions'} it reached` : ''}.`);
     return redirect(this.site.url('trash'));
   }
 

@@ -28,6 +28,8 @@ export interface DeleteConfirmationProps<T = object> {
   untrashable: { label: string; name: string; objects: object[] }[];
   /** What stays but changes (SET_NULL, SET_DEFAULT, SET), per model. */
   changes: { label: string; name: string; count: number }[];
+  /** What the user may not do of it ("delete comments", "delete for good posts"); empty when all is allowed. */
+  forbidden: string[];
   /** Where "No, take me back" leads. */
   cancelUrl: string;
 }
@@ -58,12 +60,14 @@ export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sample
 }
 
 /** The default confirmation page, in Django's words. */
-export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashable, changes, cancelUrl }: DeleteConfirmationProps) {
+export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashable, changes, forbidden, cancelUrl }: DeleteConfirmationProps) {
   const what = `the ${meta.verboseName} “${String(object)}”`;
-  if (blockers.length > 0 || untrashable.length > 0) {
+  if (blockers.length > 0 || untrashable.length > 0 || forbidden.length > 0) {
     return (
       <Layout title={`Cannot delete ${meta.verboseName}`}>
         <h1>Cannot delete {meta.verboseName}</h1>
+        {forbidden.length > 0 && <p>Deleting {what} would take related objects, but your account may not:</p>}
+        {forbidden.length > 0 && <ul class="forbidden">{forbidden.map((f) => <li>{f}</li>)}</ul>}
         {blockers.length > 0 && <p>Deleting {what} would require deleting the following protected related objects:</p>}
         {blockers.length > 0 && <BlockerList blockers={blockers} />}
         {untrashable.length > 0 && <p>Moving {what} to the trash would leave the following objects pointing into the trash, and they have no trash of their own to go with it; delete them first:</p>}
@@ -88,6 +92,11 @@ export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashabl
           </li>
         ))}
       </ul>
+      {!plan.soft && shares.some((s) => getModel(s.label).softDelete) && (
+        <p class="delete-for-good">
+          Deleted for good, not moved to the trash: {shares.filter((s) => getModel(s.label).softDelete).map((s) => `${s.count} ${s.name}`).join(', ')}. They cannot be restored.
+        </p>
+      )}
       {changes.length > 0 && (
         <p class="delete-changes">
           Kept but changed: {changes.map((c) => `${c.count} ${c.name}`).join(', ')}.

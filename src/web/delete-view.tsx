@@ -3,12 +3,16 @@
  * cascade takes on the confirmation page and an Undo after a soft delete.
  *
  * GET shows the page; POST deletes in one transaction and redirects; anything else is a 405.
- * The `delete` permission of the model is required unless `permission: null`.
+ * The `delete` permission of the model is required unless `permission: null`; then the delete
+ * itself needs `delete` on every model it takes (and `purge` where rows go for good), checked
+ * on its plan before the first write, and Undo is offered only to who may restore it all.
  */
 import type { FC } from 'hono/jsx';
 import { ProtectedError, RestrictedError } from '../deletion/index.ts';
 import type { DeleteOptions, DeletePlanLike, DeleteResult, Manager, ModelMeta, QuerySet } from '../orm/index.ts';
+import { DeletionNotPermitted, describeNeed, missingPermissions, needsOfDelete } from '../auth/index.ts';
 import { permissionRequired } from './auth.ts';
+import { mayDelete, mayUndo, requestMay } from './deletion-permissions.ts';
 import { ConfirmDelete, describePlan, type DeleteConfirmationProps } from './confirm-delete.tsx';
 import { messages } from './messages.ts';
 import { page } from './pages.ts';
@@ -20,7 +24,7 @@ import { reverse, type View } from './urls.ts';
 /** What DeleteView needs of an instance: every model instance has it. */
 interface Deletable {
   delete(options?: DeleteOptions): Promise<DeleteResult & { deletionId?: string }>;
-  hardDelete(): Promise<DeleteResult>;
+  hardDelete(options?: Pick<DeleteOptions, 'authorize'>): Promise<DeleteResult>;
   planDelete(options?: { hard?: boolean }): Promise<DeletePlanLike>;
 }
 
@@ -83,10 +87,12 @@ export class DeleteView<T> {
   /** The confirmation page: what goes, or what blocks it. */
   async confirm(request: ViewRequest<any>, object: T, status: number): Promise<Response> {
     const plan = await (object as Deletable).planDelete({ hard: this.options.hard === true });
+    const forbidden = this.checked ? (await missingPermissions(needsOfDelete(plan), requestMay(request))).map(describeNeed) : [];
     const props: DeleteConfirmationProps<T> = {
       object,
       meta: this.model.meta,
       plan,
+      forbidden,
       ...(await describePlan(this.model.meta, plan, this.options.sampleSize ?? 5, object as object)),
       cancelUrl: this.url(this.options.cancelUrl ?? this.options.successUrl, object),
     };
@@ -103,24 +109,32 @@ export class DeleteView<T> {
     const name = `${meta.verboseName} “${String(object)}”`;
     const successUrl = this.url(this.options.successUrl, object);
     let result: DeleteResult & { deletionId?: string };
+    const authorize = this.checked ? mayDelete(request) : undefined;
     try {
       result = soft
-        ? await (object as Deletable).delete({ actor: actorOf(request), source: 'view' })
-        : await (object as Deletable).hardDelete();
+        ? await (object as Deletable).delete({ actor: actorOf(request), source: 'view', ...(authorize && { authorize }) })
+        : await (object as Deletable).hardDelete(authorize && { authorize });
     } catch (error) {
       // Someone added a protected row since the page was shown: show the page again, now with it.
       if (error instanceof ProtectedError || error instanceof RestrictedError) return this.confirm(request, object, 409);
+      if (error instanceof DeletionNotPermitted) return this.confirm(request, object, 403);
       throw error;
     }
     const others = result.total - 1;
     const tail = others > 0 ? ` with ${others} related ${others === 1 ? 'object' : 'objects'}` : '';
     if (result.deletionId !== undefined) {
-      const undo = restoreUrl === null ? undefined : { undoUrl: reverse(restoreUrl, { deletionId: result.deletionId }) };
+      const offered = restoreUrl !== null && (!this.checked || (await mayUndo(request, result.byModel)));
+      const undo = offered ? { undoUrl: reverse(restoreUrl, { deletionId: result.deletionId }) } : undefined;
       messages.success(request, `The ${name} was moved to the trash${tail}.`, undo);
     } else {
       messages.success(request, `The ${name} was deleted${tail}.`);
     }
     return redirect(successUrl);
+  }
+
+  /** Whether the user's permissions are checked (`permission: null` lets anyone delete). */
+  private get checked(): boolean {
+    return this.options.permission !== null;
   }
 
   private url(target: string | ((object: T) => string), object: T): string {

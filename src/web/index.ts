@@ -13,5 +13,7 @@ export { authentication, login, logout, authenticate, loginRequired, permissionR
 export { render, CsrfField, Messages, Layout, BaseLayout, useRequest, type LayoutProps } from './render.tsx';
 export { serveStatic, type StaticOptions } from './static.ts';
 export { restoreView, type RestoreViewOptions } from './trash.ts';
+export { requestMay, mayDelete, mayRestore, mayUndo } from './deletion-permissions.ts';
+export { DeletionNotPermitted, authorizeDelete, authorizeRestore, authorizePurge, userMay, type PermissionCheck, type PermissionNeed } from '../auth/index.ts';
 export { DeleteView, type DeleteViewOptions } from './delete-view.tsx';
 export { ConfirmDelete, describePlan, type DeleteConfirmationProps, type ModelShare } from './confirm-delete.tsx';

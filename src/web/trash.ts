@@ -1,8 +1,9 @@
 /** The view behind a soft delete's Undo button: POST restores the operation and redirects back. */
 import { Deletion, OrphanRestoreError, restoreDeletion, RestoreConflictError } from '../deletion/index.ts';
-import { getModel } from '../orm/index.ts';
+import { DeletionNotPermitted, describeNeed } from '../auth/index.ts';
+import { mayRestore } from './deletion-permissions.ts';
 import { messages } from './messages.ts';
-import { page } from './pages.ts';
+import { escapeHtml, page } from './pages.ts';
 import { redirect } from './shortcuts.ts';
 import type { View } from './urls.ts';
 
@@ -13,21 +14,19 @@ export interface RestoreViewOptions {
 
 /**
  * `path('trash/<uuid:deletionId>/restore/', restoreView({ successUrl: 'post_list' }), { name: 'restore' })`.
- * Needs POST (a GET changes nothing) and the `restore` permission of the deleted model.
+ * Needs POST (a GET changes nothing) and the `restore` permission of every model whose rows
+ * come back; checked on what the restore brings back, before it changes anything.
  */
 export function restoreView(options: RestoreViewOptions): View<{ deletionId: string }> {
   return async (request) => {
     if (request.method !== 'POST') return page(405, 'Method not allowed', '<p>Restoring needs a POST.</p>');
-    const record = await Deletion.objects.filter({ id: request.params.deletionId, state: 'active' }).first();
+    const record = await Deletion.objects.filter({ id: request.params.deletionId, state__in: ['active', 'partial'] }).first();
     if (record === null) return page(404, 'Page not found', '<p>No such deletion in the trash.</p>');
-    const meta = getModel(record.rootLabel);
-    if (!(await request.user.hasPerm(`${meta.appLabel}.restore_${meta.modelName}`))) {
-      return page(403, 'Forbidden', '<p>You do not have permission to restore this.</p>');
-    }
     try {
-      const { total } = await restoreDeletion(record.id);
+      const { total } = await restoreDeletion(record.id, { authorize: mayRestore(request) });
       messages.success(request, `Restored ${total} ${total === 1 ? 'object' : 'objects'}.`);
     } catch (error) {
+      if (error instanceof DeletionNotPermitted) return page(403, 'Forbidden', `<p>You do not have permission to restore this: ${escapeHtml(error.missing.map(describeNeed).join(', '))}.</p>`);
       if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError)) throw error;
       messages.error(request, error.message);
     }

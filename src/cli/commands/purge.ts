@@ -7,7 +7,7 @@ import { cutoffFrom, Deletion, purge, type PurgeResult } from '../../deletion/in
 import { ValidationError } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { ask, plural, print, progress, table } from '../output.ts';
+import { ask, plural, print, printError, progress, table } from '../output.ts';
 
 export const purgeCommand: Command = {
   name: 'purge',
@@ -31,7 +31,7 @@ export const purgeCommand: Command = {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new UsageError('--batch-size takes a positive whole number.');
     const { db } = await openProject(values.config as string | undefined);
     try {
-      const due = await Deletion.objects.filter({ state: 'active', createdAt__lt: cutoff }).orderBy('createdAt');
+      const due = await Deletion.objects.filter({ state__in: ['active', 'partial'], createdAt__lt: cutoff }).orderBy('createdAt');
       const rowsOf = (d: (typeof due)[number]) => Object.values(d.counts).reduce((a, b) => a + b, 0);
       const rows = due.reduce((sum, d) => sum + rowsOf(d), 0);
       if (due.length === 0) {
@@ -69,6 +69,7 @@ export const purgeCommand: Command = {
         bar.stop();
       }
       print(`\nPurged ${plural(result.deletions.length, 'operation')}: ${plural(result.total, 'row')} removed for good.`);
+      for (const { deletionId, reason } of result.skipped ?? []) printError(`Left in the trash: deletion ${deletionId}, as ${reason}; it goes once those are due too.`);
       return 0;
     } finally {
       await db.close();

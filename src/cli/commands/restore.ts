@@ -1,5 +1,5 @@
 /** `trove restore <deletionId>`: undoes one soft delete, exactly. */
-import { Deletion, OrphanRestoreError, restoreDeletion, RestoreConflictError } from '../../deletion/index.ts';
+import { Deletion, hasRowsInTrash, OrphanRestoreError, restoreDeletion, RestoreConflictError } from '../../deletion/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { plural, print } from '../output.ts';
@@ -21,13 +21,14 @@ export const restore: Command = {
         print(`No deletion ${id}.`);
         return 1;
       }
-      if (record.state !== 'active') {
-        print(`Deletion ${id} is ${record.state}: nothing to restore.`);
+      if (!hasRowsInTrash(record.state)) {
+        print(`Deletion ${id} was ${record.state}: nothing of it is in the trash to restore.`);
         return 1;
       }
       try {
         const { total, byModel } = await restoreDeletion(id);
         print(`Restored ${plural(total, 'row')}: ${Object.entries(byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
+        if (record.state === 'partial') print('Part of this deletion had been deleted for good by a later delete; that part cannot come back.');
         return 0;
       } catch (error) {
         if (error instanceof OrphanRestoreError || error instanceof RestoreConflictError) {
