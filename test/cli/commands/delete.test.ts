@@ -72,7 +72,7 @@ test('without --yes and without a terminal it refuses; --yes deletes, and restor
   assert.equal(await Comment.objects.count(), 3);
   const again = await run(['restore', id]);
   assert.equal(again.code, 1);
-  assert.match(again.stdout, /is restored: nothing to restore/);
+  assert.match(again.stdout, /was restored: nothing of it is in the trash to restore/);
   assert.match((await run(['trash', '--all'])).stdout, /restored/);
 });
 
@@ -127,4 +127,13 @@ test('purge removes only what is older than the cutoff; --dry-run removes nothin
   assert.equal((await Deletion.objects.get({ id: oldId })).state, 'purged');
   assert.equal((await Deletion.objects.get({ id: recentId })).state, 'active');
   assert.equal((await run(['purge', '--older-than', '30d', '--yes'])).stdout, 'Nothing to purge.\n');
+});
+
+test('restore of an operation whose rows were deleted for good says so and fails, instead of restoring nothing', async () => {
+  const post = await Post.objects.filter({ author__name__icontains: 'ann' }).first();
+  const { deletionId } = await post!.delete();
+  await (await Post.allObjects.get({ id: post!.id })).hardDelete();
+  const result = await run(['restore', deletionId!]);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /was purged: nothing of it is in the trash to restore/);
 });
