@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { atomic, connect, Deletion, purge, purgeDeletion, planPurgeDeletion, PurgeOverlapError, QueryUsageError, restoreDeletion } from '../../src/index.ts';
+import { atomic, connect, Deletion, getDatabase, purge, purgeDeletion, planPurgeDeletion, PurgeOverlapError, QueryUsageError, restoreDeletion } from '../../src/index.ts';
 import { BACKEND, TEST_DATABASE_URL, withSeededDatabase } from '../support/database.ts';
 import { Article, Note, Writer } from './soft-models.ts';
 
@@ -140,15 +140,16 @@ describe('states that tell the truth', () => {
 test('a purge racing a restore from another connection waits for it, then refuses: never purged over live rows', { skip: BACKEND === 'sqlite' && 'one writer at a time: SQLite has no race to lose' }, async () => {
   const { post } = seeded();
   const d = (await post.delete()).deletionId!;
-  const other = await connect(TEST_DATABASE_URL);
+  const main = getDatabase();
+  const other = await connect(TEST_DATABASE_URL, { setDefault: false });
   try {
     let purging: Promise<unknown> | undefined;
     await atomic(async () => {
-      await restoreDeletion(d);
+      await restoreDeletion(d, { db: main });
       // The restore holds the operation's lock until it commits: the purge must wait for it.
       purging = purgeDeletion(d, { db: other }).then(() => 'purged', (e: unknown) => e);
       await new Promise((resolve) => setTimeout(resolve, 300));
-    });
+    }, { using: main });
     const outcome = await purging;
     assert.ok(outcome instanceof QueryUsageError && /was restored/.test(outcome.message), String(outcome));
     assert.equal(await stateOf(d), 'restored');
