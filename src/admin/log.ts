@@ -31,6 +31,7 @@ export class LogEntry extends model('admin.LogEntry', {
   /** The username, kept as text so the history outlives the account. */
   user: f.char({ maxLength: 150 }),
   modelLabel: f.char({ maxLength: 100, dbIndex: true }),
+  /** Empty when the entry is about many objects or none (delete_selected, a whole trash operation). */
   objectId: f.char({ maxLength: 100, dbIndex: true }),
   objectRepr: f.char({ maxLength: 200 }),
   actionFlag: f.integer(),
@@ -48,6 +49,7 @@ export function summaryOf(entry: { actionFlag: number; changeMessage: ChangeMess
   return `Changed ${changes.map((c) => c.field).join(', ')}.`;
 }
 
+/** Writes an entry; `objectId` null or undefined (no single object) is stored empty, never as the text 'null'. */
 export async function logAction(user: string, meta: ModelMeta, objectId: unknown, repr: string, actionFlag: number, changeMessage: ChangeMessage): Promise<void> {
-  await LogEntry.objects.create({ user, modelLabel: meta.label, objectId: String(objectId), objectRepr: repr.slice(0, 200), actionFlag, changeMessage });
+  await LogEntry.objects.create({ user, modelLabel: meta.label, objectId: objectId === null || objectId === undefined ? '' : String(objectId), objectRepr: repr.slice(0, 200), actionFlag, changeMessage });
 }

@@ -19,7 +19,8 @@ import { deleteObjectView, deleteSelectedAction } from './delete.ts';
 import { TrashViews } from './trash.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
-import { ADDITION, CHANGE, DELETION, LogEntry, summaryOf } from './log.ts';
+import { LogEntry, summaryOf } from './log.ts';
+import { recentActions } from './recent-actions.ts';
 import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff } from './permissions.ts';
@@ -258,18 +259,7 @@ export class AdminSite {
   }
 
   private async index(request: ViewRequest<any>): Promise<Response> {
-    // "Recent actions": the user's own latest, as Django shows them.
-    const entries = await LogEntry.objects.filter({ user: String(request.user.username) }).slice(0, 10);
-    const recent = entries.map((entry) => {
-      const [app, model] = entry.modelLabel.split('.') as [string, string];
-      const admin = this.modelAdmin(app, model.toLowerCase());
-      return {
-        label: entry.objectRepr,
-        kind: entry.actionFlag === ADDITION ? 'Added' : entry.actionFlag === CHANGE ? 'Changed' : 'Deleted',
-        model: admin === undefined ? entry.modelLabel : capitalise(admin.meta.verboseName),
-        url: admin === undefined || entry.actionFlag === DELETION ? undefined : this.url('change', { app, model: model.toLowerCase(), pk: entry.objectId }),
-      };
-    });
+    const recent = await recentActions(this.context(), request);
     return render(request, IndexPage({ frame: this.frame(), apps: await this.apps(request), title: this.indexTitle, recent }));
   }
 

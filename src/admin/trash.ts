@@ -63,6 +63,12 @@ async function rootsOf(records: DeletionRecord[], db: Database): Promise<Map<str
   return texts;
 }
 
+/** What the log says a restore or purge was about: the operation's root object by name when it had one, else what it took. */
+async function reprOf(record: DeletionRecord, db: Database): Promise<string> {
+  const text = record.rootPk === null || record.rootPk === '' ? undefined : (await rootsOf([record], db)).get(`${record.rootLabel}:${record.rootPk}`);
+  return text ?? countsText(record.counts, record.rootLabel);
+}
+
 export class TrashViews {
   /** `siteOf` is read per request: the site's URLs exist only once it is mounted. */
   constructor(
@@ -189,10 +195,11 @@ export class TrashViews {
     }
     try {
       const result = await atomic(async () => {
+        const db = Deletion.objects.all().db;
+        const repr = await reprOf(record, db);
         // Checked on what comes back, before anything does: restore on every model of it.
-        const restored = await restoreDeletion(record.id, { db: Deletion.objects.all().db, authorize: authorizeRestore(adminMay(this.site, request)) });
-        const root = getModel(record.rootLabel);
-        await logAction(userOf(request), root, record.rootPk ?? '', `${countsText(record.counts)}`, RESTORATION, { message: `Restored ${countsText(restored.byModel)}.`, counts: restored.byModel, deletionId: record.id });
+        const restored = await restoreDeletion(record.id, { db, authorize: authorizeRestore(adminMay(this.site, request)) });
+        await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', repr, RESTORATION, { message: `Restored ${countsText(restored.byModel)}.`, counts: restored.byModel, deletionId: record.id });
         return restored;
       }, { using: Deletion.objects.all().db });
       messages.success(request, `Restored ${countsText(result.byModel)}.`);
@@ -236,8 +243,10 @@ export class TrashViews {
     try {
       result = await atomic(async () => {
         // Checked on the purge's own plan, before anything goes: delete, and purge where rows have a trash.
+        // Named before the purge takes the root object with it.
+        const repr = await reprOf(record, db);
         const purged = await purgeDeletion(record.id, { db, overlapping, authorize: authorizePurge(adminMay(this.site, request)) });
-        await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', countsText(record.counts), PURGE, { message: `Purged ${countsText(purged.byModel)}.`, counts: purged.byModel, deletionId: record.id });
+        await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', repr, PURGE, { message: `Purged ${countsText(purged.byModel)}.`, counts: purged.byModel, deletionId: record.id });
         return purged;
       }, { using: db });
     } catch (error) {

@@ -58,10 +58,13 @@ test('a boolean filter: Yes, No and All links, and the lookup they set', async (
   assert.equal((await client.get('/admin/ct/reading/?flagged__exact=maybe')).headers.get('location'), '/admin/ct/reading/?e=1');
 });
 
-test("countStrategy 'auto' counts exactly, and estimates a PostgreSQL table the planner puts above 100,000 rows", async () => {
+test("countStrategy 'auto' counts a small table exactly", async () => {
   const client = await clientFor('auto');
   assert.match((await client.page('/admin/ct/reading/')).html, /250 results/);
-  if (BACKEND !== 'postgres') return;
+});
+
+test("countStrategy 'auto' estimates a PostgreSQL table the planner puts above 100,000 rows", { skip: BACKEND !== 'postgres' && "only PostgreSQL's planner gives an estimate" }, async () => {
+  const client = await clientFor('auto');
   const db = getDatabase();
   await db.execute(sql`insert into ct_reading (value, flagged) select i, false from generate_series(1, 100000) as s(i)`.compile(db.kysely));
   await db.execute(sql`analyze ct_reading`.compile(db.kysely));

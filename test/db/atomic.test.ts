@@ -1,7 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { atomic, inTransaction, onCommit } from '../../src/db/index.ts';
-import { model, fields as f, type Database } from '../../src/index.ts';
+import { IntegrityError, model, fields as f, type Database } from '../../src/index.ts';
 import { setupDatabase } from '../support/database.ts';
 
 class Entry extends model('tat.Entry', { name: f.char({ maxLength: 20, unique: true }) }) {}
@@ -52,6 +52,7 @@ test('nested calls are savepoints: an inner failure caught outside undoes only t
         await Entry.objects.create({ name: 'inner' });
         await Entry.objects.create({ name: 'outer' });
       }),
+      IntegrityError,
     );
     await atomic(() => Entry.objects.create({ name: 'second' }));
   });
@@ -64,6 +65,7 @@ test('an outer failure undoes released savepoints too', async () => {
       await atomic(() => Entry.objects.create({ name: 'inner' }));
       throw new Error('late');
     }),
+    { message: 'late' },
   );
   assert.deepEqual(await names(), []);
 });
@@ -94,13 +96,13 @@ test('onCommit runs after the outermost commit, and not after a rollback', async
     await assert.rejects(atomic(async () => {
       await onCommit(() => calls.push('dropped'));
       throw new Error('inner');
-    }));
+    }), { message: 'inner' });
     assert.deepEqual(calls, []);
   });
   assert.deepEqual(calls, ['kept']);
   await assert.rejects(atomic(async () => {
     await onCommit(() => calls.push('never'));
     throw new Error('x');
-  }));
+  }), { message: 'x' });
   assert.deepEqual(calls, ['kept']);
 });

@@ -30,13 +30,15 @@ describe('a SET_* rule never changes what the delete selected', () => {
   });
 
   test('nulling a key does not make a row match the filter', async () => {
-    const { a } = seeded();
+    const { a, b } = seeded();
     await Cat.objects.filter({ name: 'C' }).delete();
     // A (parent null) and B (parent A): deleting the parentless must not take B.
     const result = await Cat.objects.filter({ parent__isnull: true }).delete();
     assert.deepEqual(result, { total: 1, byModel: { 'rv.Cat': 1 } });
     assert.deepEqual(await names(), ['B:-']);
-    assert.equal(a.id !== null, true);
+    // The row that went is A's, and B's own row stayed, its key to A nulled.
+    assert.equal(await Cat.objects.filter({ id: a.id }).exists(), false, 'A is deleted');
+    assert.equal((await Cat.objects.get({ id: b.id })).parentId, null, 'B keeps its row, without a parent');
   });
 
   test('SET_DEFAULT on a self key', async () => {

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { F, FieldError, Q, Value, model, fields as f } from '../../src/index.ts';
+import { F, FieldError, Q, ValidationError, Value, model, fields as f } from '../../src/index.ts';
 import { Author, Post } from '../support/blog.ts';
-import { withSeededDatabase } from '../support/database.ts';
+import { captureQueries, withSeededDatabase } from '../support/database.ts';
 
 class Counter extends model('expr.Counter', {
   views: f.integer(),
@@ -60,7 +60,7 @@ test('assignments read the row as it was, in whatever order they are written (My
   }
 });
 
-test('expressions are checked before any SQL', () => {
+test('expressions are checked before any SQL', async () => {
   assert.throws(() => Counter.objects.filter({ views__gt: F('nope') }), /F\('nope'\): expr\.Counter has no field 'nope'/);
   assert.throws(() => Counter.objects.filter({ label__icontains: F('label') as never }), /cannot take an expression/);
   assert.throws(() => Counter.objects.filter({ views: F('a__b') }), /'a' is not a foreign key of expr\.Counter/);
@@ -68,7 +68,10 @@ test('expressions are checked before any SQL', () => {
   // Typed: a comparison or an update takes an expression where it takes a value.
   void Counter.objects.filter({ likes__gt: F('views'), views: F('likes') });
   // @ts-expect-error: an update takes a field's value or an expression, not an arbitrary object
-  void Counter.objects.all().update({ views: { nope: 1 } }).catch(() => undefined);
+  const badUpdate = () => Counter.objects.all().update({ views: { nope: 1 } });
+  // And at run time, for callers without types: refused with the field named, and no SQL sent.
+  const sent = await captureQueries(() => assert.rejects(badUpdate(), (error) => error instanceof ValidationError && /expr\.Counter\.views/.test(error.message)));
+  assert.deepEqual(sent, []);
 });
 
 test('F() follows forward keys, and orders rows, NULLs first or last on every database', async () => {

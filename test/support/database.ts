@@ -3,10 +3,19 @@ import { after, before, beforeEach } from 'node:test';
  * Test helpers: the database under test comes from TROVE_TEST_DATABASE (set by
  * scripts/run-tests.mjs for each backend), SQLite in memory otherwise.
  */
-import { connect, type Database, type QueryEvent } from '../../src/index.ts';
+import { connect, IntegrityError, type Database, type QueryEvent } from '../../src/index.ts';
 
 export const TEST_DATABASE_URL = process.env.TROVE_TEST_DATABASE ?? 'sqlite::memory:';
 export const BACKEND = (process.env.TROVE_TEST_BACKEND ?? 'sqlite') as 'sqlite' | 'postgres' | 'mariadb';
+
+/**
+ * For `assert.rejects` / `assert.throws`: an IntegrityError (Trove's one class for every driver's
+ * constraint errors) whose message matches `message`, so that a test of a constraint fails when
+ * the statement fails for another reason (a missing column, a syntax error).
+ */
+export function integrityError(message: RegExp): (error: unknown) => boolean {
+  return (error) => error instanceof IntegrityError && message.test(error.message);
+}
 
 /** Every statement sent while a capture is running. */
 const captured: QueryEvent[][] = [];

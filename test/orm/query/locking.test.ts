@@ -58,6 +58,13 @@ test('locked rows make another connection wait, skip them or fail at once', { sk
 });
 
 test('on SQLite the query is the same query, in the transaction that already locks the database', { skip: BACKEND !== 'sqlite' ? 'SQLite only' : false }, async () => {
-  const queries = await captureQueries(() => atomic(() => Seat.objects.selectForUpdate().fetch()));
-  assert.ok(queries.every((q) => !/for update/i.test(q.sql)));
+  let seats: unknown[] = [];
+  const queries = await captureQueries(() => atomic(async () => {
+    seats = await Seat.objects.selectForUpdate().fetch();
+  }));
+  // The select was sent (an empty capture would pass any check on its statements), without FOR UPDATE.
+  const selects = queries.filter((q) => /^select/i.test(q.sql) && /lock_seat/.test(q.sql));
+  assert.equal(selects.length, 1);
+  assert.doesNotMatch(selects[0]!.sql, /for update/i);
+  assert.equal(seats.length, 3);
 });

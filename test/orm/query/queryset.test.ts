@@ -193,6 +193,7 @@ describe('values, update, iteration', () => {
     assert.equal(queries.length, 3);
     const ordered: string[] = [];
     for await (const a of Author.objects.orderBy('-name').iterator({ chunkSize: 7 })) ordered.push(a.name);
+    assert.equal(ordered.length, 28, 'every author, in chunks of 7');
     assert.deepEqual(ordered, [...ordered].sort().reverse());
     const plain: string[] = [];
     for await (const p of Post.objects.filter({ status: 'published' }).orderBy('title')) plain.push(p.title);
