@@ -62,6 +62,11 @@ export function initialState(meta: ModelMeta, scope: Scope = 'live'): QueryState
   return { meta, where, ordering: undefined, limit: undefined, offset: undefined, related: [], prefetch: [], values: undefined, resultCache: undefined, database: undefined };
 }
 
+/** `where` and `node` together; either may be undefined (no condition). */
+function withCondition(where: WhereNode | undefined, node: WhereNode | undefined): WhereNode | undefined {
+  return where === undefined ? node : node === undefined ? where : and([where, node]);
+}
+
 /** Rows fetched per query when iterating with `for await`. */
 const DEFAULT_CHUNK_SIZE = 2000;
 /** get() fetches this many rows at most, to say how many matched without loading them all. */
@@ -95,9 +100,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.addWhere(resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations), 'filter');
   }
 
-  /** Drops the rows matching the conditions; rows where a nullable compared column is NULL stay. */
+  /**
+   * Drops the rows matching the conditions; rows where a nullable compared column is NULL stay.
+   * An empty condition (`exclude(Q())`) drops nothing, as in Django.
+   */
   exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    return this.addWhere({ kind: 'not', child: resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations) }, 'exclude');
+    const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
+    return this.addWhere(node === undefined ? undefined : { kind: 'not', child: node }, 'exclude');
   }
 
   /** For internal callers that already hold a resolved condition. */
@@ -105,10 +114,11 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.addWhere(node, 'filter');
   }
 
-  private addWhere(node: WhereNode, action: string): QuerySet<T, F> {
+  /** `node` ANDed to the conditions; undefined (an empty Q) adds none. */
+  private addWhere(node: WhereNode | undefined, action: string): QuerySet<T, F> {
     this.assertNotSliced(action);
     if (this.state.union !== undefined) throw new QueryUsageError(`Cannot ${action} a union: filter its parts before combining them.`);
-    return this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
+    return this.clone({ where: withCondition(this.state.where, node) });
   }
 
   /** `orderBy('-createdAt', 'author__name', F('rating').desc({ nullsLast: true }))`; no arguments clears the ordering. */
@@ -361,7 +371,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     if (conditions.length > 0) {
       this.assertNotSliced('filter');
       const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
-      qs = this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
+      qs = this.clone({ where: withCondition(this.state.where, node) });
     }
     // Ordering cannot change which single row matches; leave it out of the SQL.
     if (!qs.isSliced) qs = new QuerySet<T, F>({ ...qs.state, ordering: NO_ORDERING, limit: MAX_GET_RESULTS });
