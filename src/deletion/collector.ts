@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import { atomic, IntegrityError, type Database } from '../db/index.ts';
-import { hydrate, ForeignKeyField, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { hydrate, ForeignKeyField, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type ResolvedExpression, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
 import { ProtectedError, RestrictedError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
@@ -275,7 +275,10 @@ function originInstance(origin: unknown, meta: ModelMeta): InstanceLike | undefi
   return (origin.constructor as { meta?: ModelMeta }).meta?.label === meta.label ? (origin as InstanceLike) : undefined;
 }
 
-/** Whether a condition reads any of `tables` through a subquery. */
+/**
+ * Whether a condition reads any of `tables` through a subquery: a relation crossed, Exists(),
+ * an annotation (an aggregate over related rows, or a computed value), or an expression.
+ */
 function readsAny(node: WhereNode, tables: Set<string>): boolean {
   switch (node.kind) {
     case 'and':
@@ -288,6 +291,30 @@ function readsAny(node: WhereNode, tables: Set<string>): boolean {
       if (missing !== undefined && (tables.has(missing.table) || (missing.where !== undefined && readsAny(missing.where, tables)))) return true;
       return tables.has(node.table) || (node.where !== undefined && readsAny(node.where, tables));
     }
+    case 'exists':
+      return tables.has(node.table) || (node.where !== undefined && readsAny(node.where, tables));
+    case 'annotation': {
+      const annotation = node.annotation;
+      if ('computed' in annotation) return expressionReadsAny(annotation.computed, tables);
+      return annotation.links.some((link) => tables.has(link.meta.table)) || (annotation.filter !== undefined && readsAny(annotation.filter, tables));
+    }
+    case 'compareExpression':
+      return expressionReadsAny(node.expression, tables);
+    default:
+      return false;
+  }
+}
+
+function expressionReadsAny(expression: ResolvedExpression, tables: Set<string>): boolean {
+  switch (expression.kind) {
+    case 'related':
+      return expression.hops.some((hop) => tables.has(hop.table));
+    case 'exists':
+      return tables.has(expression.table) || (expression.where !== undefined && readsAny(expression.where as WhereNode, tables));
+    case 'subquery':
+      return tables.has(expression.meta.table) || (expression.where !== undefined && readsAny(expression.where as WhereNode, tables));
+    case 'operation':
+      return expressionReadsAny(expression.left, tables) || expressionReadsAny(expression.right, tables);
     default:
       return false;
   }
