@@ -67,6 +67,13 @@ function withCondition(where: WhereNode | undefined, node: WhereNode | undefined
   return where === undefined ? node : node === undefined ? where : and([where, node]);
 }
 
+/** A term ordering the other way, for last(): NULLs put first go last and the other way round, as in Django. */
+function reversed(term: OrderTerm): OrderTerm {
+  if (term.expression === undefined) return { ...term, descending: !term.descending };
+  const { nullsFirst, nullsLast } = term.nulls;
+  return { ...term, descending: !term.descending, nulls: { ...(nullsLast && { nullsFirst: true }), ...(nullsFirst && { nullsLast: true }) } };
+}
+
 /** Rows fetched per query when iterating with `for await`. */
 const DEFAULT_CHUNK_SIZE = 2000;
 /** get() fetches this many rows at most, to say how many matched without loading them all. */
@@ -399,7 +406,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const current = this.spec('rows').order;
     const order = current.length > 0 ? current : [{ path: [], field: this.meta.pk, descending: false }];
     if (this.isSliced && reverse) throw new QueryUsageError('Cannot call last() on a sliced query.');
-    return this.clone({ ordering: reverse ? order.map((t) => ({ ...t, descending: !t.descending })) : order });
+    return this.clone({ ordering: reverse ? order.map(reversed) : order });
   }
 
   /** One UPDATE for every matching row; returns how many rows matched. Signals are not sent. */
