@@ -112,6 +112,21 @@ function orderByExpression(query: SelectQueryBuilder<any, any, any>, term: Expre
 
 // ---- SELECT -------------------------------------------------------------------------------
 
+/**
+ * The parts of `spec` that its statement holds. The SQL of a shape is compiled once and cached;
+ * each run binds its values in a second, cheaper walk (selectKey), and the two walks must meet
+ * the same parts in the same order. So what a mode leaves out is left out here, once, before
+ * either walk, and neither walk skips anything by mode. A count or an existence test has no
+ * ORDER BY (the order changes neither how many rows there are nor whether there is one, sliced
+ * or not; Django's count() clears it too) and selects no annotations (conditions on them are in
+ * `where`); values() select no annotations unless grouped.
+ */
+function statementOf(spec: SelectSpec): SelectSpec {
+  if (spec.mode !== 'rows') return { ...spec, order: [], annotations: undefined };
+  if (spec.values !== undefined && !spec.grouped && spec.annotations !== undefined) return { ...spec, annotations: undefined };
+  return spec;
+}
+
 function selectKey(spec: SelectSpec, b: Binding): void {
   b.key = `${spec.meta.cacheKey}|${spec.mode}|`;
   if (spec.grouped || joinsAnnotations(spec, b.dialect)) {
@@ -125,7 +140,7 @@ function selectKey(spec: SelectSpec, b: Binding): void {
     return;
   }
   // Values are bound in the order the compiled query holds them: annotations, where, ordering, offset.
-  if (spec.mode === 'rows' && spec.values === undefined) for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
+  for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
   b.key += '|w:';
   bindWhere(spec.where, b);
   b.key += '|o:';
@@ -149,7 +164,8 @@ function selectKey(spec: SelectSpec, b: Binding): void {
 }
 
 /** The SQL and parameters of a select, compiled at most once per shape and database. */
-export function prepareSelect(db: Database, spec: SelectSpec): PreparedSelect {
+export function prepareSelect(db: Database, given: SelectSpec): PreparedSelect {
+  const spec = statementOf(given);
   const binding: Binding = { key: '', params: [], dialect: db.dialect };
   selectKey(spec, binding);
   let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
@@ -174,8 +190,9 @@ function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, val
 
 function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSpec, paramCount: number): CachedSelect {
   if ((spec.distinct || spec.grouped) && spec.mode !== 'rows') {
-    // Counting (or testing for) distinct rows: the distinct rows, counted around.
-    const rows = compileSelect(kysely, dialect, { ...spec, mode: 'rows', order: [] }, paramCount);
+    // Counting (or testing for) distinct rows: the distinct rows, counted around (statementOf
+    // left out what the rows would otherwise add: ordering, annotations).
+    const rows = compileSelect(kysely, dialect, { ...spec, mode: 'rows' }, paramCount);
     const quote = dialect === 'mysql' ? '`' : '"';
     const outer = spec.mode === 'count' ? `select count(*) as ${quote}count${quote}` : 'select 1 as one';
     return { ...rows, sql: `${outer} from (${rows.sql}) as distinct_rows` };
@@ -305,25 +322,23 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     }
   }
   if (spec.distinct) query = query.distinct();
-  // Slots are numbered in binding order: where first, then offset.
+  // Slots are numbered in binding order (selectKey): annotations above, then where, ordering, offset.
   if (spec.where !== undefined) {
     const where = spec.where;
     query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
   }
-  if (spec.mode === 'rows') {
-    for (const term of spec.order) {
-      if (term.annotation !== undefined) {
-        const annotation = term.annotation;
-        query = query.orderBy((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition) as any, term.descending ? 'desc' : 'asc');
-        continue;
-      }
-      if (term.expression !== undefined) {
-        query = orderByExpression(query, term, dialect, ctx);
-        continue;
-      }
-      const alias = join(term.path);
-      query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
+  for (const term of spec.order) {
+    if (term.annotation !== undefined) {
+      const annotation = term.annotation;
+      query = query.orderBy((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition) as any, term.descending ? 'desc' : 'asc');
+      continue;
     }
+    if (term.expression !== undefined) {
+      query = orderByExpression(query, term, dialect, ctx);
+      continue;
+    }
+    const alias = join(term.path);
+    query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
   }
   return finish(query);
 }
