@@ -11,7 +11,8 @@ import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageErro
 import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
-import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
+import { prepareUpdate } from './writes.ts';
+import { pathKey, prepareSelect, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
 import { addAnnotations, prepareAggregate, readAggregate, resolveAggregates } from './aggregation.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
