@@ -4,7 +4,7 @@ import type { Field } from './fields/field.ts';
 import { TimestampField } from './fields/scalar.ts';
 import { isLoaded, STATE, type InstanceLike } from './instance.ts';
 import type { ModelMeta } from './meta.ts';
-import { prepareUpdate } from './query/compiler.ts';
+import { prepareUpdate } from './query/writes.ts';
 
 /** SQLite allows 32,766 bound values in one statement; PostgreSQL and MySQL 65,535. */
 const MAX_PARAMS = 30_000;

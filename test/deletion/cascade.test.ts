@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProtectedError, RestrictedError, atomic, FieldError, QueryUsageError } from '../../src/index.ts';
+import { Count, Exists, OuterRef, ProtectedError, RestrictedError, Subquery, atomic, FieldError, QueryUsageError } from '../../src/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
 import { Album, Artist, Award, Bottom, Contract, Left, Listen, Node, Ping, Play, Playlist, Pong, RBottom, Review, Right, Song, Top, fallbackCalls } from './models.ts';
 
@@ -95,6 +95,26 @@ describe('CASCADE', () => {
     assert.equal(result.byModel['td.Artist'], 1);
     assert.deepEqual((await Artist.objects.all()).map((a) => a.name), ['Queen']);
   });
+
+  test('so does a filter through Exists(), an aggregate or a Subquery() over the tables the delete empties', async () => {
+    // Were the filter read again after the albums and songs went, it would match no artist:
+    // the cascade would be done and the artist left, half-deleted.
+    const whole = { total: 6, byModel: { 'td.Song': 3, 'td.Album': 2, 'td.Artist': 1 } };
+    const withArrival = Exists(Album.objects.filter({ artist: OuterRef('pk'), title: 'Arrival' }));
+    assert.deepEqual(await Artist.objects.filter(withArrival).delete(), whole);
+    assert.deepEqual((await Artist.objects.all()).map((a) => a.name), ['Queen']);
+  });
+
+  for (const [name, artists] of [
+    ['an annotation counting albums', () => Artist.objects.annotate({ n: Count('albums') }).filter({ n__gte: 2 })],
+    ['an annotation with Exists()', () => Artist.objects.annotate({ has: Exists(Album.objects.filter({ artist: OuterRef('pk'), title: 'Arrival' })) }).filter({ has: true })],
+    ['an annotation with Subquery()', () => Artist.objects.annotate({ first: Subquery(Album.objects.filter({ artist: OuterRef('pk') }).orderBy('title').valuesList('title', { flat: true }).slice(0, 1)) }).filter({ first: 'Arrival' })],
+  ] as const) {
+    test(`and a filter on ${name}`, async () => {
+      assert.deepEqual(await artists().delete(), { total: 6, byModel: { 'td.Song': 3, 'td.Album': 2, 'td.Artist': 1 } });
+      assert.deepEqual((await Artist.objects.all()).map((a) => a.name), ['Queen']);
+    });
+  }
 });
 
 describe('PROTECT and RESTRICT', () => {

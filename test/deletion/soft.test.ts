@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProtectedError, QueryUsageError } from '../../src/index.ts';
+import { Exists, OuterRef, ProtectedError, QueryUsageError } from '../../src/index.ts';
 import { Deletion } from '../../src/deletion/index.ts';
 import { captureQueries, withSeededDatabase } from '../support/database.ts';
 import { Article, Bookmark, Flag, Note, Topic, Upload, Writer } from './soft-models.ts';
@@ -63,6 +63,14 @@ describe('soft delete', () => {
     assert.equal((await Note.allObjects.get({ id: top.id })).deletionId, earlier.deletionId);
     assert.equal((await Deletion.objects.get({ id: result.deletionId! })).source, 'shell');
     assert.equal(await Article.objects.filter({ id: first.id }).exists(), false);
+  });
+
+  test('a filter through Exists() on rows the soft delete moves to the trash names the rows it named before', async () => {
+    const { second } = seeded();
+    // Read again once the note is in the trash, the filter would match nothing: the note would go alone.
+    const result = await Article.objects.filter(Exists(Note.objects.filter({ article: OuterRef('pk'), text: 'other' }))).delete();
+    assert.deepEqual(result.byModel, { 'ts.Note': 1, 'ts.Article': 1 });
+    assert.equal(await Article.objects.filter({ id: second.id }).exists(), false);
   });
 
   test('PROTECT holds against live rows only', async () => {

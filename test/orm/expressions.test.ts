@@ -88,6 +88,9 @@ test('F() follows forward keys, and orders rows, NULLs first or last on every da
   assert.deepEqual((await Post.objects.orderBy(F('author__age').desc({ nullsLast: true }), 'id')).map((p) => p.id), [a.id, b.id, c.id]);
   assert.deepEqual((await Post.objects.orderBy(F('author__age').asc({ nullsFirst: true }), 'id')).map((p) => p.id), [c.id, b.id, a.id]);
   assert.deepEqual((await Post.objects.orderBy(F('author__age').add(F('rating')).desc({ nullsFirst: true }))).map((p) => p.id), [c.id, a.id, b.id]);
+  // last() turns every term round, where NULLs go included, as Django's reverse_ordering() does.
+  assert.equal((await Post.objects.orderBy(F('author__age').desc({ nullsLast: true }), 'id').last())?.id, c.id);
+  assert.equal((await Post.objects.orderBy(F('author__age').asc({ nullsFirst: true }), 'id').last())?.id, a.id);
   assert.throws(() => Post.objects.filter({ rating__gt: F('tags__name') }), /a many-valued relation has no one value/);
   assert.throws(() => F('rating').desc({ nullsFirst: true, nullsLast: true }), /not both/);
 });

@@ -10,8 +10,7 @@ import type { Database, DialectName } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import { expressionColumns, type NullsOrder, type ResolvedExpression } from '../expressions.ts';
-import { QueryUsageError } from '../errors.ts';
+import type { NullsOrder, ResolvedExpression } from '../expressions.ts';
 import { aggregateCall, annotationExpression, joinChain, type Annotation, type CompileCondition } from './aggregation.ts';
 import { aggregateOf, bindGrouped, bindJoinedAnnotations, groupedExpression, joinsAnnotations, outputColumnOf, splitHaving } from './grouping.ts';
 import { bindAnnotation, bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type Builder, type CompileContext } from './conditions.ts';
@@ -66,7 +65,7 @@ export interface RowLock {
   readonly nowait?: boolean;
 }
 
-interface CachedSelect {
+export interface CachedSelect {
   readonly sql: string;
   readonly paramMap: readonly number[];
   /** selectRelated path key -> the alias its columns are prefixed with. */
@@ -112,6 +111,21 @@ function orderByExpression(query: SelectQueryBuilder<any, any, any>, term: Expre
 
 // ---- SELECT -------------------------------------------------------------------------------
 
+/**
+ * The parts of `spec` that its statement holds. The SQL of a shape is compiled once and cached;
+ * each run binds its values in a second, cheaper walk (selectKey), and the two walks must meet
+ * the same parts in the same order. So what a mode leaves out is left out here, once, before
+ * either walk, and neither walk skips anything by mode. A count or an existence test has no
+ * ORDER BY (the order changes neither how many rows there are nor whether there is one, sliced
+ * or not; Django's count() clears it too) and selects no annotations (conditions on them are in
+ * `where`); values() select no annotations unless grouped.
+ */
+function statementOf(spec: SelectSpec): SelectSpec {
+  if (spec.mode !== 'rows') return { ...spec, order: [], annotations: undefined };
+  if (spec.values !== undefined && !spec.grouped && spec.annotations !== undefined) return { ...spec, annotations: undefined };
+  return spec;
+}
+
 function selectKey(spec: SelectSpec, b: Binding): void {
   b.key = `${spec.meta.cacheKey}|${spec.mode}|`;
   if (spec.grouped || joinsAnnotations(spec, b.dialect)) {
@@ -125,7 +139,7 @@ function selectKey(spec: SelectSpec, b: Binding): void {
     return;
   }
   // Values are bound in the order the compiled query holds them: annotations, where, ordering, offset.
-  if (spec.mode === 'rows' && spec.values === undefined) for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
+  for (const annotation of spec.annotations ?? []) bindAnnotation(annotation, b);
   b.key += '|w:';
   bindWhere(spec.where, b);
   b.key += '|o:';
@@ -149,7 +163,8 @@ function selectKey(spec: SelectSpec, b: Binding): void {
 }
 
 /** The SQL and parameters of a select, compiled at most once per shape and database. */
-export function prepareSelect(db: Database, spec: SelectSpec): PreparedSelect {
+export function prepareSelect(db: Database, given: SelectSpec): PreparedSelect {
+  const spec = statementOf(given);
   const binding: Binding = { key: '', params: [], dialect: db.dialect };
   selectKey(spec, binding);
   let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
@@ -165,7 +180,7 @@ const RAW_QUERY = CompiledQuery.raw('').query;
 const QUERY_ID = CompiledQuery.raw('').queryId;
 
 /** A CompiledQuery for cached SQL, built without Kysely's per-query freezing (no plugins read it). */
-function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, values: readonly unknown[]): CompiledQuery {
+export function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, values: readonly unknown[]): CompiledQuery {
   const { paramMap } = cached;
   const parameters = new Array<unknown>(paramMap.length);
   for (let i = 0; i < paramMap.length; i++) parameters[i] = values[paramMap[i]!];
@@ -174,8 +189,9 @@ function compiledQuery(cached: { sql: string; paramMap: readonly number[] }, val
 
 function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSpec, paramCount: number): CachedSelect {
   if ((spec.distinct || spec.grouped) && spec.mode !== 'rows') {
-    // Counting (or testing for) distinct rows: the distinct rows, counted around.
-    const rows = compileSelect(kysely, dialect, { ...spec, mode: 'rows', order: [] }, paramCount);
+    // Counting (or testing for) distinct rows: the distinct rows, counted around (statementOf
+    // left out what the rows would otherwise add: ordering, annotations).
+    const rows = compileSelect(kysely, dialect, { ...spec, mode: 'rows' }, paramCount);
     const quote = dialect === 'mysql' ? '`' : '"';
     const outer = spec.mode === 'count' ? `select count(*) as ${quote}count${quote}` : 'select 1 as one';
     return { ...rows, sql: `${outer} from (${rows.sql}) as distinct_rows` };
@@ -305,25 +321,23 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     }
   }
   if (spec.distinct) query = query.distinct();
-  // Slots are numbered in binding order: where first, then offset.
+  // Slots are numbered in binding order (selectKey): annotations above, then where, ordering, offset.
   if (spec.where !== undefined) {
     const where = spec.where;
     query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
   }
-  if (spec.mode === 'rows') {
-    for (const term of spec.order) {
-      if (term.annotation !== undefined) {
-        const annotation = term.annotation;
-        query = query.orderBy((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition) as any, term.descending ? 'desc' : 'asc');
-        continue;
-      }
-      if (term.expression !== undefined) {
-        query = orderByExpression(query, term, dialect, ctx);
-        continue;
-      }
-      const alias = join(term.path);
-      query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
+  for (const term of spec.order) {
+    if (term.annotation !== undefined) {
+      const annotation = term.annotation;
+      query = query.orderBy((eb: Builder) => annotationExpression(eb, annotation, 't0', ctx, condition) as any, term.descending ? 'desc' : 'asc');
+      continue;
     }
+    if (term.expression !== undefined) {
+      query = orderByExpression(query, term, dialect, ctx);
+      continue;
+    }
+    const alias = join(term.path);
+    query = query.orderBy(`${alias}.${term.field.column}` as any, term.descending ? 'desc' : 'asc');
   }
   return finish(query);
 }
@@ -357,70 +371,4 @@ function compileLiveCount(kysely: Kysely<any>, spec: SelectSpec, rest: WhereNode
   const inTrash = count(rest === undefined ? trashed : { kind: 'and', children: [rest, trashed] });
   const paramMap = [...collectSlots(all, paramCount), ...collectSlots(inTrash, paramCount)];
   return { sql: `select (${all.sql}) - (${inTrash.sql}) as "count"`, paramMap, relatedAliases: new Map() };
-}
-
-// ---- UPDATE and DELETE --------------------------------------------------------------------
-
-export interface Assignment {
-  readonly field: Field;
-  /** A cleaned value, or an expression over the row (`F('views').add(1)`). */
-  readonly value: unknown;
-  readonly expression?: ResolvedExpression;
-}
-
-/** `UPDATE table SET … WHERE …`; assignments are few and varied, so these are not cached. */
-export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
-  const assignments = db.dialect === 'mysql' ? readersFirst(given) : given;
-  const binding: Binding = { key: '', params: [], dialect: db.dialect };
-  for (const a of assignments) {
-    if (a.expression === undefined) binding.params.push(a.field.toDb(a.value, db.dialect));
-    else bindExpression(a.expression, binding);
-  }
-  bindWhere(where, binding);
-  const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
-  const set: Record<string, unknown> = {};
-  // Columns unqualified: MySQL's UPDATE … SET names no table alias.
-  for (const a of assignments) set[a.field.column!] = a.expression === undefined ? new Slot(ctx.slots++) : compileExpression(a.expression, undefined, ctx);
-  let query = db.kysely.updateTable(meta.table).set(set as any);
-  if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
-  const compiled = query.compile();
-  const map = collectSlots(compiled, binding.params.length);
-  return CompiledQuery.raw(compiled.sql, map.map((i) => binding.params[i]));
-}
-
-/**
- * MySQL runs the assignments of an UPDATE in order, each seeing the ones before it, where the
- * standard (and PostgreSQL and SQLite) has every expression read the row as it was. Assignments
- * whose expressions read a column that another one writes go first; when they read each other's
- * columns no order works, and the update is refused.
- */
-function readersFirst(assignments: readonly Assignment[]): Assignment[] {
-  const reads = (a: Assignment) => new Set(a.expression === undefined ? [] : expressionColumns(a.expression).map((c) => c.column));
-  const pending = [...assignments];
-  const ordered: Assignment[] = [];
-  while (pending.length > 0) {
-    // The next may run once no assignment still pending reads the column it writes.
-    const index = pending.findIndex((a) => !pending.some((other) => other !== a && reads(other).has(a.field.column!)));
-    if (index < 0) {
-      throw new QueryUsageError(`On MySQL these assignments read each other's columns (${pending.map((a) => a.field.name).join(', ')}), and MySQL would see some already changed: split the update in two.`);
-    }
-    ordered.push(pending.splice(index, 1)[0]!);
-  }
-  return ordered;
-}
-
-/** `DELETE FROM table WHERE …`, cached per shape. */
-export function prepareDelete(db: Database, meta: ModelMeta, where: WhereNode | undefined): CompiledQuery {
-  const binding: Binding = { key: `${meta.cacheKey}|delete|`, params: [], dialect: db.dialect };
-  bindWhere(where, binding);
-  let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
-  if (cached === undefined) {
-    const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
-    let query = db.kysely.deleteFrom(meta.table);
-    if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
-    const compiled = query.compile();
-    cached = { sql: compiled.sql, paramMap: collectSlots(compiled, binding.params.length), relatedAliases: new Map() };
-    db.queryCache.set(binding.key, cached);
-  }
-  return compiledQuery(cached, binding.params);
 }

@@ -394,12 +394,20 @@ function compileCompare(eb: Builder, node: Extract<WhereNode, { kind: 'compare' 
   }
 }
 
+/**
+ * Where each placeholder of `compiled` takes its value from: an index into the `expected`
+ * values bound for it. Every bound value must be used and no placeholder may point past them;
+ * otherwise the binding walk and the compiling walk disagree, a bug in Trove, and running the
+ * statement would send values to the wrong places.
+ */
 export function collectSlots(compiled: CompiledQuery, expected: number): number[] {
   const map = compiled.parameters.map((p) => {
     if (!(p instanceof Slot)) throw new Error(`Trove compiled a literal parameter into ${compiled.sql}`);
     return p.index;
   });
-  if (new Set(map).size !== expected) throw new Error(`Trove bound ${expected} values but compiled ${map.length}: ${compiled.sql}`);
+  if (new Set(map).size !== expected || map.some((index) => index >= expected)) {
+    throw new Error(`Trove bound ${expected} values but compiled ${new Set(map).size}: ${compiled.sql}`);
+  }
   return map;
 }
 

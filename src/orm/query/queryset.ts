@@ -11,7 +11,8 @@ import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageErro
 import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
-import { pathKey, prepareSelect, prepareUpdate, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
+import { prepareUpdate } from './writes.ts';
+import { pathKey, prepareSelect, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
 import { addAnnotations, prepareAggregate, readAggregate, resolveAggregates } from './aggregation.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
@@ -62,6 +63,18 @@ export function initialState(meta: ModelMeta, scope: Scope = 'live'): QueryState
   return { meta, where, ordering: undefined, limit: undefined, offset: undefined, related: [], prefetch: [], values: undefined, resultCache: undefined, database: undefined };
 }
 
+/** `where` and `node` together; either may be undefined (no condition). */
+function withCondition(where: WhereNode | undefined, node: WhereNode | undefined): WhereNode | undefined {
+  return where === undefined ? node : node === undefined ? where : and([where, node]);
+}
+
+/** A term ordering the other way, for last(): NULLs put first go last and the other way round, as in Django. */
+function reversed(term: OrderTerm): OrderTerm {
+  if (term.expression === undefined) return { ...term, descending: !term.descending };
+  const { nullsFirst, nullsLast } = term.nulls;
+  return { ...term, descending: !term.descending, nulls: { ...(nullsLast && { nullsFirst: true }), ...(nullsFirst && { nullsLast: true }) } };
+}
+
 /** Rows fetched per query when iterating with `for await`. */
 const DEFAULT_CHUNK_SIZE = 2000;
 /** get() fetches this many rows at most, to say how many matched without loading them all. */
@@ -95,9 +108,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.addWhere(resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations), 'filter');
   }
 
-  /** Drops the rows matching the conditions; rows where a nullable compared column is NULL stay. */
+  /**
+   * Drops the rows matching the conditions; rows where a nullable compared column is NULL stay.
+   * An empty condition (`exclude(Q())`) drops nothing, as in Django.
+   */
   exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    return this.addWhere({ kind: 'not', child: resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations) }, 'exclude');
+    const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
+    return this.addWhere(node === undefined ? undefined : { kind: 'not', child: node }, 'exclude');
   }
 
   /** For internal callers that already hold a resolved condition. */
@@ -105,10 +122,11 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     return this.addWhere(node, 'filter');
   }
 
-  private addWhere(node: WhereNode, action: string): QuerySet<T, F> {
+  /** `node` ANDed to the conditions; undefined (an empty Q) adds none. */
+  private addWhere(node: WhereNode | undefined, action: string): QuerySet<T, F> {
     this.assertNotSliced(action);
     if (this.state.union !== undefined) throw new QueryUsageError(`Cannot ${action} a union: filter its parts before combining them.`);
-    return this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
+    return this.clone({ where: withCondition(this.state.where, node) });
   }
 
   /** `orderBy('-createdAt', 'author__name', F('rating').desc({ nullsLast: true }))`; no arguments clears the ordering. */
@@ -361,7 +379,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     if (conditions.length > 0) {
       this.assertNotSliced('filter');
       const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
-      qs = this.clone({ where: this.state.where === undefined ? node : and([this.state.where, node]) });
+      qs = this.clone({ where: withCondition(this.state.where, node) });
     }
     // Ordering cannot change which single row matches; leave it out of the SQL.
     if (!qs.isSliced) qs = new QuerySet<T, F>({ ...qs.state, ordering: NO_ORDERING, limit: MAX_GET_RESULTS });
@@ -389,7 +407,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const current = this.spec('rows').order;
     const order = current.length > 0 ? current : [{ path: [], field: this.meta.pk, descending: false }];
     if (this.isSliced && reverse) throw new QueryUsageError('Cannot call last() on a sliced query.');
-    return this.clone({ ordering: reverse ? order.map((t) => ({ ...t, descending: !t.descending })) : order });
+    return this.clone({ ordering: reverse ? order.map(reversed) : order });
   }
 
   /** One UPDATE for every matching row; returns how many rows matched. Signals are not sent. */

@@ -6,7 +6,7 @@ import { stateOf, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap } from '../types.ts';
-import { prepareDelete } from './compiler.ts';
+import { prepareDelete } from './writes.ts';
 import { Manager, type ManagedClass } from './manager.ts';
 import { QuerySet } from './queryset.ts';
 import type { WhereNode } from './where.ts';

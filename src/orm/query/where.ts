@@ -85,22 +85,41 @@ export function and(children: WhereNode[]): WhereNode {
 /** Annotations of the queryset, by name: conditions may name them like fields. */
 export type Annotations = ReadonlyMap<string, Annotation>;
 
-/** Resolves `filter(...)` arguments: dictionaries and Q objects, all ANDed. */
-export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>, annotations?: Annotations): WhereNode {
-  const resolved: WhereNode[] = [];
-  for (const arg of args) resolved.push(arg instanceof Q ? resolveQ(meta, arg, annotations) : resolveDict(meta, arg, annotations));
-  return and(resolved);
+/*
+ * An empty condition (`Q()`, `{}`, a dictionary whose values are all undefined) resolves to
+ * undefined: no condition at all, as Django's empty Q() is. It drops out of AND and OR (so
+ * `Q().or({ name: 'x' })` is `name = 'x'`, the idiom for building "any of these" in a loop),
+ * NOT of it is still nothing, and a filter() or exclude() of it leaves the queryset as it was.
+ * Compiling it as TRUE instead would make that OR match every row.
+ */
+
+/** Resolves `filter(...)` arguments: dictionaries and Q objects, all ANDed; undefined when none says anything. */
+export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDict | Q>, annotations?: Annotations): WhereNode | undefined {
+  return allOf(args.map((arg) => (arg instanceof Q ? resolveQ(meta, arg, annotations) : resolveDict(meta, arg, annotations))));
 }
 
-export function resolveQ(meta: ModelMeta, q: Q, annotations?: Annotations): WhereNode {
+/** A Q object's condition; undefined for an empty Q (and for any tree of empty Qs). */
+export function resolveQ(meta: ModelMeta, q: Q, annotations?: Annotations): WhereNode | undefined {
   if (q instanceof Exists) {
     const inner = q.queryset;
     const node: WhereNode = { kind: 'exists', table: inner.meta.table, where: resolveOuterRefs(inner.state.where as WhereNode | undefined, meta) };
     return q.negated ? { kind: 'not', child: node } : node;
   }
   const children = q.children.map((child) => (child instanceof Q ? resolveQ(meta, child, annotations) : resolveDict(meta, child, annotations)));
-  const node: WhereNode = q.connector === 'and' ? and(children) : children.length === 1 ? children[0]! : { kind: 'or', children };
-  return q.negated ? { kind: 'not', child: node } : node;
+  const node = q.connector === 'and' ? allOf(children) : anyOf(children);
+  return q.negated && node !== undefined ? { kind: 'not', child: node } : node;
+}
+
+/** The conjunction of the conditions that say something; undefined when none does. */
+function allOf(children: ReadonlyArray<WhereNode | undefined>): WhereNode | undefined {
+  const present = children.filter((c): c is WhereNode => c !== undefined);
+  return present.length === 0 ? undefined : and(present);
+}
+
+/** The disjunction of the conditions that say something; undefined when none does. */
+function anyOf(children: ReadonlyArray<WhereNode | undefined>): WhereNode | undefined {
+  const present = children.filter((c): c is WhereNode => c !== undefined);
+  return present.length === 0 ? undefined : present.length === 1 ? present[0] : { kind: 'or', children: present };
 }
 
 interface PathStep {
@@ -113,7 +132,7 @@ interface PathStep {
  * Conditions in one dictionary that cross the same multi-valued relation refer to the same
  * related row, as in Django: `{ posts__title: 'a', posts__status: 'x' }` means one post with both.
  */
-export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Annotations): WhereNode {
+export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Annotations): WhereNode | undefined {
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
     throw new FieldError(`filter() takes objects like { title: 'x' } or Q(...), not ${Array.isArray(dict) ? 'an array' : String(dict)}`);
   }
@@ -127,8 +146,8 @@ export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Ann
     if (annotation !== undefined) onAnnotations.push(annotationCondition(annotation, parts.slice(1), key, value));
     else steps.push({ key, value, parts });
   }
-  const node = resolveSteps(meta, steps, '');
-  return onAnnotations.length === 0 ? node : and([node, ...onAnnotations]);
+  // No key with a value: no condition (see resolveQ), not a condition that is always true.
+  return allOf([steps.length === 0 ? undefined : resolveSteps(meta, steps, ''), ...onAnnotations]);
 }
 
 function annotationCondition(annotation: Annotation, rest: string[], key: string, value: unknown): WhereNode {
@@ -165,7 +184,6 @@ function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): Where
     relationGroups.set(head, group);
   }
   if (relationGroups !== undefined) for (const [head, group] of relationGroups) conditions.push(resolveRelation(meta, head, group, prefix));
-  if (conditions.length === 0) return { kind: 'and', children: [] };
   return and(conditions);
 }
 
