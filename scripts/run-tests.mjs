@@ -1,20 +1,35 @@
 #!/usr/bin/env node
 /**
- * Runs every test file once per database backend.
+ * Runs every test file once per database backend, each file in a process of its own.
  *
- * SQLite always runs. PostgreSQL and MariaDB run when TROVE_TEST_POSTGRES_URL /
- * TROVE_TEST_MYSQL_URL are set (then an unreachable server fails the run), or when a server
- * answers at the usual local address (otherwise that backend is skipped, and we say so).
+ * Backends: TROVE_TEST_BACKENDS=sqlite,postgres,mariadb (any of them) runs exactly those, and a
+ * server named there must answer. Without it, SQLite always runs; PostgreSQL and MariaDB run when
+ * TROVE_TEST_POSTGRES_URL / TROVE_TEST_MYSQL_URL are set (then an unreachable server fails the
+ * run), or when a server answers at the usual local address (otherwise that backend is skipped,
+ * and we say so). Files marked `// @backends: sqlite-only` in their first lines run on SQLite only.
+ *
+ * The backends run side by side, each in its own lane (one file at a time, on its own database):
+ * SQLite's output is printed as each file ends, the servers' when SQLite is done, so the log
+ * reads backend by backend. TROVE_TEST_SERIAL=1 runs the backends one after another instead.
+ *
+ * Every file has a time limit, 10 minutes unless its first lines say otherwise (`// @timeout: 20m`):
+ * the slowest healthy files take about 2 minutes on a busy 2-core machine, and one hang then costs
+ * 10 minutes, not CI's 90. Past it the file's processes are stopped and it fails, naming the tests
+ * still running. Each file's time is printed, and the slowest ones at the end;
+ * TROVE_TEST_TIMINGS=out.json writes them all.
  * Arguments narrow the run to matching test files: `npm test -- queryset`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { readProgress } from './test-progress.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
+const DEFAULT_FILE_TIMEOUT_S = 600;
+const started = Date.now();
 
 function listTests(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -24,9 +39,15 @@ function listTests(dir) {
   });
 }
 
-/** Tests that exercise no database-specific code run once, on SQLite. */
-function isDatabaseAgnostic(file) {
-  return /^\/\/ @backends: sqlite-only/m.test(readFileSync(file, 'utf8').slice(0, 400));
+/** What a file says of itself in its first lines: `// @backends: sqlite-only`, `// @timeout: 15m`. */
+function header(file) {
+  const head = readFileSync(file, 'utf8').slice(0, 600);
+  const timeout = /^\/\/ @timeout: (\d+)\s*(s|m)\b/m.exec(head);
+  return {
+    // Tests that exercise no database-specific code run once, on SQLite.
+    sqliteOnly: /^\/\/ @backends: sqlite-only/m.test(head),
+    timeoutS: timeout ? Number(timeout[1]) * (timeout[2] === 'm' ? 60 : 1) : DEFAULT_FILE_TIMEOUT_S,
+  };
 }
 
 function reachable(url, defaultPort) {
@@ -40,23 +61,35 @@ function reachable(url, defaultPort) {
   });
 }
 
+const seconds = (ms) => (ms / 1000).toFixed(1);
+const duration = (ms) => (ms < 60_000 ? `${seconds(ms)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+
 const servers = [
   { name: 'postgres', env: 'TROVE_TEST_POSTGRES_URL', fallback: 'postgres://postgres@127.0.0.1:5432/test', port: 5432 },
   { name: 'mariadb', env: 'TROVE_TEST_MYSQL_URL', fallback: 'mysql://root@127.0.0.1:3306/test', port: 3306 },
 ];
+const chosen = process.env.TROVE_TEST_BACKENDS?.split(',').map((name) => name.trim()).filter(Boolean);
+const unknown = chosen?.filter((name) => name !== 'sqlite' && !servers.some((s) => s.name === name)) ?? [];
+if (unknown.length > 0 || chosen?.length === 0) {
+  console.error(`TROVE_TEST_BACKENDS names ${unknown.join(', ') || 'nothing'}; it takes sqlite, postgres, mariadb.`);
+  process.exit(2);
+}
 
 const files = listTests(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
-const backends = [{ name: 'sqlite', url: 'sqlite::memory:' }];
+const backends = !chosen || chosen.includes('sqlite') ? [{ name: 'sqlite', url: 'sqlite::memory:' }] : [];
 const skipped = [];
 for (const server of servers) {
   const explicit = process.env[server.env];
   const url = explicit || server.fallback;
-  if (explicit) {
+  if (chosen ? chosen.includes(server.name) : explicit) {
     if (!(await reachable(url, server.port))) {
-      console.error(`${server.name}: ${server.env} is set but nothing answers at ${url}. Failing, as asked.`);
+      const why = chosen ? `TROVE_TEST_BACKENDS names it` : `${server.env} is set`;
+      console.error(`${server.name}: ${why} but nothing answers at ${url}. Failing, as asked.`);
       process.exit(1);
     }
     backends.push({ name: server.name, url });
+  } else if (chosen) {
+    skipped.push(`${server.name} (not in TROVE_TEST_BACKENDS)`);
   } else if (await reachable(url, server.port)) {
     backends.push({ name: server.name, url });
   } else {
@@ -64,29 +97,129 @@ for (const server of servers) {
   }
 }
 
-const totals = { pass: 0, fail: 0, skipped: 0 };
-const outcomes = [];
 const reportDir = mkdtempSync(join(tmpdir(), 'trove-tests-'));
-for (const backend of backends) {
-  const selected = backend.name === 'sqlite' ? files : files.filter((f) => !isDatabaseAgnostic(f));
-  if (selected.length === 0) continue;
-  console.log(`\n=== ${backend.name}: ${selected.length} test files ===`);
-  const tap = join(reportDir, `${backend.name}.tap`);
-  const code = await new Promise((resolve) => {
+const running = new Set();
+
+/** A hang must not outlive the run: on Ctrl-C or CI's stop, the files' process groups go too. */
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of running) killGroup(child, 'SIGKILL');
+    rmSync(reportDir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs one test file in its own process (group); resolves with its output, counts and time. */
+function runFile(backend, file, index) {
+  const { timeoutS } = header(file);
+  const name = relative(root, file);
+  const progress = join(reportDir, `${backend.name}-${index}.progress`);
+  const start = Date.now();
+  return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...selected.map((f) => relative(root, f))],
-      { cwd: root, stdio: 'inherit', env: { ...process.env, TROVE_TEST_DATABASE: backend.url, TROVE_TEST_BACKEND: backend.name } },
+      [
+        '--import', 'tsx', '--test-reporter=spec', '--test-reporter-destination=stdout',
+        `--test-reporter=${join(root, 'scripts', 'test-progress.mjs')}`, '--test-reporter-destination=stdout', name,
+      ],
+      {
+        cwd: root,
+        detached: true, // its own process group, so that a time limit stops what it started too
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TROVE_TEST_DATABASE: backend.url, TROVE_TEST_BACKEND: backend.name, TROVE_TEST_PROGRESS: progress },
+      },
     );
-    child.on('exit', (c) => resolve(c ?? 1));
+    running.add(child);
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child, 'SIGTERM');
+      setTimeout(() => killGroup(child, 'SIGKILL'), 5000).unref();
+    }, timeoutS * 1000);
+    let done = false;
+    const finish = (code) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      running.delete(child);
+      // A process a test left behind may still hold the pipes; what it writes later is not ours.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      let text = '';
+      try {
+        text = readFileSync(progress, 'utf8');
+      } catch {
+        // the process died before its first test
+      }
+      const { finished: _finished, running: stillRunning, ...result } = readProgress(text);
+      if (timedOut) {
+        result.fail += 1;
+        output += `\n✖ ${name} did not finish within ${timeoutS} s, its time limit (\`// @timeout: 20m\` in its first lines sets another), and was stopped.`;
+        output += stillRunning.length > 0 ? ` Still running: ${stillRunning.join('; ')}.\n` : ' No test was running: something it started kept it alive.\n';
+      } else if (code !== 0 && result.fail === 0) {
+        result.fail = 1;
+        output += `\n✖ ${name} exited with ${code} without a failing test to show for it.\n`;
+      }
+      resolve({ backend: backend.name, file: name, ms: Date.now() - start, output, timedOut, ...result });
+    };
+    child.once('exit', (code, signal) => {
+      // Let the pipes drain, but not wait on a grandchild that keeps them open.
+      const grace = setTimeout(() => finish(code ?? signal), 2000);
+      child.once('close', () => (clearTimeout(grace), finish(code ?? signal)));
+    });
+    child.once('error', (error) => {
+      output += `${error.stack}\n`;
+      finish(1);
+    });
   });
-  const report = readFileSync(tap, 'utf8');
-  const count = (name) => Number(report.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
-  const result = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
-  if (code !== 0 && result.fail === 0) result.fail = 1;
-  for (const key of Object.keys(totals)) totals[key] += result[key];
-  outcomes.push(`${backend.name}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`);
+}
+
+/** A file's output under a line with its time and counts (which stand for the reporter's own closing lines). */
+function block(result) {
+  const status = result.fail > 0 ? '✖' : '✔';
+  const counts = `${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`;
+  const output = result.output.replace(/^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+\n/gm, '').trimEnd();
+  return `\n── ${status} ${result.backend}: ${result.file} (${duration(result.ms)}; ${counts}) ──\n${output}\n`;
+}
+
+/** One backend's files, one after another; `print` gets each file's block as the file ends. */
+async function runLane(backend, print) {
+  const selected = backend.name === 'sqlite' ? files : files.filter((f) => !header(f).sqliteOnly);
+  const start = Date.now();
+  print(`\n=== ${backend.name}: ${selected.length} test files ===\n`);
+  const results = [];
+  for (const [index, file] of selected.entries()) {
+    const result = await runFile(backend, file, index);
+    results.push(result);
+    print(block(result));
+  }
+  return { backend: backend.name, results, ms: Date.now() - start };
+}
+
+const serial = process.env.TROVE_TEST_SERIAL === '1';
+const live = (text) => process.stdout.write(text);
+const lanes = [];
+if (serial) {
+  for (const backend of backends) lanes.push(await runLane(backend, live));
+} else {
+  // The first backend prints as it goes; the others keep their output until it is their turn.
+  const buffers = backends.map(() => []);
+  const all = await Promise.all(backends.map((backend, i) => runLane(backend, i === 0 ? live : (text) => buffers[i].push(text))));
+  for (const [i, lane] of all.entries()) {
+    if (i > 0) process.stdout.write(buffers[i].join(''));
+    lanes.push(lane);
+  }
 }
 
 // Temporary projects live in test/.tmp (inside the repository, so they resolve 'trove'); a test
@@ -94,8 +227,26 @@ for (const backend of backends) {
 rmSync(join(root, 'test', '.tmp'), { recursive: true, force: true });
 rmSync(reportDir, { recursive: true, force: true });
 
+const results = lanes.flatMap((lane) => lane.results);
+if (process.env.TROVE_TEST_TIMINGS) {
+  const timings = results.map(({ output: _output, ...rest }) => ({ ...rest, seconds: Number(seconds(rest.ms)) }));
+  writeFileSync(process.env.TROVE_TEST_TIMINGS, `${JSON.stringify(timings, null, 2)}\n`);
+}
+
+console.log('\n=== slowest files ===');
+for (const r of [...results].sort((a, b) => b.ms - a.ms).slice(0, 10)) {
+  console.log(`${duration(r.ms).padStart(12)}  ${r.backend.padEnd(8)}  ${r.file}`);
+}
+
+const totals = { pass: 0, fail: 0, skipped: 0 };
 console.log('\n=== summary ===');
-for (const line of outcomes) console.log(line);
+for (const lane of lanes) {
+  const sum = (key) => lane.results.reduce((n, r) => n + r[key], 0);
+  for (const key of Object.keys(totals)) totals[key] += sum(key);
+  console.log(`${lane.backend}: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('skipped')} skipped (${lane.results.length} files in ${duration(lane.ms)})`);
+}
 for (const line of skipped) console.log(`skipped backend: ${line}`);
+for (const r of results.filter((r) => r.fail > 0)) console.log(`failed: ${r.backend}: ${r.file}${r.timedOut ? ' (killed at its time limit)' : ''}`);
+console.log(`wall time: ${duration(Date.now() - started)}${serial || backends.length < 2 ? '' : ', backends side by side'}`);
 console.log(`${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(totals.fail > 0 ? 1 : 0);

@@ -1,4 +1,5 @@
 // @backends: sqlite-only
+// @timeout: 20m (npm pack, npm install, tsc, a server and Chromium: over 4 minutes on a busy 2-core machine)
 /**
  * Trove as a user gets it: `npm pack`, the tarball installed into a fresh folder outside this
  * repository, `npx trove startproject`, then the new project type-checked, migrated, tested and
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
@@ -282,7 +284,7 @@ function freePort(): Promise<number> {
 function waitFor(child: ChildProcess, pattern: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within 30 s:\n${seen}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${PATIENCE_MS / 1000} s:\n${seen}`)), PATIENCE_MS);
     const look = (chunk: Buffer) => {
       seen += chunk.toString();
       if (pattern.test(seen)) {

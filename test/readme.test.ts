@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -66,7 +67,7 @@ test("the README's shell tour runs as written on the blog example", async () => 
       const timer = setTimeout(() => {
         child.kill();
         reject(new Error(`the shell did not finish:\n${out}`));
-      }, 30_000);
+      }, PATIENCE_MS);
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.split('trove> ').length - 1 > typed) {

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PATIENCE_MS } from '../support/patience.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
@@ -58,7 +59,7 @@ after(async () => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
 });
 
-test('delete a post through the hand-written page, see the message, click Undo, see it back', { skip, timeout: 60_000 }, async () => {
+test('delete a post through the hand-written page, see the message, click Undo, see it back', { skip, timeout: PATIENCE_MS }, async () => {
   const page = await browser!.newPage();
   await page.goto(`${baseUrl}posts/`);
   const row = page.locator('tr', { hasText: 'Welcome to Trove' });
@@ -91,7 +92,7 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('the admin: log in, search with the keyboard, filter, sort, change a post after one invalid try, read its history; axe finds nothing serious, light or dark', { skip, timeout: 60_000 }, async () => {
+test('the admin: log in, search with the keyboard, filter, sort, change a post after one invalid try, read its history; axe finds nothing serious, light or dark', { skip, timeout: PATIENCE_MS }, async () => {
   const page = await browser!.newPage();
   await page.goto(`${baseUrl}admin/blog/post/`);
   // Sent to the login page, which brings us back.
@@ -184,7 +185,7 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
   }
 });
 
-test('the admin deletes: tick three posts, Delete selected, confirm, Undo; delete one from its page and restore it from the trash; axe finds nothing serious', { skip, timeout: 90_000 }, async () => {
+test('the admin deletes: tick three posts, Delete selected, confirm, Undo; delete one from its page and restore it from the trash; axe finds nothing serious', { skip, timeout: PATIENCE_MS }, async () => {
   const context = await browser!.newContext();
   const page = await context.newPage();
   await page.goto(`${baseUrl}admin/login/?next=/admin/blog/post/`);

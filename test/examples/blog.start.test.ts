@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import { PATIENCE_MS } from '../support/patience.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -16,7 +17,7 @@ function start(env: Record<string, string>, args: string[] = []): Promise<{ code
     const child = spawn(process.execPath, ['--import', 'tsx', 'examples/blog/server.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), PATIENCE_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (/Trove blog: http/.test(out)) child.kill('SIGTERM');

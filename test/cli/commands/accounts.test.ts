@@ -10,6 +10,7 @@ import { connect, type Database } from '../../../src/index.ts';
 import { User } from '../../../src/auth/index.ts';
 import { SessionRecord } from '../../../src/web/index.ts';
 import { BIN, makeProject, trove } from '../../support/cli.ts';
+import { PATIENCE_MS } from '../../support/patience.ts';
 
 const project = makeProject({ urls: "(await import('../../../examples/blog/urls.ts')).urls" });
 let db: Database;
@@ -81,7 +82,7 @@ test('createsuperuser asks in a terminal, hides the password and asks for it twi
     const timer = setTimeout(() => {
       child.kill();
       reject(new Error(`no end; screen:\n${out}`));
-    }, 30_000);
+    }, PATIENCE_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       // Answer each prompt once it shows, as a person would.

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BIN, makeProject, trove } from '../../support/cli.ts';
+import { PATIENCE_MS } from '../../support/patience.ts';
 
 const project = makeProject({ apps: "['./models.ts']" });
 after(project.cleanup);
@@ -110,7 +111,7 @@ function inTerminal(args: string[], answers: string[]): Promise<string> {
     const child = spawn('script', ['-qfec', [process.execPath, BIN, ...args].join(' '), '/dev/null'], { cwd: project.dir, env: { ...process.env, TERM: 'dumb' } });
     let screen = '';
     let asked = 0;
-    const timer = setTimeout(() => (child.kill(), reject(new Error(`no end:\n${screen}`))), 30_000);
+    const timer = setTimeout(() => (child.kill(), reject(new Error(`no end:\n${screen}`))), PATIENCE_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
       if (screen.split('[y/N] ').length - 1 > asked) child.stdin.write(`${answers[asked++] ?? 'n'}\r`);

@@ -12,6 +12,7 @@ import { Author, Post } from '../../../examples/blog/models.ts';
 import { seedDemo } from '../../../examples/blog/seed.ts';
 import { BACKEND, TEST_DATABASE_URL, setupDatabase } from '../../support/database.ts';
 import { BIN, makeProject, trove } from '../../support/cli.ts';
+import { PATIENCE_MS } from '../../support/patience.ts';
 
 const project = makeProject();
 const url = BACKEND === 'sqlite' ? `sqlite:${join(project.dir, 'db.sqlite3')}` : TEST_DATABASE_URL;
@@ -76,7 +77,7 @@ function typeIntoShell(lines: readonly string[]): Promise<string> {
     const timer = setTimeout(() => {
       child.kill();
       reject(new Error(`the shell did not finish; screen so far:\n${screen}`));
-    }, 30_000);
+    }, PATIENCE_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
       // Type the next line each time a new prompt appears, as a person would.
