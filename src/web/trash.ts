@@ -1,6 +1,7 @@
 /** The view behind a soft delete's Undo button: POST restores the operation and redirects back. */
 import { Deletion, OrphanRestoreError, restoreDeletion, RestoreConflictError } from '../deletion/index.ts';
 import { DeletionNotPermitted, describeNeed } from '../auth/index.ts';
+import { QueryUsageError } from '../orm/index.ts';
 import { mayRestore } from './deletion-permissions.ts';
 import { messages } from './messages.ts';
 import { escapeHtml, page } from './pages.ts';
@@ -27,7 +28,8 @@ export function restoreView(options: RestoreViewOptions): View<{ deletionId: str
       messages.success(request, `Restored ${total} ${total === 1 ? 'object' : 'objects'}.`);
     } catch (error) {
       if (error instanceof DeletionNotPermitted) return page(403, 'Forbidden', `<p>You do not have permission to restore this: ${escapeHtml(error.missing.map(describeNeed).join(', '))}.</p>`);
-      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError)) throw error;
+      // Refused with a reason (an orphan, a taken unique value, or restored or purged meanwhile): say it.
+      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError)) throw error;
       messages.error(request, error.message);
     }
     return redirect(options.successUrl);

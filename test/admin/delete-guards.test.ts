@@ -9,7 +9,7 @@ import { Permission, User } from '../../src/auth/index.ts';
 import { fingerprint } from '../../src/admin/delete.ts';
 import { Author, Comment, Post } from '../../examples/blog/models.ts';
 import { useBlogApp } from '../support/blog-app.ts';
-import { TestClient } from '../support/web.ts';
+import { confirmationFields, TestClient } from '../support/web.ts';
 
 const { app } = useBlogApp();
 
@@ -19,12 +19,6 @@ async function staff(): Promise<TestClient> {
   return client;
 }
 
-function confirmationFields(html: string): [string, string][] {
-  const form = /<form method="post" class="delete-confirmation">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
-  return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
-    .filter((m) => m[1] !== 'csrfmiddlewaretoken')
-    .map((m) => [m[1]!, m[2]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&')]);
-}
 
 async function springPosts(n: number) {
   const bob = await Author.objects.get({ name: 'Bob Baker' });

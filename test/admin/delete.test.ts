@@ -12,7 +12,7 @@ import { model, fields as f, PROTECT } from '../../src/index.ts';
 import { createApp, include, path } from '../../src/web/index.ts';
 import { LogEntry } from '../../src/admin/log.ts';
 import { useBlogApp } from '../support/blog-app.ts';
-import { TestClient } from '../support/web.ts';
+import { confirmationFields, TestClient } from '../support/web.ts';
 
 const { app, transports } = useBlogApp({ socket: true });
 
@@ -21,13 +21,6 @@ async function staff(client: TestClient): Promise<TestClient> {
   return client;
 }
 
-/** The hidden fields of the confirmation form, as the browser would post them back. */
-function confirmationFields(html: string): [string, string][] {
-  const form = /<form method="post" class="delete-confirmation">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
-  return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
-    .filter((m) => m[1] !== 'csrfmiddlewaretoken')
-    .map((m) => [m[1]!, m[2]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&')]);
-}
 const messagesOf = (html: string) => [...html.matchAll(/<li class="message [a-z]+">([^<]*)/g)].map((m) => m[1]);
 const undoOf = (html: string) => /<form method="post" action="([^"]+)" class="undo">/.exec(html)?.[1]?.replaceAll('&amp;', '&');
 const ids = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);

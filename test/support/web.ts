@@ -83,6 +83,14 @@ export class TestClient {
   }
 }
 
+/** The hidden fields of the confirmation form, as the browser would post them back. */
+export function confirmationFields(html: string): [string, string][] {
+  const form = /<form method="post" class="delete-confirmation">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+  return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
+    .filter((m) => m[1] !== 'csrfmiddlewaretoken')
+    .map((m) => [m[1]!, m[2]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&')]);
+}
+
 /** Serves `app` on a free port of 127.0.0.1 until `close()`. */
 export async function listen(app: TroveApp): Promise<{ url: string; close: () => Promise<void> }> {
   return new Promise((resolve) => {
