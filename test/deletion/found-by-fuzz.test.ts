@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { model, fields as f, purgeDeletion } from '../../src/index.ts';
+import { model, fields as f, purgeDeletion, Q } from '../../src/index.ts';
 import { authorizeDelete, authorizePurge, userMay } from '../../src/auth/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
@@ -43,5 +43,26 @@ describe('link rows of a many-to-many need no permission of their own', () => {
     const { deletionId } = await sheet.delete();
     const result = await purgeDeletion(deletionId!, { authorize: authorizePurge(userMay(userWith('ff.delete_sheet', 'ff.purge_sheet'))) });
     assert.deepEqual(result.byModel, { 'ff.Sheet': 1, 'ff.Sheet_tags': 1 });
+  });
+});
+
+describe('an empty Q() is no condition, wherever it stands (as in Django)', () => {
+  // FUZZ_SEED=-60450718: `filter(Q().not()).delete()` took nothing where Django takes every row.
+  test('filter(Q().not()) and exclude(Q()) match every row', async () => {
+    assert.equal(await Tag.objects.filter(Q().not()).count(), 1);
+    assert.equal(await Tag.objects.exclude(Q()).count(), 1);
+    assert.equal(await Tag.objects.exclude({}).count(), 1);
+    assert.deepEqual((await Tag.objects.filter(Q().not()).planDelete()).byModel, { 'ff.Tag': 1, 'ff.Card_tags': 1, 'ff.Sheet_tags': 1 });
+  });
+
+  test('Q().or(x) is x: a delete takes the rows x matches, not every row', async () => {
+    const other = await Card.objects.create({ name: 'other' });
+    assert.equal(await Card.objects.filter(Q().or({ name: 'other' })).count(), 1);
+    assert.equal(await Card.objects.filter(Q({ name: 'other' }).or(Q())).count(), 1);
+    assert.equal(await Card.objects.filter(Q({ name: 'other' }).or(Q().not())).count(), 1);
+    const result = await Card.objects.filter(Q().or({ name: 'other' })).delete();
+    assert.deepEqual(result.byModel, { 'ff.Card': 1 });
+    assert.equal(await Card.objects.filter({ id: other.id }).exists(), false);
+    assert.equal(await Card.objects.count(), 1);
   });
 });

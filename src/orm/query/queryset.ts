@@ -20,7 +20,7 @@ import { prefetchInto } from './prefetch.ts';
 import { attachRelated, prefetchIo, valuesRow } from './rows.ts';
 import { prepareUnion } from './union.ts';
 import { Q, type FilterDict } from './q.ts';
-import { and, resolveFilterArgs, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
+import { and, isNoCondition, resolveFilterArgs, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
 
 export interface QueryState {
   readonly meta: ModelMeta;
@@ -97,7 +97,9 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** Drops the rows matching the conditions; rows where a nullable compared column is NULL stay. */
   exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    return this.addWhere({ kind: 'not', child: resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations) }, 'exclude');
+    const condition = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
+    // Excluding no condition (`exclude({})`, `exclude(Q())`) excludes nothing, as in Django.
+    return this.addWhere(isNoCondition(condition) ? condition : { kind: 'not', child: condition }, 'exclude');
   }
 
   /** For internal callers that already hold a resolved condition. */

@@ -98,9 +98,22 @@ export function resolveQ(meta: ModelMeta, q: Q, annotations?: Annotations): Wher
     const node: WhereNode = { kind: 'exists', table: inner.meta.table, where: resolveOuterRefs(inner.state.where as WhereNode | undefined, meta) };
     return q.negated ? { kind: 'not', child: node } : node;
   }
-  const children = q.children.map((child) => (child instanceof Q ? resolveQ(meta, child, annotations) : resolveDict(meta, child, annotations)));
+  // An empty Q() is no condition wherever it stands, as in Django: and, or and not leave it out
+  // (`Q().or({ id: 3 })` is `{ id: 3 }`, not every row; `Q().not()` is still no condition).
+  const children = q.children
+    .map((child) => (child instanceof Q ? resolveQ(meta, child, annotations) : resolveDict(meta, child, annotations)))
+    .filter((child) => !isNoCondition(child));
+  if (children.length === 0) return NO_CONDITION;
   const node: WhereNode = q.connector === 'and' ? and(children) : children.length === 1 ? children[0]! : { kind: 'or', children };
   return q.negated ? { kind: 'not', child: node } : node;
+}
+
+/** What an empty filter resolves to: `filter({})`, `Q()`. */
+const NO_CONDITION: WhereNode = { kind: 'and', children: [] };
+
+/** True for a condition that says nothing (an empty dictionary or Q), which exclude() and Q combinations leave out. */
+export function isNoCondition(node: WhereNode): boolean {
+  return node.kind === 'and' && node.children.length === 0;
 }
 
 interface PathStep {
