@@ -30,20 +30,24 @@ test(`deletes, restores and purges agree with the reference (${RUNS} random scen
     fc.asyncProperty(scenarioArb, async (scenario) => {
       const harness = await Harness.create(db, scenario);
       try {
-        await harness.insertRows();
-        const reference = new Reference(scenario.models, scenario.rows, scenario.links, scenario.users, {
-          model: (m) => harness.labelOf(m),
-          through: (m) => harness.throughLabelOf(m),
-        });
-        for (const [index, operation] of scenario.operations.entries()) {
-          const timing = operation.kind === 'purge' ? await harness.timing() : undefined;
-          const expected = reference.apply(operation, index, timing);
-          const actual = await harness.run(operation, index);
-          const branch = expected.findIndex((outcome) => isDeepStrictEqual(actual, outcome));
-          if (branch < 0) assert.deepEqual(actual, expected[0], `operation ${index} (${operation.kind})${expected.length > 1 ? ` (or any of ${JSON.stringify(expected)})` : ''}`);
-          reference.choose(branch);
-          reference.checkStates();
-          assert.deepEqual(await harness.snapshot(), reference.snapshot(), `rows, links and operation states after operation ${index} (${operation.kind})`);
+        for (const [c, given] of scenario.cases.entries()) {
+          await harness.startCase(given);
+          const reference = new Reference(scenario.models, given.rows, given.links, given.users, {
+            model: (m) => harness.labelOf(m),
+            through: (m) => harness.throughLabelOf(m),
+          });
+          for (const [index, planned] of given.operations.entries()) {
+            const operation = reference.concrete(planned);
+            const where = `case ${c}, operation ${index} (${operation.kind})`;
+            const timing = operation.kind === 'purge' ? await harness.timing() : undefined;
+            const expected = reference.apply(operation, index, timing);
+            const actual = await harness.run(operation, index);
+            const branch = expected.findIndex((outcome) => isDeepStrictEqual(actual, outcome));
+            if (branch < 0) assert.deepEqual(actual, expected[0], `${where}${expected.length > 1 ? ` (or any of ${JSON.stringify(expected)})` : ''}`);
+            reference.choose(branch);
+            reference.checkStates();
+            assert.deepEqual(await harness.snapshot(), reference.snapshot(), `rows, links and operation states after ${where}`);
+          }
         }
       } finally {
         await harness.dispose();

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { model, fields as f, purgeDeletion, Q } from '../../src/index.ts';
-import { authorizeDelete, authorizePurge, userMay } from '../../src/auth/index.ts';
+import { authorizeDelete, authorizePurge, authorizeRestore, DeletionNotPermitted, userMay } from '../../src/auth/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
 class Tag extends model('ff.Tag', { name: f.char({ maxLength: 20 }) }) {}
@@ -64,5 +64,25 @@ describe('an empty Q() is no condition, wherever it stands (as in Django)', () =
     assert.deepEqual(result.byModel, { 'ff.Card': 1 });
     assert.equal(await Card.objects.filter({ id: other.id }).exists(), false);
     assert.equal(await Card.objects.count(), 1);
+  });
+});
+
+describe("restore() on an instance or a queryset asks authorize() too", () => {
+  // FUZZ_SEED=1682284691: a user without restore on the model restored an instance of it.
+  test('instance.restore({ authorize }) is refused without restore permission, and restores nothing', async () => {
+    const { sheet } = seeded();
+    await sheet.delete();
+    const trashed = await Sheet.allObjects.get({ id: sheet.id });
+    await assert.rejects(trashed.restore({ authorize: authorizeRestore(userMay(userWith('ff.delete_sheet'))) }), DeletionNotPermitted);
+    assert.equal(await Sheet.deletedObjects.count(), 1);
+    assert.deepEqual((await trashed.restore({ authorize: authorizeRestore(userMay(userWith('ff.restore_sheet'))) })).byModel, { 'ff.Sheet': 1 });
+  });
+
+  test('deletedObjects.filter(...).restore({ authorize }) is refused without restore permission, and restores nothing', async () => {
+    const { sheet } = seeded();
+    await sheet.delete();
+    await assert.rejects(Sheet.deletedObjects.all().restore({ authorize: authorizeRestore(userMay(userWith('ff.delete_sheet'))) }), DeletionNotPermitted);
+    assert.equal(await Sheet.deletedObjects.count(), 1);
+    assert.deepEqual((await Sheet.deletedObjects.all().restore({ authorize: authorizeRestore(userMay(userWith('ff.restore_sheet'))) })).byModel, { 'ff.Sheet': 1 });
   });
 });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import {
   reached, type Action, type Compare, type Condition, type Filter, type FkSpec, type FRef, type Hop, type Leaf, type Link, type Many, type ModelSpec, type Node,
-  type Operation, type RowSpec, type Scenario, type UserSpec, type Via, type VLeaf,
+  type Operation, type RowSpec, type Scenario, type Case, type UserSpec, type Via, type VLeaf,
 } from './scenario.ts';
 
 const RULES = ['CASCADE', 'PROTECT', 'RESTRICT', 'SET_NULL', 'SET_DEFAULT', 'DO_NOTHING'] as const;
@@ -10,7 +10,8 @@ const RULES = ['CASCADE', 'PROTECT', 'RESTRICT', 'SET_NULL', 'SET_DEFAULT', 'DO_
 function fkSpec(index: number, count: number, position: number): fc.Arbitrary<FkSpec> {
   return fc
     // Self keys (trees, chains) are where deletes go wrong most: pick them often.
-    .record({ target: fc.oneof(fc.constant(index), fc.nat(count - 1)), rule: fc.constantFrom(...RULES), nullable: fc.boolean(), constraint: fc.boolean() })
+    // CASCADE between models with a trash is where operations overlap: pick it often too.
+    .record({ target: fc.oneof(fc.constant(index), fc.nat(count - 1)), rule: fc.oneof({ weight: 3, arbitrary: fc.constant('CASCADE' as const) }, { weight: 5, arbitrary: fc.constantFrom(...RULES) }), nullable: fc.boolean(), constraint: fc.boolean() })
     .map(({ target, rule, nullable, constraint }): FkSpec => {
       // A key that must be set points at an earlier model, so rows can be inserted in order.
       const required = !nullable && target < index && rule !== 'SET_NULL' && rule !== 'SET_DEFAULT';
@@ -23,7 +24,7 @@ const modelsArb: fc.Arbitrary<ModelSpec[]> = fc.integer({ min: 2, max: 6 }).chai
   fc.tuple(
     ...Array.from({ length: count }, (_, index) =>
       fc.record({
-        soft: fc.boolean(),
+        soft: fc.integer({ min: 0, max: 9 }).map((n) => n < 7),
         fks: fc.integer({ min: index === 0 ? 0 : 1, max: 2 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fkSpec(index, count, i)))),
         m2m: fc.option(fc.record({ target: fc.nat(count - 1) }), { nil: null, freq: 4 }),
       }),
@@ -144,7 +145,9 @@ function nodeArb(models: ModelSpec[], m: number, depth: number): fc.Arbitrary<No
 }
 
 export function filterArb(models: ModelSpec[], m: number): fc.Arbitrary<Filter> {
-  return fc.record({ calls: fc.array(fc.record({ exclude: fc.integer({ min: 0, max: 2 }).map((n) => n === 0), node: nodeArb(models, m, 2) }), { maxLength: 3 }) });
+  const call = fc.record({ exclude: fc.integer({ min: 0, max: 2 }).map((n) => n === 0), node: nodeArb(models, m, 2) });
+  // Often no condition at all: deletes that take much make later operations meet.
+  return fc.record({ calls: fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: fc.array(call, { minLength: 1, maxLength: 2 }) }) });
 }
 
 // ---- users and operations ------------------------------------------------------------------
@@ -160,19 +163,21 @@ function usersArb(models: ModelSpec[]): fc.Arbitrary<UserSpec[]> {
 
 function operationArb(models: ModelSpec[], users: number): fc.Arbitrary<Operation> {
   const user = fc.option(fc.nat(users - 1), { nil: null, freq: 2 });
-  const model = fc.nat(models.length - 1);
   const soft = models.flatMap((spec, i) => (spec.soft ? [i] : []));
-  const id = fc.integer({ min: 1, max: 6 });
+  const any = fc.nat(models.length - 1);
+  // Models with a trash are where operations live: pick them more often.
+  const model = soft.length === 0 ? any : fc.oneof({ weight: 1, arbitrary: any }, { weight: 2, arbitrary: fc.constantFrom(...soft) });
+  const id = fc.nat(5);
   const of = fc.nat(5);
   const ops: fc.WeightedArbitrary<Operation>[] = [
     { weight: 5, arbitrary: model.chain((m) => fc.record({ kind: fc.constant('delete' as const), model: fc.constant(m), filter: filterArb(models, m), user })) },
     {
       weight: 2,
       arbitrary: model.chain((m) =>
-        fc.record({ kind: fc.constant('hardDelete' as const), model: fc.constant(m), scope: models[m]!.soft ? fc.constantFrom('live' as const, 'all' as const, 'deleted' as const) : fc.constant('live' as const), filter: filterArb(models, m), user }),
+        fc.record({ kind: fc.constant('hardDelete' as const), model: fc.constant(m), scope: models[m]!.soft ? fc.constantFrom('live' as const, 'all' as const, 'deleted' as const, 'deleted' as const) : fc.constant('live' as const), filter: filterArb(models, m), user }),
       ),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteInstance' as const), model, id, hard: fc.boolean(), user }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteInstance' as const), model, id, among: fc.constantFrom('any' as const, 'trash' as const), hard: fc.boolean(), user }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('restoreDeletion' as const), of, user }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('purgeDeletion' as const), of, overlapping: fc.boolean(), user }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('purge' as const), upTo: fc.option(of, { nil: null }), user }) },
@@ -180,21 +185,42 @@ function operationArb(models: ModelSpec[], users: number): fc.Arbitrary<Operatio
   if (soft.length > 0) {
     const softModel = fc.constantFrom(...soft);
     ops.push(
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('restoreInstance' as const), model: softModel, id, user }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('restoreInstance' as const), model: softModel, id, among: fc.constantFrom('any' as const, 'trash' as const, 'trash' as const), user }) },
       { weight: 1, arbitrary: softModel.chain((m) => fc.record({ kind: fc.constant('restoreQuerySet' as const), model: fc.constant(m), filter: filterArb(models, m), user })) },
     );
   }
   return fc.oneof(...ops);
 }
 
-export const scenarioArb: fc.Arbitrary<Scenario> = modelsArb.chain((models) =>
-  fc.tuple(rowsArb(models), usersArb(models)).chain(([{ rows, links }, users]) =>
+/**
+ * Soft deletes of rows of a model with a trash, then of the rows they hang from through CASCADE:
+ * operations that overlap (the parent's cascade reaches the child's trash), where purges and
+ * hard deletes must keep each operation whole and its state true.
+ */
+function overlapArb(models: ModelSpec[]): fc.Arbitrary<Operation[]> {
+  const edges = models.flatMap((child, c) => (child.soft ? child.fks.flatMap((fk) => (fk.rule === 'CASCADE' && models[fk.target]!.soft ? [[c, fk.target] as const] : [])) : []));
+  if (edges.length === 0) return fc.constant([]);
+  const some = fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 });
+  const byId = (ids: number[]): Filter => ({ calls: [{ exclude: false, node: { kind: 'path', condition: { hops: [], leaf: { kind: 'id', lookup: 'in', value: ids }, onRelation: false } } }] });
+  return fc.tuple(fc.constantFrom(...edges), some, fc.option(some, { nil: undefined })).map(([[child, parent], childIds, parentIds]): Operation[] => [
+    { kind: 'delete', model: child, filter: byId(childIds), user: null },
+    { kind: 'delete', model: parent, filter: parentIds === undefined ? { calls: [] } : byId(parentIds), user: null },
+  ]);
+}
+
+function caseArb(models: ModelSpec[]): fc.Arbitrary<Case> {
+  return fc.tuple(rowsArb(models), usersArb(models)).chain(([{ rows, links }, users]) =>
     fc.record({
-      models: fc.constant(models),
       rows: fc.constant(rows),
       links: fc.constant(links),
       users: fc.constant(users),
-      operations: fc.array(operationArb(models, users.length), { minLength: 1, maxLength: 6 }),
+      operations: fc
+        .tuple(fc.option(overlapArb(models), { nil: [], freq: 2 }), fc.array(operationArb(models, users.length), { minLength: 1, maxLength: 7 }))
+        .map(([start, rest]) => [...start, ...rest]),
     }),
-  ),
+  );
+}
+
+export const scenarioArb: fc.Arbitrary<Scenario> = modelsArb.chain((models) =>
+  fc.record({ models: fc.constant(models), cases: fc.array(caseArb(models), { minLength: 1, maxLength: 3 }) }),
 );

@@ -107,6 +107,13 @@ export class Reference implements World {
     return this.s.states.get(op);
   }
 
+  /** The operation with its instance picked among the rows there are now (see Operation). */
+  concrete(operation: Operation): Operation {
+    if (operation.kind !== 'deleteInstance' && operation.kind !== 'restoreInstance') return operation;
+    const rows = sorted([...this.tables[operation.model]!.values()].filter((r) => operation.among === 'any' || r.trashedBy !== null).map((r) => r.id));
+    return rows.length === 0 ? operation : { ...operation, id: rows[operation.id % rows.length]! };
+  }
+
   /** Every outcome the engine may rightly give; choose() then takes the one it gave. */
   apply(operation: Operation, index: number, timing?: Timing): Outcome[] {
     this.branches = [];

@@ -113,8 +113,10 @@ export type Scope = 'live' | 'all' | 'deleted';
 
 /**
  * `of` and `upTo` pick among the soft-delete operations made so far (modulo their number):
- * an operation that refers to one when none exists is skipped. `user` is the index of the user
- * whose permissions the operation is authorised against, or null for no check.
+ * an operation that refers to one when none exists is skipped. An instance is picked among the
+ * rows of its model there are then (`among` the trash, or any), by `id` modulo their number; with
+ * none, `id` itself (likely missing). `user` is the index of the user whose permissions the
+ * operation is authorised against, or null for no check.
  */
 export type Operation =
   /** `objects.filter(…).delete()`: the trash on soft-delete models. */
@@ -122,23 +124,29 @@ export type Operation =
   /** `objects|allObjects|deletedObjects.filter(…).hardDelete()`. */
   | { kind: 'hardDelete'; model: number; scope: Scope; filter: Filter; user: number | null }
   /** `(await allObjects.get({ id })).delete()` or `.hardDelete()`. */
-  | { kind: 'deleteInstance'; model: number; id: number; hard: boolean; user: number | null }
+  | { kind: 'deleteInstance'; model: number; id: number; among: 'any' | 'trash'; hard: boolean; user: number | null }
   | { kind: 'restoreDeletion'; of: number; user: number | null }
   /** `(await allObjects.get({ id })).restore()`. */
-  | { kind: 'restoreInstance'; model: number; id: number; user: number | null }
+  | { kind: 'restoreInstance'; model: number; id: number; among: 'any' | 'trash'; user: number | null }
   /** `deletedObjects.filter(…).restore()`. */
   | { kind: 'restoreQuerySet'; model: number; filter: Filter; user: number | null }
   | { kind: 'purgeDeletion'; of: number; overlapping: boolean; user: number | null }
   /** `purge({ olderThan })`: the operations older than operation `upTo`, or all of them (null). */
   | { kind: 'purge'; upTo: number | null; user: number | null };
 
-export interface Scenario {
-  models: ModelSpec[];
+/** Rows, users and operations on a schema: one run from a fresh start. */
+export interface Case {
   rows: RowSpec[][];
   /** Per model, the links of its many-to-many field (empty without one). */
   links: Link[][];
   users: UserSpec[];
   operations: Operation[];
+}
+
+/** A schema and a few cases on it (creating tables costs more than a case). */
+export interface Scenario {
+  models: ModelSpec[];
+  cases: Case[];
 }
 
 // ---- names ---------------------------------------------------------------------------------

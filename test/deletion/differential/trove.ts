@@ -3,13 +3,13 @@
  * operations run through the public API, and what happened described as the reference would.
  */
 import {
-  model, fields as f, restoreDeletion, purgeDeletion, purge, ProtectedError, RestrictedError, TrashCascadeError, OrphanRestoreError, PurgeOverlapError,
+  model, fields as f, atomic, restoreDeletion, purgeDeletion, purge, ProtectedError, RestrictedError, TrashCascadeError, OrphanRestoreError, PurgeOverlapError,
   QueryUsageError, Deletion, Q, Exists, Subquery, OuterRef, F, Count, Sum, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, DO_NOTHING, type Database,
 } from '../../../src/index.ts';
 import { authorizeDelete, authorizePurge, authorizeRestore, DeletionNotPermitted, userMay } from '../../../src/auth/index.ts';
 import type { ErrorKind, Outcome, PlanOutcome, Timing } from './reference.ts';
 import {
-  annotationsOf, conditionKey, hopName, m2mRelatedName, M2M_FIELD, relatedName, type Filter, type Many, type Node, type Operation, type Scenario, type Scope, type Via, type VLeaf,
+  annotationsOf, conditionKey, hopName, m2mRelatedName, M2M_FIELD, relatedName, type Filter, type Many, type Node, type Operation, type Case, type ModelSpec, type Scenario, type Scope, type Via, type VLeaf,
 } from './scenario.ts';
 
 const RULES = { CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, DO_NOTHING };
@@ -22,13 +22,16 @@ export class Harness {
   readonly classes: ModelClass[];
   /** The link model of each model's many-to-many field. */
   readonly throughs: (ModelClass | undefined)[];
-  /** Operation index to deletion id, for the soft deletes that left a record. */
-  readonly deletionIds = new Map<number, string>();
+  readonly models: ModelSpec[];
+  /** Operation index to deletion id, for the soft deletes of the current case that left a record. */
+  deletionIds = new Map<number, string>();
   /** Those operations, in the order they were made. */
-  readonly deletions: number[] = [];
+  deletions: number[] = [];
+  private current: Case | undefined;
 
-  private constructor(readonly db: Database, readonly scenario: Scenario, readonly app: string) {
+  private constructor(readonly db: Database, scenario: Scenario, readonly app: string) {
     const label = (i: number) => `${app}.M${i}`;
+    this.models = scenario.models;
     this.classes = scenario.models.map((spec, i) => {
       const fields: Record<string, unknown> = { v: f.integer() };
       spec.fks.forEach((fk, j) => {
@@ -64,35 +67,70 @@ export class Harness {
     return this.throughs[m]!.meta.label;
   }
 
-  async insertRows(): Promise<void> {
-    const { scenario, classes } = this;
-    const later: [number, number, string, number | null][] = [];
-    for (const [m, rows] of scenario.rows.entries()) {
-      const spec = scenario.models[m]!;
-      await classes[m]!.objects.bulkCreate(rows.map((row) => {
-        const data: Record<string, unknown> = { id: row.id, v: row.v };
-        spec.fks.forEach((fk, j) => {
-          // Keys to this or a later model are set once every row exists.
-          if (fk.target < m) data[`${fk.name}Id`] = row.fks[j];
-          else if (row.fks[j] !== null) later.push([m, row.id, `${fk.name}Id`, row.fks[j]!]);
-        });
-        return data;
-      }));
-    }
-    for (const [m, id, attname, value] of later) await classes[m]!.objects.filter({ id }).update({ [attname]: value });
-    for (const [m, links] of scenario.links.entries()) {
-      if (links.length === 0) continue;
-      const field = classes[m]!.meta.field(M2M_FIELD);
-      await this.throughs[m]!.objects.bulkCreate(links.map(([s, t]) => ({ [field.sourceLink.attname]: s, [field.targetLink.attname]: t })));
-    }
+  /** A fresh start on the same tables: the case's rows and links, nothing in the trash. */
+  async startCase(given: Case): Promise<void> {
+    if (this.current !== undefined) await this.clear();
+    this.current = given;
+    this.deletionIds = new Map();
+    this.deletions = [];
+    const { classes } = this;
+    await atomic(async () => {
+      // Keys to this or a later model are set once every row exists, one UPDATE per value.
+      const later = new Map<string, { m: number; attname: string; value: number; ids: number[] }>();
+      for (const [m, rows] of given.rows.entries()) {
+        const spec = this.models[m]!;
+        await classes[m]!.objects.bulkCreate(rows.map((row) => {
+          const data: Record<string, unknown> = { id: row.id, v: row.v };
+          spec.fks.forEach((fk, j) => {
+            const value = row.fks[j]!;
+            if (fk.target < m) data[`${fk.name}Id`] = value;
+            else if (value !== null) {
+              const key = `${m}:${fk.name}:${value}`;
+              const entry = later.get(key) ?? { m, attname: `${fk.name}Id`, value, ids: [] };
+              entry.ids.push(row.id);
+              later.set(key, entry);
+            }
+          });
+          return data;
+        }));
+      }
+      for (const { m, attname, value, ids } of later.values()) await classes[m]!.objects.filter({ id__in: ids }).update({ [attname]: value });
+      for (const [m, links] of given.links.entries()) {
+        if (links.length === 0) continue;
+        const field = classes[m]!.meta.field(M2M_FIELD);
+        await this.throughs[m]!.objects.bulkCreate(links.map(([s, t]) => ({ [field.sourceLink.attname]: s, [field.targetLink.attname]: t })));
+      }
+    }, { using: this.db });
+  }
+
+  /**
+   * Empties the tables without DDL (TRUNCATE is slow on MariaDB): links first, then keys that may
+   * be null, then rows, later models first (a key that must be set points at an earlier model).
+   */
+  private async clear(): Promise<void> {
+    await this.forgetDeletions();
+    const { db } = this;
+    await atomic(async () => {
+      // Plain statements, not the engine under test.
+      for (const through of this.throughs) if (through !== undefined) await db.execute(db.kysely.deleteFrom(through.meta.table).compile());
+      for (const [m, spec] of this.models.entries()) {
+        const nullable = spec.fks.filter((fk) => fk.nullable).map((fk) => this.classes[m]!.meta.field(fk.name).column as string);
+        if (nullable.length > 0) await db.execute(db.kysely.updateTable(this.classes[m]!.meta.table).set(Object.fromEntries(nullable.map((c) => [c, null]))).compile());
+      }
+      for (let m = this.models.length - 1; m >= 0; m--) await db.execute(db.kysely.deleteFrom(this.classes[m]!.meta.table).compile());
+    }, { using: db });
+  }
+
+  /** The trash records of this scenario only: long runs would otherwise scan them all. */
+  private async forgetDeletions(): Promise<void> {
+    await Deletion.objects.filter({ rootLabel__in: this.classes.map((c) => c.meta.label) }).delete();
   }
 
   async dispose(): Promise<void> {
     try {
       await this.db.dropTables(this.tableSpecs());
     } finally {
-      // The trash records of this scenario only: long runs would otherwise scan them all.
-      await Deletion.objects.filter({ rootLabel__in: this.classes.map((c) => c.meta.label) }).delete();
+      await this.forgetDeletions();
     }
   }
 
@@ -100,7 +138,7 @@ export class Harness {
 
   private manager(m: number, scope: Scope) {
     const c = this.classes[m]!;
-    if (!this.scenario.models[m]!.soft) return c.objects;
+    if (!this.models[m]!.soft) return c.objects;
     return scope === 'live' ? c.objects : scope === 'all' ? c.allObjects : c.deletedObjects;
   }
 
@@ -109,13 +147,13 @@ export class Harness {
   }
 
   private viaQuerySet(m: number, via: Via, scope: 'live' | 'all') {
-    if (via.kind === 'reverse') return this.manager(via.model, scope).filter({ [this.scenario.models[via.model]!.fks[via.fk]!.name]: OuterRef('pk') });
-    const fk = this.scenario.models[m]!.fks[via.fk]!;
+    if (via.kind === 'reverse') return this.manager(via.model, scope).filter({ [this.models[via.model]!.fks[via.fk]!.name]: OuterRef('pk') });
+    const fk = this.models[m]!.fks[via.fk]!;
     return this.manager(fk.target, scope).filter({ id: OuterRef(fk.name) });
   }
 
   private aggregate(m: number, node: Extract<Node, { kind: 'aggregate' }>) {
-    const path = hopName(this.scenario.models, node.over as Many);
+    const path = hopName(this.models, node.over as Many);
     const options = node.filter === null ? undefined : { filter: Q(this.vFilter(node.filter)) };
     return node.fn === 'count' ? Count(path, options) : Sum(`${path}__v`, options);
   }
@@ -130,7 +168,7 @@ export class Harness {
       case 'empty':
         return Q();
       case 'path':
-        return Q({ [conditionKey(this.scenario.models, node.condition)]: node.condition.leaf.value });
+        return Q({ [conditionKey(this.models, node.condition)]: node.condition.leaf.value });
       case 'exists': {
         const exists = Exists(this.viaQuerySet(m, node.via, node.scope).filter(this.vFilter(node.inner)));
         return node.negated ? exists.not() : exists;
@@ -142,7 +180,7 @@ export class Harness {
         return Q({ [lookup(names.get(node)!, node.lookup)]: node.value });
       case 'f': {
         const { ref } = node;
-        const fk = ref.kind === 'id' ? undefined : this.scenario.models[m]!.fks[ref.fk]!.name;
+        const fk = ref.kind === 'id' ? undefined : this.models[m]!.fks[ref.fk]!.name;
         const base = F(ref.kind === 'id' ? 'id' : ref.kind === 'key' ? fk! : `${fk}__v`);
         return Q({ [lookup('v', node.lookup)]: node.add === 0 ? base : base.add(node.add) });
       }
@@ -168,7 +206,7 @@ export class Harness {
     if (names.size > 0) qs = qs.annotate(annotations);
     for (const { exclude, node } of filter.calls) {
       // A plain condition goes in as a dictionary, anything else as a Q.
-      const argument = node.kind === 'path' ? { [conditionKey(this.scenario.models, node.condition)]: node.condition.leaf.value } : this.toQ(m, node, names);
+      const argument = node.kind === 'path' ? { [conditionKey(this.models, node.condition)]: node.condition.leaf.value } : this.toQ(m, node, names);
       qs = exclude ? qs.exclude(argument) : qs.filter(argument);
     }
     return qs;
@@ -178,7 +216,7 @@ export class Harness {
 
   private may(user: number | null) {
     if (user === null) return undefined;
-    const granted = new Set(this.scenario.users[user]!.may.flatMap((actions, m) => actions.map((a) => `${this.app}.${a}_${this.classes[m]!.meta.modelName}`)));
+    const granted = new Set(this.current!.users[user]!.may.flatMap((actions, m) => actions.map((a) => `${this.app}.${a}_${this.classes[m]!.meta.modelName}`)));
     // The structural type userMay() takes: only hasPerm.
     return userMay({ hasPerm: async (perm: string) => granted.has(perm) });
   }
@@ -280,7 +318,7 @@ export class Harness {
   }
 
   private async deleted(m: number, softAsked: boolean, index: number, plan: PlanOutcome, result: any): Promise<Outcome> {
-    if (!(softAsked && this.scenario.models[m]!.soft)) return { plan, byModel: result.byModel };
+    if (!(softAsked && this.models[m]!.soft)) return { plan, byModel: result.byModel };
     this.remember(index, result.deletionId);
     if (result.deletionId !== undefined) {
       const record = await Deletion.objects.get({ id: result.deletionId });
@@ -294,7 +332,7 @@ export class Harness {
   async snapshot() {
     const opOf = (id: unknown) => (typeof id === 'string' ? this.operationIndex(id) : -1);
     const tables = [];
-    for (const [m, spec] of this.scenario.models.entries()) {
+    for (const [m, spec] of this.models.entries()) {
       const rows = await this.manager(m, 'all').orderBy('id');
       tables.push(rows.map((row: Record<string, unknown>) => ({
         id: row.id,
