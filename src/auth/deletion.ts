@@ -40,10 +40,15 @@ export interface DeletePlanShape {
   readonly byModel: Readonly<Record<string, number>>;
 }
 
-/** What a delete needs: delete on every model it takes rows of; purge too where they go for good. */
+/**
+ * What a delete needs: delete on every model it takes rows of; purge too where they go for good.
+ * Link rows of a many-to-many (an auto-created link model) go with their rows and need nothing
+ * of their own: such a model has no permissions to grant.
+ */
 export function needsOfDelete(plan: DeletePlanShape): PermissionNeed[] {
   return Object.entries(plan.byModel).flatMap(([label, rows]) => {
     const model = getModel(label);
+    if (model.autoCreated) return [];
     const needs: PermissionNeed[] = [{ action: 'delete', model, rows }];
     if (!plan.soft && model.softDelete) needs.push({ action: 'purge', model, rows });
     return needs;
@@ -52,7 +57,10 @@ export function needsOfDelete(plan: DeletePlanShape): PermissionNeed[] {
 
 /** What a restore needs: restore on every model it brings rows back to. */
 export function needsOfRestore(plan: { readonly byModel: Readonly<Record<string, number>> }): PermissionNeed[] {
-  return Object.entries(plan.byModel).map(([label, rows]) => ({ action: 'restore' as const, model: getModel(label), rows }));
+  return Object.entries(plan.byModel).flatMap(([label, rows]) => {
+    const model = getModel(label);
+    return model.autoCreated ? [] : [{ action: 'restore' as const, model, rows }];
+  });
 }
 
 /** What a purge needs: what a hard delete of the same rows would. */

@@ -9,8 +9,8 @@ import './record.ts';
 installDeleter({
   deleteQuerySet: (qs, origin, options) => deleteQuerySet(qs as QuerySet<unknown>, origin, options),
   deleteInstance: (instance, options) => deleteInstance(instance as never, options),
-  restoreInstance: (instance) => restoreInstance(instance as never),
-  restoreQuerySet: (qs) => restoreQuerySet(qs as QuerySet<unknown>),
+  restoreInstance: (instance, options) => restoreInstance(instance as never, options),
+  restoreQuerySet: (qs, options) => restoreQuerySet(qs as QuerySet<unknown>, options),
   planQuerySet: (qs, options) => {
     const queryset = qs as QuerySet<unknown>;
     return planDelete(Collector.forQuerySet(queryset, queryset.meta.softDelete && options.hard !== true ? 'soft' : 'hard'));

@@ -1,199 +1,422 @@
 /**
- * A plain reference for deletion: Django's documented rules applied row by row in memory, plus
- * Trove's trash. Slow and obvious on purpose; the engine is compared with it.
+ * A plain reference for deletion: rows and links in memory, the rules of collect.ts, filters of
+ * evaluate.ts, and the life of soft-delete operations, each rule written out:
  *
- * Hard delete (Django's Collector): starting from the rows the filter matches, follow every
- * foreign key that points at a taken row. CASCADE takes the referring row; PROTECT blocks if any
- * row refers (even one the delete takes); RESTRICT blocks unless the referring row is taken
- * too; SET_NULL / SET_DEFAULT (default null here) clear the key of rows that stay; DO_NOTHING
- * leaves it. Soft delete: only live rows are taken, CASCADE is followed into models with a
- * trash only, live rows block, and no key changes. Filters see live rows only, and follow
- * Django's join promotion: a missing related row is a row of NULLs.
+ *   active    its rows are in the trash (all of them, or what a restore of a part left);
+ *   partial   some of its rows were deleted for good by another delete; the rest are in the trash;
+ *   restored  nothing of it is in the trash any more: it came back;
+ *   purged    nothing of it is in the trash any more: it was deleted for good.
+ *
+ * Only an operation with rows in the trash (active, partial) can be restored or purged. A purge
+ * takes the operation's trash and what cascades from it; when that reaches another operation's
+ * trash or live rows of a model with a trash it is refused, or (asked to) takes those operations
+ * whole. Permissions: delete on every model whose rows go, purge too on models with a trash whose
+ * rows go for good, restore on every model whose rows come back; link models need nothing.
  */
-import type { Condition, Filter, Leaf, ModelSpec, Operation, RowSpec } from './scenario.ts';
+import { applyHard, collect, type Collected } from './collect.ts';
+import { isLive, select, type RefRow, type World } from './evaluate.ts';
+import type { Action, Filter, Link, ModelSpec, Operation, RowSpec, UserSpec } from './scenario.ts';
 
-export interface RefRow extends RowSpec {
-  /** The index of the operation that put the row in the trash. */
-  trashedBy: number | null;
+export type ErrorKind = 'protected' | 'restricted' | 'untrashable' | 'orphan' | 'not-active' | 'not-in-trash' | 'overlap' | 'not-permitted';
+export type OperationState = 'active' | 'partial' | 'restored' | 'purged';
+
+/** What a plan (planDelete()) says; `operations` by operation index. */
+export interface PlanOutcome {
+  byModel: Record<string, number>;
+  updates: Record<string, number>;
+  operations: Record<number, Record<string, number>>;
+  blocked: { protected: string[]; restricted: string[]; untrashable: string[] };
 }
-
-export type RefError = 'protected' | 'restricted' | 'orphan' | 'not-active';
 
 export interface Outcome {
-  error?: RefError;
+  error?: ErrorKind;
+  /** The plan taken right before a delete. */
+  plan?: PlanOutcome;
   byModel?: Record<string, number>;
-  updates?: Record<string, number>;
-  /** Whether the operation left a trash record (a soft delete that took something). */
+  /** Whether a soft delete left a trash record. */
   recorded?: boolean;
+  /** A purge: the operations it purged, and (purge()) those it left alone. */
+  deletions?: number[];
+  skipped?: number[];
+  /** The instance asked for does not exist; or the operation refers to none: nothing ran. */
+  missing?: true;
+  skip?: true;
 }
 
-function compare(value: number, leaf: Exclude<Leaf, { kind: 'isnull' }>): boolean {
-  switch (leaf.lookup) {
-    case 'exact':
-      return value === leaf.value;
-    case 'lte':
-      return value <= (leaf.value as number);
-    case 'gt':
-      return value > (leaf.value as number);
-    case 'in':
-      return (leaf.value as number[]).includes(value);
-  }
+/** When operations were recorded: their order by (createdAt, id), and createdAt in ms. */
+export interface Timing {
+  order: number[];
+  createdAt: Map<number, number>;
 }
 
-export class Reference {
-  readonly tables: Map<number, RefRow>[];
-  /** Soft-delete operations by index, and whether each was restored. */
-  readonly operations = new Map<number, 'active' | 'restored'>();
+export interface Labels {
+  model(m: number): string;
+  through(m: number): string;
+}
+
+interface State {
+  tables: Map<number, RefRow>[];
+  links: Link[][];
+  states: Map<number, OperationState>;
+  deletions: number[];
+}
+
+function cloneState(s: State): State {
+  return {
+    tables: s.tables.map((t) => new Map([...t].map(([id, row]) => [id, { ...row, fks: [...row.fks] }]))),
+    links: s.links.map((l) => [...l]),
+    states: new Map(s.states),
+    deletions: [...s.deletions],
+  };
+}
+
+const inTrash = (state: OperationState | undefined) => state === 'active' || state === 'partial';
+const sorted = (ids: Iterable<number>) => [...ids].sort((a, b) => a - b);
+
+export class Reference implements World {
+  private s: State;
+  /** The alternatives of the last apply(), when the engine may take one of several orders. */
+  private branches: State[] = [];
 
   constructor(
     readonly models: ModelSpec[],
     rows: RowSpec[][],
-    readonly labelOf: (model: number) => string,
+    links: Link[][],
+    readonly users: UserSpec[],
+    readonly labels: Labels,
   ) {
-    this.tables = rows.map((list) => new Map(list.map((row) => [row.id, { ...row, fks: [...row.fks], trashedBy: null }])));
-  }
-
-  private live(model: number, row: RefRow): boolean {
-    return !this.models[model]!.soft || row.trashedBy === null;
-  }
-
-  private liveRow(model: number, id: number | null): RefRow | null {
-    if (id === null) return null;
-    const row = this.tables[model]!.get(id);
-    return row !== undefined && this.live(model, row) ? row : null;
-  }
-
-  /** Rows of `model` that `queryset.objects.filter(...).exclude(...)` returns. */
-  select(model: number, filter: Filter): RefRow[] {
-    return [...this.tables[model]!.values()].filter(
-      (row) => this.live(model, row) && filter.include.every((c) => this.holds(model, row, c, 0)) && (filter.exclude === undefined || !this.holds(model, row, filter.exclude, 0)),
-    );
-  }
-
-  /** Whether `condition`, from hop `depth` on, holds for `row` (null: a missing related row). */
-  private holds(model: number, row: RefRow | null, condition: Condition, depth: number): boolean {
-    const { hops, leaf, onRelation } = condition;
-    if (depth === hops.length) {
-      // A missing related row: NULLs, where only `isnull: true` holds.
-      if (row === null) return leaf.kind === 'isnull' && leaf.value;
-      if (leaf.kind === 'isnull') return !leaf.value;
-      return compare(leaf.kind === 'v' ? row.v : row.id, leaf);
-    }
-    const hop = hops[depth]!;
-    const last = depth === hops.length - 1;
-    if (hop.kind === 'forward') {
-      const key = row === null ? null : row.fks[hop.fk]!;
-      if (last && onRelation) return leaf.kind === 'isnull' && leaf.value === (key === null);
-      // `author__id` is the key column itself (Django trims the join), whether or not the row exists.
-      if (last && leaf.kind === 'id') return key !== null && compare(key, leaf);
-      const target = this.models[model]!.fks[hop.fk]!.target;
-      return this.holds(target, this.liveRow(target, key), condition, depth + 1);
-    }
-    const related = row === null ? [] : [...this.tables[hop.model]!.values()].filter((r) => this.live(hop.model, r) && r.fks[hop.fk] === row.id);
-    if (last && onRelation) return leaf.kind === 'isnull' && leaf.value === (related.length === 0);
-    if (related.length === 0) return this.holds(hop.model, null, condition, depth + 1);
-    return related.some((r) => this.holds(hop.model, r, condition, depth + 1));
-  }
-
-  /** What a delete would do, without doing it. */
-  collect(model: number, filter: Filter, soft: boolean) {
-    const taken = this.models.map(() => new Set<number>());
-    const queue: [number, RefRow][] = [];
-    const take = (m: number, row: RefRow) => {
-      if (taken[m]!.has(row.id)) return;
-      taken[m]!.add(row.id);
-      queue.push([m, row]);
+    this.s = {
+      tables: rows.map((list) => new Map(list.map((row) => [row.id, { ...row, fks: [...row.fks], trashedBy: null }]))),
+      links: links.map((l) => [...l]),
+      states: new Map(),
+      deletions: [],
     };
-    for (const row of this.select(model, filter)) take(model, row);
-    let protectedFound = false;
-    let untrashable = false;
-    const restrictCandidates: [number, number][] = [];
-    const updates: [number, number, RefRow][] = [];
+  }
+
+  get tables(): Map<number, RefRow>[] {
+    return this.s.tables;
+  }
+  get links(): Link[][] {
+    return this.s.links;
+  }
+  /** Soft-delete operations that left a record, by index, in the order they were made. */
+  get deletions(): readonly number[] {
+    return this.s.deletions;
+  }
+  stateOf(op: number): OperationState | undefined {
+    return this.s.states.get(op);
+  }
+
+  /** The operation with its instance picked among the rows there are now (see Operation). */
+  concrete(operation: Operation): Operation {
+    if (operation.kind !== 'deleteInstance' && operation.kind !== 'restoreInstance') return operation;
+    const rows = sorted([...this.tables[operation.model]!.values()].filter((r) => operation.among === 'any' || r.trashedBy !== null).map((r) => r.id));
+    return rows.length === 0 ? operation : { ...operation, id: rows[operation.id % rows.length]! };
+  }
+
+  /** Every outcome the engine may rightly give; choose() then takes the one it gave. */
+  apply(operation: Operation, index: number, timing?: Timing): Outcome[] {
+    this.branches = [];
+    if (operation.kind === 'restoreQuerySet') return this.restoreQuerySet(operation.model, operation.filter, operation.user);
+    return [this.applyOne(operation, index, timing)];
+  }
+
+  choose(branch: number): void {
+    if (this.branches.length > 0) this.s = this.branches[branch]!;
+    this.branches = [];
+  }
+
+  private applyOne(operation: Operation, index: number, timing?: Timing): Outcome {
+    switch (operation.kind) {
+      case 'delete': {
+        const soft = this.models[operation.model]!.soft;
+        return this.delete(index, select(this, operation.model, 'live', operation.filter).map((row) => [operation.model, row]), soft, operation.user);
+      }
+      case 'hardDelete':
+        return this.delete(index, select(this, operation.model, operation.scope, operation.filter).map((row) => [operation.model, row]), false, operation.user);
+      case 'deleteInstance': {
+        const row = this.tables[operation.model]!.get(operation.id);
+        if (row === undefined) return { missing: true };
+        const soft = this.models[operation.model]!.soft && !operation.hard;
+        // A soft delete of a row already in the trash takes nothing.
+        return this.delete(index, soft && !isLive(this, operation.model, row) ? [] : [[operation.model, row]], soft, operation.user);
+      }
+      case 'restoreDeletion': {
+        const op = this.pick(operation.of);
+        if (op === undefined) return { skip: true };
+        if (!inTrash(this.stateOf(op))) return { error: 'not-active' };
+        const rows = this.tables.flatMap((table, m) => [...table.values()].filter((r) => r.trashedBy === op).map((r): [number, RefRow] => [m, r]));
+        return this.restore(op, rows, operation.user);
+      }
+      case 'restoreInstance': {
+        const row = this.tables[operation.model]!.get(operation.id);
+        if (row === undefined) return { missing: true };
+        if (row.trashedBy === null) return { error: 'not-in-trash' };
+        const op = row.trashedBy;
+        return this.restore(op, this.beneath(op, [[operation.model, row]]), operation.user);
+      }
+      case 'purgeDeletion': {
+        const op = this.pick(operation.of);
+        if (op === undefined) return { skip: true };
+        if (!inTrash(this.stateOf(op))) return { error: 'not-active' };
+        return this.purgeDeletion(op, operation.overlapping, operation.user);
+      }
+      case 'purge':
+        return this.purge(operation.upTo, operation.user, timing!);
+      case 'restoreQuerySet':
+        throw new Error('has branches');
+    }
+  }
+
+  private pick(of: number): number | undefined {
+    const { deletions } = this.s;
+    return deletions.length === 0 ? undefined : deletions[of % deletions.length];
+  }
+
+  // ---- permissions ---------------------------------------------------------------------------
+
+  private permitted(user: number | null, needs: Iterable<[number, Action]>): boolean {
+    if (user === null) return true;
+    const may = this.users[user]!.may;
+    for (const [m, action] of needs) if (!may[m]!.includes(action)) return false;
+    return true;
+  }
+
+  /** Delete on every model whose rows go; purge too where they go for good from a model with a trash. */
+  private deleteNeeds(collected: Collected, soft: boolean): [number, Action][] {
+    return collected.taken.flatMap((ids, m): [number, Action][] => {
+      if (ids.size === 0) return [];
+      return !soft && this.models[m]!.soft ? [[m, 'delete'], [m, 'purge']] : [[m, 'delete']];
+    });
+  }
+
+  // ---- deleting ------------------------------------------------------------------------------
+
+  private byModel(collected: Collected): Record<string, number> {
+    const byModel: Record<string, number> = {};
+    collected.taken.forEach((ids, m) => {
+      if (ids.size > 0) byModel[this.labels.model(m)] = ids.size;
+    });
+    collected.links.forEach((gone, m) => {
+      if (gone.size > 0) byModel[this.labels.through(m)] = gone.size;
+    });
+    return byModel;
+  }
+
+  /** Rows in the trash that a hard delete takes, per operation and model. */
+  private trashedTaken(collected: Collected): Record<number, Record<string, number>> {
+    const found: Record<number, Record<string, number>> = {};
+    collected.taken.forEach((ids, m) => {
+      for (const id of ids) {
+        const op = this.tables[m]!.get(id)!.trashedBy;
+        if (op === null) continue;
+        const counts = (found[op] ??= {});
+        counts[this.labels.model(m)] = (counts[this.labels.model(m)] ?? 0) + 1;
+      }
+    });
+    return found;
+  }
+
+  private plan(collected: Collected, soft: boolean): PlanOutcome {
+    const updates: Record<string, number> = {};
+    for (const [i] of collected.updates) updates[this.labels.model(i)] = (updates[this.labels.model(i)] ?? 0) + 1;
+    const names = (models: Set<number>) => sorted(models).map((m) => this.labels.model(m)).sort();
+    return {
+      byModel: this.byModel(collected),
+      updates,
+      operations: soft ? {} : this.trashedTaken(collected),
+      blocked: { protected: names(collected.protected), restricted: names(collected.restricted), untrashable: names(collected.untrashable) },
+    };
+  }
+
+  private delete(index: number, roots: [number, RefRow][], soft: boolean, user: number | null): Outcome {
+    const collected = collect(this, roots, soft);
+    const plan = this.plan(collected, soft);
+    if (collected.error !== undefined) return { plan, error: collected.error };
+    if (!this.permitted(user, this.deleteNeeds(collected, soft))) return { plan, error: 'not-permitted' };
+    const byModel = this.byModel(collected);
+    if (soft) {
+      collected.taken.forEach((ids, m) => ids.forEach((id) => (this.tables[m]!.get(id)!.trashedBy = index)));
+      const recorded = Object.keys(byModel).length > 0;
+      if (recorded) {
+        this.s.states.set(index, 'active');
+        this.s.deletions.push(index);
+      }
+      return { plan, byModel, recorded };
+    }
+    this.deleteForGood(collected);
+    return { plan, byModel };
+  }
+
+  /** A hard delete; the operations whose trash it took become partial, or purged once none is left. */
+  private deleteForGood(collected: Collected): void {
+    const touched = Object.keys(this.trashedTaken(collected)).map(Number);
+    applyHard(this, collected);
+    for (const op of touched) {
+      if (!inTrash(this.stateOf(op))) continue;
+      this.s.states.set(op, this.anyInTrash(op) ? 'partial' : 'purged');
+    }
+  }
+
+  private anyInTrash(op: number): boolean {
+    return this.tables.some((table) => [...table.values()].some((row) => row.trashedBy === op));
+  }
+
+  // ---- restoring -----------------------------------------------------------------------------
+
+  /** The rows of operation `op` that it took beneath `roots`: CASCADE into models with a trash, rows of `op` only. */
+  private beneath(op: number, roots: [number, RefRow][]): [number, RefRow][] {
+    const found = new Map<string, [number, RefRow]>();
+    const queue = roots.filter(([, row]) => row.trashedBy === op);
+    for (const [m, row] of queue) found.set(`${m}:${row.id}`, [m, row]);
     while (queue.length > 0) {
       const [m, row] = queue.shift()!;
       this.models.forEach((referrer, i) => {
+        if (!referrer.soft) return;
         referrer.fks.forEach((fk, j) => {
-          if (fk.target !== m) return;
+          if (fk.target !== m || fk.rule !== 'CASCADE') return;
           for (const other of this.tables[i]!.values()) {
-            if (other.fks[j] !== row.id) continue;
-            // A soft delete sees live rows only: the trash refers to nothing.
-            if (soft && !this.live(i, other)) continue;
-            switch (fk.rule) {
-              case 'CASCADE':
-                // A soft delete cannot take rows without a trash: they block it (TrashCascadeError, a ProtectedError).
-                if (!soft || referrer.soft) take(i, other);
-                else untrashable = true;
-                break;
-              case 'PROTECT':
-                protectedFound = true;
-                break;
-              case 'RESTRICT':
-                restrictCandidates.push([i, other.id]);
-                break;
-              case 'SET_NULL':
-              case 'SET_DEFAULT':
-                if (!soft) updates.push([i, j, other]);
-                break;
-              case 'DO_NOTHING':
-                break;
-            }
+            if (other.fks[j] !== row.id || other.trashedBy !== op || found.has(`${i}:${other.id}`)) continue;
+            found.set(`${i}:${other.id}`, [i, other]);
+            queue.push([i, other]);
           }
         });
       });
     }
-    const restricted = restrictCandidates.some(([i, id]) => !taken[i]!.has(id));
-    const error: RefError | undefined = protectedFound ? 'protected' : restricted ? 'restricted' : untrashable ? 'protected' : undefined;
-    return { taken, updates: updates.filter(([i, , row]) => !taken[i]!.has(row.id)), error };
+    return [...found.values()];
   }
 
-  apply(operation: Operation, index: number): Outcome {
-    if (operation.kind === 'restore') return this.restore(operation.of);
-    const soft = operation.kind !== 'hardDelete' && this.models[operation.model]!.soft;
-    const { taken, updates, error } = this.collect(operation.model, operation.filter, soft);
-    const byModel: Record<string, number> = {};
-    taken.forEach((ids, m) => {
-      if (ids.size > 0) byModel[this.labelOf(m)] = ids.size;
-    });
-    const updated: Record<string, number> = {};
-    for (const [i] of updates) updated[this.labelOf(i)] = (updated[this.labelOf(i)] ?? 0) + 1;
-    if (operation.kind === 'plan') return { byModel, updates: updated, ...(error && { error }) };
-    if (error !== undefined) return { error };
-    if (soft) {
-      taken.forEach((ids, m) => ids.forEach((id) => (this.tables[m]!.get(id)!.trashedBy = index)));
-      const total = taken.reduce((sum, ids) => sum + ids.size, 0);
-      if (total > 0) this.operations.set(index, 'active');
-      return { byModel, recorded: total > 0 };
-    }
-    for (const [i, j, row] of updates) row.fks[j] = null;
-    taken.forEach((ids, m) => ids.forEach((id) => this.tables[m]!.delete(id)));
-    return { byModel };
-  }
-
-  private restore(of: number): Outcome {
-    const state = this.operations.get(of);
-    if (state === undefined) return {};
-    if (state !== 'active') return { error: 'not-active' };
-    const rows = this.tables.map((table) => [...table.values()].filter((row) => row.trashedBy === of));
-    for (const [m, list] of rows.entries()) {
-      for (const row of list) {
-        for (const [j, fk] of this.models[m]!.fks.entries()) {
-          if (!this.models[fk.target]!.soft || row.fks[j] === null) continue;
-          const parent = this.tables[fk.target]!.get(row.fks[j]!);
-          if (parent !== undefined && parent.trashedBy !== null && parent.trashedBy !== of) return { error: 'orphan' };
-        }
+  /** Brings back `rows` of operation `op`: refused if one would point at a parent that stays in the trash. */
+  private restore(op: number, rows: [number, RefRow][], user: number | null): Outcome {
+    const coming = new Set(rows.map(([m, row]) => `${m}:${row.id}`));
+    for (const [m, row] of rows) {
+      for (const [j, fk] of this.models[m]!.fks.entries()) {
+        if (!this.models[fk.target]!.soft || row.fks[j] === null) continue;
+        const parent = this.tables[fk.target]!.get(row.fks[j]!);
+        if (parent !== undefined && parent.trashedBy !== null && !coming.has(`${fk.target}:${parent.id}`)) return { error: 'orphan' };
       }
     }
     const byModel: Record<string, number> = {};
-    rows.forEach((list, m) => {
-      for (const row of list) row.trashedBy = null;
-      if (list.length > 0) byModel[this.labelOf(m)] = list.length;
-    });
-    this.operations.set(of, 'restored');
+    for (const [m] of rows) byModel[this.labels.model(m)] = (byModel[this.labels.model(m)] ?? 0) + 1;
+    if (!this.permitted(user, [...new Set(rows.map(([m]) => m))].map((m): [number, Action] => [m, 'restore']))) return { error: 'not-permitted' };
+    for (const [, row] of rows) row.trashedBy = null;
+    if (!this.anyInTrash(op)) this.s.states.set(op, 'restored');
     return { byModel };
   }
 
-  /** Every row, as the database should hold it. */
-  snapshot(): { id: number; v: number; fks: (number | null)[]; trashedBy: number | null }[][] {
-    return this.tables.map((table) => [...table.values()].sort((a, b) => a.id - b.id).map((row) => ({ ...row, fks: [...row.fks] })));
+  /**
+   * Each operation of the matching rows restores what it took beneath them, the rows matched
+   * before anything changed; all of it or nothing. The engine takes the operations in no set
+   * order, and an orphan check can depend on it: every order is a right answer.
+   */
+  private restoreQuerySet(model: number, filter: Filter, user: number | null): Outcome[] {
+    const matched = select(this, model, 'deleted', filter);
+    const ops = sorted(new Set(matched.map((row) => row.trashedBy!)));
+    const start = this.s;
+    const outcomes: Outcome[] = [];
+    for (const order of permutations(ops)) {
+      this.s = cloneState(start);
+      const total: Record<string, number> = {};
+      let outcome: Outcome = { byModel: total };
+      for (const op of order) {
+        const part = this.restore(op, this.beneath(op, matched.filter((row) => row.trashedBy === op).map((row) => [model, this.tables[model]!.get(row.id)!])), user);
+        if (part.error !== undefined) {
+          outcome = part;
+          this.s = cloneState(start);
+          break;
+        }
+        for (const [label, n] of Object.entries(part.byModel!)) total[label] = (total[label] ?? 0) + n;
+      }
+      outcomes.push(outcome);
+      this.branches.push(this.s);
+    }
+    this.s = start;
+    return outcomes;
   }
+
+  // ---- purging -------------------------------------------------------------------------------
+
+  /**
+   * What purging `records` takes: their trash and its cascade; with `overlapping`, grown by every
+   * operation whose trash that reaches, until it reaches no other.
+   */
+  private purgeClosure(records: number[], overlapping: boolean) {
+    for (;;) {
+      const roots = this.tables.flatMap((table, m) => [...table.values()].filter((r) => r.trashedBy !== null && records.includes(r.trashedBy)).map((r): [number, RefRow] => [m, r]));
+      const collected = collect(this, roots, false);
+      const others = new Set<number>();
+      let live = 0;
+      collected.taken.forEach((ids, m) => {
+        if (!this.models[m]!.soft) return;
+        for (const id of ids) {
+          const op = this.tables[m]!.get(id)!.trashedBy;
+          if (op === null) live++;
+          else if (!records.includes(op)) others.add(op);
+        }
+      });
+      if (!overlapping || others.size === 0) return { records, collected, others, live };
+      records = [...records, ...sorted(others).filter((op) => inTrash(this.stateOf(op)))];
+    }
+  }
+
+  private purgeDeletion(op: number, overlapping: boolean, user: number | null): Outcome {
+    const { records, collected, others, live } = this.purgeClosure([op], overlapping);
+    if (!overlapping && (others.size > 0 || live > 0)) return { error: 'overlap' };
+    if (!this.permitted(user, this.deleteNeeds(collected, false))) return { error: 'not-permitted' };
+    if (collected.error !== undefined) return { error: collected.error };
+    const byModel = this.byModel(collected);
+    this.deleteForGood(collected);
+    for (const record of records) this.s.states.set(record, 'purged');
+    return { byModel, deletions: sorted(records) };
+  }
+
+  /** purge(): the operations due, oldest first; one that would reach beyond what is due, or live rows, is skipped. */
+  private purge(upTo: number | null, user: number | null, timing: Timing): Outcome {
+    let cutoff = Infinity;
+    if (upTo !== null) {
+      const op = this.pick(upTo);
+      if (op === undefined) return { skip: true };
+      cutoff = timing.createdAt.get(op)!;
+    }
+    const due = timing.order.filter((op) => inTrash(this.stateOf(op)) && timing.createdAt.get(op)! < cutoff);
+    const result = { byModel: {} as Record<string, number>, deletions: [] as number[], skipped: [] as number[] };
+    for (const op of due) {
+      if (result.deletions.includes(op) || !inTrash(this.stateOf(op))) continue;
+      const own = this.purgeClosure([op], false);
+      const whole = this.purgeClosure([op], true);
+      if (own.live > 0 || whole.records.some((r) => !due.includes(r))) {
+        result.skipped.push(op);
+        continue;
+      }
+      const part = this.purgeDeletion(op, true, user);
+      if (part.error !== undefined) return { error: part.error };
+      for (const [label, n] of Object.entries(part.byModel!)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
+      result.deletions.push(...part.deletions!);
+    }
+    return { byModel: result.byModel, deletions: sorted(result.deletions), skipped: sorted(result.skipped) };
+  }
+
+  // ---- what the database should hold ---------------------------------------------------------
+
+  snapshot() {
+    return {
+      tables: this.tables.map((table) => [...table.values()].sort((a, b) => a.id - b.id).map((row) => ({ ...row, fks: [...row.fks] }))),
+      links: this.links.map((l) => [...l].sort((a, b) => a[0] - b[0] || a[1] - b[1])),
+      states: Object.fromEntries(this.s.deletions.map((op) => [op, this.stateOf(op)!])),
+    };
+  }
+
+  /** The reference's own rules hold: an operation has rows in the trash exactly while active or partial. */
+  checkStates(): void {
+    for (const op of this.s.deletions) {
+      if (inTrash(this.stateOf(op)) !== this.anyInTrash(op)) throw new Error(`reference: operation ${op} is ${this.stateOf(op)} with${this.anyInTrash(op) ? '' : 'out'} rows in the trash`);
+    }
+  }
+}
+
+function permutations(items: number[]): number[][] {
+  if (items.length <= 1) return [items];
+  // Beyond four operations, the sorted order and its reverse are enough to stay quick.
+  if (items.length > 4) return [items, [...items].reverse()];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }

@@ -1,10 +1,10 @@
 /**
- * Random deletion scenarios: a schema of 2 to 6 models (self and cyclic keys, every on_delete
- * rule, nullable or not, with or without a database constraint, with or without a trash), rows,
- * and a few operations (delete, hard delete, restore) with random filters.
+ * What a random deletion scenario is made of: a schema of 2 to 6 models (self and cyclic keys,
+ * every on_delete rule, nullable or not, with or without a database constraint, with or without
+ * a trash, sometimes a many-to-many field), rows and links, users with some permissions, and a
+ * sequence of operations (soft and hard deletes, restores, purges) with random filters.
+ * The arbitraries are in arbitraries.ts; these are the plain data types and the names they use.
  */
-import fc from 'fast-check';
-
 export type Rule = 'CASCADE' | 'PROTECT' | 'RESTRICT' | 'SET_NULL' | 'SET_DEFAULT' | 'DO_NOTHING';
 
 export interface FkSpec {
@@ -20,6 +20,8 @@ export interface FkSpec {
 export interface ModelSpec {
   soft: boolean;
   fks: FkSpec[];
+  /** A many-to-many field `tags` to this model (reverse name `mr_<index>`), or none. */
+  m2m: { target: number } | null;
 }
 
 /** A row: its id, an integer `v` and one value per foreign key (null or an id). */
@@ -29,14 +31,31 @@ export interface RowSpec {
   fks: (number | null)[];
 }
 
+/** A link row of a many-to-many field: the ids of the source row and of the target row. */
+export type Link = readonly [source: number, target: number];
+
+export type Action = 'delete' | 'restore' | 'purge';
+
+/** A user: the actions they may take on each model (by model index); link models get nothing. */
+export interface UserSpec {
+  may: Action[][];
+}
+
+// ---- filters -------------------------------------------------------------------------------
+
 export type Leaf =
   | { kind: 'v'; lookup: 'exact' | 'lte' | 'gt'; value: number }
   | { kind: 'id'; lookup: 'in' | 'gt' | 'lte'; value: number | number[] }
   /** `__isnull` on `v` (never null: true only on a missing related row) or on the last relation. */
   | { kind: 'isnull'; value: boolean };
 
-export type Hop = { kind: 'forward'; model: number; fk: number } | { kind: 'reverse'; model: number; fk: number };
+export type Hop =
+  | { kind: 'forward'; model: number; fk: number }
+  | { kind: 'reverse'; model: number; fk: number }
+  /** The many-to-many field of `model`, from its rows (forward) or from its target's rows (reverse). */
+  | { kind: 'm2m'; model: number; direction: 'forward' | 'reverse' };
 
+/** A dictionary condition: `f0__f1__v__lte: 2`, `r_2_0__isnull: true`, `tags__id__in: [1]`. */
 export interface Condition {
   hops: Hop[];
   leaf: Leaf;
@@ -44,137 +63,120 @@ export interface Condition {
   onRelation: boolean;
 }
 
-export interface Filter {
-  /** ANDed in one filter() call. */
-  include: Condition[];
-  /** One exclude() call, or none. */
-  exclude: Condition | undefined;
+export type Compare = 'exact' | 'gt' | 'gte' | 'lt' | 'lte';
+
+/** A comparison of `v` of the rows of a subquery: `v__gt: 1`. */
+export interface VLeaf {
+  lookup: 'exact' | 'gt' | 'lte';
+  value: number;
 }
 
-export type Operation =
-  | { kind: 'delete' | 'hardDelete' | 'plan'; model: number; filter: Filter }
-  /** Restores the soft delete made by operation `of`, if it made one. */
-  | { kind: 'restore'; of: number };
+/** A single-valued way from a row to rows of another model, for Exists() and Subquery(). */
+export type Via =
+  /** Rows of `model` whose key `fk` is the outer row: `{ f0: OuterRef('pk') }`. */
+  | { kind: 'reverse'; model: number; fk: number }
+  /** The row the outer row's key `fk` points at: `{ id: OuterRef('f0') }`. */
+  | { kind: 'forward'; fk: number };
 
-export interface Scenario {
-  models: ModelSpec[];
+/** A many-valued relation an aggregate counts or sums over. */
+export type Many = { kind: 'reverse'; model: number; fk: number } | { kind: 'm2m'; model: number; direction: 'forward' | 'reverse' };
+
+/** The right side of `v__<lookup>: F(...)`: the row's id, a key column, or `v` across a key. */
+export type FRef = { kind: 'id' } | { kind: 'key'; fk: number } | { kind: 'across'; fk: number };
+
+export type Node =
+  | { kind: 'path'; condition: Condition }
+  /** `Exists(M.objects|allObjects.filter({ <via>: OuterRef(…), v… }))`, or its `.not()`. */
+  | { kind: 'exists'; via: Via; scope: 'live' | 'all'; inner: VLeaf | null; negated: boolean }
+  /**
+   * `Subquery(…valuesList('v'))` of the first row by (-v, id): `v__<lookup>: Subquery(…)`
+   * (compare), or an annotation compared with `value` (annotation).
+   */
+  | { kind: 'subquery'; via: Via; form: 'compare' | 'annotation'; lookup: Compare; value: number }
+  /** `annotate({ aN: Count(rel) | Sum('rel__v'), optionally { filter: Q(v…) } })`, then `aN__<lookup>: value`. */
+  | { kind: 'aggregate'; fn: 'count' | 'sum'; over: Many; filter: VLeaf | null; lookup: Compare; value: number }
+  /** `v__<lookup>: F(ref)` or `F(ref).add(add)`. */
+  | { kind: 'f'; lookup: Compare; ref: FRef; add: number }
+  | { kind: 'and' | 'or'; children: Node[] }
+  | { kind: 'not'; child: Node }
+  /** `Q()`: no condition at all, as in Django. */
+  | { kind: 'empty' };
+
+/** filter() and exclude() calls, in order, each with one condition tree. */
+export interface Filter {
+  calls: { exclude: boolean; node: Node }[];
+}
+
+// ---- operations ----------------------------------------------------------------------------
+
+export type Scope = 'live' | 'all' | 'deleted';
+
+/**
+ * `of` and `upTo` pick among the soft-delete operations made so far (modulo their number):
+ * an operation that refers to one when none exists is skipped. An instance is picked among the
+ * rows of its model there are then (`among` the trash, or any), by `id` modulo their number; with
+ * none, `id` itself (likely missing). `user` is the index of the user whose permissions the
+ * operation is authorised against, or null for no check.
+ */
+export type Operation =
+  /** `objects.filter(…).delete()`: the trash on soft-delete models. */
+  | { kind: 'delete'; model: number; filter: Filter; user: number | null }
+  /** `objects|allObjects|deletedObjects.filter(…).hardDelete()`. */
+  | { kind: 'hardDelete'; model: number; scope: Scope; filter: Filter; user: number | null }
+  /** `(await allObjects.get({ id })).delete()` or `.hardDelete()`. */
+  | { kind: 'deleteInstance'; model: number; id: number; among: 'any' | 'trash'; hard: boolean; user: number | null }
+  | { kind: 'restoreDeletion'; of: number; user: number | null }
+  /** `(await allObjects.get({ id })).restore()`. */
+  | { kind: 'restoreInstance'; model: number; id: number; among: 'any' | 'trash'; user: number | null }
+  /** `deletedObjects.filter(…).restore()`. */
+  | { kind: 'restoreQuerySet'; model: number; filter: Filter; user: number | null }
+  | { kind: 'purgeDeletion'; of: number; overlapping: boolean; user: number | null }
+  /** `purge({ olderThan })`: the operations older than operation `upTo`, or all of them (null). */
+  | { kind: 'purge'; upTo: number | null; user: number | null };
+
+/** Rows, users and operations on a schema: one run from a fresh start. */
+export interface Case {
   rows: RowSpec[][];
+  /** Per model, the links of its many-to-many field (empty without one). */
+  links: Link[][];
+  users: UserSpec[];
   operations: Operation[];
 }
 
-const RULES: Rule[] = ['CASCADE', 'PROTECT', 'RESTRICT', 'SET_NULL', 'SET_DEFAULT', 'DO_NOTHING'];
-
-function fkSpec(index: number, count: number, position: number) {
-  return fc
-    // Self keys (trees, chains) are where deletes go wrong most: pick them often.
-    .record({ target: fc.oneof(fc.constant(index), fc.nat(count - 1)), rule: fc.constantFrom(...RULES), nullable: fc.boolean(), constraint: fc.boolean() })
-    .map(({ target, rule, nullable, constraint }): FkSpec => {
-      // A key that must be set points at an earlier model, so rows can be inserted in order.
-      const required = !nullable && target < index && rule !== 'SET_NULL' && rule !== 'SET_DEFAULT';
-      // DO_NOTHING with a constraint would only test the database's refusal; keep it unchecked.
-      return { name: `f${position}`, target, rule, nullable: !required, constraint: constraint && rule !== 'DO_NOTHING' };
-    });
+/** A schema and a few cases on it (creating tables costs more than a case). */
+export interface Scenario {
+  models: ModelSpec[];
+  cases: Case[];
 }
 
-const modelsArb = fc.integer({ min: 2, max: 6 }).chain((count) =>
-  fc.tuple(
-    ...Array.from({ length: count }, (_, index) =>
-      fc.record({
-        soft: fc.boolean(),
-        fks: fc.integer({ min: index === 0 ? 0 : 1, max: 2 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fkSpec(index, count, i)))),
-      }),
-    ),
-  ),
-);
+// ---- names ---------------------------------------------------------------------------------
 
-function rowsArb(models: ModelSpec[]) {
-  return fc.tuple(...models.map(() => fc.integer({ min: 1, max: 6 }))).chain((sizes) =>
-    fc.tuple(
-      ...models.map((model, m) =>
-        fc.tuple(
-          ...Array.from({ length: sizes[m]! }, (_, i) =>
-            fc.record({
-              v: fc.nat(3),
-              fks: fc.tuple(
-                ...model.fks.map((fk) => {
-                  const ids = sizes[fk.target]!;
-                  // Without a constraint a key may also point past the last row.
-                  const value = fc.integer({ min: 1, max: fk.constraint ? ids : ids + 2 });
-                  return fk.nullable ? fc.option(value, { nil: null, freq: 3 }) : value;
-                }),
-              ),
-            }).map(({ v, fks }): RowSpec => ({ id: i + 1, v, fks })),
-          ),
-        ),
-      ),
-    ),
-  );
+export function relatedName(model: number, fk: number): string {
+  return `r_${model}_${fk}`;
 }
 
-/** The relations a condition can cross from model `m`. */
-function hopsFrom(models: ModelSpec[], m: number): Hop[] {
-  const forward = models[m]!.fks.map((_, fk): Hop => ({ kind: 'forward', model: m, fk }));
-  const reverse = models.flatMap((model, i) => model.fks.flatMap((fk, j): Hop[] => (fk.target === m ? [{ kind: 'reverse', model: i, fk: j }] : [])));
-  return [...forward, ...reverse];
+export const M2M_FIELD = 'tags';
+
+export function m2mRelatedName(model: number): string {
+  return `mr_${model}`;
 }
 
-function reached(models: ModelSpec[], hop: Hop): number {
-  return hop.kind === 'forward' ? models[hop.model]!.fks[hop.fk]!.target : hop.model;
+/** The model a hop reaches. */
+export function reached(models: ModelSpec[], hop: Hop): number {
+  if (hop.kind === 'forward') return models[hop.model]!.fks[hop.fk]!.target;
+  if (hop.kind === 'reverse') return hop.model;
+  return hop.direction === 'forward' ? models[hop.model]!.m2m!.target : hop.model;
 }
 
-function leafArb(): fc.Arbitrary<Leaf> {
-  return fc.oneof(
-    fc.record({ kind: fc.constant('v' as const), lookup: fc.constantFrom('exact' as const, 'lte' as const, 'gt' as const), value: fc.nat(3) }),
-    fc.record({ kind: fc.constant('id' as const), lookup: fc.constantFrom('gt' as const, 'lte' as const), value: fc.integer({ min: 0, max: 6 }) }),
-    fc.record({ kind: fc.constant('id' as const), lookup: fc.constant('in' as const), value: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { maxLength: 3 }) }),
-    { arbitrary: fc.record({ kind: fc.constant('isnull' as const), value: fc.boolean() }), weight: 2 },
-  );
+export function hopName(models: ModelSpec[], hop: Hop | Many): string {
+  if (hop.kind === 'forward') return models[hop.model]!.fks[hop.fk]!.name;
+  if (hop.kind === 'reverse') return relatedName(hop.model, hop.fk);
+  return hop.direction === 'forward' ? M2M_FIELD : m2mRelatedName(hop.model);
 }
-
-function conditionArb(models: ModelSpec[], m: number): fc.Arbitrary<Condition> {
-  const first = hopsFrom(models, m);
-  const local = leafArb().map((leaf): Condition => ({ hops: [], leaf, onRelation: false }));
-  if (first.length === 0) return local;
-  const across = fc.constantFrom(...first).chain((hop) => {
-    const next = hop.kind === 'forward' ? hopsFrom(models, reached(models, hop)).filter((h) => h.kind === 'forward') : [];
-    const path = next.length === 0 ? fc.constant([hop]) : fc.oneof(fc.constant([hop]), fc.constantFrom(...next).map((h) => [hop, h]));
-    return fc.tuple(path, leafArb(), fc.boolean()).map(([hops, leaf, onRelation]): Condition => ({
-      hops,
-      leaf,
-      onRelation: onRelation && leaf.kind === 'isnull',
-    }));
-  });
-  return fc.oneof({ arbitrary: local, weight: 1 }, { arbitrary: across, weight: 3 });
-}
-
-function filterArb(models: ModelSpec[], m: number): fc.Arbitrary<Filter> {
-  const condition = conditionArb(models, m);
-  return fc.record({
-    include: fc.array(condition, { maxLength: 2 }),
-    exclude: fc.option(condition, { nil: undefined, freq: 2 }),
-  });
-}
-
-function operationsArb(models: ModelSpec[]): fc.Arbitrary<Operation[]> {
-  const onModel = fc.nat(models.length - 1).chain((model) =>
-    fc.record({ kind: fc.constantFrom('delete' as const, 'delete' as const, 'hardDelete' as const, 'plan' as const), model: fc.constant(model), filter: filterArb(models, model) }),
-  );
-  return fc.array(onModel, { minLength: 1, maxLength: 3 }).chain((ops) =>
-    fc.tuple(fc.constant(ops), fc.array(fc.nat(ops.length - 1), { maxLength: 2 })).map(([deletes, restores]) => {
-      const all: Operation[] = [...deletes];
-      for (const of of restores) all.push({ kind: 'restore', of });
-      return all;
-    }),
-  );
-}
-
-export const scenarioArb: fc.Arbitrary<Scenario> = modelsArb.chain((models) =>
-  fc.record({ models: fc.constant(models), rows: rowsArb(models), operations: operationsArb(models) }),
-);
 
 /** The filter dictionary key of a condition, e.g. `f0__f1__v__lte` or `r_2_0__isnull`. */
 export function conditionKey(models: ModelSpec[], condition: Condition): string {
-  const parts = condition.hops.map((hop) => (hop.kind === 'forward' ? models[hop.model]!.fks[hop.fk]!.name : relatedName(hop.model, hop.fk)));
+  const parts = condition.hops.map((hop) => hopName(models, hop));
   const { leaf } = condition;
   if (condition.onRelation && parts.length > 0) return [...parts, 'isnull'].join('__');
   if (leaf.kind === 'isnull') return [...parts, 'v', 'isnull'].join('__');
@@ -182,6 +184,14 @@ export function conditionKey(models: ModelSpec[], condition: Condition): string 
   return [...parts, leaf.kind, ...lookup].join('__');
 }
 
-export function relatedName(model: number, fk: number): string {
-  return `r_${model}_${fk}`;
+/** The annotation nodes of a filter, in the order they are named `a0`, `a1`…. */
+export function annotationsOf(filter: Filter): Node[] {
+  const found: Node[] = [];
+  const visit = (node: Node): void => {
+    if ((node.kind === 'subquery' && node.form === 'annotation') || node.kind === 'aggregate') found.push(node);
+    else if (node.kind === 'and' || node.kind === 'or') node.children.forEach(visit);
+    else if (node.kind === 'not') visit(node.child);
+  };
+  filter.calls.forEach((call) => visit(call.node));
+  return found;
 }
