@@ -193,6 +193,14 @@ function block(result) {
   return `\n── ${status} ${result.backend}: ${result.file} (${duration(result.ms)}; ${counts}) ──\n${output}\n`;
 }
 
+/** A failing file's output from its first failing test on, at most `max` lines. */
+function failureExcerpt(output, max = 80) {
+  const lines = output.trimEnd().split('\n');
+  const first = lines.findIndex((line) => /^\s*✖/.test(line));
+  const from = lines.slice(first < 0 ? Math.max(0, lines.length - max) : first);
+  return from.length <= max ? from.join('\n') : [...from.slice(0, max), `… ${from.length - max} more lines in the file's block above`].join('\n');
+}
+
 /** One backend's files, one after another; `print` gets each file's block as the file ends. */
 async function runLane(backend, print) {
   const selected = backend.name === 'sqlite' ? files : files.filter((f) => !header(f).sqliteOnly);
@@ -237,6 +245,12 @@ console.log('\n=== slowest files ===');
 for (const r of [...results].sort((a, b) => b.ms - a.ms).slice(0, 10)) {
   console.log(`${duration(r.ms).padStart(12)}  ${r.backend.padEnd(8)}  ${r.file}`);
 }
+
+// A long run's log is often read from its end only: each failing file's own words come again
+// here, from its first failing test on, so the cause (and a fuzz test's seed) is never cut off.
+const failedResults = results.filter((r) => r.fail > 0);
+if (failedResults.length > 0) console.log('\n=== failures ===');
+for (const r of failedResults) console.log(`\n── ✖ ${r.backend}: ${r.file} ──\n${failureExcerpt(r.output)}`);
 
 const totals = { pass: 0, fail: 0, skipped: 0 };
 console.log('\n=== summary ===');
