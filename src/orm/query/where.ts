@@ -3,7 +3,7 @@
  * metadata into a small tree of conditions. Names and values are checked here, so a bad field,
  * lookup or value fails before any SQL exists.
  */
-import { FieldError, ValidationError } from '../errors.ts';
+import { FieldError, QueryUsageError, ValidationError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField, modelMetaOf } from '../fields/relations.ts';
 import type { ModelMeta, ReverseRelation } from '../meta.ts';
@@ -140,7 +140,11 @@ export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Ann
   const onAnnotations: WhereNode[] = [];
   for (const key in dict) {
     const value = dict[key];
-    if (value === undefined) continue;
+    // `filter({ id: params.id })` with the parameter missing must not become "every row" (a
+    // get() that finds someone, a delete() that empties the table): undefined is refused.
+    if (value === undefined) {
+      throw new QueryUsageError(`'${key}' is undefined in { ${key}: undefined }: leave the key out for no condition, or give null to match NULL.`);
+    }
     const parts = key.split('__');
     const annotation = annotations?.get(parts[0]!);
     if (annotation !== undefined) onAnnotations.push(annotationCondition(annotation, parts.slice(1), key, value));
