@@ -231,7 +231,7 @@ export class TrashViews {
         crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], ['Operation', detail], ['Purge', undefined]],
         counts: countsText(alone.byModel),
         others: Object.entries(alone.operations).map(([id, counts]) => ({ text: countsText(counts), url: this.site.url('trash_detail', { deletionId: id }) })),
-        live: countsText(alone.live),
+        live: countsText(plan.live),
         withOthers: countsText(plan.byModel),
         forbidden: (await missingPermissions(needsOfPurge(plan), adminMay(this.site, request))).map(describeNeed),
         notice,

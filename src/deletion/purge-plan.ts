@@ -93,7 +93,7 @@ export async function planPurge(db: Database, records: readonly DeletionRecord[]
 }
 
 /** "1 comment of deletion 3f2…, 2 live comments": what a purge would take beyond its own. */
-export function describeOverlap(plan: PurgePlan): string {
+export function describeOverlap(plan: Pick<PurgePlan, 'operations' | 'live'>): string {
   const name = (label: string, n: number) => `${n} ${n === 1 ? getModel(label).verboseName : getModel(label).verboseNamePlural}`;
   const parts = [
     ...Object.entries(plan.operations).map(([id, counts]) => `${Object.entries(counts).map(([l, n]) => name(l, n)).join(', ')} still in the trash with deletion ${id}`),

@@ -44,7 +44,7 @@ export interface PurgeResult extends DeleteResult {
 export class PurgeOverlapError extends QueryUsageError {
   override name = 'PurgeOverlapError';
   constructor(readonly plan: PurgePlan) {
-    super(`Purging deletion ${plan.deletions.join(', ')} would also delete for good ${describeOverlap(plan)}. Nothing was purged: purge with { overlapping: 'purge' } (trove purge --with-overlapping) to take those too, each deletion whole.`);
+    super(`Purging deletion ${plan.deletions.join(', ')} would also delete for good ${describeOverlap(plan)}. Nothing was purged: purge with { overlapping: 'purge' } to take those too, each deletion whole.`);
   }
 }
 
@@ -64,8 +64,9 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
   return atomic(async () => {
     const record = await lockOperation(db, deletionId);
     assertInTrash(record, 'purge');
-    const { plan, records } = await withOverlapping(db, [record], options.overlapping ?? 'refuse', true);
-    if (!plan.selfContained) throw new PurgeOverlapError(plan);
+    const overlapping = options.overlapping ?? 'refuse';
+    const { plan, records } = await withOverlapping(db, [record], overlapping, true);
+    if (overlapping === 'refuse' && !plan.selfContained) throw new PurgeOverlapError(plan);
     if (options.authorize !== undefined) await options.authorize(plan);
     const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
     for (const each of records) {
@@ -81,20 +82,21 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
 
 /**
  * The plan for `records`; with 'purge', grown by every operation it reaches until it reaches no
- * other (each locked, when `lock`), so the purge takes those whole.
+ * other (each locked, when `lock`), so the purge takes those whole. The live rows it reaches stay
+ * in the plan: taking them was asked for, but whoever asked must still be shown them.
  */
 async function withOverlapping(db: Database, records: DeletionRecord[], overlapping: 'refuse' | 'purge', lock: boolean): Promise<{ plan: PurgePlan; records: DeletionRecord[] }> {
   for (;;) {
     const plan = await planPurge(db, records);
     const others = Object.keys(plan.operations);
-    if (overlapping === 'refuse' || others.length === 0) return { plan: overlapping === 'purge' ? { ...plan, live: {}, selfContained: true } : plan, records };
+    if (overlapping === 'refuse' || others.length === 0) return { plan, records };
     const known = new Set(records.map((r) => r.id));
     const added: DeletionRecord[] = [];
     for (const id of others.filter((o) => !known.has(o))) {
       const other = lock ? await lockOperation(db, id) : await Deletion.objects.using(db).get({ id });
       if (hasRowsInTrash(other.state)) added.push(other);
     }
-    if (added.length === 0) return { plan: { ...plan, live: {}, selfContained: true }, records };
+    if (added.length === 0) return { plan, records };
     records = [...records, ...added];
   }
 }
@@ -158,9 +160,10 @@ export async function purge(options: PurgeOptions & { olderThan?: string | numbe
       throw error;
     });
     if (own === undefined) continue;
+    // What it takes along must be due itself and reach no live row either: the whole closure decides.
     const whole = own.selfContained ? own : await planPurgeDeletion(id, { db, overlapping: 'purge' });
-    if (Object.keys(own.live).length > 0 || whole.deletions.some((d) => !dueIds.has(d))) {
-      result.skipped!.push({ deletionId: id, reason: `it would also delete for good ${describeOverlap(own)}` });
+    if (Object.keys(whole.live).length > 0 || whole.deletions.some((d) => !dueIds.has(d))) {
+      result.skipped!.push({ deletionId: id, reason: `it would also delete for good ${describeOverlap({ operations: own.operations, live: whole.live })}` });
       continue;
     }
     const part = await purgeDeletion(id, { ...options, db, overlapping: 'purge' });

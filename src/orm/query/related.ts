@@ -6,10 +6,9 @@ import { stateOf, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
 import type { CreateInput, FieldMap } from '../types.ts';
-import { prepareDelete } from './writes.ts';
 import { Manager, type ManagedClass } from './manager.ts';
 import { QuerySet } from './queryset.ts';
-import type { WhereNode } from './where.ts';
+import { and, liveRows, type WhereNode } from './where.ts';
 
 function pkOf(meta: ModelMeta, instance: InstanceLike, use: string): unknown {
   const pk = instance[meta.pk.attname];
@@ -123,9 +122,12 @@ export class ManyRelatedManager<T, F extends FieldMap = FieldMap> extends Manage
 
   override getQuerySet(): QuerySet<T, F> {
     const pk = this.sourcePk(`the relation '${this.field.name}'`);
+    const links = equals(this.near, pk);
+    const live = liveRows(this.field.through);
+    // A link row in the trash (an explicit through model with softDelete) links nothing.
     const qs = super.getQuerySet().where({
       kind: 'subquery', column: this.meta.pk.column!, nullable: false, table: this.field.through.table,
-      selectColumn: this.far.column!, where: equals(this.near, pk),
+      selectColumn: this.far.column!, where: live === undefined ? links : and([links, live]),
     });
     return this.prefetched === undefined ? qs : new QuerySet<T, F>({ ...qs.state, resultCache: this.prefetched });
   }
@@ -151,25 +153,26 @@ export class ManyRelatedManager<T, F extends FieldMap = FieldMap> extends Manage
     });
   }
 
-  /** Unlinks the objects; the objects themselves stay. */
+  /**
+   * Unlinks the objects; the objects themselves stay. The link rows go through the deletion
+   * engine, as in Django: what refers to a link row of an explicit through model follows its
+   * on_delete rule, receivers hear of it, and a through model with a trash keeps them there.
+   */
   async remove(...objects: Array<T | number | string>): Promise<void> {
     const keys = keysOf(this.meta, objects);
     if (keys.length === 0) return;
-    const qs = this.links().filter({ [`${this.far.attname}__in`]: keys } as never);
-    await qs.db.execute(prepareDelete(qs.db, this.field.through, qs.state.where));
+    await this.links().filter({ [`${this.far.attname}__in`]: keys } as never).delete();
   }
 
   async clear(): Promise<void> {
-    const qs = this.links();
-    await qs.db.execute(prepareDelete(qs.db, this.field.through, qs.state.where));
+    await this.links().delete();
   }
 
   /** Makes the links exactly `objects`. */
   async set(objects: Array<T | number | string>): Promise<void> {
     const keys = keysOf(this.meta, objects);
     await atomic(async () => {
-      const qs = this.links().exclude({ [`${this.far.attname}__in`]: keys } as never);
-      await qs.db.execute(prepareDelete(qs.db, this.field.through, qs.state.where));
+      await this.links().exclude({ [`${this.far.attname}__in`]: keys } as never).delete();
       await this.add(...keys as Array<number | string>);
     });
   }

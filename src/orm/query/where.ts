@@ -384,11 +384,10 @@ function manyToManyHop(field: ManyToManyField, direction: 'forward' | 'reverse')
     target,
     table: field.through.table,
     selectColumn: near.column!,
+    // Link rows in the trash (an explicit through model with softDelete) link nothing.
     where: (inner) => {
       const reached = live(target, inner);
-      return reached === undefined
-        ? undefined
-        : { kind: 'subquery', column: far.column!, nullable: false, table: target.table, selectColumn: target.pk.column!, where: reached };
+      return allOf([liveRows(field.through), reached === undefined ? undefined : { kind: 'subquery', column: far.column!, nullable: false, table: target.table, selectColumn: target.pk.column!, where: reached }]);
     },
   };
 }

@@ -382,9 +382,8 @@ export class Reference implements World {
     const result = { byModel: {} as Record<string, number>, deletions: [] as number[], skipped: [] as number[] };
     for (const op of due) {
       if (result.deletions.includes(op) || !inTrash(this.stateOf(op))) continue;
-      const own = this.purgeClosure([op], false);
       const whole = this.purgeClosure([op], true);
-      if (own.live > 0 || whole.records.some((r) => !due.includes(r))) {
+      if (whole.live > 0 || whole.records.some((r) => !due.includes(r))) {
         result.skipped.push(op);
         continue;
       }
