@@ -4,6 +4,6 @@ export * from './orm/index.ts';
 export { fields as f } from './orm/index.ts';
 export { signals, Signal } from './signals.ts';
 export {
-  ProtectedError, RestrictedError, TrashCascadeError, OrphanRestoreError, RestoreConflictError, restoreDeletion, purgeDeletion, planPurgeDeletion, purge, Deletion, PurgeOverlapError,
+  ProtectedError, RestrictedError, RowsChangedError, TrashCascadeError, OrphanRestoreError, RestoreConflictError, restoreDeletion, purgeDeletion, planPurgeDeletion, purge, Deletion, PurgeOverlapError,
   type DeletePlan, type PurgePlan, type BulkDeleteOptions, type SoftDeleteResult, type RestoreResult, type PurgeOptions, type PurgeProgress, type PurgeResult,
 } from './deletion/index.ts';

@@ -1,5 +1,5 @@
 import { createPool, type Pool } from 'mysql2';
-import { MysqlDialect } from 'kysely';
+import { CompiledQuery, MysqlDialect } from 'kysely';
 
 export function openMysql(url: string): { dialect: MysqlDialect; pool: Pool } {
   const pool = createPool({
@@ -15,5 +15,11 @@ export function openMysql(url: string): { dialect: MysqlDialect; pool: Pool } {
     bigNumberStrings: false,
     multipleStatements: false,
   });
-  return { dialect: new MysqlDialect({ pool }), pool };
+  // Read committed, as Django sets it: under the server's default (repeatable read) a plain
+  // SELECT reads the snapshot of the transaction's first read while UPDATE and DELETE act on the
+  // rows committed since, so a delete's plan and what it then takes could differ.
+  const onCreateConnection = async (connection: { executeQuery: (query: CompiledQuery) => Promise<unknown> }) => {
+    await connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
+  };
+  return { dialect: new MysqlDialect({ pool, onCreateConnection }), pool };
 }

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { atomic, IntegrityError, type Database } from '../db/index.ts';
 import { hydrate, ForeignKeyField, readsOfCondition, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
-import { ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
+import { assertTookPlanned, ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
 import { settleOperations, trashedOperations } from './operations.ts';
 import { planDelete } from './plan.ts';
@@ -129,13 +129,15 @@ export class Collector {
       await this.lockReferencedRows();
       await this.assertNotBlocked();
       await this.fixRowSets();
-      // Nothing has been written yet: the plan is exactly what goes.
-      if (authorize !== undefined) await authorize(await planDelete(this));
+      // Nothing has been written yet: the plan is exactly what goes, and what went is checked against it.
+      const plan = authorize === undefined ? undefined : await planDelete(this);
+      if (plan !== undefined) await authorize!(plan);
       const operations = Object.keys(await trashedOperations(this));
       await this.sendPreDelete(origin);
       await this.applyUpdates();
       const byModel: Record<string, number> = {};
       for (const group of this.graph.order) await this.deleteGroup(group, byModel, origin, onProgress);
+      if (plan !== undefined) assertTookPlanned(plan.byModel, byModel);
       await settleOperations(this.db, operations);
       await this.rows.cleanUp();
       const total = Object.values(byModel).reduce((sum, n) => sum + n, 0);
@@ -147,16 +149,17 @@ export class Collector {
    * Row sets are recomputed by each statement, which is right while the rows they are computed
    * from stay put. What a delete takes is decided before its first write, so the sets are written
    * down first where a write could move them: a root filter that is not provably stable (see
-   * rootIsStable), and cycles whose rows go in batches or across several tables.
+   * rootIsStable), cycles whose rows go in batches or across several tables, and, when a
+   * receiver's code runs between the statements (and may write anything), every model's rows.
    */
   async fixRowSets(): Promise<void> {
     if (this.where !== undefined && !this.rootIsStable(this.where)) await this.rows.materialiseRoot();
     for (const group of this.graph.order) {
       if (group.cyclic.length > 0 && (group.models.length > 1 || group.models.some(hasReceivers))) await this.rows.materialiseGroup(group);
     }
-    // Rows that receivers must see are walked in batches by key; a fixed list of keys keeps
-    // each batch a range scan instead of a re-evaluation of the whole set.
-    for (const meta of this.graph.models.values()) if (hasReceivers(meta)) await this.rows.materialiseModel(meta);
+    if (this.graph.mode === 'hard' && [...this.graph.models.values()].some(hasReceivers)) {
+      for (const meta of this.graph.models.values()) await this.rows.materialiseModel(meta);
+    }
   }
 
   /**

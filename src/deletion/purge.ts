@@ -6,10 +6,11 @@
  * for (see purge-plan.ts).
  */
 import { atomic, getDatabase, type Database } from '../db/index.ts';
-import { getModel, QueryUsageError, ValidationError, type DeleteResult, type ModelMeta } from '../orm/index.ts';
+import { defaultRegistry, getModel, QueryUsageError, ValidationError, type DeleteResult, type ModelMeta } from '../orm/index.ts';
 import { assertInTrash, hasRowsInTrash, lockOperation, type DeletionRecord, type OperationRows } from './operations.ts';
 import { describeOverlap, planPurge, purgeCollectors, referringFirst, trashOf, type PurgePlan } from './purge-plan.ts';
 import { Collector } from './collector.ts';
+import { assertTookPlanned } from './errors.ts';
 import { Deletion } from './record.ts';
 
 export interface PurgeProgress {
@@ -75,6 +76,9 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
       for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
       result.deletions.push(each.id);
     }
+    // What no lock could hold off (a row that refers to nothing locked) is caught here: the purge
+    // takes what its plan (and authorize) saw, or nothing.
+    assertTookPlanned(plan.byModel, result.byModel);
     await Deletion.objects.using(db).filter({ id__in: result.deletions }).update({ state: 'purged' });
     return result;
   }, { using: db });
@@ -87,6 +91,9 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
  */
 async function withOverlapping(db: Database, records: DeletionRecord[], overlapping: 'refuse' | 'purge', lock: boolean): Promise<{ plan: PurgePlan; records: DeletionRecord[] }> {
   for (;;) {
+    // Locked before they are counted, as a hard delete does: a row committed meanwhile that
+    // refers to one of them waits for the purge (and then fails), instead of joining it unseen.
+    if (lock) for (const collector of purgeCollectors(db, records)) await collector.lockReferencedRows();
     const plan = await planPurge(db, records);
     const others = Object.keys(plan.operations);
     if (overlapping === 'refuse' || others.length === 0) return { plan, records };
@@ -153,8 +160,14 @@ export async function purge(options: PurgeOptions & { olderThan?: string | numbe
   const due = await Deletion.objects.using(db).filter({ state__in: ['active', 'partial'], createdAt__lt: cutoff }).orderBy('createdAt', 'id');
   const dueIds = new Set(due.map((d) => d.id));
   const result: PurgeResult = { total: 0, byModel: {}, deletions: [], skipped: [] };
-  for (const { id } of due) {
+  for (const { id, counts } of due) {
     if (result.deletions.includes(id)) continue;
+    // Trash of a model the project no longer defines cannot be planned: it waits for its model.
+    const undefinedModels = Object.keys(counts).filter((label) => defaultRegistry.find(label) === undefined);
+    if (undefinedModels.length > 0) {
+      result.skipped!.push({ deletionId: id, reason: `its rows belong to ${undefinedModels.join(', ')}, which no model defines now` });
+      continue;
+    }
     const own = await planPurgeDeletion(id, { db }).catch((error: unknown) => {
       if (error instanceof QueryUsageError && !(error instanceof PurgeOverlapError)) return undefined; // purged or restored meanwhile
       throw error;

@@ -9,6 +9,7 @@ import { atomic, Database, getDatabase, onCommit } from '../db/index.ts';
 import { databaseOf, getModel, hydrate, type ModelRegistry, pkIn, QueryUsageError, ValidationError, type Field, type InstanceLike, type ModelMeta, type QuerySet, type RestoreOptions, type WhereNode } from '../orm/index.ts';
 import { postRestore } from '../signals.ts';
 import { Collector } from './collector.ts';
+import { assertTookPlanned } from './errors.ts';
 import { sendOperationRows } from './soft.ts';
 import { anyInTrash, assertInTrash, lockOperation, type DeletionRecord } from './operations.ts';
 import { Deletion } from './record.ts';
@@ -111,7 +112,8 @@ async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string,
   return atomic(async () => {
     for (const set of sets) await assertNoOrphans(db, set, sets);
     for (const set of sets) await assertNoConflicts(db, set);
-    if (authorize !== undefined) await authorize(await countSets(db, sets));
+    const plan = authorize === undefined ? undefined : await countSets(db, sets);
+    if (plan !== undefined) await authorize!(plan);
     const byModel: Record<string, number> = {};
     // Row sets may be defined through the rows above them: restore the lowest rows first.
     for (const set of sets) {
@@ -127,6 +129,7 @@ async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string,
       if (n > 0) byModel[meta.label] = n;
       if (listened) await sendRestored(db, meta, deletionId);
     }
+    if (plan !== undefined) assertTookPlanned(plan.byModel, byModel);
     await markRestoredIfEmpty(db, deletionId, sets[0]?.meta.registry);
     return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
   }, { using: db });

@@ -9,6 +9,7 @@ import { atomic, onCommit, type Database } from '../db/index.ts';
 import { hydrate, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta } from '../orm/index.ts';
 import { postSoftDelete } from '../signals.ts';
 import { Collector, SIGNAL_BATCH } from './collector.ts';
+import { assertTookPlanned } from './errors.ts';
 import { planDelete } from './plan.ts';
 import { Deletion, deletionDefaults } from './record.ts';
 
@@ -69,15 +70,22 @@ export async function softDeleteBatches(
   return result;
 }
 
-/** Stamps the live rows one collector takes; PROTECT and RESTRICT are checked first. */
+/**
+ * Stamps the live rows one collector takes; PROTECT and RESTRICT are checked first. As for a
+ * hard delete, the rows others can point at are locked before the plan, so a row referring to
+ * one cannot join the delete after its plan was authorized.
+ */
 async function stamp(
   collector: Collector, deletionId: string, deletedAt: Date, byModel: Record<string, number>,
   options: DeleteOptions, deleted: () => number,
 ): Promise<void> {
   const { db, graph, rows } = collector;
+  await collector.lockReferencedRows();
   await collector.assertNotBlocked();
   await collector.fixRowSets();
-  if (options.authorize !== undefined) await options.authorize(await planDelete(collector));
+  const plan = options.authorize === undefined ? undefined : await planDelete(collector);
+  if (plan !== undefined) await options.authorize!(plan);
+  const taken: Record<string, number> = {};
   for (const group of graph.order) {
     for (const meta of group.models) {
       const query = db.kysely
@@ -88,10 +96,14 @@ async function stamp(
           group.cyclic.length === 0 ? rows.taken(eb, meta, meta.table) : eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', collector.materialisedOnMysql(rows.keysOf(meta))),
         );
       const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
-      if (n > 0) byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
+      if (n > 0) {
+        byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
+        taken[meta.label] = n;
+      }
       options.onProgress?.({ model: meta.label, rows: n, deleted: deleted() });
     }
   }
+  if (plan !== undefined) assertTookPlanned(plan.byModel, taken);
   await rows.cleanUp();
 }
 

@@ -10,7 +10,7 @@ export {
   type RelationType, type RefClass,
 } from './fields/index.ts';
 export { ModelMeta, type ModelOptions, type ModelConstraint, type ReverseRelation } from './meta.ts';
-export { getModel, allModels, noteModelClass, ModelRegistry } from './registry.ts';
+export { getModel, allModels, defaultRegistry, noteModelClass, ModelRegistry } from './registry.ts';
 export { capitalise } from './naming.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';
 export { minValue, maxValue, minLength, regexValidator, type Validator, type FullCleanOptions } from './validation.ts';

@@ -3,6 +3,7 @@
  * operation's cascade reaches live rows of a soft-delete model: retention never takes them, and
  * a plan that takes them along says so.
  */
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CASCADE, Deletion, fields as f, model, purge, purgeDeletion, PurgeOverlapError } from '../../src/index.ts';
@@ -58,4 +59,16 @@ test('planPurgeDeletion(id, { overlapping: "purge" }) names the live rows the pu
   const plan = await planPurgeDeletion(op1, { overlapping: 'purge' });
   assert.equal(plan.byModel['purgelive.Badge'], 1, 'the plan takes the live badge');
   assert.deepEqual(plan.live, { 'purgelive.Badge': 1 }, `the plan hides the live badge it takes: live = ${JSON.stringify(plan.live)}`);
+});
+
+test('retention purge() leaves alone, and reports, an operation whose rows belong to a model no longer defined', async () => {
+  const { op1 } = seeded();
+  const gone = await Deletion.objects.create({
+    id: randomUUID(), createdAt: new Date(Date.now() - 50 * 86_400_000), actor: null, reason: '', source: 'api',
+    rootLabel: 'removed.Model', rootPk: '1', counts: { 'removed.Model': 3 },
+  });
+  const result = await purge({ olderThan: '30d' });
+  assert.deepEqual(result.skipped?.find((s) => s.deletionId === gone.id)?.reason, 'its rows belong to removed.Model, which no model defines now');
+  assert.equal((await Deletion.objects.get({ id: gone.id })).state, 'active');
+  assert.ok(result.skipped?.some((s) => s.deletionId === op1), 'the other operations were still considered');
 });
