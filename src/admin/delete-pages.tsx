@@ -21,9 +21,9 @@ export interface DeleteSummary {
   /** What stays but changes (SET_NULL, SET_DEFAULT, SET). */
   changes: { name: string; count: number }[];
   /** PROTECT and RESTRICT blockers, per model. */
-  blockers: { name: string; objects: LinkedObject[] }[];
+  blockers: { name: string; count: number; objects: LinkedObject[] }[];
   /** Objects without a trash that a move to the trash would leave pointing into it, per model. */
-  untrashable: { name: string; objects: LinkedObject[] }[];
+  untrashable: { name: string; count: number; objects: LinkedObject[] }[];
   /** What this user may not do of the delete: "delete comments", "delete for good posts". */
   forbidden: string[];
 }
@@ -66,7 +66,11 @@ function BlockerList({ blockers }: { blockers: DeleteSummary['blockers'] }) {
   return (
     <ul class="blockers">
       {blockers.map((b) => (
-        <li>{capitalise(b.name)}: {b.objects.map((o, i) => <>{i > 0 && ', '}<Linked object={o} /></>)}</li>
+        <li>
+          {b.objects.length > 0
+            ? <>{capitalise(b.name)}: {b.objects.map((o, i) => <>{i > 0 && ', '}<Linked object={o} /></>)}</>
+            : `${b.count.toLocaleString('en')} ${b.name} (not shown: your account may not view them)`}
+        </li>
       ))}
     </ul>
   );

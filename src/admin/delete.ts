@@ -68,10 +68,20 @@ export async function summarise(site: SiteContext, request: ViewRequest<any>, pl
     total: plan.total,
     shares,
     changes: Object.entries(plan.updates).map(([label, count]) => ({ name: nameOf(label, count), count })),
-    blockers: [...blocking].map(([label, objects]) => ({ name: nameOf(label, objects.length), objects: objects.map((o) => linked(site, getModel(label), o)) })),
-    untrashable: Object.entries(plan.untrashable).map(([label, objects]) => ({ name: nameOf(label, objects.length), objects: (objects as Record<string, unknown>[]).map((o) => linked(site, getModel(label), o)) })),
+    blockers: await blockingShares(site, may, [...blocking]),
+    untrashable: await blockingShares(site, may, Object.entries(plan.untrashable) as [string, Record<string, unknown>[]][]),
     forbidden,
   };
+}
+
+/** Blocking rows per model, linked; of models the user may not view, only how many. */
+async function blockingShares(site: SiteContext, may: ReturnType<typeof adminMay>, found: [string, Record<string, unknown>[]][]): Promise<DeleteSummary['blockers']> {
+  const shares: DeleteSummary['blockers'] = [];
+  for (const [label, objects] of found) {
+    const meta = getModel(label);
+    shares.push({ name: nameOf(label, objects.length), count: objects.length, objects: (await may('view', meta)) ? objects.map((o) => linked(site, meta, o)) : [] });
+  }
+  return shares;
 }
 
 function actorOf(request: ViewRequest<any>): string {

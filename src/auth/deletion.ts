@@ -27,7 +27,8 @@ export type PermissionCheck = (action: DeletionAction, model: ModelMeta) => bool
 
 /** The permissions of `user` (a request's, a User): `'blog.delete_post'` and the like. */
 export function userMay(user: { hasPerm(perm: string): Promise<boolean> }): PermissionCheck {
-  return (action, model) => user.hasPerm(permissionFor(action, model));
+  // As Django's has_view_permission: the change permission lets one view too.
+  return async (action, model) => (await user.hasPerm(permissionFor(action, model))) || (action === 'view' && user.hasPerm(`${model.appLabel}.change_${model.modelName}`));
 }
 
 export function permissionFor(action: DeletionAction, model: ModelMeta): string {

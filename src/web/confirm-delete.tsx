@@ -16,16 +16,27 @@ export interface ModelShare {
   sample: object[];
 }
 
+/** One model's rows that block a delete; `objects` is empty when the user may not view them. */
+export interface BlockingShare {
+  label: string;
+  name: string;
+  count: number;
+  objects: object[];
+}
+
 export interface DeleteConfirmationProps<T = object> {
   object: T;
   meta: ModelMeta;
   plan: DeletePlanLike;
   /** What goes, the object's own model first. */
   shares: ModelShare[];
-  /** What blocks the delete (PROTECT and RESTRICT), per model; empty when it may go ahead. */
-  blockers: { label: string; name: string; objects: object[] }[];
+  /**
+   * What blocks the delete (PROTECT and RESTRICT), per model; empty when it may go ahead. The
+   * objects of a model the user may not view are left out: `count` says how many there are.
+   */
+  blockers: BlockingShare[];
   /** What blocks a move to the trash: objects without a trash that would point into it, per model. */
-  untrashable: { label: string; name: string; objects: object[] }[];
+  untrashable: BlockingShare[];
   /** What stays but changes (SET_NULL, SET_DEFAULT, SET), per model. */
   changes: { label: string; name: string; count: number }[];
   /** What the user may not do of it ("delete comments", "delete for good posts"); empty when all is allowed. */
@@ -41,22 +52,33 @@ export function modelName(label: string, count: number): string {
 
 /**
  * The plan, arranged for a page: the shares, blockers and changes in reading order. Given the
- * one object deleted, its own share needs no query.
+ * one object deleted, its own share needs no query. Given `mayView`, objects of models it
+ * refuses are not shown (their counts are): a page never shows what its user may not view.
  */
-export async function describePlan(meta: ModelMeta, plan: DeletePlanLike, sampleSize: number, object?: object): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'untrashable' | 'changes'>> {
+export async function describePlan(
+  meta: ModelMeta, plan: DeletePlanLike, sampleSize: number, object?: object,
+  mayView: (model: ModelMeta) => boolean | Promise<boolean> = () => true,
+): Promise<Pick<DeleteConfirmationProps, 'shares' | 'blockers' | 'untrashable' | 'changes'>> {
   const labels = Object.keys(plan.byModel).sort((a, b) => (a === meta.label ? -1 : b === meta.label ? 1 : a.localeCompare(b)));
   const shares: ModelShare[] = [];
   for (const label of labels) {
     const count = plan.byModel[label]!;
     const own = label === meta.label && count === 1 && object !== undefined;
-    const sample = !plan.allowed ? [] : own ? [object] : await plan.sample(label, sampleSize);
+    const shown = plan.allowed && (own || (await mayView(getModel(label))));
+    const sample = !shown ? [] : own ? [object] : await plan.sample(label, sampleSize);
     shares.push({ label, name: modelName(label, count), count, sample });
   }
   const blocking = { ...plan.protected };
   for (const [label, objects] of Object.entries(plan.restricted)) blocking[label] = [...(blocking[label] ?? []), ...objects];
-  const perModel = (found: Record<string, object[]>) => Object.entries(found).map(([label, objects]) => ({ label, name: modelName(label, objects.length), objects }));
+  const perModel = async (found: Record<string, object[]>): Promise<BlockingShare[]> => {
+    const out: BlockingShare[] = [];
+    for (const [label, objects] of Object.entries(found)) {
+      out.push({ label, name: modelName(label, objects.length), count: objects.length, objects: (await mayView(getModel(label))) ? objects : [] });
+    }
+    return out;
+  };
   const changes = Object.entries(plan.updates).map(([label, count]) => ({ label, name: modelName(label, count), count }));
-  return { shares, blockers: perModel(blocking), untrashable: perModel(plan.untrashable), changes };
+  return { shares, blockers: await perModel(blocking), untrashable: await perModel(plan.untrashable), changes };
 }
 
 /** The default confirmation page, in Django's words. */
@@ -106,8 +128,8 @@ export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashabl
       <ul class="delete-sample">
         {shares.map((s) => (
           <li>
-            {capitalise(s.name)}: {s.sample.map(String).join(', ')}
-            {s.count > s.sample.length ? ` and ${s.count - s.sample.length} more` : ''}
+            {capitalise(s.name)}: {s.sample.length === 0 ? `${s.count} (not shown)` : s.sample.map(String).join(', ')}
+            {s.sample.length > 0 && s.count > s.sample.length ? ` and ${s.count - s.sample.length} more` : ''}
           </li>
         ))}
       </ul>
@@ -126,7 +148,7 @@ function BlockerList({ blockers }: { blockers: DeleteConfirmationProps['blockers
     <ul class="blockers">
       {blockers.map((b) => (
         <li>
-          {capitalise(b.name)}: {b.objects.map(String).join(', ')}
+          {b.objects.length > 0 ? `${capitalise(b.name)}: ${b.objects.map(String).join(', ')}` : `${b.count} ${b.name} (not shown: your account may not view them)`}
         </li>
       ))}
     </ul>

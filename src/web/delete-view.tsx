@@ -93,7 +93,7 @@ export class DeleteView<T> {
       meta: this.model.meta,
       plan,
       forbidden,
-      ...(await describePlan(this.model.meta, plan, this.options.sampleSize ?? 5, object as object)),
+      ...(await describePlan(this.model.meta, plan, this.options.sampleSize ?? 5, object as object, this.checked ? (model) => requestMay(request)('view', model) : undefined)),
       cancelUrl: this.url(this.options.cancelUrl ?? this.options.successUrl, object),
     };
     const Template = this.options.template ?? (ConfirmDelete as FC<DeleteConfirmationProps<T>>);

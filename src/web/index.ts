@@ -16,4 +16,4 @@ export { restoreView, type RestoreViewOptions } from './trash.ts';
 export { requestMay, mayDelete, mayRestore, mayUndo } from './deletion-permissions.ts';
 export { DeletionNotPermitted, authorizeDelete, authorizeRestore, authorizePurge, userMay, type PermissionCheck, type PermissionNeed } from '../auth/index.ts';
 export { DeleteView, type DeleteViewOptions } from './delete-view.tsx';
-export { ConfirmDelete, describePlan, type DeleteConfirmationProps, type ModelShare } from './confirm-delete.tsx';
+export { ConfirmDelete, describePlan, type BlockingShare, type DeleteConfirmationProps, type ModelShare } from './confirm-delete.tsx';

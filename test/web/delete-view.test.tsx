@@ -33,7 +33,7 @@ class Label extends model('dv.Label', { text: f.char({ maxLength: 40 }) }) {
 const seeded = withSeededDatabase(async () => {
   await syncPermissions();
   const clerk = await User.createUser({ username: 'clerk', password: 'clerk-password' });
-  for (const codename of ['delete_shelf', 'delete_book', 'delete_label', 'restore_shelf', 'restore_book', 'purge_shelf', 'purge_book']) {
+  for (const codename of ['view_shelf', 'view_book', 'view_label', 'view_loan', 'delete_shelf', 'delete_book', 'delete_label', 'restore_shelf', 'restore_book', 'purge_shelf', 'purge_book']) {
     await clerk.userPermissions.add(await Permission.objects.get({ codename }));
   }
   await User.createUser({ username: 'guest', password: 'guest-password' });
