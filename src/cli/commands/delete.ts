@@ -3,7 +3,7 @@
  * delete with progress, and for a soft delete the command that undoes it.
  */
 import { userInfo } from 'node:os';
-import { ProtectedError, RestrictedError } from '../../deletion/index.ts';
+import { assertTookPlanned, ProtectedError, RestrictedError, RowsChangedError } from '../../deletion/index.ts';
 import { Manager, type DeletePlanLike, type InstanceLike, type ModelMeta } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
@@ -105,7 +105,12 @@ export const deleteCommand: Command = {
       const bar = progress(plan.soft ? 'Moving to the trash' : 'Deleting', plan.total);
       let result: { total: number; byModel: Record<string, number>; deletionId?: string };
       try {
-        const options = { actor: (values.actor as string | undefined) ?? systemUser(), reason: (values.reason as string | undefined) ?? '', source: 'shell', onProgress: ({ deleted }: { deleted: number }) => bar.update(deleted) };
+        const options = {
+          actor: (values.actor as string | undefined) ?? systemUser(), reason: (values.reason as string | undefined) ?? '', source: 'shell',
+          onProgress: ({ deleted }: { deleted: number }) => bar.update(deleted),
+          // What was confirmed is what goes: the plan made inside the delete must be the one printed.
+          authorize: (now: { byModel: Record<string, number> }) => assertTookPlanned(plan.byModel, now.byModel),
+        };
         result = hard ? await queryset.hardDelete(options) : await queryset.delete(options);
         bar.update(result.total);
       } finally {
@@ -117,7 +122,7 @@ export const deleteCommand: Command = {
       }
       return 0;
     } catch (error) {
-      if (error instanceof ProtectedError || error instanceof RestrictedError) {
+      if (error instanceof ProtectedError || error instanceof RestrictedError || error instanceof RowsChangedError) {
         print(`Nothing deleted: ${error.message}`);
         return 1;
       }

@@ -2,12 +2,14 @@
 /** `trove delete`, `restore`, `trash` and `purge` against a project on a SQLite file. */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, Deletion, type Database } from '../../../src/index.ts';
 import { Author, Comment, Post } from '../../../examples/blog/models.ts';
 import { seedDemo } from '../../../examples/blog/seed.ts';
-import { makeProject, root, trove } from '../../support/cli.ts';
+import { BIN, makeProject, root, trove } from '../../support/cli.ts';
+import { PATIENCE_MS } from '../../support/patience.ts';
 
 // A second app with a PROTECT key, to see a blocked delete.
 const project = makeProject({ apps: `[${JSON.stringify(join(root, 'examples', 'blog', 'models.ts'))}, './contracts.ts']` });
@@ -136,4 +138,27 @@ test('restore of an operation whose rows were deleted for good says so and fails
   const result = await run(['restore', deletionId!]);
   assert.equal(result.code, 1);
   assert.match(result.stdout, /was purged: nothing of it is in the trash to restore/);
+});
+
+test('on a terminal, what was confirmed is what goes: rows that changed while it asked make it delete nothing', async () => {
+  const screen = await new Promise<string>((resolve, reject) => {
+    const args = ['delete', 'blog.Post', '--where', 'author__name__icontains=ann'];
+    const child = spawn('script', ['-qfec', [process.execPath, BIN, ...args].join(' '), '/dev/null'], { cwd: project.dir, env: { ...process.env, TERM: 'dumb' } });
+    let text = '';
+    let answered = false;
+    const timer = setTimeout(() => (child.kill(), reject(new Error(`no end:\n${text}`))), PATIENCE_MS);
+    child.stdout.on('data', async (chunk: Buffer) => {
+      text += chunk.toString();
+      if (answered || !text.includes("Type 'yes' to continue: ")) return;
+      answered = true;
+      // Someone comments on one of the posts while the question is on the screen.
+      const post = await Post.objects.filter({ author__name__icontains: 'ann' }).orderBy('id').first();
+      await Comment.objects.create({ post: post!, text: 'written meanwhile' });
+      child.stdin.write('yes\r');
+    });
+    child.on('close', () => (clearTimeout(timer), resolve(text)));
+  });
+  assert.match(screen, /Move 5 rows to the trash\?/);
+  assert.match(screen, /Nothing deleted: The rows changed while this ran: its plan showed 3 blog\.Comment, 2 blog\.Post, but it would have taken 4 blog\.Comment, 2 blog\.Post/);
+  assert.equal(await Post.objects.count(), 4);
 });
