@@ -30,6 +30,11 @@ export function hasReceivers(meta: ModelMeta): boolean {
 export class Collector {
   readonly graph: DeletionGraph;
   readonly rows: RowSets;
+  /**
+   * The other collectors of one purge, which run in the same transaction: RESTRICT is lifted for
+   * rows they take too, as it is for rows this one takes (the purge is one delete).
+   */
+  alongWith: readonly Collector[] = [];
 
   constructor(
     readonly db: Database,
@@ -59,8 +64,10 @@ export class Collector {
     // A soft delete is blocked by live rows only; the trash refers to nothing.
     if (this.graph.mode === 'soft' && referrer.softDelete) query = query.where(`${a}.deleted_at`, 'is', null);
     // RESTRICT is lifted for rows that the delete removes anyway through a CASCADE path.
-    if (check.kind === 'RESTRICT' && this.graph.has(referrer)) {
-      query = query.where(`${a}.${referrer.pk.column}`, 'not in', this.rows.keysOf(referrer));
+    if (check.kind === 'RESTRICT') {
+      for (const remover of [this, ...this.alongWith]) {
+        if (remover.graph.has(referrer)) query = query.where(`${a}.${referrer.pk.column}`, 'not in', remover.rows.keysOf(referrer));
+      }
     }
     const { rows } = await this.db.execute<Record<string, unknown>>(query.orderBy(`${a}.${referrer.pk.column}`).limit(BLOCKER_LIMIT).compile());
     return rows.map((row) => hydrate(referrer, row, this.db));

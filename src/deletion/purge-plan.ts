@@ -53,7 +53,9 @@ export function referringFirst(models: ModelMeta[]): ModelMeta[] {
 
 /** One hard-delete collector per model of each operation: the purge runs them in this order. */
 export function purgeCollectors(db: Database, records: readonly DeletionRecord[]): Collector[] {
-  return records.flatMap((record) => referringFirst(Object.keys(record.counts).map(getModel)).map((meta) => new Collector(db, meta, trashOf(meta, record.id))));
+  const collectors = records.flatMap((record) => referringFirst(Object.keys(record.counts).map(getModel)).map((meta) => new Collector(db, meta, trashOf(meta, record.id))));
+  for (const collector of collectors) collector.alongWith = collectors.filter((other) => other !== collector);
+  return collectors;
 }
 
 /**

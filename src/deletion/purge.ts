@@ -70,8 +70,10 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
     if (overlapping === 'refuse' && !plan.selfContained) throw new PurgeOverlapError(plan);
     if (options.authorize !== undefined) await options.authorize(plan);
     const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
+    // Each batch's RESTRICT check knows what the rest of the purge takes (still there until its turn).
+    const whole = purgeCollectors(db, records);
     for (const each of records) {
-      const part = await purgeRows(db, each, batchSize, options.onProgress);
+      const part = await purgeRows(db, each, whole, batchSize, options.onProgress);
       result.total += part.total;
       for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
       result.deletions.push(each.id);
@@ -109,7 +111,7 @@ async function withOverlapping(db: Database, records: DeletionRecord[], overlapp
 }
 
 /** One operation's trash rows, model by model in batches of keys; each batch deleted with its full cascade. */
-async function purgeRows(db: Database, record: DeletionRecord, batchSize: number, onProgress: PurgeOptions['onProgress']): Promise<DeleteResult> {
+async function purgeRows(db: Database, record: DeletionRecord, whole: readonly Collector[], batchSize: number, onProgress: PurgeOptions['onProgress']): Promise<DeleteResult> {
   const deletionId = record.id;
   const models = referringFirst(Object.keys(record.counts).map(getModel));
   let total = 0;
@@ -123,7 +125,9 @@ async function purgeRows(db: Database, record: DeletionRecord, batchSize: number
       );
       if (keys.rows.length === 0) break;
       const batch = keys.rows.map((row) => meta.pk.fromDb(row[meta.pk.column!], db.dialect));
-      const part = await new Collector(db, meta, trashOf(meta, deletionId, batch)).delete(record);
+      const collector = new Collector(db, meta, trashOf(meta, deletionId, batch));
+      collector.alongWith = whole;
+      const part = await collector.delete(record);
       result.total += part.total;
       for (const [label, n] of Object.entries(part.byModel)) result.byModel[label] = (result.byModel[label] ?? 0) + n;
       done += batch.length;
