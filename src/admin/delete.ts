@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { atomic } from '../db/index.ts';
-import { ProtectedError, RestrictedError } from '../deletion/index.ts';
+import { ProtectedError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
 import { authorizeDelete, DeletionNotPermitted, describeNeed, missingPermissions, needsOfDelete } from '../auth/index.ts';
 import { capitalise, getModel, type DeleteOptions, type DeletePlanLike, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { mayUndo, messages, redirect, render, type ViewRequest } from '../web/index.ts';
@@ -36,6 +36,9 @@ function nameOf(label: string, count: number): string {
   const meta = getModel(label);
   return count === 1 ? meta.verboseName : meta.verboseNamePlural;
 }
+
+/** Rows changed while a confirmed delete ran (another writer, a receiver): it took nothing. */
+const ROWS_CHANGED = 'The objects changed while they were being deleted, so nothing was deleted. This is what deleting takes now.';
 
 function linked(site: SiteContext, meta: ModelMeta, object: Record<string, unknown>): LinkedObject {
   return { text: String(object), url: changeUrlOf(site, meta, object[meta.pk.attname]) };
@@ -115,7 +118,7 @@ export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<a
   const filters = request.url.searchParams.get('_changelist_filters') ?? undefined;
   const changelist = site.url('changelist', { app: meta.appLabel, model: meta.modelName });
   const back = filters ? `${changelist}?${filters}` : changelist;
-  const page = async (status: number) =>
+  const page = async (status: number, notice?: string) =>
     render(request, DeleteConfirmationPage({
       frame: site.frame,
       crumbs: [['Home', site.url('index')], [capitalise(meta.appLabel), site.url('app_list', { app: meta.appLabel })], [capitalise(meta.verboseNamePlural), back], [String(object), site.url('change', { app: meta.appLabel, model: meta.modelName, pk: String(pk) })], ['Delete', undefined]],
@@ -123,6 +126,7 @@ export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<a
       noun: meta.verboseName,
       summary: await summarise(site, request, await object.planDelete(), meta),
       cancelUrl: site.url('change', { app: meta.appLabel, model: meta.modelName, pk: String(pk) }),
+      notice,
       hidden: [],
     }), status);
   if (request.method !== 'POST') return page(200);
@@ -140,6 +144,7 @@ export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<a
     // A blocker appeared since the page was shown: nothing was deleted; show it.
     if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
     if (error instanceof DeletionNotPermitted) return page(403);
+    if (error instanceof RowsChangedError) return page(409, ROWS_CHANGED);
     throw error;
   }
   const name = `The ${meta.verboseName} “${String(object)}”`;
@@ -244,6 +249,7 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
         if (error instanceof SelectionChanged) return refuse(error.now);
         if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409);
         if (error instanceof DeletionNotPermitted) return page(403);
+        if (error instanceof RowsChangedError) return page(409, ROWS_CHANGED);
         throw error;
       }
       const many = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;

@@ -7,7 +7,7 @@
  */
 import { atomic, type Database } from '../db/index.ts';
 import { authorizePurge, authorizeRestore, DeletionNotPermitted, describeNeed, missingPermissions, needsOfPurge, needsOfRestore } from '../auth/index.ts';
-import { Deletion, DELETION_STATES, hasRowsInTrash, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError } from '../deletion/index.ts';
+import { Deletion, DELETION_STATES, hasRowsInTrash, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
 import { capitalise, getModel, QueryUsageError, ValidationError, type ModelMeta } from '../orm/index.ts';
 import { Http404, messages, redirect, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
@@ -205,7 +205,7 @@ export class TrashViews {
       messages.success(request, `Restored ${countsText(result.byModel)}.`);
     } catch (error) {
       if (error instanceof DeletionNotPermitted) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
-      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError)) throw error;
+      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError || error instanceof RowsChangedError)) throw error;
       messages.error(request, `Nothing was restored: ${error.message}`);
     }
     return redirect(back);
@@ -252,7 +252,7 @@ export class TrashViews {
     } catch (error) {
       if (error instanceof DeletionNotPermitted) return page(403, `Nothing was deleted: your account may not ${error.missing.map(describeNeed).join(', ')}.`);
       if (error instanceof PurgeOverlapError) return page(409, 'Nothing was deleted: the purge reaches beyond this deletion (see below). Tick the box to take those too, or go back.');
-      if (error instanceof ProtectedError || error instanceof RestrictedError) return page(409, `Nothing was deleted: ${error.message}`);
+      if (error instanceof ProtectedError || error instanceof RestrictedError || error instanceof RowsChangedError) return page(409, `Nothing was deleted: ${error.message}`);
       throw error;
     }
     const others = result.deletions.length - 1;

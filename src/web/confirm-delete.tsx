@@ -37,6 +37,8 @@ export interface DeleteConfirmationProps<T = object> {
   blockers: BlockingShare[];
   /** What blocks a move to the trash: objects without a trash that would point into it, per model. */
   untrashable: BlockingShare[];
+  /** Said above the page: why it is shown again (the rows changed while a delete ran). */
+  notice?: string;
   /** What stays but changes (SET_NULL, SET_DEFAULT, SET), per model. */
   changes: { label: string; name: string; count: number }[];
   /** What the user may not do of it ("delete comments", "delete for good posts"); empty when all is allowed. */
@@ -82,12 +84,13 @@ export async function describePlan(
 }
 
 /** The default confirmation page, in Django's words. */
-export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashable, changes, forbidden, cancelUrl }: DeleteConfirmationProps) {
+export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashable, changes, forbidden, cancelUrl, notice }: DeleteConfirmationProps) {
   const what = `the ${meta.verboseName} “${String(object)}”`;
   if (blockers.length > 0 || untrashable.length > 0 || forbidden.length > 0) {
     return (
       <Layout title={`Cannot delete ${meta.verboseName}`}>
         <h1>Cannot delete {meta.verboseName}</h1>
+        {notice !== undefined && <p class="notice" role="alert">{notice}</p>}
         {forbidden.length > 0 && <p>Deleting {what} would take related objects, but your account may not:</p>}
         {forbidden.length > 0 && <ul class="forbidden">{forbidden.map((f) => <li>{f}</li>)}</ul>}
         {blockers.length > 0 && <p>Deleting {what} would require deleting the following protected related objects:</p>}
@@ -102,6 +105,7 @@ export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashabl
   return (
     <Layout title={`Delete ${meta.verboseName}?`}>
       <h1>Are you sure?</h1>
+      {notice !== undefined && <p class="notice" role="alert">{notice}</p>}
       <p>
         Are you sure you want to {plan.soft ? 'move' : 'delete'} {what}{plan.soft ? ' to the trash' : ''}?
         {related > 0 ? ` All of the following objects go with it${plan.soft ? '' : ' and are deleted'}:` : ''}

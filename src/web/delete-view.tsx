@@ -8,7 +8,7 @@
  * on its plan before the first write, and Undo is offered only to who may restore it all.
  */
 import type { FC } from 'hono/jsx';
-import { ProtectedError, RestrictedError } from '../deletion/index.ts';
+import { ProtectedError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
 import type { DeleteOptions, DeletePlanLike, DeleteResult, Manager, ModelMeta, QuerySet } from '../orm/index.ts';
 import { DeletionNotPermitted, describeNeed, missingPermissions, needsOfDelete } from '../auth/index.ts';
 import { permissionRequired } from './auth.ts';
@@ -85,7 +85,7 @@ export class DeleteView<T> {
   }
 
   /** The confirmation page: what goes, or what blocks it. */
-  async confirm(request: ViewRequest<any>, object: T, status: number): Promise<Response> {
+  async confirm(request: ViewRequest<any>, object: T, status: number, notice?: string): Promise<Response> {
     const plan = await (object as Deletable).planDelete({ hard: this.options.hard === true });
     const forbidden = this.checked ? (await missingPermissions(needsOfDelete(plan), requestMay(request))).map(describeNeed) : [];
     const props: DeleteConfirmationProps<T> = {
@@ -95,6 +95,7 @@ export class DeleteView<T> {
       forbidden,
       ...(await describePlan(this.model.meta, plan, this.options.sampleSize ?? 5, object as object, this.checked ? (model) => requestMay(request)('view', model) : undefined)),
       cancelUrl: this.url(this.options.cancelUrl ?? this.options.successUrl, object),
+      ...(notice !== undefined && { notice }),
     };
     const Template = this.options.template ?? (ConfirmDelete as FC<DeleteConfirmationProps<T>>);
     return render(request, <Template {...props} />, status);
@@ -118,6 +119,8 @@ export class DeleteView<T> {
       // Someone added a protected row since the page was shown: show the page again, now with it.
       if (error instanceof ProtectedError || error instanceof RestrictedError) return this.confirm(request, object, 409);
       if (error instanceof DeletionNotPermitted) return this.confirm(request, object, 403);
+      // Rows changed while it ran (another writer, a receiver): nothing went; show what goes now.
+      if (error instanceof RowsChangedError) return this.confirm(request, object, 409, 'The objects changed while they were being deleted, so nothing was deleted. This is what deleting takes now.');
       throw error;
     }
     const others = result.total - 1;

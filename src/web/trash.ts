@@ -1,5 +1,5 @@
 /** The view behind a soft delete's Undo button: POST restores the operation and redirects back. */
-import { Deletion, OrphanRestoreError, restoreDeletion, RestoreConflictError } from '../deletion/index.ts';
+import { Deletion, OrphanRestoreError, restoreDeletion, RestoreConflictError, RowsChangedError } from '../deletion/index.ts';
 import { DeletionNotPermitted, describeNeed } from '../auth/index.ts';
 import { QueryUsageError } from '../orm/index.ts';
 import { mayRestore } from './deletion-permissions.ts';
@@ -29,7 +29,7 @@ export function restoreView(options: RestoreViewOptions): View<{ deletionId: str
     } catch (error) {
       if (error instanceof DeletionNotPermitted) return page(403, 'Forbidden', `<p>You do not have permission to restore this: ${escapeHtml(error.missing.map(describeNeed).join(', '))}.</p>`);
       // Refused with a reason (an orphan, a taken unique value, or restored or purged meanwhile): say it.
-      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError)) throw error;
+      if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError || error instanceof RowsChangedError)) throw error;
       messages.error(request, error.message);
     }
     return redirect(options.successUrl);
