@@ -10,11 +10,11 @@
  */
 import { sql } from 'kysely';
 import { atomic, IntegrityError, type Database } from '../db/index.ts';
-import { hydrate, ForeignKeyField, readsOfCondition, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
+import { allModels, hydrate, ForeignKeyField, readsOfCondition, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
 import { assertTookPlanned, ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
-import { settleOperations, trashedOperations } from './operations.ts';
+import { lockOperations, settleOperations, trashedOperations } from './operations.ts';
 import { planDelete } from './plan.ts';
 import { RowSets } from './rows.ts';
 
@@ -108,23 +108,31 @@ export class Collector {
    * their parent: the delete would then fail on the foreign key. So the rows that can be pointed
    * at are locked first, parents before children: an insert referring to one waits for the
    * delete and then fails with an IntegrityError, and a child committed before the lock is
-   * deleted with the rest. Locking always top-down, in key order, cannot deadlock two deletes.
+   * deleted with the rest. Every delete locks in one order (lockOrder: parents first, then by
+   * label; each model's rows in key order), so two deletes cannot deadlock on each other's locks.
    * Models nothing points at (often the largest) need no lock.
    */
   async lockReferencedRows(): Promise<void> {
-    if (this.db.dialect === 'sqlite') return;
-    for (const group of [...this.graph.order].reverse()) {
-      for (const meta of group.models) {
-        if (!meta.reverseRelations.some((r) => r.field instanceof ForeignKeyField && r.field.dbConstraint)) continue;
-        const locked = this.db.kysely
-          .selectFrom(`${meta.table} as l0`)
-          .select(sql.lit(1).as('one'))
-          .where((eb) => this.rows.taken(eb, meta, 'l0'))
-          .orderBy(`l0.${meta.pk.column}`)
-          .forUpdate();
-        // Counted on the server: the locked rows are not sent over.
-        await this.db.execute(this.db.kysely.selectFrom(locked.as('locked')).select(sql<number>`count(*)`.as('n')).compile());
-      }
+    await Collector.lockTogether([this]);
+  }
+
+  /** The rows that several collectors of one delete (a purge's) take, locked as one delete's. */
+  static async lockTogether(collectors: readonly Collector[]): Promise<void> {
+    const db = collectors[0]?.db;
+    if (db === undefined || db.dialect === 'sqlite') return;
+    const models = new Map<string, ModelMeta>();
+    for (const c of collectors) for (const meta of c.graph.models.values()) models.set(meta.label, meta);
+    for (const meta of lockOrder([...models.values()])) {
+      if (!meta.reverseRelations.some((r) => r.field instanceof ForeignKeyField && r.field.dbConstraint)) continue;
+      const taking = collectors.filter((c) => c.graph.has(meta));
+      const locked = db.kysely
+        .selectFrom(`${meta.table} as l0`)
+        .select(sql.lit(1).as('one'))
+        .where((eb) => eb.or(taking.map((c) => c.rows.taken(eb, meta, 'l0'))))
+        .orderBy(`l0.${meta.pk.column}`)
+        .forUpdate();
+      // Counted on the server: the locked rows are not sent over.
+      await db.execute(db.kysely.selectFrom(locked.as('locked')).select(sql<number>`count(*)`.as('n')).compile());
     }
   }
 
@@ -133,6 +141,8 @@ export class Collector {
   /** Deletes everything the graph takes, in one transaction; `origin` is what delete() was called on. */
   async delete(origin: unknown, { onProgress, authorize }: Pick<DeleteOptions, 'onProgress' | 'authorize'> = {}): Promise<DeleteResult> {
     return atomic(async () => {
+      // The operations whose trash it takes are locked before their rows (see lockOperations).
+      await lockOperations(this.db, Object.keys(await trashedOperations(this)));
       await this.lockReferencedRows();
       await this.assertNotBlocked();
       await this.fixRowSets();
@@ -297,6 +307,41 @@ export class Collector {
     if (this.db.dialect !== 'mysql') return keys;
     return this.db.kysely.selectFrom(keys.as('materialised')).select('materialised.pk') as ReturnType<RowSets['keysOf']>;
   }
+}
+
+/**
+ * The one order in which every delete locks: a model after every model its foreign keys point at
+ * (a cycle cut where it closes), models of one depth by label. Depths are taken over every
+ * model defined, visited by label, so that two deletes order any two models alike.
+ */
+export function lockOrder(models: readonly ModelMeta[]): ModelMeta[] {
+  const depth = globalDepths();
+  return [...models].sort((a, b) => depth(a) - depth(b) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+let depths: { count: number; of: Map<ModelMeta, number> } | undefined;
+
+function globalDepths(): (meta: ModelMeta) => number {
+  const all = allModels();
+  if (depths === undefined || depths.count !== all.length) {
+    const of = new Map<ModelMeta, number>();
+    const visiting = new Set<ModelMeta>();
+    const depthOf = (meta: ModelMeta): number => {
+      const known = of.get(meta);
+      if (known !== undefined) return known;
+      if (visiting.has(meta)) return 0;
+      visiting.add(meta);
+      let d = 0;
+      for (const fk of meta.foreignKeys) if (fk.target !== meta) d = Math.max(d, depthOf(fk.target) + 1);
+      visiting.delete(meta);
+      of.set(meta, d);
+      return d;
+    };
+    for (const meta of [...all].sort((a, b) => (a.label < b.label ? -1 : 1))) depthOf(meta);
+    depths = { count: all.length, of };
+  }
+  const { of } = depths;
+  return (meta) => of.get(meta) ?? 0;
 }
 
 function originInstance(origin: unknown, meta: ModelMeta): InstanceLike | undefined {

@@ -32,6 +32,16 @@ export async function lockOperation(db: Database, deletionId: string): Promise<D
   return record;
 }
 
+/**
+ * Locks the records of these operations, in id order. Every delete that touches an operation
+ * locks its record before any row (and purges lock theirs first of all): with rows locked after
+ * operations everywhere, a purge and a hard delete of the same trash cannot deadlock.
+ */
+export async function lockOperations(db: Database, deletionIds: readonly string[]): Promise<void> {
+  if (deletionIds.length === 0 || db.dialect === 'sqlite') return;
+  await Deletion.objects.using(db).selectForUpdate().filter({ id__in: [...deletionIds] }).orderBy('id').values('id').fetch();
+}
+
 /** Refuses, in a sentence, to restore or purge an operation with nothing in the trash. */
 export function assertInTrash(record: DeletionRecord, what: 'restore' | 'purge'): void {
   if (hasRowsInTrash(record.state)) return;

@@ -93,12 +93,18 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
  */
 async function withOverlapping(db: Database, records: DeletionRecord[], overlapping: 'refuse' | 'purge', lock: boolean): Promise<{ plan: PurgePlan; records: DeletionRecord[] }> {
   for (;;) {
-    // Locked before they are counted, as a hard delete does: a row committed meanwhile that
-    // refers to one of them waits for the purge (and then fails), instead of joining it unseen.
-    if (lock) for (const collector of purgeCollectors(db, records)) await collector.lockReferencedRows();
     const plan = await planPurge(db, records);
     const others = Object.keys(plan.operations);
-    if (overlapping === 'refuse' || others.length === 0) return { plan, records };
+    if (overlapping === 'refuse' || others.length === 0) {
+      if (!lock) return { plan, records };
+      // Every operation it takes is locked by now; their rows are locked next and counted again,
+      // as a hard delete does: a row committed meanwhile that refers to one of them waits for
+      // the purge (and then fails), instead of joining it unseen.
+      await Collector.lockTogether(purgeCollectors(db, records));
+      const locked = await planPurge(db, records);
+      if (overlapping === 'purge' && Object.keys(locked.operations).length > 0) continue;
+      return { plan: locked, records };
+    }
     const known = new Set(records.map((r) => r.id));
     const added: DeletionRecord[] = [];
     for (const id of others.filter((o) => !known.has(o))) {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CASCADE, connect, fields as f, model, purgeDeletion, restoreDeletion, RowsChangedError, signals, type Database } from '../../src/index.ts';
+import { atomic, CASCADE, connect, fields as f, model, purgeDeletion, restoreDeletion, RowsChangedError, signals, type Database } from '../../src/index.ts';
 import { BACKEND, TEST_DATABASE_URL, withSeededDatabase } from '../support/database.ts';
 
 class Folder extends model('holds.Folder', { name: f.char({ maxLength: 30 }) }) {}
@@ -16,6 +16,11 @@ class Sheet extends model('holds.Sheet', { title: f.char({ maxLength: 30 }) }, {
 class Line extends model('holds.Line', { sheet: f.foreignKey(() => Sheet, { onDelete: CASCADE }), text: f.char({ maxLength: 30 }) }, { softDelete: true }) {}
 /** No trash: a purge of a sheet takes its stamps for good. */
 class Stamp extends model('holds.Stamp', { sheet: f.foreignKey(() => Sheet, { onDelete: CASCADE }) }) {}
+
+/** Post <- Note <- Reply, all with a trash: notes are rows others point at, so deletes lock them. */
+class Post extends model('holds.Post', { title: f.char({ maxLength: 30 }) }, { softDelete: true }) {}
+class Note extends model('holds.Note', { post: f.foreignKey(() => Post, { onDelete: CASCADE }) }, { softDelete: true }) {}
+class Reply extends model('holds.Reply', { note: f.foreignKey(() => Note, { onDelete: CASCADE }) }, { softDelete: true }) {}
 
 const seeded = withSeededDatabase(async () => {
   const old = await Folder.objects.create({ name: 'old' });
@@ -151,4 +156,37 @@ test('rows committed meanwhile that no lock holds off make the delete (soft or f
     await restoreLate?.done();
   }
   assert.equal(await Sheet.objects.filter({ id: sheet.id }).exists(), false, 'the sheet stayed in the trash');
+});
+
+test('a purge and a hard delete of the same trashed rows lock in one order: no deadlock', { skip: server }, async () => {
+  const [p1, p2] = [await Post.objects.create({ title: 'one' }), await Post.objects.create({ title: 'two' })];
+  for (const post of [p1, p2]) await Reply.objects.create({ note: await Note.objects.create({ post }) });
+  const op = (await Post.objects.filter({ id__in: [p1.id, p2.id] }).delete()).deletionId!;
+  const holder = await connect(TEST_DATABASE_URL, { setDefault: false });
+  const other = await connect(TEST_DATABASE_URL, { setDefault: false });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  try {
+    // Another writer holds post 1 for a moment, so that the two deletes overlap.
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = atomic(async () => {
+      await holder.execute(holder.kysely.selectFrom(Post.meta.table).select('id').where('id', '=', p1.id).forUpdate().compile());
+      locked();
+      await released;
+    }, { using: holder });
+    await isLocked;
+    const purging = purgeDeletion(op).then(() => 'purged', (error: Error) => error);
+    await sleep(300);
+    const hard = Post.deletedObjects.using(other).filter({ id: p2.id }).hardDelete().then(() => 'deleted', (error: Error) => error);
+    await sleep(300);
+    release();
+    await holding;
+    const outcomes = (await Promise.all([purging, hard])).map(String);
+    assert.ok(!outcomes.some((o) => /deadlock/i.test(o)), outcomes.join('; '));
+  } finally {
+    release();
+    await holder.close();
+    await other.close();
+  }
 });
