@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { TroveApp } from '../../src/web/index.ts';
-import { CSRF_FIELD } from '../../src/web/index.ts';
+import { authenticate, CSRF_FIELD, login, path } from '../../src/web/index.ts';
 
 type Send = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -103,5 +103,17 @@ export async function listen(app: TroveApp): Promise<{ url: string; close: () =>
         }),
       });
     });
+  });
+}
+
+/** A bare login page at `login/` for tests: its CSRF token on GET; on POST, logs in and goes to `next`. */
+export function loginRoute(next: string) {
+  return path('login/', async (request) => {
+    if (request.method === 'GET') return new Response(`<input name="csrfmiddlewaretoken" value="${request.csrfToken}">`);
+    const form = await request.form();
+    const user = await authenticate(String(form.get('username')), String(form.get('password')));
+    if (user === null) return new Response('no', { status: 401 });
+    await login(request, user);
+    return new Response(null, { status: 302, headers: { location: next } });
   });
 }

@@ -4,7 +4,7 @@ import { CASCADE, Deletion, PROTECT, model, fields as f } from '../../src/index.
 import { Permission, User, syncPermissions } from '../../src/auth/index.ts';
 import { authenticate, createApp, DeleteView, login, path, restoreView, takeMessages, type DeleteConfirmationProps } from '../../src/web/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
-import { listen, TestClient } from '../support/web.ts';
+import { listen, loginRoute, TestClient } from '../support/web.ts';
 
 class Shelf extends model('dv.Shelf', { name: f.char({ maxLength: 40 }) }, { softDelete: true }) {
   override toString() {
@@ -52,14 +52,7 @@ const app = () =>
   createApp({
     secretKey: 'a-test-secret-key-that-is-long-enough',
     urls: [
-      path('login/', async (request) => {
-        if (request.method === 'GET') return new Response(`<input name="csrfmiddlewaretoken" value="${request.csrfToken}">`);
-        const form = await request.form();
-        const user = await authenticate(String(form.get('username')), String(form.get('password')));
-        if (user === null) return new Response('no', { status: 401 });
-        await login(request, user);
-        return new Response(null, { status: 302, headers: { location: '/shelves/' } });
-      }),
+      loginRoute('/shelves/'),
       path('shelves/', async (request) => new Response(JSON.stringify({ live: await Shelf.objects.count(), messages: takeMessages(request) })), { name: 'shelf_list' }),
       path('shelves/<int:id>/delete/', DeleteView.for(Shelf, { successUrl: 'shelf_list', sampleSize: 2 }), { name: 'shelf_delete' }),
       path('shelves/<str:id>/custom/', DeleteView.for(Shelf, { successUrl: '/shelves/', template: CustomPage })),

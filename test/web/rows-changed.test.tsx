@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { CASCADE, model, fields as f, signals } from '../../src/index.ts';
 import { Permission, User, syncPermissions } from '../../src/auth/index.ts';
 import { AdminSite } from '../../src/admin/index.ts';
-import { authenticate, createApp, DeleteView, include, login, path } from '../../src/web/index.ts';
+import { createApp, DeleteView, include, path } from '../../src/web/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
-import { TestClient } from '../support/web.ts';
+import { loginRoute, TestClient } from '../support/web.ts';
 
 class Box extends model('changed.Box', { name: f.char({ maxLength: 40 }) }) {
   override toString() {
@@ -35,14 +35,7 @@ site.register([Box, Item]);
 const web = createApp({
   secretKey: 'a-test-secret-key-that-is-long-enough',
   urls: [
-    path('login/', async (request) => {
-      if (request.method === 'GET') return new Response(`<input name="csrfmiddlewaretoken" value="${request.csrfToken}">`);
-      const form = await request.form();
-      const user = await authenticate(String(form.get('username')), String(form.get('password')));
-      if (user === null) return new Response('no', { status: 401 });
-      await login(request, user);
-      return new Response(null, { status: 302, headers: { location: '/boxes/' } });
-    }),
+    loginRoute('/boxes/'),
     path('boxes/', async () => new Response('list'), { name: 'box_list' }),
     path('boxes/<int:id>/delete/', DeleteView.for(Box, { successUrl: 'box_list' })),
     path('admin/', include(site.urls)),
