@@ -71,16 +71,19 @@ export async function softDeleteBatches(
 }
 
 /**
- * Stamps the live rows one collector takes; PROTECT and RESTRICT are checked first. As for a
- * hard delete, the rows others can point at are locked before the plan, so a row referring to
- * one cannot join the delete after its plan was authorized.
+ * Stamps the live rows one collector takes; PROTECT and RESTRICT are checked first. A delete
+ * authorized on its plan locks the rows others can point at before the plan, as a hard delete
+ * does, so a row referring to one cannot join it after the plan was approved. Without a plan
+ * to keep to, no lock: a row committed before the stamp simply goes to the trash with the rest
+ * (a lock would leave it live under a trashed row instead), and a large delete is spared
+ * locking every parent row it takes.
  */
 async function stamp(
   collector: Collector, deletionId: string, deletedAt: Date, byModel: Record<string, number>,
   options: DeleteOptions, deleted: () => number,
 ): Promise<void> {
   const { db, graph, rows } = collector;
-  await collector.lockReferencedRows();
+  if (options.authorize !== undefined) await collector.lockReferencedRows();
   await collector.assertNotBlocked();
   await collector.fixRowSets();
   const plan = options.authorize === undefined ? undefined : await planDelete(collector);
