@@ -160,8 +160,10 @@ async function assertNoOrphans(db: Database, set: RestoreSet, sets: RestoreSet[]
     const parent = field.target;
     if (!parent.softDelete) continue;
     const parentSet = sets.find((s) => s.meta === parent);
+    // `is not true`, not `not`: a row whose restore condition is NULL (a comparison with a NULL
+    // column) is not restored, so it stays; `not NULL` would have said it leaves.
     const stays = (eb: Builder, alias: string) =>
-      eb.and([eb(eb.ref(`${alias}.deleted_at`), 'is not', null), parentSet === undefined ? sql<SqlBool>`1 = 1` : eb.not(parentSet.rows(eb, alias))]);
+      eb.and([eb(eb.ref(`${alias}.deleted_at`), 'is not', null), parentSet === undefined ? sql<SqlBool>`1 = 1` : sql<SqlBool>`(${parentSet.rows(eb, alias)}) is not true`]);
     // First whether any parent stays in the trash at all: usually none does, and the check ends
     // without reading the restored rows (planner estimates are stale right after a mass update).
     const anyStays = db.kysely.selectFrom(`${parent.table} as p0`).select(sql.lit(1).as('one')).where((eb) => stays(eb, 'p0')).limit(1);

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CASCADE, model, fields as f, purgeDeletion, Q, RESTRICT } from '../../src/index.ts';
+import { CASCADE, F, model, fields as f, OrphanRestoreError, purgeDeletion, Q, RESTRICT, SET_NULL } from '../../src/index.ts';
 import { authorizeDelete, authorizePurge, authorizeRestore, DeletionNotPermitted, userMay } from '../../src/auth/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
@@ -101,5 +101,19 @@ describe('a purge is one delete: RESTRICT is lifted for rows the rest of the pur
     const result = await purgeDeletion(deletionId!);
     assert.deepEqual(result.byModel, { 'ff.Owner': 1, 'ff.Pet': 1 });
     assert.equal(await Pet.allObjects.count(), 0);
+  });
+});
+
+class Node extends model('ff.Node', { v: f.integer(), parent: f.foreignKey('self', { onDelete: SET_NULL, null: true }) }, { softDelete: true }) {}
+
+describe('a restore refuses orphans also where its filter is NULL for the parent', () => {
+  // FUZZ_SEED=1609210917: `v >= F(parent)` is NULL for a row without a parent, which then
+  // counted as restored ("not NULL"): its child came back under a parent still in the trash.
+  test('restoring a child whose parent the filter does not take', async () => {
+    const root = await Node.objects.create({ v: 0, parent: null });
+    await Node.objects.create({ v: 1_000_000, parent: root });
+    await Node.objects.all().delete();
+    await assert.rejects(Node.deletedObjects.filter({ v__gte: F('parent') }).restore(), OrphanRestoreError);
+    assert.equal(await Node.objects.count(), 0);
   });
 });
