@@ -5,6 +5,7 @@
  * would take of other operations' trash, or of live rows with a trash, is refused unless asked
  * for (see purge-plan.ts).
  */
+import type { ExpressionBuilder } from 'kysely';
 import { atomic, getDatabase, type Database } from '../db/index.ts';
 import { defaultRegistry, getModel, QueryUsageError, ValidationError, type DeleteResult, type ModelMeta } from '../orm/index.ts';
 import { assertInTrash, hasRowsInTrash, lockOperation, type DeletionRecord, type OperationRows } from './operations.ts';
@@ -72,6 +73,7 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
     const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
     // Each batch's RESTRICT check knows what the rest of the purge takes (still there until its turn).
     const whole = purgeCollectors(db, records);
+    await unlinkCyclesOnMysql(db, whole);
     for (const each of records) {
       const part = await purgeRows(db, each, whole, batchSize, options.onProgress);
       result.total += part.total;
@@ -84,6 +86,36 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
     await Deletion.objects.using(db).filter({ id__in: result.deletions }).update({ state: 'purged' });
     return result;
   }, { using: db });
+}
+
+/**
+ * MySQL checks foreign keys row by row and cannot defer them: rows of a purge that refer to each
+ * other across its collectors (an owner and the pet it restricts, trashed together) could go in
+ * no order. Such keys, where nullable, are cleared first on the rows the purge takes: they are
+ * deleted anyway. (PostgreSQL and SQLite check at commit.)
+ */
+async function unlinkCyclesOnMysql(db: Database, collectors: readonly Collector[]): Promise<void> {
+  if (db.dialect !== 'mysql') return;
+  const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
+  const reaches = (from: ModelMeta, to: ModelMeta, seen = new Set<ModelMeta>()): boolean => {
+    if (from === to) return true;
+    seen.add(from);
+    return from.foreignKeys.some((fk) => fk.dbConstraint && models.has(fk.target) && !seen.has(fk.target) && reaches(fk.target, to, seen));
+  };
+  const taken = (meta: ModelMeta) => (eb: ExpressionBuilder<any, any>) =>
+    eb.or(collectors.filter((c) => c.graph.has(meta)).map((c) => eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', c.materialisedOnMysql(c.rows.keysOf(meta)))));
+  for (const meta of models) {
+    for (const fk of meta.foreignKeys) {
+      if (!fk.dbConstraint || !fk.nullable || fk.target === meta || !models.has(fk.target) || !reaches(fk.target, meta)) continue;
+      const target = fk.target;
+      const query = db.kysely
+        .updateTable(meta.table)
+        .set({ [fk.column!]: null })
+        .where(taken(meta))
+        .where((eb) => eb.or(collectors.filter((c) => c.graph.has(target)).map((c) => eb(eb.ref(`${meta.table}.${fk.column}`), 'in', c.materialisedOnMysql(c.rows.keysOf(target))))));
+      await db.execute(query.compile());
+    }
+  }
 }
 
 /**
