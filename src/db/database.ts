@@ -7,6 +7,7 @@ import { asIntegrityError, isDeadlock } from './errors.ts';
 /** How often a statement outside a transaction is tried when it keeps losing deadlocks (about 2 s in all). */
 const DEADLOCK_ATTEMPTS = 12;
 import { currentTransaction } from './transaction-context.ts';
+import { dialectOf, type SqlDialect } from './dialect.ts';
 
 export interface QueryEvent {
   sql: string;
@@ -45,6 +46,8 @@ export function getDatabase(): Database {
 export class Database {
   /** Compiled SQL of query shapes, filled by the ORM; SQL differs per dialect, so it lives here. */
   readonly queryCache = new Map<string, unknown>();
+  /** What this database spells its own way (quoting, LIKE, locking, DDL, …). */
+  readonly sqlDialect: SqlDialect;
   private closed = false;
 
   constructor(
@@ -55,7 +58,9 @@ export class Database {
     private readonly onQuery: ConnectOptions['onQuery'],
     private readonly statementCache?: PreparedStatementCache,
     private readonly fastPath?: SqliteFastPath,
-  ) {}
+  ) {
+    this.sqlDialect = dialectOf(dialect);
+  }
 
   /** The Kysely instance to run on now: the open transaction of `atomic()` if there is one. */
   executor(): Kysely<any> {

@@ -8,3 +8,4 @@ export {
 } from './schema.ts';
 export * as ddl from './ddl.ts';
 export { columnTypeSql } from './ddl.ts';
+export { dialectOf, likePattern, type SqlDialect, type TextLookup, type DatePartName, type Around, type RowLockOptions } from './dialect.ts';
