@@ -61,6 +61,8 @@ export interface SqlDialect {
    * rows is faster as all rows less the trashed ones (see compiler.ts).
    */
   readonly hintsLiveRows: boolean;
+  /** Whether the parts of a UNION may stand in parentheses (SQLite refuses them). */
+  readonly parenthesisesUnionParts: boolean;
   /** A number in arithmetic as the database should see it (SQLite takes a whole number bound as a float as REAL). */
   arithmeticValue(value: unknown): unknown;
 }

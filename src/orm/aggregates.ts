@@ -11,6 +11,8 @@ import { FieldError } from './errors.ts';
 import type { Q } from './query/q.ts';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+/** The functions an aggregate may name: its name is written into SQL, and its constructor is public. */
+const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set<AggregateFunction>(['count', 'sum', 'avg', 'min', 'max']);
 
 export interface AggregateOptions {
   /** Count (or sum…) each distinct value once. */
@@ -30,6 +32,7 @@ export class Aggregate<R = unknown> extends Expression {
     readonly options: AggregateOptions = {},
   ) {
     super();
+    if (!AGGREGATE_FUNCTIONS.has(fn)) throw new FieldError(`Unknown aggregate function ${JSON.stringify(fn)}: use Count, Sum, Avg, Min or Max.`);
     if (typeof source !== 'string' || source === '') throw new FieldError(`${fn}() takes a field name or a path, not ${JSON.stringify(source)}.`);
     if (source === '*' && fn !== 'count') throw new FieldError(`Only Count() takes '*'.`);
   }

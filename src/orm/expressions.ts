@@ -7,6 +7,8 @@ import { FieldError } from './errors.ts';
 import type { Field } from './fields/field.ts';
 import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import type { ModelMeta } from './meta.ts';
+import { mapTree } from './query/tree.ts';
+import type { WhereNode } from './query/where.ts';
 
 export type ArithmeticOperator = '+' | '-' | '*' | '/';
 type Operand = Expression | number;
@@ -61,9 +63,14 @@ export class ValueExpression extends Expression {
   }
 }
 
+/** The operators arithmetic may use: an operator is written into SQL, and this constructor is public. */
+const ARITHMETIC_OPERATORS: ReadonlySet<string> = new Set<ArithmeticOperator>(['+', '-', '*', '/']);
+
 export class CombinedExpression extends Expression {
   constructor(readonly operator: ArithmeticOperator, readonly left: Expression, readonly right: Expression) {
     super();
+    if (!ARITHMETIC_OPERATORS.has(operator)) throw new FieldError(`Unknown operator ${JSON.stringify(operator)}: arithmetic takes +, -, * and /.`);
+    if (!(left instanceof Expression) || !(right instanceof Expression)) throw new FieldError('Arithmetic combines expressions: F(), Value() or numbers.');
   }
 }
 
@@ -195,21 +202,18 @@ export function expressionColumns(expression: ResolvedExpression): Array<{ colum
 
 /**
  * Gives every `OuterRef` in a subquery's conditions its column in `outer`, the model of the
- * query around it. Conditions are plain data, so this copies them, leaving fields and models as
- * they are.
+ * query around it. Conditions are plain data, so this copies them (tree.ts), leaving fields and
+ * models as they are.
  */
-export function resolveOuterRefs<T>(tree: T, outer: ModelMeta): T {
-  const visit = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(visit);
-    if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
-    const node = value as Record<string, unknown>;
-    if (node.kind === 'outer' && node.column === undefined) {
-      const name = node.name as string;
+export function resolveOuterRefs(where: unknown, outer: ModelMeta): WhereNode | undefined {
+  if (where === undefined) return undefined;
+  return mapTree(where as WhereNode, {
+    expression(expression) {
+      if (expression.kind !== 'outer' || expression.column !== undefined) return expression;
+      const { name } = expression;
       const field = name === 'pk' ? outer.pk : outer.field(name);
       if (field === undefined || field.column === undefined) throw new FieldError(`OuterRef('${name}'): ${outer.label} has no field '${name}'.`);
       return { kind: 'outer', name, column: field.column };
-    }
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v)]));
-  };
-  return visit(tree) as T;
+    },
+  });
 }

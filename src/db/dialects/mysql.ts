@@ -23,5 +23,6 @@ export const mysqlDialect: SqlDialect = {
   groupsByKey: false,
   prefersJoinedAggregates: false,
   hintsLiveRows: false,
+  parenthesisesUnionParts: true,
   arithmeticValue: (value) => value,
 };

@@ -24,5 +24,6 @@ export const postgresDialect: SqlDialect = {
   // 1.6x faster than a subquery per row (bench/orm-overhead.ts).
   prefersJoinedAggregates: true,
   hintsLiveRows: false,
+  parenthesisesUnionParts: true,
   arithmeticValue: (value) => value,
 };

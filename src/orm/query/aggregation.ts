@@ -4,7 +4,7 @@
  * different relations never multiply each other's rows (Django's joins do: `Count('posts')`
  * next to `Count('comments')` counts posts times comments).
  */
-import { CompiledQuery, sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { Aggregate } from '../aggregates.ts';
 import { Expression as TroveExpression, resolveExpression, resolveOuterRefs, type ResolvedExpression } from '../expressions.ts';
@@ -13,18 +13,13 @@ import { FieldError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
-import { bindWhere, collectSlots, compileExpression, compileWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
+import { writeContext, writeExpression, writeList, writeTable, writeWhere, type WriteContext } from './conditions.ts';
+import { TextWriter } from './writer.ts';
 import { checkGroupable } from './grouping.ts';
-import { resolveQ, type WhereNode } from './where.ts';
-
-/**
- * Compiles a condition on `alias`. Callers that compile as they bind pass one that binds the
- * condition's values first, so that parameters follow the order placeholders are made in.
- */
-export type CompileCondition = (eb: Builder, node: WhereNode, alias: string) => Expression<SqlBool>;
+import { resolveQ, SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** One table joined onto the one before: `this.column = previous.previousColumn`. */
-interface Link {
+export interface Link {
   readonly meta: ModelMeta;
   readonly column: string;
   readonly previousColumn: string;
@@ -93,69 +88,104 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
   return { name, aggregate, links, field, multiValued, filter };
 }
 
-/** `count(distinct a3.id)`, or `sum(case when <filter> then a1.price end)` over `alias`. */
-export function aggregateCall(eb: Builder, resolved: ResolvedAggregate, alias: string, condition: CompileCondition, filterInline: boolean): RawBuilder<unknown> {
+/** `count(distinct a3.id)`, or with `filterInline`, `sum(case when <filter> then a1.price end)`, over `alias`. */
+export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, ctx: WriteContext, filterInline: boolean, depth: number): void {
+  const { w } = ctx;
   const { fn, options } = resolved.aggregate;
-  let value: Expression<unknown> = resolved.field === undefined ? sql`1` : sql.ref(`${alias}.${resolved.field.column}`);
-  if (filterInline && resolved.filter !== undefined) value = sql`case when ${condition(eb, resolved.filter, alias)} then ${value} end`;
-  if (resolved.field === undefined && !(filterInline && resolved.filter !== undefined)) return sql`count(*)`;
-  return sql`${sql.raw(fn)}(${sql.raw(options.distinct ? 'distinct ' : '')}${value})`;
+  const filter = filterInline ? resolved.filter : undefined;
+  if (resolved.field === undefined && filter === undefined) return w.text('count(*)');
+  // The function was checked when the aggregate was made (Aggregate's constructor).
+  w.text(`${fn}(${options.distinct ? 'distinct ' : ''}`);
+  if (filter !== undefined) {
+    w.text('case when ');
+    writeWhere(filter, alias, ctx, false, depth);
+    w.text(' then ');
+  }
+  if (resolved.field === undefined) w.text('1');
+  else w.column(alias, resolved.field.column!);
+  if (filter !== undefined) w.text(' end');
+  w.text(')');
 }
 
-/** The join chain from `from` (an alias of the queried table), each link a fresh alias; returns the last alias. */
-export function joinChain(query: SelectQueryBuilder<any, any, any>, links: readonly Link[], from: string, ctx: CompileContext, kind: 'inner' | 'left'): [SelectQueryBuilder<any, any, any>, string] {
+/** A fresh alias for each table of a join chain. */
+export function chainAliases(links: readonly Link[], ctx: WriteContext): string[] {
+  return links.map(() => `a${++ctx.aliases}`);
+}
+
+/** The joins of a chain from `from` (`aliases` from chainAliases); a related row in the trash is no related row. */
+export function writeJoins(links: readonly Link[], aliases: readonly string[], from: string, ctx: WriteContext, kind: 'inner' | 'left'): void {
+  const { w } = ctx;
   let previous = from;
-  for (const link of links) {
-    const alias = `a${++ctx.aliases}`;
-    const before = previous;
-    const on = (join: any) => {
-      const joined = join.onRef(`${alias}.${link.column}`, '=', `${before}.${link.previousColumn}`);
-      // A related row in the trash is no related row.
-      return link.meta.softDelete ? joined.on(`${alias}.deleted_at`, 'is', null) : joined;
-    };
-    query = kind === 'inner' ? query.innerJoin(`${link.meta.table} as ${alias}`, on) : query.leftJoin(`${link.meta.table} as ${alias}`, on);
+  links.forEach((link, i) => {
+    const alias = aliases[i]!;
+    w.text(` ${kind} join `);
+    writeTable(ctx, link.meta.table, alias);
+    w.text(' on ');
+    w.column(alias, link.column);
+    w.text(' = ');
+    w.column(previous, link.previousColumn);
+    if (link.meta.softDelete) {
+      w.text(' and ');
+      w.column(alias, SOFT_DELETED_AT);
+      w.text(' is null');
+    }
     previous = alias;
-  }
-  return [query, previous];
+  });
 }
 
 /**
  * An annotation of each row of `outer`: `(select count(a2.id) from post a1 … where a1.author_id =
- * t0.id)`. Own columns need no subquery.
+ * t0.id)`; one computed from the row's own columns needs no subquery. count() of no rows is 0,
+ * the others NULL, as Django gives them.
  */
-export function annotationExpression(eb: Builder, annotation: Annotation, outer: string, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
-  if (isComputed(annotation)) return sql`${compileExpression(annotation.computed, outer, ctx)}`;
-  const resolved = annotation;
-  const [first, ...rest] = resolved.links as [Link, ...Link[]];
-  const head = `a${++ctx.aliases}`;
-  let query: SelectQueryBuilder<any, any, any> = eb.selectFrom(`${first.meta.table} as ${head}`);
-  let last = head;
-  if (rest.length > 0) [query, last] = joinChain(query, rest, head, ctx, 'inner');
-  query = query.whereRef(`${head}.${first.column}`, '=', `${outer}.${first.previousColumn}`);
-  if (first.meta.softDelete) query = query.where(`${head}.deleted_at`, 'is', null);
-  const lastAlias = last;
-  if (resolved.filter !== undefined) {
-    const filter = resolved.filter;
-    query = query.where((inner: Builder) => condition(inner, filter, lastAlias));
+export function writeAnnotation(annotation: Annotation, outer: string, ctx: WriteContext, depth: number): void {
+  if (isComputed(annotation)) return writeExpression(annotation.computed, outer, ctx);
+  const { w } = ctx;
+  const [first, ...rest] = annotation.links as [Link, ...Link[]];
+  const aliases = chainAliases(annotation.links, ctx);
+  const head = aliases[0]!;
+  const last = aliases[aliases.length - 1]!;
+  w.text('(select ');
+  writeAggregateCall(annotation, last, ctx, false, depth);
+  w.text(' from ');
+  writeTable(ctx, first.meta.table, head);
+  writeJoins(rest, aliases.slice(1), head, ctx, 'inner');
+  w.text(' where ');
+  w.column(head, first.column);
+  w.text(' = ');
+  w.column(outer, first.previousColumn);
+  if (first.meta.softDelete) {
+    w.text(' and ');
+    w.column(head, SOFT_DELETED_AT);
+    w.text(' is null');
   }
-  const call = aggregateCall(eb, resolved, lastAlias, condition, false);
-  // count() of no rows is 0; the others are NULL, as Django gives them.
-  return sql`(${query.select(call.as('value'))})`;
+  if (annotation.filter !== undefined) {
+    w.text(' and ');
+    writeWhere(annotation.filter, last, ctx, false, depth);
+  }
+  w.text(')');
 }
 
 /**
- * `aggregate()`: own columns are aggregated over the queryset's rows; a path across relations
- * over the rows the queryset's rows lead to, in a subquery of its own so that paths do not
- * multiply each other.
+ * `aggregate()`: own columns are aggregated over the queryset's rows (`rows`, their alias); a
+ * path across relations over the rows the queryset's rows lead to, in a subquery of its own so
+ * that paths do not multiply each other.
  */
-export function aggregateExpression(eb: Builder, resolved: ResolvedAggregate, base: ModelMeta, where: WhereNode | undefined, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
-  if (resolved.links.length === 0) return aggregateCall(eb, resolved, 't0', condition, true);
+function writeAggregateExpression(resolved: ResolvedAggregate, base: ModelMeta, where: WhereNode | undefined, ctx: WriteContext): void {
+  if (resolved.links.length === 0) return writeAggregateCall(resolved, 't0', ctx, true, 1);
+  const { w } = ctx;
   const root = `a${++ctx.aliases}`;
-  let query: SelectQueryBuilder<any, any, any> = eb.selectFrom(`${base.table} as ${root}`);
-  const [joined, last] = joinChain(query, resolved.links, root, ctx, 'inner');
-  query = joined;
-  if (where !== undefined) query = query.where((inner: Builder) => condition(inner, where, root));
-  return sql`(${query.select(aggregateCall(eb, resolved, last, condition, true).as('value'))})`;
+  const aliases = chainAliases(resolved.links, ctx);
+  w.text('(select ');
+  writeAggregateCall(resolved, aliases[aliases.length - 1]!, ctx, true, 1);
+  w.text(' from ');
+  writeTable(ctx, base.table, root);
+  writeJoins(resolved.links, aliases, root, ctx, 'inner');
+  if (where !== undefined) {
+    w.text(' where ');
+    writeWhere(where, root, ctx, false, 1);
+  }
+  w.text(')');
 }
 
 /** A database's aggregate result as JavaScript: counts as numbers, sums of decimals as text. */
@@ -170,19 +200,23 @@ export function readAggregate(resolved: Annotation, value: unknown, dialect: 'sq
   return field.fromDb(value, dialect);
 }
 
-/** `SELECT <aggregates> FROM table AS t0 WHERE …`: one row. Values bound as the query is built. */
+/** `SELECT <aggregates> FROM table AS t0 WHERE …`: one row, written once with its values. */
 export function prepareAggregate(db: Database, meta: ModelMeta, where: WhereNode | undefined, aggregates: readonly ResolvedAggregate[]): CompiledQuery {
-  const binding: Binding = { key: '', params: [], dialect: db.dialect };
-  const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: false };
-  const condition: CompileCondition = (eb, node, alias) => {
-    bindWhere(node, binding);
-    return compileWhere(eb, node, alias, ctx, false, 1);
-  };
-  let query: SelectQueryBuilder<any, any, any> = db.kysely.selectFrom(`${meta.table} as t0`);
-  for (const aggregate of aggregates) query = query.select((eb: Builder) => aggregateExpression(eb, aggregate, meta, where, ctx, condition).as(`g_${aggregate.name}`));
-  if (where !== undefined) query = query.where((eb: Builder) => condition(eb, where, 't0'));
-  const compiled = query.compile();
-  return CompiledQuery.raw(compiled.sql, collectSlots(compiled, binding.params.length).map((i) => binding.params[i]));
+  const w = new TextWriter(db.sqlDialect);
+  const ctx = writeContext(w);
+  w.text('select ');
+  writeList(ctx, aggregates, ', ', (aggregate) => {
+    writeAggregateExpression(aggregate, meta, where, ctx);
+    w.text(' as ');
+    w.name(`g_${aggregate.name}`);
+  });
+  w.text(' from ');
+  writeTable(ctx, meta.table, 't0');
+  if (where !== undefined) {
+    w.text(' where ');
+    writeWhere(where, 't0', ctx, false, 0);
+  }
+  return CompiledQuery.raw(w.toSql(), w.values);
 }
 
 /** A value per row computed from the row itself: `annotate({ score: F('likes').mul(2) })`, or `Exists(…)`. */

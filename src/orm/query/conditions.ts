@@ -1,119 +1,366 @@
 /**
- * Conditions (the resolved WhereNode tree) into SQL: their shape key and bound values
- * (`bindWhere`), and their Kysely expression (`compileWhere`), with values as `Slot`
- * placeholders when a statement's SQL is compiled once per shape and kept.
+ * Conditions (the resolved WhereNode tree) and expressions into SQL: one visit per node kind
+ * writes its SQL and its values, in order, into a writer (writer.ts). Whatever a database spells
+ * its own way comes from its dialect object.
  */
-import { expressionBuilder, sql, type CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { DialectName } from '../../db/index.ts';
+import type { Expression as KyselyExpression, SqlBool } from 'kysely';
+import type { DialectName, SqlDialect, TextLookup } from '../../db/index.ts';
+import { dialectOf } from '../../db/index.ts';
 import { QueryUsageError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { DateTimeField } from '../fields/scalar.ts';
-import type { DatePart } from './dates.ts';
-import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
-import { annotationExpression, isComputed, type Annotation } from './aggregation.ts';
+import type { ResolvedExpression } from '../expressions.ts';
+import { writeAnnotation, isComputed, type Annotation } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
+import { TextWriter, type SqlWriter } from './writer.ts';
 
-/** A placeholder for the value at `index` of the bound parameters. */
-export class Slot {
-  constructor(readonly index: number) {}
+/** What a visit needs besides the node: where it writes, and what the query around it is. */
+export interface WriteContext {
+  readonly w: SqlWriter;
+  readonly dialect: SqlDialect;
+  /** Inside Exists() or Subquery(): the alias of the query around it, which OuterRef() reads. */
+  outer?: string;
+  /** Aliases made so far: each subquery and join takes the next. */
+  aliases: number;
+  /** MySQL cannot read the table it updates or deletes from in a subquery unless it is materialised. */
+  readonly materialiseSubqueries: boolean;
 }
 
-// ---- binding: the shape key and the parameter values ------------------------------------
-
-export interface Binding {
-  key: string;
-  readonly params: unknown[];
-  readonly dialect: DialectName;
+export function writeContext(w: SqlWriter, materialiseSubqueries = false): WriteContext {
+  return { w, dialect: w.dialect, aliases: 0, materialiseSubqueries };
 }
 
-export function bindWhere(node: WhereNode | undefined, b: Binding): void {
-  if (node === undefined) return;
+/** `alias AS name`-free reference to a column of `alias`, or the bare column where there is no alias (UPDATE … SET). */
+function writeColumn(ctx: WriteContext, alias: string | undefined, column: string): void {
+  if (alias === undefined) ctx.w.name(column);
+  else ctx.w.column(alias, column);
+}
+
+const COMPARISONS = { exact: ' = ', gt: ' > ', gte: ' >= ', lt: ' < ', lte: ' <= ' } as const;
+
+/** Writes `items` separated by `separator`. */
+export function writeList<T>(ctx: WriteContext, items: readonly T[], separator: string, write: (item: T, index: number) => void): void {
+  items.forEach((item, i) => {
+    if (i > 0) ctx.w.text(separator);
+    write(item, i);
+  });
+}
+
+/**
+ * A condition on the row `alias`. `negated`: under an odd number of NOTs, where a comparison
+ * with NULL must keep its row (see `guardNull`); `depth`: how deep in subqueries it sits.
+ */
+export function writeWhere(node: WhereNode, alias: string, ctx: WriteContext, negated: boolean, depth: number): void {
+  const { w } = ctx;
   switch (node.kind) {
     case 'and':
     case 'or':
-      b.key += `${node.kind}(`;
-      for (const child of node.children) bindWhere(child, b);
-      b.key += ')';
-      return;
+      if (node.children.length === 0) return w.text(node.kind === 'and' ? '1 = 1' : '1 = 0');
+      if (node.children.length === 1) return writeWhere(node.children[0]!, alias, ctx, negated, depth);
+      w.text('(');
+      writeList(ctx, node.children, ` ${node.kind} `, (child) => writeWhere(child, alias, ctx, negated, depth));
+      return w.text(')');
     case 'not':
-      b.key += 'not(';
-      bindWhere(node.child, b);
-      b.key += ')';
-      return;
-    case 'isnull':
-      b.key += `${node.column} ${node.isNull ? 'null' : 'notnull'};`;
-      return;
+      w.text('not (');
+      writeWhere(node.child, alias, ctx, !negated, depth);
+      return w.text(')');
     case 'nothing':
-      b.key += 'nothing;';
+      return w.text('1 = 0');
+    case 'isnull': {
+      // Most rows of a soft-delete table are live. Told so, SQLite's planner scans the table for
+      // a search instead of visiting every live row through the deleted_at index (3x slower),
+      // and finds the trashed rows through that index instead of scanning.
+      const hint = ctx.dialect.hintsLiveRows && node.column === SOFT_DELETED_AT;
+      if (hint) w.text(node.isNull ? 'likely(' : 'unlikely(');
+      w.column(alias, node.column);
+      w.text(node.isNull ? ' is null' : ' is not null');
+      if (hint) w.text(')');
       return;
+    }
     case 'subquery':
-      b.key += `${node.column} in ${node.table}.${node.selectColumn}(`;
-      bindWhere(node.where, b);
-      b.key += ')';
-      if (node.absent !== undefined) {
-        const { nullKey, missing } = node.absent;
-        b.key += `absent(${nullKey ? 'null' : ''}`;
-        if (missing !== undefined) {
-          b.key += `${missing.table}.${missing.selectColumn}(`;
-          bindWhere(missing.where, b);
-          b.key += ')';
-        }
-        b.key += ')';
-      }
-      return;
-    case 'datePart': {
-      const items = Array.isArray(node.value) ? node.value : [node.value];
-      b.key += `${node.part}(${node.column}) ${node.lookup}${items.length};`;
-      b.params.push(...items);
-      return;
-    }
+      return writeSubqueryCondition(node, alias, ctx, negated, depth);
+    case 'compare':
+      return guardNull(ctx, alias, node.field.nullable && negated ? [node.column] : [], () => writeCompare(node, alias, ctx));
+    case 'datePart':
+      return guardNull(ctx, alias, node.field.nullable && negated ? [node.column] : [], () => writeDatePart(node, alias, ctx));
     case 'annotation':
-      bindAnnotation(node.annotation, b);
-      b.key += ` ${node.lookup};`;
-      b.params.push(annotationParam(node.annotation, node.value, b.dialect));
-      return;
-    case 'exists':
-      b.key += `exists(${node.table} `;
-      bindWhere(node.where, b);
-      b.key += ')';
-      return;
-    case 'compareExpression':
-      b.key += `${node.column} ${node.lookup} `;
-      bindExpression(node.expression, b);
-      b.key += ';';
-      return;
-    case 'compare': {
-      const { field, lookup, value } = node;
-      if (lookup === 'in' || lookup === 'range') {
-        const items = value as unknown[];
-        b.key += `${node.column} ${lookup}${items.length};`;
-        for (const item of items) b.params.push(field.toDb(item, b.dialect));
-        return;
-      }
-      b.key += `${node.column} ${lookup};`;
-      b.params.push(lookupParam(field, lookup, value, b.dialect));
-      return;
+      writeAnnotation(node.annotation, alias, ctx, depth + 1);
+      w.text(COMPARISONS[node.lookup]);
+      return w.param(annotationParam(node.annotation, node.value, ctx.dialect.name));
+    case 'exists': {
+      const inner = `s${++ctx.aliases}`;
+      w.text('exists (select 1 from ');
+      writeTable(ctx, node.table, inner);
+      writeInnerWhere(node.where, inner, alias, ctx, depth);
+      return w.text(')');
     }
+    case 'compareExpression':
+      return writeCompareExpression(node, alias, ctx, negated);
   }
 }
 
-/** An annotation's shape into the key, and the values of its filter into the parameters. */
-export function bindAnnotation(annotation: Annotation, b: Binding): void {
-  if (isComputed(annotation)) {
-    b.key += `annx(${annotation.name}=`;
-    bindExpression(annotation.computed, b);
-    b.key += ')';
-    return;
-  }
-  const { fn, source, options } = annotation.aggregate;
-  b.key += `ann(${annotation.name}=${fn}(${options.distinct ? 'distinct ' : ''}${source})`;
-  if (annotation.filter !== undefined) {
-    b.key += ' filter ';
-    bindWhere(annotation.filter, b);
-  }
-  b.key += ')';
+/** `table AS alias`. */
+export function writeTable(ctx: WriteContext, table: string, alias: string): void {
+  ctx.w.name(table);
+  ctx.w.text(' as ');
+  ctx.w.name(alias);
 }
 
+/** ` where …` of a subquery over `inner`, whose OuterRef()s read `outer`. */
+function writeInnerWhere(where: WhereNode | undefined, inner: string, outer: string, ctx: WriteContext, depth: number): void {
+  if (where === undefined) return;
+  const previous = ctx.outer;
+  ctx.outer = outer;
+  try {
+    ctx.w.text(' where ');
+    writeWhere(where, inner, ctx, false, depth + 1);
+  } finally {
+    ctx.outer = previous;
+  }
+}
+
+/**
+ * Under NOT, `col = x` is unknown for NULL rows and NOT keeps it unknown, so the row would vanish.
+ * Django's `exclude()` keeps such rows; so does Trove, by testing NOT (cond AND col IS NOT NULL)
+ * for each of `columns` (and each of `values`, expressions that may be NULL).
+ */
+function guardNull(ctx: WriteContext, alias: string, columns: readonly string[], test: () => void, values: readonly ResolvedExpression[] = []): void {
+  if (columns.length === 0 && values.length === 0) return test();
+  const { w } = ctx;
+  w.text('(');
+  test();
+  for (const column of columns) {
+    w.text(' and ');
+    w.column(alias, column);
+    w.text(' is not null');
+  }
+  for (const value of values) {
+    w.text(' and ');
+    writeExpression(value, alias, ctx);
+    w.text(' is not null');
+  }
+  w.text(')');
+}
+
+function writeSubqueryCondition(node: Extract<WhereNode, { kind: 'subquery' }>, alias: string, ctx: WriteContext, negated: boolean, depth: number): void {
+  const { w } = ctx;
+  const alternatives = node.absent === undefined ? 0 : (node.absent.nullKey ? 1 : 0) + (node.absent.missing !== undefined ? 1 : 0);
+  if (alternatives > 0) w.text('(');
+  guardNull(ctx, alias, node.nullable && negated ? [node.column] : [], () => {
+    w.column(alias, node.column);
+    w.text(' in ');
+    writeSubquery(node.table, node.selectColumn, node.where, ctx, depth);
+  });
+  if (node.absent?.nullKey) {
+    w.text(' or ');
+    w.column(alias, node.column);
+    w.text(' is null');
+  }
+  const missing = node.absent?.missing;
+  if (missing !== undefined) {
+    w.text(' or ');
+    w.column(alias, node.column);
+    w.text(' not in ');
+    writeSubquery(missing.table, missing.selectColumn, missing.where, ctx, depth);
+  }
+  if (alternatives > 0) w.text(')');
+}
+
+/** `(SELECT selectColumn FROM table WHERE …)`, as a derived table where MySQL needs one. */
+function writeSubquery(table: string, selectColumn: string, where: WhereNode | undefined, ctx: WriteContext, depth: number): void {
+  const { w } = ctx;
+  const sub = `t${++ctx.aliases}`;
+  const materialise = ctx.materialiseSubqueries && depth === 0;
+  if (materialise) {
+    w.text('(select ');
+    w.column('materialised', selectColumn);
+    w.text(' from ');
+  }
+  w.text('(select ');
+  w.column(sub, selectColumn);
+  w.text(' from ');
+  writeTable(ctx, table, sub);
+  if (where !== undefined) {
+    w.text(' where ');
+    writeWhere(where, sub, ctx, false, depth + 1);
+  }
+  w.text(')');
+  if (materialise) {
+    w.text(' as ');
+    w.name('materialised');
+    w.text(')');
+  }
+}
+
+function writeCompare(node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: WriteContext): void {
+  const { w, dialect } = ctx;
+  const { field, lookup, value } = node;
+  switch (lookup) {
+    case 'iexact':
+    case 'contains':
+    case 'startswith':
+    case 'endswith':
+    case 'icontains':
+    case 'istartswith':
+    case 'iendswith': {
+      const around = dialect.textMatch(lookup satisfies TextLookup);
+      w.text(around.before);
+      w.column(alias, node.column);
+      w.text(around.between);
+      w.param(dialect.textPattern(lookup, value as string));
+      return w.text(around.after);
+    }
+    case 'in':
+      w.column(alias, node.column);
+      w.text(' in (');
+      writeList(ctx, value as unknown[], ', ', (item) => w.param(field.toDb(item, dialect.name)));
+      return w.text(')');
+    case 'range': {
+      const [low, high] = value as [unknown, unknown];
+      w.column(alias, node.column);
+      w.text(' between ');
+      w.param(field.toDb(low, dialect.name));
+      w.text(' and ');
+      return w.param(field.toDb(high, dialect.name));
+    }
+    case 'exact':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      w.column(alias, node.column);
+      w.text(COMPARISONS[lookup]);
+      return w.param(field.toDb(value, dialect.name));
+  }
+}
+
+/** The month or day of a date column, as a number, in UTC as it is stored. */
+function writeDatePart(node: Extract<WhereNode, { kind: 'datePart' }>, alias: string, ctx: WriteContext): void {
+  const { w } = ctx;
+  const [before, after] = ctx.dialect.datePart(node.part, node.field instanceof DateTimeField);
+  w.text(before);
+  w.column(alias, node.column);
+  w.text(after);
+  switch (node.lookup) {
+    case 'in':
+      w.text(' in (');
+      writeList(ctx, node.value as number[], ', ', (item) => w.param(item));
+      return w.text(')');
+    case 'range': {
+      const [low, high] = node.value as number[];
+      w.text(' between ');
+      w.param(low);
+      w.text(' and ');
+      return w.param(high);
+    }
+    default:
+      w.text(COMPARISONS[node.lookup]);
+      return w.param(node.value);
+  }
+}
+
+function writeCompareExpression(node: Extract<WhereNode, { kind: 'compareExpression' }>, alias: string, ctx: WriteContext, negated: boolean): void {
+  const test = () => {
+    ctx.w.column(alias, node.column);
+    ctx.w.text(COMPARISONS[node.lookup]);
+    writeExpression(node.expression, alias, ctx);
+  };
+  if (!negated) return test();
+  // Under NOT, a NULL on either side must keep the row, as for a plain comparison: the row's own
+  // nullable columns, and a value across a key (NULL when the key is, or the value).
+  const columns = [{ column: node.column, field: node.field }, ...ownColumns(node.expression)].filter((c) => c.field.nullable).map((c) => c.column);
+  guardNull(ctx, alias, [...new Set(columns)], test, relatedValues(node.expression));
+}
+
+/** The row's own columns an expression reads. */
+function ownColumns(expression: ResolvedExpression): Array<{ column: string; field: Field }> {
+  if (expression.kind === 'column') return [{ column: expression.column, field: expression.field }];
+  if (expression.kind !== 'operation') return [];
+  return [...ownColumns(expression.left), ...ownColumns(expression.right)];
+}
+
+/** The values across keys an expression reads (`F('author__age')`). */
+function relatedValues(expression: ResolvedExpression): ResolvedExpression[] {
+  if (expression.kind === 'related') return [expression];
+  if (expression.kind !== 'operation') return [];
+  return [...relatedValues(expression.left), ...relatedValues(expression.right)];
+}
+
+/** An expression: columns of `alias` (bare where there is none), constants as parameters. */
+export function writeExpression(expression: ResolvedExpression, alias: string | undefined, ctx: WriteContext): void {
+  const { w } = ctx;
+  switch (expression.kind) {
+    case 'column':
+      return writeColumn(ctx, alias, expression.column);
+    case 'value':
+      return w.param(ctx.dialect.arithmeticValue(expression.value));
+    case 'related':
+      return writeRelated(expression, alias, ctx);
+    case 'exists': {
+      const inner = `s${++ctx.aliases}`;
+      // A number on every database (MySQL and SQLite have no boolean type): 1 or 0.
+      w.text('(case when exists (select 1 from ');
+      writeTable(ctx, expression.table, inner);
+      writeInnerWhere(expression.where as WhereNode | undefined, inner, alias!, ctx, 0);
+      return w.text(') then 1 else 0 end)');
+    }
+    case 'outer':
+      if (ctx.outer === undefined || expression.column === undefined) throw new QueryUsageError(`OuterRef('${expression.name}') belongs inside Exists() or Subquery().`);
+      return w.column(ctx.outer, expression.column);
+    case 'subquery': {
+      const inner = `s${++ctx.aliases}`;
+      w.text('(select ');
+      w.column(inner, expression.column);
+      w.text(' from ');
+      writeTable(ctx, expression.meta.table, inner);
+      writeInnerWhere(expression.where as WhereNode | undefined, inner, alias!, ctx, 0);
+      if (expression.order.length > 0) {
+        w.text(' order by ');
+        writeList(ctx, expression.order, ', ', (o) => {
+          w.column(inner, o.column);
+          w.text(o.descending ? ' desc' : ' asc');
+        });
+      }
+      return w.text(' limit 1)');
+    }
+    case 'operation':
+      w.text('(');
+      writeExpression(expression.left, alias, ctx);
+      // The operator was checked when the expression was made (CombinedExpression).
+      w.text(` ${expression.operator} `);
+      writeExpression(expression.right, alias, ctx);
+      return w.text(')');
+  }
+}
+
+/** `F('author__age')`: `(select r2.age from author r2 where r2.id = (select … ) …)`, one lookup by key per hop. */
+function writeRelated(expression: Extract<ResolvedExpression, { kind: 'related' }>, alias: string | undefined, ctx: WriteContext): void {
+  const { w } = ctx;
+  const { hops } = expression;
+  const aliases = hops.map(() => `r${++ctx.aliases}`);
+  // The last hop is outermost: it reads the field, from the row the hops before it reached.
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const at = aliases[i]!;
+    w.text('(select ');
+    w.column(at, i === hops.length - 1 ? expression.field.column! : hops[i + 1]!.key);
+    w.text(' from ');
+    writeTable(ctx, hops[i]!.table, at);
+    w.text(' where ');
+    w.column(at, hops[i]!.pk);
+    w.text(' = ');
+  }
+  writeColumn(ctx, alias, hops[0]!.key);
+  hops.forEach((hop, i) => {
+    if (hop.softDelete) {
+      w.text(' and ');
+      w.column(aliases[i]!, SOFT_DELETED_AT);
+      w.text(' is null');
+    }
+    w.text(')');
+  });
+}
+
+/** The parameter a condition on an annotation compares with. */
 export function annotationParam(annotation: Annotation, value: unknown, dialect: DialectName): unknown {
   if (isComputed(annotation)) {
     const computed = annotation.computed;
@@ -126,299 +373,14 @@ export function annotationParam(annotation: Annotation, value: unknown, dialect:
   return Number(value);
 }
 
-/** Runs `compile` with `alias` as the outer query's alias, then puts the previous one back. */
-function withOuter<T>(ctx: CompileContext, alias: string, compile: () => T): T {
-  const previous = ctx.outer;
-  ctx.outer = alias;
-  try {
-    return compile();
-  } finally {
-    ctx.outer = previous;
-  }
-}
-
-/** A condition compiled outside a query builder's callback (for a scalar subquery's WHERE). */
-function compileWhereStandalone(where: WhereNode, alias: string, ctx: CompileContext): Expression<SqlBool> {
-  return compileWhere(expressionBuilder(), where, alias, ctx, false, 1);
-}
-
-/** An expression's shape into the key, its constants into the parameters. */
-export function bindExpression(expression: ResolvedExpression, b: Binding): void {
-  switch (expression.kind) {
-    case 'column':
-      b.key += `col(${expression.column})`;
-      return;
-    case 'value':
-      b.key += '?';
-      b.params.push(expression.value);
-      return;
-    case 'outer':
-      b.key += `outer(${expression.column})`;
-      return;
-    case 'exists':
-      b.key += `exists(${expression.table} `;
-      bindWhere(expression.where as WhereNode | undefined, b);
-      b.key += ')';
-      return;
-    case 'related':
-      b.key += `rel(${expression.hops.map((h) => `${h.key}>${h.table}`).join('/')}.${expression.field.column})`;
-      return;
-    case 'subquery':
-      b.key += `sub(${expression.meta.table}.${expression.column} `;
-      bindWhere(expression.where as WhereNode | undefined, b);
-      b.key += ` o:${expression.order.map((o) => `${o.column}${o.descending ? '-' : '+'}`).join(',')})`;
-      return;
-    case 'operation':
-      b.key += '(';
-      bindExpression(expression.left, b);
-      b.key += expression.operator;
-      bindExpression(expression.right, b);
-      b.key += ')';
-      return;
-  }
-}
-
-/** An expression in SQL: columns of `alias`, constants as parameters. */
-export function compileExpression(expression: ResolvedExpression, alias: string | undefined, ctx: CompileContext): Expression<unknown> {
-  switch (expression.kind) {
-    case 'column':
-      return sql.ref(alias === undefined ? expression.column : `${alias}.${expression.column}`);
-    case 'value':
-      return sql`${ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]}`;
-    case 'related': {
-      // (select a2.age from author a2 where a2.id = (select … ) …): one lookup by key per hop.
-      let from: Expression<unknown> = sql.ref(alias === undefined ? expression.hops[0]!.key : `${alias}.${expression.hops[0]!.key}`);
-      expression.hops.forEach((hop, i) => {
-        const at = `r${++ctx.aliases}`;
-        const column = i === expression.hops.length - 1 ? expression.field.column! : expression.hops[i + 1]!.key;
-        const live = hop.softDelete ? sql` and ${sql.ref(`${at}.deleted_at`)} is null` : sql``;
-        from = sql`(select ${sql.ref(`${at}.${column}`)} from ${sql.table(hop.table)} as ${sql.raw(at)} where ${sql.ref(`${at}.${hop.pk}`)} = ${from}${live})`;
-      });
-      return from;
-    }
-    case 'exists': {
-      const inner = `s${++ctx.aliases}`;
-      const where = expression.where as WhereNode | undefined;
-      const condition = where === undefined ? sql`` : sql` where ${withOuter(ctx, alias!, () => compileWhereStandalone(where, inner, ctx))}`;
-      // A number on every database (MySQL and SQLite have no boolean type): 1 or 0.
-      return sql`(case when exists (select 1 from ${sql.table(expression.table)} as ${sql.raw(inner)}${condition}) then 1 else 0 end)`;
-    }
-    case 'outer':
-      if (ctx.outer === undefined) throw new QueryUsageError(`OuterRef('${expression.name}') belongs inside Exists() or Subquery().`);
-      return sql.ref(`${ctx.outer}.${expression.column}`);
-    case 'subquery': {
-      const inner = `s${++ctx.aliases}`;
-      const where = expression.where as WhereNode | undefined;
-      const condition = where === undefined ? sql`` : sql` where ${withOuter(ctx, alias!, () => compileWhereStandalone(where, inner, ctx))}`;
-      const order = expression.order.length === 0 ? sql`` : sql` order by ${sql.join(expression.order.map((o) => sql`${sql.ref(`${inner}.${o.column}`)} ${sql.raw(o.descending ? 'desc' : 'asc')}`))}`;
-      return sql`(select ${sql.ref(`${inner}.${expression.column}`)} from ${sql.table(expression.meta.table)} as ${sql.raw(inner)}${condition}${order} limit 1)`;
-    }
-    case 'operation':
-      return sql`(${compileExpression(expression.left, alias, ctx)} ${sql.raw(expression.operator)} ${compileExpression(expression.right, alias, ctx)})`;
-  }
-}
-
-const LIKE_SPECIAL = /[!%_]/g;
-const GLOB_SPECIAL = /[*?[]/g;
-
-function lookupParam(field: Field, lookup: string, value: unknown, dialect: DialectName): unknown {
-  const text = value as string;
-  const like = () => text.replace(LIKE_SPECIAL, '!$&');
-  // SQLite's LIKE ignores case, so case-sensitive matching there uses GLOB.
-  const glob = () => text.replace(GLOB_SPECIAL, '[$&]');
-  switch (lookup) {
-    case 'contains':
-      return dialect === 'sqlite' ? `*${glob()}*` : `%${like()}%`;
-    case 'startswith':
-      return dialect === 'sqlite' ? `${glob()}*` : `${like()}%`;
-    case 'endswith':
-      return dialect === 'sqlite' ? `*${glob()}` : `%${like()}`;
-    case 'icontains':
-      return `%${like()}%`;
-    case 'istartswith':
-      return `${like()}%`;
-    case 'iendswith':
-      return `%${like()}`;
-    case 'iexact':
-      return text;
-    default:
-      return field.toDb(value, dialect);
-  }
-}
-
-// ---- compiling: the Kysely expression tree ------------------------------------------------
-
-export interface CompileContext {
-  readonly dialect: DialectName;
-  /** Inside Exists() or Subquery(): the alias of the query around it, which OuterRef() reads. */
-  outer?: string;
-  /** With values, conditions are compiled with them; without, with Slot placeholders. */
-  readonly values?: readonly unknown[];
-  slots: number;
-  aliases: number;
-  /** MySQL cannot read the table it updates or deletes from in a subquery unless it is materialised. */
-  readonly materialiseSubqueries: boolean;
-}
-
-export type Builder = ExpressionBuilder<any, any>;
-
-export function compileWhere(eb: Builder, node: WhereNode, alias: string, ctx: CompileContext, negated: boolean, depth: number): Expression<SqlBool> {
-  switch (node.kind) {
-    case 'and':
-      if (node.children.length === 0) return sql<SqlBool>`1 = 1`;
-      return eb.and(node.children.map((c) => compileWhere(eb, c, alias, ctx, negated, depth)));
-    case 'or':
-      return eb.or(node.children.map((c) => compileWhere(eb, c, alias, ctx, negated, depth)));
-    case 'not':
-      return eb.not(compileWhere(eb, node.child, alias, ctx, !negated, depth));
-    case 'nothing':
-      return sql<SqlBool>`1 = 0`;
-    case 'isnull': {
-      const test = eb(eb.ref(`${alias}.${node.column}`), node.isNull ? 'is' : 'is not', null);
-      // Most rows of a soft-delete table are live. Told so, SQLite's planner scans the table for
-      // a search instead of visiting every live row through the deleted_at index (3x slower),
-      // and finds the trashed rows through that index instead of scanning.
-      if (ctx.dialect === 'sqlite' && node.column === SOFT_DELETED_AT) return sql<SqlBool>`${sql.raw(node.isNull ? 'likely' : 'unlikely')}(${test})`;
-      return test;
-    }
-    case 'subquery': {
-      const column = eb.ref(`${alias}.${node.column}`);
-      const test = eb(column, 'in', compileSubquery(eb, node.table, node.selectColumn, node.where, ctx, depth));
-      const related = guardNull(eb, test, alias, node.column, node.nullable, negated);
-      if (node.absent === undefined) return related;
-      const { nullKey, missing } = node.absent;
-      const alternatives = [related];
-      if (nullKey) alternatives.push(eb(column, 'is', null));
-      if (missing !== undefined) alternatives.push(eb(column, 'not in', compileSubquery(eb, missing.table, missing.selectColumn, missing.where, ctx, depth)));
-      return eb.or(alternatives);
-    }
-    case 'compare':
-      return guardNull(eb, compileCompare(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
-    case 'annotation': {
-      const value = annotationExpression(eb, node.annotation, alias, ctx, (inner, condition, at) => compileWhere(inner, condition, at, ctx, false, depth + 1));
-      return eb(value, COMPARISONS[node.lookup], ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
-    }
-    case 'exists': {
-      const inner = `s${++ctx.aliases}`;
-      const where = node.where;
-      let query = eb.selectFrom(`${node.table} as ${inner}`).select(sql.lit(1).as('one'));
-      if (where !== undefined) query = query.where((e: Builder) => withOuter(ctx, alias, () => compileWhere(e, where, inner, ctx, false, depth + 1)));
-      return eb.exists(query);
-    }
-    case 'compareExpression': {
-      const test = eb(eb.ref(`${alias}.${node.column}`), COMPARISONS[node.lookup], compileExpression(node.expression, alias, ctx));
-      // Under NOT, a NULL on either side must keep the row, as for a plain comparison.
-      const nullable = [{ column: node.column, field: node.field }, ...expressionColumns(node.expression)].filter((c) => c.field.nullable);
-      if (!negated || nullable.length === 0) return test;
-      return eb.and([test, ...nullable.map((c) => eb(eb.ref(`${alias}.${c.column}`), 'is not', null))]);
-    }
-    case 'datePart':
-      return guardNull(eb, compileDatePart(eb, node, alias, ctx), alias, node.column, node.field.nullable, negated);
-  }
-}
-
-/** The month or day of a date column, as a number, in UTC as it is stored. */
-function datePartOf(column: Expression<unknown>, part: DatePart, field: Field, dialect: DialectName): Expression<number> {
-  switch (dialect) {
-    case 'sqlite':
-      return sql<number>`cast(strftime(${sql.lit(part === 'month' ? '%m' : '%d')}, ${column}) as integer)`;
-    case 'postgres':
-      return field instanceof DateTimeField ? sql<number>`extract(${sql.raw(part)} from ${column} at time zone 'UTC')` : sql<number>`extract(${sql.raw(part)} from ${column})`;
-    case 'mysql':
-      return sql<number>`${sql.raw(part === 'day' ? 'dayofmonth' : part)}(${column})`;
-  }
-}
-
-function compileDatePart(eb: Builder, node: Extract<WhereNode, { kind: 'datePart' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
-  const part: Expression<unknown> = datePartOf(eb.ref(`${alias}.${node.column}`), node.part, node.field, ctx.dialect);
-  const slot = (): any => (ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
-  switch (node.lookup) {
-    case 'in':
-      return eb(part, 'in', (node.value as number[]).map(slot));
-    case 'range':
-      return eb.between(part, slot(), slot());
-    default:
-      return eb(part, COMPARISONS[node.lookup], slot());
-  }
-}
-
-const COMPARISONS = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-
-/** `SELECT selectColumn FROM table WHERE …`, as a derived table where MySQL needs one. */
-function compileSubquery(eb: Builder, table: string, selectColumn: string, where: WhereNode | undefined, ctx: CompileContext, depth: number) {
-  const sub = `t${++ctx.aliases}`;
-  let query = eb.selectFrom(`${table} as ${sub}`).select(`${sub}.${selectColumn}` as any);
-  if (where !== undefined) query = query.where((inner: Builder) => compileWhere(inner, where, sub, ctx, false, depth + 1));
-  return ctx.materialiseSubqueries && depth === 0 ? eb.selectFrom(query.as('materialised')).select(`materialised.${selectColumn}` as any) : query;
-}
-
 /**
- * Under NOT, `col = x` is unknown for NULL rows and NOT keeps it unknown, so the row would vanish.
- * Django's `exclude()` keeps such rows; so does Trove, by testing NOT (cond AND col IS NOT NULL).
+ * A condition on `alias` with its values, as a Kysely expression, for statements the deletion
+ * engine builds once (caching them by shape would buy nothing). Such statements may write the
+ * table a subquery reads: MySQL needs those materialised.
  */
-function guardNull(eb: Builder, test: Expression<SqlBool>, alias: string, column: string, nullable: boolean, negated: boolean): Expression<SqlBool> {
-  if (!nullable || !negated) return test;
-  return eb.and([test, eb(eb.ref(`${alias}.${column}`), 'is not', null)]);
-}
-
-function compileCompare(eb: Builder, node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: CompileContext): Expression<SqlBool> {
-  const column = eb.ref(`${alias}.${node.column}`);
-  const slot = () => (ctx.values === undefined ? new Slot(ctx.slots++) : ctx.values[ctx.slots++]);
-  switch (node.lookup) {
-    case 'exact':
-      return eb(column, '=', slot());
-    case 'iexact':
-      return eb(eb.fn('lower', [column]), '=', eb.fn('lower', [eb.val(slot())]));
-    case 'contains':
-    case 'startswith':
-    case 'endswith':
-      return ctx.dialect === 'sqlite' ? sql<SqlBool>`${column} glob ${slot()}` : sql<SqlBool>`${column} like ${slot()} escape '!'`;
-    case 'icontains':
-    case 'istartswith':
-    case 'iendswith':
-      // SQLite's LIKE already ignores case, exactly as far as its lower() does (ASCII): no
-      // lower() per row, which doubled the time of a search over a big table.
-      return ctx.dialect === 'sqlite' ? sql<SqlBool>`${column} like ${slot()} escape '!'` : sql<SqlBool>`lower(${column}) like lower(${slot()}) escape '!'`;
-    case 'in':
-      return eb(column, 'in', (node.value as unknown[]).map(slot));
-    case 'range':
-      return eb.between(column, slot(), slot());
-    case 'gt':
-      return eb(column, '>', slot());
-    case 'gte':
-      return eb(column, '>=', slot());
-    case 'lt':
-      return eb(column, '<', slot());
-    case 'lte':
-      return eb(column, '<=', slot());
-  }
-}
-
-/**
- * Where each placeholder of `compiled` takes its value from: an index into the `expected`
- * values bound for it. Every bound value must be used and no placeholder may point past them;
- * otherwise the binding walk and the compiling walk disagree, a bug in Trove, and running the
- * statement would send values to the wrong places.
- */
-export function collectSlots(compiled: CompiledQuery, expected: number): number[] {
-  const map = compiled.parameters.map((p) => {
-    if (!(p instanceof Slot)) throw new Error(`Trove compiled a literal parameter into ${compiled.sql}`);
-    return p.index;
-  });
-  if (new Set(map).size !== expected || map.some((index) => index >= expected)) {
-    throw new Error(`Trove bound ${expected} values but compiled ${new Set(map).size}: ${compiled.sql}`);
-  }
-  return map;
-}
-
-/**
- * A condition on `alias` compiled with its values, for statements built once (the deletion
- * engine's), where caching by shape would buy nothing.
- */
-export function conditionExpression(eb: Builder, where: WhereNode, alias: string, dialect: DialectName): Expression<SqlBool> {
-  const binding: Binding = { key: '', params: [], dialect };
-  bindWhere(where, binding);
-  // Such statements may write the table a subquery reads: MySQL needs those materialised.
-  const ctx: CompileContext = { dialect, values: binding.params, slots: 0, aliases: 0, materialiseSubqueries: dialect === 'mysql' };
-  return compileWhere(eb, where, alias, ctx, false, 0);
+export function conditionExpression(where: WhereNode, alias: string, dialect: DialectName): KyselyExpression<SqlBool> {
+  const sqlDialect = dialectOf(dialect);
+  const w = new TextWriter(sqlDialect);
+  writeWhere(where, alias, writeContext(w, sqlDialect.materialisesSubqueriesOfWrites), false, 0);
+  return w.toRaw<SqlBool>();
 }

@@ -2,13 +2,13 @@
  * `values('status').annotate({ n: Count('id') })`: one row per distinct set of values, with
  * aggregates over each group's rows: GROUP BY the values, conditions on aggregates in HAVING.
  */
-import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from '../../db/index.ts';
+import type { SqlDialect } from '../../db/index.ts';
 import { Aggregate, type AggregateFunction } from '../aggregates.ts';
 import { FieldError } from '../errors.ts';
-import { aggregateCall, annotationExpression, isComputed, type Annotation, type CompileCondition, type ResolvedAggregate } from './aggregation.ts';
-import { annotationParam, bindAnnotation, bindWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
+import { writeAggregateCall, writeAnnotation, isComputed, type Annotation, type ResolvedAggregate } from './aggregation.ts';
+import type { WriteContext } from './conditions.ts';
 import type { SelectSpec } from './compiler.ts';
+import { someOnRow } from './tree.ts';
 import type { WhereNode } from './where.ts';
 
 type AnnotationCondition = Extract<WhereNode, { kind: 'annotation' }>;
@@ -19,72 +19,54 @@ export function splitHaving(where: WhereNode | undefined): { where: WhereNode | 
   const parts = where.kind === 'and' ? where.children : [where];
   const having = parts.filter((p): p is AnnotationCondition => p.kind === 'annotation');
   const rest = parts.filter((p) => p.kind !== 'annotation');
-  if (rest.some(mentionsAnnotation)) throw new FieldError('A condition on an aggregate of a group cannot sit under OR or NOT; filter on it alone.');
+  if (rest.some((node) => someOnRow(node, (n) => n.kind === 'annotation'))) {
+    throw new FieldError('A condition on an aggregate of a group cannot sit under OR or NOT; filter on it alone.');
+  }
   return { where: rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : { kind: 'and', children: rest }, having };
 }
 
-function mentionsAnnotation(node: WhereNode): boolean {
-  if (node.kind === 'annotation') return true;
-  if (node.kind === 'and' || node.kind === 'or') return node.children.some(mentionsAnnotation);
-  if (node.kind === 'not') return mentionsAnnotation(node.child);
-  return false;
-}
-
-/** The grouped query's shape and values, in the order its SQL holds them. */
-export function bindGrouped(spec: SelectSpec, b: Binding): void {
-  bindAggregatedQuery(spec, b, 'group', bindGroupedAnnotation, (term) => outputColumnOf(spec, term));
-}
-
 /**
- * A query whose aggregates are in its SELECT and its HAVING (grouped by values, or joined per
- * row): the aggregates, then WHERE, then HAVING; its ordering names output columns, binding nothing.
+ * An aggregate over each group of rows (`rows`, the queried table's alias). Own columns are
+ * aggregated directly, and so are columns across forward keys (`joined`: their join's alias, see
+ * `joinedInGroups`). Across a many-valued relation, each row of the group first gets its own
+ * figure (a correlated subquery, as annotate() gives rows), and the group combines them: counts
+ * and sums add up, minima and maxima reduce, an average is the sum of the sums over the sum of
+ * the counts. Nothing many-valued is joined, so nothing multiplies: Django's joins count a post
+ * once per comment when the same query counts comments.
  */
-function bindAggregatedQuery(spec: SelectSpec, b: Binding, kind: string, bindOne: (annotation: Annotation, b: Binding) => void, orderColumn: (term: SelectSpec['order'][number]) => string): void {
-  const { where, having } = splitHaving(spec.where);
-  b.key += `${kind}|`;
-  for (const annotation of spec.annotations ?? []) bindOne(annotation, b);
-  b.key += '|w:';
-  bindWhere(where, b);
-  b.key += '|h:';
-  for (const node of having) {
-    bindOne(node.annotation, b);
-    b.key += ` ${node.lookup};`;
-    b.params.push(annotationParam(node.annotation, node.value, b.dialect));
-  }
-  b.key += '|o:';
-  for (const term of spec.order) b.key += `${orderColumn(term)}${term.descending ? '-' : '+'},`;
-}
-
-/**
- * An aggregate over each group. Own columns are aggregated directly. Across a relation, each row
- * of the group first gets its own figure (a correlated subquery, as annotate() gives rows), and
- * the group combines them: counts and sums add up, minima and maxima reduce, an average is the
- * sum of the sums over the sum of the counts. Nothing is joined, so nothing multiplies: Django's
- * joins count a post once per comment when the same query counts comments.
- */
-export function groupedExpression(eb: Builder, given: Annotation, ctx: CompileContext, condition: CompileCondition): RawBuilder<unknown> {
+export function writeGroupedAggregate(given: Annotation, rows: string, ctx: WriteContext, depth: number, joined: ReadonlyMap<string, string>): void {
   const annotation = aggregateOf(given);
-  if (annotation.links.length === 0) return aggregateCall(eb, annotation, 't0', condition, true);
-  const perRow = (fn: AggregateFunction) => annotationExpression(eb, { ...annotation, aggregate: new Aggregate(fn, annotation.aggregate.source, annotation.aggregate.options) }, 't0', ctx, condition);
+  const { w } = ctx;
+  const at = joined.get(given.name);
+  if (annotation.links.length === 0 || at !== undefined) return writeAggregateCall(annotation, at ?? rows, ctx, true, depth);
+  const perRow = (fn: AggregateFunction) => writeAnnotation({ ...annotation, aggregate: new Aggregate(fn, annotation.aggregate.source, annotation.aggregate.options) }, rows, ctx, depth);
   switch (annotation.aggregate.fn) {
     case 'count':
-      return sql`coalesce(sum(${perRow('count')}), 0)`;
+      w.text('coalesce(sum(');
+      perRow('count');
+      return w.text('), 0)');
     case 'sum':
-      return sql`sum(${perRow('sum')})`;
     case 'min':
-      return sql`min(${perRow('min')})`;
     case 'max':
-      return sql`max(${perRow('max')})`;
+      w.text(`${annotation.aggregate.fn}(`);
+      perRow(annotation.aggregate.fn);
+      return w.text(')');
     case 'avg':
-      return sql`(sum(${perRow('sum')}) * 1.0 / nullif(sum(${perRow('count')}), 0))`;
+      w.text('(sum(');
+      perRow('sum');
+      w.text(') * 1.0 / nullif(sum(');
+      perRow('count');
+      return w.text('), 0))');
   }
 }
 
-/** The shape and values of groupedExpression, in its order (an average reads the filter twice). */
-export function bindGroupedAnnotation(given: Annotation, b: Binding): void {
-  const annotation = aggregateOf(given);
-  bindAnnotation(annotation, b);
-  if (annotation.links.length > 0 && annotation.aggregate.fn === 'avg' && annotation.filter !== undefined) bindWhere(annotation.filter, b);
+/**
+ * The aggregates of a grouped query that cross forward keys only: each row has at most one
+ * related row there, so a LEFT JOIN multiplies nothing and the aggregate reads the joined column
+ * directly (a distinct count counts the group's distinct values, as Django's does).
+ */
+export function joinedInGroups(annotations: readonly Annotation[]): ResolvedAggregate[] {
+  return annotations.filter((a): a is ResolvedAggregate => !isComputed(a) && a.links.length > 0 && !a.multiValued);
 }
 
 /** An annotation of a grouped or joined query: an aggregate (a computed value has no place there). */
@@ -93,7 +75,7 @@ export function aggregateOf(annotation: Annotation): ResolvedAggregate {
   return annotation;
 }
 
-/** Distinct values across a relation do not add up from row to row: the one thing a group cannot combine. */
+/** Distinct values across a many-valued relation do not add up from row to row: the one thing a group cannot combine. */
 export function checkGroupable(annotations: readonly ResolvedAggregate[]): void {
   for (const annotation of annotations) {
     if (annotation.links.length > 0 && annotation.multiValued && annotation.aggregate.options.distinct) {
@@ -115,12 +97,11 @@ export function outputColumnOf(spec: SelectSpec, term: SelectSpec['order'][numbe
  * Whether a row's annotations can be computed with one LEFT JOIN and GROUP BY instead of a
  * subquery per annotation: when they all cross the same chain of relations (so nothing
  * multiplies), nothing else is joined, and conditions on them stand at the top level (HAVING).
- * The results are the same. PostgreSQL aggregates a join faster than it runs a subquery per row
- * (1.6x, bench/orm-overhead.ts); SQLite the other way round, so it keeps the subqueries.
+ * The results are the same; which is faster depends on the database (`prefersJoinedAggregates`).
  */
-export function joinsAnnotations(spec: SelectSpec, dialect: DialectName): boolean {
+export function joinsAnnotations(spec: SelectSpec, dialect: SqlDialect): boolean {
   const annotations = spec.annotations ?? [];
-  if (dialect !== 'postgres' || spec.mode !== 'rows' || spec.values !== undefined || annotations.length === 0 || spec.related.length > 0 || spec.distinct || spec.lock !== undefined) return false;
+  if (!dialect.prefersJoinedAggregates || spec.mode !== 'rows' || spec.values !== undefined || annotations.length === 0 || spec.related.length > 0 || spec.distinct || spec.lock !== undefined) return false;
   if (annotations.some(isComputed)) return false;
   const chain = (a: Annotation) => aggregateOf(a).links.map((l) => `${l.meta.table}.${l.column}=${l.previousColumn}`).join('/');
   if (!annotations.every((a) => chain(a) === chain(annotations[0]!))) return false;
@@ -131,9 +112,4 @@ export function joinsAnnotations(spec: SelectSpec, dialect: DialectName): boolea
     return false;
   }
   return true;
-}
-
-/** The shape and values of a joined-annotations query, in the order its SQL holds them. */
-export function bindJoinedAnnotations(spec: SelectSpec, b: Binding): void {
-  bindAggregatedQuery(spec, b, 'joined', bindAnnotation, (term) => (term.annotation !== undefined ? `n_${term.annotation.name}` : term.field!.column!));
 }

@@ -312,12 +312,12 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   private unionQuery(mode: 'rows' | 'count') {
     const { parts, all } = this.state.union!;
     const db = this.db;
-    const prepared = parts.map((part) => prepareSelect(db, new QuerySet(part).clone({ ordering: NO_ORDERING }).spec('rows')));
+    const specs = parts.map((part) => new QuerySet(part).clone({ ordering: NO_ORDERING }).spec('rows'));
     const order = (this.state.ordering ?? []).map((term) => {
       if (term.annotation !== undefined || term.expression !== undefined || term.path.length > 0) throw new QueryUsageError('A union is ordered by its own columns.');
       return term;
     });
-    return prepareUnion(db, prepared, { mode, values: this.state.values, limit: this.state.limit, offset: this.state.offset, order, all, meta: this.meta });
+    return prepareUnion(db, { parts: specs, mode, values: this.state.values, limit: this.state.limit, offset: this.state.offset, order, all, meta: this.meta });
   }
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */

@@ -1,16 +1,15 @@
 /**
  * UPDATE and DELETE statements of a queryset's rows: `qs.update({...})`, and the plain DELETE
- * that many-to-many managers use (the deletion engine builds its own). Values are bound as in
- * compiler.ts: a walk that binds them, and `Slot` placeholders where they go in the SQL.
+ * that many-to-many managers use (the deletion engine builds its own).
  */
-import { CompiledQuery } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { compiledQuery, type CachedSelect } from './compiler.ts';
-import { bindExpression, bindWhere, collectSlots, compileExpression, compileWhere, Slot, type Binding, type CompileContext } from './conditions.ts';
+import { writeExpression, writeList, writeWhere } from './conditions.ts';
+import { prepareStatement, writeStatement } from './statement.ts';
 import type { WhereNode } from './where.ts';
 
 export interface Assignment {
@@ -22,22 +21,24 @@ export interface Assignment {
 
 /** `UPDATE table SET … WHERE …`; assignments are few and varied, so these are not cached. */
 export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
-  const assignments = db.dialect === 'mysql' ? readersFirst(given) : given;
-  const binding: Binding = { key: '', params: [], dialect: db.dialect };
-  for (const a of assignments) {
-    if (a.expression === undefined) binding.params.push(a.field.toDb(a.value, db.dialect));
-    else bindExpression(a.expression, binding);
-  }
-  bindWhere(where, binding);
-  const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
-  const set: Record<string, unknown> = {};
-  // Columns unqualified: MySQL's UPDATE … SET names no table alias.
-  for (const a of assignments) set[a.field.column!] = a.expression === undefined ? new Slot(ctx.slots++) : compileExpression(a.expression, undefined, ctx);
-  let query = db.kysely.updateTable(meta.table).set(set as any);
-  if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
-  const compiled = query.compile();
-  const map = collectSlots(compiled, binding.params.length);
-  return CompiledQuery.raw(compiled.sql, map.map((i) => binding.params[i]));
+  const assignments = db.sqlDialect.assignsInOrder ? readersFirst(given) : given;
+  return writeStatement(db, (ctx) => {
+    const { w } = ctx;
+    w.text('update ');
+    w.name(meta.table);
+    w.text(' set ');
+    // Columns unqualified: MySQL's UPDATE … SET names no table alias.
+    writeList(ctx, assignments, ', ', (a) => {
+      w.name(a.field.column!);
+      w.text(' = ');
+      if (a.expression === undefined) w.param(a.field.toDb(a.value, ctx.dialect.name));
+      else writeExpression(a.expression, undefined, ctx);
+    });
+    if (where !== undefined) {
+      w.text(' where ');
+      writeWhere(where, meta.table, ctx, false, 0);
+    }
+  }, { materialiseSubqueries: true });
 }
 
 /**
@@ -63,16 +64,13 @@ function readersFirst(assignments: readonly Assignment[]): Assignment[] {
 
 /** `DELETE FROM table WHERE …`, cached per shape. */
 export function prepareDelete(db: Database, meta: ModelMeta, where: WhereNode | undefined): CompiledQuery {
-  const binding: Binding = { key: `${meta.cacheKey}|delete|`, params: [], dialect: db.dialect };
-  bindWhere(where, binding);
-  let cached = db.queryCache.get(binding.key) as CachedSelect | undefined;
-  if (cached === undefined) {
-    const ctx: CompileContext = { dialect: db.dialect, slots: 0, aliases: 0, materialiseSubqueries: db.dialect === 'mysql' };
-    let query = db.kysely.deleteFrom(meta.table);
-    if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, meta.table, ctx, false, 0));
-    const compiled = query.compile();
-    cached = { sql: compiled.sql, paramMap: collectSlots(compiled, binding.params.length), relatedAliases: new Map() };
-    db.queryCache.set(binding.key, cached);
-  }
-  return compiledQuery(cached, binding.params);
+  return prepareStatement(db, (ctx) => {
+    const { w } = ctx;
+    w.text('delete from ');
+    w.name(meta.table);
+    if (where !== undefined) {
+      w.text(' where ');
+      writeWhere(where, meta.table, ctx, false, 0);
+    }
+  }, { materialiseSubqueries: true }).query;
 }
