@@ -61,6 +61,8 @@ export interface SqlDialect {
    * rows is faster as all rows less the trashed ones (see compiler.ts).
    */
   readonly hintsLiveRows: boolean;
+  /** The operator that divides two whole numbers into a whole number (truncated). */
+  readonly wholeDivision: string;
   /** Whether the parts of a UNION may stand in parentheses (SQLite refuses them). */
   readonly parenthesisesUnionParts: boolean;
   /** A number in arithmetic as the database should see it (SQLite takes a whole number bound as a float as REAL). */

@@ -23,6 +23,7 @@ export const mysqlDialect: SqlDialect = {
   groupsByKey: false,
   prefersJoinedAggregates: false,
   hintsLiveRows: false,
+  wholeDivision: 'div',
   parenthesisesUnionParts: true,
   arithmeticValue: (value) => value,
 };

@@ -15,6 +15,9 @@ import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { writeContext, writeExpression, writeList, writeTable, writeWhere, type WriteContext } from './conditions.ts';
 import { TextWriter } from './writer.ts';
+import type { SelectSpec } from './compiler.ts';
+import { writeSelect } from './select.ts';
+import { writeStatement } from './statement.ts';
 import { checkGroupable } from './grouping.ts';
 import { resolveQ, SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
@@ -217,6 +220,35 @@ export function prepareAggregate(db: Database, meta: ModelMeta, where: WhereNode
     writeWhere(where, 't0', ctx, false, 0);
   }
   return CompiledQuery.raw(w.toSql(), w.values);
+}
+
+/**
+ * `aggregate()` of a distinct values() queryset: over its distinct rows, as Django runs it:
+ * `SELECT sum(v1) FROM (SELECT DISTINCT age AS v0, age AS v1 …) AS subquery`. The rows select
+ * each aggregate's column too (`columns[i]`: its index among them, undefined for `Count('*')`),
+ * so it counts in what is distinct, as in Django.
+ */
+export function prepareAggregateOfRows(db: Database, rows: SelectSpec, aggregates: readonly ResolvedAggregate[], columns: ReadonlyArray<number | undefined>): CompiledQuery {
+  return writeStatement(db, (ctx) => {
+    const { w } = ctx;
+    w.text('select ');
+    writeList(ctx, aggregates, ', ', (aggregate, i) => {
+      const { fn, options } = aggregate.aggregate;
+      const column = columns[i];
+      if (column === undefined) w.text('count(*)');
+      else {
+        w.text(`${fn}(${options.distinct ? 'distinct ' : ''}`);
+        w.column('subquery', `v${column}`);
+        w.text(')');
+      }
+      w.text(' as ');
+      w.name(`g_${aggregate.name}`);
+    });
+    w.text(' from (');
+    writeSelect(rows, ctx);
+    w.text(') as ');
+    w.name('subquery');
+  });
 }
 
 /** A value per row computed from the row itself: `annotate({ score: F('likes').mul(2) })`, or `Exists(…)`. */

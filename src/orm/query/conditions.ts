@@ -8,7 +8,7 @@ import type { DialectName, SqlDialect, TextLookup } from '../../db/index.ts';
 import { dialectOf } from '../../db/index.ts';
 import { QueryUsageError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
-import { DateTimeField } from '../fields/scalar.ts';
+import { DateTimeField, IntegerField } from '../fields/scalar.ts';
 import type { ResolvedExpression } from '../expressions.ts';
 import { writeAnnotation, isComputed, type Annotation } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
@@ -327,9 +327,28 @@ export function writeExpression(expression: ResolvedExpression, alias: string | 
       w.text('(');
       writeExpression(expression.left, alias, ctx);
       // The operator was checked when the expression was made (CombinedExpression).
-      w.text(` ${expression.operator} `);
+      w.text(expression.operator === '/' && isWhole(expression) ? ` ${ctx.dialect.wholeDivision} ` : ` ${expression.operator} `);
       writeExpression(expression.right, alias, ctx);
       return w.text(')');
+  }
+}
+
+/**
+ * Whether an expression's value is a whole number: whole columns and numbers, combined by
+ * `+ - * /`. Dividing two whole numbers gives a whole number (truncated), as in Python's
+ * Django and on SQLite and PostgreSQL; MySQL's `/` would give a decimal.
+ */
+function isWhole(expression: ResolvedExpression): boolean {
+  switch (expression.kind) {
+    case 'column':
+    case 'related':
+      return expression.field instanceof IntegerField;
+    case 'value':
+      return Number.isSafeInteger(expression.value);
+    case 'operation':
+      return isWhole(expression.left) && isWhole(expression.right);
+    default:
+      return false;
   }
 }
 

@@ -5,6 +5,7 @@
  * rows) and the methods here check arguments and delegate.
  */
 import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
+import type { CompiledQuery } from 'kysely';
 import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions, type RestoreOptions } from '../deleter.ts';
 import { Expression, resolveExpression, type OrderByExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
@@ -14,7 +15,7 @@ import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, Valu
 import { prepareUpdate } from './writes.ts';
 import { pathKey, prepareSelect, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
-import { addAnnotations, prepareAggregate, readAggregate, resolveAggregates } from './aggregation.ts';
+import { addAnnotations, prepareAggregate, prepareAggregateOfRows, readAggregate, resolveAggregates, type ResolvedAggregate } from './aggregation.ts';
 import { resolveOrdering, resolveOrderingWith, resolveRelatedPath, resolveValueColumns } from './paths.ts';
 import { batches, bulkUpdate, keyField, type BulkUpdateOptions } from './bulk.ts';
 import { prefetchInto } from './prefetch.ts';
@@ -152,8 +153,23 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     if (this.isSliced) throw new QueryUsageError('aggregate() over a sliced query is not supported: filter instead.');
     const resolved = resolveAggregates(this.meta, aggregates, 'aggregate');
     const db = this.db;
-    const row = this.matchesNothing ? {} : (await db.execute<Record<string, unknown>>(prepareAggregate(db, this.meta, this.state.where, resolved))).rows[0] ?? {};
+    const row = this.matchesNothing ? {} : (await db.execute<Record<string, unknown>>(this.aggregateQuery(resolved))).rows[0] ?? {};
     return Object.fromEntries(resolved.map((r) => [r.name, readAggregate(r, row[`g_${r.name}`], db.dialect)])) as AggregateResult<A>;
+  }
+
+  private aggregateQuery(resolved: readonly ResolvedAggregate[]): CompiledQuery {
+    const { values, distinct } = this.state;
+    if (!distinct || values === undefined) return prepareAggregate(this.db, this.meta, this.state.where, resolved);
+    // Over the distinct rows, each aggregate's column selected with them (as Django does).
+    const sources = resolved.map((r) => {
+      if (r.filter !== undefined) throw new QueryUsageError(`aggregate() of a distinct values() queryset: ${r.aggregate.name} cannot take a filter; filter the queryset instead.`);
+      return r.aggregate.source === '*' ? undefined : resolveValueColumns(this.meta, [r.aggregate.source])[0]!;
+    });
+    const extra = sources.filter((c): c is ValueColumn => c !== undefined);
+    let next = values.length;
+    const columns = sources.map((c) => (c === undefined ? undefined : next++));
+    const rows = { ...this.spec('rows'), values: [...values, ...extra], order: [], annotations: undefined };
+    return prepareAggregateOfRows(this.db, rows, resolved, columns);
   }
 
   /** Rows `start` to `end` (exclusive), like Django's `qs[start:end]`. */
