@@ -61,6 +61,8 @@ export interface SqlDialect {
    * rows is faster as all rows less the trashed ones (see compiler.ts).
    */
   readonly hintsLiveRows: boolean;
+  /** Whether a CASE takes its type from its branches, so that a bound value must be cast to its column's (PostgreSQL). */
+  readonly typesCaseByBranches: boolean;
   /** The operator that divides two whole numbers into a whole number (truncated). */
   readonly wholeDivision: string;
   /** Whether the parts of a UNION may stand in parentheses (SQLite refuses them). */

@@ -23,6 +23,7 @@ export const mysqlDialect: SqlDialect = {
   groupsByKey: false,
   prefersJoinedAggregates: false,
   hintsLiveRows: false,
+  typesCaseByBranches: false,
   wholeDivision: 'div',
   parenthesisesUnionParts: true,
   arithmeticValue: (value) => value,

@@ -24,6 +24,7 @@ export const postgresDialect: SqlDialect = {
   // 1.6x faster than a subquery per row (bench/orm-overhead.ts).
   prefersJoinedAggregates: true,
   hintsLiveRows: false,
+  typesCaseByBranches: true,
   wholeDivision: '/',
   parenthesisesUnionParts: true,
   arithmeticValue: (value) => value,

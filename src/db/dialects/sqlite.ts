@@ -33,6 +33,7 @@ export const sqliteDialect: SqlDialect = {
   hintsLiveRows: true,
   // better-sqlite3 binds every JavaScript number as REAL, so `views / 2` would divide as floats
   // (1.5, stored as 1.5 even in an integer column); a BigInt binds as INTEGER.
+  typesCaseByBranches: false,
   wholeDivision: '/',
   parenthesisesUnionParts: false,
   arithmeticValue: (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value),

@@ -60,9 +60,8 @@ export async function bulkUpdate(db: Database, meta: ModelMeta, objects: readonl
   }
   if (objects.length === 0) return 0;
   const columns = new Map(meta.tableSpec().columns.map((c) => [c.name, c]));
-  // PostgreSQL types a CASE by its branches: each bound value is cast to its column's type.
   const typed = (field: Field, value: unknown): RawBuilder<unknown> =>
-    db.dialect === 'postgres' ? sql`cast(${value} as ${sql.raw(columnTypeSql('postgres', columns.get(field.column!)!))})` : sql`${value}`;
+    db.sqlDialect.typesCaseByBranches ? sql`cast(${value} as ${sql.raw(columnTypeSql(db.dialect, columns.get(field.column!)!))})` : sql`${value}`;
   const run = async () => {
     let updated = 0;
     for (const batch of batches(objects, batchSize)) {

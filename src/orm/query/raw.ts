@@ -6,6 +6,7 @@
  */
 import { CompiledQuery } from 'kysely';
 import type { Database, DialectName } from '../../db/index.ts';
+import { dialectOf } from '../../db/index.ts';
 import { QueryUsageError } from '../errors.ts';
 import { hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
@@ -58,12 +59,13 @@ function placeholders(sql: string): number[] {
   return at;
 }
 
+/** Raw SQL is written with `?`; each becomes the dialect's placeholder (`$1`… on PostgreSQL). */
 function forDialect(sql: string, dialect: DialectName): string {
-  if (dialect !== 'postgres') return sql;
+  const { placeholder } = dialectOf(dialect);
   let out = '';
   let last = 0;
   placeholders(sql).forEach((index, n) => {
-    out += `${sql.slice(last, index)}$${n + 1}`;
+    out += sql.slice(last, index) + placeholder(n);
     last = index + 1;
   });
   return out + sql.slice(last);
