@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { conditionExpression, FieldError, type ForeignKeyField, type ModelMeta, type WhereNode } from '../orm/index.ts';
+import { conditionExpression, FieldError, mapTree, partsOf, readsOfCondition, someOnRow, type ForeignKeyField, type ModelMeta, type WhereNode } from '../orm/index.ts';
 import type { DeletionGraph, Group } from './graph.ts';
 import { DeleteScratch } from './scratch.ts';
 
@@ -250,23 +250,11 @@ export class RowSets {
   }
 }
 
-/** The same condition on `field`'s column, if `where` compares nothing but the column `pk`. */
+/** The same condition on `field`'s column, if `where` compares nothing but the column `pk` with values. */
 function retarget(where: WhereNode, pk: string, field: ForeignKeyField): WhereNode | undefined {
-  switch (where.kind) {
-    case 'and':
-    case 'or': {
-      const children = where.children.map((c) => retarget(c, pk, field));
-      return children.every((c) => c !== undefined) ? { kind: where.kind, children: children as WhereNode[] } : undefined;
-    }
-    case 'not': {
-      const child = retarget(where.child, pk, field);
-      return child === undefined ? undefined : { kind: 'not', child };
-    }
-    case 'compare':
-      return where.column === pk ? { ...where, field, column: field.column! } : undefined;
-    case 'nothing':
-      return where;
-    default:
-      return undefined;
-  }
+  const reads = readsOfCondition(where);
+  if (reads.beyondRow || [...reads.columns].some((column) => column !== pk)) return undefined;
+  // A comparison with an expression (`F('pk')`) would read the row it is about: left as it is.
+  if (someOnRow(where, (node) => partsOf(node).expressions.length > 0)) return undefined;
+  return mapTree(where, { condition: (node) => (partsOf(node).columns.length > 0 ? ({ ...node, field, column: field.column! } as WhereNode) : node) });
 }
