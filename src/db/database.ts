@@ -1,4 +1,4 @@
-import { Kysely, sql, type CompiledQuery, type QueryResult, type LogEvent } from 'kysely';
+import { CompiledQuery, Kysely, sql, type QueryResult, type LogEvent } from 'kysely';
 import { parseDatabaseUrl, type DialectName } from './url.ts';
 import { openSqlite, type PreparedStatementCache, type SqliteFastPath } from './sqlite.ts';
 import { createTables, registeredTables, type TableSpec } from './schema.ts';
@@ -149,6 +149,16 @@ export class Database {
   private async tableExists(db: Kysely<any>, table: string): Promise<boolean> {
     const { rows } = await sql.raw<{ n: number }>(this.sqlDialect.tableExistsSql(table)).execute(db);
     return Number(rows[0]?.n) > 0;
+  }
+
+  /**
+   * Turns foreign-key checks off (`on`: back on) for the connection of the open transaction, where
+   * the database has a switch: for rows that refer to each other where the checks cannot wait for
+   * the commit (MySQL). Outside `atomic()` the next statement may take another connection.
+   */
+  async setForeignKeyChecks(on: boolean): Promise<void> {
+    const statement = this.sqlDialect.foreignKeyChecks(on, currentTransaction(this) !== undefined);
+    if (statement !== undefined) await this.execute(CompiledQuery.raw(statement));
   }
 
   /**
