@@ -3,7 +3,7 @@
  * POST runs an action on the ticked rows, or on every row the list's filters and search let
  * through ("Select all"), never beyond them.
  */
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { capitalise, ValidationError, type ModelMeta } from '../orm/index.ts';
 import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
@@ -110,10 +110,11 @@ async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: 
   return response ?? redirect(back);
 }
 
-/** PostgreSQL's planner statistics for a table's rows: instant on any size, roughly right. */
+/** The planner's statistics for a table's rows, where they are worth asking (PostgreSQL): instant on any size, roughly right. */
 async function estimateRows(meta: ModelMeta, db: Database): Promise<number | undefined> {
-  if (db.dialect !== 'postgres') return undefined;
-  const { rows } = await db.execute<{ n: unknown }>(sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${meta.table})`.compile(db.kysely));
+  const estimate = db.sqlDialect.estimateRowsSql(meta.table);
+  if (estimate === undefined) return undefined;
+  const { rows } = await db.execute<{ n: unknown }>(CompiledQuery.raw(estimate));
   const n = Number(rows[0]?.n ?? -1);
   return n >= 0 ? n : undefined;
 }

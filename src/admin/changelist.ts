@@ -210,11 +210,11 @@ export async function buildChangeList(admin: ModelAdmin, request: { params: URLS
   const estimate = planned !== undefined && (strategy === 'estimated' || planned >= ESTIMATE_ABOVE) ? planned : undefined;
 
   // The first page of a filtered list that fits on it counts itself: a search that finds 3
-  // rows scans the table once, not twice. Not on PostgreSQL, whose COUNT scans in parallel
-  // while the ordered page walks the key index alone: there the count goes first (measured:
-  // 0.5 s against 1 s for a search of a million rows that finds nothing).
+  // rows scans the table once, not twice. Not where COUNT scans in parallel (PostgreSQL) while
+  // the ordered page walks the key index alone: there the count goes first (measured: 0.5 s
+  // against 1 s for a search of a million rows that finds nothing).
   let firstPage: { rows: unknown[]; hasNext: boolean } | undefined;
-  const selfCounting = filtered && page === 1 && strategy !== 'none' && !params.has(ALL_VAR) && qs.db.dialect !== 'postgres';
+  const selfCounting = filtered && page === 1 && strategy !== 'none' && !params.has(ALL_VAR) && !qs.db.sqlDialect.countsInParallel;
   if (selfCounting) firstPage = await pageRows(meta, qs, 0, perPage);
   let count: number | undefined;
   if (strategy === 'none') count = undefined;

@@ -3,7 +3,7 @@
  * they hold, many-to-many fields (auto-created links) as lists of keys. Soft-deleted rows are
  * dumped too (with their `deletedAt` and `deletionId`), so a dump is a backup of every row.
  */
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { atomic, getDatabase, type Database } from '../db/index.ts';
 import { allModels, FieldError, Manager, ValidationError, type Field, type InstanceLike, type ManyToManyField, type ModelMeta } from '../orm/index.ts';
 
@@ -192,8 +192,9 @@ export async function loadObjects(source: FixtureSource, options: { onProgress?:
   for await (const object of objectsOf(source)) prepareObject(object, total++, db, models);
   const byModel: Record<string, number> = {};
   await atomic(async () => {
-    // MySQL checks foreign keys row by row: a fixture may name a row before the one it points at.
-    if (db.dialect === 'mysql') await db.execute(sql`set foreign_key_checks = 0`.compile(db.kysely));
+    // Where foreign keys are checked row by row (MySQL), a fixture may name a row before the one it points at.
+    const unchecked = !db.sqlDialect.deferrableForeignKeys;
+    if (unchecked) await db.setForeignKeyChecks(false);
     try {
       let done = 0;
       let chunk: PreparedObject[] = [];
@@ -212,10 +213,10 @@ export async function loadObjects(source: FixtureSource, options: { onProgress?:
       }
       if (chunk.length > 0) await write();
     } finally {
-      if (db.dialect === 'mysql') await db.execute(sql`set foreign_key_checks = 1`.compile(db.kysely));
+      if (unchecked) await db.setForeignKeyChecks(true);
     }
     // Inside the transaction: if moving a sequence fails, no row is loaded either.
-    if (db.dialect === 'postgres') await resetSequences(db, Object.keys(byModel).map((label) => modelByLabel(label)));
+    await resetSequences(db, Object.keys(byModel).map((label) => modelByLabel(label)));
   }, { using: db });
   return { total, byModel };
 }
@@ -268,7 +269,7 @@ async function setLinks(db: Database, field: ManyToManyField, objects: PreparedO
   if (wanted.size > 0) await db.execute(db.kysely.insertInto(through.table).values([...wanted.values()]).compile());
 }
 
-/** After explicit keys, PostgreSQL's sequences must move past them, or the next insert collides. */
+/** After explicit keys, sequences that do not follow them (PostgreSQL's) must move past them, or the next insert collides. */
 async function resetSequences(db: Database, models: ModelMeta[]): Promise<void> {
   const tables = new Set<ModelMeta>();
   for (const meta of models) {
@@ -277,8 +278,7 @@ async function resetSequences(db: Database, models: ModelMeta[]): Promise<void> 
   }
   for (const meta of tables) {
     if (meta.pk.kind !== 'auto') continue;
-    const table = meta.table;
-    const column = meta.pk.column!;
-    await db.execute(sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 1), (select max(${sql.ref(column)}) from ${sql.table(table)}) is not null)`.compile(db.kysely));
+    const statement = db.sqlDialect.resetSequenceSql(meta.table, meta.pk.column!);
+    if (statement !== undefined) await db.execute(CompiledQuery.raw(statement));
   }
 }

@@ -1,4 +1,4 @@
-import { Kysely, sql, type CompiledQuery, type QueryResult, type LogEvent } from 'kysely';
+import { CompiledQuery, Kysely, sql, type QueryResult, type LogEvent } from 'kysely';
 import { parseDatabaseUrl, type DialectName } from './url.ts';
 import { openSqlite, type PreparedStatementCache, type SqliteFastPath } from './sqlite.ts';
 import { createTables, registeredTables, type TableSpec } from './schema.ts';
@@ -97,7 +97,7 @@ export class Database {
 
   /** Creates the tables of every registered model (or of `tables`) that do not exist yet. */
   async createTables(tables: TableSpec[] = registeredTables()): Promise<string[]> {
-    const created = await createTables(this.executor(), this.dialect, tables);
+    const created = await createTables(this.executor(), this.sqlDialect, tables);
     this.statementCache?.clear();
     return created;
   }
@@ -110,11 +110,9 @@ export class Database {
 
   /** Drops the tables of every registered model (or of `tables`), whatever points at them. */
   async dropTables(tables: TableSpec[] = registeredTables()): Promise<void> {
+    const cascade = sql.raw(this.sqlDialect.cascadeClause);
     await this.withoutForeignKeyChecks(async (db) => {
-      for (const table of [...tables].reverse()) {
-        const cascade = this.dialect === 'postgres' ? sql` cascade` : sql``;
-        await sql`drop table if exists ${sql.table(table.name)}${cascade}`.execute(db);
-      }
+      for (const table of [...tables].reverse()) await sql`drop table if exists ${sql.table(table.name)}${cascade}`.execute(db);
     });
     this.statementCache?.clear();
   }
@@ -129,46 +127,57 @@ export class Database {
     const existing = new Set((await this.executor().introspection.getTables()).map((t) => t.name));
     const tables = specs.filter((t) => existing.has(t.name));
     if (tables.length === 0) return;
-    if (this.dialect === 'postgres') {
+    const { truncation, cascadeClause, idCounterTable } = this.sqlDialect;
+    if (truncation === 'transactional') {
       const names = sql.join(tables.map((t) => sql.table(t.name)));
-      await sql`truncate table ${names} restart identity cascade`.execute(this.executor());
+      await sql`truncate table ${names} restart identity${sql.raw(cascadeClause)}`.execute(this.executor());
       return;
     }
-    const truncate = this.dialect === 'mysql' && currentTransaction(this) === undefined;
+    const truncate = truncation === 'commits' && currentTransaction(this) === undefined;
     await this.withoutForeignKeyChecks(async (db) => {
       for (const table of tables) {
         if (truncate) await sql`truncate table ${sql.table(table.name)}`.execute(db);
         else await sql`delete from ${sql.table(table.name)}`.execute(db);
       }
-      if (this.dialect === 'sqlite') {
-        const hasSequence = await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'sqlite_sequence'`.execute(db);
-        if (Number(hasSequence.rows[0]?.n) > 0) {
-          const names = tables.map((t) => t.name);
-          await sql`delete from sqlite_sequence where name in (${sql.join(names)})`.execute(db);
-        }
+      if (idCounterTable !== undefined && (await this.tableExists(db, idCounterTable))) {
+        const names = tables.map((t) => t.name);
+        await sql`delete from ${sql.table(idCounterTable)} where name in (${sql.join(names)})`.execute(db);
       }
     });
+  }
+
+  private async tableExists(db: Kysely<any>, table: string): Promise<boolean> {
+    const { rows } = await sql.raw<{ n: number }>(this.sqlDialect.tableExistsSql(table)).execute(db);
+    return Number(rows[0]?.n) > 0;
+  }
+
+  /**
+   * Turns foreign-key checks off (`on`: back on) for the connection of the open transaction, where
+   * the database has a switch: for rows that refer to each other where the checks cannot wait for
+   * the commit (MySQL). Outside `atomic()` the next statement may take another connection.
+   */
+  async setForeignKeyChecks(on: boolean): Promise<void> {
+    const statement = this.sqlDialect.foreignKeyChecks(on, currentTransaction(this) !== undefined);
+    if (statement !== undefined) await this.execute(CompiledQuery.raw(statement));
   }
 
   /**
    * Runs `fn` on one connection with foreign keys unchecked: the open transaction's connection
    * inside `atomic()`, else one held from the pool for the whole job (the switch is per connection).
+   * Where there is no switch (PostgreSQL), `fn` runs as it is; its drops and truncates cascade.
    */
   private async withoutForeignKeyChecks(fn: (db: Kysely<any>) => Promise<void>): Promise<void> {
-    if (this.dialect === 'postgres') return fn(this.executor());
     const transaction = currentTransaction(this)?.trx;
-    // SQLite ignores `foreign_keys` inside a transaction; deferring the checks to COMMIT is the
-    // switch it has there (it ends with the transaction).
-    const [off, on] =
-      this.dialect === 'mysql'
-        ? [sql`set foreign_key_checks = 0`, sql`set foreign_key_checks = 1`]
-        : transaction === undefined ? [sql`pragma foreign_keys = off`, sql`pragma foreign_keys = on`] : [sql`pragma defer_foreign_keys = on`, undefined];
+    const inTransaction = transaction !== undefined;
+    const off = this.sqlDialect.foreignKeyChecks(false, inTransaction);
+    if (off === undefined) return fn(this.executor());
+    const on = this.sqlDialect.foreignKeyChecks(true, inTransaction);
     const run = async (db: Kysely<any>) => {
-      await off.execute(db);
+      await sql.raw(off).execute(db);
       try {
         await fn(db);
       } finally {
-        await on?.execute(db);
+        if (on !== undefined) await sql.raw(on).execute(db);
       }
     };
     if (transaction !== undefined) return run(transaction);

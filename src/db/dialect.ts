@@ -4,9 +4,12 @@
  * Adding a database means adding one such object.
  */
 import type { DialectName } from './url.ts';
+import type { ColumnSpec } from './schema.ts';
 import { sqliteDialect } from './dialects/sqlite.ts';
 import { postgresDialect } from './dialects/postgres.ts';
 import { mysqlDialect } from './dialects/mysql.ts';
+
+export { likePattern, stringLiteral, plainLiteral, EQUALS_IGNORING_CASE } from './dialects/shared.ts';
 
 /** Text lookups whose SQL differs per database. */
 export type TextLookup = 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith' | 'iendswith';
@@ -69,6 +72,91 @@ export interface SqlDialect {
   readonly parenthesisesUnionParts: boolean;
   /** A number in arithmetic as the database should see it (SQLite takes a whole number bound as a float as REAL). */
   arithmeticValue(value: unknown): unknown;
+  /** Whether INSERT takes DEFAULT VALUES; MySQL has none, and inserts NULL into the auto-increment key instead. */
+  readonly insertsDefaultValues: boolean;
+  /** Whether COUNT(*) scans in parallel, so counting first costs less than a page read that counts itself (PostgreSQL). */
+  readonly countsInParallel: boolean;
+  /**
+   * Whether some rows less others count faster as two counts, one taken from the other (SQLite,
+   * which reads rows to test `NOT IN` or a second condition on a key). The SQL then steers its
+   * planner with `unlikely()` and `+column`, which only SQLite reads.
+   */
+  readonly prefersSubtractedCounts: boolean;
+  /** The statement that estimates a table's rows (`n`) from the planner's statistics: instant, roughly right; undefined where there are none to trust. */
+  estimateRowsSql(table: string): string | undefined;
+
+  // ---- values: what the driver binds and hands back --------------------------------------------
+  /** A boolean as the driver binds it (PostgreSQL has a boolean type; the others store 1 and 0). */
+  booleanValue(value: boolean): unknown;
+  /** A date and time as the driver binds it, in UTC. */
+  dateTimeValue(value: Date): unknown;
+  /** A date and time the driver handed back as text. */
+  dateTimeFromText(text: string): Date;
+  /** Whether the driver hands JSON back parsed (pg parses jsonb); the others hand back the text. */
+  readonly driverParsesJson: boolean;
+
+  // ---- schema ----------------------------------------------------------------------------------
+  /** A column's type as CREATE TABLE spells it. */
+  columnType(column: ColumnSpec): string;
+  /** The type an auto-increment key must have, where it is not its own (SQLite: `integer`, which makes it the rowid). */
+  readonly autoIncrementType: string | undefined;
+  /** What makes a key column count up by itself. */
+  readonly autoIncrementClause: string;
+  /** What CREATE TABLE ends with (MySQL: a binary collation, so that comparisons are case-sensitive as elsewhere). */
+  readonly tableOptions: string;
+  /**
+   * Whether foreign keys can be checked at commit (`deferrable initially deferred`), as Django
+   * makes them, so that one transaction may write rows that refer to each other in any order.
+   * MySQL checks each row as it is written.
+   */
+  readonly deferrableForeignKeys: boolean;
+  /** Whether foreign keys are stated in CREATE TABLE, as SQLite cannot add constraints to a table later. */
+  readonly foreignKeysInCreateTable: boolean;
+  /** The words of ALTER TABLE that drop a foreign key. */
+  readonly dropForeignKey: string;
+  /** Whether an index can cover some rows only (`where … is null`); MySQL cannot, and indexes generated twin columns instead. */
+  readonly partialIndexes: boolean;
+  /** Whether indexes can be built and dropped without blocking writes (PostgreSQL's CONCURRENTLY, outside a transaction). */
+  readonly concurrentIndexes: boolean;
+  /** Whether DROP INDEX names the table (MySQL: index names are the table's own). */
+  readonly dropIndexNamesTable: boolean;
+  /** The statement that renames a table. */
+  renameTableSql(from: string, to: string): string;
+  /** Whether a table is altered by building it anew and copying the rows (SQLite alters little in place). */
+  readonly rebuildsTableToAlter: boolean;
+  /** Whether changing a column's type or nullability restates the whole column (MySQL's MODIFY COLUMN) instead of altering each. */
+  readonly modifiesWholeColumn: boolean;
+  /** Whether DDL is part of a transaction and undone with it (MySQL commits at each DDL statement). */
+  readonly transactionalDdl: boolean;
+  /** `select count(*) as n`: 1 where the table exists (in the connection's schema), else 0. */
+  tableExistsSql(table: string): string;
+  /** What DROP TABLE and TRUNCATE add to take along the constraints that point at a table (PostgreSQL, which cannot turn its checks off). */
+  readonly cascadeClause: string;
+  /**
+   * How TRUNCATE behaves: 'transactional' (PostgreSQL: undone with the transaction; it also
+   * resets identities), 'commits' (MySQL: it commits the open transaction, so it serves only
+   * outside one), undefined where there is none (SQLite).
+   */
+  readonly truncation: 'transactional' | 'commits' | undefined;
+  /** The table that holds the last id of every auto-increment table, where one does (SQLite's, made with the first such table). */
+  readonly idCounterTable: string | undefined;
+  /**
+   * The statement that moves a table's id sequence past the keys it holds, where the database
+   * does not follow keys given explicitly itself (PostgreSQL's identity columns).
+   */
+  resetSequenceSql(table: string, column: string): string | undefined;
+
+  // ---- connections -----------------------------------------------------------------------------
+  /**
+   * The statement that turns this connection's foreign-key checks off (`on`: back on), or
+   * undefined where there is none to send: PostgreSQL has no switch for ordinary users, and
+   * SQLite's deferral inside a transaction ends with it.
+   */
+  foreignKeyChecks(on: boolean, inTransaction: boolean): string | undefined;
+  /** A statement that lists the rows whose foreign key points at nothing (`table`, `rowid`, `parent`), where the checks can be skipped unnoticed (SQLite). */
+  readonly foreignKeyViolationsSql: string | undefined;
+  /** Whether SELECT … FOR UPDATE locks rows; SQLite has a single writer, whose transaction locks the whole database. */
+  readonly locksRows: boolean;
 }
 
 const DIALECTS: Readonly<Record<DialectName, SqlDialect>> = {
@@ -80,46 +168,3 @@ const DIALECTS: Readonly<Record<DialectName, SqlDialect>> = {
 export function dialectOf(name: DialectName): SqlDialect {
   return DIALECTS[name];
 }
-
-// ---- shared by the dialects ------------------------------------------------------------------
-
-const LIKE_SPECIAL = /[!%_]/g;
-
-/** `text` as a LIKE pattern for `lookup`, escaped with `!` (written as `escape '!'`). */
-export function likePattern(lookup: TextLookup, text: string): string {
-  const escaped = text.replace(LIKE_SPECIAL, '!$&');
-  switch (lookup) {
-    case 'iexact':
-      return text;
-    case 'contains':
-    case 'icontains':
-      return `%${escaped}%`;
-    case 'startswith':
-    case 'istartswith':
-      return `${escaped}%`;
-    case 'endswith':
-    case 'iendswith':
-      return `%${escaped}`;
-  }
-}
-
-/** A string literal, quotes doubled (and backslashes, where `backslashEscapes`). */
-export function stringLiteral(text: string, backslashEscapes: boolean): string {
-  const escaped = backslashEscapes ? text.replaceAll('\\', '\\\\').replaceAll("'", "''") : text.replaceAll("'", "''");
-  return `'${escaped}'`;
-}
-
-/** The literal of a value that is not text: numbers, booleans as `1`/`0` (or `true`/`false`), NULL. */
-export function plainLiteral(value: unknown, booleans: 'words' | 'digits', dateText: (date: Date) => string, backslashEscapes: boolean): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} into SQL`);
-    return String(value);
-  }
-  if (typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return booleans === 'words' ? String(value) : value ? '1' : '0';
-  if (value instanceof Date) return stringLiteral(dateText(value), backslashEscapes);
-  return stringLiteral(typeof value === 'string' ? value : JSON.stringify(value), backslashEscapes);
-}
-
-export const EQUALS_IGNORING_CASE: Around = { before: 'lower(', between: ') = lower(', after: ')' };

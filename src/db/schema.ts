@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { addForeignKeySql, addTwinSql, createIndexSql, createTableSql, twinsOf } from './ddl.ts';
-import type { DialectName } from './url.ts';
+import type { SqlDialect } from './dialect.ts';
 
 /** Column types in the database's terms; each dialect spells them its own way. */
 export type ColumnType =
@@ -69,15 +69,15 @@ export function registeredTables(): TableSpec[] {
  * added after every table exists so that models may point at each other in a cycle; SQLite
  * cannot add constraints later but accepts references to tables created afterwards.
  */
-export async function createTables(db: Kysely<any>, dialect: DialectName, tables: TableSpec[]): Promise<string[]> {
+export async function createTables(db: Kysely<any>, dialect: SqlDialect, tables: TableSpec[]): Promise<string[]> {
   const existing = new Set((await db.introspection.getTables()).map((t) => t.name));
   const created = tables.filter((t) => !existing.has(t.name));
   const run = (statement: string) => sql.raw(statement).execute(db);
   for (const table of created) await run(createTableSql(dialect, table));
   for (const table of created) {
-    if (dialect !== 'sqlite') for (const fk of table.foreignKeys) await run(addForeignKeySql(dialect, table.name, fk));
-    if (dialect === 'mysql') {
-      for (const [column, condition] of twinsOf(table)) await run(addTwinSql(table.name, table.columns.find((c) => c.name === column)!, condition));
+    if (!dialect.foreignKeysInCreateTable) for (const fk of table.foreignKeys) await run(addForeignKeySql(dialect, table.name, fk));
+    if (!dialect.partialIndexes) {
+      for (const [column, condition] of twinsOf(table)) await run(addTwinSql(table.name, table.columns.find((c) => c.name === column)!, condition, dialect));
     }
     for (const index of table.indexes) await run(createIndexSql(dialect, table.name, index));
   }

@@ -1,6 +1,16 @@
 /** The three database families Trove speaks to. MariaDB travels under `mysql`. */
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
+/** The names a user may give a database family (`--database mariadb`), as URL schemes spell them too. */
+const DIALECT_NAMES: Readonly<Record<string, DialectName>> = {
+  sqlite: 'sqlite', postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mysql',
+};
+
+/** The dialect a user's name for a database family stands for, or undefined if it names none. */
+export function dialectNamed(name: string): DialectName | undefined {
+  return Object.hasOwn(DIALECT_NAMES, name) ? DIALECT_NAMES[name] : undefined;
+}
+
 export interface ParsedUrl {
   dialect: DialectName;
   /** For SQLite: the file path or ':memory:'. For servers: the URL as given. */

@@ -119,7 +119,7 @@ export class Collector {
   /** The rows that several collectors of one delete (a purge's) take, locked as one delete's. */
   static async lockTogether(collectors: readonly Collector[]): Promise<void> {
     const db = collectors[0]?.db;
-    if (db === undefined || db.dialect === 'sqlite') return;
+    if (db === undefined || !db.sqlDialect.locksRows) return;
     const models = new Map<string, ModelMeta>();
     for (const c of collectors) for (const meta of c.graph.models.values()) models.set(meta.label, meta);
     for (const meta of lockOrder([...models.values()])) {
@@ -239,19 +239,20 @@ export class Collector {
       const query = this.db.kysely
         .updateTable(field.model.table)
         .set({ [field.column!]: field.toDb(value, this.db.dialect) })
-        .where(field.column!, 'in', this.materialisedOnMysql(this.rows.keysOf(field.target)));
+        .where(field.column!, 'in', this.materialised(this.rows.keysOf(field.target)));
       await this.db.execute(query.compile());
     }
   }
 
   private async deleteGroup(group: Group, byModel: Record<string, number>, origin: unknown, onProgress: DeleteOptions['onProgress']): Promise<void> {
-    // MySQL checks foreign keys row by row and cannot defer them; rows of one group that refer to
-    // each other (a row to itself included) can only go with the checks off. The graph decided
-    // every such row's fate; only DO_NOTHING leaves it to the constraint, checked by hand first.
-    const unchecked = this.db.dialect === 'mysql' && group.models.some((m) => m.foreignKeys.some((f) => f.dbConstraint && group.models.includes(f.target)));
+    // Where foreign keys are checked row by row and cannot be deferred (MySQL), rows of one group
+    // that refer to each other (a row to itself included) can only go with the checks off. The
+    // graph decided every such row's fate; only DO_NOTHING leaves it to the constraint, checked
+    // by hand first.
+    const unchecked = !this.db.sqlDialect.deferrableForeignKeys && group.models.some((m) => m.foreignKeys.some((f) => f.dbConstraint && group.models.includes(f.target)));
     if (unchecked) {
       await this.assertNoDanglingKeys(group);
-      await this.db.execute(sql`set foreign_key_checks = 0`.compile(this.db.kysely));
+      await this.db.setForeignKeyChecks(false);
     }
     try {
       for (const meta of group.models) {
@@ -260,11 +261,11 @@ export class Collector {
         onProgress?.({ model: meta.label, rows: n, deleted: Object.values(byModel).reduce((a, b) => a + b, 0) });
       }
     } finally {
-      if (unchecked) await this.db.execute(sql`set foreign_key_checks = 1`.compile(this.db.kysely));
+      if (unchecked) await this.db.setForeignKeyChecks(true);
     }
   }
 
-  /** What MySQL's constraints would refuse with the checks on: a DO_NOTHING key left pointing at a deleted row. */
+  /** What the constraints would refuse with the checks on (MySQL): a DO_NOTHING key left pointing at a deleted row. */
   private async assertNoDanglingKeys(group: Group): Promise<void> {
     for (const target of group.models) {
       for (const { field } of target.reverseRelations) {
@@ -281,7 +282,7 @@ export class Collector {
   private async deleteAll(meta: ModelMeta, group: Group): Promise<number> {
     let query = this.db.kysely.deleteFrom(meta.table);
     if (group.cyclic.length === 0) query = query.where((eb) => this.rows.taken(eb, meta, meta.table));
-    else query = query.where(meta.pk.column!, 'in', this.materialisedOnMysql(this.rows.keysOf(meta)));
+    else query = query.where(meta.pk.column!, 'in', this.materialised(this.rows.keysOf(meta)));
     const result = await this.db.execute(query.compile());
     return Number(result.numAffectedRows ?? 0);
   }
@@ -302,9 +303,9 @@ export class Collector {
     }
   }
 
-  /** MySQL cannot read the table it writes in a subquery unless the subquery is a derived table. */
-  materialisedOnMysql(keys: ReturnType<RowSets['keysOf']>): ReturnType<RowSets['keysOf']> {
-    if (this.db.dialect !== 'mysql') return keys;
+  /** `keys` for a write's subquery: a derived table where the database reads the written table only so (MySQL). */
+  materialised(keys: ReturnType<RowSets['keysOf']>): ReturnType<RowSets['keysOf']> {
+    if (!this.db.sqlDialect.materialisesSubqueriesOfWrites) return keys;
     return this.db.kysely.selectFrom(keys.as('materialised')).select('materialised.pk') as ReturnType<RowSets['keysOf']>;
   }
 }

@@ -38,7 +38,7 @@ export async function lockOperation(db: Database, deletionId: string): Promise<D
  * operations everywhere, a purge and a hard delete of the same trash cannot deadlock.
  */
 export async function lockOperations(db: Database, deletionIds: readonly string[]): Promise<void> {
-  if (deletionIds.length === 0 || db.dialect === 'sqlite') return;
+  if (deletionIds.length === 0 || !db.sqlDialect.locksRows) return;
   await Deletion.objects.using(db).selectForUpdate().filter({ id__in: [...deletionIds] }).orderBy('id').values('id').fetch();
 }
 

@@ -73,7 +73,7 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
     const result: PurgeResult = { total: 0, byModel: {}, deletions: [] };
     // Each batch's RESTRICT check knows what the rest of the purge takes (still there until its turn).
     const whole = purgeCollectors(db, records);
-    await unlinkCyclesOnMysql(db, whole);
+    await unlinkCycles(db, whole);
     for (const each of records) {
       const part = await purgeRows(db, each, whole, batchSize, options.onProgress);
       result.total += part.total;
@@ -89,13 +89,13 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
 }
 
 /**
- * MySQL checks foreign keys row by row and cannot defer them: rows of a purge that refer to each
- * other across its collectors (an owner and the pet it restricts, trashed together) could go in
- * no order. Such keys, where nullable, are cleared first on the rows the purge takes: they are
- * deleted anyway. (PostgreSQL and SQLite check at commit.)
+ * Where foreign keys are checked row by row and cannot be deferred (MySQL), rows of a purge that
+ * refer to each other across its collectors (an owner and the pet it restricts, trashed
+ * together) could go in no order. Such keys, where nullable, are cleared first on the rows the
+ * purge takes: they are deleted anyway. (PostgreSQL and SQLite check at commit.)
  */
-async function unlinkCyclesOnMysql(db: Database, collectors: readonly Collector[]): Promise<void> {
-  if (db.dialect !== 'mysql') return;
+async function unlinkCycles(db: Database, collectors: readonly Collector[]): Promise<void> {
+  if (db.sqlDialect.deferrableForeignKeys) return;
   const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
   const reaches = (from: ModelMeta, to: ModelMeta, seen = new Set<ModelMeta>()): boolean => {
     if (from === to) return true;
@@ -103,7 +103,7 @@ async function unlinkCyclesOnMysql(db: Database, collectors: readonly Collector[
     return from.foreignKeys.some((fk) => fk.dbConstraint && models.has(fk.target) && !seen.has(fk.target) && reaches(fk.target, to, seen));
   };
   const taken = (meta: ModelMeta) => (eb: ExpressionBuilder<any, any>) =>
-    eb.or(collectors.filter((c) => c.graph.has(meta)).map((c) => eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', c.materialisedOnMysql(c.rows.keysOf(meta)))));
+    eb.or(collectors.filter((c) => c.graph.has(meta)).map((c) => eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', c.materialised(c.rows.keysOf(meta)))));
   for (const meta of models) {
     for (const fk of meta.foreignKeys) {
       if (!fk.dbConstraint || !fk.nullable || fk.target === meta || !models.has(fk.target) || !reaches(fk.target, meta)) continue;
@@ -112,7 +112,7 @@ async function unlinkCyclesOnMysql(db: Database, collectors: readonly Collector[
         .updateTable(meta.table)
         .set({ [fk.column!]: null })
         .where(taken(meta))
-        .where((eb) => eb.or(collectors.filter((c) => c.graph.has(target)).map((c) => eb(eb.ref(`${meta.table}.${fk.column}`), 'in', c.materialisedOnMysql(c.rows.keysOf(target))))));
+        .where((eb) => eb.or(collectors.filter((c) => c.graph.has(target)).map((c) => eb(eb.ref(`${meta.table}.${fk.column}`), 'in', c.materialised(c.rows.keysOf(target))))));
       await db.execute(query.compile());
     }
   }

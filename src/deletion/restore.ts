@@ -124,7 +124,7 @@ async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string,
         // With receivers the operation's id stays until they have seen the rows.
         .set(listened ? { deleted_at: null } : { deleted_at: null, deletion_id: null })
         .where('deleted_at', 'is not', null)
-        .where((eb) => (db.dialect === 'mysql' ? materialisedRows(db, set) : set.rows(eb, meta.table)));
+        .where((eb) => (db.sqlDialect.materialisesSubqueriesOfWrites ? materialisedRows(db, set) : set.rows(eb, meta.table)));
       const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
       if (n > 0) byModel[meta.label] = n;
       if (listened) await sendRestored(db, meta, deletionId);

@@ -96,7 +96,7 @@ async function stamp(
         .set({ deleted_at: meta.field('deletedAt')!.toDb(deletedAt, db.dialect), deletion_id: deletionId })
         .where('deleted_at', 'is', null)
         .where((eb) =>
-          group.cyclic.length === 0 ? rows.taken(eb, meta, meta.table) : eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', collector.materialisedOnMysql(rows.keysOf(meta))),
+          group.cyclic.length === 0 ? rows.taken(eb, meta, meta.table) : eb(eb.ref(`${meta.table}.${meta.pk.column}`), 'in', collector.materialised(rows.keysOf(meta))),
         );
       const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
       if (n > 0) {

@@ -5,7 +5,7 @@
  * migration can be resumed where it stopped.
  */
 import { CompiledQuery, sql } from 'kysely';
-import { atomic, type Database } from '../db/index.ts';
+import { atomic, type Database, type SqlDialect } from '../db/index.ts';
 import { MigrationError } from './errors.ts';
 import { keyOf, type Migration, type MigrationGraph } from './graph.ts';
 import { renderedModels, type Direction } from './operations/operation.ts';
@@ -128,11 +128,12 @@ export class MigrationExecutor {
     const done = applied.get(keyOf(migration.app, migration.name))?.operationsDone;
     const ops = operationSteps(migration, this.graph.state(without), direction, done);
     const total = migration.operations.length;
-    const transactional = this.db.dialect !== 'mysql' && !migration.operations.some((o) => o.concurrently && this.db.dialect === 'postgres');
-    if (transactional) {
-      await this.withoutSqliteForeignKeys(() => atomic(async () => {
+    if (runsInOneTransaction(migration, this.db.sqlDialect)) {
+      // Rebuilding a table (SQLite) drops the table that rows point at: the checks are off meanwhile, and done by hand before commit.
+      const unchecked = this.db.sqlDialect.rebuildsTableToAlter;
+      await this.withoutForeignKeyChecks(unchecked, () => atomic(async () => {
         await this.runBatch(ops);
-        if (this.db.dialect === 'sqlite') await this.checkForeignKeys(migration);
+        if (unchecked) await this.checkForeignKeys(migration);
         if (direction === 'forwards') await this.recorder.record(migration.app, migration.name);
         else await this.recorder.forget(migration.app, migration.name);
       }, { using: this.db }));
@@ -186,24 +187,36 @@ export class MigrationExecutor {
     }
   }
 
-  /** SQLite checks foreign keys only when told: rebuilt tables must still hold valid references. */
+  /** With the checks off, rebuilt tables must still hold valid references: asked where the database can list those that do not. */
   private async checkForeignKeys(migration: Migration): Promise<void> {
-    const { rows } = await sql<{ table: string; rowid: number; parent: string }>`pragma foreign_key_check`.execute(this.db.executor());
+    const violations = this.db.sqlDialect.foreignKeyViolationsSql;
+    if (violations === undefined) return;
+    const { rows } = await sql.raw<{ table: string; rowid: number; parent: string }>(violations).execute(this.db.executor());
     if (rows.length === 0) return;
     const sample = rows.slice(0, 5).map((r) => `${r.table} row ${r.rowid} -> ${r.parent}`).join(', ');
     throw new MigrationError(`${keyOf(migration.app, migration.name)} would leave ${rows.length} row(s) pointing at rows that do not exist (${sample}); nothing was changed.`);
   }
 
-  /** SQLite rebuilds tables that others point at: foreign keys are off meanwhile (they cannot be switched inside a transaction). */
-  private async withoutSqliteForeignKeys<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.db.dialect !== 'sqlite') return fn();
-    await sql`pragma foreign_keys = off`.execute(this.db.kysely);
+  /** Runs `fn` with foreign keys unchecked when `unchecked`, switched outside the transaction (SQLite cannot switch them inside one). */
+  private async withoutForeignKeyChecks<T>(unchecked: boolean, fn: () => Promise<T>): Promise<T> {
+    const off = unchecked ? this.db.sqlDialect.foreignKeyChecks(false, false) : undefined;
+    if (off === undefined) return fn();
+    await sql.raw(off).execute(this.db.kysely);
     try {
       return await fn();
     } finally {
-      await sql`pragma foreign_keys = on`.execute(this.db.kysely);
+      const on = this.db.sqlDialect.foreignKeyChecks(true, false);
+      if (on !== undefined) await sql.raw(on).execute(this.db.kysely);
     }
   }
+}
+
+/**
+ * Whether `migration` runs as one transaction on `dialect`: not where DDL commits (MySQL), nor
+ * where it builds an index without blocking writes (PostgreSQL does that only outside one).
+ */
+export function runsInOneTransaction(migration: Pick<Migration, 'operations'>, dialect: SqlDialect): boolean {
+  return dialect.transactionalDdl && !migration.operations.some((o) => o.concurrently && dialect.concurrentIndexes);
 }
 
 /**

@@ -19,5 +19,5 @@ export { migrationSource, writeMigration, type NewMigration } from './writer.ts'
 export { defaultMigrationsFolder, migrationFiles } from './loader.ts';
 export { SchemaEditor } from './schema/editor.ts';
 export { postgresWarnings } from './warnings.ts';
-export { operationSteps } from './executor.ts';
+export { operationSteps, runsInOneTransaction } from './executor.ts';
 export { OperationRunner, type OperationStep, type StatementSink } from './schema/runner.ts';

@@ -77,6 +77,7 @@ export class MigrationProject {
     const statements: string[] = [];
     const warnings: string[] = [];
     for (const step of steps) {
+      // The warnings speak of PostgreSQL's own locks and rewrites: shown with its SQL alone.
       if (dialect !== 'postgres' || step.operation.run !== undefined || step.operation.ownSql !== undefined) continue;
       warnings.push(...postgresWarnings(editor.changes(step.operation, step.from, step.to, direction), { concurrently: step.operation.concurrently === true }));
     }

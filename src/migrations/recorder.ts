@@ -45,7 +45,7 @@ export class MigrationRecorder {
     return new Map(rows.map((row) => [`${row.app}.${row.name}`, {
       app: String(row.app),
       name: String(row.name),
-      applied: new Date(this.db.dialect === 'mysql' ? String(row.applied).replace(' ', 'T') + 'Z' : row.applied),
+      applied: row.applied instanceof Date ? new Date(row.applied) : this.db.sqlDialect.dateTimeFromText(String(row.applied)),
       operationsDone: row.operations_done === null ? undefined : Number(row.operations_done),
     }]));
   }
@@ -54,8 +54,7 @@ export class MigrationRecorder {
   async record(app: string, name: string, operationsDone?: number): Promise<void> {
     const executor = this.db.executor();
     await executor.deleteFrom(RECORDER_TABLE.name).where('app', '=', app).where('name', '=', name).execute();
-    const now = new Date();
-    const applied = this.db.dialect === 'postgres' ? now : this.db.dialect === 'mysql' ? now.toISOString().slice(0, 23).replace('T', ' ') : now.toISOString();
+    const applied = this.db.sqlDialect.dateTimeValue(new Date());
     await executor.insertInto(RECORDER_TABLE.name).values({ app, name, applied, operations_done: operationsDone ?? null }).execute();
   }
 
@@ -64,11 +63,7 @@ export class MigrationRecorder {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const { rows } = await (this.db.dialect === 'sqlite'
-      ? sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${name}`
-      : this.db.dialect === 'postgres'
-        ? sql<{ n: number }>`select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = ${name}`
-        : sql<{ n: number }>`select count(*) as n from information_schema.tables where table_schema = database() and table_name = ${name}`).execute(this.db.executor());
+    const { rows } = await sql.raw<{ n: number }>(this.db.sqlDialect.tableExistsSql(name)).execute(this.db.executor());
     return Number(rows[0]?.n) > 0;
   }
 }

@@ -2,8 +2,11 @@
  * Where a migration hurts on PostgreSQL: statements that rewrite a table or hold a lock that
  * blocks writes (or reads) for as long as the table is big, and what to do instead.
  */
-import { columnTypeSql, type ColumnSpec } from '../db/index.ts';
+import { dialectOf, type ColumnSpec } from '../db/index.ts';
 import type { TableChange } from './schema/diff.ts';
+
+// These warnings are PostgreSQL's whatever the project runs on: its rewrites and locks are what they measure.
+const POSTGRES = dialectOf('postgres');
 
 export function postgresWarnings(changes: readonly TableChange[], options: { concurrently?: boolean } = {}): string[] {
   const warnings: string[] = [];
@@ -38,8 +41,8 @@ export function postgresWarnings(changes: readonly TableChange[], options: { con
 
 /** Changes PostgreSQL makes without a rewrite: a longer varchar, or varchar to text. */
 function cheapTypeChange(before: ColumnSpec, after: ColumnSpec): boolean {
-  const from = columnTypeSql('postgres', before);
-  const to = columnTypeSql('postgres', after);
+  const from = POSTGRES.columnType(before);
+  const to = POSTGRES.columnType(after);
   if (from === to) return true;
   if (before.type === 'varchar' && after.type === 'text') return true;
   return before.type === 'varchar' && after.type === 'varchar' && (after.maxLength ?? 255) >= (before.maxLength ?? 255);

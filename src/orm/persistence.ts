@@ -58,7 +58,7 @@ async function insertBatch(db: Database, meta: ModelMeta, fields: Field[], rows:
   });
   let query = db.kysely.insertInto(meta.table) as any;
   if (fields.length === 0) {
-    query = db.dialect === 'mysql' ? query.values(rows.map(() => ({ [pk.column!]: null }))) : query.defaultValues();
+    query = db.sqlDialect.insertsDefaultValues ? query.defaultValues() : query.values(rows.map(() => ({ [pk.column!]: null })));
   } else {
     query = query.values(values);
   }

@@ -55,6 +55,7 @@ export const makemigrations: Command = {
       print(`  ${path}`);
       for (const op of migration.operations) print(`    - ${op.describe()}`);
       const base = migrations.finalState();
+      // PostgreSQL's warnings whatever the project's database: where a migration would lock a big table in production.
       const { warnings } = await migrations.sqlOf(migration, 'postgres', 'forwards', base);
       for (const warning of warnings) printError(`    ! PostgreSQL: ${warning}`);
       if (values['dry-run'] === true) {

@@ -1,11 +1,10 @@
 /** `trove sqlmigrate app migration`: the SQL a migration runs, without running it. */
-import { parseDatabaseUrl, type DialectName } from '../../db/index.ts';
+import { dialectNamed, dialectOf, parseDatabaseUrl } from '../../db/index.ts';
+import { runsInOneTransaction } from '../../migrations/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { loadProject } from '../config.ts';
 import { openMigrations } from '../migrations.ts';
 import { print } from '../output.ts';
-
-const DIALECTS: Record<string, DialectName> = { sqlite: 'sqlite', postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mysql' };
 
 export const sqlmigrate: Command = {
   name: 'sqlmigrate',
@@ -23,14 +22,14 @@ export const sqlmigrate: Command = {
     await import('../../admin/log.ts');
     const project = await loadProject({ configPath: values.config as string | undefined });
     const chosen = values.database as string | undefined;
-    const dialect = chosen === undefined ? parseDatabaseUrl(project.databaseUrl).dialect : DIALECTS[chosen];
+    const dialect = chosen === undefined ? parseDatabaseUrl(project.databaseUrl).dialect : dialectNamed(chosen);
     if (dialect === undefined) throw new UsageError(`--database is one of sqlite, postgres, mysql; got '${chosen}'.`);
     const migrations = await openMigrations(project);
     if (!migrations.apps.has(app)) throw new UsageError(`no app '${app}' in this project.`);
     const migration = migrations.graph.find(app, name);
     const direction = values.backwards === true ? 'backwards' : 'forwards';
     const { statements, warnings } = await migrations.sqlOf(migration, dialect, direction);
-    const transactional = dialect !== 'mysql' && !migration.operations.some((o) => o.concurrently && dialect === 'postgres');
+    const transactional = runsInOneTransaction(migration, dialectOf(dialect));
     print(`-- ${direction === 'forwards' ? 'Apply' : 'Undo'} ${app}.${migration.name} on ${dialect}${transactional ? ' (one transaction)' : ' (no transaction: each operation is recorded as it finishes)'}`);
     for (const op of direction === 'forwards' ? migration.operations : [...migration.operations].reverse()) print(`-- ${op.describe()}`);
     for (const warning of warnings) print(`-- WARNING (PostgreSQL): ${warning}`);

@@ -1,12 +1,19 @@
 import type { SqlDialect, TextLookup } from '../dialect.ts';
-import { EQUALS_IGNORING_CASE, likePattern, plainLiteral } from '../dialect.ts';
+import { columnTypeWith, EQUALS_IGNORING_CASE, likePattern, plainLiteral, stringLiteral, type OwnTypeNames } from './shared.ts';
 
 const GLOB_SPECIAL = /[*?[]/g;
 const CASE_SENSITIVE = new Set<TextLookup>(['contains', 'startswith', 'endswith']);
 
+/** SQLite has few types: dates and JSON are text (ISO dates sort in time order), booleans 1 and 0. */
+const TYPES: OwnTypeNames = {
+  text: 'text', bigint: 'integer', float: 'real', boolean: 'integer', date: 'text', datetime: 'text', json: 'text', uuid: 'char(36)',
+};
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
-  quote: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
+  quote,
   placeholder: () => '?',
   literal: (value) => plainLiteral(value, 'digits', (date) => date.toISOString(), false),
 
@@ -37,4 +44,41 @@ export const sqliteDialect: SqlDialect = {
   wholeDivision: '/',
   parenthesisesUnionParts: false,
   arithmeticValue: (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value),
+  insertsDefaultValues: true,
+  countsInParallel: false,
+  // Half a million keys: 0.4 s to count them less the trashed ones, 0.6 s for NOT IN (deletion/plan.ts).
+  prefersSubtractedCounts: true,
+  estimateRowsSql: () => undefined,
+
+  booleanValue: (value) => (value ? 1 : 0),
+  dateTimeValue: (value) => value.toISOString(),
+  dateTimeFromText: (text) => new Date(text),
+  driverParsesJson: false,
+
+  columnType: (column) => columnTypeWith(TYPES, column),
+  // `integer primary key` is the rowid itself; AUTOINCREMENT also never hands out an id twice.
+  autoIncrementType: 'integer',
+  autoIncrementClause: 'autoincrement',
+  tableOptions: '',
+  deferrableForeignKeys: true,
+  foreignKeysInCreateTable: true,
+  dropForeignKey: 'drop constraint',
+  partialIndexes: true,
+  concurrentIndexes: false,
+  dropIndexNamesTable: false,
+  renameTableSql: (from, to) => `alter table ${quote(from)} rename to ${quote(to)}`,
+  rebuildsTableToAlter: true,
+  modifiesWholeColumn: false,
+  transactionalDdl: true,
+  tableExistsSql: (table) => `select count(*) as n from sqlite_master where type = 'table' and name = ${stringLiteral(table, false)}`,
+  cascadeClause: '',
+  truncation: undefined,
+  idCounterTable: 'sqlite_sequence',
+  resetSequenceSql: () => undefined,
+
+  // SQLite ignores `foreign_keys` inside a transaction; deferring the checks to COMMIT is the
+  // switch it has there (it ends with the transaction).
+  foreignKeyChecks: (on, inTransaction) => (inTransaction ? (on ? undefined : 'pragma defer_foreign_keys = on') : `pragma foreign_keys = ${on ? 'on' : 'off'}`),
+  foreignKeyViolationsSql: 'pragma foreign_key_check',
+  locksRows: false,
 };

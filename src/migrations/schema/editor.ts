@@ -1,15 +1,16 @@
 /**
  * Turns operations into statements: renders the states before and after an operation, compares
  * their tables, and says what the names cannot (renames, values for old rows) from the
- * operation's hints. SQLite gathers a migration's changes and alters each table once.
+ * operation's hints. Where tables are rebuilt to alter them (SQLite), a migration's changes are
+ * gathered and each table altered once.
  */
-import type { DialectName, TableSpec } from '../../db/index.ts';
+import { dialectOf, type DialectName, type SqlDialect, type TableSpec } from '../../db/index.ts';
 import { ForeignKeyField, ManyToManyField, type ModelRegistry } from '../../orm/index.ts';
 import { MigrationError } from '../errors.ts';
 import type { Direction, Operation, SchemaHints } from '../operations/operation.ts';
 import type { ProjectState } from '../state.ts';
 import { diffTables, type TableChange, type TableHints } from './diff.ts';
-import { sqliteStatements } from './sqlite.ts';
+import { rebuildStatements } from './rebuild.ts';
 import { alterStatements } from './statements.ts';
 
 export interface Rendered {
@@ -20,12 +21,16 @@ export interface Rendered {
 
 export class SchemaEditor {
   private readonly cache = new WeakMap<ProjectState, Rendered>();
+  /** What the database spells its own way. */
+  readonly sqlDialect: SqlDialect;
 
   /**
    * @param background the models of apps without migrations: relations may point at them, and
    * their tables are made as before (when missing), never by a migration.
    */
-  constructor(readonly dialect: DialectName, private readonly background: ProjectState) {}
+  constructor(readonly dialect: DialectName, private readonly background: ProjectState) {
+    this.sqlDialect = dialectOf(dialect);
+  }
 
   render(state: ProjectState): Rendered {
     let rendered = this.cache.get(state);
@@ -66,10 +71,10 @@ export class SchemaEditor {
     return diffTables(before.tables, after.tables, this.tableHints(operation.hints(direction, direction === 'forwards' ? from : to, direction === 'forwards' ? to : from), before, after));
   }
 
-  /** The statements for `changes` on this database (PostgreSQL and MySQL: in place). */
+  /** The statements for `changes` on this database: in place, or by rebuilding the tables (SQLite). */
   statements(changes: readonly TableChange[], options: { concurrently?: boolean } = {}): string[] {
-    if (this.dialect === 'sqlite') return sqliteStatements(changes);
-    return alterStatements(this.dialect, changes, options);
+    if (this.sqlDialect.rebuildsTableToAlter) return rebuildStatements(this.sqlDialect, changes);
+    return alterStatements(this.sqlDialect, changes, options);
   }
 
   /** Hints in table terms: columns instead of fields, database values instead of JavaScript ones. */

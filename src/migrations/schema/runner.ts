@@ -1,15 +1,15 @@
 /**
  * Runs a migration's operations through the schema editor, sending the statements to a sink: the
- * database for `migrate`, a list for `sqlmigrate`. SQLite gathers the table changes of
- * consecutive operations and alters each table once; SQL and code of the user's end a
- * gathering, as they must see the tables their operation follows.
+ * database for `migrate`, a list for `sqlmigrate`. Where tables are rebuilt to alter them
+ * (SQLite), the table changes of consecutive operations are gathered and each table altered
+ * once; SQL and code of the user's end a gathering, as they must see the tables their operation
+ * follows.
  */
 import type { Direction, Operation } from '../operations/operation.ts';
 import type { ProjectState } from '../state.ts';
 import { diffTables } from './diff.ts';
 import type { SchemaEditor } from './editor.ts';
 import { TableLineage } from './lineage.ts';
-import { sqliteStatements } from './sqlite.ts';
 
 /** One operation to run: the states it goes between, in the order it runs. */
 export interface OperationStep {
@@ -42,7 +42,7 @@ export class OperationRunner {
         continue;
       }
       const changes = this.editor.changes(operation, from, to, direction);
-      if (this.editor.dialect !== 'sqlite') {
+      if (!this.editor.sqlDialect.rebuildsTableToAlter) {
         await this.sink.execute(this.editor.statements(changes, { concurrently: operation.concurrently === true }));
         continue;
       }
@@ -62,6 +62,6 @@ export class OperationRunner {
     this.batchStart = undefined;
     if (lineage === undefined || batchStart === undefined || lineage.isEmpty) return;
     const changes = diffTables(this.editor.render(batchStart).tables, this.editor.render(now).tables, lineage.hints());
-    await this.sink.execute(sqliteStatements(changes));
+    await this.sink.execute(this.editor.statements(changes));
   }
 }

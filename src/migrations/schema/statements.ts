@@ -1,14 +1,15 @@
 /**
- * The statements that carry out table changes on PostgreSQL and MySQL, which can alter tables in
- * place. Ordered so that nothing refers to what is not there yet: foreign keys and indexes go
- * first and come back last.
+ * The statements that carry out table changes on databases that alter tables in place
+ * (PostgreSQL and MySQL). Ordered so that nothing refers to what is not there yet: foreign keys
+ * and indexes go first and come back last. Without partial indexes (MySQL), live-only indexes
+ * cover generated twin columns, which follow their columns here.
  */
-import { ddl, type ColumnSpec, type IndexSpec, type TableSpec } from '../../db/index.ts';
+import { ddl, type ColumnSpec, type IndexSpec, type SqlDialect, type TableSpec } from '../../db/index.ts';
 import type { AlterTable, TableChange } from './diff.ts';
 
 const {
   addForeignKeySql, addTwinSql, checkClause, columnDefinition, columnType, createIndexSql, createTableSql, dropForeignKeySql,
-  dropIndexSql, literal, liveTwin, quote, twinsOf,
+  dropIndexSql, liveTwin, twinsOf,
 } = ddl;
 
 export interface StatementOptions {
@@ -16,8 +17,10 @@ export interface StatementOptions {
   concurrently?: boolean;
 }
 
-export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly TableChange[], options: StatementOptions = {}): string[] {
-  const q = (name: string) => quote(dialect, name);
+export function alterStatements(dialect: SqlDialect, changes: readonly TableChange[], options: StatementOptions = {}): string[] {
+  const q = (name: string) => dialect.quote(name);
+  const literal = (value: unknown) => dialect.literal(value);
+  const twinned = !dialect.partialIndexes;
   const early: string[] = [];
   const middle: string[] = [];
   const late: string[] = [];
@@ -27,7 +30,7 @@ export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly
   for (const change of changes) {
     if (change.kind === 'create') {
       middle.push(createTableSql(dialect, change.table));
-      if (dialect === 'mysql') for (const [column, condition] of twinsOf(change.table)) twinsToAdd.push([change.table.name, columnOf(change.table, column), condition]);
+      if (twinned) for (const [column, condition] of twinsOf(change.table)) twinsToAdd.push([change.table.name, columnOf(change.table, column), condition]);
       for (const index of change.table.indexes) indexesToAdd.push([change.table.name, index]);
       for (const fk of change.table.foreignKeys) late.push(addForeignKeySql(dialect, change.table.name, fk));
       continue;
@@ -39,37 +42,35 @@ export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly
     const { before, after } = change;
     const droppedIndexes = [...change.droppedIndexes];
     const addedIndexes = [...change.addedIndexes];
-    if (dialect === 'mysql') replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
+    if (twinned) replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
     for (const fk of change.droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
     for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint ${q(check.name)}`);
     for (const index of droppedIndexes) early.push(dropIndexSql(dialect, before.name, index, options));
-    if (dialect === 'mysql') {
+    if (twinned) {
       const kept = twinsOf(after);
       for (const [column] of twinsOf(before)) {
         if (!stillTwinned(change, column, kept)) early.push(`alter table ${q(before.name)} drop column ${q(liveTwin(column))}`);
       }
     }
-    if (before.name !== after.name) {
-      middle.push(dialect === 'mysql' ? `rename table ${q(before.name)} to ${q(after.name)}` : `alter table ${q(before.name)} rename to ${q(after.name)}`);
-    }
+    if (before.name !== after.name) middle.push(dialect.renameTableSql(before.name, after.name));
     const table = q(after.name);
     for (const [from, to] of change.renamedColumns) middle.push(`alter table ${table} rename column ${q(from)} to ${q(to)}`);
     for (const column of change.droppedColumns) middle.push(`alter table ${table} drop column ${q(column.name)}`);
     for (const plan of change.addedColumns) {
       if (plan.fill === undefined || plan.column.nullable) {
         middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column)}`);
-        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(dialect, plan.fill)}`);
+        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(plan.fill)}`);
       } else {
         // Rows that exist get the fill through a default that is dropped at once, as Django does:
         // the column keeps no default in the database.
-        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column, { defaultValue: literal(dialect, plan.fill) })}`);
+        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column, { defaultValue: literal(plan.fill) })}`);
         middle.push(`alter table ${table} alter column ${q(plan.column.name)} drop default`);
       }
     }
     for (const { before: old, after: column, fill } of change.alteredColumns) {
       const name = q(column.name);
-      if (fill !== undefined && old.nullable && !column.nullable) middle.push(`update ${table} set ${name} = ${literal(dialect, fill)} where ${name} is null`);
-      if (dialect === 'mysql') {
+      if (fill !== undefined && old.nullable && !column.nullable) middle.push(`update ${table} set ${name} = ${literal(fill)} where ${name} is null`);
+      if (dialect.modifiesWholeColumn) {
         middle.push(`alter table ${table} modify column ${columnDefinition(dialect, column)}`);
         continue;
       }
@@ -77,7 +78,7 @@ export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly
       if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type} using ${name}::${type}`);
       if (old.nullable !== column.nullable) middle.push(`alter table ${table} alter column ${name} ${column.nullable ? 'drop' : 'set'} not null`);
     }
-    if (dialect === 'mysql') {
+    if (twinned) {
       const had = twinsOf(before);
       for (const [column, condition] of twinsOf(after)) {
         if (!had.has(column) || !stillTwinned(change, column, twinsOf(after))) twinsToAdd.push([after.name, columnOf(after, column), condition]);
@@ -87,7 +88,7 @@ export function alterStatements(dialect: 'postgres' | 'mysql', changes: readonly
     for (const fk of change.addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
     for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check)}`);
   }
-  const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition));
+  const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition, dialect));
   const indexes = indexesToAdd.map(([table, index]) => createIndexSql(dialect, table, index, options));
   return [...early, ...middle, ...drops, ...twins, ...indexes, ...late];
 }
@@ -99,7 +100,7 @@ function columnOf(table: TableSpec, name: string): ColumnSpec {
 }
 
 /**
- * MySQL: a twin follows its column and its deciding column only while both stay as they were;
+ * Without partial indexes: a twin follows its column and its deciding column only while both stay as they were;
  * a column renamed, altered or dropped takes its twin (and the indexes over it) down with it.
  */
 function stillTwinned(change: AlterTable, column: string, twinsAfter: ReadonlyMap<string, string>): boolean {

@@ -1,4 +1,4 @@
-import type { ColumnType, DialectName } from '../../db/index.ts';
+import { dialectOf, type ColumnType, type DialectName } from '../../db/index.ts';
 import Big from 'big.js';
 import { Field, type FieldOptions } from './field.ts';
 
@@ -188,8 +188,7 @@ export class BooleanField extends Field<boolean> {
     return value;
   }
   override toDb(value: boolean | null, dialect: DialectName): unknown {
-    if (value === null || dialect === 'postgres') return value;
-    return value ? 1 : 0;
+    return value === null ? null : dialectOf(dialect).booleanValue(value);
   }
   override fromDb(value: unknown): boolean | null {
     return value === null ? null : Boolean(value);
@@ -241,17 +240,12 @@ export class DateTimeField extends TimestampField<Date> {
     return date;
   }
   override toDb(value: Date | null, dialect: DialectName): unknown {
-    if (value === null) return null;
-    if (dialect === 'postgres') return value;
-    const iso = value.toISOString();
-    // MySQL's DATETIME takes neither the 'T' nor the 'Z'; SQLite keeps ISO text, which sorts in time order.
-    return dialect === 'mysql' ? iso.slice(0, 23).replace('T', ' ') : iso;
+    return value === null ? null : dialectOf(dialect).dateTimeValue(value);
   }
   override fromDb(value: unknown, dialect: DialectName): Date | null {
     if (value === null) return null;
     if (value instanceof Date) return value;
-    const text = String(value);
-    return new Date(dialect === 'mysql' ? text.replace(' ', 'T') + 'Z' : text);
+    return dialectOf(dialect).dateTimeFromText(String(value));
   }
   now(): Date {
     return new Date();
@@ -273,8 +267,7 @@ export class JsonField<T = JsonValue> extends Field<T> {
   }
   override fromDb(value: unknown, dialect: DialectName): T | null {
     if (value === null) return null;
-    // pg parses jsonb itself; the others hand back the text.
-    if (dialect === 'postgres' || typeof value !== 'string') return value as T;
+    if (dialectOf(dialect).driverParsesJson || typeof value !== 'string') return value as T;
     return JSON.parse(value) as T;
   }
 }

@@ -1,30 +1,30 @@
 /**
- * SQLite alters little in place: it renames tables and columns, adds plain columns and drops
- * unconstrained ones. Anything else rebuilds the table: a new table in the final shape, the rows
- * copied across once, the old table dropped and the new one renamed, its indexes made again.
- * The migration runner hands a whole migration's changes here at once, so a table is copied once
- * however many operations touch it.
+ * Databases that rebuild a table to alter it (SQLite, see SqlDialect.rebuildsTableToAlter) alter
+ * little in place: they rename tables and columns, add plain columns and drop unconstrained ones.
+ * Anything else rebuilds the table: a new table in the final shape, the rows copied across once,
+ * the old table dropped and the new one renamed, its indexes made again. The migration runner
+ * hands a whole migration's changes here at once, so a table is copied once however many
+ * operations touch it.
  */
-import { ddl, type ColumnSpec, type ForeignKeySpec } from '../../db/index.ts';
+import { ddl, type ColumnSpec, type ForeignKeySpec, type SqlDialect } from '../../db/index.ts';
 import type { AlterTable, TableChange } from './diff.ts';
 
-const { columnDefinition, createIndexSql, createTableSql, dropIndexSql, literal, quote } = ddl;
+const { columnDefinition, columnReferenceClause, createIndexSql, createTableSql, dropIndexSql } = ddl;
 
-const q = (name: string) => quote('sqlite', name);
-
-export function sqliteStatements(changes: readonly TableChange[]): string[] {
+export function rebuildStatements(dialect: SqlDialect, changes: readonly TableChange[]): string[] {
+  const q = (name: string) => dialect.quote(name);
   const statements: string[] = [];
   const drops: string[] = [];
   for (const change of changes) {
     if (change.kind === 'create') {
-      statements.push(createTableSql('sqlite', change.table));
-      for (const index of change.table.indexes) statements.push(createIndexSql('sqlite', change.table.name, index));
+      statements.push(createTableSql(dialect, change.table));
+      for (const index of change.table.indexes) statements.push(createIndexSql(dialect, change.table.name, index));
     } else if (change.kind === 'drop') {
       drops.push(`drop table ${q(change.table.name)}`);
     } else if (canAlterInPlace(change)) {
-      statements.push(...alterInPlace(change));
+      statements.push(...alterInPlace(dialect, change));
     } else {
-      statements.push(...rebuild(change));
+      statements.push(...rebuild(dialect, change));
     }
   }
   return [...statements, ...drops];
@@ -64,38 +64,40 @@ function sameForeignKeys(dropped: readonly ForeignKeySpec[], added: readonly For
   return addedOnOldColumns.every((fk) => dropped.some((d) => d.name === fk.name && d.column === fk.column && d.refColumn === fk.refColumn));
 }
 
-function alterInPlace(change: AlterTable): string[] {
+function alterInPlace(dialect: SqlDialect, change: AlterTable): string[] {
+  const q = (name: string) => dialect.quote(name);
   const { before, after } = change;
-  const statements = change.droppedIndexes.map((index) => dropIndexSql('sqlite', before.name, index));
-  if (before.name !== after.name) statements.push(`alter table ${q(before.name)} rename to ${q(after.name)}`);
+  const statements = change.droppedIndexes.map((index) => dropIndexSql(dialect, before.name, index));
+  if (before.name !== after.name) statements.push(dialect.renameTableSql(before.name, after.name));
   const table = q(after.name);
   for (const [from, to] of change.renamedColumns) statements.push(`alter table ${table} rename column ${q(from)} to ${q(to)}`);
   for (const column of change.droppedColumns) statements.push(`alter table ${table} drop column ${q(column.name)}`);
   for (const plan of change.addedColumns) {
     const fk = after.foreignKeys.find((f) => f.column === plan.column.name);
     const filled = plan.fill !== undefined && plan.fill !== null;
-    let definition = columnDefinition('sqlite', plan.column, filled ? { defaultValue: literal('sqlite', plan.fill) } : {});
-    if (fk !== undefined) definition += ` constraint ${q(fk.name)} references ${q(fk.refTable)} (${q(fk.refColumn)}) deferrable initially deferred`;
+    let definition = columnDefinition(dialect, plan.column, filled ? { defaultValue: dialect.literal(plan.fill) } : {});
+    if (fk !== undefined) definition += ` ${columnReferenceClause(dialect, fk)}`;
     statements.push(`alter table ${table} add column ${definition}`);
   }
-  for (const index of change.addedIndexes) statements.push(createIndexSql('sqlite', after.name, index));
+  for (const index of change.addedIndexes) statements.push(createIndexSql(dialect, after.name, index));
   return statements;
 }
 
-function rebuild(change: AlterTable): string[] {
+function rebuild(dialect: SqlDialect, change: AlterTable): string[] {
+  const q = (name: string) => dialect.quote(name);
   const { before, after } = change;
   const temporary = `__new__${after.name}`;
   const targets = change.columns.map((plan) => q(plan.column.name));
   const sources = change.columns.map((plan) => {
-    const fill = plan.fill === undefined ? undefined : literal('sqlite', plan.fill);
+    const fill = plan.fill === undefined ? undefined : dialect.literal(plan.fill);
     if (plan.source === undefined) return fill ?? 'NULL';
     return fill === undefined ? q(plan.source.name) : `coalesce(${q(plan.source.name)}, ${fill})`;
   });
   return [
-    createTableSql('sqlite', after, temporary),
+    createTableSql(dialect, after, temporary),
     `insert into ${q(temporary)} (${targets.join(', ')}) select ${sources.join(', ')} from ${q(before.name)}`,
     `drop table ${q(before.name)}`,
-    `alter table ${q(temporary)} rename to ${q(after.name)}`,
-    ...after.indexes.map((index) => createIndexSql('sqlite', after.name, index)),
+    dialect.renameTableSql(temporary, after.name),
+    ...after.indexes.map((index) => createIndexSql(dialect, after.name, index)),
   ];
 }
