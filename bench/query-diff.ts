@@ -64,7 +64,10 @@ function why(spec: QuerySpec, django: Result): string {
   const annotations = steps.flatMap((s) => (s.kind === 'annotate' ? s.items : []));
   const relations = new Set(annotations.map((a) => Reference.manySteps(spec.model, a.agg.source)[0]).filter(Boolean));
   const filtersAcross = steps.some((s) => (s.kind === 'filter' || s.kind === 'exclude') && JSON.stringify(s).split('"path":"').slice(1).some((p) => Reference.manySteps(spec.model, p.split('"')[0]!).length > 0));
-  if (django.kind === 'rows' && new Set(django.rows.map(key)).size < django.rows.length && filtersAcross && !steps.some((s) => s.kind === 'values')) return 'no duplicate rows from a join';
+  const text = JSON.stringify(spec);
+  if (backend === 'sqlite' && /"lookup":"(contains|startswith|endswith)"/.test(text)) return "text lookups are case-sensitive (Django's LIKE on SQLite is not)";
+  const filtersAcrossPositively = steps.some((s) => s.kind === 'filter' && JSON.stringify(s).split('"path":"').slice(1).some((p) => Reference.manySteps(spec.model, p.split('"')[0]!).length > 0));
+  if (filtersAcrossPositively && annotations.length === 0 && spec.terminal.kind !== 'aggregate' && !steps.some((s) => s.kind === 'values')) return 'no duplicate rows from a join';
   if (relations.size > 1 || (spec.terminal.kind === 'aggregate' && new Set(spec.terminal.items.map((i) => Reference.manySteps(spec.model, i.agg.source)[0] ?? '')).size > 1)) return 'annotations across two relations never multiply';
   if (annotations.length > 0 && filtersAcross) return "each filter call's annotation is its own subquery";
   if (spec.terminal.kind === 'aggregate' && filtersAcross) return 'no duplicate rows from a join (aggregate)';

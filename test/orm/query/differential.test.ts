@@ -19,12 +19,31 @@ import { Reference } from './differential/reference.ts';
 import { insert, run } from './differential/trove.ts';
 import './differential/models.ts';
 
-/** issue 22: fixed in the query layer rewrite; remove when fixed. */
-export const PENDING = new Set<string>([]);
+/**
+ * issue 22: fixed in the query layer rewrite; remove when fixed. An area, or `area:backend` for
+ * one backend only. Each fails today as its comment says (Django 5.2 answers as the reference).
+ */
+export const PENDING = new Set<string>([
+  // Two conditions on one many-valued relation in one filter() call, as Q(a) & Q(b) or as
+  // separate arguments, match different related rows (Django: the same row).
+  'manySplit',
+  // Q(a) & ~Q(b) on one relation: the negated part is not tied to the row a matched.
+  'manyNot',
+  // `posts__isnull` next to another condition on posts in one call is refused (FieldError).
+  'manyIsnull',
+  // F() comparisons whose compared field is across a forward key are refused (FieldError).
+  'fAcross',
+  // Count('posts', { filter: Q({ posts__views__gte: 20 }) }) is read from the related model.
+  'aggFilter',
+  // Whole numbers divide as whole numbers on MariaDB (DIV); Django's `/` gives a fraction there.
+  'fdiv:mariadb',
+]);
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 300 : 100));
+/** Cases per area: all areas together stay under a minute per backend; FUZZ_RUNS raises it. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 150 : 25));
 const chosen = process.env.QUERY_DIFF_AREAS?.split(',').map((a) => a.trim()).filter(Boolean);
-const areas = Object.keys(AREAS).filter((a) => (chosen ? chosen.includes(a) : process.env.QUERY_DIFF_ALL === '1' || !PENDING.has(a)));
+const pending = (area: string) => PENDING.has(area) || PENDING.has(`${area}:${BACKEND}`);
+const areas = Object.keys(AREAS).filter((a) => (chosen ? chosen.includes(a) : process.env.QUERY_DIFF_ALL === '1' || !pending(a)));
 
 let db: Database;
 before(async () => {

@@ -9,8 +9,13 @@ import {
 type AnyQs = any;
 
 export async function insert(db: Database, data: Data): Promise<void> {
-  await db.flush();
+  const field = (Post as any).meta.field('tags');
   await atomic(async () => {
+    // The previous case's rows, children first: fewer statements than a flush of every table.
+    const k = db.kysely;
+    await k.deleteFrom(field.through.table).execute();
+    await k.updateTable((Comment as any).meta.table).set({ parent_id: null }).execute();
+    for (const m of [Comment, Post, Tag, Author]) await k.deleteFrom((m as any).meta.table).execute();
     if (data.authors.length) await Author.objects.bulkCreate(data.authors.map((a) => ({ id: a.id, name: a.name, age: a.age })) as never);
     if (data.tags.length) await Tag.objects.bulkCreate(data.tags.map((t) => ({ id: t.id, name: t.name, weight: t.weight })) as never);
     if (data.posts.length) {
@@ -20,7 +25,6 @@ export async function insert(db: Database, data: Data): Promise<void> {
     }
     if (data.comments.length) await Comment.objects.bulkCreate(data.comments.map((c) => ({ id: c.id, postId: c.postId, parentId: c.parentId, score: c.score })) as never);
     if (data.postTags.length) {
-      const field = (Post as any).meta.field('tags');
       const through = field.through.modelClass;
       await through.objects.bulkCreate(data.postTags.map(([p, t]) => ({ [field.sourceLink.attname]: p, [field.targetLink.attname]: t })));
     }
