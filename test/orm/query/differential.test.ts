@@ -40,7 +40,7 @@ export const PENDING = new Set<string>([
 ]);
 
 /** Cases per area: all areas together stay under a minute per backend; FUZZ_RUNS raises it. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 150 : 25));
+const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 100 : 25));
 const chosen = process.env.QUERY_DIFF_AREAS?.split(',').map((a) => a.trim()).filter(Boolean);
 const pending = (area: string) => PENDING.has(area) || PENDING.has(`${area}:${BACKEND}`);
 const areas = Object.keys(AREAS).filter((a) => (chosen ? chosen.includes(a) : process.env.QUERY_DIFF_ALL === '1' || !pending(a)));

@@ -12,7 +12,7 @@ export async function insert(db: Database, data: Data): Promise<void> {
   const field = (Post as any).meta.field('tags');
   await atomic(async () => {
     // The previous case's rows, children first: fewer statements than a flush of every table.
-    const k = db.kysely;
+    const k = db.executor();
     await k.deleteFrom(field.through.table).execute();
     await k.updateTable((Comment as any).meta.table).set({ parent_id: null }).execute();
     for (const m of [Comment, Post, Tag, Author]) await k.deleteFrom((m as any).meta.table).execute();
