@@ -119,7 +119,7 @@ interface OrderItem {
 }
 
 function writePlain(spec: SelectSpec, ctx: WriteContext): Map<string, string> {
-  const { w, dialect } = ctx;
+  const { w } = ctx;
   const { meta } = spec;
   const joins = new ForwardJoins();
   const relatedAliases = new Map<string, string>();

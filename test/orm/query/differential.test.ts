@@ -35,8 +35,6 @@ export const PENDING = new Set<string>([
   'fAcross',
   // Count('posts', { filter: Q({ posts__views__gte: 20 }) }) is read from the related model.
   'aggFilter',
-  // Whole numbers divide as whole numbers on MariaDB (DIV); Django's `/` gives a fraction there.
-  'fdiv:mariadb',
 ]);
 
 /** Cases per area: all areas together stay under a minute per backend; FUZZ_RUNS raises it. */

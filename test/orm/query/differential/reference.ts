@@ -39,7 +39,7 @@
  * nullsFirst/nullsLast says; last() is the last row of the same ordering (Django reverses
  * nullsFirst/nullsLast along with the direction). distinct() with an ordering on a column it does
  * not select keeps rows apart by that column too, as Django's SELECT DISTINCT does. Integer
- * division truncates on SQLite and PostgreSQL, and gives a fraction on MariaDB, as Django's does.
+ * division truncates on every database (DELIBERATE: Django's gives a fraction on MariaDB).
  */
 import {
   SCHEMA, isoSeconds, roundAvg, type Agg, type Condition, type Data, type Expr, type FilterArg, type Leaf, type ModelName, type OrderTerm, type Out, type QNode,
@@ -191,8 +191,9 @@ export class Reference {
         if (e.op === 'sub') return l - r;
         if (e.op === 'mul') return l * r;
         if (r === 0) return null;
-        // Django: integer division on SQLite and PostgreSQL, a fraction on MySQL/MariaDB.
-        return this.backend === 'mariadb' ? l / r : Math.trunc(l / r);
+        // DELIBERATE: whole numbers divide into a whole number (truncated) on every database, as
+        // Django's do on SQLite and PostgreSQL; Django's `/` on MySQL/MariaDB gives a fraction.
+        return Number.isInteger(l) && Number.isInteger(r) ? Math.trunc(l / r) : l / r;
       }
     }
   }
