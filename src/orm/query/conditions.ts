@@ -266,14 +266,25 @@ function writeCompareExpression(node: Extract<WhereNode, { kind: 'compareExpress
     writeExpression(node.expression, alias, ctx);
   };
   if (!negated) return test();
-  // Under NOT, a NULL must keep the row, as for a plain comparison: where the row's own column is
-  // nullable, and where the other side is a nullable field itself (here or across a key), not
-  // arithmetic on one: exactly where Django's exclude() adds IS NOT NULL.
-  const { expression } = node;
-  const columns = node.field.nullable ? [node.column] : [];
-  if (expression.kind === 'column' && expression.field.nullable && expression.column !== node.column) columns.push(expression.column);
-  const values = expression.kind === 'related' && expression.field.nullable ? [expression] : [];
-  guardNull(ctx, alias, columns, test, values);
+  // Under NOT, a NULL on either side must keep the row, so that exclude() is the exact negation
+  // of filter(): the row's nullable columns it reads, and every value across a key (NULL where
+  // the key is, or the value). Django guards a bare nullable field only (see docs/queries.md).
+  const columns = [{ column: node.column, field: node.field }, ...ownColumns(node.expression)].filter((c) => c.field.nullable).map((c) => c.column);
+  guardNull(ctx, alias, [...new Set(columns)], test, relatedValues(node.expression));
+}
+
+/** The row's own columns an expression reads. */
+function ownColumns(expression: ResolvedExpression): Array<{ column: string; field: Field }> {
+  if (expression.kind === 'column') return [{ column: expression.column, field: expression.field }];
+  if (expression.kind !== 'operation') return [];
+  return [...ownColumns(expression.left), ...ownColumns(expression.right)];
+}
+
+/** The values across keys an expression reads (`F('author__age')`). */
+function relatedValues(expression: ResolvedExpression): ResolvedExpression[] {
+  if (expression.kind === 'related') return [expression];
+  if (expression.kind !== 'operation') return [];
+  return [...relatedValues(expression.left), ...relatedValues(expression.right)];
 }
 
 /** An expression: columns of `alias` (bare where there is none), constants as parameters. */

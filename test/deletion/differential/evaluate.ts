@@ -7,9 +7,11 @@
  * - comparisons of a column with NULL are false, and exclude() keeps rows whose compared
  *   nullable column is NULL (Django adds `IS NOT NULL` under negation): plain conditions are
  *   two-valued;
- * - a Subquery() with no row, a Sum() over no row and F() across a key to no (live) row are
- *   NULL, and comparisons with them are unknown, in SQL's three-valued logic: unknown under
- *   NOT stays unknown, and a row is kept only when its condition is true;
+ * - F() across a key to no (live) row compares false, so exclude() keeps the row (Trove's
+ *   exclude() is the exact negation of filter());
+ * - a Subquery() with no row and a Sum() over no row are NULL, and comparisons with them are
+ *   unknown, in SQL's three-valued logic: unknown under NOT stays unknown, and a row is kept
+ *   only when its condition is true;
  * - an empty Q() is no condition: dropped from and / or / not, as Django drops it.
  */
 import type { Compare, Condition, Filter, Leaf, Link, Many, ModelSpec, Node, RowSpec, Scope, Via, VLeaf } from './scenario.ts';
@@ -154,8 +156,10 @@ function evaluate(world: World, model: number, row: RefRow, node: Node): Truth |
       const key = row.fks[ref.fk]!;
       // A NULL key column: false, as exclude() keeps such rows (see the header).
       if (ref.kind === 'key') return key !== null && compare(row.v, node.lookup, key + node.add);
+      // No (live) row across the key: false too, so exclude() keeps the row, the exact negation
+      // of filter() (Django would drop it where the field across is not nullable).
       const target = liveRow(world, world.models[model]!.fks[ref.fk]!.target, key);
-      return compare3(row.v, node.lookup, target === null ? null : target.v + node.add);
+      return target !== null && compare(row.v, node.lookup, target.v + node.add);
     }
   }
 }
