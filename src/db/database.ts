@@ -139,14 +139,15 @@ export class Database {
         if (truncate) await sql`truncate table ${sql.table(table.name)}`.execute(db);
         else await sql`delete from ${sql.table(table.name)}`.execute(db);
       }
-      if (idCounterTable !== undefined && (await this.tableExists(db, idCounterTable))) {
+      if (idCounterTable !== undefined && (await this.tableExists(idCounterTable, db))) {
         const names = tables.map((t) => t.name);
         await sql`delete from ${sql.table(idCounterTable)} where name in (${sql.join(names)})`.execute(db);
       }
     });
   }
 
-  private async tableExists(db: Kysely<any>, table: string): Promise<boolean> {
+  /** Whether `table` exists, asked on `db` (by default the open transaction, if any). */
+  async tableExists(table: string, db: Kysely<any> = this.executor()): Promise<boolean> {
     const { rows } = await sql.raw<{ n: number }>(this.sqlDialect.tableExistsSql(table)).execute(db);
     return Number(rows[0]?.n) > 0;
   }

@@ -2,7 +2,6 @@
  * `trove_migrations`: which migrations a database has. A row with `operations_done` set is a
  * migration that stopped part way (MySQL cannot undo DDL): that many operations ran.
  */
-import { sql } from 'kysely';
 import type { Database, TableSpec } from '../db/index.ts';
 
 export const RECORDER_TABLE: TableSpec = {
@@ -63,7 +62,6 @@ export class MigrationRecorder {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const { rows } = await sql.raw<{ n: number }>(this.db.sqlDialect.tableExistsSql(name)).execute(this.db.executor());
-    return Number(rows[0]?.n) > 0;
+    return this.db.tableExists(name);
   }
 }
