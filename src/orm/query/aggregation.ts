@@ -15,7 +15,7 @@ import { ForeignKeyField, ManyToManyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import { bindWhere, collectSlots, compileExpression, compileWhere, type Binding, type Builder, type CompileContext } from './conditions.ts';
 import { checkGroupable } from './grouping.ts';
-import { resolveQ, type WhereNode } from './where.ts';
+import { resolveAggregateFilter, type ChainLink, type WhereNode } from './where.ts';
 
 /**
  * Compiles a condition on `alias`. Callers that compile as they bind pass one that binds the
@@ -39,13 +39,19 @@ export interface ResolvedAggregate {
   readonly field: Field | undefined;
   /** Whether the path fans out (a reverse key or a many-to-many): several rows per row. */
   readonly multiValued: boolean;
-  /** The condition of `{ filter: Q(…) }`, on the last table's model. */
+  /**
+   * The condition of `{ filter: Q(…) }`, on the row `filterAt` links along the chain: 0 the row
+   * the chain starts from (the annotated row, or the aggregated queryset's row), `links.length`
+   * the last joined one (the usual place).
+   */
   readonly filter: WhereNode | undefined;
+  readonly filterAt: number;
 }
 
 export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggregate): ResolvedAggregate {
   if (!/^[A-Za-z_]\w*$/.test(name) || name.includes('__')) throw new FieldError(`'${name}' cannot name an aggregate: use letters, digits and single underscores.`);
-  const links: Link[] = [];
+  const links: ChainLink[] = [];
+  const names: Array<{ name: string; links: number }> = [];
   let current = meta;
   let multiValued = false;
   let field: Field | undefined;
@@ -54,8 +60,9 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
     const last = i === parts.length - 1;
     const own = part === 'pk' ? current.pk : current.field(part);
     if (own instanceof ManyToManyField) {
-      links.push({ meta: own.through, column: own.sourceLink.column!, previousColumn: current.pk.column! });
-      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.targetLink.column! });
+      links.push({ meta: own.through, column: own.sourceLink.column!, previousColumn: current.pk.column!, up: true });
+      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.targetLink.column!, up: false });
+      names.push({ name: part, links: 2 });
       multiValued = true;
       current = own.target;
     } else if (own instanceof ForeignKeyField && !(last && part === own.attname)) {
@@ -64,7 +71,8 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
         field = own;
         return;
       }
-      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.column! });
+      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.column!, up: false });
+      names.push({ name: part, links: 1 });
       current = own.target;
     } else if (own !== undefined) {
       if (!last) throw new FieldError(`${aggregate.name}: '${part}' is not a relation of ${current.label}.`);
@@ -75,10 +83,12 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
       if (relation === undefined) throw new FieldError(`${aggregate.name}: ${current.label} has no field or relation '${part}'.`);
       if (relation.field instanceof ManyToManyField) {
         const m2m = relation.field;
-        links.push({ meta: m2m.through, column: m2m.targetLink.column!, previousColumn: current.pk.column! });
-        links.push({ meta: m2m.model, column: m2m.model.pk.column!, previousColumn: m2m.sourceLink.column! });
+        links.push({ meta: m2m.through, column: m2m.targetLink.column!, previousColumn: current.pk.column!, up: true });
+        links.push({ meta: m2m.model, column: m2m.model.pk.column!, previousColumn: m2m.sourceLink.column!, up: false });
+        names.push({ name: part, links: 2 });
       } else {
-        links.push({ meta: relation.relatedModel, column: relation.field.column!, previousColumn: current.pk.column! });
+        links.push({ meta: relation.relatedModel, column: relation.field.column!, previousColumn: current.pk.column!, up: true });
+        names.push({ name: part, links: 1 });
       }
       multiValued ||= relation.multiple;
       current = relation.relatedModel;
@@ -89,22 +99,32 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
   if ((aggregate.fn === 'sum' || aggregate.fn === 'avg') && field !== undefined && !['integer', 'bigInteger', 'float', 'decimal', 'auto'].includes(field.kind)) {
     throw new FieldError(`${aggregate.name}: ${field.qualifiedName} is not a number.`);
   }
-  const filter = aggregate.options.filter === undefined ? undefined : resolveQ(current, aggregate.options.filter);
-  return { name, aggregate, links, field, multiValued, filter };
+  // Django's form: the filter is written from `meta`, its paths along the aggregate's relations.
+  const { where: filter, at: filterAt } = aggregate.options.filter === undefined
+    ? { where: undefined, at: links.length }
+    : resolveAggregateFilter(meta, aggregate.options.filter, { names, links }, aggregate.name);
+  return { name, aggregate, links, field, multiValued, filter, filterAt };
 }
 
-/** `count(distinct a3.id)`, or `sum(case when <filter> then a1.price end)` over `alias`. */
-export function aggregateCall(eb: Builder, resolved: ResolvedAggregate, alias: string, condition: CompileCondition, filterInline: boolean): RawBuilder<unknown> {
+/**
+ * `count(distinct a3.id)`, or `sum(case when <filter> then a1.price end)` over `alias`; the
+ * filter is on `filterAlias`, the row `filterAt` along the chain.
+ */
+export function aggregateCall(eb: Builder, resolved: ResolvedAggregate, alias: string, condition: CompileCondition, filterInline: boolean, filterAlias = alias): RawBuilder<unknown> {
   const { fn, options } = resolved.aggregate;
   let value: Expression<unknown> = resolved.field === undefined ? sql`1` : sql.ref(`${alias}.${resolved.field.column}`);
-  if (filterInline && resolved.filter !== undefined) value = sql`case when ${condition(eb, resolved.filter, alias)} then ${value} end`;
+  if (filterInline && resolved.filter !== undefined) value = sql`case when ${condition(eb, resolved.filter, filterAlias)} then ${value} end`;
   if (resolved.field === undefined && !(filterInline && resolved.filter !== undefined)) return sql`count(*)`;
   return sql`${sql.raw(fn)}(${sql.raw(options.distinct ? 'distinct ' : '')}${value})`;
 }
 
-/** The join chain from `from` (an alias of the queried table), each link a fresh alias; returns the last alias. */
-export function joinChain(query: SelectQueryBuilder<any, any, any>, links: readonly Link[], from: string, ctx: CompileContext, kind: 'inner' | 'left'): [SelectQueryBuilder<any, any, any>, string] {
+/**
+ * The join chain from `from` (an alias of the queried table), each link a fresh alias; returns
+ * the last alias, and the alias of every row along it (`from` first).
+ */
+export function joinChain(query: SelectQueryBuilder<any, any, any>, links: readonly Link[], from: string, ctx: CompileContext, kind: 'inner' | 'left'): [SelectQueryBuilder<any, any, any>, string, string[]] {
   let previous = from;
+  const aliases = [from];
   for (const link of links) {
     const alias = `a${++ctx.aliases}`;
     const before = previous;
@@ -115,8 +135,9 @@ export function joinChain(query: SelectQueryBuilder<any, any, any>, links: reado
     };
     query = kind === 'inner' ? query.innerJoin(`${link.meta.table} as ${alias}`, on) : query.leftJoin(`${link.meta.table} as ${alias}`, on);
     previous = alias;
+    aliases.push(alias);
   }
-  return [query, previous];
+  return [query, previous, aliases];
 }
 
 /**
@@ -130,13 +151,19 @@ export function annotationExpression(eb: Builder, annotation: Annotation, outer:
   const head = `a${++ctx.aliases}`;
   let query: SelectQueryBuilder<any, any, any> = eb.selectFrom(`${first.meta.table} as ${head}`);
   let last = head;
-  if (rest.length > 0) [query, last] = joinChain(query, rest, head, ctx, 'inner');
+  let rows = [outer, head];
+  if (rest.length > 0) {
+    let chain: string[];
+    [query, last, chain] = joinChain(query, rest, head, ctx, 'inner');
+    rows = [outer, ...chain];
+  }
   query = query.whereRef(`${head}.${first.column}`, '=', `${outer}.${first.previousColumn}`);
   if (first.meta.softDelete) query = query.where(`${head}.deleted_at`, 'is', null);
   const lastAlias = last;
   if (resolved.filter !== undefined) {
     const filter = resolved.filter;
-    query = query.where((inner: Builder) => condition(inner, filter, lastAlias));
+    const filterAlias = rows[resolved.filterAt]!;
+    query = query.where((inner: Builder) => condition(inner, filter, filterAlias));
   }
   const call = aggregateCall(eb, resolved, lastAlias, condition, false);
   // count() of no rows is 0; the others are NULL, as Django gives them.
@@ -152,10 +179,10 @@ export function aggregateExpression(eb: Builder, resolved: ResolvedAggregate, ba
   if (resolved.links.length === 0) return aggregateCall(eb, resolved, 't0', condition, true);
   const root = `a${++ctx.aliases}`;
   let query: SelectQueryBuilder<any, any, any> = eb.selectFrom(`${base.table} as ${root}`);
-  const [joined, last] = joinChain(query, resolved.links, root, ctx, 'inner');
+  const [joined, last, rows] = joinChain(query, resolved.links, root, ctx, 'inner');
   query = joined;
   if (where !== undefined) query = query.where((inner: Builder) => condition(inner, where, root));
-  return sql`(${query.select(aggregateCall(eb, resolved, last, condition, true).as('value'))})`;
+  return sql`(${query.select(aggregateCall(eb, resolved, last, condition, true, rows[resolved.filterAt]).as('value'))})`;
 }
 
 /** A database's aggregate result as JavaScript: counts as numbers, sums of decimals as text. */

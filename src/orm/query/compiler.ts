@@ -282,17 +282,17 @@ function compileSelect(kysely: Kysely<any>, dialect: DialectName, spec: SelectSp
     const { where, having } = splitHaving(spec.where);
     const annotations = spec.annotations!.map(aggregateOf);
     query = query.select((spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}` as any));
-    const [joined, last] = joinChain(query, annotations[0]!.links, 't0', ctx, 'left');
+    const [joined, last, rows] = joinChain(query, annotations[0]!.links, 't0', ctx, 'left');
     query = joined;
     for (const annotation of annotations) {
-      query = query.select((eb: Builder) => aggregateCall(eb, annotation, last, condition, true).as(`n_${annotation.name}`));
+      query = query.select((eb: Builder) => aggregateCall(eb, annotation, last, condition, true, rows[annotation.filterAt]).as(`n_${annotation.name}`));
     }
     if (where !== undefined) query = query.where((eb) => compileWhere(eb, where, 't0', ctx, false, 0));
     // PostgreSQL knows the other columns follow from the key; the others are told each one.
     query = query.groupBy((dialect === 'postgres' ? [meta.pk] : spec.columns ?? meta.concreteFields).map((f) => `t0.${f.column}`) as any);
     for (const node of having) {
       const annotation = aggregateOf(node.annotation);
-      query = query.having((eb: Builder) => eb(aggregateCall(eb, annotation, last, condition, true), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
+      query = query.having((eb: Builder) => eb(aggregateCall(eb, annotation, last, condition, true, rows[annotation.filterAt]), ({ exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const)[node.lookup], new Slot(ctx.slots++)) as any);
     }
     for (const term of spec.order) {
       query = query.orderBy((term.annotation !== undefined ? sql.ref(`n_${term.annotation.name}`) : sql.ref(`t0.${term.field!.column}`)) as any, term.descending ? 'desc' : 'asc');

@@ -108,7 +108,7 @@ export function bindAnnotation(annotation: Annotation, b: Binding): void {
   const { fn, source, options } = annotation.aggregate;
   b.key += `ann(${annotation.name}=${fn}(${options.distinct ? 'distinct ' : ''}${source})`;
   if (annotation.filter !== undefined) {
-    b.key += ' filter ';
+    b.key += ` filter@${annotation.filterAt} `;
     bindWhere(annotation.filter, b);
   }
   b.key += ')';

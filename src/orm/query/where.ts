@@ -115,6 +115,92 @@ export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Ann
   return resolveFilterArgs(meta, [dict], annotations);
 }
 
+/** One table of an aggregate's joins, as resolveAggregate builds them (see aggregation.ts). */
+export interface ChainLink {
+  readonly meta: ModelMeta;
+  readonly column: string;
+  readonly previousColumn: string;
+  /** Its row holds the key to the row before (a reverse key, a link row); otherwise the row before holds the key to it. */
+  readonly up: boolean;
+}
+
+/** An aggregate's path: the relations it names, each with the number of links it takes (two for a many-to-many). */
+export interface Chain {
+  readonly names: ReadonlyArray<{ readonly name: string; readonly links: number }>;
+  readonly links: readonly ChainLink[];
+}
+
+/**
+ * The `filter` of an aggregate over `chain` from rows of `meta`, written as Django writes it:
+ * from `meta` (`Count('posts', { filter: Q({ posts__status: 'published', rating__gte: 2 }) })`).
+ * A path along the aggregate's own relations names the row being aggregated (or one on the way
+ * to it), and the annotated row's own fields name that row, as Django's reused joins do; paths
+ * beyond them are conditions on those rows (a related row that exists, never a count multiplied).
+ * The condition is resolved on one row of the chain, `at` (0 is the row of `meta`, `links.length`
+ * the last joined one), from which every row it names is reached through single keys.
+ */
+export function resolveAggregateFilter(meta: ModelMeta, filter: Q | FilterDict, chain: Chain, aggregateName: string): { where: WhereNode | undefined; at: number } {
+  const parse: Parse = {
+    mode: 'aggregate', joined: new Set(), annotations: undefined,
+    ...(chain.links.length > 0 && { refuseExpressions: `F() in the filter of ${aggregateName} across a relation is not supported yet.` }),
+  };
+  const formula = formulaOf(meta, filter, parse, false);
+  // Bad names and values, said of the filter as written.
+  if (chain.links.length > 0) resolveFilterArgs(meta, [filter]);
+  const n = chain.links.length;
+  if (formula === undefined) return { where: undefined, at: n };
+  // How deep along the chain each atom starts: the links its leading names follow.
+  const depthOf = (parts: readonly string[]): [depth: number, names: number] => {
+    let depth = 0;
+    let i = 0;
+    while (i < chain.names.length && i < parts.length && parts[i] === chain.names[i]!.name) depth += chain.names[i++]!.links;
+    return [depth, i];
+  };
+  const depths = new Set<number>();
+  const collect = (f: Formula): void => {
+    if (f.kind === 'and' || f.kind === 'or') f.children.forEach(collect);
+    else if (f.kind === 'not') collect(f.child);
+    else depths.add(f.kind === 'atom' ? depthOf(f.parts)[0] : 0);
+  };
+  collect(formula);
+  const reachable = (k: number, j: number) => (j <= k ? chain.links.slice(j, k).every((l) => l.up) : chain.links.slice(k, j).every((l) => !l.up));
+  let at = n;
+  while (at >= 0 && ![...depths].every((j) => reachable(at, j))) at--;
+  if (at < 0) throw new FieldError(`${aggregateName}: its filter names rows along the aggregate's relations that no one row of them leads to by single keys; this is not supported yet.`);
+  const rowMeta = (i: number) => (i === 0 ? meta : chain.links[i - 1]!.meta);
+  const keyOn = (model: ModelMeta, column: string) => model.foreignKeys.find((fk) => fk.column === column)!;
+  // The keys from the row `at` to the row at depth `j`.
+  const route = (j: number): ForeignKeyField[] => {
+    const keys: ForeignKeyField[] = [];
+    for (let i = at; i > j; i--) keys.push(keyOn(rowMeta(i), chain.links[i - 1]!.column));
+    for (let i = at + 1; i <= j; i++) keys.push(keyOn(rowMeta(i - 1), chain.links[i - 1]!.previousColumn));
+    return keys;
+  };
+  const relocate = (f: Formula): Formula => {
+    switch (f.kind) {
+      case 'and':
+      case 'or':
+        return { kind: f.kind, children: f.children.map(relocate) };
+      case 'not':
+        return { kind: 'not', child: relocate(f.child) };
+      case 'node': {
+        // On the row of `meta` (Exists() and the like): reached from `at` through the keys.
+        let node = f.node;
+        for (const key of route(0).reverse()) node = { kind: 'subquery', column: key.column!, nullable: key.nullable, table: key.target.table, selectColumn: key.target.pk.column!, where: node };
+        return { kind: 'node', node };
+      }
+      case 'atom': {
+        const [depth, names] = depthOf(f.parts);
+        let rest = f.parts.slice(names);
+        if (names > 0 && (rest.length === 0 || (rest.length === 1 && LOOKUPS.has(rest[0]!)))) rest = ['pk', ...rest];
+        const keys = route(depth).map((key) => key.name);
+        return { ...f, parts: [...keys, ...rest], pinned: keys.length };
+      }
+    }
+  };
+  return { where: resolveConjuncts(rowMeta(at), [relocate(formula)], '', { branches: 1 }), at };
+}
+
 /** The conjunction of the conditions that say something; undefined when none does. */
 function allOf(children: ReadonlyArray<WhereNode | undefined>): WhereNode | undefined {
   const present = children.filter((c): c is WhereNode => c !== undefined);
@@ -364,7 +450,7 @@ function dependencies(meta: ModelMeta, formula: Formula): Set<string> {
     else if (f.kind === 'not') visit(f.child);
     else if (f.kind === 'atom' && f.share > 0) {
       const hops = relationHops(meta, f.parts);
-      if (hops.slice(0, f.share).includes(true) || (f.pinned > 0 && hops.length > 0)) found.add(f.parts[0]!);
+      if (hops.slice(0, f.share).includes(true)) found.add(f.parts[0]!);
     }
   };
   visit(formula);

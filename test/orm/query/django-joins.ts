@@ -111,14 +111,15 @@ interface AtomNode { readonly kind: 'atom'; readonly path: Path; readonly value:
 type Node = AtomNode | { readonly kind: 'and' | 'or'; readonly children: readonly Node[] } | { readonly kind: 'not'; readonly child: Node };
 
 /** The tree of one call, each atom marked with how Django reads it; undefined when nothing is said. */
-function build(model: Model, qj: QJ, negated: boolean, joined: Set<string>): Node | undefined {
+function build(model: Model, qj: QJ, negated: boolean, joined: Set<string>, aggregate = false): Node | undefined {
   if ('e' in qj) return undefined;
   if ('d' in qj) {
     const atoms = Object.entries(qj.d).map(([key, value]): Node => {
       const path = parse(model, key);
-      if (!negated) {
+      // In an aggregate's filter Django splits nothing off: every condition reads the joined rows.
+      if (!negated || aggregate) {
         path.hops.forEach((_, i) => joined.add(path.hops.slice(0, i + 1).join('__')));
-        return { kind: 'atom', path, value, negated, tiedAt: undefined };
+        return { kind: 'atom', path, value, negated: false, tiedAt: undefined };
       }
       const first = path.hops.findIndex((hop, i) => RELATIONS[path.models[i]!][hop]!.multi);
       const onMissing = value === null || (path.lookup === 'isnull' && value === true);
@@ -127,7 +128,7 @@ function build(model: Model, qj: QJ, negated: boolean, joined: Set<string>): Nod
     });
     return atoms.length === 0 ? undefined : atoms.length === 1 ? atoms[0] : { kind: 'and', children: atoms };
   }
-  const children = qj.c.map((c) => build(model, c, negated || qj.neg, joined)).filter((c): c is Node => c !== undefined);
+  const children = qj.c.map((c) => build(model, c, negated || qj.neg, joined, aggregate)).filter((c): c is Node => c !== undefined);
   if (children.length === 0) return undefined;
   const node: Node = children.length === 1 ? children[0]! : { kind: qj.q, children };
   return qj.neg ? { kind: 'not', child: node } : node;
@@ -167,7 +168,7 @@ function evaluate(world: World, node: Node, choice: Choice, root: Row, negations
 }
 
 /** Every choice of joined rows for the paths the call joined. */
-function choices(world: World, model: Model, root: Row, joined: ReadonlySet<string>): Choice[] {
+function choices(world: World, model: Model, root: Row, joined: ReadonlySet<string>, fixed: Choice = new Map()): Choice[] {
   const paths = [...joined].sort((a, b) => a.split('__').length - b.split('__').length);
   let all: Array<Map<string, Row | null>> = [new Map()];
   for (const path of paths) {
@@ -177,6 +178,7 @@ function choices(world: World, model: Model, root: Row, joined: ReadonlySet<stri
     for (const hop of hops.slice(0, -1)) parentModel = RELATIONS[parentModel][hop]!.target;
     all = all.flatMap((choice) => {
       const from = parent === '' ? root : choice.get(parent)!;
+      if (fixed.has(path)) return [new Map(choice).set(path, fixed.get(path)!)];
       return reach(world, parentModel, from, hops[hops.length - 1]!).map((row) => new Map(choice).set(path, row));
     });
   }
@@ -196,4 +198,32 @@ export function passesCall(world: World, model: Model, root: Row, call: Call): b
 /** The ids of the rows of `model` that pass every call. */
 export function matching(world: World, model: Model, calls: readonly Call[]): number[] {
   return world[model].filter((row) => calls.every((call) => passesCall(world, model, row, call))).map((row) => row.id);
+}
+
+/**
+ * Whether an aggregate's `filter` holds for one row it aggregates: Django resolves the filter on
+ * the annotated model with the aggregate's joins reused, so paths along the aggregate name the
+ * `fixed` rows (`posts` -> the post counted), and any other relation is joined as a filter()
+ * joins it (here: some related row makes it true; Trove never multiplies the count by them).
+ */
+export function filterHolds(world: World, model: Model, root: Row, filter: QJ, fixed: Choice): boolean {
+  const joined = new Set<string>(fixed.keys());
+  const node = build(model, filter, false, joined, true);
+  if (node === undefined) return true;
+  return choices(world, model, root, joined, fixed).some((choice) => evaluate(world, node, choice, root, 0) === true);
+}
+
+/** The rows along an aggregate's path from `root` (`posts__tags`: each post and each of its tags), as joined rows. */
+export function chainRows(world: World, model: Model, root: Row, path: string): Choice[] {
+  let all: Array<Map<string, Row | null>> = [new Map()];
+  let current = model;
+  const hops = path.split('__');
+  hops.forEach((hop, i) => {
+    const key = hops.slice(0, i + 1).join('__');
+    const parent = hops.slice(0, i).join('__');
+    const from = current;
+    all = all.flatMap((choice) => RELATIONS[from][hop]!.rows(world, parent === '' ? root : choice.get(parent)!).map((row) => new Map(choice).set(key, row)));
+    current = RELATIONS[from][hop]!.target;
+  });
+  return all;
 }

@@ -141,7 +141,7 @@ test("Django's 'any of these' idiom: start from Q() and OR each condition into i
 test('an empty Q in aggregates, annotations and Exists() filters nothing out', async () => {
   const [ann, bob] = await Person.objects.bulkCreate([{ name: 'a', age: 1 }, { name: 'b', age: 2 }]).then(() => Person.objects.orderBy('name'));
   await Note.objects.bulkCreate([{ person: ann!, text: 'x' }, { person: ann!, text: 'y' }, { person: bob!, text: 'y' }]);
-  const counted = await Person.objects.annotate({ all: Count('notes', { filter: Q() }), xs: Count('notes', { filter: Q().or({ text: 'x' }) }) }).orderBy('name');
+  const counted = await Person.objects.annotate({ all: Count('notes', { filter: Q() }), xs: Count('notes', { filter: Q().or({ notes__text: 'x' }) }) }).orderBy('name');
   assert.deepEqual(counted.map((p) => [p.name, p.all, p.xs]), [['a', 2, 1], ['b', 1, 0]]);
   const grouped = await Note.objects.values('text').annotate({ n: Count('id', { filter: Q().not() }), a: Count('id', { filter: Q().or({ person__name: 'a' }) }) }).orderBy('text');
   assert.deepEqual(grouped, [{ text: 'x', n: 1, a: 1 }, { text: 'y', n: 2, a: 1 }]);
