@@ -194,7 +194,8 @@ export function resolveAggregateFilter(meta: ModelMeta, filter: Q | FilterDict, 
         let rest = f.parts.slice(names);
         if (names > 0 && (rest.length === 0 || (rest.length === 1 && LOOKUPS.has(rest[0]!)))) rest = ['pk', ...rest];
         const keys = route(depth).map((key) => key.name);
-        return { ...f, parts: [...keys, ...rest], pinned: keys.length };
+        const parts = [...keys, ...rest];
+        return { ...f, parts, pinned: keys.length, hops: relationHops(rowMeta(at), parts) };
       }
     }
   };
@@ -253,6 +254,8 @@ interface Atom {
   readonly tied: boolean;
   /** Leading relations that are fixed rows (an aggregate's own joins): no trash filter, never missing. */
   readonly pinned: number;
+  /** relationHops of `parts`, from the model the atom is resolved at. */
+  readonly hops: readonly boolean[];
 }
 
 interface Parse {
@@ -307,14 +310,14 @@ function atomOf(meta: ModelMeta, parts: string[], key: string, value: unknown, p
   const hops = relationHops(meta, parts);
   if (parse.mode === 'aggregate' || !negated) {
     if (parse.mode === 'filter') for (let i = 1; i <= hops.length; i++) parse.joined.add(parts.slice(0, i).join('__'));
-    return { kind: 'atom', parts, key, value, share: Infinity, tied: false, pinned: 0 };
+    return { kind: 'atom', parts, key, value, share: Infinity, tied: false, pinned: 0, hops };
   }
   // Django ties the subquery by trimming its first join, which it cannot do when that join is a
   // LEFT JOIN: when the condition holds on a missing row (`isnull: true`, `null`).
   const onMissing = value === null || (parts[parts.length - 1] === 'isnull' && value === true);
   const first = hops.indexOf(true);
   const share = first >= 0 && !onMissing && parse.joined.has(parts.slice(0, first + 1).join('__')) ? first + 1 : 0;
-  return { kind: 'atom', parts, key, value, share, tied: share > 0, pinned: 0 };
+  return { kind: 'atom', parts, key, value, share, tied: share > 0, pinned: 0, hops };
 }
 
 /**
@@ -339,7 +342,11 @@ function relationHops(meta: ModelMeta, parts: readonly string[]): boolean[] {
     }
     if (field === undefined && current.reverseRelation(head) === undefined) break;
     hops.push(true);
-    current = multiValuedHop(current, head).target;
+    if (field instanceof ManyToManyField) current = field.target;
+    else {
+      const relation = current.reverseRelation(head)!;
+      current = relation.field instanceof ManyToManyField ? relation.field.model : relation.relatedModel;
+    }
     rest = after;
     // A bare relation (`posts: post`, `tags__in: […]`) compares the related key.
     if (rest.length === 0 || (rest.length === 1 && LOOKUPS.has(rest[0]!))) break;
@@ -364,7 +371,8 @@ interface Budget {
 /** The AND of `conjuncts`, on rows of `meta`, with the rows the call shares joined once. */
 function resolveConjuncts(meta: ModelMeta, conjuncts: readonly Formula[], prefix: string, budget: Budget): WhereNode | undefined {
   let list = flatten(conjuncts);
-  for (;;) {
+  // Atoms alone need no restructuring (each is pure or free): the common case, kept cheap.
+  while (list.some((c) => c.kind !== 'atom' && c.kind !== 'node')) {
     const deps = list.map((c) => dependencies(meta, c));
     const index = list.findIndex((c, i) => {
       if (deps[i]!.size === 0 || pureHead(meta, c) !== undefined) return false;
@@ -449,8 +457,7 @@ function dependencies(meta: ModelMeta, formula: Formula): Set<string> {
     if (f.kind === 'and' || f.kind === 'or') f.children.forEach(visit);
     else if (f.kind === 'not') visit(f.child);
     else if (f.kind === 'atom' && f.share > 0) {
-      const hops = relationHops(meta, f.parts);
-      if (hops.slice(0, f.share).includes(true)) found.add(f.parts[0]!);
+      if (f.hops.slice(0, f.share).includes(true)) found.add(f.parts[0]!);
     }
   };
   visit(formula);
@@ -462,9 +469,8 @@ function dependencies(meta: ModelMeta, formula: Formula): Set<string> {
  * one it reaches through keys only (a single row, so sharing changes nothing and saves a subquery).
  */
 function groupHead(meta: ModelMeta, atom: Atom): string | undefined {
-  const hops = relationHops(meta, atom.parts);
-  if (hops.length === 0) return undefined;
-  return atom.share > 0 || !hops.includes(true) ? atom.parts[0] : undefined;
+  if (atom.hops.length === 0) return undefined;
+  return atom.share > 0 || !atom.hops.includes(true) ? atom.parts[0] : undefined;
 }
 
 /** The relation every atom of `formula` can be resolved under, if there is one. */
@@ -543,9 +549,21 @@ function enter(formula: Formula): Formula {
       let parts = formula.parts.slice(1);
       // A bare relation (`posts: post`, `tags__in: [...]`, `posts__isnull: true`) compares the related key.
       if (parts.length === 0 || (parts.length === 1 && LOOKUPS.has(parts[0]!))) parts = ['pk', ...parts];
-      return { ...formula, parts, share: formula.share - 1, pinned: Math.max(0, formula.pinned - 1) };
+      return { ...formula, parts, share: formula.share - 1, pinned: Math.max(0, formula.pinned - 1), hops: formula.hops.slice(1) };
     }
   }
+}
+
+/**
+ * What an atom says of a missing row (and of the missing rows beyond it), as matchesNullRow says
+ * of its resolved condition: `isnull` what it asks, `null` true, `in: []` false, a comparison unknown.
+ */
+function atomOnNullRow(atom: Atom): boolean | undefined {
+  const last = atom.parts[atom.parts.length - 1];
+  if (last === 'isnull' && typeof atom.value === 'boolean') return atom.value;
+  if (atom.value === null) return true;
+  if (last === 'in' && (Array.isArray(atom.value) || atom.value instanceof Set) && [...atom.value].length === 0) return false;
+  return undefined;
 }
 
 /**
@@ -574,7 +592,7 @@ function nullRowOf(meta: ModelMeta, formula: Formula, prefix: string, negations:
       return undefined;
     case 'atom': {
       if (formula.tied) return false;
-      const value = matchesNullRow(resolveAtom(meta, formula, prefix));
+      const value = atomOnNullRow(formula);
       return value === undefined && negations % 2 === 1 ? false : value;
     }
   }
