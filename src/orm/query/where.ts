@@ -105,16 +105,6 @@ export function resolveFilterArgs(meta: ModelMeta, args: ReadonlyArray<FilterDic
   return resolveConjuncts(meta, conjuncts, '', { branches: 1 });
 }
 
-/** A Q object's condition, as a filter() call of it alone; undefined for an empty Q (and for any tree of empty Qs). */
-export function resolveQ(meta: ModelMeta, q: Q, annotations?: Annotations): WhereNode | undefined {
-  return resolveFilterArgs(meta, [q], annotations);
-}
-
-/** A dictionary's condition, as a filter() call of it alone. */
-export function resolveDict(meta: ModelMeta, dict: FilterDict, annotations?: Annotations): WhereNode | undefined {
-  return resolveFilterArgs(meta, [dict], annotations);
-}
-
 /** One table of an aggregate's joins, as resolveAggregate builds them (see aggregation.ts). */
 export interface ChainLink {
   readonly meta: ModelMeta;
