@@ -17,7 +17,11 @@ const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set<AggregateFunction>(['co
 export interface AggregateOptions {
   /** Count (or sum…) each distinct value once. */
   distinct?: boolean;
-  /** Only the related rows (or rows) that match: `Count('posts', { filter: Q({ status: 'published' }) })`. */
+  /**
+   * Only the related rows (or rows) that match, written from the model being annotated as in
+   * Django: `Count('posts', { filter: Q({ posts__status: 'published' }) })`; the model's own
+   * fields (`Q({ rating__gte: 2 })`) name the annotated row.
+   */
   filter?: Q;
 }
 

@@ -58,7 +58,7 @@ test('annotate() gives each row its counts and sums across relations, without mu
     const { authors, posts } = await build(w);
     const rows = await Author.objects.annotate({
       postCount: Count('posts'),
-      published: Count('posts', { filter: Q({ status: 'published' }) }),
+      published: Count('posts', { filter: Q({ posts__status: 'published' }) }),
       commentCount: Count('posts__comment'),
       tagsUsed: Count('posts__tags', { distinct: true }),
       ratingSum: Sum('posts__rating'),
@@ -79,7 +79,7 @@ test('annotate() gives each row its counts and sums across relations, without mu
     });
     assert.deepEqual(rows.map((r) => ({ id: r.id, postCount: r.postCount, published: r.published, commentCount: r.commentCount, tagsUsed: r.tagsUsed, ratingSum: r.ratingSum, best: r.best })), expected);
     // Annotations along one relation (PostgreSQL joins and groups them; the others use subqueries).
-    const along = await Author.objects.annotate({ postCount: Count('posts'), published: Count('posts', { filter: Q({ status: 'published' }) }), ratingSum: Sum('posts__rating') }).orderBy('id');
+    const along = await Author.objects.annotate({ postCount: Count('posts'), published: Count('posts', { filter: Q({ posts__status: 'published' }) }), ratingSum: Sum('posts__rating') }).orderBy('id');
     assert.deepEqual(along.map((r) => [r.id, r.postCount, r.published, r.ratingSum]), expected.map((e) => [e.id, e.postCount, e.published, e.ratingSum]));
     // Filtering and ordering by an annotation.
     const busy = await Author.objects.annotate({ postCount: Count('posts') }).filter({ postCount__gte: 2 }).orderBy('-postCount', 'id');

@@ -19,7 +19,7 @@ import type { SelectSpec } from './compiler.ts';
 import { writeSelect } from './select.ts';
 import { writeStatement } from './statement.ts';
 import { checkGroupable } from './grouping.ts';
-import { resolveQ, SOFT_DELETED_AT, type WhereNode } from './where.ts';
+import { resolveAggregateFilter, SOFT_DELETED_AT, type ChainLink, type WhereNode } from './where.ts';
 
 /** One table joined onto the one before: `this.column = previous.previousColumn`. */
 export interface Link {
@@ -37,13 +37,19 @@ export interface ResolvedAggregate {
   readonly field: Field | undefined;
   /** Whether the path fans out (a reverse key or a many-to-many): several rows per row. */
   readonly multiValued: boolean;
-  /** The condition of `{ filter: Q(…) }`, on the last table's model. */
+  /**
+   * The condition of `{ filter: Q(…) }`, on the row `filterAt` links along the chain: 0 the row
+   * the chain starts from (the annotated row, or the aggregated queryset's row), `links.length`
+   * the last joined one (the usual place).
+   */
   readonly filter: WhereNode | undefined;
+  readonly filterAt: number;
 }
 
 export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggregate): ResolvedAggregate {
   if (!/^[A-Za-z_]\w*$/.test(name) || name.includes('__')) throw new FieldError(`'${name}' cannot name an aggregate: use letters, digits and single underscores.`);
-  const links: Link[] = [];
+  const links: ChainLink[] = [];
+  const names: Array<{ name: string; links: number }> = [];
   let current = meta;
   let multiValued = false;
   let field: Field | undefined;
@@ -52,8 +58,9 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
     const last = i === parts.length - 1;
     const own = part === 'pk' ? current.pk : current.field(part);
     if (own instanceof ManyToManyField) {
-      links.push({ meta: own.through, column: own.sourceLink.column!, previousColumn: current.pk.column! });
-      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.targetLink.column! });
+      links.push({ meta: own.through, column: own.sourceLink.column!, previousColumn: current.pk.column!, up: true });
+      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.targetLink.column!, up: false });
+      names.push({ name: part, links: 2 });
       multiValued = true;
       current = own.target;
     } else if (own instanceof ForeignKeyField && !(last && part === own.attname)) {
@@ -62,7 +69,8 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
         field = own;
         return;
       }
-      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.column! });
+      links.push({ meta: own.target, column: own.target.pk.column!, previousColumn: own.column!, up: false });
+      names.push({ name: part, links: 1 });
       current = own.target;
     } else if (own !== undefined) {
       if (!last) throw new FieldError(`${aggregate.name}: '${part}' is not a relation of ${current.label}.`);
@@ -73,10 +81,12 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
       if (relation === undefined) throw new FieldError(`${aggregate.name}: ${current.label} has no field or relation '${part}'.`);
       if (relation.field instanceof ManyToManyField) {
         const m2m = relation.field;
-        links.push({ meta: m2m.through, column: m2m.targetLink.column!, previousColumn: current.pk.column! });
-        links.push({ meta: m2m.model, column: m2m.model.pk.column!, previousColumn: m2m.sourceLink.column! });
+        links.push({ meta: m2m.through, column: m2m.targetLink.column!, previousColumn: current.pk.column!, up: true });
+        links.push({ meta: m2m.model, column: m2m.model.pk.column!, previousColumn: m2m.sourceLink.column!, up: false });
+        names.push({ name: part, links: 2 });
       } else {
-        links.push({ meta: relation.relatedModel, column: relation.field.column!, previousColumn: current.pk.column! });
+        links.push({ meta: relation.relatedModel, column: relation.field.column!, previousColumn: current.pk.column!, up: true });
+        names.push({ name: part, links: 1 });
       }
       multiValued ||= relation.multiple;
       current = relation.relatedModel;
@@ -87,12 +97,15 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
   if ((aggregate.fn === 'sum' || aggregate.fn === 'avg') && field !== undefined && !['integer', 'bigInteger', 'float', 'decimal', 'auto'].includes(field.kind)) {
     throw new FieldError(`${aggregate.name}: ${field.qualifiedName} is not a number.`);
   }
-  const filter = aggregate.options.filter === undefined ? undefined : resolveQ(current, aggregate.options.filter);
-  return { name, aggregate, links, field, multiValued, filter };
+  // Django's form: the filter is written from `meta`, its paths along the aggregate's relations.
+  const { where: filter, at: filterAt } = aggregate.options.filter === undefined
+    ? { where: undefined, at: links.length }
+    : resolveAggregateFilter(meta, aggregate.options.filter, { names, links }, aggregate.name);
+  return { name, aggregate, links, field, multiValued, filter, filterAt };
 }
 
 /** `count(distinct a3.id)`, or with `filterInline`, `sum(case when <filter> then a1.price end)`, over `alias`. */
-export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, ctx: WriteContext, filterInline: boolean, depth: number): void {
+export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, ctx: WriteContext, filterInline: boolean, depth: number, filterAlias = alias): void {
   const { w } = ctx;
   const { fn, options } = resolved.aggregate;
   const filter = filterInline ? resolved.filter : undefined;
@@ -101,7 +114,7 @@ export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, c
   w.text(`${fn}(${options.distinct ? 'distinct ' : ''}`);
   if (filter !== undefined) {
     w.text('case when ');
-    writeWhere(filter, alias, ctx, false, depth);
+    writeWhere(filter, filterAlias, ctx, false, depth);
     w.text(' then ');
   }
   if (resolved.field === undefined) w.text('1');
@@ -164,7 +177,7 @@ export function writeAnnotation(annotation: Annotation, outer: string, ctx: Writ
   }
   if (annotation.filter !== undefined) {
     w.text(' and ');
-    writeWhere(annotation.filter, last, ctx, false, depth);
+    writeWhere(annotation.filter, [outer, ...aliases][annotation.filterAt]!, ctx, false, depth);
   }
   w.text(')');
 }
@@ -180,7 +193,7 @@ function writeAggregateExpression(resolved: ResolvedAggregate, base: ModelMeta, 
   const root = `a${++ctx.aliases}`;
   const aliases = chainAliases(resolved.links, ctx);
   w.text('(select ');
-  writeAggregateCall(resolved, aliases[aliases.length - 1]!, ctx, true, 1);
+  writeAggregateCall(resolved, aliases[aliases.length - 1]!, ctx, true, 1, [root, ...aliases][resolved.filterAt]);
   w.text(' from ');
   writeTable(ctx, base.table, root);
   writeJoins(resolved.links, aliases, root, ctx, 'inner');

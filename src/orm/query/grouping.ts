@@ -27,18 +27,19 @@ export function splitHaving(where: WhereNode | undefined): { where: WhereNode | 
 
 /**
  * An aggregate over each group of rows (`rows`, the queried table's alias). Own columns are
- * aggregated directly, and so are columns across forward keys (`joined`: their join's alias, see
+ * aggregated directly, and so are columns across forward keys (`joined`: the aliases along their joins, see
  * `joinedInGroups`). Across a many-valued relation, each row of the group first gets its own
  * figure (a correlated subquery, as annotate() gives rows), and the group combines them: counts
  * and sums add up, minima and maxima reduce, an average is the sum of the sums over the sum of
  * the counts. Nothing many-valued is joined, so nothing multiplies: Django's joins count a post
  * once per comment when the same query counts comments.
  */
-export function writeGroupedAggregate(given: Annotation, rows: string, ctx: WriteContext, depth: number, joined: ReadonlyMap<string, string>): void {
+export function writeGroupedAggregate(given: Annotation, rows: string, ctx: WriteContext, depth: number, joined: ReadonlyMap<string, readonly string[]>): void {
   const annotation = aggregateOf(given);
   const { w } = ctx;
-  const at = joined.get(given.name);
-  if (annotation.links.length === 0 || at !== undefined) return writeAggregateCall(annotation, at ?? rows, ctx, true, depth);
+  // The rows along the aggregate's chain, the grouped row first (its filter may be on any of them).
+  const chain = annotation.links.length === 0 ? [rows] : joined.get(given.name);
+  if (chain !== undefined) return writeAggregateCall(annotation, chain[chain.length - 1]!, ctx, true, depth, chain[annotation.filterAt]);
   const perRow = (fn: AggregateFunction) => writeAnnotation({ ...annotation, aggregate: new Aggregate(fn, annotation.aggregate.source, annotation.aggregate.options) }, rows, ctx, depth);
   switch (annotation.aggregate.fn) {
     case 'count':

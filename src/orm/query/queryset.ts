@@ -82,7 +82,8 @@ const DEFAULT_CHUNK_SIZE = 2000;
 const MAX_GET_RESULTS = 21;
 const NO_ORDERING: readonly OrderTerm[] = [];
 
-export type FilterArgs<F extends FieldMap, W> = [conditions: W & CheckFilter<F, W>, ...more: Array<Q | FilterDict>] | Q[];
+/** Dictionaries and Q objects, in any order (the first dictionary is type-checked field by field). */
+export type FilterArgs<F extends FieldMap, W> = [conditions: W & CheckFilter<F, W>, ...more: Array<Q | FilterDict>] | [first: Q, ...more: Array<Q | FilterDict>] | Q[];
 
 export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T[]>, AsyncIterable<T> {
   constructor(readonly state: QueryState) {}
@@ -114,7 +115,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    * An empty condition (`exclude(Q())`) drops nothing, as in Django.
    */
   exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
+    const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations, true);
     return this.addWhere(node === undefined ? undefined : { kind: 'not', child: node }, 'exclude');
   }
 

@@ -248,7 +248,7 @@ function writeGrouped(spec: SelectSpec, ctx: WriteContext): Map<string, string> 
   const forward = joinedInGroups([...annotations, ...having.map((node) => node.annotation)]);
   const chains = new Map<string, { annotation: ResolvedAggregate; aliases: string[] }>();
   for (const annotation of forward) if (!chains.has(annotation.name)) chains.set(annotation.name, { annotation, aliases: chainAliases(annotation.links, ctx) });
-  const joined = new Map([...chains].map(([name, chain]) => [name, chain.aliases[chain.aliases.length - 1]!]));
+  const joined = new Map([...chains].map(([name, chain]) => [name, ['t0', ...chain.aliases]]));
 
   w.text('select ');
   writeList(ctx, spec.values!, ', ', (column, i) => {
@@ -297,11 +297,12 @@ function writeJoinedAnnotations(spec: SelectSpec, ctx: WriteContext): Map<string
   const annotations = spec.annotations!.map(aggregateOf);
   const aliases = chainAliases(annotations[0]!.links, ctx);
   const last = aliases[aliases.length - 1]!;
+  const rows = ['t0', ...aliases];
   w.text('select ');
   writeModelColumns(ctx, meta, 't0', spec.columns);
   for (const annotation of annotations) {
     w.text(', ');
-    writeAggregateCall(annotation, last, ctx, true, 1);
+    writeAggregateCall(annotation, last, ctx, true, 1, rows[annotation.filterAt]);
     w.text(' as ');
     w.name(`n_${annotation.name}`);
   }
@@ -315,7 +316,10 @@ function writeJoinedAnnotations(spec: SelectSpec, ctx: WriteContext): Map<string
   // Where the key stands for the row's other columns, GROUP BY names it alone.
   w.text(' group by ');
   writeList(ctx, dialect.groupsByKey ? [meta.pk] : spec.columns ?? meta.concreteFields, ', ', (field) => w.column('t0', field.column!));
-  writeHaving(having, ctx, (node) => writeAggregateCall(aggregateOf(node.annotation), last, ctx, true, 1));
+  writeHaving(having, ctx, (node) => {
+    const annotation = aggregateOf(node.annotation);
+    writeAggregateCall(annotation, last, ctx, true, 1, rows[annotation.filterAt]);
+  });
   writeOrderBy(spec.order.map((term) => (term.annotation !== undefined ? { term, output: `n_${term.annotation.name}` } : { term, alias: 't0' })), ctx);
   writeEnd(spec, ctx, true);
   return new Map();

@@ -12,9 +12,14 @@
  * - a Subquery() with no row and a Sum() over no row are NULL, and comparisons with them are
  *   unknown, in SQL's three-valued logic: unknown under NOT stays unknown, and a row is kept
  *   only when its condition is true;
- * - an empty Q() is no condition: dropped from and / or / not, as Django drops it.
+ * - an empty Q() is no condition: dropped from and / or / not, as Django drops it;
+ * - one filter() call joins each relation once: its path conditions outside any NOT read the
+ *   same related row (a row is kept when some choice of related rows makes the call's condition
+ *   true); a path condition under NOT is tested over all related rows, unless an earlier one of
+ *   the call reached the same many-valued relation and it does not hold on a missing row: then
+ *   on the chosen row (Django's split_exclude, tied to the join).
  */
-import type { Compare, Condition, Filter, Leaf, Link, Many, ModelSpec, Node, RowSpec, Scope, Via, VLeaf } from './scenario.ts';
+import { reached, type Compare, type Condition, type Filter, type Hop, type Leaf, type Link, type Many, type ModelSpec, type Node, type RowSpec, type Scope, type Via, type VLeaf } from './scenario.ts';
 
 export interface RefRow extends RowSpec {
   /** The index of the operation that put the row in the trash. */
@@ -118,24 +123,40 @@ function holds(world: World, model: number, row: RefRow | null, condition: Condi
 }
 
 /** A node's truth for `row`; undefined when it is empty (no condition). */
-function evaluate(world: World, model: number, row: RefRow, node: Node): Truth | undefined {
+/** How a call's path conditions read the rows it joined: the chosen row of each many-valued path, and which conditions are tied. */
+interface Joined {
+  readonly choice: ReadonlyMap<string, RefRow | null>;
+  /** Per path node: read from the chosen rows (positive), from the chosen row after hop `depth` (tied), or alone. */
+  readonly reading: ReadonlyMap<Node, { kind: 'shared' } | { kind: 'tied'; depth: number }>;
+}
+
+const NO_JOINS: Joined = { choice: new Map(), reading: new Map() };
+
+function evaluate(world: World, model: number, row: RefRow, node: Node, joined: Joined = NO_JOINS): Truth | undefined {
   switch (node.kind) {
     case 'empty':
       return undefined;
     case 'and':
     case 'or': {
-      const values = node.children.map((c) => evaluate(world, model, row, c)).filter((v): v is Truth => v !== undefined);
+      const values = node.children.map((c) => evaluate(world, model, row, c, joined)).filter((v): v is Truth => v !== undefined);
       if (values.length === 0) return undefined;
       const decisive = node.kind === 'and' ? false : true;
       if (values.includes(decisive)) return decisive;
       return values.includes(null) ? null : !decisive;
     }
     case 'not': {
-      const value = evaluate(world, model, row, node.child);
+      const value = evaluate(world, model, row, node.child, joined);
       return value === undefined || value === null ? value : !value;
     }
-    case 'path':
-      return holds(world, model, row, node.condition, 0);
+    case 'path': {
+      const reading = joined.reading.get(node);
+      if (reading === undefined) return holds(world, model, row, node.condition, 0);
+      const hops = node.condition.hops;
+      const depth = reading.kind === 'tied' ? reading.depth : lastMany(hops) + 1;
+      const at = rowAt(world, model, row, hops, depth, joined.choice);
+      if (reading.kind === 'tied' && at.row === null) return false;
+      return holds(world, at.model, at.row, node.condition, depth);
+    }
     case 'exists': {
       const found = viaRows(world, model, row, node.via, node.scope).some((r) => vHolds(r, node.inner));
       return node.negated ? !found : found;
@@ -167,9 +188,15 @@ function evaluate(world: World, model: number, row: RefRow, node: Node): Truth |
 /** Whether `row` passes every filter() and exclude() call. */
 export function passes(world: World, model: number, row: RefRow, filter: Filter): boolean {
   return filter.calls.every(({ exclude, node }) => {
-    const value = evaluate(world, model, row, node);
-    if (value === undefined) return true;
-    return exclude ? value === false : value === true;
+    const reading = new Map<Node, { kind: 'shared' } | { kind: 'tied'; depth: number }>();
+    const paths = new Set<string>();
+    // exclude(x) is filter(~Q(x)): nothing in it joins.
+    markJoins(world, node, exclude, reading, paths);
+    return choices(world, model, row, paths).some((choice) => {
+      const value = evaluate(world, model, row, node, { choice, reading });
+      if (value === undefined) return true;
+      return exclude ? value === false : value === true;
+    });
   });
 }
 
@@ -180,6 +207,65 @@ export function select(world: World, model: number, scope: Scope, filter: Filter
     if ((scope === 'live' && !live) || (scope === 'deleted' && live)) return false;
     return passes(world, model, row, filter);
   });
+}
+
+/** The key of the path of the first `count` hops. */
+const pathKey = (hops: readonly Hop[], count: number) => JSON.stringify(hops.slice(0, count));
+
+const isMany = (hop: Hop) => hop.kind !== 'forward';
+
+/** The index of the last many-valued hop, or -1. */
+function lastMany(hops: readonly Hop[]): number {
+  for (let i = hops.length - 1; i >= 0; i--) if (isMany(hops[i]!)) return i;
+  return -1;
+}
+
+/** In the order Django reads them: which path conditions share the joined rows, which are tied, and the paths joined. */
+function markJoins(world: World, node: Node, negated: boolean, reading: Map<Node, { kind: 'shared' } | { kind: 'tied'; depth: number }>, paths: Set<string>): void {
+  if (node.kind === 'and' || node.kind === 'or') node.children.forEach((c) => markJoins(world, c, negated, reading, paths));
+  else if (node.kind === 'not') markJoins(world, node.child, true, reading, paths);
+  else if (node.kind === 'path') {
+    const { hops, leaf, onRelation } = node.condition;
+    if (!negated) {
+      hops.forEach((hop, i) => { if (isMany(hop)) paths.add(pathKey(hops, i + 1)); });
+      if (lastMany(hops) >= 0) reading.set(node, { kind: 'shared' });
+      return;
+    }
+    const first = hops.findIndex(isMany);
+    const onMissing = leaf.kind === 'isnull' && leaf.value === true;
+    if (first >= 0 && !onMissing && !(onRelation && leaf.kind === 'isnull' && leaf.value) && paths.has(pathKey(hops, first + 1))) reading.set(node, { kind: 'tied', depth: first + 1 });
+  }
+}
+
+/** The row at `depth` along `hops`: chosen after a many-valued hop, followed through keys otherwise. */
+function rowAt(world: World, model: number, root: RefRow, hops: readonly Hop[], depth: number, choice: ReadonlyMap<string, RefRow | null>): { model: number; row: RefRow | null } {
+  let current: RefRow | null = root;
+  let at = model;
+  for (let i = 0; i < depth; i++) {
+    const hop = hops[i]!;
+    const next = reached(world.models, hop);
+    if (isMany(hop)) current = choice.get(pathKey(hops, i + 1)) ?? null;
+    else {
+      const key: number | null = current === null ? null : current.fks[hop.fk]!;
+      current = liveRow(world, next, key);
+    }
+    at = next;
+  }
+  return { model: at, row: current };
+}
+
+/** Every choice of a related row (or a missing one) for each joined many-valued path. */
+function choices(world: World, model: number, root: RefRow, paths: ReadonlySet<string>): Array<ReadonlyMap<string, RefRow | null>> {
+  let all: Array<Map<string, RefRow | null>> = [new Map()];
+  for (const key of [...paths].sort((a, b) => (JSON.parse(a) as Hop[]).length - (JSON.parse(b) as Hop[]).length)) {
+    const hops = JSON.parse(key) as Hop[];
+    all = all.flatMap((choice) => {
+      const parent = rowAt(world, model, root, hops, hops.length - 1, choice);
+      const rows = parent.row === null ? [] : relatedRows(world, parent.model, parent.row, hops[hops.length - 1] as Many).rows;
+      return (rows.length === 0 ? [null] : rows).map((r) => new Map(choice).set(key, r));
+    });
+  }
+  return all;
 }
 
 export type { Leaf };

@@ -154,7 +154,8 @@ export class Harness {
 
   private aggregate(m: number, node: Extract<Node, { kind: 'aggregate' }>) {
     const path = hopName(this.models, node.over as Many);
-    const options = node.filter === null ? undefined : { filter: Q(this.vFilter(node.filter)) };
+    // Django's form: the filter's paths start at the annotated model, with the relation's name.
+    const options = node.filter === null ? undefined : { filter: Q(Object.fromEntries(Object.entries(this.vFilter(node.filter)).map(([key, value]) => [`${path}__${key}`, value]))) };
     return node.fn === 'count' ? Count(path, options) : Sum(`${path}__v`, options);
   }
 

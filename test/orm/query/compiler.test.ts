@@ -111,7 +111,7 @@ function casesOf(annotate: boolean) {
 
 function build(annotate: boolean, filtering: Filtering, ordering: Ordering, extra?: (qs: QuerySet<any, any>) => QuerySet<any, any>) {
   let qs: QuerySet<any, any> = Item.objects.all();
-  if (annotate) qs = qs.annotate({ hot: Count('marks', { filter: Q({ text__startswith: 'h' }) }) });
+  if (annotate) qs = qs.annotate({ hot: Count('marks', { filter: Q({ marks__text__startswith: 'h' }) }) });
   qs = filtering.apply(extra ? extra(qs) : qs);
   return qs.orderBy(...ordering.terms());
 }

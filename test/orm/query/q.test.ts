@@ -141,7 +141,7 @@ test("Django's 'any of these' idiom: start from Q() and OR each condition into i
 test('an empty Q in aggregates, annotations and Exists() filters nothing out', async () => {
   const [ann, bob] = await Person.objects.bulkCreate([{ name: 'a', age: 1 }, { name: 'b', age: 2 }]).then(() => Person.objects.orderBy('name'));
   await Note.objects.bulkCreate([{ person: ann!, text: 'x' }, { person: ann!, text: 'y' }, { person: bob!, text: 'y' }]);
-  const counted = await Person.objects.annotate({ all: Count('notes', { filter: Q() }), xs: Count('notes', { filter: Q().or({ text: 'x' }) }) }).orderBy('name');
+  const counted = await Person.objects.annotate({ all: Count('notes', { filter: Q() }), xs: Count('notes', { filter: Q().or({ notes__text: 'x' }) }) }).orderBy('name');
   assert.deepEqual(counted.map((p) => [p.name, p.all, p.xs]), [['a', 2, 1], ['b', 1, 0]]);
   const grouped = await Note.objects.values('text').annotate({ n: Count('id', { filter: Q().not() }), a: Count('id', { filter: Q().or({ person__name: 'a' }) }) }).orderBy('text');
   assert.deepEqual(grouped, [{ text: 'x', n: 1, a: 1 }, { text: 'y', n: 2, a: 1 }]);
@@ -174,4 +174,23 @@ test('a key whose value is undefined is refused before any SQL, wherever a condi
   assert.equal(await Person.objects.count(), 2, 'nothing was deleted');
   // null still means NULL, as None does in Django.
   assert.deepEqual((await Person.objects.filter({ age: null as never })).map((p) => p.name), ['b']);
+});
+
+test('an empty Q among conditions across a relation says nothing, and the others still read one related row', async () => {
+  const [ann, bob] = await Person.objects.bulkCreate([{ name: 'a', age: 1 }, { name: 'b', age: 2 }]).then(() => Person.objects.orderBy('name'));
+  await Note.objects.bulkCreate([{ person: ann!, text: 'x' }, { person: ann!, text: 'y' }, { person: bob!, text: 'x' }]);
+  const names = async (qs: PromiseLike<Person[]>) => (await qs).map((p) => p.name).sort();
+  // One note both 'x' and 'y': nobody; the empty Qs change nothing.
+  assert.deepEqual(await names(Person.objects.filter(Q({ notes__text: 'x' }).and(Q()).and(Q().or({ notes__text: 'y' })))), []);
+  assert.deepEqual(await names(Person.objects.filter(Q({ notes__text: 'x' }), Q().not(), Q().or({ notes__text: 'y' }))), []);
+  assert.deepEqual(await names(Person.objects.filter(Q({ notes__text: 'x' })).filter(Q().or({ notes__text: 'y' }))), ['a']);
+  assert.deepEqual(await names(Person.objects.filter(Q({ notes__text: 'x' }), Q().and(Q({ notes__text: 'y' }).not()))), ['a', 'b']);
+  assert.deepEqual(await names(Person.objects.exclude(Q(), { notes__text: 'y' })), ['b']);
+  assert.deepEqual(await names(Person.objects.exclude(Q().or(Q()).not())), ['a', 'b']);
+  // In an aggregate's filter, written from Person.
+  const counted = await Person.objects.annotate({ x: Count('notes', { filter: Q().or({ notes__text: 'x' }) }), own: Count('notes', { filter: Q().and({ name: 'a' }) }), all: Count('notes', { filter: Q().not() }) }).orderBy('name');
+  assert.deepEqual(counted.map((p) => [p.name, p.x, p.own, p.all]), [['a', 1, 2, 2], ['b', 1, 0, 1]]);
+  assert.deepEqual(await Person.objects.aggregate({ n: Count('notes', { filter: Q().not().or(Q()) }), y: Count('notes', { filter: Q().or({ notes__text: 'y' }) }) }), { n: 3, y: 1 });
+  assert.deepEqual(await Person.objects.values('name').annotate({ y: Count('notes', { filter: Q().or({ notes__text: 'y' }).and(Q()) }) }).orderBy('name'), [{ name: 'a', y: 1 }, { name: 'b', y: 0 }]);
+  assert.deepEqual(await names(Person.objects.filter(Exists(Note.objects.filter(Q(), { person: OuterRef('pk') }, Q().or({ text: 'y' }))))), ['a']);
 });
