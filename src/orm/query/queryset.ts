@@ -115,7 +115,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    * An empty condition (`exclude(Q())`) drops nothing, as in Django.
    */
   exclude<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W>): QuerySet<T, F> {
-    const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations, true);
+    const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
     return this.addWhere(node === undefined ? undefined : { kind: 'not', child: node }, 'exclude');
   }
 

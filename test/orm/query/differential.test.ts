@@ -20,22 +20,22 @@ import { insert, run } from './differential/trove.ts';
 import './differential/models.ts';
 
 /**
- * issue 22: fixed in the query layer rewrite; remove when fixed. An area, or `area:backend` for
- * one backend only. Each fails today as its comment says (Django 5.2 answers as the reference).
+ * Areas that disagree with Django today, not run unless QUERY_DIFF_ALL=1: an area, or
+ * `area:backend` for one backend only, each with a comment saying how it fails.
  */
-export const PENDING = new Set<string>([
-  // Two conditions on one many-valued relation in one filter() call, as Q(a) & Q(b) or as
-  // separate arguments, match different related rows (Django: the same row).
-  'manySplit',
-  // Q(a) & ~Q(b) on one relation: the negated part is not tied to the row a matched.
-  'manyNot',
-  // `posts__isnull` next to another condition on posts in one call is refused (FieldError).
-  'manyIsnull',
-  // F() comparisons whose compared field is across a forward key are refused (FieldError).
-  'fAcross',
-  // Count('posts', { filter: Q({ posts__views__gte: 20 }) }) is read from the related model.
-  'aggFilter',
-]);
+export const PENDING = new Set<string>([]);
+
+/**
+ * Forms Trove refuses, before any SQL, as not supported yet, where Django answers: such a query
+ * counts for nothing (any other error, or any wrong result, still fails). Each is in
+ * docs/queries.md under "Coming from Django".
+ */
+const UNSUPPORTED: readonly RegExp[] = [
+  // F() on the right of a condition across a relation (`author__age: F('id')`).
+  /^FieldError: .*F\(\) in a condition across a relation is not supported yet/,
+  // An aggregate's filter naming both the annotated row and rows past a many-valued hop.
+  /^FieldError: .*its filter names rows along the aggregate's relations that no one row of them leads to by single keys/,
+];
 
 /** Cases per area: all areas together stay under a minute per backend; FUZZ_RUNS raises it. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 100 : 25));
@@ -56,7 +56,9 @@ for (const area of areas) {
         await insert(db, data);
         const reference = new Reference(data, BACKEND);
         for (const [i, spec] of queries.entries()) {
-          const problem = disagreement(reference.run(spec), await run(spec));
+          const actual = await run(spec);
+          if (actual.kind === 'error' && UNSUPPORTED.some((form) => form.test(actual.message))) continue;
+          const problem = disagreement(reference.run(spec), actual);
           if (problem !== undefined) assert.fail(`query ${i} ${JSON.stringify(spec)}: ${problem}`);
         }
       }),

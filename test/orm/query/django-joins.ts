@@ -13,7 +13,8 @@
  *   filter of its own.
  * - Comparisons with NULL are unknown (SQL's three-valued logic); under an odd number of NOTs
  *   Django adds `IS NOT NULL`, so there they are false.
- * - `exclude(a, b)` is `filter(~Q(a, b))`; separate calls are tested one by one.
+ * - `exclude(a, b)` is the exact negation of `filter(a, b)` (DELIBERATE: Django's is
+ *   `filter(~Q(a, b))`, each condition over all related rows); separate calls are tested one by one.
  *
  * Schema: Author(name, rating?) <- Post(author, editor?, title, rating?, tags -> Tag(name, weight?))
  * <- Comment(post, score?); reverse names posts (of author), edited (of editor), posts (of tag), comments.
@@ -187,6 +188,10 @@ function choices(world: World, model: Model, root: Row, joined: ReadonlySet<stri
 
 /** Whether `root` passes one filter() or exclude() call. */
 export function passesCall(world: World, model: Model, root: Row, call: Call): boolean {
+  // DELIBERATE: Trove's exclude() is the exact negation of filter() with the same arguments
+  // (Django's exclude(a, b) tests a and b each over all related rows).
+  // An exclude() of nothing (empty Qs) drops nothing.
+  if (call.exclude) return call.args.every((arg) => build(model, arg, false, new Set()) === undefined) || !passesCall(world, model, root, { ...call, exclude: false });
   const joined = new Set<string>();
   const args = call.args.map((arg) => build(model, arg, call.exclude, joined)).filter((n): n is Node => n !== undefined);
   if (args.length === 0) return true;

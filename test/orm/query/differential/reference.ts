@@ -238,7 +238,10 @@ export class Reference {
    * condition to a join the same filter() call made before.
    */
   private scope(model: ModelName, row: Row, node: QNode, env: Env, annotations: Map<string, Scalar>): boolean | null {
-    const keys = this.positiveSteps(model, node, annotations).filter((k) => !(env.has(k) && isOutermost(model, k)));
+    // Django ties nothing that holds on a missing row (`isnull: true`, `= None`): such a negated
+    // condition is tested over all related rows (checked against Django 5.2).
+    const tie = !holdsOnMissingRow(node);
+    const keys = this.positiveSteps(model, node, annotations).filter((k) => !(tie && env.has(k) && isOutermost(model, k)));
     let result: boolean | null = false;
     for (const assignment of this.assignments(model, row, keys, env)) {
       const holds = this.holds(model, row, node, assignment, annotations);
@@ -600,4 +603,19 @@ function compareKeys(a: Scalar, b: Scalar, t: OrderTerm, backend: Backend): numb
   }
   const c = order(a, b);
   return t.desc ? -c : c;
+}
+
+/** Whether a condition names a missing value as such (`isnull: true`, `= null`) anywhere. */
+function holdsOnMissingRow(node: QNode): boolean {
+  switch (node.kind) {
+    case 'dict':
+      return node.items.some((c) => c.kind === 'leaf' && ((c.lookup === 'isnull' && c.value === true) || (c.lookup === 'exact' && c.value === null)));
+    case 'and':
+    case 'or':
+      return node.children.some(holdsOnMissingRow);
+    case 'not':
+      return holdsOnMissingRow(node.child);
+    case 'empty':
+      return false;
+  }
 }
