@@ -12,7 +12,7 @@ import type { Q } from './query/q.ts';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 /** The functions an aggregate may name: its name is written into SQL, and its constructor is public. */
-const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set<AggregateFunction>(['count', 'sum', 'avg', 'min', 'max']);
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set<AggregateFunction>(['count', 'sum', 'avg', 'min', 'max']);
 
 export interface AggregateOptions {
   /** Count (or sum…) each distinct value once. */

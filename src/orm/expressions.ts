@@ -64,7 +64,7 @@ export class ValueExpression extends Expression {
 }
 
 /** The operators arithmetic may use: an operator is written into SQL, and this constructor is public. */
-const ARITHMETIC_OPERATORS: ReadonlySet<string> = new Set<ArithmeticOperator>(['+', '-', '*', '/']);
+export const ARITHMETIC_OPERATORS: ReadonlySet<string> = new Set<ArithmeticOperator>(['+', '-', '*', '/']);
 
 export class CombinedExpression extends Expression {
   constructor(readonly operator: ArithmeticOperator, readonly left: Expression, readonly right: Expression) {

@@ -6,7 +6,7 @@
  */
 import { CompiledQuery } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import { Aggregate } from '../aggregates.ts';
+import { Aggregate, AGGREGATE_FUNCTIONS } from '../aggregates.ts';
 import { Expression as TroveExpression, resolveExpression, resolveOuterRefs, type ResolvedExpression } from '../expressions.ts';
 import { Exists } from './exists.ts';
 import { FieldError } from '../errors.ts';
@@ -110,7 +110,8 @@ export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, c
   const { fn, options } = resolved.aggregate;
   const filter = filterInline ? resolved.filter : undefined;
   if (resolved.field === undefined && filter === undefined) return w.text('count(*)');
-  // The function was checked when the aggregate was made (Aggregate's constructor).
+  // Checked again here: the name is written into SQL, and an aggregate is a plain object that can be changed.
+  if (!AGGREGATE_FUNCTIONS.has(fn)) throw new FieldError(`Unknown aggregate function ${JSON.stringify(fn)}.`);
   w.text(`${fn}(${options.distinct ? 'distinct ' : ''}`);
   if (filter !== undefined) {
     w.text('case when ');
@@ -156,9 +157,31 @@ export function writeJoins(links: readonly Link[], aliases: readonly string[], f
  */
 export function writeAnnotation(annotation: Annotation, outer: string, ctx: WriteContext, depth: number): void {
   if (isComputed(annotation)) return writeExpression(annotation.computed, outer, ctx);
+  const aliases = chainAliases(annotation.links, ctx);
+  const write = () => writeCorrelated(annotation, outer, aliases, ctx, depth);
+  // Without a filter the subquery holds no values, and its shape, the outer alias and its first
+  // alias fix its SQL: the statement cache's key names it in a few characters.
+  if (annotation.filter === undefined) ctx.w.fixed(`(${shapeOf(annotation)}@${outer}:${aliases[0]})`, write);
+  else write();
+}
+
+const shapes = new WeakMap<ResolvedAggregate, string>();
+
+/** What fixes an annotation's subquery besides its aliases: its function and the joins it crosses. */
+function shapeOf(annotation: ResolvedAggregate): string {
+  let shape = shapes.get(annotation);
+  if (shape === undefined) {
+    const { fn, options } = annotation.aggregate;
+    const links = annotation.links.map((l) => `${l.meta.cacheKey}.${l.column}=${l.previousColumn}`).join('/');
+    shape = `${fn}${options.distinct ? ' distinct' : ''} ${links} ${annotation.field?.column ?? '*'}`;
+    shapes.set(annotation, shape);
+  }
+  return shape;
+}
+
+function writeCorrelated(annotation: ResolvedAggregate, outer: string, aliases: readonly string[], ctx: WriteContext, depth: number): void {
   const { w } = ctx;
   const [first, ...rest] = annotation.links as [Link, ...Link[]];
-  const aliases = chainAliases(annotation.links, ctx);
   const head = aliases[0]!;
   const last = aliases[aliases.length - 1]!;
   w.text('(select ');

@@ -74,12 +74,15 @@ export function pathKey(path: RelationPath): string {
 
 /**
  * The parts of `spec` that its statement holds. A count or an existence test has no ORDER BY
- * (the order changes neither how many rows there are nor whether there is one, sliced or not;
- * Django's count() clears it too) and selects no annotations (conditions on them are in
+ * (the order changes neither how many rows there are nor whether there is one; Django's count()
+ * clears it too), but for a sliced DISTINCT and selects no annotations (conditions on them are in
  * `where`); values() select no annotations unless grouped.
  */
 export function statementOf(spec: SelectSpec): SelectSpec {
-  if (spec.mode !== 'rows') return { ...spec, order: [], annotations: undefined };
+  // A sliced DISTINCT keeps its ordering: it decides which rows are distinct and which are in
+  // the slice (Django keeps the ordering of a sliced query too).
+  const sliced = spec.limit !== undefined || spec.offset !== undefined;
+  if (spec.mode !== 'rows') return { ...spec, order: spec.distinct && sliced ? spec.order : [], annotations: undefined };
   if (spec.values !== undefined && !spec.grouped && spec.annotations !== undefined) return { ...spec, annotations: undefined };
   return spec;
 }

@@ -9,7 +9,7 @@ import { dialectOf } from '../../db/index.ts';
 import { QueryUsageError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { DateTimeField, IntegerField } from '../fields/scalar.ts';
-import type { ResolvedExpression } from '../expressions.ts';
+import { ARITHMETIC_OPERATORS, type ResolvedExpression } from '../expressions.ts';
 import { writeAnnotation, isComputed, type Annotation } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 import { TextWriter, type SqlWriter } from './writer.ts';
@@ -327,7 +327,8 @@ export function writeExpression(expression: ResolvedExpression, alias: string | 
     case 'operation':
       w.text('(');
       writeExpression(expression.left, alias, ctx);
-      // The operator was checked when the expression was made (CombinedExpression).
+      // Checked again here: the operator is written into SQL, and an expression can be changed after it is made.
+      if (!ARITHMETIC_OPERATORS.has(expression.operator)) throw new QueryUsageError(`Unknown operator ${JSON.stringify(expression.operator)}.`);
       w.text(expression.operator === '/' && isWhole(expression) ? ` ${ctx.dialect.wholeDivision} ` : ` ${expression.operator} `);
       writeExpression(expression.right, alias, ctx);
       return w.text(')');

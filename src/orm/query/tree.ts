@@ -107,12 +107,18 @@ export interface TreeMap {
  */
 export function mapTree(node: WhereNode, map: TreeMap): WhereNode {
   const parts = partsOf(node);
-  const rebuilt = rebuild(node, {
+  const rebuilt = node.kind === 'annotation' ? { ...node, annotation: mapAnnotation(node.annotation, map) } : rebuild(node, {
     conditions: parts.conditions.map((c) => mapTree(c, map)),
     expressions: parts.expressions.map((e) => mapExpression(e, map)),
     queries: parts.queries.map((q) => ({ table: q.table, where: q.where === undefined ? undefined : mapTree(q.where, map) })),
   });
   return map.condition === undefined ? rebuilt : map.condition(rebuilt);
+}
+
+/** An annotation with its computed expression, or its aggregate's filter, rewritten. */
+function mapAnnotation(annotation: Annotation, map: TreeMap): Annotation {
+  if ('computed' in annotation) return { ...annotation, computed: mapExpression(annotation.computed, map) };
+  return annotation.filter === undefined ? annotation : { ...annotation, filter: mapTree(annotation.filter, map) };
 }
 
 export function mapExpression(expression: ResolvedExpression, map: TreeMap): ResolvedExpression {

@@ -27,12 +27,14 @@ export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Ass
     w.text('update ');
     w.name(meta.table);
     w.text(' set ');
-    // Columns unqualified: MySQL's UPDATE … SET names no table alias.
+    // The columns set are named alone (MySQL's SET takes no table name); what expressions read is
+    // named with its table, so that a subquery across a key (`F('parent__score')`) cannot
+    // mistake its own table's column for the updated row's.
     writeList(ctx, assignments, ', ', (a) => {
       w.name(a.field.column!);
       w.text(' = ');
       if (a.expression === undefined) w.param(a.field.toDb(a.value, ctx.dialect.name));
-      else writeExpression(a.expression, undefined, ctx);
+      else writeExpression(a.expression, meta.table, ctx);
     });
     if (where !== undefined) {
       w.text(' where ');
