@@ -21,6 +21,11 @@ export interface Assignment {
 
 /** `UPDATE table SET … WHERE …`; assignments are few and varied, so these are not cached. */
 export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Assignment[], where: WhereNode | undefined): CompiledQuery {
+  for (const a of given) {
+    if (a.expression !== undefined && readsTable(a.expression, meta.table)) {
+      throw new QueryUsageError(`update(): ${a.field.name} reads ${meta.table} across a key, the table being updated; SQLite and MySQL would read rows the update has already changed. Read the values first, or update in steps.`);
+    }
+  }
   const assignments = db.sqlDialect.assignsInOrder ? readersFirst(given) : given;
   return writeStatement(db, (ctx) => {
     const { w } = ctx;
@@ -41,6 +46,13 @@ export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Ass
       writeWhere(where, meta.table, ctx, false, 0);
     }
   }, { materialiseSubqueries: true });
+}
+
+/** Whether an expression reads `table` across a key (`F('parent__score')` on a tree). */
+function readsTable(expression: ResolvedExpression, table: string): boolean {
+  if (expression.kind === 'related') return expression.hops.some((hop) => hop.table === table);
+  if (expression.kind === 'operation') return readsTable(expression.left, table) || readsTable(expression.right, table);
+  return false;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CASCADE, Count, F, SET_NULL, Sum, Value, model, fields as f } from '../../../src/index.ts';
+import { CASCADE, Count, F, QueryUsageError, SET_NULL, Sum, Value, model, fields as f } from '../../../src/index.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 
 class Writer extends model('djres.Writer', { name: f.char({ maxLength: 20 }), age: f.integer({ null: true }) }) {}
@@ -105,4 +105,30 @@ test('count() and exists() of a queryset ordered by expressions with values', as
     assert.equal(await qs.exists(), expected > 0);
     assert.equal(await qs.distinct().count(), expected);
   }), { numRuns: 15 });
+});
+
+class Branch extends model('djres.Branch', { score: f.integer({ null: true }), parent: f.foreignKey('self', { onDelete: CASCADE, null: true, relatedName: 'children' }) }) {}
+
+test('update() with F() across a key back to the same table is refused before any SQL (databases disagree on what it reads)', async () => {
+  await Branch.objects.all().delete();
+  const root = await Branch.objects.create({ score: 10, parent: null });
+  await Branch.objects.create({ score: 1, parent: root });
+  await assert.rejects(Branch.objects.filter({ parent__isnull: false }).update({ score: F('parent__score').add(1) }), QueryUsageError);
+  assert.deepEqual((await Branch.objects.orderBy('id')).map((b) => b.score), [10, 1]);
+  // Across a key to another table it reads that table: fine everywhere.
+  await Article.objects.all().delete();
+  const writer = await Writer.objects.create({ name: 'ann', age: 3 });
+  await Article.objects.create({ title: 'a', views: 0, writer });
+  await Article.objects.update({ views: F('writer__age').add(1) });
+  assert.deepEqual((await Article.objects.all()).map((a) => a.views), [4]);
+});
+
+test('a sliced distinct queryset counts the rows it returns', async () => {
+  await fc.assert(fc.asyncProperty(writersArb, articlesArb, fc.nat(4), fc.integer({ min: 1, max: 4 }), async (writers, articles, start, size) => {
+    await load(writers, articles);
+    const qs = Article.objects.valuesList('featured', { flat: true }).distinct().orderBy('views').slice(start, start + size);
+    const rows = await qs;
+    assert.equal(await qs.count(), rows.length);
+    assert.equal(await qs.exists(), rows.length > 0);
+  }), { numRuns: 20 });
 });
