@@ -138,16 +138,22 @@ export function writeJoins(links: readonly Link[], aliases: readonly string[], f
     w.text(` ${kind} join `);
     writeTable(ctx, link.meta.table, alias);
     w.text(' on ');
-    w.column(alias, link.column);
-    w.text(' = ');
-    w.column(previous, link.previousColumn);
-    if (link.meta.softDelete) {
-      w.text(' and ');
-      w.column(alias, SOFT_DELETED_AT);
-      w.text(' is null');
-    }
+    writeLinkMatch(ctx, link, alias, previous);
     previous = alias;
   });
+}
+
+/** `alias.column = previous.previousColumn`, and only a live row where the table soft-deletes. */
+function writeLinkMatch(ctx: WriteContext, link: Link, alias: string, previous: string): void {
+  const { w } = ctx;
+  w.column(alias, link.column);
+  w.text(' = ');
+  w.column(previous, link.previousColumn);
+  if (link.meta.softDelete) {
+    w.text(' and ');
+    w.column(alias, SOFT_DELETED_AT);
+    w.text(' is null');
+  }
 }
 
 /**
@@ -190,14 +196,7 @@ function writeCorrelated(annotation: ResolvedAggregate, outer: string, aliases: 
   writeTable(ctx, first.meta.table, head);
   writeJoins(rest, aliases.slice(1), head, ctx, 'inner');
   w.text(' where ');
-  w.column(head, first.column);
-  w.text(' = ');
-  w.column(outer, first.previousColumn);
-  if (first.meta.softDelete) {
-    w.text(' and ');
-    w.column(head, SOFT_DELETED_AT);
-    w.text(' is null');
-  }
+  writeLinkMatch(ctx, first, head, outer);
   if (annotation.filter !== undefined) {
     w.text(' and ');
     writeWhere(annotation.filter, [outer, ...aliases][annotation.filterAt]!, ctx, false, depth);
