@@ -320,7 +320,7 @@ function relationHops(meta: ModelMeta, parts: readonly string[]): boolean[] {
   const hops: boolean[] = [];
   let current = meta;
   let rest = parts;
-  while (rest.length > 1 || (rest.length === 1 && hops.length === 0)) {
+  while (rest.length > 0) {
     const [head, ...after] = rest as [string, ...string[]];
     const field = head === 'pk' ? current.pk : current.field(head);
     if (field !== undefined && !(field instanceof ManyToManyField)) {
