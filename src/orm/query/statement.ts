@@ -5,8 +5,7 @@
  * before is visited again into a `TextWriter` for its SQL. One visit function serves both, so the
  * values are in the order of the placeholders by construction.
  */
-import type { CompiledQuery } from 'kysely';
-import { CompiledQuery as Compiled } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { writeContext, type WriteContext } from './conditions.ts';
 import { KeyWriter, TextWriter } from './writer.ts';
@@ -19,8 +18,8 @@ interface CachedStatement<R> {
 /** Statements kept per database before the cache starts over (a program makes few shapes; a bug or a fuzzer, many). */
 const MAX_SHAPES = 2000;
 
-const RAW_QUERY = Compiled.raw('').query;
-const QUERY_ID = Compiled.raw('').queryId;
+const RAW_QUERY = CompiledQuery.raw('').query;
+const QUERY_ID = CompiledQuery.raw('').queryId;
 
 export interface PreparedStatement<R> {
   readonly query: CompiledQuery;
@@ -53,5 +52,5 @@ export function prepareStatement<R>(db: Database, write: (ctx: WriteContext) => 
 export function writeStatement(db: Database, write: (ctx: WriteContext) => void, options: { materialiseSubqueries?: boolean } = {}): CompiledQuery {
   const text = new TextWriter(db.sqlDialect);
   write(writeContext(text, options.materialiseSubqueries === true && db.sqlDialect.materialisesSubqueriesOfWrites));
-  return Compiled.raw(text.toSql(), text.values);
+  return CompiledQuery.raw(text.toSql(), text.values);
 }
