@@ -76,14 +76,14 @@ export class RowSets {
     if (meta === this.graph.root) {
       if (this.materialised.has('@root')) reasons.push(eb(eb.ref(`${alias}.${meta.pk.column}`), 'in', this.scratchKeys(meta, '@root')));
       else if (this.rootWhere === undefined) reasons.push(sql<SqlBool>`1 = 1`);
-      else reasons.push(conditionExpression(this.rootWhere, alias, this.db.dialect));
+      else reasons.push(conditionExpression(this.rootWhere, meta, alias, this.db.dialect));
     }
     const group = this.graph.groupOf(meta);
     for (const [target, fields] of this.graph.cascadesInto) {
       for (const field of fields) {
         if (field.model !== meta || group.models.some((m) => m.label === target)) continue;
         const direct = this.onRootKey(field);
-        reasons.push(direct ? conditionExpression(direct, alias, this.db.dialect) : eb(eb.ref(`${alias}.${field.column}`), 'in', this.keysOf(field.target)));
+        reasons.push(direct ? conditionExpression(direct, meta, alias, this.db.dialect) : eb(eb.ref(`${alias}.${field.column}`), 'in', this.keysOf(field.target)));
       }
     }
     if (reasons.length === 0) return sql<SqlBool>`1 = 0`;

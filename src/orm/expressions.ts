@@ -138,6 +138,11 @@ export type ResolvedExpression =
   | { readonly kind: 'column'; readonly field: Field; readonly column: string }
   /** A field across forward keys (`F('author__age')`): read through a subquery per key. */
   | { readonly kind: 'related'; readonly field: Field; readonly hops: ReadonlyArray<{ readonly table: string; readonly pk: string; readonly key: string; readonly softDelete: boolean }> }
+  /**
+   * An expression on the row a condition starts from, compared inside the subqueries that cross
+   * relations: F('id') in `filter({ author__age: F('id') })`, resolved on the filtered model.
+   */
+  | { readonly kind: 'root'; readonly expression: ResolvedExpression }
   /** OuterRef(): named when written, given its column once the outer query is known. */
   | { readonly kind: 'outer'; readonly name: string; readonly column?: string }
   /** Exists() as a value: true when the subquery has a row. */

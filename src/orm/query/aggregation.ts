@@ -104,8 +104,12 @@ export function resolveAggregate(meta: ModelMeta, name: string, aggregate: Aggre
   return { name, aggregate, links, field, multiValued, filter, filterAt };
 }
 
-/** `count(distinct a3.id)`, or with `filterInline`, `sum(case when <filter> then a1.price end)`, over `alias`. */
-export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, ctx: WriteContext, filterInline: boolean, depth: number, filterAlias = alias): void {
+/**
+ * `count(distinct a3.id)`, or with `filterInline`, `sum(case when <filter> then a1.price end)`,
+ * over `alias`. `rows`: the aliases along the aggregate's chain from the annotated row, on which
+ * the filter is written (at `filterAt`; its F()s read the annotated row).
+ */
+export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, ctx: WriteContext, filterInline: boolean, depth: number, rows: readonly string[] = [alias]): void {
   const { w } = ctx;
   const { fn, options } = resolved.aggregate;
   const filter = filterInline ? resolved.filter : undefined;
@@ -115,7 +119,7 @@ export function writeAggregateCall(resolved: ResolvedAggregate, alias: string, c
   w.text(`${fn}(${options.distinct ? 'distinct ' : ''}`);
   if (filter !== undefined) {
     w.text('case when ');
-    writeWhere(filter, filterAlias, ctx, false, depth);
+    writeWhere(filter, rows[resolved.filterAt]!, ctx, false, depth, rows[0]);
     w.text(' then ');
   }
   if (resolved.field === undefined) w.text('1');
@@ -199,7 +203,7 @@ function writeCorrelated(annotation: ResolvedAggregate, outer: string, aliases: 
   writeLinkMatch(ctx, first, head, outer);
   if (annotation.filter !== undefined) {
     w.text(' and ');
-    writeWhere(annotation.filter, [outer, ...aliases][annotation.filterAt]!, ctx, false, depth);
+    writeWhere(annotation.filter, [outer, ...aliases][annotation.filterAt]!, ctx, false, depth, outer);
   }
   w.text(')');
 }
@@ -215,7 +219,7 @@ function writeAggregateExpression(resolved: ResolvedAggregate, base: ModelMeta, 
   const root = `a${++ctx.aliases}`;
   const aliases = chainAliases(resolved.links, ctx);
   w.text('(select ');
-  writeAggregateCall(resolved, aliases[aliases.length - 1]!, ctx, true, 1, [root, ...aliases][resolved.filterAt]);
+  writeAggregateCall(resolved, aliases[aliases.length - 1]!, ctx, true, 1, [root, ...aliases]);
   w.text(' from ');
   writeTable(ctx, base.table, root);
   writeJoins(resolved.links, aliases, root, ctx, 'inner');

@@ -13,6 +13,8 @@ import { ARITHMETIC_OPERATORS, type ResolvedExpression } from '../expressions.ts
 import { writeAnnotation, isComputed, type Annotation } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 import { TextWriter, type SqlWriter } from './writer.ts';
+import { partsOf, partsOfExpression } from './tree.ts';
+import type { ModelMeta } from '../meta.ts';
 
 /** What a visit needs besides the node: where it writes, and what the query around it is. */
 export interface WriteContext {
@@ -20,10 +22,15 @@ export interface WriteContext {
   readonly dialect: SqlDialect;
   /** Inside Exists() or Subquery(): the alias of the query around it, which OuterRef() reads. */
   outer?: string;
+  /**
+   * The row a query's condition is about, which F() reads from inside the subqueries that cross
+   * relations (`filter({ author__age: F('id') })`: the post's id, inside the author's subquery).
+   */
+  root?: string;
   /** Aliases made so far: each subquery and join takes the next. */
   aliases: number;
   /** MySQL cannot read the table it updates or deletes from in a subquery unless it is materialised. */
-  readonly materialiseSubqueries: boolean;
+  materialiseSubqueries: boolean;
 }
 
 export function writeContext(w: SqlWriter, materialiseSubqueries = false): WriteContext {
@@ -47,22 +54,78 @@ export function writeList<T>(ctx: WriteContext, items: readonly T[], separator: 
 }
 
 /**
- * A condition on the row `alias`. `negated`: under an odd number of NOTs, where a comparison
- * with NULL must keep its row (see `guardNull`); `depth`: how deep in subqueries it sits.
+ * A query's condition on the row `alias`. `negated`: under an odd number of NOTs, where a
+ * comparison with NULL must keep its row (see `guardNull`); `depth`: how deep in subqueries it
+ * sits; `root`: the row its F()s across relations read (an aggregate's filter, written on a row
+ * along its joins, reads the annotated row).
  */
-export function writeWhere(node: WhereNode, alias: string, ctx: WriteContext, negated: boolean, depth: number): void {
+export function writeWhere(node: WhereNode, alias: string, ctx: WriteContext, negated: boolean, depth: number, root = alias): void {
+  const previous = ctx.root;
+  ctx.root = root;
+  try {
+    writeCondition(node, alias, ctx, negated, depth);
+  } finally {
+    ctx.root = previous;
+  }
+}
+
+/**
+ * The condition of a statement that writes rows of `meta` (`alias`). MySQL reads the table it
+ * writes in a subquery only from a materialised derived table, which cannot see the statement's
+ * row: a condition whose subqueries compare with that row (F() across a relation) becomes the
+ * set of keys it selects, materialised as a whole.
+ */
+export function writeConditionOfWrite(where: WhereNode, meta: ModelMeta, alias: string, ctx: WriteContext): void {
+  if (!ctx.materialiseSubqueries || !readsFilteredRow(where)) return writeWhere(where, alias, ctx, false, 0);
+  const { w } = ctx;
+  const pk = meta.pk.column!;
+  const rows = `k${++ctx.aliases}`;
+  w.column(alias, pk);
+  w.text(' in (select ');
+  w.column('materialised', pk);
+  w.text(' from (select ');
+  w.column(rows, pk);
+  w.text(' from ');
+  writeTable(ctx, meta.table, rows);
+  w.text(' where ');
+  // Inside the derived table the subqueries read other tables' rows, not the written ones.
+  ctx.materialiseSubqueries = false;
+  try {
+    writeWhere(where, rows, ctx, false, 0);
+  } finally {
+    ctx.materialiseSubqueries = true;
+  }
+  w.text(') as ');
+  w.name('materialised');
+  w.text(')');
+}
+
+/** Whether F() across a relation in `node` reads the row the condition is about. */
+function readsFilteredRow(node: WhereNode): boolean {
+  const parts = partsOf(node);
+  return parts.conditions.some(readsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where)) || parts.expressions.some(expressionReadsFilteredRow);
+}
+
+function expressionReadsFilteredRow(expression: ResolvedExpression): boolean {
+  if (expression.kind === 'root') return true;
+  const parts = partsOfExpression(expression);
+  return parts.expressions.some(expressionReadsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where));
+}
+
+/** A condition on the row `alias`, within a query whose condition started at `ctx.root`. */
+function writeCondition(node: WhereNode, alias: string, ctx: WriteContext, negated: boolean, depth: number): void {
   const { w } = ctx;
   switch (node.kind) {
     case 'and':
     case 'or':
       if (node.children.length === 0) return w.text(node.kind === 'and' ? '1 = 1' : '1 = 0');
-      if (node.children.length === 1) return writeWhere(node.children[0]!, alias, ctx, negated, depth);
+      if (node.children.length === 1) return writeCondition(node.children[0]!, alias, ctx, negated, depth);
       w.text('(');
-      writeList(ctx, node.children, ` ${node.kind} `, (child) => writeWhere(child, alias, ctx, negated, depth));
+      writeList(ctx, node.children, ` ${node.kind} `, (child) => writeCondition(child, alias, ctx, negated, depth));
       return w.text(')');
     case 'not':
       w.text('not (');
-      writeWhere(node.child, alias, ctx, !negated, depth);
+      writeCondition(node.child, alias, ctx, !negated, depth);
       return w.text(')');
     case 'nothing':
       return w.text('1 = 0');
@@ -182,7 +245,7 @@ function writeSubquery(table: string, selectColumn: string, where: WhereNode | u
   writeTable(ctx, table, sub);
   if (where !== undefined) {
     w.text(' where ');
-    writeWhere(where, sub, ctx, false, depth + 1);
+    writeCondition(where, sub, ctx, false, depth + 1);
   }
   w.text(')');
   if (materialise) {
@@ -267,7 +330,7 @@ function writeCompareExpression(node: Extract<WhereNode, { kind: 'compareExpress
   };
   if (!negated) return test();
   // Under NOT, a NULL on either side must keep the row, so that exclude() is the exact negation
-  // of filter(): the row's nullable columns it reads, and every value across a key (NULL where
+  // of filter(): the row's nullable columns it reads, and every value of another row (NULL where
   // the key is, or the value). Django guards a bare nullable field only (see docs/queries.md).
   const columns = [{ column: node.column, field: node.field }, ...ownColumns(node.expression)].filter((c) => c.field.nullable).map((c) => c.column);
   guardNull(ctx, alias, [...new Set(columns)], test, relatedValues(node.expression));
@@ -280,9 +343,9 @@ function ownColumns(expression: ResolvedExpression): Array<{ column: string; fie
   return [...ownColumns(expression.left), ...ownColumns(expression.right)];
 }
 
-/** The values across keys an expression reads (`F('author__age')`). */
+/** The values of other rows an expression reads: across keys (`F('author__age')`), or the filtered row's from across a relation. */
 function relatedValues(expression: ResolvedExpression): ResolvedExpression[] {
-  if (expression.kind === 'related') return [expression];
+  if (expression.kind === 'related' || expression.kind === 'root') return [expression];
   if (expression.kind !== 'operation') return [];
   return [...relatedValues(expression.left), ...relatedValues(expression.right)];
 }
@@ -308,6 +371,9 @@ export function writeExpression(expression: ResolvedExpression, alias: string | 
     case 'outer':
       if (ctx.outer === undefined || expression.column === undefined) throw new QueryUsageError(`OuterRef('${expression.name}') belongs inside Exists() or Subquery().`);
       return w.column(ctx.outer, expression.column);
+    case 'root':
+      if (ctx.root === undefined) throw new QueryUsageError('F() across a relation belongs in a condition.');
+      return writeExpression(expression.expression, ctx.root, ctx);
     case 'subquery': {
       const inner = `s${++ctx.aliases}`;
       w.text('(select ');
@@ -347,6 +413,8 @@ function isWhole(expression: ResolvedExpression): boolean {
       return expression.field instanceof IntegerField;
     case 'value':
       return Number.isSafeInteger(expression.value);
+    case 'root':
+      return isWhole(expression.expression);
     case 'operation':
       return isWhole(expression.left) && isWhole(expression.right);
     default:
@@ -399,9 +467,9 @@ export function annotationParam(annotation: Annotation, value: unknown, dialect:
  * engine builds once (caching them by shape would buy nothing). Such statements may write the
  * table a subquery reads: MySQL needs those materialised.
  */
-export function conditionExpression(where: WhereNode, alias: string, dialect: DialectName): KyselyExpression<SqlBool> {
+export function conditionExpression(where: WhereNode, meta: ModelMeta, alias: string, dialect: DialectName): KyselyExpression<SqlBool> {
   const sqlDialect = dialectOf(dialect);
   const w = new TextWriter(sqlDialect);
-  writeWhere(where, alias, writeContext(w, sqlDialect.materialisesSubqueriesOfWrites), false, 0);
+  writeConditionOfWrite(where, meta, alias, writeContext(w, sqlDialect.materialisesSubqueriesOfWrites));
   return w.toRaw<SqlBool>();
 }

@@ -39,7 +39,7 @@ export function writeGroupedAggregate(given: Annotation, rows: string, ctx: Writ
   const { w } = ctx;
   // The rows along the aggregate's chain, the grouped row first (its filter may be on any of them).
   const chain = annotation.links.length === 0 ? [rows] : joined.get(given.name);
-  if (chain !== undefined) return writeAggregateCall(annotation, chain[chain.length - 1]!, ctx, true, depth, chain[annotation.filterAt]);
+  if (chain !== undefined) return writeAggregateCall(annotation, chain[chain.length - 1]!, ctx, true, depth, chain);
   const perRow = (fn: AggregateFunction) => writeAnnotation({ ...annotation, aggregate: new Aggregate(fn, annotation.aggregate.source, annotation.aggregate.options) }, rows, ctx, depth);
   switch (annotation.aggregate.fn) {
     case 'count':

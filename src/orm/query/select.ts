@@ -302,7 +302,7 @@ function writeJoinedAnnotations(spec: SelectSpec, ctx: WriteContext): Map<string
   writeModelColumns(ctx, meta, 't0', spec.columns);
   for (const annotation of annotations) {
     w.text(', ');
-    writeAggregateCall(annotation, last, ctx, true, 1, rows[annotation.filterAt]);
+    writeAggregateCall(annotation, last, ctx, true, 1, rows);
     w.text(' as ');
     w.name(`n_${annotation.name}`);
   }
@@ -318,7 +318,7 @@ function writeJoinedAnnotations(spec: SelectSpec, ctx: WriteContext): Map<string
   writeList(ctx, dialect.groupsByKey ? [meta.pk] : spec.columns ?? meta.concreteFields, ', ', (field) => w.column('t0', field.column!));
   writeHaving(having, ctx, (node) => {
     const annotation = aggregateOf(node.annotation);
-    writeAggregateCall(annotation, last, ctx, true, 1, rows[annotation.filterAt]);
+    writeAggregateCall(annotation, last, ctx, true, 1, rows);
   });
   writeOrderBy(spec.order.map((term) => (term.annotation !== undefined ? { term, output: `n_${term.annotation.name}` } : { term, alias: 't0' })), ctx);
   writeEnd(spec, ctx, true);

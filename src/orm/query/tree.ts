@@ -81,6 +81,8 @@ export function partsOfExpression(expression: ResolvedExpression): ExpressionPar
     case 'related':
     case 'outer':
       return { ...none, otherRows: true };
+    case 'root':
+      return { ...none, expressions: [expression.expression], otherRows: true };
     case 'exists':
       return { ...none, queries: [{ table: expression.table, where: expression.where as WhereNode | undefined }] };
     case 'subquery':
@@ -127,6 +129,9 @@ export function mapExpression(expression: ResolvedExpression, map: TreeMap): Res
   switch (expression.kind) {
     case 'operation':
       rebuilt = { ...expression, left: mapExpression(parts.expressions[0]!, map), right: mapExpression(parts.expressions[1]!, map) };
+      break;
+    case 'root':
+      rebuilt = { ...expression, expression: mapExpression(parts.expressions[0]!, map) };
       break;
     case 'exists':
     case 'subquery': {

@@ -130,10 +130,7 @@ export interface Chain {
  * the last joined one), from which every row it names is reached through single keys.
  */
 export function resolveAggregateFilter(meta: ModelMeta, filter: Q | FilterDict, chain: Chain, aggregateName: string): { where: WhereNode | undefined; at: number } {
-  const parse: Parse = {
-    mode: 'aggregate', joined: new Set(), annotations: undefined,
-    ...(chain.links.length > 0 && { refuseExpressions: `F() in the filter of ${aggregateName} across a relation is not supported yet.` }),
-  };
+  const parse: Parse = { mode: 'aggregate', joined: new Set(), annotations: undefined };
   const formula = formulaOf(meta, filter, parse, false);
   // Bad names and values, said of the filter as written.
   if (chain.links.length > 0) resolveFilterArgs(meta, [filter]);
@@ -253,8 +250,14 @@ interface Parse {
   /** Paths (`tags`, `posts__comments`) that conditions of the call not under NOT have joined so far. */
   readonly joined: Set<string>;
   readonly annotations: Annotations | undefined;
-  /** F() is refused here (an aggregate's filter across a relation). */
-  readonly refuseExpressions?: string;
+}
+
+/**
+ * F() compared across a relation, resolved on the model the call filters: it reads that row from
+ * inside the subqueries (the `root` expression), as Django's joins read it beside the joined row.
+ */
+class OnFilteredRow {
+  constructor(readonly expression: ResolvedExpression) {}
 }
 
 /** `arg` as a formula; undefined when it says nothing (an empty Q or dictionary). */
@@ -282,7 +285,6 @@ function formulaOf(meta: ModelMeta, arg: FilterDict | Q, parse: Parse, negated: 
     if (value === undefined) {
       throw new QueryUsageError(`'${key}' is undefined in { ${key}: undefined }: leave the key out for no condition, or give null to match NULL.`);
     }
-    if (parse.refuseExpressions !== undefined && value instanceof Expression) throw new FieldError(`'${key}': ${parse.refuseExpressions}`);
     const parts = key.split('__');
     const annotation = parse.annotations?.get(parts[0]!);
     if (annotation !== undefined) {
@@ -296,8 +298,11 @@ function formulaOf(meta: ModelMeta, arg: FilterDict | Q, parse: Parse, negated: 
   return children.length === 1 ? children[0] : { kind: 'and', children };
 }
 
-function atomOf(meta: ModelMeta, parts: string[], key: string, value: unknown, parse: Parse, negated: boolean): Atom {
+function atomOf(meta: ModelMeta, parts: string[], key: string, given: unknown, parse: Parse, negated: boolean): Atom {
   const hops = relationHops(meta, parts);
+  // An aggregate's filter is resolved on a row along its joins (resolveAggregateFilter), but its
+  // F()s name the annotated row, as in Django: resolved here, on `meta`, in either case.
+  const value = given instanceof Expression && (hops.length > 0 || parse.mode === 'aggregate') ? new OnFilteredRow(resolveExpression(meta, given)) : given;
   if (parse.mode === 'aggregate' || !negated) {
     if (parse.mode === 'filter') for (let i = 1; i <= hops.length; i++) parse.joined.add(parts.slice(0, i).join('__'));
     return { kind: 'atom', parts, key, value, share: Infinity, tied: false, pinned: 0, hops };
@@ -611,9 +616,6 @@ function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): Where
   for (const step of steps) {
     const [head, ...rest] = step.parts as [string, ...string[]];
     const field = head === 'pk' ? meta.pk : meta.field(head);
-    if (prefix !== '' && step.value instanceof Expression) {
-      throw new FieldError(`'${prefix}${step.key}': F() in a condition across a relation is not supported yet.`);
-    }
     if (field !== undefined && !(field instanceof ManyToManyField)) {
       const local = resolveLocal(meta, field, head, rest, step);
       if (local !== undefined) {
@@ -660,11 +662,12 @@ function resolveLocal(meta: ModelMeta, field: Field, head: string, rest: string[
 function condition(field: Field, lookup: Lookup, step: PathStep): WhereNode {
   const column = field.column!;
   const { value } = step;
-  if (value instanceof Expression) {
+  if (value instanceof Expression || value instanceof OnFilteredRow) {
     if (lookup !== 'exact' && lookup !== 'gt' && lookup !== 'gte' && lookup !== 'lt' && lookup !== 'lte') {
       throw new FieldError(`The lookup '${step.key}' cannot take an expression; exact, gt, gte, lt and lte can.`);
     }
-    return { kind: 'compareExpression', field, column, lookup, expression: resolveExpression(field.model, value) };
+    const expression: ResolvedExpression = value instanceof OnFilteredRow ? { kind: 'root', expression: value.expression } : resolveExpression(field.model, value);
+    return { kind: 'compareExpression', field, column, lookup, expression };
   }
   if (lookup === 'isnull') {
     if (typeof value !== 'boolean') throw new ValidationError(`The lookup '${step.key}' takes true or false, not ${String(value)}.`, field.qualifiedName);

@@ -8,7 +8,7 @@ import type { Field } from '../fields/field.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { writeExpression, writeList, writeWhere } from './conditions.ts';
+import { writeConditionOfWrite, writeExpression, writeList } from './conditions.ts';
 import { prepareStatement, writeStatement } from './statement.ts';
 import type { WhereNode } from './where.ts';
 
@@ -43,7 +43,7 @@ export function prepareUpdate(db: Database, meta: ModelMeta, given: readonly Ass
     });
     if (where !== undefined) {
       w.text(' where ');
-      writeWhere(where, meta.table, ctx, false, 0);
+      writeConditionOfWrite(where, meta, meta.table, ctx);
     }
   }, { materialiseSubqueries: true });
 }
@@ -84,7 +84,7 @@ export function prepareDelete(db: Database, meta: ModelMeta, where: WhereNode | 
     w.name(meta.table);
     if (where !== undefined) {
       w.text(' where ');
-      writeWhere(where, meta.table, ctx, false, 0);
+      writeConditionOfWrite(where, meta, meta.table, ctx);
     }
   }, { materialiseSubqueries: true }).query;
 }

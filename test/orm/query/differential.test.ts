@@ -31,8 +31,6 @@ export const PENDING = new Set<string>([]);
  * docs/queries.md under "Coming from Django".
  */
 const UNSUPPORTED: readonly RegExp[] = [
-  // F() on the right of a condition across a relation (`author__age: F('id')`).
-  /^FieldError: .*F\(\) in a condition across a relation is not supported yet/,
   // An aggregate's filter naming both the annotated row and rows past a many-valued hop.
   /^FieldError: .*its filter names rows along the aggregate's relations that no one row of them leads to by single keys/,
 ];

@@ -284,6 +284,16 @@ function ownAggArb(model: ModelName, names = INTEGERS[model].filter((n) => !n.in
 }
 
 /** `{ filter: Q(…) }` written from the annotated model: conditions on the aggregated rows, and on the row itself. */
+/** `lhs` compared with F() of the row's own and forward integers: `posts__views__gt: F('age')`. */
+function fleafOnArb(model: ModelName, lhs: readonly string[]): fc.Arbitrary<FLeaf> {
+  return fc.record({ kind: fc.constant('fleaf' as const), path: fc.constantFrom(...lhs), lookup: fc.constantFrom<Compare>('exact', 'gt', 'gte', 'lt', 'lte'), expr: exprArb(model, ['add']) });
+}
+
+/** Integer fields across relations, whose comparison with F() reads the filtered row from inside the relation's subquery. */
+function integersAcross(model: ModelName, paths: readonly string[]): string[] {
+  return paths.filter((p) => p.includes('__') && fieldAt(model, p).kind === 'int');
+}
+
 function aggFilterArb(model: ModelName, source: string): fc.Arbitrary<QNode> {
   const steps = Reference.manySteps(model, source);
   const prefixes = [...steps.map((s) => `${s}__`), ...source.split('__').slice(0, -1).map((_, i, parts) => `${parts.slice(0, i + 1).join('__')}__`)];
@@ -291,7 +301,13 @@ function aggFilterArb(model: ModelName, source: string): fc.Arbitrary<QNode> {
     const own = Reference.manySteps(model, p);
     return own.length > 0 && own.every((s) => steps.includes(s)) && prefixes.some((prefix) => p.startsWith(prefix));
   });
-  const conditions: fc.Arbitrary<Condition> = candidates.length === 0 ? leafArb(model, PATHS[model].own) : fc.oneof({ weight: 3, arbitrary: leafArb(model, candidates) }, { weight: 1, arbitrary: leafArb(model, PATHS[model].own) });
+  const numbers = integersAcross(model, candidates);
+  const conditions: fc.Arbitrary<Condition> = candidates.length === 0 ? leafArb(model, PATHS[model].own) : fc.oneof(
+    { weight: 3, arbitrary: leafArb(model, candidates) },
+    { weight: 1, arbitrary: leafArb(model, PATHS[model].own) },
+    // F() names the annotated row, wherever along the joins the filter is written.
+    { weight: 1, arbitrary: numbers.length === 0 ? fleafArb(model, []) : fleafOnArb(model, numbers) },
+  );
   return treeArb(conditions, 1, { not: true });
 }
 
@@ -377,6 +393,24 @@ export const AREAS: Record<string, fc.Arbitrary<QuerySpec>> = {
   fexcludeArith: modelArb.chain((m) => rowsQuery('fexcludeArith', m, fc.tuple(fleafArb(m, ['add', 'sub', 'mul']).filter((c) => c.expr.kind === 'op'), fc.boolean()).map(([c, exclude]) => negated(c, exclude)))),
   /** F() comparisons whose compared field is itself across a forward key: `post__views__gt: F('score')`. */
   fAcross: fc.constantFrom<ModelName>('Post', 'Comment').chain((m) => rowsQuery('fAcross', m, fc.tuple(fleafArb(m, [], true), fc.boolean()).map(([c, exclude]): Step[] => [{ kind: exclude ? 'exclude' : 'filter', args: [{ kind: 'dict', items: [c] }] }]))),
+  /**
+   * F() compared across a many-valued relation (`posts__views__gt: F('age')`), alone, beside
+   * another condition on the same related row, under ~ tied to it, or in exclude().
+   */
+  fMany: fc.constantFrom(...modelsWithMany.filter((m) => integersAcross(m, PATHS[m].many).length > 0)).chain((m) => rowsQuery('fMany', m, fleafOnArb(m, integersAcross(m, PATHS[m].many)).chain((f) => {
+    const first = Reference.manySteps(m, f.path)[0];
+    const beside = PATHS[m].many.filter((p) => Reference.manySteps(m, p)[0] === first);
+    return fc.tuple(fc.constant(f), leafArb(m, beside).filter((c) => c.lookup !== 'isnull' && `${c.path}__${c.lookup}` !== `${f.path}__${f.lookup}`), fc.nat(4));
+  }).map(([f, other, form]): Step[] => {
+    const nf: QNode = { kind: 'not', child: { kind: 'dict', items: [f] } };
+    switch (form) {
+      case 0: return [{ kind: 'filter', args: [{ kind: 'dict', items: [f] }] }];
+      case 1: return [{ kind: 'filter', args: [{ kind: 'dict', items: [f, other] }] }];
+      case 2: return [{ kind: 'filter', args: [{ kind: 'dict', items: [other] }, { kind: 'q', node: nf }] }];
+      case 3: return [{ kind: 'exclude', args: [{ kind: 'dict', items: [f, other] }] }];
+      default: return [{ kind: 'filter', args: [{ kind: 'q', node: { kind: 'or', children: [{ kind: 'dict', items: [f] }, { kind: 'dict', items: [other] }] } }] }];
+    }
+  }))),
   /** Division of whole numbers in F(): truncated, as Django's SQL gives it. */
   fdiv: modelArb.chain((m) => rowsQuery('fdiv', m, fleafArb(m, ['div']).map((c): Step[] => [{ kind: 'filter', args: [{ kind: 'dict', items: [c] }] }]))),
   /** annotate() with aggregates across relations, filtered and ordered by them. */
