@@ -103,7 +103,7 @@ export function writeConditionOfWrite(where: WhereNode, meta: ModelMeta, alias: 
 /** Whether F() across a relation in `node` reads the row the condition is about. */
 function readsFilteredRow(node: WhereNode): boolean {
   const parts = partsOf(node);
-  return parts.conditions.some(readsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where)) || parts.expressions.some(expressionReadsFilteredRow);
+  return parts.onFilteredRow.length > 0 || parts.conditions.some(readsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where)) || parts.expressions.some(expressionReadsFilteredRow);
 }
 
 function expressionReadsFilteredRow(expression: ResolvedExpression): boolean {
@@ -159,6 +159,9 @@ function writeCondition(node: WhereNode, alias: string, ctx: WriteContext, negat
     }
     case 'compareExpression':
       return writeCompareExpression(node, alias, ctx, negated);
+    case 'root':
+      if (ctx.root === undefined) throw new QueryUsageError('A condition on the filtered row belongs in a condition.');
+      return writeCondition(node.where, ctx.root, ctx, negated, depth);
   }
 }
 

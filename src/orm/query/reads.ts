@@ -18,8 +18,8 @@ const BEYOND: ConditionReads = { beyondRow: true };
 
 export function readsOfCondition(node: WhereNode): ConditionReads {
   const parts = partsOf(node);
-  // Another table's rows, or (an annotation) rows related to this one.
-  if (parts.queries.length > 0 || parts.annotation !== undefined) return BEYOND;
+  // Another table's rows, (an annotation) rows related to this one, or another row.
+  if (parts.queries.length > 0 || parts.annotation !== undefined || parts.onFilteredRow.length > 0) return BEYOND;
   return combine([own(parts.columns), ...parts.conditions.map(readsOfCondition), ...parts.expressions.map(readsOfExpression)]);
 }
 

@@ -27,9 +27,11 @@ export interface ConditionParts {
   readonly queries: readonly NestedQuery[];
   /** The annotation it tests: an aggregate over related rows, or a value computed from the row. */
   readonly annotation: Annotation | undefined;
+  /** Conditions on the row the query's condition is about, which is not this row (see the `root` kind). */
+  readonly onFilteredRow: readonly WhereNode[];
 }
 
-const NO_PARTS: ConditionParts = { conditions: [], columns: [], expressions: [], queries: [], annotation: undefined };
+const NO_PARTS: ConditionParts = { conditions: [], columns: [], expressions: [], queries: [], annotation: undefined, onFilteredRow: [] };
 
 export function partsOf(node: WhereNode): ConditionParts {
   switch (node.kind) {
@@ -55,6 +57,8 @@ export function partsOf(node: WhereNode): ConditionParts {
       return { ...NO_PARTS, queries: [{ table: node.table, where: node.where }] };
     case 'annotation':
       return { ...NO_PARTS, annotation: node.annotation };
+    case 'root':
+      return { ...NO_PARTS, onFilteredRow: [node.where] };
     default:
       return unknownKind(node);
   }
@@ -113,6 +117,7 @@ export function mapTree(node: WhereNode, map: TreeMap): WhereNode {
     conditions: parts.conditions.map((c) => mapTree(c, map)),
     expressions: parts.expressions.map((e) => mapExpression(e, map)),
     queries: parts.queries.map((q) => ({ table: q.table, where: q.where === undefined ? undefined : mapTree(q.where, map) })),
+    onFilteredRow: parts.onFilteredRow.map((c) => mapTree(c, map)),
   });
   return map.condition === undefined ? rebuilt : map.condition(rebuilt);
 }
@@ -146,7 +151,7 @@ export function mapExpression(expression: ResolvedExpression, map: TreeMap): Res
 }
 
 /** `node` with new parts, in the order `partsOf` gives them. */
-function rebuild(node: WhereNode, parts: Pick<ConditionParts, 'conditions' | 'expressions' | 'queries'>): WhereNode {
+function rebuild(node: WhereNode, parts: Pick<ConditionParts, 'conditions' | 'expressions' | 'queries' | 'onFilteredRow'>): WhereNode {
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -168,6 +173,8 @@ function rebuild(node: WhereNode, parts: Pick<ConditionParts, 'conditions' | 'ex
     }
     case 'exists':
       return { ...node, where: parts.queries[0]!.where };
+    case 'root':
+      return { ...node, where: parts.onFilteredRow[0]! };
     default:
       return unknownKind(node);
   }

@@ -47,6 +47,11 @@ export type WhereNode =
   | { readonly kind: 'annotation'; readonly annotation: Annotation; readonly lookup: 'exact' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: unknown }
   /** `EXISTS (SELECT 1 FROM table WHERE …)`, the inner conditions referring to the outer row (Exists()). */
   | { readonly kind: 'exists'; readonly table: string; readonly where: WhereNode | undefined }
+  /**
+   * A condition on the row the query's condition is about, inside a condition written on another
+   * row: an aggregate's filter, written on a row along its joins, naming the annotated row.
+   */
+  | { readonly kind: 'root'; readonly where: WhereNode }
   /** Matches no row, e.g. `id__in: []`. */
   | { readonly kind: 'nothing' };
 
@@ -151,8 +156,17 @@ export function resolveAggregateFilter(meta: ModelMeta, filter: Q | FilterDict, 
   };
   collect(formula);
   const reachable = (k: number, j: number) => (j <= k ? chain.links.slice(j, k).every((l) => l.up) : chain.links.slice(k, j).every((l) => !l.up));
-  let at = n;
-  while (at >= 0 && ![...depths].every((j) => reachable(at, j))) at--;
+  const rowReaching = (wanted: (j: number) => boolean): number => {
+    let k = n;
+    while (k >= 0 && ![...depths].every((j) => !wanted(j) || reachable(k, j))) k--;
+    return k;
+  };
+  let at = rowReaching(() => true);
+  // No row of the chain reaches them all (`Count('author__posts', { filter: Q({ title: 'x',
+  // author__posts__rating: 2 }) })` from Post): the annotated row's own conditions are then
+  // written on that row itself, and the others on a row that reaches the rest.
+  const apart = at < 0;
+  if (apart) at = rowReaching((j) => j > 0);
   if (at < 0) throw new FieldError(`${aggregateName}: its filter names rows along the aggregate's relations that no one row of them leads to by single keys; this is not supported yet.`);
   const rowMeta = (i: number) => (i === 0 ? meta : chain.links[i - 1]!.meta);
   const keyOn = (model: ModelMeta, column: string) => model.foreignKeys.find((fk) => fk.column === column)!;
@@ -163,7 +177,24 @@ export function resolveAggregateFilter(meta: ModelMeta, filter: Q | FilterDict, 
     for (let i = at + 1; i <= j; i++) keys.push(keyOn(rowMeta(i - 1), chain.links[i - 1]!.previousColumn));
     return keys;
   };
+  const onAnnotatedRow = (f: Formula): boolean => {
+    switch (f.kind) {
+      case 'and':
+      case 'or':
+        return f.children.every(onAnnotatedRow);
+      case 'not':
+        return onAnnotatedRow(f.child);
+      case 'node':
+        return true;
+      case 'atom':
+        return depthOf(f.parts)[0] === 0;
+    }
+  };
   const relocate = (f: Formula): Formula => {
+    if (apart && onAnnotatedRow(f)) {
+      const where = resolveConjuncts(meta, [f], '', { branches: 1 });
+      return where === undefined ? f : { kind: 'node', node: { kind: 'root', where } };
+    }
     switch (f.kind) {
       case 'and':
       case 'or':
@@ -804,6 +835,8 @@ function matchesNullRow(node: WhereNode): boolean | undefined {
     case 'subquery':
       // The made-up row has no related rows either: the condition beyond is judged on NULLs again.
       return node.onMissing;
+    case 'root':
+      return undefined;
   }
 }
 

@@ -31,8 +31,6 @@ export const PENDING = new Set<string>([]);
  * docs/queries.md under "Coming from Django".
  */
 const UNSUPPORTED: readonly RegExp[] = [
-  // An aggregate's filter naming both the annotated row and rows past a many-valued hop.
-  /^FieldError: .*its filter names rows along the aggregate's relations that no one row of them leads to by single keys/,
 ];
 
 /** Cases per area: all areas together stay under a minute per backend; FUZZ_RUNS raises it. */
