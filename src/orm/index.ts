@@ -25,7 +25,8 @@ export { prepareDelete, prepareUpdate } from './query/writes.ts';
 export { conditionExpression } from './query/conditions.ts';
 export { readsOfCondition, readsOfExpression, type ConditionReads } from './query/reads.ts';
 export { partsOf, partsOfExpression, mapTree, someOnRow, type ConditionParts, type NestedQuery, type TreeMap } from './query/tree.ts';
-export { resolveFilterArgs, pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
+export { pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
+export { resolveFilterArgs } from './query/filter-call.ts';
 export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type RestoreOptions, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
 

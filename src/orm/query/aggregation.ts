@@ -19,7 +19,8 @@ import type { SelectSpec } from './compiler.ts';
 import { writeSelect } from './select.ts';
 import { writeStatement } from './statement.ts';
 import { checkGroupable } from './grouping.ts';
-import { resolveAggregateFilter, SOFT_DELETED_AT, type ChainLink, type WhereNode } from './where.ts';
+import { resolveAggregateFilter, type ChainLink } from './aggregate-filter.ts';
+import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 
 /** One table joined onto the one before: `this.column = previous.previousColumn`. */
 export interface Link {

@@ -22,7 +22,8 @@ import { prefetchInto } from './prefetch.ts';
 import { attachRelated, prefetchIo, valuesRow } from './rows.ts';
 import { prepareUnion } from './union.ts';
 import { Q, type FilterDict } from './q.ts';
-import { and, resolveFilterArgs, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
+import { and, SOFT_DELETED_AT, type Annotations, type WhereNode } from './where.ts';
+import { resolveFilterArgs } from './filter-call.ts';
 
 export interface QueryState {
   readonly meta: ModelMeta;
