@@ -15,7 +15,6 @@ const COMPARISONS = { exact: ' = ', gt: ' > ', gte: ' >= ', lt: ' < ', lte: ' <=
 
 /** Writes the select of `spec`; returns the alias of each selectRelated path's columns. */
 export function writeSelect(spec: SelectSpec, ctx: WriteContext): Map<string, string> {
-  const { w } = ctx;
   if ((spec.distinct || spec.grouped) && spec.mode !== 'rows') {
     // Counting (or testing for) distinct rows or groups: the rows, counted around.
     writeOuterCount(ctx, spec.mode, () => writeSelect({ ...spec, mode: 'rows' }, ctx), 'distinct_rows');
@@ -88,23 +87,11 @@ class ForwardJoins {
     return this.order.length;
   }
 
-  /** A related row in the trash is no related row: joins see live rows only. */
+  /** LEFT JOINs, in the order they were asked for; a related row in the trash is no related row (writeJoins). */
   write(ctx: WriteContext): void {
-    const { w } = ctx;
     for (const { path, alias, from } of this.order) {
       const fk = path[path.length - 1]!;
-      const target = fk.target;
-      w.text(' left join ');
-      writeTable(ctx, target.table, alias);
-      w.text(' on ');
-      w.column(alias, target.pk.column!);
-      w.text(' = ');
-      w.column(from, fk.column!);
-      if (target.softDelete) {
-        w.text(' and ');
-        w.column(alias, SOFT_DELETED_AT);
-        w.text(' is null');
-      }
+      writeJoins([{ meta: fk.target, column: fk.target.pk.column!, previousColumn: fk.column! }], [alias], from, ctx, 'left');
     }
   }
 }
