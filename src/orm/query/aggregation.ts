@@ -169,25 +169,31 @@ function writeLinkMatch(ctx: WriteContext, link: Link, alias: string, previous: 
 export function writeAnnotation(annotation: Annotation, outer: string, ctx: WriteContext, depth: number): void {
   if (isComputed(annotation)) return writeExpression(annotation.computed, outer, ctx);
   const aliases = chainAliases(annotation.links, ctx);
-  const write = () => writeCorrelated(annotation, outer, aliases, ctx, depth);
+  if (annotation.filter !== undefined) return writeCorrelated(annotation, outer, aliases, ctx, depth);
   // Without a filter the subquery holds no values, and its shape, the outer alias and its first
   // alias fix its SQL: the statement cache's key names it in a few characters.
-  if (annotation.filter === undefined) ctx.w.fixed(`(${shapeOf(annotation)}@${outer}:${aliases[0]})`, write);
-  else write();
+  ctx.w.fixed(`(${shapeOf(annotation)}@${outer}:${aliases[0]})`, () => writeCorrelated(annotation, outer, aliases, ctx, depth));
 }
 
 const shapes = new WeakMap<ResolvedAggregate, string>();
+/** A short name per shape: statement keys are hashed on every run, and a long key costs. */
+const shapeNames = new Map<string, string>();
 
-/** What fixes an annotation's subquery besides its aliases: its function and the joins it crosses. */
+/**
+ * What fixes an annotation's subquery besides its aliases (its function and the joins it
+ * crosses), named shortly: the same shape has the same name, in this process.
+ */
 function shapeOf(annotation: ResolvedAggregate): string {
-  let shape = shapes.get(annotation);
-  if (shape === undefined) {
+  let name = shapes.get(annotation);
+  if (name === undefined) {
     const { fn, options } = annotation.aggregate;
     const links = annotation.links.map((l) => `${l.meta.cacheKey}.${l.column}=${l.previousColumn}`).join('/');
-    shape = `${fn}${options.distinct ? ' distinct' : ''} ${links} ${annotation.field?.column ?? '*'}`;
-    shapes.set(annotation, shape);
+    const shape = `${fn}${options.distinct ? ' distinct' : ''} ${links} ${annotation.field?.column ?? '*'}`;
+    name = shapeNames.get(shape);
+    if (name === undefined) shapeNames.set(shape, (name = `#${shapeNames.size}`));
+    shapes.set(annotation, name);
   }
-  return shape;
+  return name;
 }
 
 function writeCorrelated(annotation: ResolvedAggregate, outer: string, aliases: readonly string[], ctx: WriteContext, depth: number): void {

@@ -326,17 +326,18 @@ function writeDatePart(node: Extract<WhereNode, { kind: 'datePart' }>, alias: st
 }
 
 function writeCompareExpression(node: Extract<WhereNode, { kind: 'compareExpression' }>, alias: string, ctx: WriteContext, negated: boolean): void {
-  const test = () => {
-    ctx.w.column(alias, node.column);
-    ctx.w.text(COMPARISONS[node.lookup]);
-    writeExpression(node.expression, alias, ctx);
-  };
-  if (!negated) return test();
+  if (!negated) return writeExpressionComparison(node, alias, ctx);
   // Under NOT, a NULL on either side must keep the row, so that exclude() is the exact negation
   // of filter(): the row's nullable columns it reads, and every value of another row (NULL where
   // the key is, or the value). Django guards a bare nullable field only (see docs/queries.md).
   const columns = [{ column: node.column, field: node.field }, ...ownColumns(node.expression)].filter((c) => c.field.nullable).map((c) => c.column);
-  guardNull(ctx, alias, [...new Set(columns)], test, relatedValues(node.expression));
+  guardNull(ctx, alias, [...new Set(columns)], () => writeExpressionComparison(node, alias, ctx), relatedValues(node.expression));
+}
+
+function writeExpressionComparison(node: Extract<WhereNode, { kind: 'compareExpression' }>, alias: string, ctx: WriteContext): void {
+  ctx.w.column(alias, node.column);
+  ctx.w.text(COMPARISONS[node.lookup]);
+  writeExpression(node.expression, alias, ctx);
 }
 
 /** The row's own columns an expression reads. */

@@ -190,23 +190,28 @@ function writeOrderBy(order: readonly OrderItem[], ctx: WriteContext): void {
   if (order.length === 0) return;
   w.text(' order by ');
   writeList(ctx, order, ', ', (item) => {
-    const value = () => (item.output !== undefined ? w.name(item.output) : writeOrderValue(item, ctx));
     const direction = item.term.descending ? ' desc' : ' asc';
     const nulls = item.term.expression !== undefined ? item.term.nulls : {};
     if (!nulls.nullsFirst && !nulls.nullsLast) {
-      value();
+      writeOrderItem(item, ctx);
       return w.text(direction);
     }
     if (dialect.nullsOrdering) {
-      value();
+      writeOrderItem(item, ctx);
       return w.text(`${direction} nulls ${nulls.nullsFirst ? 'first' : 'last'}`);
     }
     // No NULLS FIRST/LAST (MySQL): order by the value's being NULL first.
-    value();
+    writeOrderItem(item, ctx);
     w.text(nulls.nullsFirst ? ' is null desc, ' : ' is null asc, ');
-    value();
+    writeOrderItem(item, ctx);
     w.text(direction);
   });
+}
+
+/** What an ORDER BY item orders by: an output column's name, or the value itself. */
+function writeOrderItem(item: OrderItem, ctx: WriteContext): void {
+  if (item.output !== undefined) ctx.w.name(item.output);
+  else writeOrderValue(item, ctx);
 }
 
 /** LIMIT, OFFSET and the lock: the end of every kind of select. */

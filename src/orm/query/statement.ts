@@ -35,17 +35,20 @@ export function prepareStatement<R>(db: Database, write: (ctx: WriteContext) => 
   const materialise = options.materialiseSubqueries === true && db.sqlDialect.materialisesSubqueriesOfWrites;
   const key = new KeyWriter(db.sqlDialect);
   write(writeContext(key, materialise));
-  let cached = db.queryCache.get(key.key) as CachedStatement<R> | undefined;
-  if (cached === undefined) {
-    const text = new TextWriter(db.sqlDialect);
-    const result = write(writeContext(text, materialise));
-    if (text.paramCount !== key.params.length) throw new Error(`Trove wrote ${text.paramCount} placeholders for ${key.params.length} values: ${text.toSql()}`);
-    cached = { sql: text.toSql(), result };
-    if (db.queryCache.size >= MAX_SHAPES) db.queryCache.clear();
-    db.queryCache.set(key.key, cached);
-  }
+  const cached = (db.queryCache.get(key.key) as CachedStatement<R> | undefined) ?? writeShape(db, write, key, materialise);
   // Built without Kysely's per-query freezing: no plugin reads it.
   return { query: { sql: cached.sql, parameters: key.params, query: RAW_QUERY, queryId: QUERY_ID }, result: cached.result };
+}
+
+/** A shape not seen before: its SQL, written and kept. */
+function writeShape<R>(db: Database, write: (ctx: WriteContext) => R, key: KeyWriter, materialise: boolean): CachedStatement<R> {
+  const text = new TextWriter(db.sqlDialect);
+  const result = write(writeContext(text, materialise));
+  if (text.paramCount !== key.params.length) throw new Error(`Trove wrote ${text.paramCount} placeholders for ${key.params.length} values: ${text.toSql()}`);
+  const cached = { sql: text.toSql(), result };
+  if (db.queryCache.size >= MAX_SHAPES) db.queryCache.clear();
+  db.queryCache.set(key.key, cached);
+  return cached;
 }
 
 /** A statement written once with its values, for statements too varied to cache (UPDATE's assignments). */
