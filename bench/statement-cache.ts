@@ -1,5 +1,13 @@
-// Usage: node --import tsx /tmp/hitpath/hit.mts <repo root>
-const root = process.argv[2]!;
+/**
+ * The statement cache's hit path: preparing a select whose SQL is already cached (its key and
+ * values, no SQL run), µs per call, medians of 15 samples of 20,000 calls.
+ *
+ *   npx tsx bench/statement-cache.ts [repo root]
+ *
+ * The root (default: this repository) lets the same script measure another checkout, such as
+ * `git worktree add --detach /tmp/before <commit>` with node_modules linked in.
+ */
+const root = process.argv[2] ?? new URL('..', import.meta.url).pathname;
 const { model, f, CASCADE, Q, Count, setupDatabase } = await (async () => {
   const idx = await import(`${root}/src/index.ts`);
   const sup = await import(`${root}/test/support/database.ts`);
