@@ -60,6 +60,9 @@ export class FieldReference extends Expression {
 export class ValueExpression extends Expression {
   constructor(readonly value: unknown) {
     super();
+    // A value is sent as a parameter: one the drivers take as a single value, checked here.
+    const plain = value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value)) || (value instanceof Date && !Number.isNaN(value.getTime()));
+    if (!plain) throw new FieldError(`Value() takes null, a string, a finite number, a boolean or a valid Date, not ${Array.isArray(value) ? 'an array' : typeof value === 'number' ? String(value) : typeof value}.`);
   }
 }
 
@@ -106,6 +109,8 @@ export interface SubquerySource {
     readonly ordering: ReadonlyArray<{ readonly field?: Field; readonly path?: readonly unknown[]; readonly descending: boolean }> | undefined;
     readonly limit: number | undefined;
     readonly offset: number | undefined;
+    readonly union?: unknown;
+    readonly grouped?: boolean;
   };
 }
 
@@ -115,6 +120,8 @@ export function Subquery(queryset: SubquerySource): SubqueryExpression {
     throw new FieldError('Subquery() takes a queryset of one field of its own model: .values(\'x\') or .valuesList(\'x\', { flat: true }).');
   }
   if (queryset.state.offset !== undefined) throw new FieldError('Subquery() takes a queryset without an offset: slice(0, 1).');
+  if (queryset.state.union !== undefined) throw new FieldError('Subquery() takes a queryset that is not a union.');
+  if (queryset.state.grouped) throw new FieldError('Subquery() takes a queryset that is not grouped (values().annotate()).');
   return new SubqueryExpression(queryset);
 }
 

@@ -347,9 +347,9 @@ function ownColumns(expression: ResolvedExpression): Array<{ column: string; fie
   return [...ownColumns(expression.left), ...ownColumns(expression.right)];
 }
 
-/** The values of other rows an expression reads: across keys (`F('author__age')`), or the filtered row's from across a relation. */
+/** The values of other rows an expression reads (across keys, `F('author__age')`, or the filtered row's from across a relation), and `Value(null)`. */
 function relatedValues(expression: ResolvedExpression): ResolvedExpression[] {
-  if (expression.kind === 'related' || expression.kind === 'root') return [expression];
+  if (expression.kind === 'related' || expression.kind === 'root' || (expression.kind === 'value' && expression.value === null)) return [expression];
   if (expression.kind !== 'operation') return [];
   return [...relatedValues(expression.left), ...relatedValues(expression.right)];
 }

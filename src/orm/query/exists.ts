@@ -10,7 +10,7 @@ import { Q } from './q.ts';
 /** What Exists() reads of a queryset. */
 export interface ExistsSource {
   readonly meta: ModelMeta;
-  readonly state: { readonly where: unknown; readonly limit: number | undefined; readonly offset: number | undefined };
+  readonly state: { readonly where: unknown; readonly limit: number | undefined; readonly offset: number | undefined; readonly union?: unknown; readonly grouped?: boolean };
 }
 
 export class Exists extends Q {
@@ -20,6 +20,8 @@ export class Exists extends Q {
 
   static from(queryset: ExistsSource): Exists {
     if (queryset.state.limit !== undefined || queryset.state.offset !== undefined) throw new QueryUsageError('Exists() takes a queryset that is not sliced.');
+    if (queryset.state.union !== undefined) throw new QueryUsageError('Exists() takes a queryset that is not a union: Exists() of each part, joined with or().');
+    if (queryset.state.grouped) throw new QueryUsageError('Exists() takes a queryset that is not grouped (values().annotate()): test the groups with a filter on the rows instead.');
     return new Exists(queryset, false);
   }
 

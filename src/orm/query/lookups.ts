@@ -34,7 +34,30 @@ export function annotationCondition(annotation: Annotation, rest: string[], key:
   if (typeof value !== 'number' && !(value instanceof Date) && typeof value !== 'string' && typeof value !== 'boolean') {
     throw new ValidationError(`'${key}' compares an annotation with ${value === null ? 'null' : typeof value}; give a number.`, annotation.name);
   }
+  checkAnnotationValue(annotation, value, key);
   return { kind: 'annotation', annotation, lookup: lookup as 'exact', value };
+}
+
+/**
+ * What an annotation can be compared with, checked before any SQL: a field's values for a
+ * field's own value and for Min() and Max() of one, true or false for Exists(), and a finite
+ * number for counts, sums, averages and arithmetic (`'abc'` would reach the database as NaN).
+ */
+function checkAnnotationValue(annotation: Annotation, value: unknown, key: string): void {
+  const finite = typeof value === 'number' && Number.isFinite(value);
+  const refuse = (wanted: string) => {
+    throw new ValidationError(`'${key}' compares ${annotation.name} with ${JSON.stringify(value)}; give ${wanted}.`, annotation.name);
+  };
+  if ('computed' in annotation) {
+    const { computed } = annotation;
+    if (computed.kind === 'column' || computed.kind === 'related') computed.field.clean(value);
+    else if (computed.kind === 'exists' && typeof value !== 'boolean') refuse('true or false');
+    else if ((computed.kind === 'operation' || computed.kind === 'value') && !finite && typeof value !== 'boolean') refuse('a finite number');
+    return;
+  }
+  const { fn } = annotation.aggregate;
+  if ((fn === 'min' || fn === 'max') && annotation.field !== undefined) annotation.field.clean(value);
+  else if (!finite) refuse('a finite number');
 }
 
 export function resolveSteps(meta: ModelMeta, steps: PathStep[], prefix: string): WhereNode {

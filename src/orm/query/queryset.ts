@@ -77,6 +77,14 @@ function reversed(term: OrderTerm): OrderTerm {
   return { ...term, descending: !term.descending, nulls: { ...(nullsLast && { nullsFirst: true }), ...(nullsFirst && { nullsLast: true }) } };
 }
 
+/** What a part of a union selects, as text: the parts of a union must select the same. */
+function columnsOf(state: QueryState): string {
+  return JSON.stringify([
+    state.values?.map((v) => v.name), state.valuesShape, [...(state.loadOnly ?? [])].sort(), [...(state.deferred ?? [])].sort(),
+    state.values === undefined || state.grouped ? [...(state.annotations?.keys() ?? [])] : [],
+  ]);
+}
+
 /** Rows fetched per query when iterating with `for await`. */
 const DEFAULT_CHUNK_SIZE = 2000;
 /** get() fetches this many rows at most, to say how many matched without loading them all. */
@@ -128,7 +136,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   /** `node` ANDed to the conditions; undefined (an empty Q) adds none. */
   private addWhere(node: WhereNode | undefined, action: string): QuerySet<T, F> {
     this.assertNotSliced(action);
-    if (this.state.union !== undefined) throw new QueryUsageError(`Cannot ${action} a union: filter its parts before combining them.`);
+    this.assertNotUnion(action);
     return this.clone({ where: withCondition(this.state.where, node) });
   }
 
@@ -145,6 +153,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    */
   annotate<const A extends Record<string, AnnotationInput>>(annotations: A): QuerySet<T & AggregateResult<A>, F & AnnotatedFields<AggregateResult<A>>> {
     this.assertNotSliced('annotate');
+    this.assertNotUnion('annotate');
     // After values(), rows are grouped by the values (Django's GROUP BY).
     const all = addAnnotations(this.meta, this.state.annotations, annotations, this.isValues);
     return this.clone({ annotations: all, grouped: this.isValues || this.state.grouped }) as never;
@@ -153,6 +162,8 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   /** One row of aggregates over the whole queryset: `aggregate({ total: Sum('price'), n: Count('id') })`. */
   async aggregate<const A extends Record<string, Aggregate<unknown>>>(aggregates: A): Promise<AggregateResult<A>> {
     if (this.isSliced) throw new QueryUsageError('aggregate() over a sliced query is not supported: filter instead.');
+    this.assertNotUnion('aggregate');
+    if (this.state.grouped) throw new QueryUsageError('aggregate() of a grouped values().annotate() queryset is not supported: aggregate the rows, or fetch the groups.');
     const resolved = resolveAggregates(this.meta, aggregates, 'aggregate');
     const db = this.db;
     const row = this.matchesNothing ? {} : (await db.execute<Record<string, unknown>>(this.aggregateQuery(resolved))).rows[0] ?? {};
@@ -191,6 +202,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** Loads forward relations in the same query with joins: `selectRelated('author', 'post__author')`. */
   selectRelated(...names: string[]): QuerySet<T, F> {
+    this.assertNotUnion('selectRelated() on');
     const related = [...this.state.related];
     const seen = new Set(related.map(pathKey));
     for (const name of names) {
@@ -209,6 +221,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** Loads relations of any kind with one extra query each: `prefetchRelated('tags', 'posts__comments')`. */
   prefetchRelated(...names: string[]): QuerySet<T, F> {
+    this.assertNotUnion('prefetchRelated() on');
     return this.clone({ prefetch: [...this.state.prefetch, ...names] });
   }
 
@@ -216,6 +229,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   values(): QuerySet<ValuesRow<F, ValueName<F>>, F>;
   values<const K extends ReadonlyArray<ValueName<F>>>(...names: K): QuerySet<ValuesRow<F, K[number]>, F>;
   values(...names: string[]): QuerySet<unknown, F> {
+    this.assertNotUnion('call values() on');
     return this.clone({ values: resolveValueColumns(this.meta, names), valuesShape: 'object', related: [], prefetch: [] });
   }
 
@@ -226,6 +240,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const last = args.at(-1);
     const flat = typeof last === 'object' && last.flat === true;
     const names = args.filter((a): a is string => typeof a === 'string');
+    this.assertNotUnion('call valuesList() on');
     if (flat && names.length !== 1) throw new QueryUsageError(`valuesList(…, { flat: true }) takes one field; got ${names.length}.`);
     return this.clone({ values: resolveValueColumns(this.meta, names), valuesShape: flat ? 'flat' : 'list', related: [], prefetch: [] });
   }
@@ -238,6 +253,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    */
   selectForUpdate(options: RowLock = {}): QuerySet<T, F> {
     if (options.skipLocked && options.nowait) throw new QueryUsageError('selectForUpdate() takes skipLocked or nowait, not both.');
+    this.assertNotUnion('lock');
     return this.clone({ lock: options });
   }
 
@@ -247,11 +263,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    * it is set; `save()` writes the loaded fields only.
    */
   only(...names: Array<keyof T & string>): QuerySet<T, F> {
+    this.assertNotUnion('call only() on');
     return this.clone({ loadOnly: new Set(names.map((n) => this.ownField(n, 'only').name)), deferred: undefined });
   }
 
   /** Leaves these fields out of the rows (see only()): `defer('content')` for a big text column. */
   defer(...names: Array<keyof T & string>): QuerySet<T, F> {
+    this.assertNotUnion('call defer() on');
     const deferred = new Set(this.state.deferred);
     for (const name of names) {
       const field = this.ownField(name, 'defer');
@@ -279,8 +297,9 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     for (const part of parts) {
       if (part.meta.label !== this.meta.label) throw new QueryUsageError(`union() combines querysets of one model; got ${this.meta.label} and ${part.meta.label}.`);
       if (part.isSliced) throw new QueryUsageError('union() takes querysets that are not sliced: slice the union.');
-      if (JSON.stringify(part.state.values?.map((v) => v.name)) !== JSON.stringify(this.state.values?.map((v) => v.name)) || part.state.valuesShape !== this.state.valuesShape) {
-        throw new QueryUsageError('union() takes querysets that return the same columns.');
+      if (columnsOf(part.state) !== columnsOf(this.state)) throw new QueryUsageError('union() takes querysets that return the same columns (the same values(), annotate(), only() and defer()).');
+      if (part.state.related.length > 0 || part.state.prefetch.length > 0 || part.state.lock !== undefined) {
+        throw new QueryUsageError('union() takes querysets without selectRelated(), prefetchRelated() or selectForUpdate(): the union reads the rows of its parts as plain rows.');
       }
     }
     const flattened = parts.flatMap((p) => p.state.union?.parts ?? [p.state]);
@@ -289,12 +308,13 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** Leaves out repeated rows (SELECT DISTINCT): with values() or valuesList(), repeated values. */
   distinct(): QuerySet<T, F> {
+    this.assertNotUnion('call distinct() on');
     return this.clone({ distinct: true });
   }
 
   /** A queryset that matches nothing and runs no query. */
   none(): QuerySet<T, F> {
-    return this.clone({ where: { kind: 'nothing' } });
+    return this.clone({ where: { kind: 'nothing' }, union: undefined });
   }
 
   /** Runs on `db` instead of the default database. */
@@ -312,6 +332,15 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   private assertNotSliced(action: string): void {
     if (this.isSliced) throw new QueryUsageError(`Cannot ${action} a query once a slice has been taken.`);
+  }
+
+  /**
+   * A union's rows come from its parts, whose conditions and columns it does not hold itself:
+   * what would change them, or read its conditions, is refused (as Django refuses it after
+   * union()), rather than acting on every row of the table.
+   */
+  private assertNotUnion(action: string): void {
+    if (this.state.union !== undefined) throw new QueryUsageError(`Cannot ${action} a union: fetch, count, order or slice it, or ${action} its parts before combining them.`);
   }
 
   private get matchesNothing(): boolean {
@@ -340,7 +369,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   /** The SQL and parameters this queryset would run, for reading and debugging. */
   toSql(): { sql: string; params: readonly unknown[] } {
-    const { query } = prepareSelect(this.db, this.spec('rows'));
+    const { query } = this.state.union !== undefined ? { query: this.unionQuery('rows') } : prepareSelect(this.db, this.spec('rows'));
     return { sql: query.sql, params: query.parameters };
   }
 
@@ -396,6 +425,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     let qs: QuerySet<T, F> = this;
     if (conditions.length > 0) {
       this.assertNotSliced('filter');
+      this.assertNotUnion('filter');
       const node = resolveFilterArgs(this.meta, conditions as Array<FilterDict | Q>, this.state.annotations);
       qs = this.clone({ where: withCondition(this.state.where, node) });
     }
@@ -438,6 +468,8 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
 
   async update(values: UpdateInput<F>): Promise<number> {
     this.assertNotSliced('update');
+    this.assertNotUnion('update');
+    if (this.state.grouped) throw new QueryUsageError('Cannot update() a grouped values().annotate() queryset: update the rows it groups.');
     if (this.matchesNothing) return 0;
     const assignments = Object.entries(values as Record<string, unknown>).map(([name, value]) => {
       const field = this.meta.field(name);
@@ -461,6 +493,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     const field = keyField(this.meta, options.fieldName ?? 'pk');
     if (this.isSliced) throw new QueryUsageError('Cannot use inBulk() on a sliced query.');
     if (this.isValues) throw new QueryUsageError('Cannot use inBulk() after values().');
+    this.assertNotUnion('inBulk()');
     const found = new Map<unknown, T>();
     const add = (rows: T[]) => rows.forEach((row) => found.set((row as InstanceLike)[field.attname], row));
     if (keys === undefined) {
@@ -510,6 +543,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   private assertDeletable(method: string): void {
     if (this.isSliced) throw new QueryUsageError(`Cannot use ${method} on a sliced query: filter by primary key instead.`);
     if (this.isValues) throw new QueryUsageError(`Cannot call ${method} after values().`);
+    this.assertNotUnion(method);
   }
 
   /** Streams the rows in chunks, each chunk one query, so memory stays flat and the loop body may query. */
@@ -519,7 +553,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
     if (this.state.resultCache !== undefined) return yield* this.state.resultCache as T[];
     const order = this.spec('rows').order;
     const byPk = order.length === 0 || (order.length === 1 && order[0]!.field === this.meta.pk && order[0]!.path.length === 0 && !order[0]!.descending);
-    if (byPk && !this.isSliced && !this.isValues) {
+    if (byPk && !this.isSliced && !this.isValues && this.state.union === undefined) {
       // Keyset pagination: each chunk starts after the last key seen, so no rows are skipped or repeated.
       const pk = this.meta.pk;
       let last: unknown;
