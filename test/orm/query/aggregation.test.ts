@@ -18,7 +18,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Count, Q } from '../../../src/index.ts';
+import { Count, Exists, F, FieldError, Q, QueryUsageError, Subquery, ValidationError, Value } from '../../../src/index.ts';
 import { BACKEND, withSeededDatabase } from '../../support/database.ts';
 import { chainRows, filterHolds, type QJ, type World } from './django-joins.ts';
 import { Author, Post, load, toQ, worldArb } from './joins-fixture.ts';
@@ -118,4 +118,29 @@ test("the old form fails as Django's would, and a field both models have means t
   const eitherRow = await Post.objects.annotate({ n: Count('tags__posts', { filter: Q({ rating: 2 }).or({ tags__posts__rating: 1 }) }) }).orderBy('id');
   assert.deepEqual(eitherRow.map((p) => p.n), [1, 2]);
   assert.deepEqual((await Post.objects.annotate({ n: Count('author__posts', { filter: Q({ title: 'x' }) }) }).orderBy('id')).map((p) => p.n), [1, 1]);
+});
+
+test('a grouped queryset refuses what its HAVING cannot be written into, and annotations and Value() take only values they compare', async () => {
+  await load({
+    authors: [{ name: 'one', rating: 1 }, { name: 'none', rating: null }],
+    tags: [],
+    posts: [{ author: 0, editor: null, title: 'x', rating: 1, tags: [] }, { author: 0, editor: null, title: 'x', rating: 2, tags: [] }],
+    comments: [],
+  });
+  const grouped = Post.objects.values('title').annotate({ n: Count('id') }).filter({ n__gte: 2 });
+  assert.deepEqual(await grouped, [{ title: 'x', n: 2 }]);
+  await assert.rejects(grouped.aggregate({ m: Count('id') }), QueryUsageError);
+  await assert.rejects(grouped.update({ title: 'y' } as never), QueryUsageError);
+  assert.throws(() => Exists(grouped), QueryUsageError);
+  assert.throws(() => Subquery(grouped.values('title')), FieldError);
+  // A count is a number: 'abc' would reach the database as NaN.
+  assert.throws(() => Author.objects.annotate({ n: Count('posts') }).filter({ n__gt: 'abc' as never }), ValidationError);
+  assert.throws(() => Author.objects.annotate({ m: F('rating').add(1) }).filter({ m__gt: 'abc' as never }), ValidationError);
+  assert.throws(() => Value({}), FieldError);
+  assert.throws(() => Value([1, 2]), FieldError);
+  assert.throws(() => Value(Number.NaN), FieldError);
+  // Value(null) compares as NULL: exclude() keeps every row filter() does not take.
+  const names = async (qs: PromiseLike<Author[]>) => (await qs).map((a) => a.name).sort();
+  assert.deepEqual(await names(Author.objects.filter({ rating: Value(null) })), []);
+  assert.deepEqual(await names(Author.objects.exclude({ rating: Value(null) })), ['none', 'one']);
 });
