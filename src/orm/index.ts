@@ -22,7 +22,7 @@ export type { BulkUpdateOptions } from './query/bulk.ts';
 export { RelatedManager, ManyRelatedManager } from './query/related.ts';
 export { prepareSelect, type SelectSpec, type RowLock } from './query/compiler.ts';
 export { prepareDelete, prepareUpdate } from './query/writes.ts';
-export { conditionExpression } from './query/conditions.ts';
+export { conditionExpression } from './query/writes.ts';
 export { readsOfCondition, readsOfExpression, type ConditionReads } from './query/reads.ts';
 export { partsOf, partsOfExpression, mapTree, someOnRow, type ConditionParts, type NestedQuery, type TreeMap } from './query/tree.ts';
 export { pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';

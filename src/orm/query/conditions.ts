@@ -3,18 +3,14 @@
  * writes its SQL and its values, in order, into a writer (writer.ts). Whatever a database spells
  * its own way comes from its dialect object.
  */
-import type { Expression as KyselyExpression, SqlBool } from 'kysely';
 import type { DialectName, SqlDialect, TextLookup } from '../../db/index.ts';
-import { dialectOf } from '../../db/index.ts';
 import { QueryUsageError } from '../errors.ts';
 import type { Field } from '../fields/field.ts';
 import { DateTimeField, IntegerField } from '../fields/scalar.ts';
 import { ARITHMETIC_OPERATORS, type ResolvedExpression } from '../expressions.ts';
 import { writeAnnotation, isComputed, type Annotation } from './aggregation.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
-import { TextWriter, type SqlWriter } from './writer.ts';
-import { partsOf, partsOfExpression } from './tree.ts';
-import type { ModelMeta } from '../meta.ts';
+import type { SqlWriter } from './writer.ts';
 
 /** What a visit needs besides the node: where it writes, and what the query around it is. */
 export interface WriteContext {
@@ -67,49 +63,6 @@ export function writeWhere(node: WhereNode, alias: string, ctx: WriteContext, ne
   } finally {
     ctx.root = previous;
   }
-}
-
-/**
- * The condition of a statement that writes rows of `meta` (`alias`). MySQL reads the table it
- * writes in a subquery only from a materialised derived table, which cannot see the statement's
- * row: a condition whose subqueries compare with that row (F() across a relation) becomes the
- * set of keys it selects, materialised as a whole.
- */
-export function writeConditionOfWrite(where: WhereNode, meta: ModelMeta, alias: string, ctx: WriteContext): void {
-  if (!ctx.materialiseSubqueries || !readsFilteredRow(where)) return writeWhere(where, alias, ctx, false, 0);
-  const { w } = ctx;
-  const pk = meta.pk.column!;
-  const rows = `k${++ctx.aliases}`;
-  w.column(alias, pk);
-  w.text(' in (select ');
-  w.column('materialised', pk);
-  w.text(' from (select ');
-  w.column(rows, pk);
-  w.text(' from ');
-  writeTable(ctx, meta.table, rows);
-  w.text(' where ');
-  // Inside the derived table the subqueries read other tables' rows, not the written ones.
-  ctx.materialiseSubqueries = false;
-  try {
-    writeWhere(where, rows, ctx, false, 0);
-  } finally {
-    ctx.materialiseSubqueries = true;
-  }
-  w.text(') as ');
-  w.name('materialised');
-  w.text(')');
-}
-
-/** Whether F() across a relation in `node` reads the row the condition is about. */
-function readsFilteredRow(node: WhereNode): boolean {
-  const parts = partsOf(node);
-  return parts.onFilteredRow.length > 0 || parts.conditions.some(readsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where)) || parts.expressions.some(expressionReadsFilteredRow);
-}
-
-function expressionReadsFilteredRow(expression: ResolvedExpression): boolean {
-  if (expression.kind === 'root') return true;
-  const parts = partsOfExpression(expression);
-  return parts.expressions.some(expressionReadsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where));
 }
 
 /** A condition on the row `alias`, within a query whose condition started at `ctx.root`. */
@@ -464,16 +417,4 @@ export function annotationParam(annotation: Annotation, value: unknown, dialect:
   const field = annotation.field;
   if ((fn === 'min' || fn === 'max') && field !== undefined) return field.toDb(field.clean(value), dialect);
   return Number(value);
-}
-
-/**
- * A condition on `alias` with its values, as a Kysely expression, for statements the deletion
- * engine builds once (caching them by shape would buy nothing). Such statements may write the
- * table a subquery reads: MySQL needs those materialised.
- */
-export function conditionExpression(where: WhereNode, meta: ModelMeta, alias: string, dialect: DialectName): KyselyExpression<SqlBool> {
-  const sqlDialect = dialectOf(dialect);
-  const w = new TextWriter(sqlDialect);
-  writeConditionOfWrite(where, meta, alias, writeContext(w, sqlDialect.materialisesSubqueriesOfWrites));
-  return w.toRaw<SqlBool>();
 }

@@ -42,3 +42,15 @@ function combine(parts: ConditionReads[]): ConditionReads {
   }
   return { beyondRow: false, columns };
 }
+
+/** Whether F() across a relation in `node` reads the row the condition is about. */
+export function readsFilteredRow(node: WhereNode): boolean {
+  const parts = partsOf(node);
+  return parts.onFilteredRow.length > 0 || parts.conditions.some(readsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where)) || parts.expressions.some(expressionReadsFilteredRow);
+}
+
+function expressionReadsFilteredRow(expression: ResolvedExpression): boolean {
+  if (expression.kind === 'root') return true;
+  const parts = partsOfExpression(expression);
+  return parts.expressions.some(expressionReadsFilteredRow) || parts.queries.some((q) => q.where !== undefined && readsFilteredRow(q.where));
+}

@@ -1,14 +1,17 @@
 /**
- * UPDATE and DELETE statements of a queryset's rows: `qs.update({...})`, and the plain DELETE
- * that many-to-many managers use (the deletion engine builds its own).
+ * UPDATE and DELETE statements of a queryset's rows: `qs.update({...})`, the plain DELETE that
+ * many-to-many managers use, and the conditions of the statements the deletion engine builds.
  */
-import type { CompiledQuery } from 'kysely';
-import type { Database } from '../../db/index.ts';
+import type { CompiledQuery, Expression as KyselyExpression, SqlBool } from 'kysely';
+import type { Database, DialectName } from '../../db/index.ts';
+import { dialectOf } from '../../db/index.ts';
 import type { Field } from '../fields/field.ts';
 import type { ModelMeta } from '../meta.ts';
 import { expressionColumns, type ResolvedExpression } from '../expressions.ts';
 import { QueryUsageError } from '../errors.ts';
-import { writeConditionOfWrite, writeExpression, writeList } from './conditions.ts';
+import { writeContext, writeExpression, writeList, writeTable, writeWhere, type WriteContext } from './conditions.ts';
+import { readsFilteredRow } from './reads.ts';
+import { TextWriter } from './writer.ts';
 import { prepareStatement, writeStatement } from './statement.ts';
 import type { WhereNode } from './where.ts';
 
@@ -87,4 +90,47 @@ export function prepareDelete(db: Database, meta: ModelMeta, where: WhereNode | 
       writeConditionOfWrite(where, meta, meta.table, ctx);
     }
   }, { materialiseSubqueries: true }).query;
+}
+
+/**
+ * The condition of a statement that writes rows of `meta` (`alias`). MySQL reads the table it
+ * writes in a subquery only from a materialised derived table, which cannot see the statement's
+ * row: a condition whose subqueries compare with that row (F() across a relation) becomes the
+ * set of keys it selects, materialised as a whole.
+ */
+export function writeConditionOfWrite(where: WhereNode, meta: ModelMeta, alias: string, ctx: WriteContext): void {
+  if (!ctx.materialiseSubqueries || !readsFilteredRow(where)) return writeWhere(where, alias, ctx, false, 0);
+  const { w } = ctx;
+  const pk = meta.pk.column!;
+  const rows = `k${++ctx.aliases}`;
+  w.column(alias, pk);
+  w.text(' in (select ');
+  w.column('materialised', pk);
+  w.text(' from (select ');
+  w.column(rows, pk);
+  w.text(' from ');
+  writeTable(ctx, meta.table, rows);
+  w.text(' where ');
+  // Inside the derived table the subqueries read other tables' rows, not the written ones.
+  ctx.materialiseSubqueries = false;
+  try {
+    writeWhere(where, rows, ctx, false, 0);
+  } finally {
+    ctx.materialiseSubqueries = true;
+  }
+  w.text(') as ');
+  w.name('materialised');
+  w.text(')');
+}
+
+/**
+ * A condition on `alias` with its values, as a Kysely expression, for statements the deletion
+ * engine builds once (caching them by shape would buy nothing). Such statements may write the
+ * table a subquery reads: MySQL needs those materialised.
+ */
+export function conditionExpression(where: WhereNode, meta: ModelMeta, alias: string, dialect: DialectName): KyselyExpression<SqlBool> {
+  const sqlDialect = dialectOf(dialect);
+  const w = new TextWriter(sqlDialect);
+  writeConditionOfWrite(where, meta, alias, writeContext(w, sqlDialect.materialisesSubqueriesOfWrites));
+  return w.toRaw<SqlBool>();
 }
