@@ -155,6 +155,11 @@ function guardNull(ctx: WriteContext, alias: string, columns: readonly string[],
   }
   for (const value of values) {
     w.text(' and ');
+    // Value(null) is never not null; PostgreSQL could not type a bare `? is not null` anyway.
+    if (value.kind === 'value' && value.value === null) {
+      w.text('1 = 0');
+      continue;
+    }
     writeExpression(value, alias, ctx);
     w.text(' is not null');
   }
