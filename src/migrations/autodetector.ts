@@ -12,6 +12,9 @@ import type { Operation } from './operations/operation.ts';
 import type { Questioner } from './questioner.ts';
 import { appOf, sameData, type FieldState, type ModelState, type ProjectState } from './state.ts';
 
+/** Fields whose empty value is the empty string (Django's `empty_strings_allowed`). */
+const TEXT_KINDS: ReadonlySet<string> = new Set(['char', 'text', 'email', 'slug', 'url']);
+
 export interface DetectedChanges {
   /** The operations of each app that changed, in the order they must run. */
   readonly operations: ReadonlyMap<string, Operation[]>;
@@ -212,6 +215,8 @@ class Autodetector {
       if (value === undefined) throw new MigrationError(`${label}.${name}: its default gave undefined.`);
       return { fill: value };
     }
+    // A blank text field's empty value is the empty string: old rows get it, and nobody is asked (as in Django).
+    if (defined?.options.blank === true && TEXT_KINDS.has(field.kind)) return { fill: '' };
     return { fill: await this.options.questioner.askFill(label, name, why) };
   }
 }

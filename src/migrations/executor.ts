@@ -140,6 +140,12 @@ export class MigrationExecutor {
       this.db.schemaChanged();
       return;
     }
+    // A migration of no operations (a merge) is recorded all the same, or it would run again on every migrate.
+    if (ops.length === 0) {
+      if (direction === 'forwards') await this.recorder.record(migration.app, migration.name);
+      else await this.recorder.forget(migration.app, migration.name);
+      return;
+    }
     // One operation at a time, each recorded when it is done, so that a failure says what ran.
     for (const [position, op] of ops.entries()) {
       try {

@@ -119,3 +119,15 @@ test('a migration name the loader would never read is refused', async () => {
     await scenario.cleanup();
   }
 });
+
+test('a blank text field added to rows that exist gets the empty string, and nobody is asked (as in Django)', async () => {
+  const before = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }) }, {}, r));
+  const now = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }), subtitle: f.char({ maxLength: 10, blank: true }), body: f.text({ blank: true }) }, {}, r));
+  const changes = await detectChanges(ProjectState.of(before.all()), ProjectState.of(now.all()), { models: new Map(now.all().map((m) => [m.label, m])), questioner: nonInteractive });
+  const sources = changes.operations.get('auto')!.map((o) => o.toSource(new Imports(), ''));
+  // `blank` is validation, which migrations do not keep.
+  assert.deepEqual(sources.sort(), ["addField('auto.Post', 'body', f.text(), { fill: '' })", "addField('auto.Post', 'subtitle', f.char({ maxLength: 10 }), { fill: '' })"]);
+  // Not blank, or not text: still a question.
+  const notBlank = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }), subtitle: f.char({ maxLength: 10 }) }, {}, r));
+  await assert.rejects(detect(before, notBlank), /subtitle is new and NOT NULL without a default/);
+});

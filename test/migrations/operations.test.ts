@@ -107,3 +107,17 @@ test('a migration without a backward part cannot be undone, and says so before a
   assert.deepEqual(await indexNames(), ['handmade_person_team_name_idx', 'handmade_person_team_slug_uniq'], '0004 was not undone either');
   await executor.migrate([{ app: 'handmade', name: 'zero' }], { fake: true });
 });
+
+test('a migration of no operations (a merge) is recorded when applied and forgotten when undone, on every database', async () => {
+  await db.dropTables([{ name: 'handmade_person', columns: [], foreignKeys: [], indexes: [] }]);
+  await forgetMigrations();
+  const merge: Migration[] = [...migrations, { app: 'handmade', name: '0005_merge', dependencies: [['handmade', '0004_indexes']], operations: [] }];
+  const executor = new MigrationExecutor(db, new MigrationGraph(merge), ProjectState.empty());
+  await executor.migrate();
+  const names = async () => (await db.kysely.selectFrom('trove_migrations').select('name').where('app', '=', 'handmade').execute()).map((r) => r.name).sort();
+  assert.ok((await names()).includes('0005_merge'));
+  assert.deepEqual(await executor.plan(), [], 'nothing left to apply');
+  await executor.migrate([{ app: 'handmade', name: '0004' }]);
+  assert.ok(!(await names()).includes('0005_merge'));
+  await executor.migrate([{ app: 'handmade', name: 'zero' }]);
+});

@@ -12,14 +12,15 @@ import { print, printError } from '../output.ts';
 export const migrate: Command = {
   name: 'migrate',
   summary: "Apply the project's migrations (or undo them back to one), and make the tables of apps without migrations.",
-  usage: 'trove migrate [app] [migration|zero] [--plan] [--fake] [--fake-initial]',
+  usage: 'trove migrate [app] [migration|zero] [--plan] [--check] [--fake] [--fake-initial]',
   details: `
   app               only this app's migrations (and those they need)
   migration         go to this migration of the app: '0002' or '0002_post_summary'; 'zero' undoes them all
   --plan            show what would run, and run nothing
+  --check           run nothing, and exit with 1 when migrations are due (for CI and deploy scripts)
   --fake            record the migrations as run without running them
   --fake-initial    record an initial migration as run when its tables exist already (a database made before the app had migrations)`,
-  options: { plan: { type: 'boolean' }, fake: { type: 'boolean' }, 'fake-initial': { type: 'boolean' } },
+  options: { plan: { type: 'boolean' }, check: { type: 'boolean' }, fake: { type: 'boolean' }, 'fake-initial': { type: 'boolean' } },
   positionals: { min: 0, max: 2 },
   async run({ values, positionals }) {
     const [app, name] = positionals;
@@ -31,6 +32,15 @@ export const migrate: Command = {
       const targets: MigrateTarget[] | undefined = app === undefined ? undefined : [{ app, ...(name === undefined ? {} : { name }) }];
       const executor = migrations.executor(db);
       print(`Database: ${redactUrl(project.databaseUrl)}`);
+      if (values.check === true) {
+        const due = (await executor.plan(targets)).filter((step) => step.direction === 'forwards');
+        if (due.length === 0) {
+          print('  No migrations to apply.');
+          return 0;
+        }
+        printError(`${due.length} migration${due.length === 1 ? ' is' : 's are'} not applied: ${due.map((s) => `${s.migration.app}.${s.migration.name}`).join(', ')}.`);
+        return 1;
+      }
       if (values.plan === true) {
         const plan = await executor.plan(targets);
         if (plan.length === 0) print('  No planned migration operations.');

@@ -106,6 +106,18 @@ export class SchemaEditor {
         renameColumn(label, oldField.column!, newField.column!);
       }
     }
+    // A field that keeps its name keeps its values when its column changes (`dbColumn` set or
+    // dropped): that is a column rename, not a drop and an add.
+    for (const meta of after.registry.all()) {
+      if (meta.autoCreated) continue;
+      const old = before.registry.find(renamedTables.get(meta.label) ?? meta.label);
+      if (old === undefined) continue;
+      for (const field of meta.fields) {
+        const was = old.field(field.name);
+        if (was?.column === undefined || field.column === undefined || renamedColumns.get(meta.label)?.has(was.column)) continue;
+        renameColumn(meta.label, was.column, field.column);
+      }
+    }
     // A link table's columns are named after the models it links: match them by position.
     for (const meta of after.registry.all()) {
       if (!meta.autoCreated) continue;

@@ -39,10 +39,10 @@ export function canAlterInPlace(change: AlterTable): boolean {
   if (change.droppedColumns.some((c) => c.primaryKey || constrained.has(c.name))) return false;
   for (const plan of change.addedColumns) {
     if (plan.column.primaryKey || plan.column.autoIncrement) return false;
-    const fk = change.after.foreignKeys.find((f) => f.column === plan.column.name);
+    // Old rows get a value only through a DEFAULT, which SQLite cannot drop again: copying the
+    // table fills them and keeps no default, as the docs promise (Django remakes the table too).
     const filled = plan.fill !== undefined && plan.fill !== null;
-    if (fk !== undefined && (filled || !plan.column.nullable)) return false;
-    if (!plan.column.nullable && !filled) return false;
+    if (filled || !plan.column.nullable) return false;
   }
   return true;
 }
@@ -74,8 +74,7 @@ function alterInPlace(dialect: SqlDialect, change: AlterTable): string[] {
   for (const column of change.droppedColumns) statements.push(`alter table ${table} drop column ${q(column.name)}`);
   for (const plan of change.addedColumns) {
     const fk = after.foreignKeys.find((f) => f.column === plan.column.name);
-    const filled = plan.fill !== undefined && plan.fill !== null;
-    let definition = columnDefinition(dialect, plan.column, filled ? { defaultValue: dialect.literal(plan.fill) } : {});
+    let definition = columnDefinition(dialect, plan.column);
     if (fk !== undefined) definition += ` ${columnReferenceClause(dialect, fk)}`;
     statements.push(`alter table ${table} add column ${definition}`);
   }

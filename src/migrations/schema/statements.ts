@@ -27,6 +27,9 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
   const drops: string[] = [];
   const indexesToAdd: Array<[string, IndexSpec]> = [];
   const twinsToAdd: Array<[string, ColumnSpec, string]> = [];
+  // Tables dropped together may point at each other (a model and the link table of its
+  // many-to-many, or a cycle): their keys between them go first, so any order of drops works.
+  const dropped = new Set(changes.filter((c) => c.kind === 'drop').map((c) => c.table.name));
   for (const change of changes) {
     if (change.kind === 'create') {
       middle.push(createTableSql(dialect, change.table));
@@ -36,6 +39,7 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
       continue;
     }
     if (change.kind === 'drop') {
+      for (const fk of change.table.foreignKeys) if (dropped.has(fk.refTable)) early.push(dropForeignKeySql(dialect, change.table.name, fk));
       drops.push(`drop table ${q(change.table.name)}`);
       continue;
     }

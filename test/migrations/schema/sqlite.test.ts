@@ -56,6 +56,25 @@ test('two operations that each need a copy of the table copy it once, keeping in
   }
 });
 
+test('a NOT NULL column added with a fill gives old rows the value and keeps no default (the table is copied)', async () => {
+  const db = await connect('sqlite::memory:');
+  try {
+    const first = initial(createModel('prop.Box', { name: f.char({ maxLength: 20 }) }));
+    const second = next('0002_size', addField('prop.Box', 'size', f.integer(), { fill: 5 }));
+    const executor = new MigrationExecutor(db, new MigrationGraph([first, second]), ProjectState.empty());
+    await executor.migrate([{ app: 'prop', name: '0001' }]);
+    await sql`insert into prop_box (name) values ('a')`.execute(db.kysely);
+    await executor.migrate();
+    assert.deepEqual((await sql<Record<string, unknown>>`select name, size from prop_box`.execute(db.kysely)).rows, [{ name: 'a', size: 5 }]);
+    const definition = (await sql<{ sql: string }>`select sql from sqlite_master where name = 'prop_box'`.execute(db.kysely)).rows[0]!.sql;
+    assert.doesNotMatch(definition, /default/i, definition);
+    // A new row must say its size, as the model does.
+    await assert.rejects(sql`insert into prop_box (name) values ('b')`.execute(db.kysely), /NOT NULL/);
+  } finally {
+    await db.close();
+  }
+});
+
 type Kind = 'char' | 'int';
 interface Column { name: string; kind: Kind; nullable: boolean }
 type Step =
