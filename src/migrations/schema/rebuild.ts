@@ -15,13 +15,15 @@ export function rebuildStatements(dialect: SqlDialect, changes: readonly TableCh
   const q = (name: string) => dialect.quote(name);
   const statements: string[] = [];
   const drops: string[] = [];
+  // SQLite rewrites the references to a table it renames: keys to those follow by themselves.
+  const renamedTables = new Map(changes.flatMap((c) => (c.kind === 'alter' && c.before.name !== c.after.name ? [[c.before.name, c.after.name] as const] : [])));
   for (const change of changes) {
     if (change.kind === 'create') {
       statements.push(createTableSql(dialect, change.table));
       for (const index of change.table.indexes) statements.push(createIndexSql(dialect, change.table.name, index));
     } else if (change.kind === 'drop') {
       drops.push(`drop table ${q(change.table.name)}`);
-    } else if (canAlterInPlace(change)) {
+    } else if (canAlterInPlace(change, renamedTables)) {
       statements.push(...alterInPlace(dialect, change));
     } else {
       statements.push(...rebuild(dialect, change));
@@ -31,10 +33,10 @@ export function rebuildStatements(dialect: SqlDialect, changes: readonly TableCh
 }
 
 /** True when the table need not be copied: see the module's comment. */
-export function canAlterInPlace(change: AlterTable): boolean {
+export function canAlterInPlace(change: AlterTable, renamedTables: ReadonlyMap<string, string> = new Map()): boolean {
   if (change.droppedChecks.length > 0 || change.addedChecks.length > 0) return false;
   if (change.alteredColumns.some(({ before, after }) => !sameOnSqlite(before, after))) return false;
-  if (!sameForeignKeys(change.droppedForeignKeys, change.addedForeignKeys, change)) return false;
+  if (!sameForeignKeys(change.droppedForeignKeys, change.addedForeignKeys, change, renamedTables)) return false;
   const constrained = new Set(change.before.foreignKeys.map((fk) => fk.column));
   if (change.droppedColumns.some((c) => c.primaryKey || constrained.has(c.name))) return false;
   for (const plan of change.addedColumns) {
@@ -53,15 +55,17 @@ function sameOnSqlite(a: ColumnSpec, b: ColumnSpec): boolean {
 }
 
 /**
- * Foreign keys that differ only in the table they name are the same constraint: SQLite rewrites
- * the references when the table they point at is renamed. Added foreign keys on added nullable
- * columns go in with the column.
+ * Foreign keys that differ only in naming a table that was renamed are the same constraint:
+ * SQLite rewrites the references when the table they point at is renamed. A key retargeted to
+ * another table is not, and needs the copy. Added foreign keys on added nullable columns go in
+ * with the column.
  */
-function sameForeignKeys(dropped: readonly ForeignKeySpec[], added: readonly ForeignKeySpec[], change: AlterTable): boolean {
+function sameForeignKeys(dropped: readonly ForeignKeySpec[], added: readonly ForeignKeySpec[], change: AlterTable, renamedTables: ReadonlyMap<string, string>): boolean {
   const newColumns = new Set(change.addedColumns.map((p) => p.column.name));
   const addedOnOldColumns = added.filter((fk) => !newColumns.has(fk.column));
   if (addedOnOldColumns.length !== dropped.length) return false;
-  return addedOnOldColumns.every((fk) => dropped.some((d) => d.name === fk.name && d.column === fk.column && d.refColumn === fk.refColumn));
+  const sameTable = (before: string, after: string) => before === after || renamedTables.get(before) === after;
+  return addedOnOldColumns.every((fk) => dropped.some((d) => d.name === fk.name && d.column === fk.column && d.refColumn === fk.refColumn && sameTable(d.refTable, fk.refTable)));
 }
 
 function alterInPlace(dialect: SqlDialect, change: AlterTable): string[] {

@@ -75,6 +75,33 @@ test('a NOT NULL column added with a fill gives old rows the value and keeps no 
   }
 });
 
+test('a foreign key retargeted to another model is copied with the new reference; one to a renamed model follows it in place', async () => {
+  const db = await connect('sqlite::memory:');
+  try {
+    const first = initial(
+      createModel('prop.Writer', { name: f.char({ maxLength: 20 }) }),
+      createModel('prop.Press', { name: f.char({ maxLength: 20 }) }),
+      createModel('prop.Book', { by: f.foreignKey('prop.Writer', { onDelete: CASCADE }) }),
+    );
+    const second = next('0002_retarget', alterField('prop.Book', 'by', f.foreignKey('prop.Press', { onDelete: CASCADE })));
+    const executor = new MigrationExecutor(db, new MigrationGraph([first, second]), ProjectState.empty());
+    await executor.migrate([{ app: 'prop', name: '0001' }]);
+    await sql`insert into prop_writer (id, name) values (1, 'w')`.execute(db.kysely);
+    await sql`insert into prop_press (id, name) values (1, 'p')`.execute(db.kysely);
+    await sql`insert into prop_book (by_id) values (1)`.execute(db.kysely);
+    await executor.migrate();
+    const references = async () => (await sql<{ table: string }>`pragma foreign_key_list(prop_book)`.execute(db.kysely)).rows.map((r) => r.table);
+    assert.deepEqual(await references(), ['prop_press']);
+    assert.deepEqual((await sql<{ by_id: number }>`select by_id from prop_book`.execute(db.kysely)).rows, [{ by_id: 1 }]);
+    // The writer table can go, and books still take presses.
+    await sql`drop table prop_writer`.execute(db.kysely);
+    await sql`insert into prop_book (by_id) values (1)`.execute(db.kysely);
+    await assert.rejects(sql`insert into prop_book (by_id) values (42)`.execute(db.kysely), /FOREIGN KEY/);
+  } finally {
+    await db.close();
+  }
+});
+
 type Kind = 'char' | 'int';
 interface Column { name: string; kind: Kind; nullable: boolean }
 type Step =
