@@ -114,7 +114,9 @@ function diffTable(label: string, fromLabel: string, before: TableSpec, after: T
   const same = before.name === after.name && droppedColumns.length === 0 && renamedColumns.length === 0 && alteredColumns.length === 0 &&
     addedColumns.length === 0 && droppedForeignKeys.length === 0 && addedForeignKeys.length === 0 && droppedIndexes.length === 0 && addedIndexes.length === 0 &&
     droppedChecks.length === 0 && addedChecks.length === 0;
-  return same ? undefined : change;
+  // A table that only moves to another label (a renamed model that keeps its table) is still
+  // reported: SQLite's gathering follows each table by label from one operation to the next.
+  return same && label === fromLabel ? undefined : change;
 }
 
 /** A column's definition apart from its name. */
