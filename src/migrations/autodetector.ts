@@ -161,6 +161,13 @@ class Autodetector {
       const old = model.fields.get(name);
       if (old === undefined || sameData(old, field)) continue;
       this.needs(app, field);
+      // A many-to-many is a link table, a plain field a column: one becoming the other is a field
+      // removed and another added (as Django writes it), and the column's old rows need a value.
+      if ((old.kind === 'manyToMany') !== (field.kind === 'manyToMany')) {
+        this.emit(removeField(label, name));
+        this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')));
+        continue;
+      }
       const becomesRequired = old.options.null === true && field.options.null !== true;
       this.emit(alterField(label, name, field, becomesRequired ? await this.fillFor(label, name, field, 'becomes NOT NULL without a default') : {}));
     }

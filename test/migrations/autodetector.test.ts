@@ -131,3 +131,18 @@ test('a blank text field added to rows that exist gets the empty string, and nob
   const notBlank = registryOf((r) => model('auto.Post', { title: f.char({ maxLength: 10 }), subtitle: f.char({ maxLength: 10 }) }, {}, r));
   await assert.rejects(detect(before, notBlank), /subtitle is new and NOT NULL without a default/);
 });
+
+test('a many-to-many that becomes a plain field is removed and added again, and the rows that exist get a value', async () => {
+  const before = registryOf((r) => {
+    model('auto.Tag', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Post', { tags: f.manyToMany('auto.Tag') }, {}, r);
+  });
+  const now = registryOf((r) => {
+    model('auto.Tag', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Post', { tags: f.char({ maxLength: 50 }) }, {}, r);
+  });
+  await assert.rejects(detect(before, now), /auto\.Post\.tags is new and NOT NULL without a default/);
+  assert.deepEqual(await detect(before, now, answering(false, 'none')), ['Remove field tags from auto.Post', 'Add field tags to auto.Post']);
+  // And back: the column goes, the link table comes.
+  assert.deepEqual(await detect(now, before), ['Remove field tags from auto.Post', 'Add field tags to auto.Post']);
+});
