@@ -86,12 +86,16 @@ export class MigrationGraph {
 
   /** The app's latest migration: the one no other migration of the app depends on. */
   leaf(app: string): Migration | undefined {
-    const own = this.ofApp(app);
-    const leaves = own.filter((m) => ![...(this.children.get(keyOf(m.app, m.name)) ?? [])].some((child) => this.nodes.get(child)!.app === app));
+    const leaves = this.leaves(app);
     if (leaves.length > 1) {
-      throw new MigrationError(`Conflicting migrations in app '${app}': ${leaves.map((m) => m.name).join(' and ')} both follow the same one. Make one depend on the other.`);
+      throw new MigrationError(`Conflicting migrations in app '${app}': ${leaves.map((m) => m.name).join(' and ')} both follow the same one. Run 'trove makemigrations --merge' to join them, or make one depend on the other.`);
     }
     return leaves[0];
+  }
+
+  /** The app's migrations that no other migration of the app depends on: one, unless two branches were made apart. */
+  leaves(app: string): Migration[] {
+    return this.ofApp(app).filter((m) => ![...(this.children.get(keyOf(m.app, m.name)) ?? [])].some((child) => this.nodes.get(child)!.app === app));
   }
 
   /** `migration` and everything it needs, in order. */

@@ -135,6 +135,8 @@ export class MigrationProject {
       if (!this.apps.has(app)) throw new MigrationError(`No app '${app}' in this project (its apps: ${[...this.apps.keys()].join(', ') || 'none'}).`);
     }
     const apps = new Set(options.apps ?? this.migratedApps);
+    // Two branches of one app (made on two git branches, say): no change can be placed after both.
+    for (const app of apps) this.graph.leaf(app);
     if (options.empty) {
       if (options.apps === undefined || options.apps.length === 0) throw new MigrationError('--empty needs the app to make the migration in: trove makemigrations blog --empty.');
       return [...apps].map((app) => this.newMigration(app, [], [], options.name));
@@ -155,6 +157,24 @@ export class MigrationProject {
       pending.delete(ready);
     }
     return [...made.values()];
+  }
+
+  /**
+   * For each app whose migrations branch (two leaves), a migration of no operations that follows
+   * every leaf and so joins them, as Django's `makemigrations --merge` writes it.
+   */
+  mergeMigrations(apps?: readonly string[]): NewMigration[] {
+    const merges: NewMigration[] = [];
+    for (const app of apps ?? this.migratedApps) {
+      const leaves = this.graph.leaves(app);
+      if (leaves.length < 2) continue;
+      const existing = this.graph.ofApp(app);
+      const last = Math.max(...existing.map((m) => Number.parseInt(m.name.slice(0, 4), 10)));
+      const joined = `merge_${leaves.map((m) => m.name).join('_')}`;
+      const name = migrationName(last + 1, [], false, joined.length <= 60 ? joined : `merge_${leaves.map((m) => m.name.slice(0, 4)).join('_')}`);
+      merges.push({ app, name, dependencies: leaves.map((m) => [app, m.name] as const), operations: [], folder: this.apps.get(app)! });
+    }
+    return merges;
   }
 
   private newMigration(app: string, operations: Operation[], others: Dependency[], name: string | undefined): NewMigration {

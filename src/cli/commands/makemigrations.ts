@@ -12,15 +12,16 @@ import { print, printError } from '../output.ts';
 export const makemigrations: Command = {
   name: 'makemigrations',
   summary: 'Write migrations for the changes made to the models since their last migration.',
-  usage: 'trove makemigrations [app…] [--name NAME] [--empty] [--dry-run] [--check] [--no-input]',
+  usage: 'trove makemigrations [app…] [--name NAME] [--empty] [--merge] [--dry-run] [--check] [--no-input]',
   details: `
   app               only these apps; name an app without migrations to start its first
   --name NAME       the migration's name after its number (0002_NAME)
   --empty           an empty migration to fill in by hand (runSql, runCode)
+  --merge           join an app's migrations that branched (two made apart) with a migration that follows both
   --dry-run         print the operations (--verbose: the whole file) and write nothing
   --check           exit 1 when the models have changes that no migration holds (for CI); writes nothing
   --no-input        never ask: an ambiguous change (a possible rename) is an error`,
-  options: { name: { type: 'string' }, empty: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, check: { type: 'boolean' }, 'no-input': { type: 'boolean' }, verbose: { type: 'boolean' } },
+  options: { name: { type: 'string' }, empty: { type: 'boolean' }, merge: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, check: { type: 'boolean' }, 'no-input': { type: 'boolean' }, verbose: { type: 'boolean' } },
   positionals: { min: 0, max: 20 },
   async run({ values, positionals }) {
     await import('../../auth/index.ts');
@@ -31,6 +32,19 @@ export const makemigrations: Command = {
     if (positionals.length === 0 && migrations.migratedApps.size === 0) {
       print(`No app has migrations yet. Start an app's migrations by naming it: trove makemigrations ${[...migrations.apps.keys()][0] ?? '<app>'}`);
       return values.check === true ? 0 : 0;
+    }
+    if (values.merge === true) {
+      const merges = migrations.mergeMigrations(positionals.length > 0 ? positionals : undefined);
+      if (merges.length === 0) {
+        print('No conflicts detected to merge.');
+        return 0;
+      }
+      for (const merge of merges) {
+        print(`Merging ${merge.app}: ${merge.dependencies.map(([, name]) => name).join(' and ')}`);
+        print(`  ${relative(process.cwd(), merge.folder) || '.'}/${merge.name}.ts`);
+        if (values['dry-run'] !== true) writeMigration(merge);
+      }
+      return 0;
     }
     const interactive = values['no-input'] !== true && values.check !== true && process.stdin.isTTY === true;
     const made = await migrations.makeMigrations({
