@@ -146,3 +146,22 @@ test('a many-to-many that becomes a plain field is removed and added again, and 
   // And back: the column goes, the link table comes.
   assert.deepEqual(await detect(now, before), ['Remove field tags from auto.Post', 'Add field tags to auto.Post']);
 });
+
+test('a foreign key to another model is never offered as a rename, and a field becoming NOT NULL asks what its NULLs become', async () => {
+  const asked: string[] = [];
+  const recording: Questioner = { askRename: async (question) => { asked.push(question); return true; }, askFill: async (label, name) => { asked.push(`fill ${label}.${name}`); return 3; } };
+  const before = registryOf((r) => {
+    model('auto.Author', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Editor', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Post', { author: f.foreignKey('auto.Author', { onDelete: CASCADE }), rank: f.integer({ null: true }) }, {}, r);
+  });
+  const now = registryOf((r) => {
+    model('auto.Author', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Editor', { name: f.char({ maxLength: 10 }) }, {}, r);
+    // Answering "renamed" here would keep author ids in a column that now names editors.
+    model('auto.Post', { editor: f.foreignKey('auto.Editor', { onDelete: CASCADE, null: true }), rank: f.integer() }, {}, r);
+  });
+  const changes = await detect(before, now, recording);
+  assert.deepEqual(changes, ['Add field editor to auto.Post', 'Alter field rank on auto.Post', 'Remove field author from auto.Post']);
+  assert.deepEqual(asked, ['fill auto.Post.rank'], 'no rename offered; the NULLs of rank need a value');
+});

@@ -5,11 +5,13 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { sql } from 'kysely';
-import type { Database } from '../../src/index.ts';
+import { connect, type Database } from '../../src/index.ts';
 import { MigrationProject, nonInteractive, writeMigration, type MigrateTarget, type NewMigration } from '../../src/migrations/index.ts';
 import { ModelRegistry } from '../../src/orm/index.ts';
 import { root } from './cli.ts';
+import { TEST_DATABASE_URL } from './database.ts';
 
 export class MigrationScenario {
   readonly folder: string;
@@ -75,4 +77,30 @@ function normalise(value: unknown): unknown {
   if (typeof value === 'string' && /^-?\d+$/.test(value) && value.length < 15) return Number(value);
   if (value instanceof Date) return value.toISOString();
   return value;
+}
+
+/**
+ * Registers hooks that give a file its own database connection, with the tables of its migrated
+ * app (`app`, `tables`) and that app's migration records gone before and after; returns a getter
+ * for the connection.
+ */
+export function withMigratedApp(app: string, tables: readonly string[]): () => Database {
+  let db: Database | undefined;
+  const forget = async () => {
+    const existing = await db!.kysely.introspection.getTables();
+    if (existing.some((t) => t.name === 'trove_migrations')) await db!.kysely.deleteFrom('trove_migrations').where('app', '=', app).execute();
+  };
+  const drop = () => db!.dropTables(tables.map((name) => ({ name, columns: [], foreignKeys: [], indexes: [] })));
+  before(async () => {
+    db = await connect(TEST_DATABASE_URL);
+    await drop();
+    await db.createTables();
+    await forget();
+  });
+  after(async () => {
+    await drop();
+    await forget();
+    await db!.close();
+  });
+  return () => db!;
 }

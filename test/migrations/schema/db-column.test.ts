@@ -4,38 +4,20 @@
  * `dbColumn` naming the old column is no change at all, and setting `dbColumn` renames the column.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
-import { connect, fields as f, type Database } from '../../../src/index.ts';
+import { fields as f } from '../../../src/index.ts';
 import { alterField, createModel, MigrationExecutor, MigrationGraph, ProjectState, renameField, type Migration } from '../../../src/migrations/index.ts';
-import { TEST_DATABASE_URL } from '../../support/database.ts';
+import { withMigratedApp } from '../../support/migrations.ts';
 
 const APP = 'dbcol';
-let db: Database;
-
-async function forget(): Promise<void> {
-  const tables = await db.kysely.introspection.getTables();
-  if (tables.some((t) => t.name === 'trove_migrations')) await db.kysely.deleteFrom('trove_migrations').where('app', '=', APP).execute();
-}
-const drop = () => db.dropTables([{ name: 'dbcol_item', columns: [], foreignKeys: [], indexes: [] }]);
-
-before(async () => {
-  db = await connect(TEST_DATABASE_URL);
-  await drop();
-  await db.createTables();
-  await forget();
-});
-after(async () => {
-  await drop();
-  await forget();
-  await db.close();
-});
+const connection = withMigratedApp(APP, ['dbcol_item']);
 
 async function columns(): Promise<string[]> {
-  return (await db.kysely.introspection.getTables()).find((t) => t.name === 'dbcol_item')!.columns.map((c) => c.name).sort();
+  return (await connection().kysely.introspection.getTables()).find((t) => t.name === 'dbcol_item')!.columns.map((c) => c.name).sort();
 }
 async function values(column: string): Promise<unknown[]> {
-  return (await sql<Record<string, unknown>>`select ${sql.ref(column)} as v from ${sql.table('dbcol_item')} order by id`.execute(db.kysely)).rows.map((r) => (r.v === null ? null : typeof r.v === 'string' ? r.v : Number(r.v)));
+  return (await sql<Record<string, unknown>>`select ${sql.ref(column)} as v from ${sql.table('dbcol_item')} order by id`.execute(connection().kysely)).rows.map((r) => (r.v === null ? null : typeof r.v === 'string' ? r.v : Number(r.v)));
 }
 
 const migrations: Migration[] = [
@@ -50,9 +32,9 @@ const migrations: Migration[] = [
 ];
 
 test('a rename that keeps the column by dbColumn, and a dbColumn set on a field, keep every value both ways', async () => {
-  const executor = new MigrationExecutor(db, new MigrationGraph(migrations), ProjectState.empty());
+  const executor = new MigrationExecutor(connection(), new MigrationGraph(migrations), ProjectState.empty());
   await executor.migrate([{ app: APP, name: '0001' }]);
-  await sql`insert into ${sql.table('dbcol_item')} (field, name) values (7, 'Ann'), (8, 'Bob')`.execute(db.kysely);
+  await sql`insert into ${sql.table('dbcol_item')} (field, name) values (7, 'Ann'), (8, 'Bob')`.execute(connection().kysely);
   await executor.migrate([{ app: APP, name: '0002' }]);
   assert.deepEqual(await columns(), ['field', 'id', 'name']);
   assert.deepEqual(await values('field'), [7, 8]);

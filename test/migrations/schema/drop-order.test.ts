@@ -5,36 +5,19 @@
  * another one still points at), and forward again.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
-import { CASCADE, connect, fields as f, SET_NULL, type Database } from '../../../src/index.ts';
+import { CASCADE, fields as f, SET_NULL } from '../../../src/index.ts';
 import { addField, createModel, deleteModel, MigrationExecutor, MigrationGraph, ProjectState, type Migration } from '../../../src/migrations/index.ts';
-import { TEST_DATABASE_URL } from '../../support/database.ts';
+import { withMigratedApp } from '../../support/migrations.ts';
 
 const APP = 'droporder';
 const TABLES = ['droporder_post_tags', 'droporder_post', 'droporder_tag', 'droporder_left', 'droporder_right'];
-let db: Database;
-
-async function forget(): Promise<void> {
-  const tables = await db.kysely.introspection.getTables();
-  if (tables.some((t) => t.name === 'trove_migrations')) await db.kysely.deleteFrom('trove_migrations').where('app', '=', APP).execute();
-}
+const connection = withMigratedApp(APP, TABLES);
 
 async function tables(): Promise<string[]> {
-  return (await db.kysely.introspection.getTables()).map((t) => t.name).filter((name) => name.startsWith(`${APP}_`)).sort();
+  return (await connection().kysely.introspection.getTables()).map((t) => t.name).filter((name) => name.startsWith(`${APP}_`)).sort();
 }
-
-before(async () => {
-  db = await connect(TEST_DATABASE_URL);
-  await db.dropTables(TABLES.map((name) => ({ name, columns: [], foreignKeys: [], indexes: [] })));
-  await db.createTables();
-  await forget();
-});
-after(async () => {
-  await db.dropTables(TABLES.map((name) => ({ name, columns: [], foreignKeys: [], indexes: [] })));
-  await forget();
-  await db.close();
-});
 
 const migrations: Migration[] = [
   {
@@ -50,15 +33,15 @@ const migrations: Migration[] = [
 ];
 
 test('a model with a many-to-many is deleted, undone, and the app goes to zero and back, with keys between the dropped tables', async () => {
-  const executor = new MigrationExecutor(db, new MigrationGraph(migrations), ProjectState.empty());
+  const executor = new MigrationExecutor(connection(), new MigrationGraph(migrations), ProjectState.empty());
   await executor.migrate([{ app: APP, name: '0001' }]);
   assert.deepEqual(await tables(), ['droporder_left', 'droporder_post', 'droporder_post_tags', 'droporder_right', 'droporder_tag']);
-  await sql`insert into ${sql.table('droporder_tag')} (id, name) values (1, 't')`.execute(db.kysely);
-  await sql`insert into ${sql.table('droporder_post')} (id, title) values (1, 'p')`.execute(db.kysely);
-  await sql`insert into ${sql.table('droporder_post_tags')} (post_id, tag_id) values (1, 1)`.execute(db.kysely);
-  await sql`insert into ${sql.table('droporder_left')} (id, name) values (1, 'l')`.execute(db.kysely);
-  await sql`insert into ${sql.table('droporder_right')} (id, left_id) values (1, 1)`.execute(db.kysely);
-  await sql`update ${sql.table('droporder_left')} set right_id = 1`.execute(db.kysely);
+  await sql`insert into ${sql.table('droporder_tag')} (id, name) values (1, 't')`.execute(connection().kysely);
+  await sql`insert into ${sql.table('droporder_post')} (id, title) values (1, 'p')`.execute(connection().kysely);
+  await sql`insert into ${sql.table('droporder_post_tags')} (post_id, tag_id) values (1, 1)`.execute(connection().kysely);
+  await sql`insert into ${sql.table('droporder_left')} (id, name) values (1, 'l')`.execute(connection().kysely);
+  await sql`insert into ${sql.table('droporder_right')} (id, left_id) values (1, 1)`.execute(connection().kysely);
+  await sql`update ${sql.table('droporder_left')} set right_id = 1`.execute(connection().kysely);
 
   await executor.migrate();
   assert.deepEqual(await tables(), ['droporder_left', 'droporder_right', 'droporder_tag'], 'the post and its link table are gone');

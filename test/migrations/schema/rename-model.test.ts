@@ -5,36 +5,18 @@
  * the table from one label to the other.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
-import { connect, fields as f, type Database } from '../../../src/index.ts';
+import { fields as f } from '../../../src/index.ts';
 import { addField, alterModelTable, createModel, MigrationExecutor, MigrationGraph, ProjectState, renameModel, type Migration } from '../../../src/migrations/index.ts';
-import { TEST_DATABASE_URL } from '../../support/database.ts';
+import { withMigratedApp } from '../../support/migrations.ts';
 
 const APP = 'renmod';
 const TABLES = ['renmod_one', 'renmod_two', 'renmod_kept'];
-let db: Database;
+const connection = withMigratedApp(APP, TABLES);
 
-async function forget(): Promise<void> {
-  const tables = await db.kysely.introspection.getTables();
-  if (tables.some((t) => t.name === 'trove_migrations')) await db.kysely.deleteFrom('trove_migrations').where('app', '=', APP).execute();
-}
-const drop = () => db.dropTables(TABLES.map((name) => ({ name, columns: [], foreignKeys: [], indexes: [] })));
-
-before(async () => {
-  db = await connect(TEST_DATABASE_URL);
-  await drop();
-  await db.createTables();
-  await forget();
-});
-after(async () => {
-  await drop();
-  await forget();
-  await db.close();
-});
-
-const names = async (table: string) => (await sql<{ name: string }>`select name from ${sql.table(table)} order by id`.execute(db.kysely)).rows.map((r) => r.name);
-const tables = async () => (await db.kysely.introspection.getTables()).map((t) => t.name).filter((n) => n.startsWith(`${APP}_`)).sort();
+const names = async (table: string) => (await sql<{ name: string }>`select name from ${sql.table(table)} order by id`.execute(connection().kysely)).rows.map((r) => r.name);
+const tables = async () => (await connection().kysely.introspection.getTables()).map((t) => t.name).filter((n) => n.startsWith(`${APP}_`)).sort();
 
 const migrations: Migration[] = [
   {
@@ -54,10 +36,10 @@ const migrations: Migration[] = [
 ];
 
 test('a model renamed and retabled, and one renamed with a field added, keep their rows both ways', async () => {
-  const executor = new MigrationExecutor(db, new MigrationGraph(migrations), ProjectState.empty());
+  const executor = new MigrationExecutor(connection(), new MigrationGraph(migrations), ProjectState.empty());
   await executor.migrate([{ app: APP, name: '0001' }]);
-  await sql`insert into ${sql.table('renmod_one')} (name) values ('Ann'), ('Bob')`.execute(db.kysely);
-  await sql`insert into ${sql.table('renmod_kept')} (name) values ('Cy')`.execute(db.kysely);
+  await sql`insert into ${sql.table('renmod_one')} (name) values ('Ann'), ('Bob')`.execute(connection().kysely);
+  await sql`insert into ${sql.table('renmod_kept')} (name) values ('Cy')`.execute(connection().kysely);
   await executor.migrate();
   assert.deepEqual(await tables(), ['renmod_kept', 'renmod_two']);
   assert.deepEqual(await names('renmod_two'), ['Ann', 'Bob']);
