@@ -168,10 +168,8 @@ export class MigrationProject {
     for (const app of apps ?? this.migratedApps) {
       const leaves = this.graph.leaves(app);
       if (leaves.length < 2) continue;
-      const existing = this.graph.ofApp(app);
-      const last = Math.max(...existing.map((m) => Number.parseInt(m.name.slice(0, 4), 10)));
       const joined = `merge_${leaves.map((m) => m.name).join('_')}`;
-      const name = migrationName(last + 1, [], false, joined.length <= 60 ? joined : `merge_${leaves.map((m) => m.name.slice(0, 4)).join('_')}`);
+      const name = migrationName(this.nextNumber(app), [], false, joined.length <= 60 ? joined : `merge_${leaves.map((m) => m.name.slice(0, 4)).join('_')}`);
       merges.push({ app, name, dependencies: leaves.map((m) => [app, m.name] as const), operations: [], folder: this.apps.get(app)! });
     }
     return merges;
@@ -179,10 +177,15 @@ export class MigrationProject {
 
   private newMigration(app: string, operations: Operation[], others: Dependency[], name: string | undefined): NewMigration {
     const existing = this.graph.ofApp(app);
-    const last = existing.length === 0 ? 0 : Math.max(...existing.map((m) => Number.parseInt(m.name.slice(0, 4), 10)));
     const leaf = this.graph.leaf(app);
     const dependencies: Dependency[] = [...(leaf === undefined ? [] : [[app, leaf.name] as const]), ...others];
-    return { app, name: migrationName(last + 1, operations, existing.length === 0 && operations.length > 0 && operations.every((o) => o.type === 'createModel'), name), dependencies, operations, folder: this.apps.get(app)! };
+    return { app, name: migrationName(this.nextNumber(app), operations, existing.length === 0 && operations.length > 0 && operations.every((o) => o.type === 'createModel'), name), dependencies, operations, folder: this.apps.get(app)! };
+  }
+
+  /** The number the app's next migration takes: one more than its highest. */
+  private nextNumber(app: string): number {
+    const existing = this.graph.ofApp(app);
+    return existing.length === 0 ? 1 : Math.max(...existing.map((m) => Number.parseInt(m.name.slice(0, 4), 10))) + 1;
   }
 
   private byLabel(): Map<string, ModelMeta> {

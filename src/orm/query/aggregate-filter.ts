@@ -7,7 +7,7 @@ import { FieldError } from '../errors.ts';
 import type { ForeignKeyField } from '../fields/relations.ts';
 import type { ModelMeta } from '../meta.ts';
 import type { Q, FilterDict } from './q.ts';
-import { formulaOf, relationHops, resolveConjuncts, resolveFilterArgs, type Formula, type Parse } from './filter-call.ts';
+import { formulaOf, relationHops, resolveConjuncts, resolveFilterArgs, someAtom, type Formula, type Parse } from './filter-call.ts';
 import { LOOKUPS, type WhereNode } from './where.ts';
 
 /** One table of an aggregate's joins, as resolveAggregate builds them (see aggregation.ts). */
@@ -77,19 +77,8 @@ export function resolveAggregateFilter(meta: ModelMeta, filter: Q | FilterDict, 
     for (let i = at + 1; i <= j; i++) keys.push(keyOn(rowMeta(i - 1), chain.links[i - 1]!.previousColumn));
     return keys;
   };
-  const onAnnotatedRow = (f: Formula): boolean => {
-    switch (f.kind) {
-      case 'and':
-      case 'or':
-        return f.children.every(onAnnotatedRow);
-      case 'not':
-        return onAnnotatedRow(f.child);
-      case 'node':
-        return true;
-      case 'atom':
-        return depthOf(f.parts)[0] === 0;
-    }
-  };
+  // Every atom on the annotated row itself (Exists() and the like are on it too).
+  const onAnnotatedRow = (f: Formula): boolean => !someAtom(f, (atom) => depthOf(atom.parts)[0] !== 0);
   const relocate = (f: Formula): Formula => {
     if (apart && onAnnotatedRow(f)) {
       const where = resolveConjuncts(meta, [f], '', { branches: 1 });

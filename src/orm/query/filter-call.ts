@@ -255,7 +255,7 @@ function pushNot(child: Formula): Formula {
   }
 }
 
-function someAtom(formula: Formula, test: (atom: Atom) => boolean): boolean {
+export function someAtom(formula: Formula, test: (atom: Atom) => boolean): boolean {
   switch (formula.kind) {
     case 'and':
     case 'or':
