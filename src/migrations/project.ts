@@ -131,9 +131,7 @@ export class MigrationProject {
     if (options.name !== undefined && !/^\w+$/.test(options.name)) {
       throw new MigrationError(`A migration's name is letters, digits and underscores (it goes into the file name 0002_${options.name}.ts); got '${options.name}'.`);
     }
-    for (const app of options.apps ?? []) {
-      if (!this.apps.has(app)) throw new MigrationError(`No app '${app}' in this project (its apps: ${[...this.apps.keys()].join(', ') || 'none'}).`);
-    }
+    this.checkApps(options.apps);
     const apps = new Set(options.apps ?? this.migratedApps);
     // Two branches of one app (made on two git branches, say): no change can be placed after both.
     for (const app of apps) this.graph.leaf(app);
@@ -164,6 +162,7 @@ export class MigrationProject {
    * every leaf and so joins them, as Django's `makemigrations --merge` writes it.
    */
   mergeMigrations(apps?: readonly string[]): NewMigration[] {
+    this.checkApps(apps);
     const merges: NewMigration[] = [];
     for (const app of apps ?? this.migratedApps) {
       const leaves = this.graph.leaves(app);
@@ -180,6 +179,12 @@ export class MigrationProject {
     const leaf = this.graph.leaf(app);
     const dependencies: Dependency[] = [...(leaf === undefined ? [] : [[app, leaf.name] as const]), ...others];
     return { app, name: migrationName(this.nextNumber(app), operations, existing.length === 0 && operations.length > 0 && operations.every((o) => o.type === 'createModel'), name), dependencies, operations, folder: this.apps.get(app)! };
+  }
+
+  private checkApps(apps: readonly string[] | undefined): void {
+    for (const app of apps ?? []) {
+      if (!this.apps.has(app)) throw new MigrationError(`No app '${app}' in this project (its apps: ${[...this.apps.keys()].join(', ') || 'none'}).`);
+    }
   }
 
   /** The number the app's next migration takes: one more than its highest. */

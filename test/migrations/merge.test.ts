@@ -29,4 +29,5 @@ test('two branches of an app are a conflict that makemigrations names, and --mer
   const joined = new MigrationGraph([...base, { ...merge!, dependencies: [...merge!.dependencies] }]);
   assert.equal(joined.leaf('br')?.name, '0003_merge_0002_colour_0002_size');
   assert.deepEqual(MigrationProject.of([...base.slice(0, 2)]).mergeMigrations(), [], 'nothing to merge without a branch');
+  assert.throws(() => project.mergeMigrations(['nosuchapp']), /No app 'nosuchapp'/);
 });
