@@ -18,8 +18,11 @@ const TEXT_KINDS: ReadonlySet<string> = new Set(['char', 'text', 'email', 'slug'
 export interface DetectedChanges {
   /** The operations of each app that changed, in the order they must run. */
   readonly operations: ReadonlyMap<string, Operation[]>;
-  /** Other apps each app's new migration needs (their models are pointed at). */
-  readonly dependsOnApps: ReadonlyMap<string, Set<string>>;
+  /**
+   * The models of other apps each operation needs: those its relations point at, and for a
+   * renamed model those that point at it (their migrations must run before the rename).
+   */
+  readonly needs: ReadonlyMap<Operation, ReadonlySet<string>>;
 }
 
 export interface DetectOptions {
@@ -31,12 +34,12 @@ export interface DetectOptions {
 export async function detectChanges(from: ProjectState, to: ProjectState, options: DetectOptions): Promise<DetectedChanges> {
   const detector = new Autodetector(from, to, options);
   await detector.run();
-  return { operations: detector.operations, dependsOnApps: detector.dependsOnApps };
+  return { operations: detector.operations, needs: detector.needs };
 }
 
 class Autodetector {
   readonly operations = new Map<string, Operation[]>();
-  readonly dependsOnApps = new Map<string, Set<string>>();
+  readonly needs = new Map<Operation, Set<string>>();
   /** `from` with the renames found so far applied: what the remaining comparisons start from. */
   private current: ProjectState;
 
@@ -44,21 +47,19 @@ class Autodetector {
     this.current = from;
   }
 
-  private emit(operation: Operation): void {
+  /** Adds `operation` to its app's list; `fields` are those whose targets it needs to exist. */
+  private emit(operation: Operation, fields: Iterable<FieldState> = [], alsoNeeds: Iterable<string> = []): void {
     this.current = operation.apply(this.current);
     const app = appOf(operation.label!);
     let list = this.operations.get(app);
     if (list === undefined) this.operations.set(app, (list = []));
     list.push(operation);
-  }
-
-  private needs(app: string, field: FieldState): void {
-    for (const label of [field.to, field.options.through as string | undefined]) {
-      if (label === undefined || appOf(label) === app) continue;
-      let set = this.dependsOnApps.get(app);
-      if (set === undefined) this.dependsOnApps.set(app, (set = new Set()));
-      set.add(appOf(label));
+    const needed = new Set<string>(alsoNeeds);
+    for (const field of fields) {
+      for (const label of [field.to, field.options.through as string | undefined]) if (label !== undefined) needed.add(label);
     }
+    for (const label of needed) if (appOf(label) === app) needed.delete(label);
+    if (needed.size > 0) this.needs.set(operation, needed);
   }
 
   async run(): Promise<void> {
@@ -78,7 +79,7 @@ class Autodetector {
       const declared = this.options.models.get(label)?.options.renamedFrom;
       if (declared === undefined) continue;
       const old = declared.includes('.') ? declared : `${appOf(label)}.${declared}`;
-      if (removed().includes(old)) this.emit(renameModel(old, label));
+      if (removed().includes(old)) this.emitRename(old, label);
     }
     for (const label of added()) {
       const state = this.to.model(label);
@@ -89,11 +90,21 @@ class Autodetector {
           `If you renamed it, say so in the model's options: { renamedFrom: '${old}' }. If you mean to drop ${old} and its rows, remove it in one migration and add ${label} in the next.`,
         );
         if (yes) {
-          this.emit(renameModel(old, label));
+          this.emitRename(old, label);
           break;
         }
       }
     }
+  }
+
+  /**
+   * A model renamed. Models of other apps that point at it are renamed with it in the state, so
+   * the rename must run after the migrations that made them point (Django's rename dependency):
+   * on a new database, those migrations name the old label.
+   */
+  private emitRename(old: string, label: string): void {
+    const pointing = [...this.current.models.values()].filter((m) => [...m.fields.values()].some((f) => f.to === old || f.options.through === old));
+    this.emit(renameModel(old, label), [], pointing.map((m) => m.label));
   }
 
   /** New models, each after the models it points at; a cycle's last link becomes a field added afterwards. */
@@ -114,13 +125,9 @@ class Autodetector {
         model = { ...model, fields };
       }
       pending.delete(model.label);
-      for (const field of model.fields.values()) this.needs(appOf(model.label), field);
-      this.emit(createModel(model.label, model.fields, model.options));
+      this.emit(createModel(model.label, model.fields, model.options), model.fields.values());
     }
-    for (const [label, name, field] of deferred) {
-      this.needs(appOf(label), field);
-      this.emit(addField(label, name, field));
-    }
+    for (const [label, name, field] of deferred) this.emit(addField(label, name, field), [field]);
   }
 
   private deleteModels(labels: string[]): void {
@@ -142,7 +149,6 @@ class Autodetector {
 
   private async alterModel(label: string): Promise<void> {
     const target = this.to.model(label);
-    const app = appOf(label);
     await this.renamedFields(label);
     const wantedConstraints = new Map((target.options.constraints ?? []).map((c) => [c.name, c]));
     for (const constraint of this.current.model(label).options.constraints ?? []) {
@@ -153,23 +159,21 @@ class Autodetector {
     if (!!model.options.softDelete !== !!target.options.softDelete) this.emit(alterSoftDelete(label, !!target.options.softDelete));
     for (const [name, field] of target.fields) {
       if (model.fields.has(name)) continue;
-      this.needs(app, field);
-      this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')));
+      this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')), [field]);
     }
     model = this.current.model(label);
     for (const [name, field] of target.fields) {
       const old = model.fields.get(name);
       if (old === undefined || sameData(old, field)) continue;
-      this.needs(app, field);
       // A many-to-many is a link table, a plain field a column: one becoming the other is a field
       // removed and another added (as Django writes it), and the column's old rows need a value.
       if ((old.kind === 'manyToMany') !== (field.kind === 'manyToMany')) {
         this.emit(removeField(label, name));
-        this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')));
+        this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')), [field]);
         continue;
       }
       const becomesRequired = old.options.null === true && field.options.null !== true;
-      this.emit(alterField(label, name, field, becomesRequired ? await this.fillFor(label, name, field, 'becomes NOT NULL without a default') : {}));
+      this.emit(alterField(label, name, field, becomesRequired ? await this.fillFor(label, name, field, 'becomes NOT NULL without a default') : {}), [field]);
     }
     // The sets and indexes wanted name fields that all exist now; removed fields go last.
     if (!sameData(this.current.model(label).options.uniqueTogether ?? [], target.options.uniqueTogether ?? [])) {

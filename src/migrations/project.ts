@@ -4,7 +4,7 @@
  */
 import type { Database, DialectName, TableSpec } from '../db/index.ts';
 import type { ModelMeta } from '../orm/index.ts';
-import { detectChanges } from './autodetector.ts';
+import { detectChanges, type DetectedChanges } from './autodetector.ts';
 import { MigrationError } from './errors.ts';
 import { MigrationExecutor, operationSteps } from './executor.ts';
 import { keyOf, MigrationGraph, type Dependency, type Migration } from './graph.ts';
@@ -13,7 +13,7 @@ import type { Direction, Operation } from './operations/operation.ts';
 import type { Questioner } from './questioner.ts';
 import { SchemaEditor } from './schema/editor.ts';
 import { OperationRunner } from './schema/runner.ts';
-import { ProjectState } from './state.ts';
+import { appOf, ProjectState } from './state.ts';
 import { postgresWarnings } from './warnings.ts';
 import { migrationName, type NewMigration } from './writer.ts';
 
@@ -137,24 +137,56 @@ export class MigrationProject {
     for (const app of apps) this.graph.leaf(app);
     if (options.empty) {
       if (options.apps === undefined || options.apps.length === 0) throw new MigrationError('--empty needs the app to make the migration in: trove makemigrations blog --empty.');
-      return [...apps].map((app) => this.newMigration(app, [], [], options.name));
+      return [...apps].map((app) => {
+        const leaf = this.graph.leaf(app);
+        return { app, name: migrationName(this.nextNumber(app), [], false, options.name), dependencies: leaf === undefined ? [] : [[app, leaf.name]], operations: [], folder: this.apps.get(app)! };
+      });
     }
     const detected = await detectChanges(this.finalState().only(apps), this.currentState(apps), { models: this.byLabel(), questioner: options.questioner });
-    const made = new Map<string, NewMigration>();
-    const pending = new Map(detected.operations);
-    while (pending.size > 0) {
-      // An app whose new migration needs another app's new migration comes after it.
-      const ready = [...pending.keys()].find((app) => ![...(detected.dependsOnApps.get(app) ?? [])].some((other) => other !== app && pending.has(other)));
-      if (ready === undefined) throw new MigrationError(`The new migrations of ${[...pending.keys()].join(' and ')} need each other: make them one app at a time.`);
-      const others: Dependency[] = [];
-      for (const other of detected.dependsOnApps.get(ready) ?? []) {
-        const theirs = made.get(other) ?? this.graph.leaf(other);
-        if (theirs !== undefined && other !== ready) others.push([other, theirs.name]);
+    return this.inMigrations(detected, options.name);
+  }
+
+  /**
+   * The detected operations cut into migrations, each after the migrations it needs. An app
+   * whose operations need another app's goes after it; apps whose new models point at each
+   * other take turns (Django's way): each writes the operations whose targets exist so far, so
+   * one app's model is created first and its key to the other's model is added in a second
+   * migration.
+   */
+  private inMigrations(detected: DetectedChanges, chosenName: string | undefined): NewMigration[] {
+    const queue = new Map([...detected.operations].map(([app, ops]) => [app, [...ops]]));
+    const needsOf = (operation: Operation): string[] => [...(detected.needs.get(operation) ?? [])];
+    // Models this run creates (or renames into being): who needs them waits for their migration.
+    const introduced = new Set([...detected.operations.values()].flat().filter((o) => o.type === 'createModel' || o.type === 'renameModel').map((o) => o.label!));
+    const landedIn = new Map<string, NewMigration>();
+    const latest = new Map<string, NewMigration>();
+    const made: NewMigration[] = [];
+    while (queue.size > 0) {
+      let app = [...queue.keys()].find((a) => queue.get(a)!.every((o) => needsOf(o).every((label) => !queue.has(appOf(label)))));
+      let count = app === undefined ? 0 : queue.get(app)!.length;
+      for (const a of app === undefined ? queue.keys() : []) {
+        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some((label) => introduced.has(label) && !landedIn.has(label)));
+        if (waiting !== 0) [app, count] = [a, waiting === -1 ? queue.get(a)!.length : waiting];
+        if (app !== undefined) break;
       }
-      made.set(ready, this.newMigration(ready, pending.get(ready)!, others, options.name));
-      pending.delete(ready);
+      if (app === undefined) throw new MigrationError(`The new migrations of ${[...queue.keys()].join(' and ')} need each other's new models before anything else.`);
+      const operations = queue.get(app)!.splice(0, count);
+      if (queue.get(app)!.length === 0) queue.delete(app);
+      const previous = latest.get(app) ?? this.graph.leaf(app);
+      const dependencies = new Map<string, Dependency>(previous === undefined ? [] : [[app, [app, previous.name]]]);
+      for (const label of operations.flatMap(needsOf)) {
+        const other = appOf(label);
+        const theirs = landedIn.get(label) ?? latest.get(other) ?? this.graph.leaf(other);
+        if (theirs !== undefined && !dependencies.has(other)) dependencies.set(other, [other, theirs.name]);
+      }
+      const number = latest.has(app) ? Number.parseInt(latest.get(app)!.name.slice(0, 4), 10) + 1 : this.nextNumber(app);
+      const initial = previous === undefined && operations.every((o) => o.type === 'createModel');
+      const migration: NewMigration = { app, name: migrationName(number, operations, initial, chosenName), dependencies: [...dependencies.values()], operations, folder: this.apps.get(app)! };
+      for (const operation of operations) if (introduced.has(operation.label!)) landedIn.set(operation.label!, migration);
+      latest.set(app, migration);
+      made.push(migration);
     }
-    return [...made.values()];
+    return made;
   }
 
   /**
@@ -172,13 +204,6 @@ export class MigrationProject {
       merges.push({ app, name, dependencies: leaves.map((m) => [app, m.name] as const), operations: [], folder: this.apps.get(app)! });
     }
     return merges;
-  }
-
-  private newMigration(app: string, operations: Operation[], others: Dependency[], name: string | undefined): NewMigration {
-    const existing = this.graph.ofApp(app);
-    const leaf = this.graph.leaf(app);
-    const dependencies: Dependency[] = [...(leaf === undefined ? [] : [[app, leaf.name] as const]), ...others];
-    return { app, name: migrationName(this.nextNumber(app), operations, existing.length === 0 && operations.length > 0 && operations.every((o) => o.type === 'createModel'), name), dependencies, operations, folder: this.apps.get(app)! };
   }
 
   private checkApps(apps: readonly string[] | undefined): void {

@@ -8,23 +8,31 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { sql } from 'kysely';
 import { connect, type Database } from '../../src/index.ts';
-import { MigrationProject, nonInteractive, writeMigration, type MigrateTarget, type NewMigration } from '../../src/migrations/index.ts';
+import { MigrationProject, nonInteractive, writeMigration, type MigrateTarget, type NewMigration, type Questioner } from '../../src/migrations/index.ts';
 import { ModelRegistry } from '../../src/orm/index.ts';
 import { root } from './cli.ts';
 import { TEST_DATABASE_URL } from './database.ts';
 
 export class MigrationScenario {
-  readonly folder: string;
+  /** Each app's migrations folder. */
+  readonly folders: ReadonlyMap<string, string>;
   registry = new ModelRegistry();
+  readonly apps: readonly string[];
 
-  constructor(readonly db: Database, readonly app: string) {
+  constructor(readonly db: Database, readonly app: string, ...more: string[]) {
     const base = join(root, 'test', '.tmp');
     mkdirSync(base, { recursive: true });
-    this.folder = mkdtempSync(join(base, `migrations-${app}-`));
+    this.apps = [app, ...more];
+    this.folders = new Map(this.apps.map((label) => [label, mkdtempSync(join(base, `migrations-${label}-`))]));
+  }
+
+  /** The first app's folder. */
+  get folder(): string {
+    return this.folders.get(this.app)!;
   }
 
   async project(): Promise<MigrationProject> {
-    return MigrationProject.load([{ label: this.app, folder: this.folder }], this.registry.all());
+    return MigrationProject.load([...this.folders].map(([label, folder]) => ({ label, folder })), this.registry.all());
   }
 
   /** Defines the models anew: `define` calls model(label, fields, options, registry). */
@@ -33,17 +41,23 @@ export class MigrationScenario {
     define(this.registry);
   }
 
-  /** makemigrations: writes and returns the new migration (undefined when nothing changed). */
-  async makemigrations(options: { name?: string } = {}): Promise<NewMigration | undefined> {
-    const project = await this.project();
-    const made = await project.makeMigrations({ apps: [this.app], questioner: nonInteractive, ...options });
-    for (const migration of made) writeMigration(migration);
-    return made[0];
+  /** makemigrations: writes and returns the first new migration (undefined when nothing changed). */
+  async makemigrations(options: { name?: string; questioner?: Questioner } = {}): Promise<NewMigration | undefined> {
+    return (await this.makeAll(options))[0];
   }
 
-  async migrate(target?: string): Promise<void> {
+  /** makemigrations for every app of the scenario: writes and returns the new migrations. */
+  async makeAll(options: { name?: string; questioner?: Questioner } = {}): Promise<NewMigration[]> {
     const project = await this.project();
-    const targets: MigrateTarget[] = [{ app: this.app, ...(target === undefined ? {} : { name: target }) }];
+    const made = await project.makeMigrations({ apps: this.apps, questioner: nonInteractive, ...options });
+    for (const migration of made) writeMigration(migration);
+    return made;
+  }
+
+  /** migrate the first app (or `app`) to its latest migration, or to `target` ('zero' for none). */
+  async migrate(target?: string, app = this.app): Promise<void> {
+    const project = await this.project();
+    const targets: MigrateTarget[] = [{ app, ...(target === undefined ? {} : { name: target }) }];
     await project.executor(this.db).migrate(targets);
   }
 
@@ -55,7 +69,7 @@ export class MigrationScenario {
 
   async tables(): Promise<string[]> {
     const tables = await this.db.kysely.introspection.getTables();
-    return tables.map((t) => t.name).filter((name) => name.startsWith(`${this.app}_`)).sort();
+    return tables.map((t) => t.name).filter((name) => this.apps.some((app) => name.startsWith(`${app}_`))).sort();
   }
 
   async columns(table: string): Promise<string[]> {
@@ -67,8 +81,8 @@ export class MigrationScenario {
   async cleanup(): Promise<void> {
     await this.db.dropTables((await this.tables()).map((name) => ({ name, columns: [], foreignKeys: [], indexes: [] })));
     const recorded = (await this.db.kysely.introspection.getTables()).some((t) => t.name === 'trove_migrations');
-    if (recorded) await this.db.kysely.deleteFrom('trove_migrations').where('app', '=', this.app).execute();
-    rmSync(this.folder, { recursive: true, force: true });
+    if (recorded) await this.db.kysely.deleteFrom('trove_migrations').where('app', 'in', [...this.apps]).execute();
+    for (const folder of this.folders.values()) rmSync(folder, { recursive: true, force: true });
   }
 }
 
