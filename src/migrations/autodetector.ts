@@ -4,7 +4,7 @@
  */
 import type { ModelMeta } from '../orm/index.ts';
 import { MigrationError } from './errors.ts';
-import { addField, alterField, removeField, renameField } from './operations/fields.ts';
+import { addField, alterField, isImplicitId, removeField, renameField } from './operations/fields.ts';
 import {
   addConstraint, addIndex, alterModelTable, alterSoftDelete, alterUniqueTogether, createModel, deleteModel, removeConstraint, removeIndex, renameModel,
 } from './operations/models.ts';
@@ -157,6 +157,10 @@ class Autodetector {
     let model = this.current.model(label);
     if (model.options.table !== target.options.table) this.emit(alterModelTable(label, target.options.table));
     if (!!model.options.softDelete !== !!target.options.softDelete) this.emit(alterSoftDelete(label, !!target.options.softDelete));
+    // The implicit `id` declared (with another type), or a declared `id` left out again: the same key altered.
+    if (isImplicitId(model, 'id') && target.fields.get('id')?.options.primaryKey === true) this.emit(alterField(label, 'id', target.fields.get('id')!), [target.fields.get('id')!]);
+    else if (model.fields.get('id')?.options.primaryKey === true && isImplicitId(target, 'id')) this.emit(alterField(label, 'id', { kind: 'auto', options: { primaryKey: true } }));
+    model = this.current.model(label);
     for (const [name, field] of target.fields) {
       if (model.fields.has(name)) continue;
       this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')), [field]);

@@ -44,6 +44,8 @@ function onDeleteSource(onDelete: OnDelete, imports?: Imports): string {
 /** `f.char({ maxLength: 200 })`, `f.foreignKey('blog.Author', { onDelete: CASCADE })`. */
 export function fieldSource(field: FieldState, imports?: Imports): string {
   imports?.fromTrove.add('fields as f');
+  // The auto-increment key is always the primary key and takes no options.
+  if (field.kind === 'auto') return 'f.auto()';
   const options = Object.keys(field.options).length === 0 ? '' : valueSource(field.options, imports);
   const args = field.to === undefined ? [options] : [stringSource(field.to), options];
   return `f.${field.kind}(${args.filter((a) => a !== '').join(', ')})`;

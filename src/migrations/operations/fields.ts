@@ -69,15 +69,25 @@ export function alterField(label: string, name: string, field: Field | FieldStat
     fragment: () => `alter_${modelName(label)}_${snake(name)}`,
     apply(project) {
       const model = project.model(label);
+      // The implicit `id` (kept out of the state) is a field that can be altered: declared with
+      // another type, or given back to the model as the implicit one.
+      if (isImplicitId(model, name)) return project.with(label, { ...model, fields: new Map([[name, state], ...model.fields]) });
       fieldOf(model, name);
+      if (name === 'id' && state.kind === 'auto') return project.with(label, { ...model, fields: new Map([...model.fields].filter(([n]) => n !== name)) });
       return project.with(label, { ...model, fields: new Map([...model.fields].map(([n, f]) => [n, n === name ? state : f])) });
     },
     hints(direction, before) {
       if (direction === 'forwards') return options.fill === undefined ? {} : { fills: [[label, name, options.fill]] };
+      if (isImplicitId(before.model(label), name)) return {};
       return emptyFill(label, name, fieldOf(before.model(label), name));
     },
     toSource: (imports) => call(imports, 'alterField', [stringSource(label), stringSource(name), fieldSource(state, imports), ...fillArgument(options, imports)]),
   };
+}
+
+/** `id` on a model that declares no primary key: the auto-increment key every such model gets. */
+export function isImplicitId(model: ModelState, name: string): boolean {
+  return name === 'id' && !model.fields.has('id') && ![...model.fields.values()].some((f) => f.options.primaryKey === true);
 }
 
 /** `renameField('blog.Post', 'body', 'content')`: the column is renamed, its data kept. */

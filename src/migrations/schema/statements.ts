@@ -30,6 +30,9 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
   // Tables dropped together may point at each other (a model and the link table of its
   // many-to-many, or a cycle): their keys between them go first, so any order of drops works.
   const dropped = new Set(changes.filter((c) => c.kind === 'drop').map((c) => c.table.name));
+  // A column whose type changes cannot be altered while a foreign key joins it to another (MySQL
+  // refuses; PostgreSQL would check every row twice): such keys go first and come back last.
+  const retyped = new Set(changes.flatMap((c) => (c.kind === 'alter' ? c.alteredColumns.filter((a) => columnType(dialect, a.before) !== columnType(dialect, a.after)).map((a) => `${c.before.name}.${a.before.name}`) : [])));
   for (const change of changes) {
     if (change.kind === 'create') {
       middle.push(createTableSql(dialect, change.table));
@@ -47,7 +50,15 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     const droppedIndexes = [...change.droppedIndexes];
     const addedIndexes = [...change.addedIndexes];
     if (twinned) replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
-    for (const fk of change.droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
+    const droppedForeignKeys = [...change.droppedForeignKeys];
+    const addedForeignKeys = [...change.addedForeignKeys];
+    for (const fk of before.foreignKeys) {
+      if (droppedForeignKeys.includes(fk) || !(retyped.has(`${before.name}.${fk.column}`) || retyped.has(`${fk.refTable}.${fk.refColumn}`))) continue;
+      droppedForeignKeys.push(fk);
+      const again = after.foreignKeys.find((k) => k.name === fk.name);
+      if (again !== undefined && !addedForeignKeys.includes(again)) addedForeignKeys.push(again);
+    }
+    for (const fk of droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
     for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint ${q(check.name)}`);
     for (const index of droppedIndexes) early.push(dropIndexSql(dialect, before.name, index, options));
     if (twinned) {
@@ -75,12 +86,21 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
       const name = q(column.name);
       if (fill !== undefined && old.nullable && !column.nullable) middle.push(`update ${table} set ${name} = ${literal(fill)} where ${name} is null`);
       if (dialect.modifiesWholeColumn) {
-        middle.push(`alter table ${table} modify column ${columnDefinition(dialect, column)}`);
+        // A key that stays the key keeps its index: saying `primary key` again would be a second one.
+        const definition = old.primaryKey && column.primaryKey ? { ...column, primaryKey: false, nullable: false } : column;
+        middle.push(`alter table ${table} modify column ${columnDefinition(dialect, definition)}`);
         continue;
       }
       const type = columnType(dialect, column);
+      if (old.autoIncrement && !column.autoIncrement) middle.push(`alter table ${table} alter column ${name} drop identity`);
       if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type} using ${name}::${type}`);
       if (old.nullable !== column.nullable) middle.push(`alter table ${table} alter column ${name} ${column.nullable ? 'drop' : 'set'} not null`);
+      if (!old.autoIncrement && column.autoIncrement) {
+        middle.push(`alter table ${table} alter column ${name} add ${dialect.autoIncrementClause}`);
+        // The new sequence starts past the keys the rows already have.
+        const reset = dialect.resetSequenceSql(after.name, column.name);
+        if (reset !== undefined) middle.push(reset);
+      }
     }
     if (twinned) {
       const had = twinsOf(before);
@@ -89,7 +109,7 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
       }
     }
     for (const index of addedIndexes) indexesToAdd.push([after.name, index]);
-    for (const fk of change.addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
+    for (const fk of addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
     for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check)}`);
   }
   const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition, dialect));

@@ -1,7 +1,7 @@
 import type { FieldOptions, NullableIf, OptionalIf, Typed } from './field.ts';
 import type { InstanceOfClass } from '../types.ts';
 import {
-  BigIntegerField, BooleanField, CharField, DateField, DateTimeField, DecimalField, EmailField,
+  AutoField, BigIntegerField, BooleanField, CharField, DateField, DateTimeField, DecimalField, EmailField,
   FloatField, IntegerField, JsonField, SlugField, TextField, URLField, UuidField,
   type CharOptions, type DecimalOptions, type JsonValue,
 } from './scalar.ts';
@@ -38,6 +38,10 @@ type StringOptions = FieldOptions<string> & { maxLength?: number };
 
 /** Field builders, used as `f.char({ maxLength: 100 })` after `import { fields as f } from 'trove'`. */
 export const fields = {
+  /** The auto-increment key every model gets as `id` unless a field is the primary key; declared, it is that same key. */
+  auto(): AutoField & Scalar<number, { primaryKey: true }, number, true> {
+    return new AutoField() as AutoField & Scalar<number, { primaryKey: true }, number, true>;
+  },
   char<const O extends CharOptions>(options: O): CharField & Scalar<string, O> {
     return new CharField(options) as CharField & Scalar<string, O>;
   },

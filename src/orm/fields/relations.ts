@@ -82,6 +82,11 @@ export class ForeignKeyField extends RelationField<unknown> {
     return pk.kind === 'auto' ? 'bigint' : (pk.columnType as ColumnType);
   }
 
+  /** A key to a `char` primary key holds as many characters as it (Django's rel_db_type). */
+  get maxLength(): number | undefined {
+    return (this.target.pk as { maxLength?: number }).maxLength;
+  }
+
   /** Accepts a saved instance of the target or its primary key; returns the key. */
   protected cleanValue(value: unknown): unknown {
     const target = this.target;
