@@ -93,7 +93,9 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
       }
       const type = columnType(dialect, column);
       if (old.autoIncrement && !column.autoIncrement) middle.push(`alter table ${table} alter column ${name} drop identity`);
-      if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type} using ${name}::${type}`);
+      // USING only when the kind of value changes: an explicit cast to a shorter varchar cuts
+      // values silently, where the plain change refuses them ("value too long"), as in Django.
+      if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type}${old.type === column.type ? '' : ` using ${name}::${type}`}`);
       if (old.nullable !== column.nullable) middle.push(`alter table ${table} alter column ${name} ${column.nullable ? 'drop' : 'set'} not null`);
       if (!old.autoIncrement && column.autoIncrement) {
         middle.push(`alter table ${table} alter column ${name} add ${dialect.autoIncrementClause}`);
