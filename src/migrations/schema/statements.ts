@@ -52,8 +52,12 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     if (twinned) replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
     const droppedForeignKeys = [...change.droppedForeignKeys];
     const addedForeignKeys = [...change.addedForeignKeys];
+    // MySQL keeps a key's index while the key stands: an index over a key's column is dropped
+    // (a key becoming one-to-one swaps it for a unique one) with the key off, as a retyped column is.
+    const reindexed = new Set(droppedIndexes.map((index) => index.columns[0]));
     for (const fk of before.foreignKeys) {
-      if (droppedForeignKeys.includes(fk) || !(retyped.has(`${before.name}.${fk.column}`) || retyped.has(`${fk.refTable}.${fk.refColumn}`))) continue;
+      const touched = retyped.has(`${before.name}.${fk.column}`) || retyped.has(`${fk.refTable}.${fk.refColumn}`) || reindexed.has(fk.column);
+      if (droppedForeignKeys.includes(fk) || !touched) continue;
       droppedForeignKeys.push(fk);
       const again = after.foreignKeys.find((k) => k.name === fk.name);
       if (again !== undefined && !addedForeignKeys.includes(again)) addedForeignKeys.push(again);

@@ -294,4 +294,20 @@ export const modelScenarios: Scenario[] = [
     operations: ['Create model my.Publisher', 'Alter field owner on mz.Book', 'Delete model my.Author'],
     expected: { mz_book: [{ id: 1, title: 'T', owner_id: null }] },
   },
+  {
+    name: 'test_alter_field_fk_to_o2o: a key becomes one-to-one (its index becomes unique)',
+    apps: ['na'],
+    before: (r) => {
+      model('na.Person', { name: name() }, {}, r);
+      model('na.Profile', { person: f.foreignKey('na.Person', { onDelete: CASCADE }) }, {}, r);
+    },
+    rows: { na_person: [{ id: 1, name: 'Ann' }], na_profile: [{ id: 1, person_id: 1 }] },
+    after: (r) => {
+      model('na.Person', { name: name() }, {}, r);
+      model('na.Profile', { person: f.oneToOne('na.Person', { onDelete: CASCADE }) }, {}, r);
+    },
+    operations: ['Alter field person on na.Profile'],
+    expected: { na_profile: [{ id: 1, person_id: 1 }] },
+    back: { na_profile: [{ id: 1, person_id: 1 }] },
+  },
 ];
