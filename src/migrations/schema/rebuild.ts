@@ -100,10 +100,14 @@ function rebuild(dialect: SqlDialect, change: AlterTable): string[] {
     if (plan.source === undefined) return fill ?? 'NULL';
     return fill === undefined ? q(plan.source.name) : `coalesce(${q(plan.source.name)}, ${fill})`;
   });
+  // A table that is also renamed is renamed first, so that SQLite rewrites the keys of other
+  // tables to its new name; then it is copied under that name, which those keys keep naming.
+  const renamed = before.name === after.name ? [] : [dialect.renameTableSql(before.name, after.name)];
   return [
+    ...renamed,
     createTableSql(dialect, after, temporary),
-    `insert into ${q(temporary)} (${targets.join(', ')}) select ${sources.join(', ')} from ${q(before.name)}`,
-    `drop table ${q(before.name)}`,
+    `insert into ${q(temporary)} (${targets.join(', ')}) select ${sources.join(', ')} from ${q(after.name)}`,
+    `drop table ${q(after.name)}`,
     dialect.renameTableSql(temporary, after.name),
     ...after.indexes.map((index) => createIndexSql(dialect, after.name, index)),
   ];

@@ -310,4 +310,22 @@ export const modelScenarios: Scenario[] = [
     expected: { na_profile: [{ id: 1, person_id: 1 }] },
     back: { na_profile: [{ id: 1, person_id: 1 }] },
   },
+  {
+    name: 'test_rename_model_with_fks_in_different_position: a renamed model with a key of its own, pointed at by another and by itself',
+    apps: ['nb'],
+    before: (r) => {
+      model('nb.Publisher', { name: name() }, {}, r);
+      model('nb.Author', { name: name(), publisher: f.foreignKey('nb.Publisher', { onDelete: CASCADE }), mentor: f.foreignKey('nb.Author', { onDelete: SET_NULL, null: true }) }, {}, r);
+      model('nb.Book', { author: f.foreignKey('nb.Author', { onDelete: CASCADE }) }, {}, r);
+    },
+    rows: { nb_publisher: [{ id: 1, name: 'P' }], nb_author: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
+    after: (r) => {
+      model('nb.Publisher', { name: name() }, {}, r);
+      model('nb.Writer', { name: name(), publisher: f.foreignKey('nb.Publisher', { onDelete: CASCADE }), mentor: f.foreignKey('nb.Writer', { onDelete: SET_NULL, null: true }) }, { renamedFrom: 'Author' }, r);
+      model('nb.Book', { author: f.foreignKey('nb.Writer', { onDelete: CASCADE }) }, {}, r);
+    },
+    operations: ['Rename model nb.Author to nb.Writer'],
+    expected: { nb_writer: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
+    back: { nb_author: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
+  },
 ];
