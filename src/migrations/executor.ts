@@ -180,6 +180,7 @@ export class MigrationExecutor {
         this.db.schemaChanged();
         await operation.run!({ db: this.db, dialect: this.db.dialect, models: renderedModels(this.editor.render(state).registry) }, direction);
       },
+      check: (operation, state, direction) => operation.check!({ db: this.db, dialect: this.db.dialect, models: renderedModels(this.editor.render(state).registry) }, state, direction),
     }).run(steps);
   }
 
