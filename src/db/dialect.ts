@@ -128,6 +128,13 @@ export interface SqlDialect {
   readonly modifiesWholeColumn: boolean;
   /** Whether DDL is part of a transaction and undone with it (MySQL commits at each DDL statement). */
   readonly transactionalDdl: boolean;
+  /**
+   * `if exists` / `if not exists` where DDL commits statement by statement (MariaDB): an
+   * operation that stopped part way is run again from its start, and what it already did is
+   * skipped rather than refused. Empty where DDL is transactional and undone whole.
+   */
+  readonly ddlIfExists: string;
+  readonly ddlIfNotExists: string;
   /** `select count(*) as n`: 1 where the table exists (in the connection's schema), else 0. */
   tableExistsSql(table: string): string;
   /** What DROP TABLE and TRUNCATE add to take along the constraints that point at a table (PostgreSQL, which cannot turn its checks off). */

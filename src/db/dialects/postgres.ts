@@ -57,6 +57,8 @@ export const postgresDialect: SqlDialect = {
   rebuildsTableToAlter: false,
   modifiesWholeColumn: false,
   transactionalDdl: true,
+  ddlIfExists: '',
+  ddlIfNotExists: '',
   tableExistsSql: (table) => informationSchemaTableCount('current_schema()', literal(table)),
   cascadeClause: ' cascade',
   truncation: 'transactional',

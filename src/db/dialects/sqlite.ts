@@ -70,6 +70,8 @@ export const sqliteDialect: SqlDialect = {
   rebuildsTableToAlter: true,
   modifiesWholeColumn: false,
   transactionalDdl: true,
+  ddlIfExists: '',
+  ddlIfNotExists: '',
   tableExistsSql: (table) => `select count(*) as n from sqlite_master where type = 'table' and name = ${stringLiteral(table, false)}`,
   cascadeClause: '',
   truncation: undefined,

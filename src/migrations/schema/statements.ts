@@ -43,7 +43,7 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     }
     if (change.kind === 'drop') {
       for (const fk of change.table.foreignKeys) if (dropped.has(fk.refTable)) early.push(dropForeignKeySql(dialect, change.table.name, fk));
-      drops.push(`drop table ${q(change.table.name)}`);
+      drops.push(`drop table${dialect.ddlIfExists} ${q(change.table.name)}`);
       continue;
     }
     const { before, after } = change;
@@ -63,26 +63,26 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
       if (again !== undefined && !addedForeignKeys.includes(again)) addedForeignKeys.push(again);
     }
     for (const fk of droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
-    for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint ${q(check.name)}`);
+    for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint${dialect.ddlIfExists} ${q(check.name)}`);
     for (const index of droppedIndexes) early.push(dropIndexSql(dialect, before.name, index, options));
     if (twinned) {
       const kept = twinsOf(after);
       for (const [column] of twinsOf(before)) {
-        if (!stillTwinned(change, column, kept)) early.push(`alter table ${q(before.name)} drop column ${q(liveTwin(column))}`);
+        if (!stillTwinned(change, column, kept)) early.push(`alter table ${q(before.name)} drop column${dialect.ddlIfExists} ${q(liveTwin(column))}`);
       }
     }
     if (before.name !== after.name) middle.push(dialect.renameTableSql(before.name, after.name));
     const table = q(after.name);
-    for (const [from, to] of change.renamedColumns) middle.push(`alter table ${table} rename column ${q(from)} to ${q(to)}`);
-    for (const column of change.droppedColumns) middle.push(`alter table ${table} drop column ${q(column.name)}`);
+    for (const [from, to] of change.renamedColumns) middle.push(`alter table ${table} rename column${dialect.ddlIfExists} ${q(from)} to ${q(to)}`);
+    for (const column of change.droppedColumns) middle.push(`alter table ${table} drop column${dialect.ddlIfExists} ${q(column.name)}`);
     for (const plan of change.addedColumns) {
       if (plan.fill === undefined || plan.column.nullable) {
-        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column)}`);
-        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(plan.fill)}`);
+        middle.push(`alter table ${table} add column${dialect.ddlIfNotExists} ${columnDefinition(dialect, plan.column)}`);
+        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(plan.fill)} where ${q(plan.column.name)} is null`);
       } else {
         // Rows that exist get the fill through a default that is dropped at once, as Django does:
         // the column keeps no default in the database.
-        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column, { defaultValue: literal(plan.fill) })}`);
+        middle.push(`alter table ${table} add column${dialect.ddlIfNotExists} ${columnDefinition(dialect, plan.column, { defaultValue: literal(plan.fill) })}`);
         middle.push(`alter table ${table} alter column ${q(plan.column.name)} drop default`);
       }
     }
@@ -116,7 +116,7 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     }
     for (const index of addedIndexes) indexesToAdd.push([after.name, index]);
     for (const fk of addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
-    for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check)}`);
+    for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check).replace(/^constraint /, `constraint${dialect.ddlIfNotExists} `)}`);
   }
   const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition, dialect));
   const indexes = indexesToAdd.map(([table, index]) => createIndexSql(dialect, table, index, options));
