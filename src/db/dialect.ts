@@ -98,6 +98,11 @@ export interface SqlDialect {
    * the SQL itself (MySQL), which has no such cap.
    */
   readonly listParameter: ListParameter | undefined;
+  /**
+   * Whether text can hold no NUL character, and a statement binding one fails (PostgreSQL): a
+   * comparison with such a value is then false, as no stored row can hold it.
+   */
+  readonly refusesNulInText: boolean;
 
   // ---- values: what the driver binds and hands back --------------------------------------------
   /** A boolean as the driver binds it (PostgreSQL has a boolean type; the others store 1 and 0). */

@@ -38,6 +38,7 @@ export const mysqlDialect: SqlDialect = {
   estimateRowsSql: () => undefined,
   // mysql2's query() writes the values into the SQL: no cap on their number.
   listParameter: undefined,
+  refusesNulInText: false,
 
   booleanValue: (value) => (value ? 1 : 0),
   dateTimeValue: dateTimeText,

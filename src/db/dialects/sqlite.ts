@@ -51,6 +51,7 @@ export const sqliteDialect: SqlDialect = {
   estimateRowsSql: () => undefined,
   // A JSON array, read back as rows: integers as integers, strings as text.
   listParameter: { between: ' in (select value from json_each(', after: '))', bind: (values) => JSON.stringify(values) },
+  refusesNulInText: false,
 
   booleanValue: (value) => (value ? 1 : 0),
   dateTimeValue: (value) => value.toISOString(),

@@ -239,9 +239,21 @@ function writeIn(ctx: WriteContext, alias: string, column: string, values: unkno
   w.text(')');
 }
 
+/** A text value with a NUL character, which PostgreSQL can neither store nor bind. */
+function holdsNul(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\u0000');
+}
+
 function writeCompare(node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: WriteContext): void {
   const { w, dialect } = ctx;
   const { field, lookup, value } = node;
+  if (dialect.refusesNulInText && lookup !== 'range' && (Array.isArray(value) ? value.some(holdsNul) : holdsNul(value))) {
+    // No stored row holds a NUL there: such a value matches nothing (`username = 'a\0'` from a
+    // login form was a 500). In a list, the other values still count.
+    const rest = Array.isArray(value) ? value.filter((item) => !holdsNul(item)) : [];
+    if (rest.length === 0) return w.text('1 = 0');
+    return writeIn(ctx, alias, node.column, rest.map((item) => field.toDb(item, dialect.name)));
+  }
   switch (lookup) {
     case 'iexact':
     case 'contains':
