@@ -6,6 +6,7 @@
  */
 import { DateTimeField, FieldError, type DateField, type QuerySet } from '../orm/index.ts';
 import type { FilterSpec, Link } from './filters.ts';
+import { fieldAtPath } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 
 const DAY_MS = 86_400_000;
@@ -13,10 +14,10 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** The sidebar filter of a date or date-time field: ranges `field__gte` / `field__lt` of whole days. */
-export function dateFilter(field: DateField | DateTimeField, params: URLSearchParams, link: Link, now = new Date()): FilterSpec {
-  const since = `${field.name}__gte`;
-  const until = `${field.name}__lt`;
-  const isNull = `${field.name}__isnull`;
+export function dateFilter(field: DateField | DateTimeField, params: URLSearchParams, link: Link, now = new Date(), name = field.name): FilterSpec {
+  const since = `${name}__gte`;
+  const until = `${name}__lt`;
+  const isNull = `${name}__isnull`;
   const keys = [since, until, isNull];
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const year = now.getUTCFullYear();
@@ -34,7 +35,7 @@ export function dateFilter(field: DateField | DateTimeField, params: URLSearchPa
     return { label, url: link(changes), selected };
   };
   return {
-    title: field.verboseName,
+    title: name.includes('__') ? name.split('__').join(' ') : field.verboseName,
     choices: [
       choice('Any date', {}),
       ...ranges.map(([label, start, end]) => choice(label, { [since]: day(start), [until]: day(end) })),
@@ -59,9 +60,10 @@ const MAX_PROBES = 60;
 export async function buildDateHierarchy(admin: ModelAdmin, qs: QuerySet<any>, params: URLSearchParams, link: Link): Promise<DateHierarchy | undefined> {
   const name = admin.options.dateHierarchy;
   if (name === undefined) return undefined;
-  const field = admin.meta.field(name);
+  // Across foreign keys too (`shelf__openedOn`), as ordering and values() follow them.
+  const field = fieldAtPath(admin.meta, name, true);
   if (field === undefined || !(field instanceof DateTimeField || field.kind === 'date')) {
-    throw new FieldError(`${admin.meta.label} admin: dateHierarchy names '${name}', which is not a date or date-time field.`);
+    throw new FieldError(`${admin.meta.label} admin: dateHierarchy names '${name}', which is not a date or date-time field (across foreign keys only).`);
   }
   const keys = { year: `${name}__year`, month: `${name}__month`, day: `${name}__day` };
   const number = (key: string) => (params.has(key) && /^\d{1,4}$/.test(params.get(key)!) ? Number(params.get(key)) : undefined);
@@ -75,10 +77,10 @@ export async function buildDateHierarchy(admin: ModelAdmin, qs: QuerySet<any>, p
   const has = (start: number, end: number) => dated.filter({ [`${name}__gte`]: at(start), [`${name}__lt`]: at(end) } as never).exists();
 
   if (year === undefined) {
-    const first = await dated.orderBy(name).first();
-    const last = await dated.orderBy(`-${name}`).first();
+    const first = (await dated.orderBy(name).values(name).first()) as Record<string, unknown> | null;
+    const last = (await dated.orderBy(`-${name}`).values(name).first()) as Record<string, unknown> | null;
     if (first === null || last === null) return { back: undefined, choices: [] };
-    const [a, b] = [new Date(first[name]), new Date(last[name])];
+    const [a, b] = [new Date(first[name] as string | Date), new Date(last[name] as string | Date)];
     if (a.getUTCFullYear() === b.getUTCFullYear()) {
       year = a.getUTCFullYear();
       if (a.getUTCMonth() === b.getUTCMonth()) month = a.getUTCMonth() + 1;
