@@ -72,7 +72,7 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
     search: { enabled: searchEnabled, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)), problem: searchEnabled ? searchProblem(admin, params.get(SEARCH_VAR) ?? '') : undefined },
     filters: await buildFilters(admin, params, link),
     // An empty list has no dates: none() asks nothing, where each probe would scan for nothing.
-    hierarchy: await buildDateHierarchy(admin, list.count === 0 ? list.queryset.none() : list.queryset, params, link),
+    hierarchy: await buildDateHierarchy(admin, list.count === 0 ? list.queryset.none() : list.queryset, params, link, list.estimated ? undefined : list.count),
     actions: actions.map((a) => ({ name: a.name, description: a.description.replaceAll('%(verbose_name_plural)s', meta.verboseNamePlural) })),
     linkColumns,
     invalid: params.has(ERROR_VAR),

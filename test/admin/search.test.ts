@@ -62,12 +62,15 @@ test('the autocomplete endpoint bounds its term the same way', async () => {
   assert.deepEqual(await res.json(), { results: [], pagination: { more: false } });
 });
 
-test('while a long changelist request runs (a ten-word search, the date hierarchy probing every day), the server answers another request', async () => {
+test('while a long changelist request runs (a ten-word search, the date hierarchy asking about the days of a month), the server answers another request', async () => {
   const ann = await Author.objects.get({ name: 'Ann Archer' });
   const filler = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua '.repeat(4);
   await Post.objects.bulkCreate(Array.from({ length: 8000 }, (_, i) => ({ title: `Post ${i}`, content: filler, author: ann })), { batchSize: 1000 });
+  // On the first and last day of a month: the days between have no rows, and each is asked.
+  await Post.objects.filter({ title__startswith: 'Post ' }).update({ createdAt: new Date('2020-02-01T12:00:00Z') });
+  await Post.objects.filter({ title__startswith: 'Post 1' }).update({ createdAt: new Date('2020-02-28T12:00:00Z') });
   const client = await admin();
-  const heavy = `/admin/blog/post/?${new URLSearchParams({ q: 'dolor dolore magna aliqua labore tempor elit amet ipsum lorem', createdAt__year: String(new Date().getUTCFullYear()), createdAt__month: String(new Date().getUTCMonth() + 1) })}`;
+  const heavy = `/admin/blog/post/?${new URLSearchParams({ q: 'dolor dolore magna aliqua labore tempor elit amet ipsum lorem', createdAt__year: '2020', createdAt__month: '2' })}`;
   const finished: string[] = [];
   const started = performance.now();
   const long = client.get(heavy).then(async (res) => {
