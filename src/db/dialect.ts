@@ -24,6 +24,13 @@ export interface Around {
   readonly after: string;
 }
 
+/** `column <between> ? <after>`, the parameter being `bind(values)`: see SqlDialect.listParameter. */
+export interface ListParameter {
+  readonly between: string;
+  readonly after: string;
+  bind(values: ReadonlyArray<string | number>): unknown;
+}
+
 export interface RowLockOptions {
   readonly skipLocked?: boolean;
   readonly nowait?: boolean;
@@ -84,6 +91,18 @@ export interface SqlDialect {
   readonly prefersSubtractedCounts: boolean;
   /** The statement that estimates a table's rows (`n`) from the planner's statistics: instant, roughly right; undefined where there are none to trust. */
   estimateRowsSql(table: string): string | undefined;
+  /**
+   * How `column IN (…)` takes a long list as one parameter, where the database caps the values a
+   * statement may bind (SQLite 32,766, PostgreSQL 65,535: 12,000 keys ticked in the admin appear
+   * several times in a delete's statements); undefined where the driver writes the values into
+   * the SQL itself (MySQL), which has no such cap.
+   */
+  readonly listParameter: ListParameter | undefined;
+  /**
+   * Whether text can hold no NUL character, and a statement binding one fails (PostgreSQL): a
+   * comparison with such a value is then false, as no stored row can hold it.
+   */
+  readonly refusesNulInText: boolean;
 
   // ---- values: what the driver binds and hands back --------------------------------------------
   /** A boolean as the driver binds it (PostgreSQL has a boolean type; the others store 1 and 0). */

@@ -36,6 +36,9 @@ export const mysqlDialect: SqlDialect = {
   countsInParallel: false,
   prefersSubtractedCounts: false,
   estimateRowsSql: () => undefined,
+  // mysql2's query() writes the values into the SQL: no cap on their number.
+  listParameter: undefined,
+  refusesNulInText: false,
 
   booleanValue: (value) => (value ? 1 : 0),
   dateTimeValue: dateTimeText,

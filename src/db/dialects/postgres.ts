@@ -36,6 +36,9 @@ export const postgresDialect: SqlDialect = {
   countsInParallel: true,
   prefersSubtractedCounts: false,
   estimateRowsSql: (table) => `select reltuples::bigint as n from pg_class where oid = to_regclass(${literal(table)})`,
+  // An array, which pg sends as an array literal; its type is the column's (`integer[]`, `uuid[]`).
+  listParameter: { between: ' = any(', after: ')', bind: (values) => [...values] },
+  refusesNulInText: true,
 
   booleanValue: (value) => value,
   // pg sends a Date as a timestamp with its zone.
