@@ -214,4 +214,27 @@ export const attacks: Attack[] = [
     send: ({ client }) => client.get(target.replace(/<|>/g, encodeURIComponent)),
     refused: (sent) => assert.doesNotMatch(sent.body, /<script>alert\(1\)<\/script>|<script>(?!\s*$)/),
   })),
+
+  // Changelist lookups beyond listFilter and dateHierarchy (Django's lookup_allowed): a 400, never rows read through them.
+  ...['/admin/blog/post/?author__email__startswith=an', '/admin/blog/post/?comments__text__startswith=a', '/admin/blog/post/?author__posts__author__email=x', '/admin/blog/comment/?author__email__contains=@'].map((target): Attack => ({
+    name: `lookup leak: GET ${target}`,
+    as: 'editor',
+    send: ({ client }) => client.get(target),
+    refused: status(400),
+  })),
+  {
+    name: 'lookup leak: a select-across delete filtered by a lookup not allowed',
+    as: 'editor',
+    send: async ({ client }) => {
+      await client.page('/admin/blog/post/');
+      return client.post('/admin/blog/post/?author__email__startswith=a', [['action', 'delete_selected'], ['select_across', '1'], ['index', '0'], ['_selected_action', '1'], ['post', 'yes']]);
+    },
+    refused: status(400),
+  },
+  {
+    name: 'a search of 1,500 words is answered at once, not a 500',
+    as: 'editor',
+    send: ({ client }) => client.get(`/admin/blog/post/?q=${encodeURIComponent(Array.from({ length: 1500 }, (_, i) => `w${i}`).join(' '))}`),
+    refused: status(200, 400),
+  },
 ];
