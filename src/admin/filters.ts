@@ -48,7 +48,9 @@ export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, l
     const nullKey = `${name}__isnull`;
     const title = name.includes('__') ? name.split('__').join(' ') : field.verboseName;
     if (field instanceof ForeignKeyField || field instanceof ManyToManyField) {
-      const related = (await (field.target.modelClass.objects.all().slice(0, RELATED_CHOICES) as Promise<any[]>)) as Record<string, unknown>[];
+      // In the related model's order, else by key: never in whatever order the table happens to hold.
+      const order = [...(field.target.options.ordering ?? []), field.target.pk.name];
+      const related = (await (field.target.modelClass.objects.all().orderBy(...order).slice(0, RELATED_CHOICES) as Promise<any[]>)) as Record<string, unknown>[];
       const values = related.map((o): [string, string] => [String(o[field.target.pk.attname]), String(o)]);
       specs.push(listFilter(params, link, title, `${name}__${field.target.pk.name}__exact`, nullKey, values, field.nullable ? 'None' : undefined));
     } else if (field instanceof BooleanField) {

@@ -50,6 +50,12 @@ export interface SqlDialect {
   textMatch(lookup: TextLookup): Around;
   /** The parameter a text lookup binds for `text` (a LIKE or GLOB pattern, escaped). */
   textPattern(lookup: TextLookup, text: string): string;
+  /**
+   * What follows a column that is not text in a text lookup (`author__startswith`,
+   * `createdAt__contains`) to make it text, where LIKE takes text alone (PostgreSQL's `::text`,
+   * as Django casts); undefined where the database converts by itself.
+   */
+  readonly textCast: string | undefined;
   /** `part(column)` as a number, in UTC as dates are stored: SQL before and after the column. */
   datePart(part: DatePartName, dateTime: boolean): readonly [before: string, after: string];
   /** Whether ORDER BY takes NULLS FIRST / NULLS LAST (MySQL orders by `x IS NULL` first instead). */

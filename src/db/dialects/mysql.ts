@@ -19,6 +19,7 @@ export const mysqlDialect: SqlDialect = {
 
   textMatch: standardTextMatch,
   textPattern: likePattern,
+  textCast: undefined,
   datePart: (part) => [`${part === 'day' ? 'dayofmonth' : part}(`, ')'],
   nullsOrdering: false,
   noLimit: '18446744073709551615',

@@ -16,6 +16,7 @@ export const postgresDialect: SqlDialect = {
 
   textMatch: standardTextMatch,
   textPattern: likePattern,
+  textCast: '::text',
   datePart: (part, dateTime) => [`extract(${part} from `, dateTime ? " at time zone 'UTC')" : ')'],
   nullsOrdering: true,
   noLimit: undefined,

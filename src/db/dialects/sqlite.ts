@@ -28,6 +28,7 @@ export const sqliteDialect: SqlDialect = {
     const glob = text.replace(GLOB_SPECIAL, '[$&]');
     return lookup === 'contains' ? `*${glob}*` : lookup === 'startswith' ? `${glob}*` : `*${glob}`;
   },
+  textCast: undefined,
   datePart: (part) => [`cast(strftime('${part === 'month' ? '%m' : '%d'}', `, ') as integer)'],
   nullsOrdering: true,
   noLimit: '-1',

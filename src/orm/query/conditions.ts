@@ -239,6 +239,11 @@ function writeIn(ctx: WriteContext, alias: string, column: string, values: unkno
   w.text(')');
 }
 
+/** A column LIKE takes as it is: a number, a date or a key (`author__startswith`) may need a cast first. */
+function isTextColumn(field: Field): boolean {
+  return field.columnType === 'varchar' || field.columnType === 'text';
+}
+
 /** A text value with a NUL character, which PostgreSQL can neither store nor bind. */
 function holdsNul(value: unknown): boolean {
   return typeof value === 'string' && value.includes('\u0000');
@@ -265,6 +270,7 @@ function writeCompare(node: Extract<WhereNode, { kind: 'compare' }>, alias: stri
       const around = dialect.textMatch(lookup satisfies TextLookup);
       w.text(around.before);
       w.column(alias, node.column);
+      if (dialect.textCast !== undefined && !isTextColumn(field)) w.text(dialect.textCast);
       w.text(around.between);
       w.param(dialect.textPattern(lookup, value as string));
       return w.text(around.after);
