@@ -1,5 +1,5 @@
 /** Logging in and out, `request.user`, and the guards views wear: loginRequired, permissionRequired. */
-import { AnonymousUser, User, assertLoginAllowed, checkPassword, clearLoginFailures, makePassword, recordLoginFailure } from '../auth/index.ts';
+import { AnonymousUser, User, checkPassword, claimLoginAttempt, loginSucceeded, makePassword } from '../auth/index.ts';
 import { rotateCsrfToken } from './csrf.ts';
 import type { Middleware } from './middleware.ts';
 import { page } from './pages.ts';
@@ -37,19 +37,18 @@ export function logout(request: ViewRequest<any>): void {
 
 /**
  * Checks a username and password; the user when they match an active account. Given the
- * request (as a login view should), failures are counted per username and per client address:
- * past the limit it throws LoginThrottled, which the app answers with a 429 page.
+ * request (as a login view should), attempts are counted per username and per client address:
+ * past the limit it throws LoginThrottled, which the app answers with a 429 page. The attempt
+ * is counted before the password is checked, in the same step as the count is read, so however
+ * many requests arrive at once, no more than the limit get a password checked.
  */
 export async function authenticate(username: string, password: string, request?: ViewRequest<any>): Promise<User | null> {
   const keys = request === undefined ? [] : throttleKeys(username, request);
-  if (keys.length > 0) await assertLoginAllowed(keys);
+  const attempt = keys.length === 0 ? undefined : await claimLoginAttempt(keys);
   const user = await checkCredentials(username, password);
-  if (keys.length > 0) {
-    // A success clears the username's count, not the address's: one account an attacker owns
-    // must not reset the count of their guesses at others.
-    if (user === null) await recordLoginFailure(keys);
-    else await clearLoginFailures([keys[0]!]);
-  }
+  // A wrong password leaves the attempt counted. A right one clears the username's count, not
+  // the address's: one account an attacker owns must not reset the count of their guesses at others.
+  if (attempt !== undefined && user !== null) await loginSucceeded(attempt, [keys[0]!]);
   return user;
 }
 
