@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { LoginThrottled, User } from '../auth/index.ts';
 import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
-  authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
+  authenticate, Http404, login, logout, path, redirect, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
@@ -217,7 +217,10 @@ export class AdminSite {
     return Response.json({ results, pagination: { more: rows.length > perPage } });
   }
 
-  /** Django's password change: the old password, then the new one twice; the session stays logged in. */
+  /**
+   * Django's password change: the old password, then the new one twice. Every other session of
+   * the user ends; this one stays logged in, under a new key.
+   */
   private async passwordChange(request: ViewRequest<any>): Promise<Response> {
     const frame = this.frame();
     if (request.method !== 'POST') return render(request, PasswordChangePage({ frame, errors: {}, done: false }));
@@ -234,6 +237,7 @@ export class AdminSite {
     if (Object.keys(errors).length > 0) return render(request, PasswordChangePage({ frame, errors, done: false }));
     await user.setPassword(first!);
     await user.save();
+    updateSessionAuthHash(request, user);
     return redirect(this.url('password_change_done'));
   }
 
