@@ -8,6 +8,7 @@ import type { FC, PropsWithChildren } from 'hono/jsx';
 import { LoginThrottled } from '../auth/index.ts';
 import { BadRequest, Http404 } from './errors.ts';
 import { compose, type Middleware } from './middleware.ts';
+import { allowedHostsCheck, LOCAL_HOSTS } from './hosts.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
@@ -22,6 +23,13 @@ export interface AppConfig {
   debug?: boolean;
   /** Redirect `/posts` to `/posts/` when only the latter matches, as Django's APPEND_SLASH (default true). */
   appendSlash?: boolean;
+  /**
+   * The host names the site answers to, Django's ALLOWED_HOSTS: `'example.com'`,
+   * `'.example.com'` (the domain and its subdomains), `'*'` (any: only behind a proxy that
+   * checks). A request naming another host is a 400 before any view runs. Left out or empty:
+   * this machine's names only, `LOCAL_HOSTS` (localhost and its subdomains, 127.0.0.1, [::1]).
+   */
+  allowedHosts?: readonly string[];
   /** Signs session cookies; with it, sessions and CSRF protection are on by default. */
   secretKey?: string;
   /** Around every view, in order; default: sessions, CSRF and authentication when there is a secretKey. */
@@ -88,6 +96,8 @@ export function createApp(config: AppConfig): TroveApp {
       }
     });
   }
+  const allowedHosts = config.allowedHosts === undefined || config.allowedHosts.length === 0 ? LOCAL_HOSTS : config.allowedHosts;
+  hono.use('*', allowedHostsCheck(allowedHosts, debug));
   const maxBody = config.dataUploadMaxMemorySize === undefined ? DATA_UPLOAD_MAX_MEMORY_SIZE : config.dataUploadMaxMemorySize;
   if (maxBody !== null) {
     // A declared length is refused at once; a streamed body as soon as it passes the limit.

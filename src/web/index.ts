@@ -4,6 +4,7 @@ export { ViewRequest } from './request.ts';
 export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';
 export { csrf, CSRF_FIELD, rotateCsrfToken, type CsrfOptions } from './csrf.ts';
 export { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
+export { LOCAL_HOSTS, isAllowedHost } from './hosts.ts';
 export { compose, type Middleware } from './middleware.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route, type Included } from './urls.ts';
 export { getObjectOr404, redirect } from './shortcuts.ts';
