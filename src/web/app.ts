@@ -12,6 +12,7 @@ import { allowedHostsCheck, LOCAL_HOSTS } from './hosts.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
+import { neverCacheForUsers } from './cache.ts';
 import { csrf } from './csrf.ts';
 import { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 import { sessions } from './sessions.ts';
@@ -32,7 +33,10 @@ export interface AppConfig {
   allowedHosts?: readonly string[];
   /** Signs session cookies; with it, sessions and CSRF protection are on by default. */
   secretKey?: string;
-  /** Around every view, in order; default: sessions, CSRF and authentication when there is a secretKey. */
+  /**
+   * Around every view, in order; default, when there is a secretKey: sessions, CSRF,
+   * authentication, and never caching what a logged-in user is served.
+   */
   middleware?: readonly Middleware[];
   /**
    * Headers every response gets unless it sets them (default: Django's, see security.ts);
@@ -81,7 +85,7 @@ export function createApp(config: AppConfig): TroveApp {
       ? `<p>${escapeHtml(why ?? `No URL pattern matches ${pathname}.`)}</p><p>Patterns tried:</p><ul>${resolver.routes.map((r) => `<li><code>${escapeHtml(r.pattern)}</code>${r.name ? ` [name='${escapeHtml(r.name)}']` : ''}</li>`).join('')}</ul>`
       : '<p>The page you asked for does not exist.</p>');
 
-  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication()]);
+  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication(), neverCacheForUsers()]);
   const hono = new Hono();
   const securityHeaders = config.securityHeaders ?? SECURITY_HEADERS;
   if (securityHeaders !== false) {

@@ -5,32 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { createApp, path } from '../../src/web/index.ts';
 import { useBlogApp } from '../support/blog-app.ts';
+import { rawRequest as raw } from '../support/web.ts';
 
 const { transports } = useBlogApp({ socket: true });
 const overSocket = transports['over a socket']!;
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request over the socket with exactly the Host header (and request target) given. */
-function raw(baseUrl: string, target: string, host: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Raw> {
-  const { port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: { ...options.headers, host } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 test("another site's name in Host is a 400 on every page; the local names pass (the blog sets no allowedHosts)", async () => {
   const client = overSocket();
