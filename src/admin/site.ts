@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { LoginThrottled, User } from '../auth/index.ts';
 import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
-  authenticate, Http404, login, logout, path, redirect, redirectToUrl, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
+  authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
@@ -120,15 +120,18 @@ export class AdminSite {
     };
   }
 
-  /** Admin pages are framed by nobody else, and never shown in a frame (X-Frame-Options). */
+  /**
+   * Admin pages are for active staff only, and never cached (Django's admin_view and
+   * never_cache); they are never shown in a frame either (X-Frame-Options, frame-ancestors).
+   */
   private staffOnly<P>(view: (request: ViewRequest<P>) => Promise<Response>) {
-    return async (request: ViewRequest<P>): Promise<Response> => {
+    return neverCache(async (request: ViewRequest<P>): Promise<Response> => {
       if (!isStaff(request)) {
         const next = request.url.pathname + request.url.search;
         return redirect(`${this.url('login')}?next=${encodeURIComponent(next)}`);
       }
       return view(request);
-    };
+    });
   }
 
   /** The patterns to mount: `path('admin/', include(site.urls))`. */
@@ -136,8 +139,8 @@ export class AdminSite {
     const n = this.name;
     return [
       path('', this.staffOnly((r) => this.index(r)), { name: `${n}:index` }),
-      path('login/', (r) => this.loginView(r), { name: `${n}:login` }),
-      path('logout/', (r) => this.logoutView(r), { name: `${n}:logout` }),
+      path('login/', neverCache((r) => this.loginView(r)), { name: `${n}:login` }),
+      path('logout/', neverCache((r) => this.logoutView(r)), { name: `${n}:logout` }),
       path('static/<path:file>', serveStatic(STATIC), { name: `${n}:static` }),
       path('autocomplete/', this.staffOnly((r) => this.autocomplete(r)), { name: `${n}:autocomplete` }),
       path('password_change/', this.staffOnly((r) => this.passwordChange(r)), { name: `${n}:password_change` }),
@@ -217,7 +220,10 @@ export class AdminSite {
     return Response.json({ results, pagination: { more: rows.length > perPage } });
   }
 
-  /** Django's password change: the old password, then the new one twice; the session stays logged in. */
+  /**
+   * Django's password change: the old password, then the new one twice. Every other session of
+   * the user ends; this one stays logged in, under a new key.
+   */
   private async passwordChange(request: ViewRequest<any>): Promise<Response> {
     const frame = this.frame();
     if (request.method !== 'POST') return render(request, PasswordChangePage({ frame, errors: {}, done: false }));
@@ -234,6 +240,7 @@ export class AdminSite {
     if (Object.keys(errors).length > 0) return render(request, PasswordChangePage({ frame, errors, done: false }));
     await user.setPassword(first!);
     await user.save();
+    updateSessionAuthHash(request, user);
     return redirect(this.url('password_change_done'));
   }
 

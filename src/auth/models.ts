@@ -2,6 +2,7 @@
  * Users, groups and per-model permissions, as Django's auth: `view`, `add`, `change` and
  * `delete` for every model, plus `restore` and `purge` for models with a trash.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { model, fields as f, allModels, type InstanceOfClass, type ManyRelatedManager, type ModelMeta } from '../orm/index.ts';
 import { makePassword, checkPassword } from './passwords.ts';
 
@@ -62,6 +63,17 @@ export class User extends model('auth.User', {
 
   checkPassword(raw: string): Promise<boolean> {
     return checkPassword(raw, this.password);
+  }
+
+  /**
+   * A digest of the password hash, keyed with the site's secret key (Django's
+   * `get_session_auth_hash()`): a login keeps it in the session, and the session stops being
+   * logged in once it no longer matches, that is once the password changed, by any means.
+   */
+  sessionAuthHash(secretKey: string): string {
+    // Django's salted_hmac: the key is the digest of a salt naming the purpose and the secret.
+    const key = createHash('sha256').update(`trove.auth.User.sessionAuthHash${secretKey}`).digest();
+    return createHmac('sha256', key).update(this.password).digest('hex');
   }
 
   /** Whether the user may do `perm` (`'blog.delete_post'`): active superusers may do anything. */

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 
 /**
  * Kysely's SQLite driver prepares every statement it runs. Preparing costs about as much as
@@ -42,9 +42,20 @@ export class PreparedStatementCache implements SqliteDatabase {
   }
 }
 
-/** Kysely's driver, counting how many holders the single connection has. */
+/**
+ * Kysely's driver, counting how many holders the single connection has, and starting
+ * transactions with BEGIN IMMEDIATE (Django's `transaction_mode: "IMMEDIATE"`). A plain BEGIN
+ * takes the write lock only at its first write; when another process wrote in between, SQLite
+ * cannot upgrade the read and fails at once with "database is locked", without waiting out
+ * busy_timeout. Taking the lock at BEGIN makes transactions of several processes on one file
+ * queue instead (within one process they queue for the one connection anyway).
+ */
 class CountingSqliteDriver extends SqliteDriver {
   holders = 0;
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();

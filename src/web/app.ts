@@ -8,9 +8,11 @@ import type { FC, PropsWithChildren } from 'hono/jsx';
 import { LoginThrottled } from '../auth/index.ts';
 import { BadRequest, Http404 } from './errors.ts';
 import { compose, type Middleware } from './middleware.ts';
+import { allowedHostsCheck, LOCAL_HOSTS } from './hosts.ts';
 import { escapeHtml, page } from './pages.ts';
 import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
+import { neverCacheForUsers } from './cache.ts';
 import { csrf } from './csrf.ts';
 import { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 import { sessions } from './sessions.ts';
@@ -22,9 +24,19 @@ export interface AppConfig {
   debug?: boolean;
   /** Redirect `/posts` to `/posts/` when only the latter matches, as Django's APPEND_SLASH (default true). */
   appendSlash?: boolean;
+  /**
+   * The host names the site answers to, Django's ALLOWED_HOSTS: `'example.com'`,
+   * `'.example.com'` (the domain and its subdomains), `'*'` (any: only behind a proxy that
+   * checks). A request naming another host is a 400 before any view runs. Left out or empty:
+   * this machine's names only, `LOCAL_HOSTS` (localhost and its subdomains, 127.0.0.1, [::1]).
+   */
+  allowedHosts?: readonly string[];
   /** Signs session cookies; with it, sessions and CSRF protection are on by default. */
   secretKey?: string;
-  /** Around every view, in order; default: sessions, CSRF and authentication when there is a secretKey. */
+  /**
+   * Around every view, in order; default, when there is a secretKey: sessions, CSRF,
+   * authentication, and never caching what a logged-in user is served.
+   */
   middleware?: readonly Middleware[];
   /**
    * Headers every response gets unless it sets them (default: Django's, see security.ts);
@@ -73,7 +85,7 @@ export function createApp(config: AppConfig): TroveApp {
       ? `<p>${escapeHtml(why ?? `No URL pattern matches ${pathname}.`)}</p><p>Patterns tried:</p><ul>${resolver.routes.map((r) => `<li><code>${escapeHtml(r.pattern)}</code>${r.name ? ` [name='${escapeHtml(r.name)}']` : ''}</li>`).join('')}</ul>`
       : '<p>The page you asked for does not exist.</p>');
 
-  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication()]);
+  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication(), neverCacheForUsers()]);
   const hono = new Hono();
   const securityHeaders = config.securityHeaders ?? SECURITY_HEADERS;
   if (securityHeaders !== false) {
@@ -88,6 +100,8 @@ export function createApp(config: AppConfig): TroveApp {
       }
     });
   }
+  const allowedHosts = config.allowedHosts === undefined || config.allowedHosts.length === 0 ? LOCAL_HOSTS : config.allowedHosts;
+  hono.use('*', allowedHostsCheck(allowedHosts, debug));
   const maxBody = config.dataUploadMaxMemorySize === undefined ? DATA_UPLOAD_MAX_MEMORY_SIZE : config.dataUploadMaxMemorySize;
   if (maxBody !== null) {
     // A declared length is refused at once; a streamed body as soon as it passes the limit.

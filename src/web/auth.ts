@@ -1,5 +1,6 @@
 /** Logging in and out, `request.user`, and the guards views wear: loginRequired, permissionRequired. */
-import { AnonymousUser, User, assertLoginAllowed, checkPassword, clearLoginFailures, makePassword, recordLoginFailure } from '../auth/index.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { AnonymousUser, User, checkPassword, claimLoginAttempt, loginSucceeded, makePassword } from '../auth/index.ts';
 import { rotateCsrfToken } from './csrf.ts';
 import type { Middleware } from './middleware.ts';
 import { page } from './pages.ts';
@@ -7,27 +8,74 @@ import type { ViewRequest } from './request.ts';
 import type { View } from './urls.ts';
 
 const USER_KEY = '_auth_user_id';
+/** The digest of the password the session logged in with (Django's HASH_SESSION_KEY). */
+const HASH_KEY = '_auth_user_hash';
 
 export type RequestUser = User | AnonymousUser;
 
-/** Sets `request.user` from the session: the logged-in, active user, or an AnonymousUser. */
+/**
+ * Sets `request.user` from the session: the logged-in, active user, or an AnonymousUser. A
+ * session whose password digest no longer matches the user's (the password changed since it
+ * logged in, or it never kept one) is flushed, as Django's `get_user()` does: a stolen session
+ * ends when its victim changes the password.
+ */
 export function authentication(): Middleware {
   return async (request, next) => {
-    const id = request.hasSession ? request.session.get<number>(USER_KEY) : undefined;
-    const user = id === undefined ? null : await User.objects.filter({ id, isActive: true }).first();
-    request.user = (user as User | null) ?? new AnonymousUser();
+    request.user = (await sessionUser(request)) ?? new AnonymousUser();
     return next();
   };
 }
 
-/** Logs `user` in: a new session key and CSRF token (so none known before can follow), and the user's id. */
+async function sessionUser(request: ViewRequest<any>): Promise<User | null> {
+  const id = request.hasSession ? request.session.get<number>(USER_KEY) : undefined;
+  if (id === undefined) return null;
+  const user = (await User.objects.filter({ id, isActive: true }).first()) as User | null;
+  if (user === null) return null;
+  if (!sessionHashMatches(request, user)) {
+    request.session.flush();
+    return null;
+  }
+  return user;
+}
+
+function sessionHashMatches(request: ViewRequest<any>, user: User): boolean {
+  const kept = request.session.get<string>(HASH_KEY);
+  if (typeof kept !== 'string' || request.secretKey === undefined) return false;
+  const expected = Buffer.from(user.sessionAuthHash(request.secretKey));
+  const given = Buffer.from(kept);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Logs `user` in: a new session key and CSRF token (so none known before can follow), the
+ * user's id and the digest of their password. A session of another user (or of an old password)
+ * is emptied first, as Django does, so nothing of theirs carries over.
+ */
 export async function login(request: ViewRequest<any>, user: User): Promise<void> {
-  request.session.cycleKey();
+  const previous = request.session.get<number>(USER_KEY);
+  if (previous !== undefined && (previous !== user.id || !sessionHashMatches(request, user))) request.session.flush();
+  else request.session.cycleKey();
   rotateCsrfToken(request);
   request.session.set(USER_KEY, user.id);
+  request.session.set(HASH_KEY, user.sessionAuthHash(secretKeyOf(request)));
   user.lastLogin = new Date();
   await user.save({ updateFields: ['lastLogin'] });
   request.user = user;
+}
+
+/**
+ * After `user`'s password changed in this request (Django's `update_session_auth_hash()`): the
+ * session gets a new key and, when it is that user's, the new digest, so it stays logged in while
+ * every other session of the user (made with the old password) is logged out.
+ */
+export function updateSessionAuthHash(request: ViewRequest<any>, user: User): void {
+  request.session.cycleKey();
+  if (request.user.isAuthenticated && request.user.id === user.id) request.session.set(HASH_KEY, user.sessionAuthHash(secretKeyOf(request)));
+}
+
+function secretKeyOf(request: ViewRequest<any>): string {
+  if (request.secretKey === undefined) throw new Error('Logging in needs the sessions middleware: give createApp a secretKey.');
+  return request.secretKey;
 }
 
 export function logout(request: ViewRequest<any>): void {
@@ -37,19 +85,18 @@ export function logout(request: ViewRequest<any>): void {
 
 /**
  * Checks a username and password; the user when they match an active account. Given the
- * request (as a login view should), failures are counted per username and per client address:
- * past the limit it throws LoginThrottled, which the app answers with a 429 page.
+ * request (as a login view should), attempts are counted per username and per client address:
+ * past the limit it throws LoginThrottled, which the app answers with a 429 page. The attempt
+ * is counted before the password is checked, in the same step as the count is read, so however
+ * many requests arrive at once, no more than the limit get a password checked.
  */
 export async function authenticate(username: string, password: string, request?: ViewRequest<any>): Promise<User | null> {
   const keys = request === undefined ? [] : throttleKeys(username, request);
-  if (keys.length > 0) await assertLoginAllowed(keys);
+  const attempt = keys.length === 0 ? undefined : await claimLoginAttempt(keys);
   const user = await checkCredentials(username, password);
-  if (keys.length > 0) {
-    // A success clears the username's count, not the address's: one account an attacker owns
-    // must not reset the count of their guesses at others.
-    if (user === null) await recordLoginFailure(keys);
-    else await clearLoginFailures([keys[0]!]);
-  }
+  // A wrong password leaves the attempt counted. A right one clears the username's count, not
+  // the address's: one account an attacker owns must not reset the count of their guesses at others.
+  if (attempt !== undefined && user !== null) await loginSucceeded(attempt, [keys[0]!]);
   return user;
 }
 

@@ -12,6 +12,11 @@ export class ViewRequest<P = Record<string, unknown>> {
   user: User | AnonymousUser = new AnonymousUser();
   /** The address of the client's end of the connection, when served over a socket. */
   clientAddress: string | undefined;
+  /**
+   * The site's secret key (Django's SECRET_KEY), set by the sessions middleware: it signs the
+   * session cookie and ties a logged-in session to the user's password.
+   */
+  secretKey: string | undefined;
   /** The app's page frame (`createApp({ layout })`), used by `<Layout>`. */
   layout: FC<PropsWithChildren<{ title: string }>> | undefined;
 

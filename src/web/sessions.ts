@@ -102,6 +102,7 @@ export function sessions(options: SessionOptions): Middleware {
   const cookieName = options.cookieName ?? 'trove_session';
   const maxAge = options.maxAge ?? 14 * 24 * 3600;
   return async (request, next) => {
+    request.secretKey = options.secretKey;
     const signed = readCookie(request.raw.headers.get('cookie'), cookieName);
     const key = signed === undefined ? undefined : unsign(signed, options.secretKey);
     let session = new Session(undefined);

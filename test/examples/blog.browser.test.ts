@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PATIENCE_MS } from '../support/patience.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -21,6 +21,18 @@ let server: ChildProcess | undefined;
 const databaseFile = join(root, 'test', '.tmp', `browser-blog-${process.pid}.db`);
 let baseUrl = '';
 let browser: Browser | undefined;
+/** What Chromium refused under the pages' Content-Security-Policy, in every page of every test. */
+const refusedByPolicy: string[] = [];
+
+/** A page whose Content-Security-Policy refusals (and script errors) are noted in `refusedByPolicy`. */
+async function watchedPage(context?: BrowserContext): Promise<Page> {
+  const page = await (context ?? browser!).newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refusedByPolicy.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => refusedByPolicy.push(`${page.url()}: ${error.message}`));
+  return page;
+}
 
 /** Starts examples/blog/server.ts (what `npm start` runs) on a free port and waits for its line. */
 async function startBlog(): Promise<void> {
@@ -60,7 +72,7 @@ after(async () => {
 });
 
 test('delete a post through the hand-written page, see the message, click Undo, see it back', { skip, timeout: PATIENCE_MS }, async () => {
-  const page = await browser!.newPage();
+  const page = await watchedPage();
   await page.goto(`${baseUrl}posts/`);
   const row = page.locator('tr', { hasText: 'Welcome to Trove' });
   await row.getByRole('link', { name: 'Delete', exact: true }).click();
@@ -85,15 +97,19 @@ test('delete a post through the hand-written page, see the message, click Undo, 
   await page.getByRole('heading', { name: 'Comments (2)' }).waitFor();
 });
 
-/** axe-core, injected into the page: the serious and critical violations, as `id: selector` lines. */
+/**
+ * axe-core, run in the page: the serious and critical violations, as `id: selector` lines. It is
+ * evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+ * govern (an inline <script> tag would be refused, as it should be).
+ */
 async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+  await page.evaluate(readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
   const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test('the admin: log in, search with the keyboard, filter, sort, change a post after one invalid try, read its history; axe finds nothing serious, light or dark', { skip, timeout: PATIENCE_MS }, async () => {
-  const page = await browser!.newPage();
+  const page = await watchedPage();
   await page.goto(`${baseUrl}admin/blog/post/`);
   // Sent to the login page, which brings us back.
   assert.match(page.url(), /\/admin\/login\/\?next=%2Fadmin%2Fblog%2Fpost%2F$/);
@@ -187,7 +203,7 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
 
 test('the admin deletes: tick three posts, Delete selected, confirm, Undo; delete one from its page and restore it from the trash; axe finds nothing serious', { skip, timeout: PATIENCE_MS }, async () => {
   const context = await browser!.newContext();
-  const page = await context.newPage();
+  const page = await watchedPage(context);
   await page.goto(`${baseUrl}admin/login/?next=/admin/blog/post/`);
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill('admin');
@@ -232,7 +248,7 @@ test('the admin deletes: tick three posts, Delete selected, confirm, Undo; delet
   assert.deepEqual(await titles(), before);
 
   // The editor may delete posts but not the comments they take: Django's "Cannot delete".
-  const editor = await (await browser!.newContext()).newPage();
+  const editor = await watchedPage(await browser!.newContext());
   await editor.goto(`${baseUrl}admin/login/?next=/admin/blog/post/`);
   await editor.getByLabel('Username').fill('editor');
   await editor.getByLabel('Password').fill('editor');
@@ -244,4 +260,46 @@ test('the admin deletes: tick three posts, Delete selected, confirm, Undo; delet
   assert.match(await editor.textContent('main') ?? '', /permission to:\s*delete comments/);
   assert.deepEqual(await accessibilityProblems(editor), []);
   await context.close();
+});
+
+test("every admin page works under the Content-Security-Policy: the admin's script runs, nothing is refused; an injected inline script is", { skip, timeout: PATIENCE_MS }, async () => {
+  const page = await watchedPage(await browser!.newContext());
+  const response = await page.goto(`${baseUrl}admin/login/`);
+  const policy = response!.headers()['content-security-policy'] ?? '';
+  assert.match(policy, /default-src 'self'/);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('admin');
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(`${baseUrl}admin/`);
+  await page.goto(`${baseUrl}admin/blog/post/`);
+  const first = await page.locator('table.list tbody tr').first().getByRole('link').first().getAttribute('href');
+  const pages = [
+    'admin/', 'admin/blog/', 'admin/blog/post/', 'admin/blog/post/?q=trove&o=-1', 'admin/blog/post/?status__exact=draft',
+    'admin/blog/post/add/', first!.slice(1), first!.slice(1).replace('change/', 'delete/'), first!.slice(1).replace('change/', 'history/'),
+    'admin/blog/comment/', 'admin/blog/author/add/', 'admin/blog/post/trash/', 'admin/trash/', 'admin/password_change/', 'admin/password_change/done/',
+  ];
+  for (const url of pages) {
+    const visited = await page.goto(baseUrl + url);
+    assert.equal(visited!.status(), 200, url);
+    assert.equal(visited!.headers()['content-security-policy'], policy, url);
+    // The stylesheet (a file, allowed by 'self') applied: the skip link is out of sight.
+    assert.equal(await page.evaluate("getComputedStyle(document.querySelector('a.skip')).position"), 'absolute', url);
+  }
+  // The changelist's script ran: its select-all box is shown and its counter filled in.
+  await page.goto(`${baseUrl}admin/blog/post/`);
+  assert.equal(await page.locator('#action-toggle').isVisible(), true);
+  assert.match(await page.locator('.action-counter').textContent() ?? '', /^0 of \d+ selected$/);
+  assert.deepEqual(refusedByPolicy, [], 'nothing on any page of any test was refused or failed');
+
+  // The policy is in force: a script written into the page inline does not run, and is reported.
+  const ran = await page.evaluate(`(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true';
+    document.body.append(script);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return window.injected === true;
+  })()`);
+  assert.equal(ran, false);
+  assert.equal(refusedByPolicy.length, 1, refusedByPolicy.join('\n'));
+  assert.match(refusedByPolicy[0]!, /inline script violates the following Content Security Policy directive/);
 });

@@ -3,6 +3,7 @@
  * page it read, and never follows redirects (tests look at them). It talks to an app in process
  * (`app.request`) or to a real server over a socket (`fetch`).
  */
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { TroveApp } from '../../src/web/index.ts';
@@ -115,5 +116,29 @@ export function loginRoute(next: string) {
     if (user === null) return new Response('no', { status: 401 });
     await login(request, user);
     return new Response(null, { status: 302, headers: { location: next } });
+  });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * A request to the server at `baseUrl` with exactly the Host header and request target given
+ * (fetch() sets Host from the URL): `rawRequest(url, 'http://evil.example/x', 'evil.example')`.
+ */
+export function rawRequest(baseUrl: string, target: string, host: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    // A connection of its own (agent: false): whatever this request does to it stays with it.
+    const req = httpRequest({ agent: false, host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: { ...options.headers, host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
   });
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { model, fields as f } from '../../src/index.ts';
 import { createApp, path, CSRF_FIELD } from '../../src/web/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
+import { listen } from '../support/web.ts';
 
 class Memo extends model('tw.Memo', { text: f.char({ maxLength: 20 }) }) {}
 const seeded = withSeededDatabase(async () => ({ memo: await Memo.objects.create({ text: 'keep me' }) }));
@@ -22,7 +23,7 @@ const app = () =>
         return new Response('bye');
       }),
       path('memos/<int:id>/delete/', async (request) => {
-        if (request.method !== 'POST') return new Response('confirm?');
+        if (request.method === 'GET') return new Response('confirm?');
         const form = request.raw.headers.get('content-type')?.includes('form') ? await request.form() : undefined;
         await (await Memo.objects.get({ id: request.params.id })).delete();
         return new Response(`deleted ${form?.get('note') ?? ''}`.trim());
@@ -152,4 +153,30 @@ test('the CSRF token is masked afresh on every page (BREACH), and every mask of 
   assert.equal(await Memo.objects.count(), 1);
   assert.equal((await post(tokens[2]!)).status, 200);
   assert.equal(await Memo.objects.count(), 0);
+});
+
+test('PUT, PATCH and DELETE need the token as POST does, over a real socket: without it a 403 and the view never runs', async () => {
+  const web = app();
+  const server = await listen(web);
+  try {
+    const first = await fetch(`${server.url}/count/`);
+    const cookie = cookieOf(first);
+    const token = (await first.text()).split(' ')[1]!;
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const memo = await Memo.objects.create({ text: method });
+      const send = (headers: Record<string, string>) => fetch(`${server.url}/memos/${memo.id}/delete/`, { method, headers: { cookie, ...headers } });
+      for (const headers of [{}, { 'x-csrftoken': 'wrong' }, { 'x-csrftoken': token, origin: 'http://evil.example' }] as Record<string, string>[]) {
+        const refused = await send(headers);
+        assert.equal(refused.status, 403, `${method} ${JSON.stringify(headers)}`);
+        assert.match(await refused.text(), /CSRF verification failed/);
+        assert.ok(await Memo.objects.filter({ id: memo.id }).exists(), `${method}: nothing deleted`);
+      }
+      const done = await send({ 'x-csrftoken': token });
+      assert.equal(done.status, 200, method);
+      assert.equal(await done.text(), 'deleted');
+      assert.equal(await Memo.objects.filter({ id: memo.id }).exists(), false);
+    }
+  } finally {
+    await server.close();
+  }
 });
