@@ -17,7 +17,7 @@ import { listen, TestClient } from '../support/web.ts';
 import { attacks, type AttackContext, type Role, type Sent } from './hostile/attacks.ts';
 
 /** Tables an attack may change: who is logged in, and the throttle's count of failures. */
-const CHANGING = new Set(['trove_session', 'auth_loginfailure']);
+const CHANGING = new Set(['trove_session', 'auth_loginfailure', 'auth_loginthrottlekey']);
 
 let db: Database;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -59,7 +59,7 @@ async function clientAs(role: Role): Promise<TestClient> {
  */
 function raw(method: string, target: string, headers: Record<string, string> = {}, body = ''): Promise<Sent> {
   const { hostname, port } = new URL(server.url);
-  const lines = [`${method} ${target} HTTP/1.1`, `host: ${hostname}:${port}`, 'connection: close', `content-length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [`${method} ${target} HTTP/1.1`, ...('host' in headers ? [] : [`host: ${hostname}:${port}`]), 'connection: close', `content-length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect(Number(port), hostname);

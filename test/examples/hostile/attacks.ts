@@ -237,4 +237,23 @@ export const attacks: Attack[] = [
     send: ({ client }) => client.get(`/admin/blog/post/?q=${encodeURIComponent(Array.from({ length: 1500 }, (_, i) => `w${i}`).join(' '))}`),
     refused: status(200, 400),
   },
+
+  // The Host header (Django's ALLOWED_HOSTS): another host is a 400, so no redirect or origin check trusts it.
+  ...['evil.example', 'evil.example:80', '127.0.0.1.evil.example', 'localhost@evil.example'].map((host): Attack => ({
+    name: `Host: ${host} on a login`,
+    as: 'anonymous',
+    send: ({ raw }) => raw('POST', '/login/?next=/x', { host, 'content-type': 'application/x-www-form-urlencoded' }, 'username=reader&password=reader'),
+    refused: status(400),
+  })),
+  {
+    name: 'an admin page is never cached and allows no inline script',
+    as: 'admin',
+    send: ({ client }) => client.get('/admin/blog/post/'),
+    refused: (sent) => {
+      assert.equal(sent.status, 200);
+      assert.match(sent.headers.get('cache-control') ?? '', /no-store/);
+      assert.match(sent.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      assert.doesNotMatch(sent.headers.get('content-security-policy') ?? '', /unsafe-inline/);
+    },
+  },
 ];
