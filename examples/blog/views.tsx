@@ -1,5 +1,5 @@
 /** The blog's views: functions from a request to a response, as in Django. */
-import { authenticate, DeletionNotPermitted, getObjectOr404, login, logout, mayDelete, mayUndo, messages, redirect, render, reverse, urlHasAllowedHostAndScheme, type ViewRequest } from 'trove/web';
+import { authenticate, DeletionNotPermitted, getObjectOr404, login, logout, mayDelete, mayUndo, messages, redirect, redirectToUrl, render, reverse, urlHasAllowedHostAndScheme, type ViewRequest } from 'trove/web';
 import { Comment, Post } from './models.ts';
 import { ConfirmPostDelete, LoginPage, PostDetail, PostList } from './pages.tsx';
 
@@ -49,7 +49,7 @@ export async function loginView(request: ViewRequest) {
     const user = await authenticate(String(form.get('username') ?? ''), String(form.get('password') ?? ''), request);
     if (user !== null) {
       await login(request, user);
-      return redirect(next);
+      return redirectToUrl(next);
     }
     return render(request, <LoginPage next={next} failed demo={demo} />, 200);
   }

@@ -6,7 +6,8 @@
 import { atomic } from '../db/index.ts';
 import { ForeignKeyField, ManyToManyField, ValidationError, type Field } from '../orm/index.ts';
 import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
-import { FormValueError, formFields, formValue, parseValue, relatedLabels, type AutocompleteSource, type FormField } from './forms.ts';
+import { checkPreservedFilters } from './changelist.ts';
+import { cleanRelatedKeys, FormValueError, formFields, formValue, parseValue, relatedLabels, type AutocompleteSource, type FormField } from './forms.ts';
 import { ADDITION, CHANGE, logAction, type FieldChange } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ChangeFormPage } from './form-pages.tsx';
@@ -68,6 +69,7 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
   const canSave = adding ? await admin.hasAddPermission(request) : await admin.hasChangePermission(request, object);
   const fields = await formFields(admin, canSave, context.autocomplete);
   const filters = request.method === 'POST' ? String((await request.form()).get('_changelist_filters') ?? '') || undefined : request.url.searchParams.get('_changelist_filters') ?? undefined;
+  checkPreservedFilters(admin, filters, request);
   const title = `${adding ? 'Add' : canSave ? 'Change' : 'View'} ${noun(admin)}`;
   const page = async (values: Record<string, string | string[]>, errors: Record<string, string[]>, status = 200) =>
     render(request, ChangeFormPage({
@@ -86,12 +88,12 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
   const ModelClass = admin.meta.modelClass as new (data?: object) => Instance;
   const target: Instance = adding ? new ModelClass({}) : object;
   const before = adding ? {} : await currentValues(fields, object);
-  const links = new Map<string, string[]>();
+  const links = new Map<string, unknown[]>();
   const saved: Record<string, unknown> = {};
   for (const { field, name } of editable) {
     try {
       const value = parseValue(field, form);
-      if (field instanceof ManyToManyField) links.set(name, value as string[]);
+      if (field instanceof ManyToManyField) links.set(name, await cleanRelatedKeys(field, value as string[]));
       else {
         saved[attname(field)] = target[attname(field)];
         target[attname(field)] = value;
@@ -116,7 +118,7 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
   await atomic(async () => {
     if (admin.options.saveModel) await admin.options.saveModel(request, target, !adding);
     else await target.save();
-    for (const [name, keys] of links) await target[name].set(keys.map((k) => (admin.meta.field(name) as ManyToManyField).target.pk.clean(k)));
+    for (const [name, keys] of links) await target[name].set(keys);
     const after = await currentValues(fields, target);
     const changed = editable.filter((f) => JSON.stringify(before[f.name]) !== JSON.stringify(after[f.name]));
     const [labelsBefore, labelsAfter] = [await relatedLabels(changed, before), await relatedLabels(changed, after)];

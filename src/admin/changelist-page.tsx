@@ -35,7 +35,8 @@ export interface ChangeListProps {
   addUrl: string | undefined;
   /** The model's trash, for soft-delete models. */
   trashUrl?: string | undefined;
-  search: { enabled: boolean; value: string; hidden: [string, string][] };
+  /** `problem`: why the search was not run (too long), shown beside the box. */
+  search: { enabled: boolean; value: string; hidden: [string, string][]; problem: string | undefined };
   filters: FilterSpec[];
   hierarchy: DateHierarchy | undefined;
   /** The actions this user may run; none means no checkboxes. */
@@ -61,6 +62,7 @@ export function ChangeListPage(props: ChangeListProps) {
         </div>
       </div>
       {props.invalid && <p class="errornote" role="alert">The filters or ordering in the address were not valid; showing everything.</p>}
+      {search.problem !== undefined && <p class="errornote" role="alert">{search.problem}</p>}
       <div class="changelist">
         <div class="results">
           {search.enabled && (

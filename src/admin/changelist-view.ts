@@ -9,6 +9,7 @@ import { capitalise, ValidationError, type ModelMeta } from '../orm/index.ts';
 import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
 import { availableActions, readActionForm, type AdminAction } from './actions.ts';
 import { buildChangeList, ERROR_VAR, filteredQueryset, IncorrectLookup, lookupParams, SEARCH_VAR, type ChangeList } from './changelist.ts';
+import { searchProblem } from './search.ts';
 import { buildDateHierarchy } from './dates.ts';
 import { buildFilters } from './filters.ts';
 import type { ModelAdmin } from './options.ts';
@@ -43,7 +44,7 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
   };
   let list: ChangeList;
   try {
-    list = await buildChangeList(admin, { params, queryset: admin.getQueryset(request), estimate: () => estimateRows(admin.meta, admin.getQueryset(request).db) });
+    list = await buildChangeList(admin, { request, params, queryset: admin.getQueryset(request), estimate: () => estimateRows(admin.meta, admin.getQueryset(request).db) });
   } catch (error) {
     // As Django: bad parameters in the address lead to the plain list with `?e=1`.
     if (error instanceof IncorrectLookup) return params.has(ERROR_VAR) ? new Response('Bad changelist parameters.', { status: 400 }) : redirect(`${base}?${ERROR_VAR}=1`);
@@ -52,6 +53,7 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
   const meta = admin.meta;
   const links = admin.options.listDisplayLinks;
   const display = admin.options.listDisplay ?? ['__str__'];
+  const searchEnabled = (admin.options.searchFields ?? []).length > 0;
   const linkColumns = new Set(links === undefined ? [0] : display.flatMap((entry, i) => (typeof entry === 'string' && links.includes(entry) ? [i] : [])));
   return render(request, ChangeListPage({
     frame: context.frame,
@@ -67,9 +69,10 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
     keyOf: (object: any) => String(object[meta.pk.attname]),
     addUrl: (await admin.hasAddPermission(request)) ? context.addUrl : undefined,
     trashUrl: meta.softDelete ? context.trashUrl : undefined,
-    search: { enabled: (admin.options.searchFields ?? []).length > 0, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)) },
+    search: { enabled: searchEnabled, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)), problem: searchEnabled ? searchProblem(admin, params.get(SEARCH_VAR) ?? '') : undefined },
     filters: await buildFilters(admin, params, link),
-    hierarchy: await buildDateHierarchy(admin, list.queryset, params, link),
+    // An empty list has no dates: none() asks nothing, where each probe would scan for nothing.
+    hierarchy: await buildDateHierarchy(admin, list.count === 0 ? list.queryset.none() : list.queryset, params, link, list.estimated ? undefined : list.count),
     actions: actions.map((a) => ({ name: a.name, description: a.description.replaceAll('%(verbose_name_plural)s', meta.verboseNamePlural) })),
     linkColumns,
     invalid: params.has(ERROR_VAR),
@@ -99,7 +102,7 @@ async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: 
   }
   let queryset;
   try {
-    queryset = filteredQueryset(admin, request.url.searchParams, admin.getQueryset(request));
+    queryset = filteredQueryset(admin, request.url.searchParams, admin.getQueryset(request), request);
     if (!selectAcross) queryset = queryset.filter({ pk__in: selected } as never);
   } catch (error) {
     // A filter that no longer parses, or a key of the wrong type: act on nothing rather than guess.

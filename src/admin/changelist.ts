@@ -1,12 +1,16 @@
 /**
  * The changelist's query, from Django's parameters: `q` (search), `o` (ordering by column
  * number, `2.-1`), `p` (page, from 1), `all` (show all), and lookups such as
- * `status__exact=draft` or `author__id__exact=3`. Bad parameters are an IncorrectLookup, which
- * the view answers as Django does (a redirect to `?e=1`).
+ * `status__exact=draft` or `author__id__exact=3`. A lookup the list may not filter by is a
+ * DisallowedModelAdminLookup (a 400, see lookups.ts); a bad value for one it may, or a name that
+ * is no field, is an IncorrectLookup, which the view answers as Django does (a redirect to `?e=1`).
  */
-import { capitalise, FieldError, ForeignKeyField, Q, ValidationError, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
+import { capitalise, FieldError, ForeignKeyField, ValidationError, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { BooleanField } from '../orm/index.ts';
+import type { ViewRequest } from '../web/index.ts';
+import { checkLookups, fieldAtPath } from './lookups.ts';
 import type { ListColumn, ModelAdmin } from './options.ts';
+import { applySearch } from './search.ts';
 
 export const SEARCH_VAR = 'q';
 export const ORDER_VAR = 'o';
@@ -79,28 +83,18 @@ export function relatedOf(admin: ModelAdmin): string[] {
   return [...paths];
 }
 
-/** `q`: every word must match one of the search fields. */
-export function applySearch(qs: QuerySet<any>, admin: ModelAdmin, query: string): QuerySet<any> {
-  const fields = admin.options.searchFields ?? [];
-  if (fields.length === 0 || query.trim() === '') return qs;
-  const lookups = fields.map((name) => (name.startsWith('^') ? `${name.slice(1)}__istartswith` : name.startsWith('=') ? `${name.slice(1)}__iexact` : `${name}__icontains`));
-  for (const word of query.trim().split(/\s+/)) {
-    const [first, ...rest] = lookups.map((lookup) => Q({ [lookup]: word }));
-    qs = qs.filter(rest.length === 0 ? first! : first!.or(...rest));
-  }
-  return qs;
-}
-
 /** A lookup parameter's text as the value the lookup takes. */
 function lookupValue(meta: ModelMeta, key: string, text: string): unknown {
+  // No stored value holds a NUL, and PostgreSQL refuses one in a statement.
+  if (text.includes('\u0000')) throw new IncorrectLookup(`${key} holds a null character.`);
   if (key.endsWith('__isnull')) {
     if (!['true', 'false', '1', '0'].includes(text.toLowerCase())) throw new IncorrectLookup(`${key} takes True or False.`);
     return text.toLowerCase() === 'true' || text === '1';
   }
   if (key.endsWith('__in')) return text.split(',');
-  // `published=1` and `published__exact=0` on a boolean field; lookups beyond it take text.
-  const [name, ...rest] = key.split('__');
-  if (meta.field(name!) instanceof BooleanField && (rest.length === 0 || (rest.length === 1 && rest[0] === 'exact'))) {
+  // `published=1` and `author__isStaff__exact=0` on a boolean field; lookups beyond it take text.
+  const path = key.endsWith('__exact') ? key.slice(0, -'__exact'.length) : key;
+  if (fieldAtPath(meta, path) instanceof BooleanField) {
     if (['true', '1'].includes(text.toLowerCase())) return true;
     if (['false', '0'].includes(text.toLowerCase())) return false;
     throw new IncorrectLookup(`${key} takes True or False.`);
@@ -113,6 +107,14 @@ export function lookupParams(params: URLSearchParams): Record<string, string> {
   const lookups: Record<string, string> = {};
   for (const [key, value] of params) if (!RESERVED.has(key)) lookups[key] = value;
   return lookups;
+}
+
+/**
+ * The list's address carried to a change or delete page (`_changelist_filters`), to go back to
+ * after saving: checked as the list checks its own, before the page does anything.
+ */
+export function checkPreservedFilters(admin: ModelAdmin, filters: string | undefined, request: ViewRequest<any>): void {
+  if (filters !== undefined && filters !== '') checkLookups(admin, lookupParams(new URLSearchParams(filters)), request);
 }
 
 export interface ChangeList {
@@ -148,11 +150,14 @@ function parseOrdering(text: string | null, columns: Column[]): number[] {
 /**
  * The rows the list shows, before ordering and paging: `base` narrowed by the lookups and the
  * search in `params`. Actions run on these rows too, so a selection never reaches beyond them.
+ * Lookups the list may not filter by are refused here, before any is applied.
  */
-export function filteredQueryset(admin: ModelAdmin, params: URLSearchParams, base: QuerySet<any>): QuerySet<any> {
+export function filteredQueryset(admin: ModelAdmin, params: URLSearchParams, base: QuerySet<any>, request: ViewRequest<any>): QuerySet<any> {
+  const lookups = lookupParams(params);
+  checkLookups(admin, lookups, request);
   let qs = base;
   try {
-    for (const [key, text] of Object.entries(lookupParams(params))) qs = qs.filter({ [key]: lookupValue(admin.meta, key, text) } as never);
+    for (const [key, text] of Object.entries(lookups)) qs = qs.filter({ [key]: lookupValue(admin.meta, key, text) } as never);
   } catch (error) {
     if (error instanceof FieldError || error instanceof ValidationError) throw new IncorrectLookup(error.message);
     throw error;
@@ -181,13 +186,13 @@ async function pageRows(meta: ModelMeta, qs: QuerySet<any>, start: number, perPa
  */
 export const ESTIMATE_ABOVE = 100_000;
 
-export async function buildChangeList(admin: ModelAdmin, request: { params: URLSearchParams; queryset: QuerySet<any>; estimate: () => Promise<number | undefined> }): Promise<ChangeList> {
-  const { params } = request;
+export async function buildChangeList(admin: ModelAdmin, input: { request: ViewRequest<any>; params: URLSearchParams; queryset: QuerySet<any>; estimate: () => Promise<number | undefined> }): Promise<ChangeList> {
+  const { params } = input;
   const meta = admin.meta;
   const columns = columnsOf(admin);
-  const base = request.queryset;
+  const base = input.queryset;
   const lookups = lookupParams(params);
-  const matching = filteredQueryset(admin, params, base);
+  const matching = filteredQueryset(admin, params, base, input.request);
   let qs = matching;
   const ordering = parseOrdering(params.get(ORDER_VAR), columns);
   const order = ordering.map((n) => `${n < 0 ? '-' : ''}${columns[Math.abs(n) - 1]!.orderBy!}`);
@@ -206,7 +211,7 @@ export async function buildChangeList(admin: ModelAdmin, request: { params: URLS
   const perPage = admin.listPerPage;
   const start = (page - 1) * perPage;
   const strategy = admin.options.countStrategy ?? 'auto';
-  const planned = strategy === 'auto' || strategy === 'estimated' ? await request.estimate() : undefined;
+  const planned = strategy === 'auto' || strategy === 'estimated' ? await input.estimate() : undefined;
   const estimate = planned !== undefined && (strategy === 'estimated' || planned >= ESTIMATE_ABOVE) ? planned : undefined;
 
   // The first page of a filtered list that fits on it counts itself: a search that finds 3

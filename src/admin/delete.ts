@@ -17,6 +17,7 @@ import { authorizeDelete, DeletionNotPermitted, describeNeed, missingPermissions
 import { capitalise, getModel, type DeleteOptions, type DeletePlanLike, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { mayUndo, messages, redirect, render, type ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
+import { checkPreservedFilters } from './changelist.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
 import { DeleteConfirmationPage, type DeleteSummary, type LinkedObject } from './delete-pages.tsx';
 import { DELETION, logAction } from './log.ts';
@@ -116,6 +117,7 @@ export async function deleteObjectView(admin: ModelAdmin, request: ViewRequest<a
   const meta = admin.meta;
   const pk = object[meta.pk.attname];
   const filters = request.url.searchParams.get('_changelist_filters') ?? undefined;
+  checkPreservedFilters(admin, filters, request);
   const changelist = site.url('changelist', { app: meta.appLabel, model: meta.modelName });
   const back = filters ? `${changelist}?${filters}` : changelist;
   const page = async (status: number, notice?: string) =>

@@ -1,9 +1,11 @@
 /**
- * The changelist's sidebar filters (Django's list_filter) for choices, booleans, foreign keys
- * and dates: each choice is a link to the same list with its lookup set, and "All" clears it.
+ * The changelist's sidebar filters (Django's list_filter) for choices, booleans, relations and
+ * dates, on the model's own fields or across relations (`author__status`): each choice is a link
+ * to the same list with its lookup set, and "All" clears it.
  */
-import { BooleanField, DateField, DateTimeField, FieldError, ForeignKeyField, type Field } from '../orm/index.ts';
+import { BooleanField, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, type Field } from '../orm/index.ts';
 import { dateFilter } from './dates.ts';
+import { fieldAtPath, isPasswordField } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 
 export interface FilterSpec {
@@ -39,20 +41,25 @@ function listFilter(params: URLSearchParams, link: Link, title: string, key: str
 export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, link: Link): Promise<FilterSpec[]> {
   const specs: FilterSpec[] = [];
   for (const name of admin.options.listFilter ?? []) {
-    const field: Field | undefined = admin.meta.field(name);
+    const field: Field | undefined = fieldAtPath(admin.meta, name);
     if (field === undefined) throw new FieldError(`${admin.meta.label} admin: listFilter names '${name}', which is not a field.`);
-    const nullKey = `${field.name}__isnull`;
-    if (field instanceof ForeignKeyField) {
-      const related = (await (field.target.modelClass.objects.all().slice(0, RELATED_CHOICES) as Promise<any[]>)) as Record<string, unknown>[];
+    // Its lookups are refused (lookups.ts): a filter would only list the hashes.
+    if (isPasswordField(field)) throw new FieldError(`${admin.meta.label} admin: listFilter names '${name}', a password field, which the admin never filters by.`);
+    const nullKey = `${name}__isnull`;
+    const title = name.includes('__') ? name.split('__').join(' ') : field.verboseName;
+    if (field instanceof ForeignKeyField || field instanceof ManyToManyField) {
+      // In the related model's order, else by key: never in whatever order the table happens to hold.
+      const order = [...(field.target.options.ordering ?? []), field.target.pk.name];
+      const related = (await (field.target.modelClass.objects.all().orderBy(...order).slice(0, RELATED_CHOICES) as Promise<any[]>)) as Record<string, unknown>[];
       const values = related.map((o): [string, string] => [String(o[field.target.pk.attname]), String(o)]);
-      specs.push(listFilter(params, link, field.verboseName, `${field.name}__${field.target.pk.name}__exact`, nullKey, values, field.nullable ? 'None' : undefined));
+      specs.push(listFilter(params, link, title, `${name}__${field.target.pk.name}__exact`, nullKey, values, field.nullable ? 'None' : undefined));
     } else if (field instanceof BooleanField) {
-      specs.push(listFilter(params, link, field.verboseName, `${field.name}__exact`, nullKey, [['1', 'Yes'], ['0', 'No']], field.nullable ? 'Unknown' : undefined));
+      specs.push(listFilter(params, link, title, `${name}__exact`, nullKey, [['1', 'Yes'], ['0', 'No']], field.nullable ? 'Unknown' : undefined));
     } else if (field instanceof DateField || field instanceof DateTimeField) {
-      specs.push(dateFilter(field, params, link));
+      specs.push(dateFilter(field, params, link, new Date(), name));
     } else if (field.options.choices !== undefined) {
       const values = field.options.choices.map((c): [string, string] => (Array.isArray(c) ? [String(c[0]), String(c[1])] : [String(c), String(c)]));
-      specs.push(listFilter(params, link, field.verboseName, `${field.name}__exact`, nullKey, values, undefined));
+      specs.push(listFilter(params, link, title, `${name}__exact`, nullKey, values, undefined));
     } else {
       throw new FieldError(`${admin.meta.label} admin: listFilter '${name}' needs choices, a boolean, a date or a foreign key.`);
     }

@@ -150,6 +150,33 @@ export function formValue(field: Field, value: unknown): string {
 
 export class FormValueError extends Error {}
 
+/** Django's ProhibitNullCharactersValidator: no stored text holds a NUL, and PostgreSQL refuses one. */
+const NULL_CHARACTER = 'Null characters are not allowed.';
+
+/**
+ * The keys a many-to-many input posted, as keys of rows that exist: `abc` for an integer key is
+ * Django's "“abc” is not a valid value.", a key of no row "Select a valid choice. 99999 is not
+ * one of the available choices." Unchecked, the database refused them only as the links were
+ * written, after the form had passed (a 500).
+ */
+export async function cleanRelatedKeys(field: ManyToManyField, keys: readonly string[]): Promise<unknown[]> {
+  const target = field.target;
+  const clean = new Map<string, unknown>();
+  for (const key of keys) {
+    if (key.includes('\u0000')) throw new FormValueError(NULL_CHARACTER);
+    try {
+      clean.set(String(target.pk.clean(key)), target.pk.clean(key));
+    } catch {
+      throw new FormValueError(`“${key}” is not a valid value.`);
+    }
+  }
+  if (clean.size === 0) return [];
+  const found = new Set(((await target.modelClass.objects.filter({ pk__in: [...clean.values()] }).values(target.pk.name)) as Record<string, unknown>[]).map((row) => String(row[target.pk.name])));
+  const missing = [...clean.keys()].find((key) => !found.has(key));
+  if (missing !== undefined) throw new FormValueError(`Select a valid choice. ${missing} is not one of the available choices.`);
+  return [...clean.values()];
+}
+
 /** A posted value as the field's value; an empty input is null (or '' for text). */
 export function parseValue(field: Field, form: FormData): unknown {
   if (field instanceof BooleanField) return form.get(field.name) !== null;
@@ -157,6 +184,7 @@ export function parseValue(field: Field, form: FormData): unknown {
   if (field instanceof ManyToManyField) return form.getAll(field.name).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
   const raw = form.get(field.name);
   const text = typeof raw === 'string' ? raw : '';
+  if (text.includes('\u0000')) throw new FormValueError(NULL_CHARACTER);
   const isText = !(field instanceof ForeignKeyField) && field.columnType !== undefined && ['varchar', 'text'].includes(field.columnType) && !(field.options.choices !== undefined && field.nullable);
   if (text === '') return isText && !field.nullable ? '' : null;
   if (field instanceof DateTimeField) {

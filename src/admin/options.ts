@@ -22,6 +22,19 @@ export interface ModelAdminOptions<T = any> {
   listFilter?: readonly string[];
   /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
   searchFields?: readonly string[];
+  /**
+   * The most words a search may have (default 10): each word is a condition on every search
+   * field, so a search of 900 words is 2,700 conditions (see docs/admin.md, "Search").
+   */
+  searchMaxTerms?: number;
+  /** The longest search, in characters (default 200). */
+  searchMaxLength?: number;
+  /**
+   * Whether the changelist's address may filter by `lookup` (Django's `lookup_allowed`), given
+   * what the default rule says (`byDefault`: the model's own fields, a relation's key, and paths
+   * that listFilter and dateHierarchy name). A password field is refused whatever this returns.
+   */
+  lookupAllowed?: (lookup: string, value: string, request: ViewRequest<any>, byDefault: boolean) => boolean;
   /** Default order of the changelist (default: the model's, else `-pk`). */
   ordering?: readonly string[];
   /** A date or date-time field to drill into above the list: years, then months, then days. */
@@ -74,6 +87,8 @@ export interface AdminModel {
 export class ModelAdmin<T = any> {
   readonly listPerPage: number;
   readonly listMaxShowAll: number;
+  readonly searchMaxTerms: number;
+  readonly searchMaxLength: number;
 
   constructor(
     readonly model: AdminModel,
@@ -81,7 +96,11 @@ export class ModelAdmin<T = any> {
   ) {
     this.listPerPage = options.listPerPage ?? 100;
     this.listMaxShowAll = options.listMaxShowAll ?? 200;
-    if (!Number.isInteger(this.listPerPage) || this.listPerPage <= 0) throw new TypeError(`${model.meta.label}: listPerPage must be a positive whole number.`);
+    this.searchMaxTerms = options.searchMaxTerms ?? 10;
+    this.searchMaxLength = options.searchMaxLength ?? 200;
+    for (const name of ['listPerPage', 'searchMaxTerms', 'searchMaxLength'] as const) {
+      if (!Number.isInteger(this[name]) || this[name] <= 0) throw new TypeError(`${model.meta.label}: ${name} must be a positive whole number.`);
+    }
   }
 
   get meta(): ModelMeta {

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { LoginThrottled, User } from '../auth/index.ts';
 import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
-  authenticate, Http404, login, logout, neverCache, path, redirect, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
+  authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
-import { applySearch } from './changelist.ts';
+import { applySearch } from './search.ts';
 import { changelistView } from './changelist-view.ts';
 import type { SiteContext } from './context.ts';
 import { deleteObjectView, deleteSelectedAction } from './delete.ts';
@@ -175,7 +175,7 @@ export class AdminSite {
         const user = await authenticate(String(form.get('username') ?? ''), String(form.get('password') ?? ''), request);
         if (user !== null && user.isStaff) {
           await login(request, user);
-          return redirect(next);
+          return redirectToUrl(next);
         }
       } catch (error) {
         if (!(error instanceof LoginThrottled)) throw error;
@@ -187,7 +187,7 @@ export class AdminSite {
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, POST' } });
     const next = this.safeNext(request, request.url.searchParams.get('next'));
-    if (isStaff(request)) return redirect(next);
+    if (isStaff(request)) return redirectToUrl(next);
     return render(request, LoginPage({ frame, next, failed: false }));
   }
 

@@ -9,7 +9,7 @@ import { atomic, type Database } from '../db/index.ts';
 import { authorizePurge, authorizeRestore, DeletionNotPermitted, describeNeed, missingPermissions, needsOfPurge, needsOfRestore } from '../auth/index.ts';
 import { Deletion, DELETION_STATES, hasRowsInTrash, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
 import { capitalise, getModel, QueryUsageError, ValidationError, type ModelMeta } from '../orm/index.ts';
-import { Http404, messages, redirect, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
+import { Http404, messages, redirect, redirectToUrl, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
 import { logAction, PURGE, RESTORATION } from './log.ts';
 import type { ModelAdmin } from './options.ts';
@@ -191,7 +191,7 @@ export class TrashViews {
     const back = next && urlHasAllowedHostAndScheme(next, { allowedHosts: [request.url.host] }) ? next : this.site.url('trash_detail', { deletionId: record.id });
     if (!hasRowsInTrash(record.state)) {
       messages.error(request, `This deletion was ${record.state}; there is nothing to restore.`);
-      return redirect(back);
+      return redirectToUrl(back);
     }
     try {
       const result = await atomic(async () => {
@@ -208,7 +208,7 @@ export class TrashViews {
       if (!(error instanceof OrphanRestoreError || error instanceof RestoreConflictError || error instanceof QueryUsageError || error instanceof RowsChangedError)) throw error;
       messages.error(request, `Nothing was restored: ${error.message}`);
     }
-    return redirect(back);
+    return redirectToUrl(back);
   }
 
   /** GET: what a purge removes for good; POST: removes it. */

@@ -70,7 +70,11 @@ export class Database {
   async execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<QueryResult<R>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (this.fastPath?.available) return this.runNow<R>(this.fastPath, query);
+        if (this.fastPath?.available) {
+          await this.fastPath.turn();
+          // Another request may have opened a transaction during the turn: then it queues.
+          if (this.fastPath.available) return this.runNow<R>(this.fastPath, query);
+        }
         return await this.executor().executeQuery<R>(query);
       } catch (error) {
         // A statement outside any transaction was its own transaction: as a deadlock's victim it

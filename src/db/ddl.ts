@@ -65,7 +65,7 @@ export function createTableSql(dialect: DialectLike, table: TableSpec, name = ta
   const lines = table.columns.map((column) => columnDefinition(d, column));
   if (d.foreignKeysInCreateTable) for (const fk of table.foreignKeys) lines.push(foreignKeyClause(d, fk));
   for (const check of table.checks ?? []) lines.push(checkClause(d, check));
-  return `create table ${d.quote(name)} (\n  ${lines.join(',\n  ')}\n)${d.tableOptions}`;
+  return `create table${d.ddlIfNotExists} ${d.quote(name)} (\n  ${lines.join(',\n  ')}\n)${d.tableOptions}`;
 }
 
 export function checkClause(dialect: DialectLike, check: CheckSpec): string {
@@ -77,12 +77,13 @@ export function renameTableSql(dialect: DialectLike, from: string, to: string): 
 }
 
 export function addForeignKeySql(dialect: DialectLike, table: string, fk: ForeignKeySpec): string {
-  return `alter table ${quote(dialect, table)} add ${foreignKeyClause(dialect, fk)}`;
+  const d = dialectFrom(dialect);
+  return `alter table ${d.quote(table)} add ${foreignKeyClause(d, fk).replace(' foreign key (', ` foreign key${d.ddlIfNotExists} (`)}`;
 }
 
 export function dropForeignKeySql(dialect: DialectLike, table: string, fk: ForeignKeySpec): string {
   const d = dialectFrom(dialect);
-  return `alter table ${d.quote(table)} ${d.dropForeignKey} ${d.quote(fk.name)}`;
+  return `alter table ${d.quote(table)} ${d.dropForeignKey}${d.ddlIfExists} ${d.quote(fk.name)}`;
 }
 
 /** Where there are no partial indexes: a live-only unique index covers generated twins, NULL in the trash. */
@@ -96,12 +97,12 @@ export function createIndexSql(dialect: DialectLike, table: string, index: Index
   const columns = (live && !d.partialIndexes ? index.columns.map(liveTwin) : index.columns).map((c) => d.quote(c)).join(', ');
   const concurrently = options.concurrently && d.concurrentIndexes ? ' concurrently' : '';
   const where = live && d.partialIndexes ? ` where ${d.quote(index.onlyWhereNull!)} is null` : '';
-  return `create ${index.unique ? 'unique ' : ''}index${concurrently} ${d.quote(index.name)} on ${d.quote(table)} (${columns})${where}`;
+  return `create ${index.unique ? 'unique ' : ''}index${concurrently}${d.ddlIfNotExists} ${d.quote(index.name)} on ${d.quote(table)} (${columns})${where}`;
 }
 
 export function dropIndexSql(dialect: DialectLike, table: string, index: IndexSpec, options: { concurrently?: boolean } = {}): string {
   const d = dialectFrom(dialect);
-  if (d.dropIndexNamesTable) return `drop index ${d.quote(index.name)} on ${d.quote(table)}`;
+  if (d.dropIndexNamesTable) return `drop index${d.ddlIfExists} ${d.quote(index.name)} on ${d.quote(table)}`;
   return `drop index${options.concurrently && d.concurrentIndexes ? ' concurrently' : ''} ${d.quote(index.name)}`;
 }
 
@@ -109,7 +110,7 @@ export function dropIndexSql(dialect: DialectLike, table: string, index: IndexSp
 export function addTwinSql(table: string, column: ColumnSpec, condition: string, dialect: DialectLike = 'mysql'): string {
   const d = dialectFrom(dialect);
   const q = (name: string) => d.quote(name);
-  return `alter table ${q(table)} add column ${q(liveTwin(column.name))} ${columnType(d, { ...column, autoIncrement: false })} as (if(${q(condition)} is null, ${q(column.name)}, null)) stored`;
+  return `alter table ${q(table)} add column${d.ddlIfNotExists} ${q(liveTwin(column.name))} ${columnType(d, { ...column, autoIncrement: false })} as (if(${q(condition)} is null, ${q(column.name)}, null)) stored`;
 }
 
 /** The twins a table needs without partial indexes: every column of a live-only index, with the column that decides. */

@@ -24,6 +24,13 @@ export interface Around {
   readonly after: string;
 }
 
+/** `column <between> ? <after>`, the parameter being `bind(values)`: see SqlDialect.listParameter. */
+export interface ListParameter {
+  readonly between: string;
+  readonly after: string;
+  bind(values: ReadonlyArray<string | number>): unknown;
+}
+
 export interface RowLockOptions {
   readonly skipLocked?: boolean;
   readonly nowait?: boolean;
@@ -43,6 +50,12 @@ export interface SqlDialect {
   textMatch(lookup: TextLookup): Around;
   /** The parameter a text lookup binds for `text` (a LIKE or GLOB pattern, escaped). */
   textPattern(lookup: TextLookup, text: string): string;
+  /**
+   * What follows a column that is not text in a text lookup (`author__startswith`,
+   * `createdAt__contains`) to make it text, where LIKE takes text alone (PostgreSQL's `::text`,
+   * as Django casts); undefined where the database converts by itself.
+   */
+  readonly textCast: string | undefined;
   /** `part(column)` as a number, in UTC as dates are stored: SQL before and after the column. */
   datePart(part: DatePartName, dateTime: boolean): readonly [before: string, after: string];
   /** Whether ORDER BY takes NULLS FIRST / NULLS LAST (MySQL orders by `x IS NULL` first instead). */
@@ -84,6 +97,18 @@ export interface SqlDialect {
   readonly prefersSubtractedCounts: boolean;
   /** The statement that estimates a table's rows (`n`) from the planner's statistics: instant, roughly right; undefined where there are none to trust. */
   estimateRowsSql(table: string): string | undefined;
+  /**
+   * How `column IN (…)` takes a long list as one parameter, where the database caps the values a
+   * statement may bind (SQLite 32,766, PostgreSQL 65,535: 12,000 keys ticked in the admin appear
+   * several times in a delete's statements); undefined where the driver writes the values into
+   * the SQL itself (MySQL), which has no such cap.
+   */
+  readonly listParameter: ListParameter | undefined;
+  /**
+   * Whether text can hold no NUL character, and a statement binding one fails (PostgreSQL): a
+   * comparison with such a value is then false, as no stored row can hold it.
+   */
+  readonly refusesNulInText: boolean;
 
   // ---- values: what the driver binds and hands back --------------------------------------------
   /** A boolean as the driver binds it (PostgreSQL has a boolean type; the others store 1 and 0). */
@@ -128,6 +153,13 @@ export interface SqlDialect {
   readonly modifiesWholeColumn: boolean;
   /** Whether DDL is part of a transaction and undone with it (MySQL commits at each DDL statement). */
   readonly transactionalDdl: boolean;
+  /**
+   * `if exists` / `if not exists` where DDL commits statement by statement (MariaDB): an
+   * operation that stopped part way is run again from its start, and what it already did is
+   * skipped rather than refused. Empty where DDL is transactional and undone whole.
+   */
+  readonly ddlIfExists: string;
+  readonly ddlIfNotExists: string;
   /** `select count(*) as n`: 1 where the table exists (in the connection's schema), else 0. */
   tableExistsSql(table: string): string;
   /** What DROP TABLE and TRUNCATE add to take along the constraints that point at a table (PostgreSQL, which cannot turn its checks off). */

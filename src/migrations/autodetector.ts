@@ -43,7 +43,7 @@ class Autodetector {
   /** `from` with the renames found so far applied: what the remaining comparisons start from. */
   private current: ProjectState;
 
-  constructor(from: ProjectState, private readonly to: ProjectState, private readonly options: DetectOptions) {
+  constructor(private readonly from: ProjectState, private readonly to: ProjectState, private readonly options: DetectOptions) {
     this.current = from;
   }
 
@@ -75,11 +75,22 @@ class Autodetector {
   private async renamedModels(): Promise<void> {
     const added = () => [...this.to.models.keys()].filter((label) => !this.current.has(label));
     const removed = () => [...this.current.models.keys()].filter((label) => !this.to.has(label));
-    for (const label of added()) {
+    for (const label of this.to.models.keys()) {
       const declared = this.options.models.get(label)?.options.renamedFrom;
       if (declared === undefined) continue;
       const old = declared.includes('.') ? declared : `${appOf(label)}.${declared}`;
-      if (removed().includes(old)) this.emitRename(old, label);
+      if (!this.current.has(old) || old === label) continue;
+      if (this.current.has(label)) {
+        // Both names are in the migrations: an old renamedFrom left in place, or a model dropped
+        // and another renamed onto its name. Guessing either way could drop the wrong rows.
+        if (this.to.has(old)) continue;
+        throw new MigrationError(
+          `${label} says renamedFrom: '${declared}', but ${label} is already in the migrations and ${old} is gone from the models.\n` +
+          `  If ${old} was renamed to ${label}, delete the old ${label} in one migration and rename in the next; if renamedFrom is left over from an old rename, remove it.`,
+        );
+      }
+      // Renamed first: a new model that takes the old name is created afterwards (Django's order).
+      this.emitRename(old, label);
     }
     for (const label of added()) {
       const state = this.to.model(label);
@@ -103,8 +114,12 @@ class Autodetector {
    * on a new database, those migrations name the old label.
    */
   private emitRename(old: string, label: string): void {
-    const pointing = [...this.current.models.values()].filter((m) => [...m.fields.values()].some((f) => f.to === old || f.options.through === old));
-    this.emit(renameModel(old, label), [], pointing.map((m) => m.label));
+    this.emit(renameModel(old, label), [], this.pointingAt(old, this.current));
+  }
+
+  /** The models of `state` with a relation to `label`. */
+  private pointingAt(label: string, state: ProjectState): string[] {
+    return [...state.models.values()].filter((m) => [...m.fields.values()].some((f) => f.to === label || f.options.through === label)).map((m) => m.label);
   }
 
   /** New models, each after the models it points at; a cycle's last link becomes a field added afterwards. */
@@ -143,7 +158,9 @@ class Autodetector {
         continue;
       }
       pending.delete(next);
-      this.emit(deleteModel(next));
+      // The models that pointed at it must stop first: in another app, that is another
+      // migration, which this one follows (Django's DeleteModel dependency).
+      this.emit(deleteModel(next), [], this.pointingAt(next, this.from));
     }
   }
 
@@ -171,6 +188,13 @@ class Autodetector {
       if (old === undefined || sameData(old, field)) continue;
       // A many-to-many is a link table, a plain field a column: one becoming the other is a field
       // removed and another added (as Django writes it), and the column's old rows need a value.
+      if (old.kind === 'manyToMany' && field.kind === 'manyToMany' && old.options.through !== field.options.through) {
+        // The links live in one table or the other: no alteration can move them (Django refuses too).
+        throw new MigrationError(
+          `${label}.${name}: a many-to-many cannot change its through model (${old.options.through ?? 'its own link table'} to ${field.options.through ?? 'its own link table'}) in place; its links would be lost.\n` +
+          `  Add the new field beside the old one (another name), copy the links in a runCode migration, then remove the old field.`,
+        );
+      }
       if ((old.kind === 'manyToMany') !== (field.kind === 'manyToMany')) {
         this.emit(removeField(label, name));
         this.emit(addField(label, name, field, await this.fillFor(label, name, field, 'is new and NOT NULL without a default')), [field]);

@@ -154,7 +154,7 @@ export class MigrationExecutor {
       } catch (error) {
         this.db.schemaChanged();
         const finished = ops.slice(0, position).map((o) => `${o.index + 1}. ${o.operation.describe()}`);
-        const ran = finished.length === 0 ? 'No operation of it ran.' : `These operations ran and are recorded:\n    ${finished.join('\n    ')}`;
+        const ran = `${finished.length === 0 ? 'No operation before it ran.' : `These operations ran and are recorded:\n    ${finished.join('\n    ')}`}\n  Operation ${op.index + 1} may have run in part: its statements skip what is already done when it runs again.`;
         throw new MigrationError(
           `${direction === 'forwards' ? 'Applying' : 'Unapplying'} ${keyOf(migration.app, migration.name)} stopped at operation ${op.index + 1} of ${total} (${op.operation.describe()}): ${(error as Error).message}\n  ${ran}\n  Fix the cause and run migrate again: it goes on from operation ${op.index + 1}.`,
           { cause: error },
@@ -180,6 +180,7 @@ export class MigrationExecutor {
         this.db.schemaChanged();
         await operation.run!({ db: this.db, dialect: this.db.dialect, models: renderedModels(this.editor.render(state).registry) }, direction);
       },
+      check: (operation, state, direction) => operation.check!({ db: this.db, dialect: this.db.dialect, models: renderedModels(this.editor.render(state).registry) }, state, direction),
     }).run(steps);
   }
 

@@ -161,11 +161,15 @@ export class MigrationProject {
     const landedIn = new Map<string, NewMigration>();
     const latest = new Map<string, NewMigration>();
     const made: NewMigration[] = [];
+    // A model another operation needs is not there yet while its creation waits to be written;
+    // a model this run does not create, while its own operations do (a key removed before the
+    // model it pointed at is deleted).
+    const notYet = (label: string): boolean => (introduced.has(label) ? !landedIn.has(label) : (queue.get(appOf(label))?.some((o) => o.label === label) ?? false));
     while (queue.size > 0) {
       let app = [...queue.keys()].find((a) => queue.get(a)!.every((o) => needsOf(o).every((label) => !queue.has(appOf(label)))));
       let count = app === undefined ? 0 : queue.get(app)!.length;
       for (const a of app === undefined ? queue.keys() : []) {
-        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some((label) => introduced.has(label) && !landedIn.has(label)));
+        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some(notYet));
         if (waiting !== 0) [app, count] = [a, waiting === -1 ? queue.get(a)!.length : waiting];
         if (app !== undefined) break;
       }

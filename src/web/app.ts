@@ -108,6 +108,8 @@ export function createApp(config: AppConfig): TroveApp {
     hono.use('*', bodyLimit({ maxSize: maxBody, onError: () => page(413, 'Request too large', `<p>The request body is larger than ${maxBody.toLocaleString('en')} bytes.</p>`) }));
   }
   hono.all('*', async (c) => {
+    // TRACE echoes a request back (cross-site tracing) and CONNECT opens a tunnel: no view answers them.
+    if (c.req.method === 'TRACE' || c.req.method === 'CONNECT') return page(405, 'Method not allowed', `<p>${c.req.method} is not served here.</p>`);
     const url = new URL(c.req.url);
     if (config.secureProxyHeader !== undefined && c.req.header(config.secureProxyHeader[0]) === config.secureProxyHeader[1]) url.protocol = 'https:';
     const match = resolver.resolve(url.pathname);

@@ -101,7 +101,8 @@ export async function authenticate(username: string, password: string, request?:
 }
 
 function throttleKeys(username: string, request: ViewRequest<any>): string[] {
-  const keys = [`user:${username.toLowerCase().slice(0, 150)}`];
+  // PostgreSQL stores no NUL in text: a username holding one (no account's) is counted as U+FFFD.
+  const keys = [`user:${username.toLowerCase().slice(0, 150).replaceAll('\u0000', '\ufffd')}`];
   if (request.clientAddress !== undefined) keys.push(`addr:${request.clientAddress}`);
   return keys;
 }

@@ -8,7 +8,8 @@ export { neverCache, neverCacheForUsers, addNeverCacheHeaders, NEVER_CACHE } fro
 export { LOCAL_HOSTS, isAllowedHost } from './hosts.ts';
 export { compose, type Middleware } from './middleware.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route, type Included } from './urls.ts';
-export { getObjectOr404, redirect } from './shortcuts.ts';
+export { getObjectOr404, redirect, redirectToUrl, type RedirectStatus } from './shortcuts.ts';
+export { iriToUri } from './location.ts';
 export { urlHasAllowedHostAndScheme, type AllowedRedirect } from './redirects.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
 export { authentication, login, logout, updateSessionAuthHash, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';

@@ -1,6 +1,7 @@
 /** Django's shortcuts: getObjectOr404, redirect. */
 import { ObjectDoesNotExist, ValidationError, type Manager, type QuerySet } from '../orm/index.ts';
 import { Http404 } from './app.ts';
+import { iriToUri } from './location.ts';
 import { reverse } from './urls.ts';
 
 type Source<T> = { objects: Manager<T, any> } | Manager<T, any> | QuerySet<T, any>;
@@ -20,8 +21,19 @@ export async function getObjectOr404<T>(source: Source<T>, lookup: Record<string
   }
 }
 
+export type RedirectStatus = 301 | 302 | 303 | 307 | 308;
+
 /** A 302 to a URL (anything with a '/') or to a named pattern: `redirect('post_list')`, `redirect('post_detail', { id: 3 })`. */
-export function redirect(nameOrUrl: string, params?: Record<string, unknown>, status: 301 | 302 | 303 | 307 | 308 = 302): Response {
-  const location = nameOrUrl.includes('/') ? nameOrUrl : reverse(nameOrUrl, params);
-  return new Response(null, { status, headers: { location } });
+export function redirect(nameOrUrl: string, params?: Record<string, unknown>, status: RedirectStatus = 302): Response {
+  return redirectToUrl(nameOrUrl.includes('/') ? nameOrUrl : reverse(nameOrUrl, params), status);
+}
+
+/**
+ * A redirect to exactly this URL, never read as a pattern's name: for a URL that comes from the
+ * request (a login's `next`, checked by urlHasAllowedHostAndScheme), where `nope` is a relative
+ * URL, not a name to reverse. Django's HttpResponseRedirect. Characters a header cannot carry
+ * are escaped (see location.ts).
+ */
+export function redirectToUrl(url: string, status: RedirectStatus = 302): Response {
+  return new Response(null, { status, headers: { location: iriToUri(url) } });
 }

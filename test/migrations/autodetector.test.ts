@@ -165,3 +165,27 @@ test('a foreign key to another model is never offered as a rename, and a field b
   assert.deepEqual(changes, ['Add field editor to auto.Post', 'Alter field rank on auto.Post', 'Remove field author from auto.Post']);
   assert.deepEqual(asked, ['fill auto.Post.rank'], 'no rename offered; the NULLs of rank need a value');
 });
+
+test('a many-to-many that gains, loses or changes its through model is refused: its links would be lost', async () => {
+  const define = (through?: string) => registryOf((r) => {
+    model('auto.Tag', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Post', { tags: f.manyToMany('auto.Tag', through === undefined ? {} : { through }) }, {}, r);
+    model('auto.PostTag', { post: f.foreignKey('auto.Post', { onDelete: CASCADE }), tag: f.foreignKey('auto.Tag', { onDelete: CASCADE }) }, {}, r);
+  });
+  await assert.rejects(detect(define(), define('auto.PostTag')), /auto\.Post\.tags: a many-to-many cannot change its through model \(its own link table to auto\.PostTag\)/);
+  await assert.rejects(detect(define('auto.PostTag'), define()), /cannot change its through model \(auto\.PostTag to its own link table\)/);
+});
+
+test('a model renamed onto the name of a model that is dropped is refused; a stale renamedFrom is ignored', async () => {
+  const before = registryOf((r) => {
+    model('auto.Ant', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Bee', { size: f.integer() }, {}, r);
+  });
+  const onto = registryOf((r) => model('auto.Bee', { name: f.char({ maxLength: 10 }) }, { renamedFrom: 'Ant' }, r));
+  await assert.rejects(detect(before, onto), /auto\.Bee says renamedFrom: 'Ant', but auto\.Bee is already in the migrations/);
+  const stale = registryOf((r) => {
+    model('auto.Ant', { name: f.char({ maxLength: 10 }) }, {}, r);
+    model('auto.Bee', { size: f.integer() }, { renamedFrom: 'Ant' }, r);
+  });
+  assert.deepEqual(await detect(before, stale), []);
+});

@@ -19,6 +19,7 @@ export const mysqlDialect: SqlDialect = {
 
   textMatch: standardTextMatch,
   textPattern: likePattern,
+  textCast: undefined,
   datePart: (part) => [`${part === 'day' ? 'dayofmonth' : part}(`, ')'],
   nullsOrdering: false,
   noLimit: '18446744073709551615',
@@ -36,6 +37,9 @@ export const mysqlDialect: SqlDialect = {
   countsInParallel: false,
   prefersSubtractedCounts: false,
   estimateRowsSql: () => undefined,
+  // mysql2's query() writes the values into the SQL: no cap on their number.
+  listParameter: undefined,
+  refusesNulInText: false,
 
   booleanValue: (value) => (value ? 1 : 0),
   dateTimeValue: dateTimeText,
@@ -52,10 +56,12 @@ export const mysqlDialect: SqlDialect = {
   partialIndexes: false,
   concurrentIndexes: false,
   dropIndexNamesTable: true,
-  renameTableSql: (from, to) => `rename table ${quote(from)} to ${quote(to)}`,
+  renameTableSql: (from, to) => `rename table if exists ${quote(from)} to ${quote(to)}`,
   rebuildsTableToAlter: false,
   modifiesWholeColumn: true,
   transactionalDdl: false,
+  ddlIfExists: ' if exists',
+  ddlIfNotExists: ' if not exists',
   tableExistsSql: (table) => informationSchemaTableCount('database()', literal(table)),
   cascadeClause: '',
   truncation: 'commits',

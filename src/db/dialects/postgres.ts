@@ -16,6 +16,7 @@ export const postgresDialect: SqlDialect = {
 
   textMatch: standardTextMatch,
   textPattern: likePattern,
+  textCast: '::text',
   datePart: (part, dateTime) => [`extract(${part} from `, dateTime ? " at time zone 'UTC')" : ')'],
   nullsOrdering: true,
   noLimit: undefined,
@@ -36,6 +37,9 @@ export const postgresDialect: SqlDialect = {
   countsInParallel: true,
   prefersSubtractedCounts: false,
   estimateRowsSql: (table) => `select reltuples::bigint as n from pg_class where oid = to_regclass(${literal(table)})`,
+  // An array, which pg sends as an array literal; its type is the column's (`integer[]`, `uuid[]`).
+  listParameter: { between: ' = any(', after: ')', bind: (values) => [...values] },
+  refusesNulInText: true,
 
   booleanValue: (value) => value,
   // pg sends a Date as a timestamp with its zone.
@@ -57,6 +61,8 @@ export const postgresDialect: SqlDialect = {
   rebuildsTableToAlter: false,
   modifiesWholeColumn: false,
   transactionalDdl: true,
+  ddlIfExists: '',
+  ddlIfNotExists: '',
   tableExistsSql: (table) => informationSchemaTableCount('current_schema()', literal(table)),
   cascadeClause: ' cascade',
   truncation: 'transactional',

@@ -28,6 +28,7 @@ export const sqliteDialect: SqlDialect = {
     const glob = text.replace(GLOB_SPECIAL, '[$&]');
     return lookup === 'contains' ? `*${glob}*` : lookup === 'startswith' ? `${glob}*` : `*${glob}`;
   },
+  textCast: undefined,
   datePart: (part) => [`cast(strftime('${part === 'month' ? '%m' : '%d'}', `, ') as integer)'],
   nullsOrdering: true,
   noLimit: '-1',
@@ -49,6 +50,9 @@ export const sqliteDialect: SqlDialect = {
   // Half a million keys: 0.4 s to count them less the trashed ones, 0.6 s for NOT IN (deletion/plan.ts).
   prefersSubtractedCounts: true,
   estimateRowsSql: () => undefined,
+  // A JSON array, read back as rows: integers as integers, strings as text.
+  listParameter: { between: ' in (select value from json_each(', after: '))', bind: (values) => JSON.stringify(values) },
+  refusesNulInText: false,
 
   booleanValue: (value) => (value ? 1 : 0),
   dateTimeValue: (value) => value.toISOString(),
@@ -70,6 +74,8 @@ export const sqliteDialect: SqlDialect = {
   rebuildsTableToAlter: true,
   modifiesWholeColumn: false,
   transactionalDdl: true,
+  ddlIfExists: '',
+  ddlIfNotExists: '',
   tableExistsSql: (table) => `select count(*) as n from sqlite_master where type = 'table' and name = ${stringLiteral(table, false)}`,
   cascadeClause: '',
   truncation: undefined,

@@ -88,8 +88,20 @@ function retarget(field: FieldState, from: string, to: string): FieldState {
 
 /** `alterSoftDelete('blog.Post', true)`: adds (or drops) the trash's columns; unique rules then hold among live rows. */
 export function alterSoftDelete(label: string, enabled: boolean): Operation {
-  return optionOperation('alterSoftDelete', label, [enabled], `${enabled ? 'Turn on' : 'Turn off'} soft delete for ${label}`,
+  const operation = optionOperation('alterSoftDelete', label, [enabled], `${enabled ? 'Turn on' : 'Turn off'} soft delete for ${label}`,
     `${modelName(label)}_${enabled ? 'soft_delete' : 'hard_delete'}`, (options) => ({ ...options, softDelete: enabled || undefined }));
+  return {
+    ...operation,
+    // Turned off (or a turning on undone), the trash's columns go: rows in the trash would come
+    // back to life, and which rows one delete took would be lost. They must be restored or purged first.
+    async check({ models }, _state, direction) {
+      if ((direction === 'forwards') === enabled) return;
+      const trashed: number = await models.get(label).deletedObjects.count();
+      if (trashed > 0) {
+        throw new MigrationError(`${trashed} row${trashed === 1 ? ' is' : 's are'} of ${label} in the trash: turning soft delete off would bring ${trashed === 1 ? 'it' : 'them'} back. Restore or purge ${trashed === 1 ? 'it' : 'them'} first (trove trash ${label}, trove purge), then migrate again.`);
+      }
+    },
+  };
 }
 
 /** `alterModelTable('blog.Post', 'posts')`: renames the table (undefined: back to `app_model`). */

@@ -44,6 +44,11 @@ export interface Operation {
   readonly concurrently?: boolean;
   /** Work other than table changes, done in place of (or after) them. */
   run?(context: RunContext, direction: Direction): Promise<void>;
+  /**
+   * Refuses, before any of its changes, what the rows make unsafe (soft delete turned off while
+   * rows are in the trash). Run by migrate on the tables as `state` has them; sqlmigrate skips it.
+   */
+  check?(context: RunContext, state: ProjectState, direction: Direction): Promise<void>;
   /** SQL of its own (runSql), shown by sqlmigrate. */
   ownSql?(dialect: DialectName, direction: Direction): string[] | undefined;
   toSource(imports: Imports, indent: string): string;

@@ -15,6 +15,8 @@ export interface TableHints {
   readonly fills: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   /** Columns made anew that share a name with one before (dropped and added again): they keep nothing. */
   readonly newColumns?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Tables made anew under a label one had before (renamed away or dropped): they keep nothing. */
+  readonly newTables?: ReadonlySet<string>;
 }
 
 export const NO_HINTS: TableHints = { renamedTables: new Map(), renamedColumns: new Map(), fills: new Map() };
@@ -64,9 +66,10 @@ export function diffTables(
   const changes: TableChange[] = [];
   const matched = new Set<string>();
   for (const [label, table] of after) {
+    const fresh = hints.newTables ?? new Set<string>();
     const fromLabel = hints.renamedTables.get(label) ?? label;
-    const old = before.get(fromLabel);
-    if (old === undefined || (fromLabel !== label && after.has(fromLabel))) {
+    const old = fresh.has(label) ? undefined : before.get(fromLabel);
+    if (old === undefined || (fromLabel !== label && after.has(fromLabel) && !fresh.has(fromLabel))) {
       changes.push({ kind: 'create', label, table });
       continue;
     }

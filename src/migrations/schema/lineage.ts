@@ -63,8 +63,12 @@ export class TableLineage {
     const renamedColumns = new Map<string, Map<string, string>>();
     const fills = new Map<string, Map<string, unknown>>();
     const newColumns = new Map<string, Set<string>>();
+    const newTables = new Set<string>();
     for (const [label, origin] of this.tables) {
-      if (origin.from === undefined) continue;
+      if (origin.from === undefined) {
+        if (this.start.has(label)) newTables.add(label);
+        continue;
+      }
       const startColumns = new Set(this.start.get(origin.from)?.columns.map((c) => c.name));
       if (origin.from !== label) renamedTables.set(label, origin.from);
       const renamed = new Map<string, string>();
@@ -77,6 +81,6 @@ export class TableLineage {
       if (renamed.size > 0) renamedColumns.set(label, renamed);
       if (filled.size > 0) fills.set(label, filled);
     }
-    return { renamedTables, renamedColumns, fills, newColumns };
+    return { renamedTables, renamedColumns, fills, newColumns, newTables };
   }
 }

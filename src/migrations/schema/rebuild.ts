@@ -13,23 +13,27 @@ const { columnDefinition, columnReferenceClause, createIndexSql, createTableSql,
 
 export function rebuildStatements(dialect: SqlDialect, changes: readonly TableChange[]): string[] {
   const q = (name: string) => dialect.quote(name);
-  const statements: string[] = [];
   const drops: string[] = [];
+  const alters: string[] = [];
+  const creates: string[] = [];
   // SQLite rewrites the references to a table it renames: keys to those follow by themselves.
   const renamedTables = new Map(changes.flatMap((c) => (c.kind === 'alter' && c.before.name !== c.after.name ? [[c.before.name, c.after.name] as const] : [])));
   for (const change of changes) {
     if (change.kind === 'create') {
-      statements.push(createTableSql(dialect, change.table));
-      for (const index of change.table.indexes) statements.push(createIndexSql(dialect, change.table.name, index));
+      creates.push(createTableSql(dialect, change.table));
+      for (const index of change.table.indexes) creates.push(createIndexSql(dialect, change.table.name, index));
     } else if (change.kind === 'drop') {
       drops.push(`drop table ${q(change.table.name)}`);
     } else if (canAlterInPlace(change, renamedTables)) {
-      statements.push(...alterInPlace(dialect, change));
+      alters.push(...alterInPlace(dialect, change));
     } else {
-      statements.push(...rebuild(dialect, change));
+      alters.push(...rebuild(dialect, change));
     }
   }
-  return [...statements, ...drops];
+  // A name a dropped or renamed table frees may be taken by another (a model renamed, and a new
+  // one created under its old name): drops go first and creates last. Keys are not checked
+  // while a migration runs on SQLite, so no order is needed among the tables themselves.
+  return [...drops, ...alters, ...creates];
 }
 
 /** True when the table need not be copied: see the module's comment. */
@@ -96,10 +100,14 @@ function rebuild(dialect: SqlDialect, change: AlterTable): string[] {
     if (plan.source === undefined) return fill ?? 'NULL';
     return fill === undefined ? q(plan.source.name) : `coalesce(${q(plan.source.name)}, ${fill})`;
   });
+  // A table that is also renamed is renamed first, so that SQLite rewrites the keys of other
+  // tables to its new name; then it is copied under that name, which those keys keep naming.
+  const renamed = before.name === after.name ? [] : [dialect.renameTableSql(before.name, after.name)];
   return [
+    ...renamed,
     createTableSql(dialect, after, temporary),
-    `insert into ${q(temporary)} (${targets.join(', ')}) select ${sources.join(', ')} from ${q(before.name)}`,
-    `drop table ${q(before.name)}`,
+    `insert into ${q(temporary)} (${targets.join(', ')}) select ${sources.join(', ')} from ${q(after.name)}`,
+    `drop table ${q(after.name)}`,
     dialect.renameTableSql(temporary, after.name),
     ...after.indexes.map((index) => createIndexSql(dialect, after.name, index)),
   ];

@@ -24,6 +24,8 @@ export interface StatementSink {
   execute(statements: readonly string[]): Promise<void>;
   /** A `runCode` operation, given the state it runs in. */
   run(operation: Operation, state: ProjectState, direction: Direction): Promise<void>;
+  /** An operation's check of the rows (see Operation.check); absent where nothing is connected. */
+  check?(operation: Operation, state: ProjectState, direction: Direction): Promise<void>;
 }
 
 export class OperationRunner {
@@ -40,6 +42,11 @@ export class OperationRunner {
         if (own !== undefined) await this.sink.execute(own);
         if (operation.run !== undefined) await this.sink.run(operation, from, direction);
         continue;
+      }
+      if (operation.check !== undefined && this.sink.check !== undefined) {
+        // The check reads the tables as `from` has them: what is gathered so far goes in first.
+        await this.flush(from);
+        await this.sink.check(operation, from, direction);
       }
       const changes = this.editor.changes(operation, from, to, direction);
       if (!this.editor.sqlDialect.rebuildsTableToAlter) {

@@ -43,7 +43,7 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     }
     if (change.kind === 'drop') {
       for (const fk of change.table.foreignKeys) if (dropped.has(fk.refTable)) early.push(dropForeignKeySql(dialect, change.table.name, fk));
-      drops.push(`drop table ${q(change.table.name)}`);
+      drops.push(`drop table${dialect.ddlIfExists} ${q(change.table.name)}`);
       continue;
     }
     const { before, after } = change;
@@ -52,33 +52,37 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     if (twinned) replaceTwinnedIndexes(change, droppedIndexes, addedIndexes);
     const droppedForeignKeys = [...change.droppedForeignKeys];
     const addedForeignKeys = [...change.addedForeignKeys];
+    // MySQL keeps a key's index while the key stands: an index over a key's column is dropped
+    // (a key becoming one-to-one swaps it for a unique one) with the key off, as a retyped column is.
+    const reindexed = new Set(droppedIndexes.map((index) => index.columns[0]));
     for (const fk of before.foreignKeys) {
-      if (droppedForeignKeys.includes(fk) || !(retyped.has(`${before.name}.${fk.column}`) || retyped.has(`${fk.refTable}.${fk.refColumn}`))) continue;
+      const touched = retyped.has(`${before.name}.${fk.column}`) || retyped.has(`${fk.refTable}.${fk.refColumn}`) || reindexed.has(fk.column);
+      if (droppedForeignKeys.includes(fk) || !touched) continue;
       droppedForeignKeys.push(fk);
       const again = after.foreignKeys.find((k) => k.name === fk.name);
       if (again !== undefined && !addedForeignKeys.includes(again)) addedForeignKeys.push(again);
     }
     for (const fk of droppedForeignKeys) early.push(dropForeignKeySql(dialect, before.name, fk));
-    for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint ${q(check.name)}`);
+    for (const check of change.droppedChecks) early.push(`alter table ${q(before.name)} drop constraint${dialect.ddlIfExists} ${q(check.name)}`);
     for (const index of droppedIndexes) early.push(dropIndexSql(dialect, before.name, index, options));
     if (twinned) {
       const kept = twinsOf(after);
       for (const [column] of twinsOf(before)) {
-        if (!stillTwinned(change, column, kept)) early.push(`alter table ${q(before.name)} drop column ${q(liveTwin(column))}`);
+        if (!stillTwinned(change, column, kept)) early.push(`alter table ${q(before.name)} drop column${dialect.ddlIfExists} ${q(liveTwin(column))}`);
       }
     }
     if (before.name !== after.name) middle.push(dialect.renameTableSql(before.name, after.name));
     const table = q(after.name);
-    for (const [from, to] of change.renamedColumns) middle.push(`alter table ${table} rename column ${q(from)} to ${q(to)}`);
-    for (const column of change.droppedColumns) middle.push(`alter table ${table} drop column ${q(column.name)}`);
+    for (const [from, to] of change.renamedColumns) middle.push(`alter table ${table} rename column${dialect.ddlIfExists} ${q(from)} to ${q(to)}`);
+    for (const column of change.droppedColumns) middle.push(`alter table ${table} drop column${dialect.ddlIfExists} ${q(column.name)}`);
     for (const plan of change.addedColumns) {
       if (plan.fill === undefined || plan.column.nullable) {
-        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column)}`);
-        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(plan.fill)}`);
+        middle.push(`alter table ${table} add column${dialect.ddlIfNotExists} ${columnDefinition(dialect, plan.column)}`);
+        if (plan.fill !== undefined && plan.fill !== null) middle.push(`update ${table} set ${q(plan.column.name)} = ${literal(plan.fill)} where ${q(plan.column.name)} is null`);
       } else {
         // Rows that exist get the fill through a default that is dropped at once, as Django does:
         // the column keeps no default in the database.
-        middle.push(`alter table ${table} add column ${columnDefinition(dialect, plan.column, { defaultValue: literal(plan.fill) })}`);
+        middle.push(`alter table ${table} add column${dialect.ddlIfNotExists} ${columnDefinition(dialect, plan.column, { defaultValue: literal(plan.fill) })}`);
         middle.push(`alter table ${table} alter column ${q(plan.column.name)} drop default`);
       }
     }
@@ -93,7 +97,9 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
       }
       const type = columnType(dialect, column);
       if (old.autoIncrement && !column.autoIncrement) middle.push(`alter table ${table} alter column ${name} drop identity`);
-      if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type} using ${name}::${type}`);
+      // USING only when the kind of value changes: an explicit cast to a shorter varchar cuts
+      // values silently, where the plain change refuses them ("value too long"), as in Django.
+      if (type !== columnType(dialect, old)) middle.push(`alter table ${table} alter column ${name} type ${type}${old.type === column.type ? '' : ` using ${name}::${type}`}`);
       if (old.nullable !== column.nullable) middle.push(`alter table ${table} alter column ${name} ${column.nullable ? 'drop' : 'set'} not null`);
       if (!old.autoIncrement && column.autoIncrement) {
         middle.push(`alter table ${table} alter column ${name} add ${dialect.autoIncrementClause}`);
@@ -110,7 +116,7 @@ export function alterStatements(dialect: SqlDialect, changes: readonly TableChan
     }
     for (const index of addedIndexes) indexesToAdd.push([after.name, index]);
     for (const fk of addedForeignKeys) late.push(addForeignKeySql(dialect, after.name, fk));
-    for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check)}`);
+    for (const check of change.addedChecks) late.push(`alter table ${q(after.name)} add ${checkClause(dialect, check).replace(/^constraint /, `constraint${dialect.ddlIfNotExists} `)}`);
   }
   const twins = twinsToAdd.map(([table, column, condition]) => addTwinSql(table, column, condition, dialect));
   const indexes = indexesToAdd.map(([table, index]) => createIndexSql(dialect, table, index, options));

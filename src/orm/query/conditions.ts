@@ -216,9 +216,49 @@ function writeSubquery(table: string, selectColumn: string, where: WhereNode | u
   }
 }
 
+/** Lists longer than this go as one parameter, where the dialect takes one (SqlDialect.listParameter). */
+export const LONG_LIST = 1000;
+
+/** Values a JSON array or an array literal carries exactly: text and whole numbers. */
+function bindsExactly(value: unknown): value is string | number {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/** `column IN (?, ?, …)`, or for a long list `column IN (one parameter)`, so it never meets a cap on parameters. */
+function writeIn(ctx: WriteContext, alias: string, column: string, values: unknown[]): void {
+  const { w } = ctx;
+  const single = ctx.dialect.listParameter;
+  w.column(alias, column);
+  if (single !== undefined && values.length > LONG_LIST && values.every(bindsExactly)) {
+    w.text(single.between);
+    w.param(single.bind(values));
+    return w.text(single.after);
+  }
+  w.text(' in (');
+  writeList(ctx, values, ', ', (item) => w.param(item));
+  w.text(')');
+}
+
+/** A column LIKE takes as it is: a number, a date or a key (`author__startswith`) may need a cast first. */
+function isTextColumn(field: Field): boolean {
+  return field.columnType === 'varchar' || field.columnType === 'text';
+}
+
+/** A text value with a NUL character, which PostgreSQL can neither store nor bind. */
+function holdsNul(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\u0000');
+}
+
 function writeCompare(node: Extract<WhereNode, { kind: 'compare' }>, alias: string, ctx: WriteContext): void {
   const { w, dialect } = ctx;
   const { field, lookup, value } = node;
+  if (dialect.refusesNulInText && lookup !== 'range' && (Array.isArray(value) ? value.some(holdsNul) : holdsNul(value))) {
+    // No stored row holds a NUL there: such a value matches nothing (`username = 'a\0'` from a
+    // login form was a 500). In a list, the other values still count.
+    const rest = Array.isArray(value) ? value.filter((item) => !holdsNul(item)) : [];
+    if (rest.length === 0) return w.text('1 = 0');
+    return writeIn(ctx, alias, node.column, rest.map((item) => field.toDb(item, dialect.name)));
+  }
   switch (lookup) {
     case 'iexact':
     case 'contains':
@@ -230,15 +270,13 @@ function writeCompare(node: Extract<WhereNode, { kind: 'compare' }>, alias: stri
       const around = dialect.textMatch(lookup satisfies TextLookup);
       w.text(around.before);
       w.column(alias, node.column);
+      if (dialect.textCast !== undefined && !isTextColumn(field)) w.text(dialect.textCast);
       w.text(around.between);
       w.param(dialect.textPattern(lookup, value as string));
       return w.text(around.after);
     }
     case 'in':
-      w.column(alias, node.column);
-      w.text(' in (');
-      writeList(ctx, value as unknown[], ', ', (item) => w.param(field.toDb(item, dialect.name)));
-      return w.text(')');
+      return writeIn(ctx, alias, node.column, (value as unknown[]).map((item) => field.toDb(item, dialect.name)));
     case 'range': {
       const [low, high] = value as [unknown, unknown];
       w.column(alias, node.column);

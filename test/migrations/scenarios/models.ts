@@ -29,6 +29,19 @@ export const modelScenarios: Scenario[] = [
     back: { ma_author: [{ id: 1, name: 'Ann' }], ma_book: [{ id: 1, author_id: 1 }] },
   },
   {
+    name: 'test_rename_model, then a new model takes the old name (renamed first, created after)',
+    apps: ['mv'],
+    before: (r) => void model('mv.Ant', { name: name() }, {}, r),
+    rows: { mv_ant: [{ id: 1, name: 'Ann' }] },
+    after: (r) => {
+      model('mv.Cat', { name: name() }, { renamedFrom: 'Ant' }, r);
+      model('mv.Ant', { rank: f.integer({ default: 0 }) }, {}, r);
+    },
+    operations: ['Rename model mv.Ant to mv.Cat', 'Create model mv.Ant'],
+    expected: { mv_cat: [{ id: 1, name: 'Ann' }], mv_ant: [] },
+    back: { mv_ant: [{ id: 1, name: 'Ann' }] },
+  },
+  {
     name: 'test_rename_model (asked on a terminal)',
     apps: ['mb'],
     before: (r) => void model('mb.Author', { name: name() }, {}, r),
@@ -248,5 +261,71 @@ export const modelScenarios: Scenario[] = [
       model('mu.Right', { left: f.foreignKey('mt.Left', { onDelete: CASCADE }) }, {}, r);
     },
     operations: ['Create model mt.Left', 'Create model mu.Right', 'Add field right to mt.Left'],
+  },
+  {
+    name: 'test_remove_field_before_delete_model (two apps): the delete follows the other app\'s removal of its key',
+    apps: ['mw', 'mx'],
+    before: (r) => {
+      model('mw.Author', { name: name() }, {}, r);
+      model('mw.Keep', { name: name() }, {}, r);
+      // Nullable: undone, the key comes back empty (a NOT NULL key could not, with rows).
+      model('mx.Book', { title: name(), author: f.foreignKey('mw.Author', { onDelete: SET_NULL, null: true }) }, {}, r);
+    },
+    rows: { mw_author: [{ id: 1, name: 'Ann' }], mx_book: [{ id: 1, title: 'T', author_id: 1 }] },
+    after: (r) => {
+      model('mw.Keep', { name: name() }, {}, r);
+      model('mx.Book', { title: name() }, {}, r);
+    },
+    operations: ['Remove field author from mx.Book', 'Delete model mw.Author'],
+    expected: { mx_book: [{ id: 1, title: 'T' }] },
+  },
+  {
+    name: 'a key of another app moved to a new model, the old model deleted: create, retarget, delete in three migrations',
+    apps: ['my', 'mz'],
+    before: (r) => {
+      model('my.Author', { name: name() }, {}, r);
+      model('mz.Book', { title: name(), owner: f.foreignKey('my.Author', { onDelete: SET_NULL, null: true }) }, {}, r);
+    },
+    rows: { my_author: [{ id: 1, name: 'Ann' }], mz_book: [{ id: 1, title: 'T', owner_id: null }] },
+    after: (r) => {
+      model('my.Publisher', { name: name() }, {}, r);
+      model('mz.Book', { title: name(), owner: f.foreignKey('my.Publisher', { onDelete: SET_NULL, null: true }) }, {}, r);
+    },
+    operations: ['Create model my.Publisher', 'Alter field owner on mz.Book', 'Delete model my.Author'],
+    expected: { mz_book: [{ id: 1, title: 'T', owner_id: null }] },
+  },
+  {
+    name: 'test_alter_field_fk_to_o2o: a key becomes one-to-one (its index becomes unique)',
+    apps: ['na'],
+    before: (r) => {
+      model('na.Person', { name: name() }, {}, r);
+      model('na.Profile', { person: f.foreignKey('na.Person', { onDelete: CASCADE }) }, {}, r);
+    },
+    rows: { na_person: [{ id: 1, name: 'Ann' }], na_profile: [{ id: 1, person_id: 1 }] },
+    after: (r) => {
+      model('na.Person', { name: name() }, {}, r);
+      model('na.Profile', { person: f.oneToOne('na.Person', { onDelete: CASCADE }) }, {}, r);
+    },
+    operations: ['Alter field person on na.Profile'],
+    expected: { na_profile: [{ id: 1, person_id: 1 }] },
+    back: { na_profile: [{ id: 1, person_id: 1 }] },
+  },
+  {
+    name: 'test_rename_model_with_fks_in_different_position: a renamed model with a key of its own, pointed at by another and by itself',
+    apps: ['nb'],
+    before: (r) => {
+      model('nb.Publisher', { name: name() }, {}, r);
+      model('nb.Author', { name: name(), publisher: f.foreignKey('nb.Publisher', { onDelete: CASCADE }), mentor: f.foreignKey('nb.Author', { onDelete: SET_NULL, null: true }) }, {}, r);
+      model('nb.Book', { author: f.foreignKey('nb.Author', { onDelete: CASCADE }) }, {}, r);
+    },
+    rows: { nb_publisher: [{ id: 1, name: 'P' }], nb_author: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
+    after: (r) => {
+      model('nb.Publisher', { name: name() }, {}, r);
+      model('nb.Writer', { name: name(), publisher: f.foreignKey('nb.Publisher', { onDelete: CASCADE }), mentor: f.foreignKey('nb.Writer', { onDelete: SET_NULL, null: true }) }, { renamedFrom: 'Author' }, r);
+      model('nb.Book', { author: f.foreignKey('nb.Writer', { onDelete: CASCADE }) }, {}, r);
+    },
+    operations: ['Rename model nb.Author to nb.Writer'],
+    expected: { nb_writer: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
+    back: { nb_author: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
   },
 ];
