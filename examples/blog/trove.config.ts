@@ -6,7 +6,8 @@ import { urls } from './urls.ts';
 export default defineConfig({
   database: 'sqlite:blog.db',
   apps: ['./models.ts'],
-  secretKey: 'blog-demo-secret-key-not-for-production',
+  // For the demo only (npm start): serving without debug refuses it and takes TROVE_SECRET_KEY.
+  secretKey: 'trove-insecure-blog-demo-secret-key',
   debug: true,
   urls,
   layout: BlogLayout,

@@ -17,9 +17,21 @@ export interface TroveConfig {
   database?: string;
   /** The modules that define the project's models: paths relative to the project, or package names. */
   apps?: readonly string[];
-  /** Signs sessions; needed by `runserver` (`TROVE_SECRET_KEY` overrides). */
+  /**
+   * Signs sessions; needed by `runserver` (`TROVE_SECRET_KEY` overrides). Serving without debug
+   * refuses a missing one, one shorter than 50 characters, and the sample `trove-insecure-…` that
+   * startproject writes here: the real one comes from the environment.
+   */
   secretKey?: string;
+  /** Error pages with details, and this machine's names as allowedHosts when none are set. For development only. */
   debug?: boolean;
+  /**
+   * The host names the site answers to (Django's ALLOWED_HOSTS): `'example.com'`,
+   * `'.example.com'` (and its subdomains), `'*'`. Other hosts get a 400. Empty while debugging:
+   * localhost, 127.0.0.1 and [::1]; empty without debug: runserver refuses to start.
+   * `TROVE_ALLOWED_HOSTS=a.example,b.example` overrides.
+   */
+  allowedHosts?: readonly string[];
   /** The site's URL patterns, for `runserver`. */
   urls?: readonly UrlPattern[] | (() => Promise<readonly UrlPattern[]>);
   /** The site's page frame, for `runserver`. */
@@ -51,6 +63,8 @@ export interface Project {
   /** The database URL after DATABASE_URL and defaults. */
   readonly databaseUrl: string;
   readonly secretKey: string | undefined;
+  /** The host names after TROVE_ALLOWED_HOSTS and defaults (none: empty). */
+  readonly allowedHosts: readonly string[];
   /** What each app module exports that is a model class, by export name. */
   readonly models: ReadonlyMap<string, { meta: ModelMeta }>;
   /** Each app module: its file, and the app labels of the models it exports. */
@@ -82,6 +96,7 @@ export async function loadProject(options: { configPath?: string | undefined; cw
   const databaseUrl = resolveDatabaseUrl(process.env.DATABASE_URL || config.database || 'sqlite:db.sqlite3', root);
   const secretKey = process.env.TROVE_SECRET_KEY || config.secretKey;
   if (secretKey !== undefined && secretKey.length < 16) throw new ConfigError(`secretKey must be at least 16 characters long (${configPath}).`);
+  const allowedHosts = allowedHostsFromEnvironment() ?? config.allowedHosts ?? [];
   const models = new Map<string, { meta: ModelMeta }>();
   const appModules: Array<{ specifier: string; path: string; apps: string[] }> = [];
   for (const app of config.apps ?? []) {
@@ -103,13 +118,13 @@ export async function loadProject(options: { configPath?: string | undefined; cw
     }
     appModules.push({ specifier: app, path: fileURLToPath(import.meta.resolve(specifier)), apps: [...labels] });
   }
-  return { root, configPath, config, databaseUrl, secretKey, models, appModules };
+  return { root, configPath, config, databaseUrl, secretKey, allowedHosts, models, appModules };
 }
 
 function checkConfig(value: unknown, path: string): TroveConfig {
   if (typeof value !== 'object' || value === null) throw new ConfigError(`${path} must export default defineConfig({ … }).`);
   const config = value as Record<string, unknown>;
-  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'urls', 'layout', 'migrations']);
+  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations']);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);
   }
@@ -120,10 +135,17 @@ function checkConfig(value: unknown, path: string): TroveConfig {
   expect('apps', Array.isArray(config.apps) && config.apps.every((a) => typeof a === 'string'), 'a list of module paths');
   expect('secretKey', typeof config.secretKey === 'string', 'a string');
   expect('debug', typeof config.debug === 'boolean', 'true or false');
+  expect('allowedHosts', Array.isArray(config.allowedHosts) && config.allowedHosts.every((h) => typeof h === 'string' && h !== ''), "a list of host names (['example.com', '.example.com'])");
   expect('urls', Array.isArray(config.urls) || typeof config.urls === 'function', 'a list of URL patterns');
   expect('layout', typeof config.layout === 'function', 'a component');
   expect('migrations', typeof config.migrations === 'object' && config.migrations !== null && Object.values(config.migrations).every((v) => typeof v === 'string'), "a map of app labels to folders ({ blog: './migrations/blog' })");
   return config as TroveConfig;
+}
+
+/** `TROVE_ALLOWED_HOSTS=a.example,b.example`: the names, or undefined when the variable is unset or empty. */
+function allowedHostsFromEnvironment(value = process.env.TROVE_ALLOWED_HOSTS): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split(',').map((host) => host.trim()).filter((host) => host !== '');
 }
 
 /** `sqlite:` paths are the project's: relative ones are taken from its folder. */
@@ -149,4 +171,5 @@ export async function openProject(configPath: string | undefined): Promise<{ pro
 }
 
 export { migrateProject, type MigrateResult } from './migrations.ts';
+export { assertReadyToServe, secretKeyProblem, allowedHostsProblem, INSECURE_KEY_PREFIX, MIN_SECRET_KEY_LENGTH } from './deploy.ts';
 export { portInUse } from './ports.ts';

@@ -1,10 +1,17 @@
-/** `trove runserver [host:]port`: the project's URLs over HTTP, for development. */
+/**
+ * `trove runserver [host:]port`: the project's URLs over HTTP. With the config's `debug: true`
+ * it is the development server (details on error pages, this machine's names as allowed hosts,
+ * restarts on changes). `--no-debug` serves as in production: debug off whatever the config
+ * says, one process, and it refuses to start without a secret key of the site's own or without
+ * allowedHosts, as it does whenever the config's debug is off.
+ */
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { redactUrl } from '../../db/index.ts';
 import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
+import { assertReadyToServe } from '../deploy.ts';
 import { portInUse } from '../ports.ts';
 import { runWithReloader } from '../reloader.ts';
 import { print, printError } from '../output.ts';
@@ -24,9 +31,13 @@ function inUse(host: string, port: number): string {
 export const runserver: Command = {
   name: 'runserver',
   summary: "Serve the project's URLs over HTTP (default 127.0.0.1:8000) until Ctrl+C.",
-  usage: 'trove runserver [host:]port [--noreload]',
-  details: '  --noreload        do not restart when a source file of the project changes',
-  options: { noreload: { type: 'boolean' } },
+  usage: 'trove runserver [host:]port [--noreload] [--no-debug]',
+  details: `
+  --noreload        do not restart when a source file of the project changes
+  --no-debug        serve as in production: debug off, no restarts; needs TROVE_SECRET_KEY (a
+                    secret of the site's own, 50 characters or more) and allowedHosts (or
+                    TROVE_ALLOWED_HOSTS)`,
+  options: { noreload: { type: 'boolean' }, 'no-debug': { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }) {
     const { host, port } = parseAddress(positionals[0]);
@@ -35,19 +46,28 @@ export const runserver: Command = {
       printError(inUse(host, port));
       return 1;
     }
-    if (values.noreload !== true) {
+    const production = values['no-debug'] === true;
+    if (values.noreload !== true && !production) {
       const configPath = findConfig(values.config as string | undefined);
       return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath]);
     }
     const { project, db } = await openProject(values.config as string | undefined);
-    const { urls, layout, debug } = project.config;
-    if (urls === undefined) throw new ConfigError(`runserver needs 'urls' in ${project.configPath}.`);
-    if (project.secretKey === undefined) throw new ConfigError(`runserver needs 'secretKey' in ${project.configPath} (or TROVE_SECRET_KEY).`);
+    const { urls, layout } = project.config;
+    const debug = !production && project.config.debug === true;
+    try {
+      if (urls === undefined) throw new ConfigError(`runserver needs 'urls' in ${project.configPath}.`);
+      if (project.secretKey === undefined && debug) throw new ConfigError(`runserver needs 'secretKey' in ${project.configPath} (or TROVE_SECRET_KEY).`);
+      if (!debug) assertReadyToServe(project);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     const app = createApp({
       urls: typeof urls === 'function' ? await urls() : urls,
-      secretKey: project.secretKey,
+      secretKey: project.secretKey!,
+      allowedHosts: project.allowedHosts,
       ...(layout === undefined ? {} : { layout }),
-      debug: debug ?? false,
+      debug,
     });
     const server = serve({ fetch: app.fetch, hostname: host, port });
     const listening = await new Promise<boolean>((resolve, reject) => {
@@ -62,7 +82,8 @@ export const runserver: Command = {
     }
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redactUrl(project.databaseUrl)}). Quit with Ctrl+C.`);
+    const mode = debug ? '' : ', without debug';
+    print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redactUrl(project.databaseUrl)}${mode}). Quit with Ctrl+C.`);
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => resolve());
       process.once('SIGINT', stop);

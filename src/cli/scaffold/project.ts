@@ -4,6 +4,7 @@
  * commands, and a first app. The package.json is merged into one that already exists.
  */
 import { randomBytes } from 'node:crypto';
+import { INSECURE_KEY_PREFIX } from '../deploy.ts';
 import { appFiles, listUrlName, type AppNames } from './app.ts';
 
 /** What a new project's package.json gets: the versions Trove itself was built and tested with. */
@@ -16,6 +17,7 @@ export interface PackageVersions {
 
 export const SCRIPTS: Readonly<Record<string, string>> = {
   dev: 'trove runserver',
+  serve: 'trove runserver --no-debug',
   test: 'tsc --noEmit && trove test',
   migrate: 'trove migrate',
   makemigrations: 'trove makemigrations',
@@ -96,10 +98,15 @@ export default defineConfig({
   database: 'sqlite:db.sqlite3',
   // The modules that define models; trove startapp makes more.
   apps: ['./${first.app}/models.ts'],
-  // Signs sessions and CSRF tokens. Keep it secret; TROVE_SECRET_KEY overrides it in production.
-  secretKey: '${randomBytes(24).toString('base64url')}',
-  // Error pages with details. Never in production.
+  // Signs sessions and CSRF tokens. This one is in the repository, so it is for \`npm run dev\`
+  // only: \`npm run serve\` refuses it and takes TROVE_SECRET_KEY, a secret of the site's own.
+  secretKey: '${INSECURE_KEY_PREFIX}${randomBytes(24).toString('base64url')}',
+  // Error pages with details, and this machine's names as allowedHosts: for \`npm run dev\`.
+  // \`npm run serve\` turns it off.
   debug: true,
+  // The host names the site answers to without debug (Django's ALLOWED_HOSTS); any other is a
+  // 400. TROVE_ALLOWED_HOSTS=example.com,www.example.com overrides.
+  allowedHosts: [],
   urls,
   // The frame of every page, Trove's own (DeleteView's confirmation) included.
   layout: SiteLayout,
@@ -163,6 +170,15 @@ npm run migrate               # makes db.sqlite3 from the migrations
 npx trove createsuperuser     # an account for the admin
 npm run dev                   # http://127.0.0.1:8000/ (the admin at /admin/), restarts on changes
 npm test                      # type-checks, then runs the *.test.ts files
+\`\`\`
+
+To serve it for real, without debug: a secret key of its own and the names it answers to come
+from the environment (it refuses to start without them, or with the key in trove.config.ts):
+
+\`\`\`sh
+export TROVE_SECRET_KEY=$(node -e "console.log(require('node:crypto').randomBytes(48).toString('base64url'))")
+export TROVE_ALLOWED_HOSTS=example.com
+npm run serve -- 0.0.0.0:8000       # any address and port; 127.0.0.1:8000 by default
 \`\`\`
 
 - \`${first.app}/models.ts\` defines the models. After changing them: \`npm run makemigrations\`,

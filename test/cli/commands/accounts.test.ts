@@ -12,7 +12,7 @@ import { SessionRecord } from '../../../src/web/index.ts';
 import { BIN, makeProject, trove } from '../../support/cli.ts';
 import { PATIENCE_MS } from '../../support/patience.ts';
 
-const project = makeProject({ urls: "(await import('../../../examples/blog/urls.ts')).urls" });
+const project = makeProject({ urls: "(await import('../../../examples/blog/urls.ts')).urls", debug: 'true' });
 let db: Database;
 const run = (args: string[], env: Record<string, string> = {}) => trove(args, { cwd: project.dir, env });
 

@@ -26,9 +26,17 @@ test('startproject writes a project whose first migration matches its models and
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { type: string; scripts: Record<string, string> };
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.scripts.test, 'tsc --noEmit && trove test');
-  // Each project gets its own secret.
+  // Each project gets its own secret, marked as one for development only (it is in the repository).
   const secret = /secretKey: '([^']+)'/.exec(readFileSync(join(project, 'trove.config.ts'), 'utf8'))?.[1] ?? '';
-  assert.ok(secret.length >= 32);
+  assert.match(secret, /^trove-insecure-[\w-]{32}$/);
+  // `npm run dev` debugs with it; `npm run serve` refuses it, and wants the names it serves.
+  assert.equal(pkg.scripts.dev, 'trove runserver');
+  assert.equal(pkg.scripts.serve, 'trove runserver --no-debug');
+  const serve = await trove(['runserver', '--no-debug', '127.0.0.1:0'], { cwd: project });
+  assert.equal(serve.code, 1);
+  assert.match(serve.stderr, /the secret key is the sample written in the repository .*TROVE_SECRET_KEY/);
+  assert.match(serve.stderr, /allowedHosts is empty/);
+  assert.match(readFileSync(join(project, 'README.md'), 'utf8'), /npm run serve/);
 
   const check = await trove(['makemigrations', '--check'], { cwd: project });
   assert.equal(check.code, 0, check.stdout + check.stderr);
