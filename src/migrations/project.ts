@@ -181,7 +181,9 @@ export class MigrationProject {
       for (const label of operations.flatMap(needsOf)) {
         const other = appOf(label);
         const theirs = landedIn.get(label) ?? latest.get(other) ?? this.graph.leaf(other);
-        if (theirs !== undefined && !dependencies.has(other)) dependencies.set(other, [other, theirs.name]);
+        // The latest of an app's migrations needed (names start with their number).
+        const known = dependencies.get(other);
+        if (theirs !== undefined && (known === undefined || known[1] < theirs.name)) dependencies.set(other, [other, theirs.name]);
       }
       const number = latest.has(app) ? Number.parseInt(latest.get(app)!.name.slice(0, 4), 10) + 1 : this.nextNumber(app);
       const initial = previous === undefined && operations.every((o) => o.type === 'createModel');
