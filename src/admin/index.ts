@@ -1,5 +1,6 @@
 /** `trove/admin`: the admin site. `site.register(Post, { listDisplay: ['title', 'author'] })`. */
 export { AdminSite, AlreadyRegistered, site, type AdminSiteOptions } from './site.ts';
+export { checkAdminSite, checkModelAdmin } from './checks.ts';
 export { ModelAdmin, type ModelAdminOptions, type ListColumn, type AdminModel } from './options.ts';
 export { AdminLayout, IndexPage, LoginPage, LoggedOutPage, ForbiddenPage, type AdminFrame } from './pages.tsx';
 export { ChangeFormPage, HistoryPage, PasswordChangePage } from './form-pages.tsx';

@@ -45,7 +45,15 @@ export class AlreadyRegistered extends Error {
   override name = 'AlreadyRegistered';
 }
 
+/** Every site made in this process, for the system checks (the CLI checks what a project built). */
+const sites = new Set<AdminSite>();
+
 export class AdminSite {
+  /** The sites made so far, in order. */
+  static all(): AdminSite[] {
+    return [...sites];
+  }
+
   readonly name: string;
   readonly siteHeader: string;
   readonly siteTitle: string;
@@ -62,6 +70,17 @@ export class AdminSite {
     this.indexTitle = options.indexTitle ?? 'Site administration';
     this.addAction(deleteSelectedAction(() => this.context()));
     this.addAction(deleteSelectedAction(() => this.context(), true));
+    sites.add(this);
+  }
+
+  /** The registered models, with their options. */
+  modelAdmins(): ModelAdmin[] {
+    return [...this.registry.values()];
+  }
+
+  /** The names of the actions offered on every list. */
+  actionNames(): string[] {
+    return [...this.actions.keys()];
   }
 
   /** What the site's views need of it: its frame, its URLs, its registered models. */

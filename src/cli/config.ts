@@ -7,10 +7,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { connect, type Database } from '../db/index.ts';
-import { trashCascadeWarnings } from '../deletion/index.ts';
-import { allModels, noteModelClass, type ModelMeta } from '../orm/index.ts';
+import { noteModelClass, type ModelMeta } from '../orm/index.ts';
 import type { UrlPattern } from '../web/index.ts';
-import { printError } from './output.ts';
 
 export interface TroveConfig {
   /** A database URL; `sqlite:` paths are relative to the project folder (default `sqlite:db.sqlite3`). */
@@ -41,6 +39,8 @@ export interface TroveConfig {
    * models: `{ blog: './db/migrations/blog' }` (Django's MIGRATION_MODULES).
    */
   migrations?: Readonly<Record<string, string>>;
+  /** System check ids not to report, e.g. `['trash.W001']` (Django's SILENCED_SYSTEM_CHECKS). */
+  silencedChecks?: readonly string[];
 }
 
 export const CONFIG_FILE = 'trove.config.ts';
@@ -124,7 +124,7 @@ export async function loadProject(options: { configPath?: string | undefined; cw
 function checkConfig(value: unknown, path: string): TroveConfig {
   if (typeof value !== 'object' || value === null) throw new ConfigError(`${path} must export default defineConfig({ … }).`);
   const config = value as Record<string, unknown>;
-  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations']);
+  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations', 'silencedChecks']);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);
   }
@@ -139,6 +139,7 @@ function checkConfig(value: unknown, path: string): TroveConfig {
   expect('urls', Array.isArray(config.urls) || typeof config.urls === 'function', 'a list of URL patterns');
   expect('layout', typeof config.layout === 'function', 'a component');
   expect('migrations', typeof config.migrations === 'object' && config.migrations !== null && Object.values(config.migrations).every((v) => typeof v === 'string'), "a map of app labels to folders ({ blog: './migrations/blog' })");
+  expect('silencedChecks', Array.isArray(config.silencedChecks) && config.silencedChecks.every((id) => typeof id === 'string'), "a list of check ids (['trash.W001'])");
   return config as TroveConfig;
 }
 
@@ -156,16 +157,20 @@ function resolveDatabaseUrl(url: string, root: string): string {
 }
 
 /**
- * The project of a command (`--config` or the current folder), connected to its database. Trove's
- * own apps come with every project, as Django's default INSTALLED_APPS: the trash's records,
- * users and permissions, sessions, the admin's history.
+ * The project of a command (`--config` or the current folder), with Trove's own apps, as
+ * Django's default INSTALLED_APPS: the trash's records, users and permissions, sessions, the
+ * admin's history. Not connected: `trove check` needs no database.
  */
-export async function openProject(configPath: string | undefined): Promise<{ project: Project; db: Database }> {
+export async function loadProjectWithTroveApps(configPath: string | undefined): Promise<Project> {
   await import('../auth/index.ts');
   await import('../web/sessions.ts');
   await import('../admin/log.ts');
-  const project = await loadProject({ configPath });
-  for (const warning of trashCascadeWarnings(allModels())) printError(`trove: warning: ${warning}`);
+  return loadProject({ configPath });
+}
+
+/** The project of a command, connected to its database. */
+export async function openProject(configPath: string | undefined): Promise<{ project: Project; db: Database }> {
+  const project = await loadProjectWithTroveApps(configPath);
   const db = await connect(project.databaseUrl);
   return { project, db };
 }

@@ -2,6 +2,7 @@
  * The `trove` command line: `trove <command> [options]`. A command is a function from parsed
  * arguments to an exit code: 0 done, 1 failed, 2 bad arguments (one line saying why).
  */
+import { SystemCheckError } from '../checks/index.ts';
 import { FieldError, ValidationError } from '../orm/index.ts';
 import { helpOf, parse, UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
@@ -47,7 +48,12 @@ export async function main(argv: string[]): Promise<number> {
     // Bad input (a usage mistake, an unknown field in --where) is refused before any SQL runs.
     if (error instanceof UsageError || error instanceof FieldError || error instanceof ValidationError) {
       process.stderr.write(`trove ${name}: ${error.message}\n`);
+      if (process.env.TROVE_DEBUG === '1' && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
       return 2;
+    }
+    if (error instanceof SystemCheckError) {
+      process.stderr.write(`trove ${name}: SystemCheckError: ${error.message}\nFix these, or silence a check by its id (silencedChecks in trove.config.ts); --skip-checks runs the command anyway.\n`);
+      return 1;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`trove: ${error.message}\n`);

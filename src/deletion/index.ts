@@ -21,7 +21,7 @@ installDeleter({
 export { Collector } from './collector.ts';
 export { DeletionGraph, type Group, type Check, type FieldUpdate } from './graph.ts';
 export { assertTookPlanned, ProtectedError, RestrictedError, RowsChangedError, TrashCascadeError } from './errors.ts';
-export { trashCascadeWarnings } from './checks.ts';
+export { trashCascadeWarnings, checkTrashCascades } from './checks.ts';
 export { planDelete, type DeletePlan } from './plan.ts';
 export { bulkDelete, deleteInstance, deleteQuerySet, type BulkDeleteOptions } from './delete.ts';
 export { softDelete, type SoftDeleteResult } from './soft.ts';

@@ -2,6 +2,7 @@
  * A project's migrations as the commands use them: the apps that have migrations, their files,
  * the models of the apps that have none, and what makemigrations would write.
  */
+import { existsSync } from 'node:fs';
 import type { Database, DialectName, TableSpec } from '../db/index.ts';
 import type { ModelMeta } from '../orm/index.ts';
 import { detectChanges, type DetectedChanges } from './autodetector.ts';
@@ -42,6 +43,8 @@ export class MigrationProject {
     readonly graph: MigrationGraph,
     /** Every model defined (Trove's own included). */
     readonly models: readonly ModelMeta[],
+    /** Apps whose migrations folder exists, even empty (as `trove startapp` leaves it): Trove makes their tables by migrations alone. */
+    private readonly startedApps: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Migrations already in hand (as tests and tools build them), for apps without folders. */
@@ -52,12 +55,24 @@ export class MigrationProject {
 
   static async load(apps: readonly AppFolder[], models: readonly ModelMeta[]): Promise<MigrationProject> {
     const folders = new Map(apps.map((a) => [a.label, a.folder]));
-    return new MigrationProject(folders, new MigrationGraph(await loadMigrations(folders)), models);
+    const started = new Set(apps.filter((a) => existsSync(a.folder)).map((a) => a.label));
+    return new MigrationProject(folders, new MigrationGraph(await loadMigrations(folders)), models, started);
   }
 
-  /** Apps with at least one migration file: those the loaded graph has migrations of. */
+  /**
+   * Apps with at least one migration file, or a migrations folder (Django's migrations package):
+   * their tables come from migrations only, and makemigrations writes their first one unasked.
+   */
   get migratedApps(): Set<string> {
-    return new Set(this.graph.apps());
+    return new Set([...this.graph.apps(), ...this.startedApps]);
+  }
+
+  /** Apps whose migrations branched: two or more latest migrations, each followed by none of the others. */
+  conflicts(): Array<{ app: string; leaves: string[] }> {
+    return this.graph.apps().flatMap((app) => {
+      const leaves = this.graph.leaves(app);
+      return leaves.length < 2 ? [] : [{ app, leaves: leaves.map((m) => m.name) }];
+    });
   }
 
   /** The models of apps without migrations (and not in `also`): their tables are made when missing, as before. */

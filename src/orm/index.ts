@@ -12,6 +12,8 @@ export {
 export { ModelMeta, type ModelOptions, type ModelConstraint, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, defaultRegistry, noteModelClass, ModelRegistry } from './registry.ts';
 export { capitalise } from './naming.ts';
+export { checkModels, closestName } from './checks.ts';
+export { resolveOrdering } from './query/paths.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';
 export { minValue, maxValue, minLength, regexValidator, type Validator, type FullCleanOptions } from './validation.ts';
 export { RelationNotLoadedError, DeferredFieldError, STATE, stateOf, databaseOf, hydrate, type InstanceLike } from './instance.ts';

@@ -7,6 +7,7 @@ export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, withSecurityHeaders } from '
 export { neverCache, neverCacheForUsers, addNeverCacheHeaders, NEVER_CACHE } from './cache.ts';
 export { LOCAL_HOSTS, isAllowedHost } from './hosts.ts';
 export { compose, type Middleware } from './middleware.ts';
+export { checkUrls } from './url-checks.ts';
 export { path, include, reverse, NoReverseMatch, UrlResolver, type View, type ParamsOf, type UrlPattern, type Route, type Included } from './urls.ts';
 export { getObjectOr404, redirect, redirectToUrl, type RedirectStatus } from './shortcuts.ts';
 export { iriToUri } from './location.ts';

@@ -5,14 +5,15 @@
 import { relative } from 'node:path';
 import { migrationSource, nonInteractive, terminalQuestioner, writeMigration } from '../../migrations/index.ts';
 import { type Command } from '../command.ts';
-import { loadProject } from '../config.ts';
+import { checkBeforeStart } from '../checks.ts';
+import { loadProjectWithTroveApps } from '../config.ts';
 import { openMigrations } from '../migrations.ts';
 import { print, printError } from '../output.ts';
 
 export const makemigrations: Command = {
   name: 'makemigrations',
   summary: 'Write migrations for the changes made to the models since their last migration.',
-  usage: 'trove makemigrations [app…] [--name NAME] [--empty] [--merge] [--dry-run] [--check] [--no-input]',
+  usage: 'trove makemigrations [app…] [--name NAME] [--empty] [--merge] [--dry-run] [--check] [--no-input] [--skip-checks]',
   details: `
   app               only these apps; name an app without migrations to start its first
   --name NAME       the migration's name after its number (0002_NAME)
@@ -20,14 +21,14 @@ export const makemigrations: Command = {
   --merge           join an app's migrations that branched (two made apart) with a migration that follows both
   --dry-run         print the operations (--verbose: the whole file) and write nothing
   --check           exit 1 when the models have changes that no migration holds (for CI); writes nothing
-  --no-input        never ask: an ambiguous change (a possible rename) is an error`,
-  options: { name: { type: 'string' }, empty: { type: 'boolean' }, merge: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, check: { type: 'boolean' }, 'no-input': { type: 'boolean' }, verbose: { type: 'boolean' } },
+  --no-input        never ask: an ambiguous change (a possible rename) is an error
+  --skip-checks     do not check the models (trove check --tag models) first`,
+  options: { name: { type: 'string' }, empty: { type: 'boolean' }, merge: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, check: { type: 'boolean' }, 'no-input': { type: 'boolean' }, verbose: { type: 'boolean' }, 'skip-checks': { type: 'boolean' } },
   positionals: { min: 0, max: 20 },
   async run({ values, positionals }) {
-    await import('../../auth/index.ts');
-    await import('../../web/sessions.ts');
-    await import('../../admin/log.ts');
-    const project = await loadProject({ configPath: values.config as string | undefined });
+    const project = await loadProjectWithTroveApps(values.config as string | undefined);
+    // Models first: a relation to a model that does not exist is named, not a failed detection. Branches are reported below.
+    if (values['skip-checks'] !== true) await checkBeforeStart(project, { tags: ['models'] });
     const migrations = await openMigrations(project);
     if (positionals.length === 0 && migrations.migratedApps.size === 0) {
       print(`No app has migrations yet. Start an app's migrations by naming it: trove makemigrations ${[...migrations.apps.keys()][0] ?? '<app>'}`);

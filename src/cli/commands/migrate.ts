@@ -5,6 +5,7 @@
 import { redactUrl } from '../../db/index.ts';
 import { MigrationError, type MigrateTarget } from '../../migrations/index.ts';
 import { UsageError, type Command } from '../command.ts';
+import { checkBeforeStart } from '../checks.ts';
 import { openProject } from '../config.ts';
 import { migrateProject, openMigrations } from '../migrations.ts';
 import { print, printError } from '../output.ts';
@@ -12,20 +13,22 @@ import { print, printError } from '../output.ts';
 export const migrate: Command = {
   name: 'migrate',
   summary: "Apply the project's migrations (or undo them back to one), and make the tables of apps without migrations.",
-  usage: 'trove migrate [app] [migration|zero] [--plan] [--check] [--fake] [--fake-initial]',
+  usage: 'trove migrate [app] [migration|zero] [--plan] [--check] [--fake] [--fake-initial] [--skip-checks]',
   details: `
   app               only this app's migrations (and those they need)
   migration         go to this migration of the app: '0002' or '0002_post_summary'; 'zero' undoes them all
   --plan            show what would run, and run nothing
   --check           run nothing, and exit with 1 when migrations are due (for CI and deploy scripts)
   --fake            record the migrations as run without running them
+  --skip-checks     do not run the system checks (trove check) first
   --fake-initial    record an initial migration as run when its tables exist already (a database made before the app had migrations)`,
-  options: { plan: { type: 'boolean' }, check: { type: 'boolean' }, fake: { type: 'boolean' }, 'fake-initial': { type: 'boolean' } },
+  options: { plan: { type: 'boolean' }, check: { type: 'boolean' }, fake: { type: 'boolean' }, 'fake-initial': { type: 'boolean' }, 'skip-checks': { type: 'boolean' } },
   positionals: { min: 0, max: 2 },
   async run({ values, positionals }) {
     const [app, name] = positionals;
     const { project, db } = await openProject(values.config as string | undefined);
     try {
+      if (values['skip-checks'] !== true) await checkBeforeStart(project);
       const migrations = await openMigrations(project);
       if (app !== undefined && !migrations.apps.has(app)) throw new UsageError(`no app '${app}' in this project (its apps: ${[...migrations.apps.keys()].join(', ')}).`);
       if (app !== undefined && !migrations.migratedApps.has(app)) throw new UsageError(`app '${app}' has no migrations: run 'trove makemigrations ${app}' first.`);

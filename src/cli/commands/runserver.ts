@@ -11,6 +11,7 @@ import { redactUrl } from '../../db/index.ts';
 import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
+import { checkBeforeStart } from '../checks.ts';
 import { assertReadyToServe } from '../deploy.ts';
 import { portInUse } from '../ports.ts';
 import { runWithReloader } from '../reloader.ts';
@@ -31,13 +32,14 @@ function inUse(host: string, port: number): string {
 export const runserver: Command = {
   name: 'runserver',
   summary: "Serve the project's URLs over HTTP (default 127.0.0.1:8000) until Ctrl+C.",
-  usage: 'trove runserver [host:]port [--noreload] [--no-debug]',
+  usage: 'trove runserver [host:]port [--noreload] [--no-debug] [--skip-checks]',
   details: `
   --noreload        do not restart when a source file of the project changes
   --no-debug        serve as in production: debug off, no restarts; needs TROVE_SECRET_KEY (a
                     secret of the site's own, 50 characters or more) and allowedHosts (or
-                    TROVE_ALLOWED_HOSTS)`,
-  options: { noreload: { type: 'boolean' }, 'no-debug': { type: 'boolean' } },
+                    TROVE_ALLOWED_HOSTS)
+  --skip-checks     start without running the system checks (trove check)`,
+  options: { noreload: { type: 'boolean' }, 'no-debug': { type: 'boolean' }, 'skip-checks': { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }) {
     const { host, port } = parseAddress(positionals[0]);
@@ -49,7 +51,7 @@ export const runserver: Command = {
     const production = values['no-debug'] === true;
     if (values.noreload !== true && !production) {
       const configPath = findConfig(values.config as string | undefined);
-      return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath]);
+      return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath, ...(values['skip-checks'] === true ? ['--skip-checks'] : [])]);
     }
     const { project, db } = await openProject(values.config as string | undefined);
     const { urls, layout } = project.config;
@@ -58,6 +60,7 @@ export const runserver: Command = {
       if (urls === undefined) throw new ConfigError(`runserver needs 'urls' in ${project.configPath}.`);
       if (project.secretKey === undefined && debug) throw new ConfigError(`runserver needs 'secretKey' in ${project.configPath} (or TROVE_SECRET_KEY).`);
       if (!debug) assertReadyToServe(project);
+      if (values['skip-checks'] !== true) await checkBeforeStart(project);
     } catch (error) {
       await db.close();
       throw error;

@@ -24,7 +24,7 @@ export const startapp: Command = {
     const problem = modelNameProblem(model);
     if (problem !== undefined) throw new UsageError(problem);
     const root = dirname(findConfig(values.config as string | undefined));
-    const files = appFiles({ app, model });
+    const files = appFiles({ app, model }, { firstMigration: false });
     const taken = existingFiles(root, files);
     if (taken.length > 0) {
       print(`Nothing written: ${root} already has ${taken.join(', ')}.`);
@@ -35,7 +35,7 @@ export const startapp: Command = {
     print(`  trove.config.ts: add './${app}/models.ts' to apps`);
     print(`  urls.ts: import { urls as ${app} } from './${app}/urls.ts'; import './${app}/admin.ts';`);
     print(`           and add path('${app}/', include(${app})) to the patterns (its list is named '${listUrlName({ app, model })}')`);
-    print('  then: npm run migrate');
+    print(`  then: make ${app}/models.ts the models you need, and run npm run makemigrations && npm run migrate`);
     return 0;
   },
 };

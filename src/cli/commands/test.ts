@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from '../command.ts';
-import { CONFIG_FILE } from '../config.ts';
+import { checkBeforeStart } from '../checks.ts';
+import { CONFIG_FILE, loadProjectWithTroveApps } from '../config.ts';
 import { print } from '../output.ts';
 import { typeScriptLoader } from '../typescript/index.ts';
 
@@ -26,11 +27,16 @@ export function findTests(dir: string): string[] {
 export const test: Command = {
   name: 'test',
   summary: "Run the project's *.test.ts files with Node's test runner (or the files given).",
-  usage: 'trove test [FILE…]',
+  usage: 'trove test [FILE…] [--skip-checks]',
+  details: `
+  --skip-checks     do not run the system checks (trove check) first`,
+  options: { 'skip-checks': { type: 'boolean' } },
   positionals: { min: 0, max: Number.POSITIVE_INFINITY },
   async run({ values, positionals }) {
     const configPath = resolve((values.config as string | undefined) ?? CONFIG_FILE);
     const root = existsSync(configPath) ? dirname(configPath) : process.cwd();
+    // As Django's test runner: a project that fails its checks is not worth testing.
+    if (existsSync(configPath) && values['skip-checks'] !== true) await checkBeforeStart(await loadProjectWithTroveApps(configPath));
     const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : findTests(root);
     if (files.length === 0) {
       print(`No *.test.ts files under ${root}.`);

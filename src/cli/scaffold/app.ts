@@ -40,12 +40,18 @@ export function listUrlName({ model }: AppNames): string {
   return `${instanceName(model)}_list`;
 }
 
-export function appFiles({ app, model }: AppNames): Record<string, string> {
+/**
+ * The app's files. `firstMigration`: the migration that creates the example model, for a new
+ * project that runs at once; `trove startapp` leaves it out (an empty migrations folder
+ * instead), so that the model the user writes in place of the example is created, not taken for
+ * a rename of it.
+ */
+export function appFiles({ app, model }: AppNames, options: { firstMigration: boolean }): Record<string, string> {
   const lower = instanceName(model);
   const plural = `${lower}s`;
   const label = `${app}.${model}`;
   return {
-    ...initialMigration({ app, model }),
+    ...(options.firstMigration ? initialMigration({ app, model }) : { [`${app}/migrations/.gitkeep`]: '' }),
     [`${app}/models.ts`]: `/** The ${app} app's models. After changing them: npm run makemigrations && npm run migrate. */
 import { model, fields as f } from 'trove';
 

@@ -190,6 +190,6 @@ npm run serve -- 0.0.0.0:8000       # any address and port; 127.0.0.1:8000 by de
 - \`npm run shell\` opens a shell with the models in scope; \`npx trove --help\` lists every command.
 - Deletes of \`${first.model}\` go to the trash: \`npx trove trash\` lists them, \`npx trove restore <id>\` brings one back.
 `,
-    ...appFiles(first),
+    ...appFiles(first, { firstMigration: true }),
   };
 }

@@ -1,7 +1,7 @@
 // @backends: sqlite-only
 /** `trove startproject`, `trove startapp` and `trove test`, run as a user runs them. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { modelNameFor, projectPackage, troveSpec } from '../../../src/cli/scaffold/index.ts';
@@ -98,16 +98,22 @@ test("startproject into a folder with a package.json keeps the user's scripts an
 
 test('startapp adds an app that, once listed, migrates and passes its test', async () => {
   const project = join(dir, 'mysite');
-  const made = await trove(['startapp', 'blog', '--model', 'Post'], { cwd: project });
-  assert.equal(made.code, 0, made.stderr);
-  assert.match(made.stdout, /Made the app blog in blog\/ with the model blog\.Post\. To use it:\n {2}trove\.config\.ts: add '\.\/blog\/models\.ts' to apps/);
+  const started = await trove(['startapp', 'blog', '--model', 'Post'], { cwd: project });
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /Made the app blog in blog\/ with the model blog\.Post\. To use it:\n {2}trove\.config\.ts: add '\.\/blog\/models\.ts' to apps/);
   assert.equal((await trove(['startapp', 'blog'], { cwd: project })).code, 1, 'a second time writes nothing');
 
   const config = join(project, 'trove.config.ts');
   writeFileSync(config, readFileSync(config, 'utf8').replace("apps: ['./notes/models.ts']", "apps: ['./notes/models.ts', './blog/models.ts']"));
   rmSync(join(project, 'notes', 'broken.test.ts'), { force: true });
+  // No migration yet: the model the user writes in place of the example is created, not a rename of it.
+  assert.deepEqual(readdirSync(join(project, 'blog', 'migrations')), ['.gitkeep']);
   const check = await trove(['makemigrations', '--check'], { cwd: project });
-  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.equal(check.code, 1, 'the new app has changes no migration holds');
+  assert.match(check.stderr, /Create model blog\.Post/);
+  const made = await trove(['makemigrations', '--no-input'], { cwd: project });
+  assert.equal(made.code, 0, made.stdout + made.stderr);
+  assert.match(made.stdout, /Migrations for 'blog':\n {2}blog\/migrations\/0001_initial\.ts\n {4}- Create model blog\.Post\n/);
   const migrated = await trove(['migrate'], { cwd: project });
   assert.match(migrated.stdout, /Applied blog\.0001_initial/);
   const tests = await trove(['test', 'blog/blog.test.ts'], { cwd: project });

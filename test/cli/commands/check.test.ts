@@ -1,0 +1,137 @@
+// @backends: sqlite-only
+/**
+ * `trove check` as a user meets it: a library project with the mistakes a rename or a typo
+ * leaves behind, each named with Django's id before any page is opened; the commands that
+ * start work (runserver, migrate, makemigrations, test) refuse to start on them.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { makeProject, root, trove } from '../../support/cli.ts';
+
+const project = makeProject({ apps: "['./library/models.ts']", urls: 'async () => (await import(\'./urls.ts\')).urls', debug: 'true' });
+after(() => { if (!process.env.KEEP) project.cleanup(); });
+const run = (...args: string[]) => trove(args, { cwd: project.dir });
+const trovePath = (entry: string) => JSON.stringify(join(root, 'src', entry));
+
+function write(file: string, lines: string[]): void {
+  mkdirSync(join(project.dir, file, '..'), { recursive: true });
+  writeFileSync(join(project.dir, file), `${lines.join('\n')}\n`);
+}
+
+/** The library app, with `mistakes` on: a clean project when false. */
+function library(mistakes: boolean): void {
+  write('library/models.ts', [
+    "import { model, fields as f, CASCADE, SET_NULL } from 'trove';",
+    `export class Author extends model('library.Author', { name: f.char({ maxLength: 100 }) }) {}`,
+    `export class Book extends model('library.Book', {`,
+    '  title: f.char({ maxLength: 200 }),',
+    "  author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'books' }),",
+    // A second key to Author under the same reverse name: author.books would reach one of them only.
+    mistakes ? "  editor: f.foreignKey(() => Author, { onDelete: SET_NULL, null: true, relatedName: 'books' })," : "  editor: f.foreignKey(() => Author, { onDelete: SET_NULL, null: true, relatedName: 'edited' }),",
+    `}, { ordering: [${mistakes ? "'-titel'" : "'title'"}] }) {}`,
+    `export class Loan extends model('library.Loan', {`,
+    `  book: f.foreignKey(${mistakes ? "'library.Bok'" : "'library.Book'"}, { onDelete: CASCADE }),`,
+    '  borrowedBy: f.char({ maxLength: 100 }),',
+    '  due: f.date(),',
+    '}) {}',
+  ]);
+  write('library/admin.ts', [
+    "import { site } from 'trove/admin';",
+    "import { Book, Loan } from './models.ts';",
+    "site.register(Book, { listDisplay: ['title', 'author__name'], searchFields: ['title'] });",
+    // After renaming borrower to borrowedBy: a 500 on the list page, found here instead.
+    `site.register(Loan, { listDisplay: [${mistakes ? "'borrower'" : "'borrowedBy'"}, 'due'], listFilter: ['due'], dateHierarchy: 'due' });`,
+  ]);
+  write('urls.ts', [
+    `import { path, include } from ${trovePath('web/index.ts')};`,
+    `import { site } from ${trovePath('admin/index.ts')};`,
+    "import './library/admin.ts';",
+    'const home = () => new Response("home");',
+    'export const urls = [',
+    "  path('', home, { name: 'home' }),",
+    mistakes ? "  path('about/', home, { name: 'home' })," : "  path('about/', home, { name: 'about' }),",
+    "  path('admin/', include(site.urls)),",
+    '];',
+  ]);
+}
+
+test('a clean project has no issues', async () => {
+  library(false);
+  const result = await run('check');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /System check identified no issues \(0 silenced\)\./);
+});
+
+test('each mistake is named with its id, object and hint, and the check fails', async () => {
+  library(true);
+  const result = await run('check');
+  assert.equal(result.code, 1, result.stderr);
+  const report = result.stderr;
+  assert.match(report, /^SystemCheckError: System check identified some issues:/m);
+  assert.match(report, /ERRORS:\n/);
+  assert.match(report, /library\.Loan\.book: \(fields\.E300\) Field defines a relation with model 'library\.Bok', which is not defined\.\n\tHINT: Did you mean 'library\.Book'\?/);
+  assert.match(report, /library\.Book\.editor: \(fields\.E304\) Reverse accessor 'Author\.books' for 'library\.Book\.editor' clashes with reverse accessor for 'library\.Book\.author'\./);
+  assert.match(report, /library\.Book: \(models\.E015\) 'ordering' refers to '-titel', which is not a field or a path of library\.Book\.\n\tHINT: Did you mean 'title'\?/);
+  assert.match(report, /admin library\.Loan: \(admin\.E108\) The value of 'listDisplay\[0\]' refers to 'borrower', which is not a field of 'library\.Loan' or a path through its foreign keys\.\n\tHINT: Did you mean 'borrowedBy'\?/);
+  assert.match(report, /WARNINGS:\nurls: \(urls\.W005\) URL name 'home' is given to '' and 'about\/'/);
+  assert.match(report, /System check identified 5 issues \(0 silenced\)\./);
+});
+
+test('--tag, --fail-level and --list-tags choose what is checked and what fails', async () => {
+  library(true);
+  const urls = await run('check', '--tag', 'urls');
+  assert.equal(urls.code, 0, 'a warning alone does not fail');
+  assert.match(urls.stdout, /urls\.W005/);
+  assert.doesNotMatch(urls.stdout, /E108|E300/);
+  assert.equal((await run('check', '--tag', 'urls', '--fail-level', 'warning')).code, 1);
+  const tags = await run('check', '--list-tags');
+  assert.deepEqual(tags.stdout.trim().split('\n'), ['admin', 'migrations', 'models', 'security', 'trash', 'urls']);
+  const unknown = await run('check', '--tag', 'nope');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no system check with the tag 'nope'/);
+  const deploy = await run('check', '--deploy', '--tag', 'security');
+  assert.match(deploy.stdout, /security\.W009[\s\S]*security\.W018[\s\S]*security\.W020/);
+});
+
+test("the config's silencedChecks leave a check out and count it", async () => {
+  library(true);
+  const quiet = makeProject({ apps: "['./library/models.ts']", urls: "async () => (await import('./urls.ts')).urls", silencedChecks: "['urls.W005']" });
+  try {
+    for (const file of ['library/models.ts', 'library/admin.ts', 'urls.ts']) {
+      mkdirSync(join(quiet.dir, file, '..'), { recursive: true });
+      writeFileSync(join(quiet.dir, file), readFileSync(join(project.dir, file)));
+    }
+    const result = await trove(['check', '--tag', 'urls'], { cwd: quiet.dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /System check identified no issues \(1 silenced\)\./);
+  } finally {
+    quiet.cleanup();
+  }
+});
+
+test('runserver, migrate, makemigrations and test refuse to start on errors; --skip-checks starts anyway', async () => {
+  library(true);
+  for (const command of [['runserver', '--noreload', '0'], ['migrate'], ['makemigrations', 'library'], ['test']]) {
+    const result = await run(...command);
+    assert.equal(result.code, 1, `${command[0]}: ${result.stdout}`);
+    assert.match(result.stderr, new RegExp(`trove ${command[0]}: SystemCheckError[\\s\\S]*fields\\.E300[\\s\\S]*--skip-checks`), command[0]);
+    assert.doesNotMatch(result.stdout, /serving|Applying|Migrations for/, `${command[0]} did nothing`);
+  }
+  const skipped = await run('migrate', '--skip-checks');
+  assert.doesNotMatch(skipped.stderr, /SystemCheckError/);
+});
+
+test('warnings are printed and the command goes on', async () => {
+  library(false);
+  write('urls.ts', [
+    `import { path } from ${trovePath('web/index.ts')};`,
+    "import './library/admin.ts';",
+    'const home = () => new Response("home");',
+    "export const urls = [path('', home, { name: 'home' }), path('', home, { name: 'home2' })];",
+  ]);
+  const result = await run('migrate');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /urls\.W010\) URL pattern '' is given twice/);
+});
