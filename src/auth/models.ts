@@ -16,7 +16,7 @@ export class Permission extends model('auth.Permission', {
   modelLabel: f.char({ maxLength: 150 }),
   codename: f.char({ maxLength: 100 }),
   name: f.char({ maxLength: 255 }),
-}, { uniqueTogether: [['modelLabel', 'codename']] }) {
+}, { uniqueTogether: [['modelLabel', 'codename']], ordering: ['modelLabel', 'codename'] }) {
   /** `blog | post | Can delete post`, as Django's (app, model, name): how the permission pickers list it. */
   override toString(): string {
     const [app = '', name = ''] = this.modelLabel.split('.');

@@ -187,14 +187,17 @@ for (const picker of document.querySelectorAll('[data-filtered-select]')) {
   const status = picker.querySelector('.filter-status');
   if (!select || !filter || !status) continue;
   const label = document.querySelector(`label[for="${select.id}"]`);
-  const list = document.createElement('ul');
-  list.className = 'choices';
-  list.id = `${select.id}_choices`;
-  list.setAttribute('role', 'group');
+  // A group named by the field's label, holding a plain list (a list with role=group has no items).
+  const group = document.createElement('div');
+  group.className = 'choices';
+  group.id = `${select.id}_choices`;
+  group.setAttribute('role', 'group');
   if (label) {
     label.id ||= `${select.id}_label`;
-    list.setAttribute('aria-labelledby', label.id);
+    group.setAttribute('aria-labelledby', label.id);
   }
+  const list = document.createElement('ul');
+  group.append(list);
   const rows = [...select.options].map((option, i) => {
     const row = document.createElement('li');
     const box = document.createElement('input');
@@ -233,13 +236,13 @@ for (const picker of document.querySelectorAll('[data-filtered-select]')) {
     const chosen = rows.filter((r) => r.option.selected).length;
     status.textContent = `${chosen} chosen; ${shown} of ${rows.length} shown.`;
   };
-  filter.setAttribute('aria-controls', list.id);
+  filter.setAttribute('aria-controls', group.id);
   filter.addEventListener('input', update);
   // Enter in the filter box filters; it does not submit the form.
   filter.addEventListener('keydown', (event) => { if (event.key === 'Enter') event.preventDefault(); });
   select.hidden = true;
   picker.querySelector('p.help')?.setAttribute('hidden', '');
-  select.after(bulk, list);
+  select.after(bulk, group);
   box.hidden = false;
   status.hidden = false;
   update();
