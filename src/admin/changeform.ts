@@ -67,7 +67,7 @@ function withFilters(url: string, filters: string | undefined): string {
 export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, object: Instance | undefined, context: ChangeFormContext): Promise<Response> {
   const adding = object === undefined;
   const canSave = adding ? await admin.hasAddPermission(request) : await admin.hasChangePermission(request, object);
-  const fields = await formFields(admin, canSave, context.autocomplete);
+  const fields = await admin.formFieldsFor(request, object, await formFields(admin, canSave, context.autocomplete));
   const filters = request.method === 'POST' ? String((await request.form()).get('_changelist_filters') ?? '') || undefined : request.url.searchParams.get('_changelist_filters') ?? undefined;
   checkPreservedFilters(admin, filters, request);
   const title = `${adding ? 'Add' : canSave ? 'Change' : 'View'} ${noun(admin)}`;
@@ -103,6 +103,7 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
       errors[name] = [error.message];
     }
   }
+  for (const [key, list] of Object.entries(await admin.cleanForm(request, target, links))) (errors[key] ??= []).push(...list);
   try {
     await (target as unknown as { fullClean(options: object): Promise<void> }).fullClean({ exclude: [...Object.keys(errors), ...fields.filter((f) => f.readonly).map((f) => f.name)] });
   } catch (error) {

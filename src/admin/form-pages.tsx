@@ -40,6 +40,7 @@ function Input({ field, value, labels = {} }: { field: FormField; value: string 
   const described = field.helpText === undefined ? undefined : `${id}_help`;
   const text = Array.isArray(value) ? value[0] ?? '' : value ?? '';
   const { widget } = field;
+  if (widget.kind === 'passwordHash') return <PasswordHash id={id} summary={widget.summary} changeUrl={widget.changeUrl} />;
   if (field.readonly) {
     const list = Array.isArray(value) ? value : [text];
     const shown = widget.kind === 'select' ? list.map((v) => widget.options.find(([k]) => k === v)?.[1] ?? v).join(', ') : widget.kind === 'key' ? list.map((v) => labels[v] ?? v).join(', ') : text;
@@ -52,12 +53,13 @@ function Input({ field, value, labels = {} }: { field: FormField; value: string 
       return <input type="checkbox" id={id} name={field.name} value="on" checked={text === 'true'} aria-describedby={described} />;
     case 'select': {
       const selected = new Set(Array.isArray(value) ? value : [text]);
-      return (
-        <select id={id} name={field.name} multiple={widget.multiple} required={field.required && !widget.multiple} aria-describedby={described}>
+      const select = (
+        <select id={id} name={field.name} multiple={widget.multiple} required={field.required && !widget.multiple} aria-describedby={described} size={widget.filter ? Math.min(12, Math.max(4, widget.options.length)) : undefined}>
           {!widget.multiple && (widget.allowEmpty || !selected.has(text) || text === '') && <option value="">---------</option>}
           {widget.options.map(([key, label]) => <option value={key} selected={selected.has(key)}>{label}</option>)}
         </select>
       );
+      return widget.filter ? <FilteredSelect id={id} label={field.label}>{select}</FilteredSelect> : select;
     }
     case 'key': {
       // Without JavaScript: the keys, and beside them the rows they name.
@@ -73,8 +75,37 @@ function Input({ field, value, labels = {} }: { field: FormField; value: string 
       );
     }
     case 'input':
-      return <input type={widget.type} id={id} name={field.name} value={text} step={widget.step} maxlength={widget.maxLength} inputmode={widget.inputMode} required={field.required} aria-describedby={described} />;
+      return <input type={widget.type} id={id} name={field.name} value={text} step={widget.step} maxlength={widget.maxLength} inputmode={widget.inputMode} autocomplete={widget.autocomplete} required={field.required} aria-describedby={described} />;
   }
+}
+
+/**
+ * A multiple select with a filter box (Django's filter_horizontal, in one list): the box and the
+ * live count are `hidden` until admin.js shows them, so without JavaScript the select works alone.
+ * Filtering hides options; it never unselects one.
+ */
+function FilteredSelect({ id, label, children }: { id: string; label: string; children: unknown }) {
+  return (
+    <div class="filtered-select" data-filtered-select={id}>
+      <p class="filter-box" hidden>
+        <label for={`${id}_filter`}>Filter {label.toLowerCase()}</label>
+        <input type="search" id={`${id}_filter`} aria-controls={id} autocomplete="off" />
+      </p>
+      {children}
+      <p class="help">Hold down “Control”, or “Command” on a Mac, to select more than one.</p>
+      <p class="filter-status" id={`${id}_status`} role="status" hidden></p>
+    </div>
+  );
+}
+
+/** Django's ReadOnlyPasswordHashWidget: the algorithm and its work factors, never the salt or hash, and the way to change it. */
+function PasswordHash({ id, summary, changeUrl }: { id: string; summary: [string, string][] | undefined; changeUrl: string | undefined }) {
+  return (
+    <div class="readonly password-hash" id={id}>
+      {summary === undefined ? <p>No password set.</p> : <p>{summary.map(([key, value], i) => <>{i > 0 && ' '}<strong>{key}</strong>: {value}</>)}</p>}
+      {changeUrl !== undefined && <p><a class="button secondary" href={changeUrl}>{summary === undefined ? 'Set password' : 'Reset password'}</a></p>}
+    </div>
+  );
 }
 
 export function ChangeFormPage(props: ChangeFormProps) {

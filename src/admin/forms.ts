@@ -13,10 +13,13 @@ import type { ModelAdmin } from './options.ts';
 export const SELECT_LIMIT = 1000;
 
 export type Widget =
-  | { kind: 'input'; type: string; step?: string; maxLength?: number; inputMode?: 'decimal' | 'numeric' }
+  | { kind: 'input'; type: string; step?: string; maxLength?: number; inputMode?: 'decimal' | 'numeric'; autocomplete?: string }
   | { kind: 'textarea' }
   | { kind: 'checkbox' }
-  | { kind: 'select'; options: [string, string][]; multiple: boolean; allowEmpty: boolean }
+  /** With `filter`, admin.js adds a box that narrows the options shown (ModelAdmin's filterHorizontal). */
+  | { kind: 'select'; options: [string, string][]; multiple: boolean; allowEmpty: boolean; filter?: boolean }
+  /** A stored password: what may be shown of it, and a link to the page that changes it (never an input). */
+  | { kind: 'passwordHash'; summary: [string, string][] | undefined; changeUrl: string | undefined }
   /**
    * The related rows' keys, typed in (comma-separated for many-to-many), for a large table.
    * With `autocompleteUrl`, admin.js turns it into a search box fed by Django's JSON endpoint.
@@ -102,13 +105,15 @@ export async function formFields(admin: ModelAdmin, canChange: boolean, autocomp
     } else related.set(field.name, await relatedChoices(field));
     autocomplete.set(field.name, url);
   }
+  const filtered = admin.options.filterHorizontal ?? [];
   return ordered.map((field) => {
     const readonly = !canChange || readonlyFields.includes(field.name) || !editable(meta, field);
+    const widget = widgetFor(field, related, autocomplete);
     return {
       field,
       name: field.name,
       label: capitalise(field.verboseName),
-      widget: widgetFor(field, related, autocomplete),
+      widget: widget.kind === 'select' && widget.multiple && filtered.includes(field.name) ? { ...widget, filter: true } : widget,
       required: !(field.options.blank === true || field instanceof BooleanField || field instanceof ManyToManyField),
       readonly,
       helpText: field.options.helpText,

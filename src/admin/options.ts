@@ -5,7 +5,12 @@
 import type { ModelMeta, QuerySet } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
+import type { ChangeFormContext } from './changeform.ts';
+import type { FormField } from './forms.ts';
 import { userPermissions } from './permissions.ts';
+
+/** A page of one object beyond change, delete and history (UserAdmin's `<pk>/password/`). */
+export type ObjectView<T = any> = (request: ViewRequest<any>, object: T, context: ChangeFormContext) => Promise<Response>;
 
 /** A computed column: `{ label: 'Words', value: (post) => post.content.split(' ').length }`. */
 export interface ListColumn<T = any> {
@@ -58,6 +63,11 @@ export interface ModelAdminOptions<T = any> {
   fieldsets?: ReadonlyArray<readonly [string | null, { readonly fields: readonly string[]; readonly description?: string }]>;
   /** Fields left out of the forms. */
   exclude?: readonly string[];
+  /**
+   * Many-to-many fields shown as a multiple select with a box that filters its options (Django's
+   * filter_horizontal; without JavaScript, the plain select).
+   */
+  filterHorizontal?: readonly string[];
   /** Fields shown but not editable. */
   readonlyFields?: readonly string[];
   /** Foreign keys and many-to-many fields edited as keys rather than a select (large tables). */
@@ -131,6 +141,30 @@ export class ModelAdmin<T = any> {
 
   async hasDeletePermission(request: ViewRequest<any>, object?: T): Promise<boolean> {
     return this.options.hasDeletePermission ? this.options.hasDeletePermission(request, object) : this.may(request, 'delete');
+  }
+
+  /**
+   * The add page, for an admin that adds with a form of its own (UserAdmin: a username and the
+   * password twice); without it, the change form.
+   */
+  addView?(request: ViewRequest<any>, context: ChangeFormContext): Promise<Response>;
+
+  /** Pages of one object at `<pk>/<name>/`, by name (Django's get_urls): UserAdmin's `password`. */
+  objectViews(): Readonly<Record<string, ObjectView<T>>> {
+    return {};
+  }
+
+  /** The form's fields as this user sees them (Django's get_form): a subclass may swap widgets or make fields read-only. */
+  async formFieldsFor(_request: ViewRequest<any>, _object: T | undefined, fields: FormField[]): Promise<FormField[]> {
+    return fields;
+  }
+
+  /**
+   * Checks the posted form as a whole before anything is saved (Django's ModelForm.clean): messages
+   * by field name. `links` holds the many-to-many keys posted; the object's stored links are unchanged yet.
+   */
+  async cleanForm(_request: ViewRequest<any>, _object: T, _links: ReadonlyMap<string, unknown[]>): Promise<Record<string, string[]>> {
+    return {};
   }
 
   /** Restoring from the trash: a soft-delete model's `restore_<model>` permission. */

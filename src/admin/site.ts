@@ -5,7 +5,7 @@
  * Only active staff get in; per-model permissions decide what each page shows.
  */
 import { fileURLToPath } from 'node:url';
-import { LoginThrottled, User } from '../auth/index.ts';
+import { Group, LoginThrottled, passwordProblems, User } from '../auth/index.ts';
 import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
@@ -24,6 +24,7 @@ import { recentActions } from './recent-actions.ts';
 import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff } from './permissions.ts';
+import { GroupAdmin, UserAdmin } from './auth-admin.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
 
@@ -88,11 +89,15 @@ export class AdminSite {
     return { frame: this.frame(), url: (name, params) => this.url(name, params), adminFor: (label) => this.registry.get(label) };
   }
 
-  /** Registers a model (or several) with Django's ModelAdmin options. */
-  register<M extends AdminModel>(model: M | readonly M[], options: ModelAdminOptions<InstanceOf<M>> = {}): void {
+  /**
+   * Registers a model (or several) with Django's ModelAdmin options, or with an admin of its own
+   * (Django's `register(User, UserAdmin)`): `site.register(User, new UserAdmin({ … }))`.
+   */
+  register<M extends AdminModel>(model: M | readonly M[], options: ModelAdminOptions<InstanceOf<M>> | ModelAdmin<InstanceOf<M>> = {}): void {
     for (const m of Array.isArray(model) ? (model as readonly M[]) : [model as M]) {
       if (this.registry.has(m.meta.label)) throw new AlreadyRegistered(`The model ${m.meta.label} is already registered with the admin site '${this.name}'.`);
-      this.registry.set(m.meta.label, new ModelAdmin(m, options));
+      if (options instanceof ModelAdmin && options.meta !== m.meta) throw new TypeError(`An admin of ${options.meta.label} cannot be registered for ${m.meta.label}.`);
+      this.registry.set(m.meta.label, options instanceof ModelAdmin ? options : new ModelAdmin(m, options));
     }
   }
 
@@ -175,6 +180,7 @@ export class AdminSite {
       path('<str:app>/<str:model>/<str:pk>/change/', this.staffOnly((r) => this.changeView(r)), { name: `${n}:change` }),
       path('<str:app>/<str:model>/<str:pk>/delete/', this.staffOnly((r) => this.deleteView(r)), { name: `${n}:delete` }),
       path('<str:app>/<str:model>/<str:pk>/history/', this.staffOnly((r) => this.historyView(r)), { name: `${n}:history` }),
+      path('<str:app>/<str:model>/<str:pk>/<str:view>/', this.staffOnly((r) => this.objectView(r)), { name: `${n}:object_view` }),
       path('<str:app>/<str:model>/<str:pk>/', this.staffOnly(async (r) => redirect(this.url('change', r.params))), { name: `${n}:object` }),
     ];
   }
@@ -253,7 +259,7 @@ export class AdminSite {
     if (!(await user.checkPassword(old!))) errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
     if (first !== second) errors.new_password2 = ['The two password fields didn’t match.'];
     else {
-      const problems = passwordProblems(first!, user.username);
+      const problems = passwordProblems(first!, user);
       if (problems.length > 0) errors.new_password2 = problems;
     }
     if (Object.keys(errors).length > 0) return render(request, PasswordChangePage({ frame, errors, done: false }));
@@ -331,6 +337,7 @@ export class AdminSite {
   private async addView(request: ViewRequest<{ app: string; model: string }>): Promise<Response> {
     const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
     if (!(await admin.hasAddPermission(request))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
+    if (admin.addView) return admin.addView(request, this.formContext(admin, request));
     return changeForm(admin, request, undefined, this.formContext(admin, request));
   }
 
@@ -338,6 +345,15 @@ export class AdminSite {
     const { admin, object } = await this.objectOf(request);
     if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
     return changeForm(admin, request, object, this.formContext(admin, request));
+  }
+
+  /** A page an admin adds for one object (UserAdmin's `<pk>/password/`); a 404 for any other name. */
+  private async objectView(request: ViewRequest<{ app: string; model: string; pk: string; view: string }>): Promise<Response> {
+    const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
+    const view = Object.hasOwn(admin.objectViews(), request.params.view) ? admin.objectViews()[request.params.view] : undefined;
+    if (view === undefined) notFound();
+    const { object } = await this.objectOf(request);
+    return view(request, object, this.formContext(admin, request));
   }
 
   private async deleteView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
@@ -386,16 +402,6 @@ export class AdminSite {
   }
 }
 
-/** Django's default password validators, the ones that need no word list. */
-function passwordProblems(password: string, username: string): string[] {
-  const problems: string[] = [];
-  if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.');
-  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.');
-  if (username !== '' && password.toLowerCase().includes(username.toLowerCase())) problems.push('The password is too similar to the username.');
-  return problems;
-}
-
-
 function appName(meta: ModelMeta): string {
   return capitalise(meta.appLabel);
 }
@@ -404,5 +410,10 @@ function notFound(): never {
   throw new Http404('No such page in the admin.');
 }
 
-/** The default site: `import { site } from 'trove/admin'`. */
+/**
+ * The default site: `import { site } from 'trove/admin'`. Users and groups come registered, as
+ * Django's contrib.auth.admin does; `site.unregister(User)` and register your own to change that.
+ */
 export const site = new AdminSite();
+site.register(User, new UserAdmin());
+site.register(Group, new GroupAdmin());

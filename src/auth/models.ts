@@ -3,8 +3,8 @@
  * `delete` for every model, plus `restore` and `purge` for models with a trash.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { model, fields as f, allModels, type InstanceOfClass, type ManyRelatedManager, type ModelMeta } from '../orm/index.ts';
-import { makePassword, checkPassword } from './passwords.ts';
+import { model, fields as f, allModels, getModel, noteModelClass, type InstanceOfClass, type ManyRelatedManager, type ModelMeta } from '../orm/index.ts';
+import { makePassword, checkPassword, isUsablePassword, UNUSABLE_PASSWORD_PREFIX } from './passwords.ts';
 
 declare module '../orm/index.ts' {
   interface ModelRelations {
@@ -16,7 +16,19 @@ export class Permission extends model('auth.Permission', {
   modelLabel: f.char({ maxLength: 150 }),
   codename: f.char({ maxLength: 100 }),
   name: f.char({ maxLength: 255 }),
-}, { uniqueTogether: [['modelLabel', 'codename']] }) {}
+}, { uniqueTogether: [['modelLabel', 'codename']], ordering: ['modelLabel', 'codename'] }) {
+  /** `blog | post | Can delete post`, as Django's (app, model, name): how the permission pickers list it. */
+  override toString(): string {
+    const [app = '', name = ''] = this.modelLabel.split('.');
+    let model = name.toLowerCase();
+    try {
+      model = getModel(this.modelLabel).verboseName;
+    } catch {
+      // A permission of a model no longer defined still has a name.
+    }
+    return `${app} | ${model} | ${this.name}`;
+  }
+}
 
 /** `'blog.delete_post'`, as hasPerm() takes it. */
 export function permissionName(permission: { modelLabel: string; codename: string }): string {
@@ -25,20 +37,30 @@ export function permissionName(permission: { modelLabel: string; codename: strin
 
 export class Group extends model('auth.Group', {
   name: f.char({ maxLength: 150, unique: true }),
-  permissions: f.manyToMany(() => Permission, { relatedName: 'groups' }),
-}) {}
+  permissions: f.manyToMany(() => Permission, { relatedName: 'groups', blank: true }),
+}) {
+  override toString(): string {
+    return this.name;
+  }
+}
+
+/** Django's UnicodeUsernameValidator. */
+function usernameProblem(value: string): string | undefined {
+  return /^[\p{L}\p{N}_.@+-]+$/u.test(value) ? undefined : 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
+}
 
 export class User extends model('auth.User', {
-  username: f.char({ maxLength: 150, unique: true }),
-  email: f.email({ default: '' }),
-  password: f.char({ maxLength: 200, default: '!' }),
-  isActive: f.boolean({ default: true }),
-  isStaff: f.boolean({ default: false }),
-  isSuperuser: f.boolean({ default: false }),
-  lastLogin: f.dateTime({ null: true }),
-  dateJoined: f.dateTime({ autoNowAdd: true }),
-  groups: f.manyToMany(() => Group, { relatedName: 'users' }),
-  userPermissions: f.manyToMany(() => Permission, { relatedName: 'users' }),
+  // Django's field options: help texts, verbose names, and `blank` where a form may leave it empty.
+  username: f.char({ maxLength: 150, unique: true, validators: [usernameProblem], helpText: 'Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.' }),
+  email: f.email({ default: '', blank: true, verboseName: 'email address' }),
+  password: f.char({ maxLength: 200, default: UNUSABLE_PASSWORD_PREFIX }),
+  isActive: f.boolean({ default: true, verboseName: 'active', helpText: 'Designates whether this user should be treated as active. Unselect this instead of deleting accounts.' }),
+  isStaff: f.boolean({ default: false, verboseName: 'staff status', helpText: 'Designates whether the user can log into this admin site.' }),
+  isSuperuser: f.boolean({ default: false, verboseName: 'superuser status', helpText: 'Designates that this user has all permissions without explicitly assigning them.' }),
+  lastLogin: f.dateTime({ null: true, blank: true, verboseName: 'last login' }),
+  dateJoined: f.dateTime({ autoNowAdd: true, verboseName: 'date joined' }),
+  groups: f.manyToMany(() => Group, { relatedName: 'users', blank: true, helpText: 'The groups this user belongs to. A user will get all permissions granted to each of their groups.' }),
+  userPermissions: f.manyToMany(() => Permission, { relatedName: 'users', blank: true, verboseName: 'user permissions', helpText: 'Specific permissions for this user.' }),
 }) {
   readonly isAuthenticated = true;
   readonly isAnonymous = false;
@@ -57,8 +79,21 @@ export class User extends model('auth.User', {
     return User.createUser({ ...fields, isStaff: true, isSuperuser: true });
   }
 
+  override toString(): string {
+    return this.username;
+  }
+
   async setPassword(raw: string): Promise<void> {
     this.password = await makePassword(raw);
+  }
+
+  /** Django's set_unusable_password(): no password will ever match (an account that logs in some other way). */
+  setUnusablePassword(): void {
+    this.password = UNUSABLE_PASSWORD_PREFIX;
+  }
+
+  hasUsablePassword(): boolean {
+    return isUsablePassword(this.password);
   }
 
   checkPassword(raw: string): Promise<boolean> {
@@ -123,3 +158,7 @@ export async function syncPermissions(): Promise<number> {
   await Permission.objects.bulkCreate(missing);
   return missing.length;
 }
+
+// The classes with their methods (createUser, hasPerm…) are the ones the registry hands out,
+// in the shell and to rows read back, even before anything has used them.
+for (const cls of [Permission, Group, User]) noteModelClass(cls.meta, cls);

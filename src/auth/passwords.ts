@@ -24,3 +24,21 @@ export async function checkPassword(raw: string, encoded: string): Promise<boole
   const key = await scrypt(raw, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * Number(n) * Number(r) });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+/** Django's: a stored password that starts with `!` matches nothing (the default of a new user). */
+export const UNUSABLE_PASSWORD_PREFIX = '!';
+
+export function isUsablePassword(encoded: string | null | undefined): boolean {
+  return typeof encoded === 'string' && encoded !== '' && !encoded.startsWith(UNUSABLE_PASSWORD_PREFIX);
+}
+
+/**
+ * What may be shown of a stored password (Django's hasher safe_summary, with less): its algorithm
+ * and work factors, never its salt or hash. Undefined for an unusable password or an unknown format.
+ */
+export function passwordSummary(encoded: string | null | undefined): [string, string][] | undefined {
+  if (!isUsablePassword(encoded)) return undefined;
+  const [algorithm, n, r, p] = encoded!.split('$');
+  if (algorithm !== 'scrypt') return [['algorithm', 'unknown']];
+  return [['algorithm', 'scrypt'], ['work factor', String(n)], ['block size', String(r)], ['parallelism', String(p)]];
+}

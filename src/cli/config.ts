@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FC, PropsWithChildren } from 'hono/jsx';
+import { setPasswordValidators, type PasswordValidator } from '../auth/password-validation.ts';
 import { connect, type Database } from '../db/index.ts';
 import { noteModelClass, type ModelMeta } from '../orm/index.ts';
 import type { UrlPattern } from '../web/index.ts';
@@ -41,6 +42,11 @@ export interface TroveConfig {
   migrations?: Readonly<Record<string, string>>;
   /** System check ids not to report, e.g. `['trash.W001']` (Django's SILENCED_SYSTEM_CHECKS). */
   silencedChecks?: readonly string[];
+  /**
+   * The checks a new password must pass in the admin, `createsuperuser` and `changepassword`
+   * (Django's AUTH_PASSWORD_VALIDATORS). Default: Django's four, from 'trove/auth'; `[]` checks nothing.
+   */
+  passwordValidators?: readonly PasswordValidator[];
 }
 
 export const CONFIG_FILE = 'trove.config.ts';
@@ -124,7 +130,7 @@ export async function loadProject(options: { configPath?: string | undefined; cw
 function checkConfig(value: unknown, path: string): TroveConfig {
   if (typeof value !== 'object' || value === null) throw new ConfigError(`${path} must export default defineConfig({ … }).`);
   const config = value as Record<string, unknown>;
-  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations', 'silencedChecks']);
+  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations', 'silencedChecks', 'passwordValidators']);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);
   }
@@ -140,6 +146,7 @@ function checkConfig(value: unknown, path: string): TroveConfig {
   expect('layout', typeof config.layout === 'function', 'a component');
   expect('migrations', typeof config.migrations === 'object' && config.migrations !== null && Object.values(config.migrations).every((v) => typeof v === 'string'), "a map of app labels to folders ({ blog: './migrations/blog' })");
   expect('silencedChecks', Array.isArray(config.silencedChecks) && config.silencedChecks.every((id) => typeof id === 'string'), "a list of check ids (['trash.W001'])");
+  expect('passwordValidators', Array.isArray(config.passwordValidators) && config.passwordValidators.every((v) => typeof v?.validate === 'function' && typeof v?.helpText === 'function'), "a list of password validators ([new MinimumLengthValidator({ minLength: 12 })] from 'trove/auth')");
   return config as TroveConfig;
 }
 
@@ -165,7 +172,9 @@ export async function loadProjectWithTroveApps(configPath: string | undefined): 
   await import('../auth/index.ts');
   await import('../web/sessions.ts');
   await import('../admin/log.ts');
-  return loadProject({ configPath });
+  const project = await loadProject({ configPath });
+  if (project.config.passwordValidators !== undefined) setPasswordValidators(project.config.passwordValidators);
+  return project;
 }
 
 /** The project of a command, connected to its database. */

@@ -176,3 +176,74 @@ for (const box of document.querySelectorAll('.related-key[data-autocomplete-url]
   input.addEventListener('blur', () => { close(); if (!multiple) sync(); });
   sync();
 }
+
+// Filtered pickers (ModelAdmin's filterHorizontal): the plain multiple select becomes a list of
+// checkboxes under a filter box, each ticking its option in the select, which stays the form's
+// field. Filtering hides rows and never unticks one; without JavaScript the select works alone.
+for (const picker of document.querySelectorAll('[data-filtered-select]')) {
+  const select = picker.querySelector('select');
+  const box = picker.querySelector('.filter-box');
+  const filter = box && box.querySelector('input');
+  const status = picker.querySelector('.filter-status');
+  if (!select || !filter || !status) continue;
+  const label = document.querySelector(`label[for="${select.id}"]`);
+  // A group named by the field's label, holding a plain list (a list with role=group has no items).
+  const group = document.createElement('div');
+  group.className = 'choices';
+  group.id = `${select.id}_choices`;
+  group.setAttribute('role', 'group');
+  if (label) {
+    label.id ||= `${select.id}_label`;
+    group.setAttribute('aria-labelledby', label.id);
+  }
+  const list = document.createElement('ul');
+  group.append(list);
+  const rows = [...select.options].map((option, i) => {
+    const row = document.createElement('li');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = `${select.id}_choice_${i}`;
+    box.checked = option.selected;
+    box.addEventListener('change', () => { option.selected = box.checked; update(); });
+    const text = document.createElement('label');
+    text.htmlFor = box.id;
+    text.textContent = option.textContent;
+    row.append(box, text);
+    return { row, box, option, words: (option.textContent || '').toLowerCase() };
+  });
+  list.append(...rows.map((r) => r.row));
+  const bulk = document.createElement('p');
+  bulk.className = 'filter-actions';
+  const button = (text, checked) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'secondary';
+    b.textContent = text;
+    b.addEventListener('click', () => {
+      for (const r of rows) if (!r.row.hidden) { r.box.checked = checked; r.option.selected = checked; }
+      update();
+    });
+    return b;
+  };
+  bulk.append(button('Choose all shown', true), ' ', button('Remove all shown', false));
+  const update = () => {
+    const terms = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const r of rows) {
+      r.row.hidden = !terms.every((t) => r.words.includes(t));
+      if (!r.row.hidden) shown += 1;
+    }
+    const chosen = rows.filter((r) => r.option.selected).length;
+    status.textContent = `${chosen} chosen; ${shown} of ${rows.length} shown.`;
+  };
+  filter.setAttribute('aria-controls', group.id);
+  filter.addEventListener('input', update);
+  // Enter in the filter box filters; it does not submit the form.
+  filter.addEventListener('keydown', (event) => { if (event.key === 'Enter') event.preventDefault(); });
+  select.hidden = true;
+  picker.querySelector('p.help')?.setAttribute('hidden', '');
+  select.after(bulk, group);
+  box.hidden = false;
+  status.hidden = false;
+  update();
+}

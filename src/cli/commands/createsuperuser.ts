@@ -1,15 +1,15 @@
 /** `trove createsuperuser`: an account that may do anything, asked for on the terminal or given in flags. */
-import { User } from '../../auth/index.ts';
+import { passwordProblems, User } from '../../auth/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
-import { ask, askHidden, print } from '../output.ts';
+import { ask, askHidden, print, printError } from '../output.ts';
 
 const USERNAME = /^[\w.@+-]{1,150}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const createsuperuser: Command = {
   name: 'createsuperuser',
-  summary: 'Create a superuser: asks for a username, an email and a password (twice, hidden).',
+  summary: 'Create a superuser: asks for a username, an email and a password (twice, hidden, checked by the password validators).',
   usage: 'trove createsuperuser [--no-input --username NAME [--email EMAIL]]',
   details: `
   --no-input        ask nothing: the password comes from TROVE_SUPERUSER_PASSWORD, and the
@@ -55,12 +55,25 @@ export const createsuperuser: Command = {
           print('Error: enter a valid email address (or nothing).');
         }
       }
+      // As Django's: the project's validators, and a way past them that has to be asked for.
       while (password === undefined) {
         const first = await askHidden('Password: ');
         const second = await askHidden('Password (again): ');
-        if (first !== second) print("Error: your passwords didn't match.");
-        else if (first.length < 8) print('Error: the password must be at least 8 characters.');
-        else password = first;
+        if (first !== second) {
+          print("Error: your passwords didn't match.");
+          continue;
+        }
+        if (first.trim() === '') {
+          print("Error: Blank passwords aren't allowed.");
+          continue;
+        }
+        const problems = passwordProblems(first, new User({ username, email }));
+        if (problems.length > 0) {
+          printError(problems.join('\n'));
+          const answer = await ask('Bypass password validation and create user anyway? [y/N]: ');
+          if (answer.toLowerCase() !== 'y') continue;
+        }
+        password = first;
       }
       await User.createSuperuser({ username, email, password });
       print('Superuser created successfully.');

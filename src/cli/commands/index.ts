@@ -1,6 +1,7 @@
 /** Every command of `trove`, in the order `trove --help` lists them. */
 import type { Command } from '../command.ts';
 import { check } from './check.ts';
+import { changepassword } from './changepassword.ts';
 import { clearsessions } from './clearsessions.ts';
 import { createsuperuser } from './createsuperuser.ts';
 import { deleteCommand } from './delete.ts';
@@ -19,4 +20,4 @@ import { startproject } from './startproject.ts';
 import { test } from './test.ts';
 import { trash } from './trash.ts';
 
-export const commands: readonly Command[] = [startproject, startapp, check, shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions, test];
+export const commands: readonly Command[] = [startproject, startapp, check, shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, changepassword, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions, test];

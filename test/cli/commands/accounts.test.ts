@@ -73,8 +73,9 @@ test('createsuperuser --no-input takes the username and email from TROVE_SUPERUS
   assert.match(nameless.stderr, /needs --username \(or TROVE_SUPERUSER_USERNAME\)/);
 });
 
-test('createsuperuser asks in a terminal, hides the password and asks for it twice', async () => {
-  const answers = ['ada', 'ada@example.com', 'short', 'short', 'first-secret', 'other-secret', 'analytical', 'analytical'];
+test('createsuperuser asks in a terminal, hides the password, asks for it twice and checks it, with a way past the validators', async () => {
+  // Too short (not bypassed), then two that differ, then a common one that is bypassed, as Django allows.
+  const answers = ['ada', 'ada@example.com', 'short', 'short', 'n', 'first-secret', 'other-secret', 'password1', 'password1', 'y'];
   const screen = await new Promise<string>((resolve, reject) => {
     const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} createsuperuser`, '/dev/null'], { cwd: project.dir, env: { ...process.env, TERM: 'dumb' } });
     let out = '';
@@ -86,7 +87,7 @@ test('createsuperuser asks in a terminal, hides the password and asks for it twi
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       // Answer each prompt once it shows, as a person would.
-      const seen = out.split(/Username: |Email address: |Password: |Password \(again\): /).length - 1;
+      const seen = out.split(/Username: |Email address: |Password: |Password \(again\): |Bypass password validation and create user anyway\? \[y\/N\]: /).length - 1;
       if (seen > asked && asked < answers.length) child.stdin.write(`${answers[asked++]}\r`);
     });
     child.on('close', () => {
@@ -95,13 +96,15 @@ test('createsuperuser asks in a terminal, hides the password and asks for it twi
     });
   });
   assert.match(screen, /Username: /);
-  assert.match(screen, /Error: the password must be at least 8 characters\./);
+  assert.match(screen, /This password is too short\. It must contain at least 8 characters\./);
   assert.match(screen, /Error: your passwords didn't match\./);
+  assert.match(screen, /This password is too common\./);
+  assert.equal(screen.split('Bypass password validation and create user anyway? [y/N]: ').length - 1, 2);
   assert.match(screen, /Superuser created successfully\./);
-  assert.doesNotMatch(screen, /analytical|first-secret/, 'passwords are not echoed');
+  assert.doesNotMatch(screen, /password1|first-secret|short\r?\n/, 'passwords are not echoed');
   const ada = (await User.objects.get({ username: 'ada' })) as User;
   assert.equal(ada.email, 'ada@example.com');
-  assert.ok(await ada.checkPassword('analytical'));
+  assert.ok(await ada.checkPassword('password1'), 'the bypassed password');
 });
 
 /** Starts `trove runserver …args` and reads its output as it comes. */
