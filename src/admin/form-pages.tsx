@@ -1,5 +1,5 @@
 /** The admin's form pages: add and change, history, password change. */
-import { CsrfField } from '../web/index.ts';
+import { CsrfField, WidgetInput } from '../web/index.ts';
 import type { FormField } from './forms.ts';
 import { AdminLayout, type AdminFrame } from './pages.tsx';
 
@@ -45,36 +45,7 @@ function Input({ field, value, labels = {} }: { field: FormField; value: string 
     const shown = widget.kind === 'select' ? list.map((v) => widget.options.find(([k]) => k === v)?.[1] ?? v).join(', ') : widget.kind === 'key' ? list.map((v) => labels[v] ?? v).join(', ') : text;
     return <div class="readonly" id={id}>{shown === '' ? '-' : shown}</div>;
   }
-  switch (widget.kind) {
-    case 'textarea':
-      return <textarea id={id} name={field.name} rows={6} required={field.required} aria-describedby={described}>{text}</textarea>;
-    case 'checkbox':
-      return <input type="checkbox" id={id} name={field.name} value="on" checked={text === 'true'} aria-describedby={described} />;
-    case 'select': {
-      const selected = new Set(Array.isArray(value) ? value : [text]);
-      return (
-        <select id={id} name={field.name} multiple={widget.multiple} required={field.required && !widget.multiple} aria-describedby={described}>
-          {!widget.multiple && (widget.allowEmpty || !selected.has(text) || text === '') && <option value="">---------</option>}
-          {widget.options.map(([key, label]) => <option value={key} selected={selected.has(key)}>{label}</option>)}
-        </select>
-      );
-    }
-    case 'key': {
-      // Without JavaScript: the keys, and beside them the rows they name.
-      const keys = (Array.isArray(value) ? value : [text]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-      const current = keys.map((k) => labels[k]).filter((l) => l !== undefined).join(', ');
-      const currentId = `${id}_current`;
-      return (
-        <div class="related-key" data-autocomplete-url={widget.autocompleteUrl} data-multiple={widget.multiple ? 'true' : undefined}>
-          <input type="text" id={id} name={field.name} value={keys.join(',')} required={field.required} aria-describedby={[currentId, described].filter(Boolean).join(' ')} />
-          <span class="current" id={currentId}>{current === '' ? `${widget.multiple ? 'Keys' : 'Key'} of ${widget.target.verboseName}` : current}</span>
-          {widget.autocompleteUrl !== undefined && <template class="chosen-labels">{JSON.stringify(labels)}</template>}
-        </div>
-      );
-    }
-    case 'input':
-      return <input type={widget.type} id={id} name={field.name} value={text} step={widget.step} maxlength={widget.maxLength} inputmode={widget.inputMode} required={field.required} aria-describedby={described} />;
-  }
+  return <WidgetInput field={field} value={value} labels={labels} describedBy={described} />;
 }
 
 export function ChangeFormPage(props: ChangeFormProps) {
