@@ -84,11 +84,15 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return date;
   }
   if (field instanceof JsonField) {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       throw new FormValueError('Enter valid JSON.');
     }
+    // `1e999` parses as Infinity, which JSON cannot hold: it would be stored as null.
+    if (!allFinite(value)) throw new FormValueError('Enter valid JSON.');
+    return value;
   }
   if (field instanceof ForeignKeyField) return text.trim();
   if (field instanceof IntegerField) {
@@ -101,6 +105,14 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return n;
   }
   return text;
+}
+
+/** True when every number in a parsed JSON value is finite. */
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allFinite);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(allFinite);
+  return true;
 }
 
 type Instance = Record<string, any>;
