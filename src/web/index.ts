@@ -27,3 +27,4 @@ export {
   type ModelFormClass, type ModelFormInit, type ModelFormOptions, type FormState, type FormModel, type FormFieldName, type CleanedData, type CleanedValue,
   type FormProps, type WidgetInputProps, type CleanedOnto, type CleanOntoOptions, type FormErrorMap, type FormInput, type PostedData, type FormField, type Widget,
 } from './forms/index.ts';
+export { CreateView, UpdateView, ModelFormView, ModelFormPage, type EditViewOptions, type UpdateViewOptions, type EditFormProps } from './edit-views.tsx';

@@ -2,7 +2,7 @@
  * Between posted text and field values: a posted value as the field's value (an error the form
  * shows when it cannot be one, never an exception), and a value as the text its input shows.
  */
-import { BooleanField, DateTimeField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField, type Field } from '../../orm/index.ts';
+import { BigIntegerField, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField, type Field } from '../../orm/index.ts';
 import type { FormField } from './widgets.ts';
 
 /** What a form is bound to: FormData, URLSearchParams, or a plain object of strings. */
@@ -78,10 +78,13 @@ export function parseValue(field: Field, form: PostedData): unknown {
   const isText = !(field instanceof ForeignKeyField) && field.columnType !== undefined && ['varchar', 'text'].includes(field.columnType) && !(field.options.choices !== undefined && field.nullable);
   if (text === '') return isText && !field.nullable ? '' : null;
   if (field instanceof DateTimeField) {
-    // The browser sends local wall time without a zone: taken as UTC, as the form showed it.
-    const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
-    if (Number.isNaN(date.getTime())) throw new FormValueError('Enter a valid date and time.');
+    const date = parseDateTime(text.trim());
+    if (date === undefined) throw new FormValueError('Enter a valid date and time.');
     return date;
+  }
+  if (field instanceof DateField) {
+    if (!isCalendarDate(text.trim())) throw new FormValueError('Enter a valid date.');
+    return text.trim();
   }
   if (field instanceof JsonField) {
     let value: unknown;
@@ -97,7 +100,13 @@ export function parseValue(field: Field, form: PostedData): unknown {
   if (field instanceof ForeignKeyField) return text.trim();
   if (field instanceof IntegerField) {
     if (!/^-?\d+$/.test(text.trim())) throw new FormValueError('Enter a whole number.');
-    return Number(text);
+    // '-0' is 0: no integer column keeps a sign on zero.
+    const n = Number(text) + 0;
+    // The column's range (a JavaScript number's exact one for big integers): past it the database refuses the row.
+    const [min, max] = field instanceof BigIntegerField ? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : [-(2 ** 31), 2 ** 31 - 1];
+    if (n < min) throw new FormValueError(`Ensure this value is greater than or equal to ${min}.`);
+    if (n > max) throw new FormValueError(`Ensure this value is less than or equal to ${max}.`);
+    return n;
   }
   if (field instanceof FloatField) {
     const n = Number(text);
@@ -105,6 +114,36 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return n;
   }
   return text;
+}
+
+/**
+ * A real day of years 1 to 9999, as Python's dates (and every database) take: JavaScript's
+ * Date rolls 2024-02-30 over to March 1st, and PostgreSQL refuses it.
+ */
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * A date and time as an input posts it (`2024-05-01T09:30`, seconds and a fraction optional,
+ * a space for the T), in years 1 to 9999. The browser sends local wall time without a zone:
+ * taken as UTC, as the form showed it; an explicit zone is honoured.
+ */
+function parseDateTime(text: string): Date | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})?$/.exec(text);
+  if (match === null || !isCalendarDate(match[1]!)) return undefined;
+  const [hour, minute, second] = [Number(match[2]), Number(match[3]), Number(match[4] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const date = new Date(`${match[1]}T${match[2]}:${match[3]}:${match[4] ?? '00'}${(match[5] ?? '').slice(0, 4)}${match[6] === undefined || match[6] === 'z' ? 'Z' : match[6]}`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  // A zone may move it past the years a database keeps.
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? date : undefined;
 }
 
 /** True when every number in a parsed JSON value is finite. */

@@ -7,7 +7,7 @@
 import { atomic } from '../../db/index.ts';
 import {
   FieldError, ForeignKeyField, ManyToManyField, NON_FIELD_ERRORS, capitalise, stateOf,
-  type Field, type FieldsOf, type InstanceData, type ManyRelatedManager, type ManyToManyKeys, type ModelMeta,
+  type Field, type FieldsOf, type InstanceOfClass, type InstanceData, type ManyRelatedManager, type ManyToManyKeys, type ModelMeta,
 } from '../../orm/index.ts';
 import type { ViewRequest } from '../request.ts';
 import { initialValues, postedData, postedValues, type FormInput, type PostedData } from './binding.ts';
@@ -274,7 +274,7 @@ export interface ModelFormClass<I, D, N extends string> {
 type Chosen<C, O> = O extends { fields: readonly (infer K extends string)[] } ? K : O extends { exclude: readonly (infer K extends string)[] } ? Exclude<FormFieldName<C>, K> : never;
 
 /** Django's `modelform_factory`: a form class for `model` with the given fields. */
-export function modelForm<C extends FormModel, const O extends ModelFormOptions<FormFieldName<C>>>(model: C, options: O): ModelFormClass<InstanceType<C>, CleanedData<C, Chosen<C, O>>, Chosen<C, O>> {
+export function modelForm<C extends FormModel, const O extends ModelFormOptions<FormFieldName<C>>>(model: C, options: O): ModelFormClass<InstanceOfClass<C>, CleanedData<C, Chosen<C, O>>, Chosen<C, O>> {
   const config: FormConfig = { model, names: chooseFields(model.meta, options), labels: { ...options.labels } as Record<string, string>, helpTexts: { ...options.helpTexts } as Record<string, string> };
   const Form = { [`${model.meta.objectName}Form`]: class extends ModelForm {} }[`${model.meta.objectName}Form`]!;
   Object.defineProperty(Form, 'config', { value: config });

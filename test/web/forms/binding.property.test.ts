@@ -90,7 +90,7 @@ test('posting back the text a form shows for a value gives the value, for every 
 /** Text of every kind: anything, numbers and dates near their edges, NULs, spaces. */
 const anyText = fc.oneof(
   fc.string({ maxLength: 40, unit: 'binary' }),
-  fc.constantFrom('', ' ', '\u0000', '0', '-0', '1e999', 'NaN', 'Infinity', '9'.repeat(40), '2147483648', '-2147483649', '1.005', '0000-01-01', '2024-02-30', '2024-02-29T24:00:00', '10000-01-01', '[1', '{}', 'null', 'S', 's', '1,2', 'a@b', '999999'),
+  fc.constantFrom('', ' ', '\u0000', '0', '-0', '1e999', 'NaN', 'Infinity', '9'.repeat(40), '2147483648', '-2147483649', '1.005', '0000-01-01', '2024-02-30', '2023-02-29', '2024-02-29T24:00:00', '2024-02-30T10:00', '9999-12-31T23:59:59-01:00', '0001-01-01T00:00:00+01:00', '10000-01-01', '[1', '{}', 'null', 'S', 's', '1,2', 'a@b', '999999'),
   fc.integer().map(String),
   fc.double().map(String),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
@@ -115,6 +115,8 @@ for (const name of NAMES) {
         const expected = name === 'labels' ? (cleaned as { id: number }[]).map((l) => l.id).sort() : name === 'shelf' ? (cleaned as { id: number } | null)?.id ?? null : cleaned;
         // A float goes through the database's own double; the others come back exactly.
         if (name === 'ratio' && typeof back === 'number') assert.ok(Math.abs(back - (expected as number)) <= Math.abs(expected as number) * 1e-6, `${back} ${String(expected)}`);
+        // JSON keeps no -0 on MariaDB: compared as JSON text.
+        else if (name === 'data') assert.equal(JSON.stringify(back), JSON.stringify(expected));
         else assert.deepEqual(back instanceof Date ? back.getTime() : back, expected instanceof Date ? expected.getTime() : expected);
       } finally {
         await Specimen.objects.filter({ id: saved.id }).delete();
