@@ -82,7 +82,7 @@ for (const [transport, newClient] of Object.entries(transports)) {
     assert.equal(status, 200);
     assert.match(html, /<title>Add book<\/title>/);
     assert.match(html, /<form method="post" class="model-form" novalidate=""><input type="hidden" name="csrfmiddlewaretoken" value="[^"]+"/);
-    assert.match(html, /<label for="id_title" class="required">Title<span class="required-marker" aria-hidden="true"> \*<\/span><\/label><input type="text" id="id_title" name="title" value="" maxlength="200" required=""/);
+    assert.match(html, /<label for="id_title" id="id_title_label" class="required">Title<span class="required-marker" aria-hidden="true"> \*<\/span><\/label><input type="text" id="id_title" name="title" value="" maxlength="200" required=""/);
     assert.match(html, new RegExp(`<option value="${seeded().jane.id}">Jane Austen</option>`));
     assert.match(html, /<select id="id_tags" name="tags" multiple="">/);
     assert.match(html, /<input type="date" id="id_published" name="published" value="" aria-describedby="id_published_help"\/><p class="help" id="id_published_help">The day of its first edition.<\/p>/);
@@ -97,7 +97,7 @@ for (const [transport, newClient] of Object.entries(transports)) {
     assert.equal(response.status, 200);
     const html = await response.text();
     assert.match(html, /<div class="errornote" role="alert"><p>Please correct the errors below.<\/p>/);
-    assert.match(html, /<a href="#id_title">Title<\/a>: This field cannot be blank./);
+    assert.match(html, /<a href="#id_title_label">Title<\/a>: This field cannot be blank./);
     assert.match(html, /<input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field cannot be blank.<\/li><\/ul>/);
     assert.match(html, /aria-describedby="id_published_error id_published_help" aria-invalid="true"/);
     assert.match(html, /name="published" value="1815-02-30"/);
@@ -125,7 +125,7 @@ for (const [transport, newClient] of Object.entries(transports)) {
     const { html } = await client.page(`/books/${emma.id}/edit/`);
     assert.match(html, /<title>Change book<\/title>/);
     assert.match(html, /name="title" value="Emma"/);
-    assert.match(html, /<label for="id_published">First published<\/label>/);
+    assert.match(html, /<label for="id_published" id="id_published_label">First published<\/label>/);
     const refused = await client.post(`/books/${emma.id}/edit/`, { title: 'Emma 2', author: String(jane.id) });
     assert.equal(refused.status, 200);
     assert.match(await refused.text(), /<li>No sequels.<\/li>/);
@@ -146,8 +146,8 @@ for (const [transport, newClient] of Object.entries(transports)) {
     const response = await client.post(`/books/${id}/by-hand/`, { title: '', author: String(seeded().jane.id) });
     assert.equal(response.status, 200);
     const html = await response.text();
-    assert.match(html, /<p class="by-hand"><label for="id_title" class="required">Title<span class="required-marker" aria-hidden="true"> \*<\/span><\/label><input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field cannot be blank.<\/li><\/ul><\/p>/);
-    assert.match(html, /<div class="form-row"><label for="id_author" class="required">Author/);
+    assert.match(html, /<p class="by-hand"><label for="id_title" id="id_title_label" class="required">Title<span class="required-marker" aria-hidden="true"> \*<\/span><\/label><input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field cannot be blank.<\/li><\/ul><\/p>/);
+    assert.match(html, /<div class="form-row"><label for="id_author" id="id_author_label" class="required">Author/);
   });
 
   test(`${transport}: permissions: anonymous visitors log in, others without add or change get a 403; a POST needs the CSRF token`, async () => {

@@ -62,7 +62,7 @@ export function WidgetInput({ field, value, labels = {}, describedBy, invalid }:
 
 /** The ids of a field's pieces, so that a page laid out by hand ties them together as the whole form does. */
 export function fieldIds(name: string) {
-  return { input: `id_${name}`, errors: `id_${name}_error`, help: `id_${name}_help` };
+  return { input: `id_${name}`, label: `id_${name}_label`, errors: `id_${name}_error`, help: `id_${name}_help` };
 }
 
 type AnyForm = ModelForm<any, any, any>;
@@ -81,7 +81,7 @@ async function pieceOf(form: AnyForm, name: string) {
 export async function FieldLabel({ form, name }: { form: AnyForm; name: string }) {
   const { field, ids } = await pieceOf(form, name);
   return (
-    <label for={ids.input} class={field.required ? 'required' : undefined}>
+    <label for={ids.input} id={ids.label} class={field.required ? 'required' : undefined}>
       {field.label}
       {field.required && <span class="required-marker" aria-hidden="true"> *</span>}
     </label>
@@ -134,7 +134,8 @@ export function FormErrors({ form }: { form: AnyForm }) {
       {form.nonFieldErrors.length > 0 && <ul class="errorlist nonfield">{form.nonFieldErrors.map((m) => <li>{m}</li>)}</ul>}
       {failed.length > 0 && (
         <ul class="error-links">
-          {failed.map((name) => <li><a href={`#${fieldIds(name).input}`}>{form.labelOf(name)}</a>: {form.errors[name]!.join(' ')}</li>)}
+          {/* To the label: after following the link, Tab lands on the input, with or without JavaScript. */}
+          {failed.map((name) => <li><a href={`#${fieldIds(name).label}`}>{form.labelOf(name)}</a>: {form.errors[name]!.join(' ')}</li>)}
         </ul>
       )}
     </div>
