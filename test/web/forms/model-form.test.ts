@@ -47,10 +47,11 @@ test('a valid form: cleanedData has the related objects; save() writes the book,
 
 test('errors per field: blank, a bad date, an author and a tag that do not exist, a taken ISBN; nothing saved', async () => {
   const before = await Book.objects.count();
-  const form = new BookForm({ data: { title: '', author: '999', tags: ['abc'], published: '1815-13-45', isbn: '978-0-14-143958-7' } });
+  const form = new BookForm({ data: { title: '', author: '999', tags: ['abc'], published: '1815-02-30', isbn: '978-0-14-143958-7' } });
   assert.equal(await form.isValid(), false);
   assert.deepEqual(Object.keys(form.errors).sort(), ['author', 'isbn', 'published', 'tags', 'title']);
   assert.deepEqual(form.errors.title, ['This field cannot be blank.']);
+  assert.deepEqual(form.errors.published, ['Enter a valid date.']);
   assert.deepEqual(form.errors.tags, ['“abc” is not a valid value.']);
   assert.deepEqual(form.errors.isbn, ['Book with this ISBN already exists.']);
   assert.match(form.errors.author![0]!, /does not exist/);
