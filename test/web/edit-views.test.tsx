@@ -179,7 +179,7 @@ for (const [transport, newClient] of Object.entries(transports)) {
   });
 }
 
-test('without successUrl or getAbsoluteUrl() the view says what to give, before anything is shown', () => {
+test('a view needs fields or formClass, and says so when it is made', () => {
   class Plain extends modelForm(Tag, { fields: ['name'] }) {}
   const view = CreateView.for(Tag, { formClass: Plain, permission: null });
   assert.equal(typeof view, 'function');
