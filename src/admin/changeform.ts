@@ -4,10 +4,10 @@
  * recorded in the history with the old and new value of each changed field.
  */
 import { atomic } from '../db/index.ts';
-import { ForeignKeyField, ManyToManyField, ValidationError, type Field } from '../orm/index.ts';
-import { messages, redirect, render, type ViewRequest } from '../web/index.ts';
+import { ManyToManyField } from '../orm/index.ts';
+import { addError, cleanOnto, initialValues, messages, postedValues, redirect, render, type ViewRequest } from '../web/index.ts';
 import { checkPreservedFilters } from './changelist.ts';
-import { cleanRelatedKeys, FormValueError, formFields, formValue, parseValue, relatedLabels, type AutocompleteSource, type FormField } from './forms.ts';
+import { formFields, relatedLabels, type AutocompleteSource, type FormField } from './forms.ts';
 import { ADDITION, CHANGE, logAction, type FieldChange } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ChangeFormPage } from './form-pages.tsx';
@@ -24,35 +24,6 @@ export interface ChangeFormContext {
   historyUrl: (pk: unknown) => string;
   deleteUrl: (pk: unknown) => string;
   autocomplete: AutocompleteSource;
-}
-
-/** The attribute a form field reads and writes: `authorId` for a foreign key. */
-function attname(field: Field): string {
-  return field instanceof ForeignKeyField ? field.attname : field.name;
-}
-
-async function currentValues(fields: FormField[], object: Instance | undefined): Promise<Record<string, string | string[]>> {
-  const values: Record<string, string | string[]> = {};
-  for (const { field, name } of fields) {
-    if (field instanceof ManyToManyField) {
-      values[name] = object === undefined ? [] : ((await object[name].all()) as Record<string, unknown>[]).map((o) => String(o[field.target.pk.attname]));
-    } else {
-      const value = object === undefined ? field.getDefault() : object[attname(field)];
-      values[name] = field.kind === 'boolean' ? String(value === true) : formValue(field, value);
-    }
-  }
-  return values;
-}
-
-/** What the form posted, as the inputs should show it again after an error. */
-function postedValues(fields: FormField[], form: FormData): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  for (const { field, name } of fields) {
-    if (field instanceof ManyToManyField) values[name] = form.getAll(name).map(String);
-    else if (field.kind === 'boolean') values[name] = String(form.get(name) !== null);
-    else values[name] = String(form.get(name) ?? '');
-  }
-  return values;
 }
 
 function noun(admin: ModelAdmin): string {
@@ -79,40 +50,25 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
       deleteUrl: !adding && (await admin.hasDeletePermission(request, object)) ? withFilters(context.deleteUrl(object![admin.meta.pk.attname]), filters) : undefined,
       ...(admin.options.fieldsets && { fieldsets: admin.options.fieldsets }),
     }), status);
-  if (request.method !== 'POST') return page(await currentValues(fields, object), {});
+  if (request.method !== 'POST') return page(await initialValues(fields, object), {});
   if (!canSave) return new Response('Your account may not change this.', { status: 403 });
 
   const form = await request.form();
   const editable = fields.filter((f) => !f.readonly);
-  const errors: Record<string, string[]> = {};
   const ModelClass = admin.meta.modelClass as new (data?: object) => Instance;
   const target: Instance = adding ? new ModelClass({}) : object;
-  const before = adding ? {} : await currentValues(fields, object);
-  const links = new Map<string, unknown[]>();
-  const saved: Record<string, unknown> = {};
-  for (const { field, name } of editable) {
-    try {
-      const value = parseValue(field, form);
-      if (field instanceof ManyToManyField) links.set(name, await cleanRelatedKeys(field, value as string[]));
-      else {
-        saved[attname(field)] = target[attname(field)];
-        target[attname(field)] = value;
-      }
-    } catch (error) {
-      if (!(error instanceof FormValueError)) throw error;
-      errors[name] = [error.message];
-    }
-  }
-  for (const [key, list] of Object.entries(await admin.cleanForm(request, target, links))) (errors[key] ??= []).push(...list);
-  try {
-    await (target as unknown as { fullClean(options: object): Promise<void> }).fullClean({ exclude: [...Object.keys(errors), ...fields.filter((f) => f.readonly).map((f) => f.name)] });
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const [key, list] of Object.entries(error.errors)) (errors[key] ??= []).push(...list);
-  }
+  const before = adding ? {} : await initialValues(fields, object);
+  const { errors, links, revert } = await cleanOnto(target, editable.map((f) => f.field), form, {
+    exclude: fields.filter((f) => f.readonly).map((f) => f.name),
+    // The ModelAdmin's own check of the whole form (UserAdmin's two passwords), before the model's.
+    clean: async (found, values) => {
+      const posted = new Map(editable.filter((f) => f.field instanceof ManyToManyField && values.has(f.name)).map((f) => [f.name, values.get(f.name) as unknown[]]));
+      for (const [key, list] of Object.entries(await admin.cleanForm(request, target, posted))) for (const message of list) addError(found, key, message);
+    },
+  });
   if (Object.keys(errors).length > 0) {
     // Nothing is saved; an object being changed keeps its stored values.
-    if (!adding) for (const [key, value] of Object.entries(saved)) target[key] = value;
+    revert();
     return page(postedValues(fields, form), errors);
   }
   const user = request.user.isAuthenticated ? String(request.user.username) : '';
@@ -120,7 +76,7 @@ export async function changeForm(admin: ModelAdmin, request: ViewRequest<any>, o
     if (admin.options.saveModel) await admin.options.saveModel(request, target, !adding);
     else await target.save();
     for (const [name, keys] of links) await target[name].set(keys);
-    const after = await currentValues(fields, target);
+    const after = await initialValues(fields, target);
     const changed = editable.filter((f) => JSON.stringify(before[f.name]) !== JSON.stringify(after[f.name]));
     const [labelsBefore, labelsAfter] = [await relatedLabels(changed, before), await relatedLabels(changed, after)];
     const changes: FieldChange[] = changed.map((f) => ({ field: f.label, old: shown(f, before[f.name], labelsBefore[f.name]), new: shown(f, after[f.name], labelsAfter[f.name]) }));

@@ -1,5 +1,5 @@
 /** The admin's form pages: add and change, history, password change. */
-import { CsrfField } from '../web/index.ts';
+import { CsrfField, WidgetInput } from '../web/index.ts';
 import type { FormField } from './forms.ts';
 import { AdminLayout, type AdminFrame } from './pages.tsx';
 
@@ -40,43 +40,14 @@ function Input({ field, value, labels = {} }: { field: FormField; value: string 
   const described = field.helpText === undefined ? undefined : `${id}_help`;
   const text = Array.isArray(value) ? value[0] ?? '' : value ?? '';
   const { widget } = field;
-  if (widget.kind === 'passwordHash') return <PasswordHash id={id} summary={widget.summary} changeUrl={widget.changeUrl} />;
+  if (widget.kind === 'passwordHash') return <WidgetInput field={field} value={value} />;
   if (field.readonly) {
     const list = Array.isArray(value) ? value : [text];
     const shown = widget.kind === 'select' ? list.map((v) => widget.options.find(([k]) => k === v)?.[1] ?? v).join(', ') : widget.kind === 'key' ? list.map((v) => labels[v] ?? v).join(', ') : text;
     return <div class="readonly" id={id}>{shown === '' ? '-' : shown}</div>;
   }
-  switch (widget.kind) {
-    case 'textarea':
-      return <textarea id={id} name={field.name} rows={6} required={field.required} aria-describedby={described}>{text}</textarea>;
-    case 'checkbox':
-      return <input type="checkbox" id={id} name={field.name} value="on" checked={text === 'true'} aria-describedby={described} />;
-    case 'select': {
-      const selected = new Set(Array.isArray(value) ? value : [text]);
-      const select = (
-        <select id={id} name={field.name} multiple={widget.multiple} required={field.required && !widget.multiple} aria-describedby={described} size={widget.filter ? Math.min(12, Math.max(4, widget.options.length)) : undefined}>
-          {!widget.multiple && (widget.allowEmpty || !selected.has(text) || text === '') && <option value="">---------</option>}
-          {widget.options.map(([key, label]) => <option value={key} selected={selected.has(key)}>{label}</option>)}
-        </select>
-      );
-      return widget.filter ? <FilteredSelect id={id} label={field.label}>{select}</FilteredSelect> : select;
-    }
-    case 'key': {
-      // Without JavaScript: the keys, and beside them the rows they name.
-      const keys = (Array.isArray(value) ? value : [text]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-      const current = keys.map((k) => labels[k]).filter((l) => l !== undefined).join(', ');
-      const currentId = `${id}_current`;
-      return (
-        <div class="related-key" data-autocomplete-url={widget.autocompleteUrl} data-multiple={widget.multiple ? 'true' : undefined}>
-          <input type="text" id={id} name={field.name} value={keys.join(',')} required={field.required} aria-describedby={[currentId, described].filter(Boolean).join(' ')} />
-          <span class="current" id={currentId}>{current === '' ? `${widget.multiple ? 'Keys' : 'Key'} of ${widget.target.verboseName}` : current}</span>
-          {widget.autocompleteUrl !== undefined && <template class="chosen-labels">{JSON.stringify(labels)}</template>}
-        </div>
-      );
-    }
-    case 'input':
-      return <input type={widget.type} id={id} name={field.name} value={text} step={widget.step} maxlength={widget.maxLength} inputmode={widget.inputMode} autocomplete={widget.autocomplete} required={field.required} aria-describedby={described} />;
-  }
+  const input = <WidgetInput field={field} value={value} labels={labels} describedBy={described} />;
+  return widget.kind === 'select' && widget.filter === true ? <FilteredSelect id={id} label={field.label}>{input}</FilteredSelect> : input;
 }
 
 /**
@@ -94,16 +65,6 @@ function FilteredSelect({ id, label, children }: { id: string; label: string; ch
       {children}
       <p class="help">Hold down “Control”, or “Command” on a Mac, to select more than one.</p>
       <p class="filter-status" id={`${id}_status`} role="status" hidden></p>
-    </div>
-  );
-}
-
-/** Django's ReadOnlyPasswordHashWidget: the algorithm and its work factors, never the salt or hash, and the way to change it. */
-function PasswordHash({ id, summary, changeUrl }: { id: string; summary: [string, string][] | undefined; changeUrl: string | undefined }) {
-  return (
-    <div class="readonly password-hash" id={id}>
-      {summary === undefined ? <p>No password set.</p> : <p>{summary.map(([key, value], i) => <>{i > 0 && ' '}<strong>{key}</strong>: {value}</>)}</p>}
-      {changeUrl !== undefined && <p><a class="button secondary" href={changeUrl}>{summary === undefined ? 'Set password' : 'Reset password'}</a></p>}
     </div>
   );
 }

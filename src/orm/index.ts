@@ -30,7 +30,7 @@ export { partsOf, partsOfExpression, mapTree, someOnRow, type ConditionParts, ty
 export { pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
 export { resolveFilterArgs } from './query/filter-call.ts';
 export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type RestoreOptions, type BulkDeleteOptionsLike } from './deleter.ts';
-export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass } from './types.ts';
+export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass, FieldsOf, ManyToManyKeys } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';
 /** `Q({ status: 'draft' }).or({ author__name: 'Ann' })`: conditions combined with and / or / not. */

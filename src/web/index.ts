@@ -21,3 +21,11 @@ export { requestMay, mayDelete, mayRestore, mayUndo } from './deletion-permissio
 export { DeletionNotPermitted, authorizeDelete, authorizeRestore, authorizePurge, userMay, type PermissionCheck, type PermissionNeed } from '../auth/index.ts';
 export { DeleteView, type DeleteViewOptions } from './delete-view.tsx';
 export { ConfirmDelete, describePlan, type BlockingShare, type DeleteConfirmationProps, type ModelShare } from './confirm-delete.tsx';
+export {
+  modelForm, ModelForm, BoundField, Form, FormErrors, FormFields, FieldRow, FieldLabel, FieldWidget, FieldErrors, FieldHelp, WidgetInput, fieldIds,
+  addError, cleanOnto, cleanRelatedKeys, formValue, FormValueError, initialValues, parseValue, postedData, postedValues,
+  SELECT_LIMIT, formFieldFor, isEditable, isRequired, relatedChoices, relatedLabels, widgetFor,
+  type ModelFormClass, type ModelFormInit, type ModelFormOptions, type FormState, type FormModel, type FormFieldName, type CleanedData, type CleanedValue,
+  type FormProps, type WidgetInputProps, type CleanedOnto, type CleanOntoOptions, type FormErrorMap, type FormInput, type PostedData, type FormField, type Widget,
+} from './forms/index.ts';
+export { CreateView, UpdateView, ModelFormView, ModelFormPage, type EditViewOptions, type UpdateViewOptions, type EditFormProps } from './edit-views.tsx';
