@@ -10,6 +10,7 @@ import { setPasswordValidators, type PasswordValidator } from '../auth/password-
 import { connect, type Database } from '../db/index.ts';
 import { noteModelClass, type ModelMeta } from '../orm/index.ts';
 import type { UrlPattern } from '../web/index.ts';
+import { loadErrorMessage } from './load-errors.ts';
 
 export interface TroveConfig {
   /** A database URL; `sqlite:` paths are relative to the project folder (default `sqlite:db.sqlite3`). */
@@ -96,7 +97,7 @@ export async function loadProject(options: { configPath?: string | undefined; cw
   try {
     loaded = (await import(pathToFileURL(configPath).href)) as { default?: unknown };
   } catch (error) {
-    throw new ConfigError(`${configPath} failed to load: ${(error as Error).message}`);
+    throw new ConfigError(`${configPath} failed to load: ${loadErrorMessage(error, root)}`);
   }
   const config = checkConfig(loaded.default, configPath);
   const databaseUrl = resolveDatabaseUrl(process.env.DATABASE_URL || config.database || 'sqlite:db.sqlite3', root);
@@ -112,7 +113,7 @@ export async function loadProject(options: { configPath?: string | undefined; cw
     try {
       exports = (await import(specifier)) as Record<string, unknown>;
     } catch (error) {
-      throw new ConfigError(`app '${app}' in ${configPath} failed to load: ${(error as Error).message}`);
+      throw new ConfigError(`app '${app}' in ${configPath} failed to load: ${loadErrorMessage(error, root)}`);
     }
     for (const [name, value] of Object.entries(exports)) {
       if (typeof value === 'function' && (value as { meta?: unknown }).meta !== undefined && 'objects' in value) {

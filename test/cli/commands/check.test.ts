@@ -5,7 +5,7 @@
  * start work (runserver, migrate, makemigrations, test) refuse to start on them.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { makeProject, root, trove } from '../../support/cli.ts';
@@ -134,4 +134,42 @@ test('warnings are printed and the command goes on', async () => {
   const result = await run('migrate');
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /urls\.W010\) URL pattern '' is given twice/);
+});
+
+test('a mistake that stops the project loading names the file, the line and the code', async () => {
+  library(false);
+  const models = join(project.dir, 'library/models.ts');
+  const good = readFileSync(models, 'utf8');
+  try {
+    writeFileSync(models, good.replace('title: f.char(', 'title: f.chr('));
+    const typo = await run('check');
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /failed to load: TypeError: f\.chr is not a function\n {2}at library\/models\.ts:4:\d+\n {2}4 \| {3}title: f\.chr\(\{ maxLength: 200 \}\),\n {4}\| +\^/);
+    writeFileSync(models, good.replace('CASCADE, SET_NULL }', 'CASCAD, SET_NULL }'));
+    const missing = await run('migrate');
+    assert.match(missing.stderr, /does not provide an export named 'CASCAD'\n {2}at library\/models\.ts:1\n {2}1 \| import \{ model, fields as f, CASCAD, SET_NULL \} from 'trove';/);
+  } finally {
+    writeFileSync(models, good);
+  }
+});
+
+test('migrations that branched are reported by check and showmigrations', async () => {
+  library(false);
+  const made = await run('makemigrations', 'library');
+  assert.equal(made.code, 0, made.stderr);
+  const folder = join(project.dir, 'library', 'migrations');
+  const first = readdirSync(folder).find((name) => name.startsWith('0001_'))!.replace(/\.ts$/, '');
+  for (const name of ['0002_a', '0002_b']) {
+    writeFileSync(join(folder, `${name}.ts`), `export const dependencies = [['library', '${first}']];\nexport const operations = [];\n`);
+  }
+  const shown = await run('showmigrations', 'library');
+  assert.equal(shown.code, 1, shown.stderr);
+  assert.match(shown.stdout, /\[ \] 0002_a {2}<- conflict[\s\S]*\[ \] 0002_b {2}<- conflict/);
+  assert.match(shown.stderr, /Conflicting migrations in app 'library': 0002_a and 0002_b[\s\S]*makemigrations --merge/);
+  const checked = await run('check');
+  assert.equal(checked.code, 1);
+  assert.match(checked.stderr, /library: \(migrations\.E001\) Conflicting migrations in app 'library': 0002_a and 0002_b both follow the same one\.\n\tHINT: Run 'trove makemigrations --merge'/);
+  const merged = await run('makemigrations', '--merge');
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.equal((await run('check')).code, 0);
 });
