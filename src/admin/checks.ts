@@ -91,6 +91,10 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
       }
     });
   }
+  (o.filterHorizontal ?? []).forEach((name, i) => {
+    const field = ownField('filterHorizontal', name, i);
+    if (field !== undefined && !(field instanceof ManyToManyField)) problem('admin.E020', `The value of 'filterHorizontal[${i}]' must be a many-to-many field ('${name}').`);
+  });
   const actions = (o.actions ?? []).map((action) => action.name);
   const twice = actions.filter((name, i) => actions.indexOf(name) !== i);
   if (twice.length > 0) problem('admin.E130', `The names of the actions in 'actions' must be unique; ${[...new Set(twice)].join(', ')} is used more than once.`);

@@ -2,7 +2,7 @@
  * What a registered model looks like in the admin: Django's ModelAdmin options in camelCase,
  * and the hooks a project may override (getQueryset, the has*Permission checks).
  */
-import type { ModelMeta, QuerySet } from '../orm/index.ts';
+import type { FieldMap, ModelMeta, QuerySet } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
 import type { ChangeFormContext } from './changeform.ts';
@@ -18,15 +18,26 @@ export interface ListColumn<T = any> {
   value: (object: T) => unknown;
 }
 
-export interface ModelAdminOptions<T = any> {
+/**
+ * A field of the model, as its type knows it: `listDisplay: ['borrower']` does not compile once
+ * the field is renamed. Any text for a model whose fields the types cannot see.
+ */
+export type AdminFieldName<F> = string extends keyof F ? string : (keyof F & string) | 'id' | 'pk';
+/**
+ * A field, or a path from it (`author__name`). Lone names are checked by the compiler; paths,
+ * which may run through reverse relations, by `trove check` when the project starts.
+ */
+export type AdminPath<F> = AdminFieldName<F> | `${string}__${string}`;
+
+export interface ModelAdminOptions<T = any, F = FieldMap> {
   /** Columns of the changelist: field names, `author__name`, or computed columns (default: the object's text). */
-  listDisplay?: ReadonlyArray<string | ListColumn<T>>;
+  listDisplay?: ReadonlyArray<AdminPath<F> | '__str__' | ListColumn<T>>;
   /** Columns that link to the change page (default: the first). */
-  listDisplayLinks?: readonly string[];
+  listDisplayLinks?: ReadonlyArray<AdminPath<F> | '__str__'>;
   /** Fields to filter by in the sidebar: choices, booleans, dates and foreign keys. */
-  listFilter?: readonly string[];
+  listFilter?: ReadonlyArray<AdminPath<F>>;
   /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
-  searchFields?: readonly string[];
+  searchFields?: ReadonlyArray<AdminPath<F> | `${'^' | '=' | '@'}${AdminPath<F>}`>;
   /**
    * The most words a search may have (default 10): each word is a condition on every search
    * field, so a search of 900 words is 2,700 conditions (see docs/admin.md, "Search").
@@ -41,9 +52,9 @@ export interface ModelAdminOptions<T = any> {
    */
   lookupAllowed?: (lookup: string, value: string, request: ViewRequest<any>, byDefault: boolean) => boolean;
   /** Default order of the changelist (default: the model's, else `-pk`). */
-  ordering?: readonly string[];
+  ordering?: ReadonlyArray<AdminPath<F> | `-${AdminPath<F>}` | '?'>;
   /** A date or date-time field to drill into above the list: years, then months, then days. */
-  dateHierarchy?: string;
+  dateHierarchy?: AdminPath<F>;
   /** Actions on ticked rows, beside the site's: `{ name: 'publish', description: 'Publish selected posts', permissions: ['change'], run }`. */
   actions?: readonly AdminAction<T>[];
   /** Rows per changelist page (default 100). */
@@ -58,25 +69,25 @@ export interface ModelAdminOptions<T = any> {
    */
   countStrategy?: 'auto' | 'exact' | 'estimated' | 'none';
   /** The fields of the add and change forms, in order (default: every editable field). */
-  fields?: readonly string[];
+  fields?: ReadonlyArray<AdminFieldName<F>>;
   /** Django's fieldsets: `[['Content', { fields: ['title', 'content'] }], ['Publishing', { fields: ['status'], description: '…' }]]`. */
-  fieldsets?: ReadonlyArray<readonly [string | null, { readonly fields: readonly string[]; readonly description?: string }]>;
+  fieldsets?: ReadonlyArray<readonly [string | null, { readonly fields: ReadonlyArray<AdminFieldName<F>>; readonly description?: string }]>;
   /** Fields left out of the forms. */
-  exclude?: readonly string[];
+  exclude?: ReadonlyArray<AdminFieldName<F>>;
   /**
    * Many-to-many fields shown as a multiple select with a box that filters its options (Django's
    * filter_horizontal; without JavaScript, the plain select).
    */
-  filterHorizontal?: readonly string[];
+  filterHorizontal?: ReadonlyArray<AdminFieldName<F>>;
   /** Fields shown but not editable. */
-  readonlyFields?: readonly string[];
+  readonlyFields?: ReadonlyArray<AdminFieldName<F>>;
   /** Foreign keys and many-to-many fields edited as keys rather than a select (large tables). */
-  rawIdFields?: readonly string[];
+  rawIdFields?: ReadonlyArray<AdminFieldName<F>>;
   /**
    * Relations edited with a search box fed by `/admin/autocomplete/` (the related model's admin
    * needs searchFields). Relations to more than 1,000 rows get one without being named here.
    */
-  autocompleteFields?: readonly string[];
+  autocompleteFields?: ReadonlyArray<AdminFieldName<F>>;
   /** Saves the object from the form (default: `obj.save()`); `change` is false when adding. */
   saveModel?: (request: ViewRequest<any>, object: T, change: boolean) => Promise<void>;
   /** The rows the admin shows and acts on (default: the model's default manager, all rows). */

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Group, LoginThrottled, passwordProblems, User } from '../auth/index.ts';
-import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type FieldsOf, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
@@ -93,11 +93,11 @@ export class AdminSite {
    * Registers a model (or several) with Django's ModelAdmin options, or with an admin of its own
    * (Django's `register(User, UserAdmin)`): `site.register(User, new UserAdmin({ … }))`.
    */
-  register<M extends AdminModel>(model: M | readonly M[], options: ModelAdminOptions<InstanceOf<M>> | ModelAdmin<InstanceOf<M>> = {}): void {
+  register<M extends AdminModel>(model: M | readonly M[], options: ModelAdminOptions<InstanceOf<M>, FieldsOf<M>> | ModelAdmin<InstanceOf<M>> = {}): void {
     for (const m of Array.isArray(model) ? (model as readonly M[]) : [model as M]) {
       if (this.registry.has(m.meta.label)) throw new AlreadyRegistered(`The model ${m.meta.label} is already registered with the admin site '${this.name}'.`);
       if (options instanceof ModelAdmin && options.meta !== m.meta) throw new TypeError(`An admin of ${options.meta.label} cannot be registered for ${m.meta.label}.`);
-      this.registry.set(m.meta.label, options instanceof ModelAdmin ? options : new ModelAdmin(m, options));
+      this.registry.set(m.meta.label, options instanceof ModelAdmin ? options : new ModelAdmin(m, options as ModelAdminOptions<InstanceOf<M>, any>));
     }
   }
 

@@ -188,6 +188,60 @@ export type CheckFilter<F, W> = {
 /** What a misspelt filter key must be, so that the compiler's message names it. */
 type NotAFilter<K extends string> = `'${K}' is not a field, a lookup or a path of this model`;
 
+// ---- orderBy() and selectRelated() ------------------------------------------------------
+
+/**
+ * Whether an ordering name (without its `-`) can name a field of the model: own fields and
+ * annotations, a foreign key's id, forward paths two levels deep; a path through a reverse
+ * relation or deeper than the types follow is checked when the query is built.
+ */
+type OrderPathOk<F, S extends string> =
+  string extends Keys<F> ? true
+  : S extends ValueName<F> ? true
+  : S extends `${infer Head}__${string}`
+    ? Head extends OwnNames<F>
+      ? Head extends ManyToManyKeys<F> ? true
+        : Head extends ForeignKeyKeys<F> ? (S extends `${string}__${string}__${string}__${string}` ? true : false)
+        : false
+      : true
+    : false;
+
+/**
+ * `orderBy()`'s names, each kept as written when the model can have it, else turned into a
+ * message the compiler shows: `'titel' is not a field or a path of this model`. A name only
+ * known at run time (a `string`) is checked when the query is built.
+ */
+export type CheckOrderNames<F, N extends readonly unknown[]> = {
+  [I in keyof N]: N[I] extends string ? (OrderNameOk<F, N[I]> extends true ? N[I] : NotAField<N[I]>) : N[I];
+};
+
+type OrderNameOk<F, S extends string> =
+  string extends S ? true
+  : S extends '?' ? true
+  : S extends `-${infer Rest}` ? (string extends Rest ? true : OrderPathOk<F, Rest>)
+  : OrderPathOk<F, S>;
+
+/** Whether `S` is a path of forward foreign keys (`author`, `author__publisher`), or one the types cannot follow. */
+type RelatedPathOk<F, S extends string> =
+  string extends Keys<F> ? true
+  : S extends ForeignKeyKeys<F> ? true
+  : S extends `${infer Head}__${infer Rest}`
+    ? Head extends ForeignKeyKeys<F> ? RelatedPathOk<FieldsOf<TargetClass<F[Head]>>, Rest>
+      : Head extends OwnNames<F> ? false
+      // A path through a reverse one-to-one: checked when the query is built.
+      : true
+    // A reverse one-to-one alone is too (`selectRelated('profile' as string)`): a lone name is
+    // far more often a typo than one, and the model's type does not know its reverse relations.
+    : false;
+
+/** `selectRelated()`'s names, each a forward relation path, or a message the compiler shows. */
+export type CheckRelatedNames<F, N extends readonly string[]> = {
+  [I in keyof N]: string extends N[I] ? N[I] : RelatedPathOk<F, N[I]> extends true ? N[I] : NotARelation<N[I]>;
+};
+
+type NotAField<S extends string> = `'${S}' is not a field or a path of this model`;
+type NotARelation<S extends string> = `'${S}' is not a foreign key or a path of foreign keys of this model`;
+
 // ---- values() ------------------------------------------------------------------------------
 
 type NullIf<N, V> = N extends true ? V | null : V;

@@ -144,3 +144,27 @@ export async function softDeleteModels(): Promise<void> {
   // @ts-expect-error deletedAt is a date
   Article.objects.filter({ deletedAt__lt: 'yesterday'.length });
 }
+
+export async function orderingAndRelated(): Promise<void> {
+  await Post.objects.orderBy('-createdAt', 'title', 'author__name', 'authorId', 'pk', '?', F('rating').desc({ nullsLast: true }));
+  await Post.objects.filter({ published: true }).orderBy('-author__email').selectRelated('author', 'editor');
+  await Post.objects.annotate({ tagCount: Count('tags') }).orderBy('-tagCount');
+  // A name known only at run time is checked when the query is built.
+  const sort: string = 'title';
+  await Post.objects.orderBy(sort, `-${sort}`);
+  // Paths through reverse relations and many-to-many fields are the query's to check.
+  await Author.objects.orderBy('posts__title');
+  await Post.objects.orderBy('tags__name');
+  // @ts-expect-error a misspelt field
+  await Post.objects.orderBy('-titel');
+  // @ts-expect-error a misspelt field after a foreign key
+  await Post.objects.all().orderBy('author__nmae');
+  // @ts-expect-error an annotation of another queryset
+  await Post.objects.orderBy('tagCount');
+  // @ts-expect-error a misspelt relation
+  await Post.objects.selectRelated('autor');
+  // @ts-expect-error not a foreign key
+  await Post.objects.all().selectRelated('title');
+  // @ts-expect-error many-to-many fields load with prefetchRelated()
+  await Post.objects.selectRelated('tags');
+}

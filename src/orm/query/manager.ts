@@ -5,7 +5,7 @@ import { ObjectDoesNotExist, ValidationError } from '../errors.ts';
 import type { InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
 import { insertInstances, prepareForSave } from '../persistence.ts';
-import type { CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
+import type { CheckOrderNames, CheckRelatedNames, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { initialState, QuerySet, type FilterArgs, type Scope } from './queryset.ts';
 import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
 import type { Expression, OrderByExpression } from '../expressions.ts';
@@ -51,11 +51,11 @@ export class Manager<T, F extends FieldMap = FieldMap> {
   get<const W extends FilterInput<F>>(...conditions: FilterArgs<F, W> | []): Promise<T> {
     return this.getQuerySet().get(...conditions);
   }
-  orderBy(...names: Array<string | Expression | OrderByExpression>): QuerySet<T, F> {
-    return this.getQuerySet().orderBy(...names);
+  orderBy<const N extends ReadonlyArray<string | Expression | OrderByExpression>>(...names: CheckOrderNames<F, N>): QuerySet<T, F> {
+    return this.getQuerySet().orderBy(...(names as ReadonlyArray<string | Expression | OrderByExpression>));
   }
-  selectRelated(...names: string[]): QuerySet<T, F> {
-    return this.getQuerySet().selectRelated(...names);
+  selectRelated<const N extends readonly string[]>(...names: CheckRelatedNames<F, N>): QuerySet<T, F> {
+    return this.getQuerySet().selectRelated(...(names as readonly string[]));
   }
   prefetchRelated(...names: string[]): QuerySet<T, F> {
     return this.getQuerySet().prefetchRelated(...names);

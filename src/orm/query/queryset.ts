@@ -11,7 +11,7 @@ import { Expression, resolveExpression, type OrderByExpression } from '../expres
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
-import type { CheckFilter, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
+import type { CheckFilter, CheckOrderNames, CheckRelatedNames, CreateInput, FieldMap, FilterInput, UpdateInput, ValueAt, ValueName, ValuesRow } from '../types.ts';
 import { prepareUpdate } from './writes.ts';
 import { pathKey, prepareSelect, type OrderTerm, type RelationPath, type RowLock, type SelectSpec, type ValueColumn } from './compiler.ts';
 import type { Aggregate, AggregateResult, AnnotatedFields, AnnotationInput } from '../aggregates.ts';
@@ -141,7 +141,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** `orderBy('-createdAt', 'author__name', F('rating').desc({ nullsLast: true }))`; no arguments clears the ordering. */
-  orderBy(...names: Array<string | Expression | OrderByExpression>): QuerySet<T, F> {
+  orderBy<const N extends ReadonlyArray<string | Expression | OrderByExpression>>(...names: CheckOrderNames<F, N>): QuerySet<T, F> {
     this.assertNotSliced('reorder');
     return this.clone({ ordering: resolveOrderingWith(this.meta, names, this.state.annotations ?? new Map()) });
   }
@@ -201,7 +201,7 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** Loads forward relations in the same query with joins: `selectRelated('author', 'post__author')`. */
-  selectRelated(...names: string[]): QuerySet<T, F> {
+  selectRelated<const N extends readonly string[]>(...names: CheckRelatedNames<F, N>): QuerySet<T, F> {
     this.assertNotUnion('selectRelated() on');
     const related = [...this.state.related];
     const seen = new Set(related.map(pathKey));
