@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: the package as npm users get it, in dist/. tsc compiles src/ to JavaScript with
- * declarations and source maps (sources inlined, as src/ is not shipped), then:
+ * declarations, and maps of both that point at src/, which the package ships: a stack trace (with
+ * source maps on, as the `trove` command and `trove/register` turn them) and an editor's "go to
+ * definition" name TypeScript files that are there. Then:
  * - declarations import `./x.js` rather than `./x.ts`, so every `moduleResolution` a user may pick
  *   (node16, nodenext, bundler) finds them without `allowImportingTsExtensions`;
  * - the files tsc does not compile come along as they are: the admin's stylesheet and script, and

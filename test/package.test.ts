@@ -12,7 +12,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -47,13 +47,54 @@ before(async () => {
 });
 after(() => rmSync(folder, { recursive: true, force: true }));
 
-test('the tarball ships the compiled package, not the sources or the tests', async () => {
+test('the tarball ships the compiled package and the sources its maps point at, not the tests', async () => {
   const { stdout } = await sh('tar', ['-tzf', join(folder, tarball)], folder);
   const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/index.js.map'));
+  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/index.js.map') && files.includes('dist/index.d.ts.map'));
   assert.ok(files.includes('bin/trove.js') && files.includes('README.md') && files.includes('package.json'));
-  assert.deepEqual(files.filter((f) => /^(src|test|bench|examples|scripts)\//.test(f)), []);
+  assert.ok(files.includes('src/index.ts') && files.includes('src/orm/query/queryset.ts'), 'the sources the maps name');
+  assert.deepEqual(files.filter((f) => /^(test|bench|examples|scripts)\/|^tsconfig/.test(f)), []);
+  // Every source a map names is in the package.
+  const maps = files.filter((f) => f.endsWith('.map'));
+  for (const map of maps) {
+    const { sources } = JSON.parse(readFileSync(join(folder, 'node_modules/trove', map), 'utf8')) as { sources: string[] };
+    for (const source of sources) assert.ok(existsSync(join(folder, 'node_modules/trove', dirname(map), source)), `${map} names ${source}`);
+  }
   assert.deepEqual(files.filter((f) => f.endsWith('.d.ts') && /from '\.[^']*\.ts'/.test(readFileSync(join(folder, 'node_modules/trove', f), 'utf8'))), [], 'declarations import .js');
+});
+
+/** The frames of `stack` in the installed Trove; each must name a file that is there, at a line it has. */
+function assertFramesExist(stack: string): string[] {
+  const frames = [...stack.matchAll(/(?:file:\/\/)?(\/[^\s()]*node_modules\/trove\/[^\s():]+):(\d+):\d+/g)];
+  assert.ok(frames.length > 0, `no frame in the installed Trove:\n${stack}`);
+  for (const [, file, line] of frames) {
+    assert.ok(existsSync(file!), `the stack names ${file}, which the package does not ship:\n${stack}`);
+    assert.ok(readFileSync(file!, 'utf8').split('\n').length >= Number(line), `${file} has no line ${line}`);
+  }
+  return frames.map(([, file]) => file!);
+}
+
+test("an error's stack trace through Trove names files the package ships (TypeScript, with source maps on)", async () => {
+  writeFileSync(join(folder, 'fails.ts'), `
+import { connect, model, fields as f } from 'trove';
+const Thing = model('stack.Thing', { name: f.char({ maxLength: 20 }) });
+const db = await connect('sqlite::memory:');
+await db.createTables();
+try {
+  await Thing.objects.filter({ name__nope: 'x' }).count();
+} catch (error) {
+  console.log((error as Error).stack);
+}
+await db.close();
+`);
+  const mapped = await sh('node', ['--import', 'trove/register', 'fails.ts'], folder);
+  assert.ok(assertFramesExist(mapped.stdout).some((file) => /\/node_modules\/trove\/src\/.*\.ts$/.test(file)), mapped.stdout);
+  // Without source maps, the compiled files: there too.
+  writeFileSync(join(folder, 'fails.mjs'), readFileSync(join(folder, 'fails.ts'), 'utf8').replace('(error as Error)', 'error'));
+  const plain = await sh('node', ['fails.mjs'], folder);
+  assert.ok(assertFramesExist(plain.stdout).every((file) => /\/node_modules\/trove\/dist\/.*\.js$/.test(file)), plain.stdout);
+  rmSync(join(folder, 'fails.ts'));
+  rmSync(join(folder, 'fails.mjs'));
 });
 
 test('plain JavaScript imports trove; require() is refused in one line', async () => {

@@ -95,6 +95,26 @@ test("the README's shell tour runs as written on the blog example", async () => 
   }
 });
 
+/** The README's piped shell line, run by a shell as written (`npx trove` being this repository's bin). */
+test("the README's piped shell example prints what it did", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const line = readme.match(/<!-- piped-shell:start -->\s*```sh\n([\s\S]*?)```\s*<!-- piped-shell:end -->/)?.[1]?.trim();
+  assert.ok(line, 'README.md has the piped shell line between <!-- piped-shell:start --> and <!-- piped-shell:end -->');
+  assert.match(line, /\| npx trove shell$/);
+  const blog = join(root, 'examples', 'blog');
+  const database = join(root, 'test', '.tmp', `readme-piped-${process.pid}.db`);
+  const env = { ...process.env, DATABASE_URL: `sqlite:${database}`, NO_COLOR: '1' };
+  const trove = `${process.execPath} ${join(root, 'bin', 'trove.js')}`;
+  try {
+    await promisify(execFile)(process.execPath, [join(root, 'bin', 'trove.js'), 'migrate'], { cwd: blog, env });
+    await promisify(execFile)(process.execPath, [join(root, 'bin', 'trove.js'), 'loaddata', 'fixtures/demo.json'], { cwd: blog, env });
+    const { stdout } = await promisify(execFile)('sh', ['-c', line.replace(/npx trove/g, trove)], { cwd: blog, env });
+    assert.match(stdout, /^\{\s+total: 3,\s+byModel: \{ 'blog\.Comment': 2, 'blog\.Post': 1 \},\s+deletionId: '[0-9a-f-]{36}'\s+\}\n$/, stdout);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+  }
+});
+
 test('npm run tour prints the blog tour', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/blog/tour.ts'], {
     cwd: root,

@@ -113,7 +113,7 @@ export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
       {notice !== undefined && <p class="errornote" role="alert">{notice}</p>}
       <p>
         Are you sure you want to {toTrash ? 'move' : 'delete'} {what}{toTrash ? ' to the trash' : ''}?{' '}
-        {summary.total > 0 && `All of the following ${summary.total === 1 ? 'object goes' : `${summary.total.toLocaleString('en')} objects go`}${toTrash ? ', and come back together with Undo or from the trash' : props.hard ? ' for good: this cannot be undone' : ''}:`}
+        {summary.total > 0 && whatGoes(summary.total, toTrash, props.hard === true)}
       </p>
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
@@ -153,4 +153,12 @@ export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
       </form>
     </AdminLayout>
   );
+}
+
+/** The sentence before the summary, in the grammar of one object or of several. */
+function whatGoes(total: number, toTrash: boolean, hard: boolean): string {
+  const one = total === 1;
+  const subject = one ? 'The following object goes' : `All of the following ${total.toLocaleString('en')} objects go`;
+  const how = toTrash ? `, and ${one ? 'comes back' : 'come back together'} with Undo or from the trash` : hard ? ' for good: this cannot be undone' : '';
+  return `${subject}${how}:`;
 }

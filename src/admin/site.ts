@@ -140,6 +140,7 @@ export class AdminSite {
         trash: this.url('trash'),
         stylesheet: this.url('static', { file: 'admin.css' }),
         script: this.url('static', { file: 'admin.js' }),
+        favicon: this.url('static', { file: 'favicon.svg' }),
       },
     };
   }

@@ -31,11 +31,12 @@ export class UsageError extends Error {
 /** Options every project command takes. */
 export const PROJECT_OPTIONS: Options = {
   config: { type: 'string' },
+  traceback: { type: 'boolean' },
 };
 
 export function helpOf(command: Command): string {
   const details = command.details === undefined ? '' : `\n${command.details.replace(/^\n+|\n+$/g, '')}\n`;
-  return `Usage: ${command.usage}\n\n${command.summary}\n${details}\n  --config PATH     the project's trove.config.ts (default: ./trove.config.ts)\n  --help            show this help\n`;
+  return `Usage: ${command.usage}\n\n${command.summary}\n${details}\n  --config PATH     the project's trove.config.ts (default: ./trove.config.ts)\n  --traceback       on an error, print its stack trace (and its causes'), not only its message\n  --help            show this help\n`;
 }
 
 export function parse(command: Command, argv: string[]): Parsed {

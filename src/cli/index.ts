@@ -2,6 +2,7 @@
  * The `trove` command line: `trove <command> [options]`. A command is a function from parsed
  * arguments to an exit code: 0 done, 1 failed, 2 bad arguments (one line saying why).
  */
+import { inspect } from 'node:util';
 import { SystemCheckError } from '../checks/index.ts';
 import { FieldError, ValidationError } from '../orm/index.ts';
 import { helpOf, parse, UsageError } from './command.ts';
@@ -37,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`trove: unknown command '${name}'. Run 'trove --help' for the list.\n`);
     return 2;
   }
+  // Known before parsing, so that an error while parsing shows its stack too.
+  const traceback = rest.includes('--traceback') || process.env.TROVE_DEBUG === '1';
   try {
     const args = parse(command, rest);
     if (args.values.help === true) {
@@ -46,22 +49,21 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     // Bad input (a usage mistake, an unknown field in --where) is refused before any SQL runs.
+    let code = 1;
     if (error instanceof UsageError || error instanceof FieldError || error instanceof ValidationError) {
       process.stderr.write(`trove ${name}: ${error.message}\n`);
-      if (process.env.TROVE_DEBUG === '1' && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
-      return 2;
-    }
-    if (error instanceof SystemCheckError) {
+      code = 2;
+    } else if (error instanceof SystemCheckError) {
       process.stderr.write(`trove ${name}: SystemCheckError: ${error.message}\nFix these, or silence a check by its id (silencedChecks in trove.config.ts); --skip-checks runs the command anyway.\n`);
-      return 1;
-    }
-    if (error instanceof ConfigError) {
+    } else if (error instanceof ConfigError) {
       process.stderr.write(`trove: ${error.message}\n`);
-      return 1;
+    } else {
+      const err = error as Error;
+      process.stderr.write(`trove ${name}: ${err.name}: ${err.message}\n`);
+      if (!traceback) process.stderr.write(`(run it again with --traceback for the stack trace)\n`);
     }
-    const err = error as Error;
-    process.stderr.write(`trove ${name}: ${err.name}: ${err.message}\n`);
-    if (process.env.TROVE_DEBUG === '1' && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
-    return 1;
+    // The stack, and its causes' (inspect prints `[cause]`), as Django's --traceback.
+    if (traceback) process.stderr.write(`${inspect(error)}\n`);
+    return code;
   }
 }

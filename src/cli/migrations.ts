@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { syncPermissions } from '../auth/index.ts';
 import type { Database } from '../db/index.ts';
-import { defaultMigrationsFolder, MigrationProject, type AppFolder, type MigrateOptions, type MigrateTarget, type PlanStep } from '../migrations/index.ts';
+import { defaultMigrationsFolder, keyOf, MigrationProject, type AppFolder, type MigrateOptions, type MigrateTarget, type PlanStep } from '../migrations/index.ts';
 import { allModels } from '../orm/index.ts';
 import type { Project } from './config.ts';
 
@@ -55,4 +55,18 @@ export async function migrateProject(project: Project, db: Database, options: Mi
   created.push(...later);
   const permissions = await syncPermissions();
   return { created, steps, permissions, pending: await migrations.pendingChanges() };
+}
+
+/**
+ * Django's warning when the server starts: how many migrations the database has not had yet (a
+ * migration stopped part way counts), for which apps, and the command that applies them; undefined
+ * when there are none.
+ */
+export async function unappliedMigrationsWarning(project: Project, db: Database): Promise<string | undefined> {
+  const migrations = await openMigrations(project);
+  const applied = await migrations.executor(db).recorder.applied();
+  const due = migrations.graph.order().filter((m) => applied.get(keyOf(m.app, m.name))?.operationsDone !== undefined || !applied.has(keyOf(m.app, m.name)));
+  if (due.length === 0) return undefined;
+  const apps = [...new Set(due.map((m) => m.app))].sort();
+  return `You have ${due.length} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): ${apps.join(', ')}.\nRun 'trove migrate' to apply them.`;
 }

@@ -258,7 +258,7 @@ export class Collector {
       for (const meta of group.models) {
         const n = hasReceivers(meta) ? await this.deleteInBatches(meta, origin) : await this.deleteAll(meta, group);
         if (n > 0) byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
-        onProgress?.({ model: meta.label, rows: n, deleted: Object.values(byModel).reduce((a, b) => a + b, 0) });
+        await onProgress?.({ model: meta.label, rows: n, deleted: Object.values(byModel).reduce((a, b) => a + b, 0) });
       }
     } finally {
       if (unchecked) await this.db.setForeignKeyChecks(true);

@@ -103,7 +103,7 @@ async function stamp(
         byModel[meta.label] = (byModel[meta.label] ?? 0) + n;
         taken[meta.label] = n;
       }
-      options.onProgress?.({ model: meta.label, rows: n, deleted: deleted() });
+      await options.onProgress?.({ model: meta.label, rows: n, deleted: deleted() });
     }
   }
   if (plan !== undefined) assertTookPlanned(plan.byModel, taken);

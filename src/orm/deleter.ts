@@ -17,8 +17,11 @@ export interface DeleteOptions {
   reason?: string;
   /** `shell`, `view`, `admin`, `api`, `purge`…; `api` when not given. */
   source?: string;
-  /** Called as each model's rows go (one statement per model), e.g. for a progress bar. */
-  onProgress?: (progress: DeleteProgress) => void;
+  /**
+   * Called as each model's rows go (one statement per model), e.g. for a progress bar. Awaited,
+   * inside the transaction: throwing stops the delete and rolls it all back (Ctrl+C in `trove delete`).
+   */
+  onProgress?: (progress: DeleteProgress) => unknown;
   /**
    * Called with the plan once what the delete takes is fixed, before its first write and inside
    * its transaction: throw to refuse, and nothing changes. The plan is exactly what then goes,

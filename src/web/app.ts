@@ -2,6 +2,7 @@
  * The HTTP app: Hono underneath, Django's URL patterns on top. Views take a ViewRequest and
  * return a Web-standard Response; Http404 from anywhere becomes the 404 page.
  */
+import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { FC, PropsWithChildren } from 'hono/jsx';
@@ -57,6 +58,17 @@ export interface AppConfig {
    * (default 2.5 MB); a larger one is a 413 before it is buffered. `null`: no limit.
    */
   dataUploadMaxMemorySize?: number | null;
+  /**
+   * Called with the error of every 500 and the request that caused it (default: its stack, and
+   * its causes', on standard error after `Internal Server Error: GET /path`).
+   */
+  logError?: (error: Error, request: Request) => void;
+}
+
+/** The default `logError`: Django's "Internal Server Error: /path/" and the traceback, on standard error. */
+export function logServerError(error: Error, request: Request): void {
+  // The path only, as Django's: a query string may carry what a log should not keep.
+  process.stderr.write(`Internal Server Error: ${request.method} ${new URL(request.url).pathname}\n${inspect(error)}\n`);
 }
 
 /** Django's default DATA_UPLOAD_MAX_MEMORY_SIZE. */
@@ -138,9 +150,11 @@ export function createApp(config: AppConfig): TroveApp {
       throw error;
     }
   });
-  hono.onError((error) => {
+  hono.onError((error, c) => {
+    // On the console in both modes, as Django's django.request logger: with debug the page
+    // shows it too, without debug the server's log is the only place it is seen.
+    (config.logError ?? logServerError)(error, c.req.raw);
     if (debug) return page(500, 'Server error', `<pre>${escapeHtml(error.stack ?? String(error))}</pre>`);
-    console.error(error);
     return page(500, 'Server error', '<p>Something went wrong on our side.</p>');
   });
   return {

@@ -108,7 +108,7 @@ export function ConfirmDelete({ object, meta, plan, shares, blockers, untrashabl
       {notice !== undefined && <p class="notice" role="alert">{notice}</p>}
       <p>
         Are you sure you want to {plan.soft ? 'move' : 'delete'} {what}{plan.soft ? ' to the trash' : ''}?
-        {related > 0 ? ` All of the following objects go with it${plan.soft ? '' : ' and are deleted'}:` : ''}
+        {related > 0 ? ` ${related === 1 ? 'The following object goes' : 'All of the following objects go'} with it${plan.soft ? '' : ` and ${related === 1 ? 'is' : 'are'} deleted`}:` : ''}
       </p>
       <h2>Summary</h2>
       <ul class="delete-summary">

@@ -1,4 +1,4 @@
-export { createApp, Http404, BadRequest, DATA_UPLOAD_MAX_MEMORY_SIZE, type AppConfig, type TroveApp } from './app.ts';
+export { createApp, Http404, BadRequest, DATA_UPLOAD_MAX_MEMORY_SIZE, logServerError, type AppConfig, type TroveApp } from './app.ts';
 export { escapeHtml, page } from './pages.ts';
 export { ViewRequest } from './request.ts';
 export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';

@@ -34,6 +34,10 @@ for (const [transport, client] of Object.entries(transports)) {
       assert.equal(page.status, 200);
       assert.match(page.html, /<tr data-model="blog.Post"><th scope="row">Post<\/th><td class="number">1<\/td>/);
       assert.match(page.html, /<tr data-model="blog.Comment"><th scope="row">Comments<\/th><td class="number">2<\/td>/);
+      assert.match(page.html, /All of the following 3 objects go, and come back together with Undo or from the trash:/);
+      // One object: the sentence in the singular.
+      const comment = await Comment.objects.filter({ post }).first();
+      assert.match((await admin.page(`/admin/blog/comment/${comment!.id}/delete/`)).html, /\?\s*The following object goes, and comes back with Undo or from the trash:/);
       assert.equal(await Post.objects.filter({ id: post.id }).count(), 1, 'GET deleted nothing');
       for (const token of [null, 'wrong-token']) {
         assert.equal((await admin.post(`/admin/blog/post/${post.id}/delete/`, {}, { token })).status, 403);

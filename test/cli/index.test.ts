@@ -89,3 +89,22 @@ test('DATABASE_URL and --config override the folder and the config', async () =>
   assert.match(run.stdout, new RegExp(`Database: sqlite:${elsewhere}`));
   assert.match(run.stdout, /Applied blog\.0001_initial/);
 });
+
+test('an unexpected error is its message and a hint; --traceback (on every command) adds the stack and its causes', async () => {
+  const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' };
+  const plain = await trove(['showmigrations'], { cwd: project.dir, env });
+  assert.equal(plain.code, 1);
+  assert.equal(plain.stderr, 'trove showmigrations: Error: Cannot connect to postgres://nobody@127.0.0.1:1/nothing: connect ECONNREFUSED 127.0.0.1:1\n(run it again with --traceback for the stack trace)\n');
+  const traced = await trove(['showmigrations', '--traceback'], { cwd: project.dir, env });
+  assert.equal(traced.code, 1);
+  assert.match(traced.stderr, /^trove showmigrations: Error: Cannot connect/);
+  assert.match(traced.stderr, /\n {4}at .*src\/cli\/config\.ts:\d+:\d+\)/, 'the stack, through Trove');
+  assert.match(traced.stderr, /\[cause\]: Error: connect ECONNREFUSED/, 'and the error it was caused by');
+  // Every command takes it, and says so in its help.
+  for (const command of ['migrate', 'delete', 'runserver', 'shell']) {
+    assert.match((await trove([command, '--help'], { cwd: project.dir })).stdout, /--traceback {7}on an error, print its stack trace/, command);
+  }
+  const usage = await trove(['migrate', 'nosuchapp', '--traceback'], { cwd: project.dir });
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /^trove migrate: no app 'nosuchapp'[^\n]*\nUsageError: /, 'a usage error keeps its one line, then the stack');
+});

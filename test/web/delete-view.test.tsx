@@ -183,6 +183,11 @@ for (const [transport, newClient] of Object.entries(transports)) {
       assert.equal(await Book.allObjects.count(), 0);
       const { messages } = (await (await client.get('/shelves/')).json()) as { messages: { text: string; extra?: unknown }[] };
       assert.deepEqual(messages, [{ level: 'success', text: 'The shelf “Poetry” was deleted with 3 related objects.' }]);
+      // One object going with it: the sentence in the singular.
+      const { other } = seeded();
+      const novel = await Book.objects.create({ shelf: other, title: 'Novel' });
+      assert.match((await client.page(`/hard/${other.id}/delete/`)).html, /“Prose”\? The following object goes with it and is deleted:/);
+      await Book.allObjects.filter({ id: novel.id }).hardDelete();
     });
 
     test('a template of its own gets the same props', async () => {

@@ -136,7 +136,7 @@ test('every response has a strict Content-Security-Policy and the security heade
   }
 });
 
-test("the admin's pages fit the policy: no inline script, style or event handler", async () => {
+test("the admin's pages fit the policy: no inline script, style or event handler; an icon of their own from the static files", async () => {
   const admin = await staff();
   const anonymous = overSocket();
   const pages: [string, string][] = [['/admin/login/', (await anonymous.page('/admin/login/')).html]];
@@ -147,5 +147,11 @@ test("the admin's pages fit the policy: no inline script, style or event handler
     assert.doesNotMatch(html, /\sstyle="/i, `${url}: a style attribute`);
     assert.doesNotMatch(html, /\son[a-z]+="/i, `${url}: an event handler attribute`);
     assert.doesNotMatch(html, /(href|src|action)="javascript:/i, `${url}: a javascript: URL`);
+    // An icon of its own, so the browser does not ask for /favicon.ico (a 404) on every page.
+    if (/<html/.test(html)) assert.match(html, /<link rel="icon" href="\/admin\/static\/favicon\.svg" type="image\/svg\+xml"\/?>/, `${url}: the icon`);
   }
+  const icon = await anonymous.get('/admin/static/favicon.svg');
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
+  assert.match(await icon.text(), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 });

@@ -8,7 +8,7 @@ import { Manager, type DeletePlanLike, type InstanceLike, type ModelMeta } from 
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { modelByLabel } from '../fixtures.ts';
-import { ask, plural, print, progress, table } from '../output.ts';
+import { ask, plural, print, printError, progress, table } from '../output.ts';
 import { parseWhere } from '../where.ts';
 
 export function modelArgument(label: string): ModelMeta {
@@ -42,6 +42,42 @@ function systemUser(): string | null {
     return userInfo().username;
   } catch {
     return null;
+  }
+}
+
+/** Ctrl+C while a delete runs, turned into an error inside its transaction, which rolls it back. */
+class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
+/**
+ * While a delete runs, Ctrl+C does not kill the process at once: it is noted, and the delete stops
+ * at its next step by throwing inside the transaction, so what it did is rolled back and we can
+ * say so for sure. A second Ctrl+C quits at once, as a user who means it expects.
+ */
+class CtrlC {
+  pressed = false;
+  private readonly onSignal = () => {
+    if (this.pressed) {
+      printError('\nStopped at once: a delete that had not committed is rolled back by the database.');
+      process.exit(130);
+    }
+    this.pressed = true;
+    printError('\nStopping: the delete is rolled back once the statement running now ends (Ctrl+C again to quit at once).');
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+  }
+
+  /** Lets a pending Ctrl+C be heard (a signal waits for the event loop, which SQLite's calls do not give back), then throws if there was one. */
+  async check(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.pressed) throw new Interrupted();
+  }
+
+  release(): void {
+    process.off('SIGINT', this.onSignal);
   }
 }
 
@@ -103,19 +139,33 @@ export const deleteCommand: Command = {
         }
       }
       const bar = progress(plan.soft ? 'Moving to the trash' : 'Deleting', plan.total);
+      const ctrlC = new CtrlC();
       let result: { total: number; byModel: Record<string, number>; deletionId?: string };
       try {
         const options = {
           actor: (values.actor as string | undefined) ?? systemUser(), reason: (values.reason as string | undefined) ?? '', source: 'shell',
-          onProgress: ({ deleted }: { deleted: number }) => bar.update(deleted),
+          onProgress: async ({ deleted }: { deleted: number }) => {
+            bar.update(deleted);
+            await ctrlC.check();
+          },
           // What was confirmed is what goes: the plan made inside the delete must be the one printed.
-          authorize: (now: { byModel: Record<string, number> }) => assertTookPlanned(plan.byModel, now.byModel),
+          authorize: async (now: { byModel: Record<string, number> }) => {
+            await ctrlC.check();
+            assertTookPlanned(plan.byModel, now.byModel);
+          },
         };
         result = hard ? await queryset.hardDelete(options) : await queryset.delete(options);
         bar.update(result.total);
+      } catch (error) {
+        if (!(error instanceof Interrupted)) throw error;
+        bar.stop();
+        printError('Interrupted: nothing was deleted (the transaction was rolled back).');
+        return 130;
       } finally {
         bar.stop();
+        ctrlC.release();
       }
+      if (ctrlC.pressed) printError('Ctrl+C came once the last rows had gone: the delete was done, as follows.');
       print(`\n${plan.soft ? 'Moved' : 'Deleted'} ${plural(result.total, 'row')}${plan.soft ? ' to the trash' : ''}: ${Object.entries(result.byModel).map(([l, n]) => `${l} ${n}`).join(', ')}.`);
       if (result.deletionId !== undefined) {
         print(`Deletion ${result.deletionId}. To undo it: trove restore ${result.deletionId}`);

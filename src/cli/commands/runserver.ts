@@ -5,6 +5,7 @@
  * says, one process, and it refuses to start without a secret key of the site's own or without
  * allowedHosts, as it does whenever the config's debug is off.
  */
+import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { redactUrl } from '../../db/index.ts';
@@ -13,7 +14,9 @@ import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
 import { checkBeforeStart } from '../checks.ts';
 import { assertReadyToServe } from '../deploy.ts';
+import { unappliedMigrationsWarning } from '../migrations.ts';
 import { portInUse } from '../ports.ts';
+import { logRequests } from '../request-log.ts';
 import { runWithReloader } from '../reloader.ts';
 import { print, printError } from '../output.ts';
 
@@ -61,6 +64,8 @@ export const runserver: Command = {
       if (project.secretKey === undefined && debug) throw new ConfigError(`runserver needs 'secretKey' in ${project.configPath} (or TROVE_SECRET_KEY).`);
       if (!debug) assertReadyToServe(project);
       if (values['skip-checks'] !== true) await checkBeforeStart(project);
+      const unapplied = await unappliedMigrationsWarning(project, db);
+      if (unapplied !== undefined) printError(unapplied);
     } catch (error) {
       await db.close();
       throw error;
@@ -73,6 +78,7 @@ export const runserver: Command = {
       debug,
     });
     const server = serve({ fetch: app.fetch, hostname: host, port });
+    logRequests(server as Server);
     const listening = await new Promise<boolean>((resolve, reject) => {
       server.once('listening', () => resolve(true));
       server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));

@@ -14,8 +14,18 @@ import { PATIENCE_MS } from '../../support/patience.ts';
 // A second app with a PROTECT key, to see a blocked delete.
 const project = makeProject({ apps: `[${JSON.stringify(join(root, 'examples', 'blog', 'models.ts'))}, './contracts.ts']` });
 writeFileSync(join(project.dir, 'contracts.ts'), [
-  "import { model, fields as f, PROTECT } from 'trove';",
-  "import { Author } from '../../../examples/blog/models.ts';",
+  "import { model, fields as f, PROTECT, signals } from 'trove';",
+  "import { Author, Comment } from '../../../examples/blog/models.ts';",
+  '// A delete that takes long: it waits, inside its transaction, for Ctrl+C.',
+  'let ctrlC: Promise<unknown> | undefined;',
+  "if (process.env.DELETE_WAITS_FOR_CTRL_C === '1') signals.preDelete.connect(async () => {",
+  '  ctrlC ??= new Promise((resolve) => {',
+  "    console.log('deleting: press Ctrl+C');",
+  '    const busy = setInterval(() => {}, 60_000); // as a long statement would, this keeps the process up',
+  "    process.once('SIGINT', () => resolve(clearInterval(busy)));",
+  '  });',
+  '  await ctrlC;',
+  '}, { sender: Comment });',
   "export class Contract extends model('cx.Contract', { author: f.foreignKey(() => Author, { onDelete: PROTECT }) }) {",
   "  override toString() { return `Contract ${this.id}`; }",
   '}',
@@ -161,4 +171,31 @@ test('on a terminal, what was confirmed is what goes: rows that changed while it
   assert.match(screen, /Move 5 rows to the trash\?/);
   assert.match(screen, /Nothing deleted: The rows changed while this ran: its plan showed 3 blog\.Comment, 2 blog\.Post, but it would have taken 4 blog\.Comment, 2 blog\.Post/);
   assert.equal(await Post.objects.count(), 4);
+});
+
+test('Ctrl+C during a delete rolls it back and says that nothing was deleted', async () => {
+  const before = [await Author.objects.count(), await Post.allObjects.count(), await Comment.allObjects.count()];
+  // A hard delete: the receiver that waits runs inside its transaction (a soft delete stops the same way, at its next step).
+  {
+    const child = spawn(process.execPath, [BIN, 'delete', 'blog.Post', '--all', '--yes', '--hard'], {
+      cwd: project.dir,
+      env: { ...process.env, DATABASE_URL: undefined, DELETE_WAITS_FOR_CTRL_C: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // Ctrl+C at a terminal sends SIGINT to the process.
+      if (out.includes('deleting: press Ctrl+C') && !child.killed) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), PATIENCE_MS);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(timer);
+    assert.equal(code, 130, out);
+    assert.match(out, /\nInterrupted: nothing was deleted \(the transaction was rolled back\)\.\n/);
+    assert.doesNotMatch(out, /Moved|Deleted \d/);
+    assert.deepEqual([await Author.objects.count(), await Post.allObjects.count(), await Comment.allObjects.count()], before);
+    assert.equal(await Deletion.objects.count(), 0);
+  }
 });
