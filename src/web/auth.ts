@@ -27,7 +27,8 @@ export function authentication(): Middleware {
 }
 
 async function sessionUser(request: ViewRequest<any>): Promise<User | null> {
-  const id = request.hasSession ? request.session.get<number>(USER_KEY) : undefined;
+  // Peeked: only a view that reads request.user makes its response vary by cookie.
+  const id = request.hasSession ? request.session.peek<number>(USER_KEY) : undefined;
   if (id === undefined) return null;
   const user = (await User.objects.filter({ id, isActive: true }).first()) as User | null;
   if (user === null) return null;
@@ -39,7 +40,7 @@ async function sessionUser(request: ViewRequest<any>): Promise<User | null> {
 }
 
 function sessionHashMatches(request: ViewRequest<any>, user: User): boolean {
-  const kept = request.session.get<string>(HASH_KEY);
+  const kept = request.session.peek<string>(HASH_KEY);
   if (typeof kept !== 'string' || request.secretKey === undefined) return false;
   const expected = Buffer.from(user.sessionAuthHash(request.secretKey));
   const given = Buffer.from(kept);

@@ -1,7 +1,8 @@
 export { createApp, Http404, BadRequest, DATA_UPLOAD_MAX_MEMORY_SIZE, type AppConfig, type TroveApp } from './app.ts';
 export { escapeHtml, page } from './pages.ts';
 export { ViewRequest } from './request.ts';
-export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';
+export { Session, SessionInterrupted, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';
+export { vary } from './vary.ts';
 export { csrf, CSRF_FIELD, rotateCsrfToken, type CsrfOptions } from './csrf.ts';
 export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, withSecurityHeaders } from './security.ts';
 export { neverCache, neverCacheForUsers, addNeverCacheHeaders, NEVER_CACHE } from './cache.ts';
