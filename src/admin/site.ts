@@ -5,10 +5,10 @@
  * Only active staff get in; per-model permissions decide what each page shows.
  */
 import { fileURLToPath } from 'node:url';
-import { Group, LoginThrottled, passwordProblems, User } from '../auth/index.ts';
+import { Group, LoginThrottled, User } from '../auth/index.ts';
 import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
 import {
-  authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
+  authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
@@ -25,6 +25,7 @@ import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff } from './permissions.ts';
 import { GroupAdmin, UserAdmin } from './auth-admin.ts';
+import { passwordChangeView } from './password-change.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
 
@@ -167,7 +168,7 @@ export class AdminSite {
       path('logout/', neverCache((r) => this.logoutView(r)), { name: `${n}:logout` }),
       path('static/<path:file>', serveStatic(STATIC), { name: `${n}:static` }),
       path('autocomplete/', this.staffOnly((r) => this.autocomplete(r)), { name: `${n}:autocomplete` }),
-      path('password_change/', this.staffOnly((r) => this.passwordChange(r)), { name: `${n}:password_change` }),
+      path('password_change/', this.staffOnly((r) => passwordChangeView(r, this.frame(), this.url('password_change_done'))), { name: `${n}:password_change` }),
       path('password_change/done/', this.staffOnly(async (r) => render(r, PasswordChangePage({ frame: this.frame(), errors: {}, done: true }))), { name: `${n}:password_change_done` }),
       path('trash/', this.staffOnly((r) => this.trash.list(r)), { name: `${n}:trash` }),
       path('trash/<uuid:deletionId>/', this.staffOnly((r) => this.trash.detail(r)), { name: `${n}:trash_detail` }),
@@ -243,30 +244,6 @@ export class AdminSite {
     const rows = (await qs.slice((page - 1) * perPage, page * perPage + 1)) as Record<string, unknown>[];
     const results = rows.slice(0, perPage).map((o) => ({ id: String(o[target.meta.pk.attname]), text: String(o) }));
     return Response.json({ results, pagination: { more: rows.length > perPage } });
-  }
-
-  /**
-   * Django's password change: the old password, then the new one twice. Every other session of
-   * the user ends; this one stays logged in, under a new key.
-   */
-  private async passwordChange(request: ViewRequest<any>): Promise<Response> {
-    const frame = this.frame();
-    if (request.method !== 'POST') return render(request, PasswordChangePage({ frame, errors: {}, done: false }));
-    const form = await request.form();
-    const user = request.user as User;
-    const [old, first, second] = ['old_password', 'new_password1', 'new_password2'].map((k) => String(form.get(k) ?? ''));
-    const errors: Record<string, string[]> = {};
-    if (!(await user.checkPassword(old!))) errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
-    if (first !== second) errors.new_password2 = ['The two password fields didn’t match.'];
-    else {
-      const problems = passwordProblems(first!, user);
-      if (problems.length > 0) errors.new_password2 = problems;
-    }
-    if (Object.keys(errors).length > 0) return render(request, PasswordChangePage({ frame, errors, done: false }));
-    await user.setPassword(first!);
-    await user.save();
-    updateSessionAuthHash(request, user);
-    return redirect(this.url('password_change_done'));
   }
 
   // ---- index and app index -------------------------------------------------------------------

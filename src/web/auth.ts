@@ -101,9 +101,27 @@ export async function authenticate(username: string, password: string, request?:
   return user;
 }
 
-function throttleKeys(username: string, request: ViewRequest<any>): string[] {
+/**
+ * Checks the password of a user who is already logged in (a password change's old password),
+ * under the login throttle: counted against the username as a failed login is, so whoever holds
+ * a session (a stolen cookie) gets no more guesses there than at the login form. Past the limit
+ * it throws LoginThrottled; a right password clears the username's count, as a login does.
+ */
+export async function checkPasswordThrottled(user: User, password: string): Promise<boolean> {
+  const key = usernameKey(String(user.username));
+  const attempt = await claimLoginAttempt([key]);
+  const right = await user.checkPassword(password);
+  if (right) await loginSucceeded(attempt, [key]);
+  return right;
+}
+
+function usernameKey(username: string): string {
   // PostgreSQL stores no NUL in text: a username holding one (no account's) is counted as U+FFFD.
-  const keys = [`user:${username.toLowerCase().slice(0, 150).replaceAll('\u0000', '\ufffd')}`];
+  return `user:${username.toLowerCase().slice(0, 150).replaceAll('\u0000', '\ufffd')}`;
+}
+
+function throttleKeys(username: string, request: ViewRequest<any>): string[] {
+  const keys = [usernameKey(username)];
   if (request.clientAddress !== undefined) keys.push(`addr:${request.clientAddress}`);
   return keys;
 }

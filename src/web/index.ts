@@ -14,7 +14,7 @@ export { getObjectOr404, redirect, redirectToUrl, type RedirectStatus } from './
 export { iriToUri } from './location.ts';
 export { urlHasAllowedHostAndScheme, type AllowedRedirect } from './redirects.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
-export { authentication, login, logout, updateSessionAuthHash, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
+export { authentication, login, logout, updateSessionAuthHash, authenticate, checkPasswordThrottled, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
 export { render, CsrfField, Messages, Layout, BaseLayout, useRequest, type LayoutProps } from './render.tsx';
 export { serveStatic, type StaticOptions } from './static.ts';
 export { restoreView, type RestoreViewOptions } from './trash.ts';
