@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Group, LoginThrottled, User } from '../auth/index.ts';
-import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { capitalise, ForeignKeyField, ManyToManyField, type ModelMeta } from '../orm/index.ts';
 import {
   authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
@@ -19,9 +19,9 @@ import { deleteObjectView, deleteSelectedAction } from './delete.ts';
 import { TrashViews } from './trash.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
-import { LogEntry, summaryOf } from './log.ts';
 import { recentActions } from './recent-actions.ts';
-import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
+import { PasswordChangePage } from './form-pages.tsx';
+import { historyPage, mayDelete, mayView, objectOf, type ObjectPermission } from './object-pages.ts';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff } from './permissions.ts';
 import { GroupAdmin, UserAdmin } from './auth-admin.ts';
@@ -293,22 +293,18 @@ export class AdminSite {
     };
   }
 
-  /** The registered model of the URL, and the object its `pk` names: a 404 when either is missing or malformed. */
-  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>, options: { trash?: boolean } = {}): Promise<{ admin: ModelAdmin; object: any }> {
+  /**
+   * The registered model of the URL and the object its `pk` names, once `may` allows it (else
+   * undefined: a 403 whether the object exists or not); a 404 for a missing or malformed one.
+   */
+  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>, may: ObjectPermission, options: { trash?: boolean } = {}): Promise<{ admin: ModelAdmin; object: any } | undefined> {
     const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
-    let object: unknown;
-    try {
-      object = await admin.getQueryset(request).filter({ pk: request.params.pk } as never).first();
-      // A history outlives the object's move to the trash.
-      if (object === null && options.trash && admin.meta.softDelete) {
-        const trash = (admin.model as unknown as { deletedObjects: { filter(where: object): { first(): Promise<unknown> } } }).deletedObjects;
-        object = await trash.filter({ pk: request.params.pk }).first();
-      }
-    } catch (error) {
-      if (error instanceof ValidationError) notFound();
-      throw error;
-    }
-    return { admin, object: object ?? notFound() };
+    const found = await objectOf(admin, request, request.params.pk, may, options);
+    return found && { admin, object: found.object };
+  }
+
+  private forbidden(request: ViewRequest<any>): Promise<Response> {
+    return render(request, ForbiddenPage({ frame: this.frame() }), 403);
   }
 
   private async addView(request: ViewRequest<{ app: string; model: string }>): Promise<Response> {
@@ -319,9 +315,9 @@ export class AdminSite {
   }
 
   private async changeView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request);
-    if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
-    return changeForm(admin, request, object, this.formContext(admin, request));
+    const found = await this.objectOf(request, mayView);
+    if (found === undefined) return this.forbidden(request);
+    return changeForm(found.admin, request, found.object, this.formContext(found.admin, request));
   }
 
   /** A page an admin adds for one object (UserAdmin's `<pk>/password/`); a 404 for any other name. */
@@ -329,31 +325,22 @@ export class AdminSite {
     const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
     const view = Object.hasOwn(admin.objectViews(), request.params.view) ? admin.objectViews()[request.params.view] : undefined;
     if (view === undefined) notFound();
-    const { object } = await this.objectOf(request);
-    return view(request, object, this.formContext(admin, request));
+    // The view checks its own permission on the object; whether there is one is told only to who may view the model.
+    const found = await this.objectOf(request, (a, r, object) => object !== undefined || a.hasViewPermission(r));
+    if (found === undefined) return this.forbidden(request);
+    return view(request, found.object, this.formContext(admin, request));
   }
 
   private async deleteView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request);
-    return deleteObjectView(admin, request, object, this.context());
+    const found = await this.objectOf(request, mayDelete);
+    if (found === undefined) return this.forbidden(request);
+    return deleteObjectView(found.admin, request, found.object, this.context());
   }
 
   private async historyView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request, { trash: true });
-    if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
-    const meta = admin.meta;
-    const entries = await LogEntry.objects.filter({ modelLabel: meta.label, objectId: String(object[meta.pk.attname]) }).orderBy('actionTime', 'id');
-    const context = this.formContext(admin, request);
-    return render(request, HistoryPage({
-      frame: context.frame,
-      title: `Change history: ${String(object)}`,
-      crumbs: [...context.crumbs, [String(object), context.changeUrl(object[meta.pk.attname])], ['History', undefined]],
-      rows: entries.map((e) => ({
-        time: e.actionTime, user: e.user, summary: summaryOf(e), changes: e.changeMessage?.changes ?? [],
-        ...(e.changeMessage?.deletionId && { deletionUrl: this.url('trash_detail', { deletionId: e.changeMessage.deletionId }) }),
-      })),
-      trashed: object.deletionId ? { since: object.deletedAt as Date, url: this.url('trash_detail', { deletionId: object.deletionId }) } : undefined,
-    }));
+    const found = await this.objectOf(request, mayView, { trash: true });
+    if (found === undefined) return this.forbidden(request);
+    return historyPage(found.admin, request, found.object, this.formContext(found.admin, request), (deletionId) => this.url('trash_detail', { deletionId }));
   }
 
   private async appIndex(request: ViewRequest<{ app: string }>): Promise<Response> {
