@@ -138,13 +138,23 @@ export interface ChangeList {
   queryset: QuerySet<any>;
 }
 
+/**
+ * `o=2.-1`: the columns to order by. A column named again is dropped (its first direction
+ * holds), as Django's compiler drops repeated terms, so there are never more terms than columns
+ * (`o=1.1.1…` thousands of times passed SQLite's 2,000-term limit: a 500).
+ */
 function parseOrdering(text: string | null, columns: Column[]): number[] {
   if (text === null || text === '') return [];
-  return text.split('.').map((part) => {
+  const seen = new Set<number>();
+  const ordering: number[] = [];
+  for (const part of text.split('.')) {
     const n = Number(part);
-    if (!Number.isInteger(n) || n === 0 || Math.abs(n) > columns.length || columns[Math.abs(n) - 1]!.orderBy === undefined) throw new IncorrectLookup(`o=${text} names no sortable column.`);
-    return n;
-  });
+    if (!Number.isInteger(n) || n === 0 || Math.abs(n) > columns.length || columns[Math.abs(n) - 1]!.orderBy === undefined) throw new IncorrectLookup(`o=${text.slice(0, 100)} names no sortable column.`);
+    if (seen.has(Math.abs(n))) continue;
+    seen.add(Math.abs(n));
+    ordering.push(n);
+  }
+  return ordering;
 }
 
 /**
@@ -195,9 +205,10 @@ export async function buildChangeList(admin: ModelAdmin, input: { request: ViewR
   const matching = filteredQueryset(admin, params, base, input.request);
   let qs = matching;
   const ordering = parseOrdering(params.get(ORDER_VAR), columns);
-  const order = ordering.map((n) => `${n < 0 ? '-' : ''}${columns[Math.abs(n) - 1]!.orderBy!}`);
   // A total order, so pages never repeat or skip a row: the primary key breaks ties.
   const name = (o: string) => o.replace(/^-/, '');
+  // Two columns may order by one field: it is ordered by once.
+  const order = ordering.map((n) => `${n < 0 ? '-' : ''}${columns[Math.abs(n) - 1]!.orderBy!}`).filter((o, i, all) => all.findIndex((p) => name(p) === name(o)) === i);
   const chosen = new Set(order.map(name));
   const rest = (admin.options.ordering ?? meta.options.ordering ?? []).filter((o) => !chosen.has(name(o)));
   const byKey = [...order, ...rest].some((o) => name(o) === meta.pk.name || name(o) === 'pk');

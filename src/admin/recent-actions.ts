@@ -15,6 +15,7 @@ import { capitalise, ValidationError, type QuerySet } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { SiteContext } from './context.ts';
 import { ADDITION, CHANGE, DELETION, LogEntry, PURGE, RESTORATION } from './log.ts';
+import { adminRows } from './admin-rows.ts';
 import type { ModelAdmin } from './options.ts';
 import type { RecentAction } from './pages.tsx';
 
@@ -46,7 +47,8 @@ async function whereabouts(admin: ModelAdmin, request: ViewRequest<any>, objectI
   if (keys.length === 0) return { live: new Set(), trashed: new Set() };
   const found = async (qs: QuerySet<any>) => new Set(((await qs.filter({ pk__in: keys } as never).values(pk)) as Record<string, unknown>[]).map((row) => String(row[pk])));
   const live = await found(admin.getQueryset(request));
-  const trashed = meta.softDelete ? await found((admin.model as unknown as { deletedObjects: QuerySet<any> }).deletedObjects) : new Set<string>();
+  // In the trash, the rows getQueryset would show: its history page shows no other.
+  const trashed = meta.softDelete ? await found(adminRows(admin, request, 'deleted')) : new Set<string>();
   return { live, trashed };
 }
 

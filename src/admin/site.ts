@@ -5,10 +5,10 @@
  * Only active staff get in; per-model permissions decide what each page shows.
  */
 import { fileURLToPath } from 'node:url';
-import { Group, LoginThrottled, passwordProblems, User } from '../auth/index.ts';
-import { capitalise, ForeignKeyField, ManyToManyField, ValidationError, type FieldsOf, type ModelMeta } from '../orm/index.ts';
+import { Group, LoginThrottled, User } from '../auth/index.ts';
+import { capitalise, ForeignKeyField, ManyToManyField, type FieldsOf, type ModelMeta } from '../orm/index.ts';
 import {
-  authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, updateSessionAuthHash, urlHasAllowedHostAndScheme,
+  authenticate, Http404, login, logout, neverCache, path, redirect, redirectToUrl, render, reverse, serveStatic, urlHasAllowedHostAndScheme,
   type UrlPattern, type ViewRequest,
 } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
@@ -19,12 +19,13 @@ import { deleteObjectView, deleteSelectedAction } from './delete.ts';
 import { TrashViews } from './trash.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
-import { LogEntry, summaryOf } from './log.ts';
 import { recentActions } from './recent-actions.ts';
-import { HistoryPage, PasswordChangePage } from './form-pages.tsx';
+import { PasswordChangePage } from './form-pages.tsx';
+import { historyPage, mayDelete, mayView, objectOf, type ObjectPermission } from './object-pages.ts';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
 import { isStaff } from './permissions.ts';
 import { GroupAdmin, UserAdmin } from './auth-admin.ts';
+import { passwordChangeView } from './password-change.ts';
 
 const STATIC = fileURLToPath(new URL('./static/', import.meta.url));
 
@@ -168,7 +169,7 @@ export class AdminSite {
       path('logout/', neverCache((r) => this.logoutView(r)), { name: `${n}:logout` }),
       path('static/<path:file>', serveStatic(STATIC), { name: `${n}:static` }),
       path('autocomplete/', this.staffOnly((r) => this.autocomplete(r)), { name: `${n}:autocomplete` }),
-      path('password_change/', this.staffOnly((r) => this.passwordChange(r)), { name: `${n}:password_change` }),
+      path('password_change/', this.staffOnly((r) => passwordChangeView(r, this.frame(), this.url('password_change_done'))), { name: `${n}:password_change` }),
       path('password_change/done/', this.staffOnly(async (r) => render(r, PasswordChangePage({ frame: this.frame(), errors: {}, done: true }))), { name: `${n}:password_change_done` }),
       path('trash/', this.staffOnly((r) => this.trash.list(r)), { name: `${n}:trash` }),
       path('trash/<uuid:deletionId>/', this.staffOnly((r) => this.trash.detail(r)), { name: `${n}:trash_detail` }),
@@ -246,30 +247,6 @@ export class AdminSite {
     return Response.json({ results, pagination: { more: rows.length > perPage } });
   }
 
-  /**
-   * Django's password change: the old password, then the new one twice. Every other session of
-   * the user ends; this one stays logged in, under a new key.
-   */
-  private async passwordChange(request: ViewRequest<any>): Promise<Response> {
-    const frame = this.frame();
-    if (request.method !== 'POST') return render(request, PasswordChangePage({ frame, errors: {}, done: false }));
-    const form = await request.form();
-    const user = request.user as User;
-    const [old, first, second] = ['old_password', 'new_password1', 'new_password2'].map((k) => String(form.get(k) ?? ''));
-    const errors: Record<string, string[]> = {};
-    if (!(await user.checkPassword(old!))) errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
-    if (first !== second) errors.new_password2 = ['The two password fields didn’t match.'];
-    else {
-      const problems = passwordProblems(first!, user);
-      if (problems.length > 0) errors.new_password2 = problems;
-    }
-    if (Object.keys(errors).length > 0) return render(request, PasswordChangePage({ frame, errors, done: false }));
-    await user.setPassword(first!);
-    await user.save();
-    updateSessionAuthHash(request, user);
-    return redirect(this.url('password_change_done'));
-  }
-
   // ---- index and app index -------------------------------------------------------------------
 
   private async apps(request: ViewRequest<any>, onlyApp?: string): Promise<AppEntry[]> {
@@ -317,22 +294,18 @@ export class AdminSite {
     };
   }
 
-  /** The registered model of the URL, and the object its `pk` names: a 404 when either is missing or malformed. */
-  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>, options: { trash?: boolean } = {}): Promise<{ admin: ModelAdmin; object: any }> {
+  /**
+   * The registered model of the URL and the object its `pk` names, once `may` allows it (else
+   * undefined: a 403 whether the object exists or not); a 404 for a missing or malformed one.
+   */
+  private async objectOf(request: ViewRequest<{ app: string; model: string; pk: string }>, may: ObjectPermission, options: { trash?: boolean } = {}): Promise<{ admin: ModelAdmin; object: any } | undefined> {
     const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
-    let object: unknown;
-    try {
-      object = await admin.getQueryset(request).filter({ pk: request.params.pk } as never).first();
-      // A history outlives the object's move to the trash.
-      if (object === null && options.trash && admin.meta.softDelete) {
-        const trash = (admin.model as unknown as { deletedObjects: { filter(where: object): { first(): Promise<unknown> } } }).deletedObjects;
-        object = await trash.filter({ pk: request.params.pk }).first();
-      }
-    } catch (error) {
-      if (error instanceof ValidationError) notFound();
-      throw error;
-    }
-    return { admin, object: object ?? notFound() };
+    const found = await objectOf(admin, request, request.params.pk, may, options);
+    return found && { admin, object: found.object };
+  }
+
+  private forbidden(request: ViewRequest<any>): Promise<Response> {
+    return render(request, ForbiddenPage({ frame: this.frame() }), 403);
   }
 
   private async addView(request: ViewRequest<{ app: string; model: string }>): Promise<Response> {
@@ -343,9 +316,9 @@ export class AdminSite {
   }
 
   private async changeView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request);
-    if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
-    return changeForm(admin, request, object, this.formContext(admin, request));
+    const found = await this.objectOf(request, mayView);
+    if (found === undefined) return this.forbidden(request);
+    return changeForm(found.admin, request, found.object, this.formContext(found.admin, request));
   }
 
   /** A page an admin adds for one object (UserAdmin's `<pk>/password/`); a 404 for any other name. */
@@ -353,31 +326,22 @@ export class AdminSite {
     const admin = this.modelAdmin(request.params.app, request.params.model) ?? notFound();
     const view = Object.hasOwn(admin.objectViews(), request.params.view) ? admin.objectViews()[request.params.view] : undefined;
     if (view === undefined) notFound();
-    const { object } = await this.objectOf(request);
-    return view(request, object, this.formContext(admin, request));
+    // The view checks its own permission on the object; whether there is one is told only to who may view the model.
+    const found = await this.objectOf(request, (a, r, object) => object !== undefined || a.hasViewPermission(r));
+    if (found === undefined) return this.forbidden(request);
+    return view(request, found.object, this.formContext(admin, request));
   }
 
   private async deleteView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request);
-    return deleteObjectView(admin, request, object, this.context());
+    const found = await this.objectOf(request, mayDelete);
+    if (found === undefined) return this.forbidden(request);
+    return deleteObjectView(found.admin, request, found.object, this.context());
   }
 
   private async historyView(request: ViewRequest<{ app: string; model: string; pk: string }>): Promise<Response> {
-    const { admin, object } = await this.objectOf(request, { trash: true });
-    if (!(await admin.hasViewPermission(request, object))) return render(request, ForbiddenPage({ frame: this.frame() }), 403);
-    const meta = admin.meta;
-    const entries = await LogEntry.objects.filter({ modelLabel: meta.label, objectId: String(object[meta.pk.attname]) }).orderBy('actionTime', 'id');
-    const context = this.formContext(admin, request);
-    return render(request, HistoryPage({
-      frame: context.frame,
-      title: `Change history: ${String(object)}`,
-      crumbs: [...context.crumbs, [String(object), context.changeUrl(object[meta.pk.attname])], ['History', undefined]],
-      rows: entries.map((e) => ({
-        time: e.actionTime, user: e.user, summary: summaryOf(e), changes: e.changeMessage?.changes ?? [],
-        ...(e.changeMessage?.deletionId && { deletionUrl: this.url('trash_detail', { deletionId: e.changeMessage.deletionId }) }),
-      })),
-      trashed: object.deletionId ? { since: object.deletedAt as Date, url: this.url('trash_detail', { deletionId: object.deletionId }) } : undefined,
-    }));
+    const found = await this.objectOf(request, mayView, { trash: true });
+    if (found === undefined) return this.forbidden(request);
+    return historyPage(found.admin, request, found.object, this.formContext(found.admin, request), (deletionId) => this.url('trash_detail', { deletionId }));
   }
 
   private async appIndex(request: ViewRequest<{ app: string }>): Promise<Response> {

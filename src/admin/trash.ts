@@ -8,8 +8,9 @@
 import { atomic, type Database } from '../db/index.ts';
 import { authorizePurge, authorizeRestore, DeletionNotPermitted, describeNeed, missingPermissions, needsOfPurge, needsOfRestore } from '../auth/index.ts';
 import { Deletion, DELETION_STATES, hasRowsInTrash, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
-import { capitalise, getModel, QueryUsageError, ValidationError, type ModelMeta } from '../orm/index.ts';
+import { capitalise, getModel, QueryUsageError, ValidationError, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { Http404, messages, redirect, redirectToUrl, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
+import { adminRows } from './admin-rows.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
 import { logAction, PURGE, RESTORATION } from './log.ts';
 import type { ModelAdmin } from './options.ts';
@@ -45,14 +46,17 @@ function countsText(counts: Record<string, number>, root?: string): string {
   return Object.entries(counts).sort(([a], [b]) => (a === root ? -1 : b === root ? 1 : a.localeCompare(b))).map(([label, n]) => `${n.toLocaleString('en')} ${n === 1 ? getModel(label).verboseName : getModel(label).verboseNamePlural}`).join(', ');
 }
 
-/** The root objects of some operations, one query per model. */
-async function rootsOf(records: DeletionRecord[], db: Database): Promise<Map<string, string>> {
+/**
+ * The root objects of some operations, one query per model. With `rows`, only those it gives
+ * (a registered model's rows that its getQueryset shows, in the trash or not) are named.
+ */
+async function rootsOf(records: DeletionRecord[], db: Database, rows?: (meta: ModelMeta) => QuerySet<any> | undefined): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   const byLabel = new Map<string, string[]>();
   for (const r of records) if (r.rootPk !== null) byLabel.set(r.rootLabel, [...(byLabel.get(r.rootLabel) ?? []), r.rootPk]);
   for (const [label, keys] of byLabel) {
     const meta = getModel(label);
-    const manager = (meta.modelClass as unknown as { allObjects?: { using(db: Database): any } }).allObjects ?? (meta.modelClass.objects as any);
+    const manager = rows?.(meta) ?? (meta.modelClass as unknown as { allObjects?: { using(db: Database): any } }).allObjects ?? (meta.modelClass.objects as any);
     try {
       const rows = (await manager.using(db).filter({ pk__in: keys.map((k) => meta.pk.clean(k)) })) as Record<string, unknown>[];
       for (const row of rows) texts.set(`${label}:${String(row[meta.pk.attname])}`, String(row));
@@ -80,6 +84,12 @@ export class TrashViews {
     return this.siteOf();
   }
 
+  /** A registered model's rows as its getQueryset shows them, in and out of the trash; undefined for a model the site does not register. */
+  private rowsOf(meta: ModelMeta, request: ViewRequest<any>, scope: 'deleted' | 'all'): QuerySet<any> | undefined {
+    const admin = this.admins().find((a) => a.meta === meta);
+    return admin === undefined || !meta.softDelete ? undefined : adminRows(admin, request, scope);
+  }
+
   private async record(request: ViewRequest<{ deletionId: string }>): Promise<DeletionRecord> {
     const record = await Deletion.objects.filter({ id: request.params.deletionId }).first();
     if (record === null || !(await visibleModels(request, this.admins())).has(record.rootLabel)) throw new Http404('No such deletion in the trash.');
@@ -99,7 +109,8 @@ export class TrashViews {
     const page = pageNumber(params);
     const count = await qs.count();
     const records = await qs.orderBy('-createdAt', '-id').slice((page - 1) * PER_PAGE, page * PER_PAGE);
-    const roots = await rootsOf(records, qs.db);
+    // A root object is named only if getQueryset would show it: otherwise "1 post", as for a bulk delete.
+    const roots = await rootsOf(records, qs.db, (meta) => this.rowsOf(meta, request, 'all'));
     const rows: OperationRow[] = records.map((r) => ({
       id: r.id,
       url: this.site.url('trash_detail', { deletionId: r.id }),
@@ -107,9 +118,9 @@ export class TrashViews {
       actor: r.actor ?? '',
       source: r.source,
       reason: r.reason,
-      root: r.rootPk === null || r.rootPk === ''
+      root: r.rootPk === null || r.rootPk === '' || !roots.has(`${r.rootLabel}:${r.rootPk}`)
         ? countsText({ [r.rootLabel]: r.counts[r.rootLabel] ?? 0 })
-        : `${capitalise(getModel(r.rootLabel).verboseName)} “${roots.get(`${r.rootLabel}:${r.rootPk}`) ?? `#${r.rootPk}`}”`,
+        : `${capitalise(getModel(r.rootLabel).verboseName)} “${roots.get(`${r.rootLabel}:${r.rootPk}`)}”`,
       counts: countsText(r.counts, r.rootLabel),
       state: r.state,
     }));
@@ -151,9 +162,16 @@ export class TrashViews {
       }
       const key = `p.${label}`;
       const page = pageNumber(params, key);
-      const manager = (meta.modelClass as unknown as { allObjects: any }).allObjects;
-      const rows = (await manager.filter({ deletionId: record.id }).orderBy(meta.pk.name).slice((page - 1) * ROWS_PER_MODEL, page * ROWS_PER_MODEL)) as Record<string, unknown>[];
-      const pages = Math.max(1, Math.ceil(total / ROWS_PER_MODEL));
+      // Of a registered model, the rows its getQueryset shows (in the trash or restored); the others are counted.
+      const all = (meta.modelClass as unknown as { allObjects: QuerySet<any> }).allObjects.filter({ deletionId: record.id } as never);
+      const visible = this.rowsOf(meta, request, 'all')?.filter({ deletionId: record.id } as never) ?? all;
+      const shown = visible === all ? total : await visible.count();
+      if (visible !== all) {
+        const unseen = (await all.count()) - shown;
+        if (unseen > 0) hidden.push(`${unseen.toLocaleString('en')} ${unseen === 1 ? meta.verboseName : meta.verboseNamePlural}`);
+      }
+      const rows = (await visible.orderBy(meta.pk.name).slice((page - 1) * ROWS_PER_MODEL, page * ROWS_PER_MODEL)) as Record<string, unknown>[];
+      const pages = Math.max(1, Math.ceil(shown / ROWS_PER_MODEL));
       const at = (p: number) => {
         const next = new URLSearchParams(params);
         next.set(key, String(p));
@@ -283,7 +301,8 @@ export class TrashViews {
     if (!meta.softDelete) throw new Http404(`${meta.verboseNamePlural} have no trash.`);
     if (!(await admin.hasViewPermission(request))) return render(request, ForbiddenPage({ frame: this.site.frame }), 403);
     const page = pageNumber(request.url.searchParams);
-    const manager = (meta.modelClass as unknown as { deletedObjects: any }).deletedObjects;
+    // The rows getQueryset would show were they not in the trash.
+    const manager = adminRows(admin, request, 'deleted');
     const count: number = await manager.count();
     const rows = (await manager.orderBy('-deletedAt', `-${meta.pk.name}`).slice((page - 1) * 100, page * 100)) as Record<string, unknown>[];
     const changelist = this.site.url('changelist', { app: meta.appLabel, model: meta.modelName });

@@ -27,7 +27,8 @@ export function authentication(): Middleware {
 }
 
 async function sessionUser(request: ViewRequest<any>): Promise<User | null> {
-  const id = request.hasSession ? request.session.get<number>(USER_KEY) : undefined;
+  // Peeked: only a view that reads request.user makes its response vary by cookie.
+  const id = request.hasSession ? request.session.peek<number>(USER_KEY) : undefined;
   if (id === undefined) return null;
   const user = (await User.objects.filter({ id, isActive: true }).first()) as User | null;
   if (user === null) return null;
@@ -39,7 +40,7 @@ async function sessionUser(request: ViewRequest<any>): Promise<User | null> {
 }
 
 function sessionHashMatches(request: ViewRequest<any>, user: User): boolean {
-  const kept = request.session.get<string>(HASH_KEY);
+  const kept = request.session.peek<string>(HASH_KEY);
   if (typeof kept !== 'string' || request.secretKey === undefined) return false;
   const expected = Buffer.from(user.sessionAuthHash(request.secretKey));
   const given = Buffer.from(kept);
@@ -100,9 +101,27 @@ export async function authenticate(username: string, password: string, request?:
   return user;
 }
 
-function throttleKeys(username: string, request: ViewRequest<any>): string[] {
+/**
+ * Checks the password of a user who is already logged in (a password change's old password),
+ * under the login throttle: counted against the username as a failed login is, so whoever holds
+ * a session (a stolen cookie) gets no more guesses there than at the login form. Past the limit
+ * it throws LoginThrottled; a right password clears the username's count, as a login does.
+ */
+export async function checkPasswordThrottled(user: User, password: string): Promise<boolean> {
+  const key = usernameKey(String(user.username));
+  const attempt = await claimLoginAttempt([key]);
+  const right = await user.checkPassword(password);
+  if (right) await loginSucceeded(attempt, [key]);
+  return right;
+}
+
+function usernameKey(username: string): string {
   // PostgreSQL stores no NUL in text: a username holding one (no account's) is counted as U+FFFD.
-  const keys = [`user:${username.toLowerCase().slice(0, 150).replaceAll('\u0000', '\ufffd')}`];
+  return `user:${username.toLowerCase().slice(0, 150).replaceAll('\u0000', '\ufffd')}`;
+}
+
+function throttleKeys(username: string, request: ViewRequest<any>): string[] {
+  const keys = [usernameKey(username)];
   if (request.clientAddress !== undefined) keys.push(`addr:${request.clientAddress}`);
   return keys;
 }

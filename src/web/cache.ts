@@ -28,9 +28,11 @@ export function neverCache<P>(view: View<P>): View<P> {
  */
 export function neverCacheForUsers(): Middleware {
   return async (request, next) => {
-    const before = request.user.isAuthenticated;
+    // Read without counting as a read of the session: a page that never looks at its user
+    // (a static file) does not vary by cookie.
+    const before = request.peekUser().isAuthenticated;
     const response = await next();
-    if (!(before || request.user.isAuthenticated) || response.headers.has('cache-control')) return response;
+    if (!(before || request.peekUser().isAuthenticated) || response.headers.has('cache-control')) return response;
     return addNeverCacheHeaders(response);
   };
 }

@@ -1,7 +1,8 @@
 export { createApp, Http404, BadRequest, DATA_UPLOAD_MAX_MEMORY_SIZE, logServerError, type AppConfig, type TroveApp } from './app.ts';
 export { escapeHtml, page } from './pages.ts';
 export { ViewRequest } from './request.ts';
-export { Session, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';
+export { Session, SessionInterrupted, SessionRecord, sessions, sign, unsign, type SessionOptions } from './sessions.ts';
+export { vary } from './vary.ts';
 export { csrf, CSRF_FIELD, rotateCsrfToken, type CsrfOptions } from './csrf.ts';
 export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, withSecurityHeaders } from './security.ts';
 export { neverCache, neverCacheForUsers, addNeverCacheHeaders, NEVER_CACHE } from './cache.ts';
@@ -13,7 +14,7 @@ export { getObjectOr404, redirect, redirectToUrl, type RedirectStatus } from './
 export { iriToUri } from './location.ts';
 export { urlHasAllowedHostAndScheme, type AllowedRedirect } from './redirects.ts';
 export { messages, addMessage, takeMessages, type Message, type MessageLevel } from './messages.ts';
-export { authentication, login, logout, updateSessionAuthHash, authenticate, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
+export { authentication, login, logout, updateSessionAuthHash, authenticate, checkPasswordThrottled, loginRequired, permissionRequired, type GuardOptions, type RequestUser } from './auth.ts';
 export { render, CsrfField, Messages, Layout, BaseLayout, useRequest, type LayoutProps } from './render.tsx';
 export { serveStatic, type StaticOptions } from './static.ts';
 export { restoreView, type RestoreViewOptions } from './trash.ts';

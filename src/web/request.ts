@@ -8,8 +8,7 @@ export class ViewRequest<P = Record<string, unknown>> {
   #session: Session | undefined;
   #form: Promise<FormData> | undefined;
   #csrfToken: (() => string) | undefined;
-  /** The logged-in user, set by the authentication middleware; anonymous otherwise. */
-  user: User | AnonymousUser = new AnonymousUser();
+  #user: User | AnonymousUser = new AnonymousUser();
   /** The address of the client's end of the connection, when served over a socket. */
   clientAddress: string | undefined;
   /**
@@ -26,6 +25,24 @@ export class ViewRequest<P = Record<string, unknown>> {
     /** The path's captured values, converted (`<int:id>` gives a number). */
     readonly params: P,
   ) {}
+
+  /**
+   * The logged-in user, set by the authentication middleware; anonymous otherwise. It comes from
+   * the session, so reading it counts as reading the session: the response gets `Vary: Cookie`.
+   */
+  get user(): User | AnonymousUser {
+    this.#session?.markAccessed();
+    return this.#user;
+  }
+
+  set user(user: User | AnonymousUser) {
+    this.#user = user;
+  }
+
+  /** `user`, without counting as a read of the session: for middleware that only sets headers. */
+  peekUser(): User | AnonymousUser {
+    return this.#user;
+  }
 
   get method(): string {
     return this.raw.method;

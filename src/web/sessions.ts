@@ -7,6 +7,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { model, fields as f } from '../orm/index.ts';
 import type { Middleware } from './middleware.ts';
+import { escapeHtml, page } from './pages.ts';
+import { vary } from './vary.ts';
 
 export const SessionRecord = model('trove.Session', {
   key: f.char({ maxLength: 64, primaryKey: true }),
@@ -14,8 +16,21 @@ export const SessionRecord = model('trove.Session', {
   expiresAt: f.dateTime({ dbIndex: true }),
 }, { table: 'trove_session' });
 
+/**
+ * The request's session row was deleted while the request ran (a logout in another request, say):
+ * saving it would bring the row back. Django's SessionInterrupted; the app answers a 400.
+ */
+export class SessionInterrupted extends Error {
+  override name = 'SessionInterrupted';
+  constructor() {
+    super("The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.");
+  }
+}
+
 export class Session {
   private modifiedFlag = false;
+  private accessedFlag = false;
+  private flushedFlag = false;
 
   constructor(
     private keyValue: string | undefined,
@@ -30,7 +45,31 @@ export class Session {
     return this.modifiedFlag;
   }
 
+  /**
+   * Whether the response may depend on the session: something read or wrote it (Django's
+   * `accessed`). Such responses get `Vary: Cookie`.
+   */
+  get accessed(): boolean {
+    return this.accessedFlag || this.modifiedFlag;
+  }
+
+  /** Counts as a read (request.user, which comes from the session, does this). */
+  markAccessed(): void {
+    this.accessedFlag = true;
+  }
+
+  /** Whether flush() emptied it in this request (a logout): nothing of the old row is kept. */
+  get flushed(): boolean {
+    return this.flushedFlag;
+  }
+
   get<T = unknown>(name: string): T | undefined {
+    this.accessedFlag = true;
+    return this.data[name] as T | undefined;
+  }
+
+  /** A value read without counting as a read: for middleware that decides nothing from it on its own. */
+  peek<T = unknown>(name: string): T | undefined {
     return this.data[name] as T | undefined;
   }
 
@@ -40,6 +79,7 @@ export class Session {
   }
 
   delete(name: string): void {
+    this.accessedFlag = true;
     if (name in this.data) {
       delete this.data[name];
       this.modifiedFlag = true;
@@ -47,6 +87,12 @@ export class Session {
   }
 
   toJSON(): Record<string, unknown> {
+    this.accessedFlag = true;
+    return { ...this.data };
+  }
+
+  /** The data as it stands, without counting as a read (for saving). */
+  snapshot(): Record<string, unknown> {
     return { ...this.data };
   }
 
@@ -55,12 +101,18 @@ export class Session {
     for (const name of Object.keys(this.data)) delete this.data[name];
     this.keyValue = undefined;
     this.modifiedFlag = true;
+    this.flushedFlag = true;
   }
 
   /** Keeps the data under a new key (login), so a key known before cannot follow the user. */
   cycleKey(): void {
     this.keyValue = undefined;
     this.modifiedFlag = true;
+  }
+
+  /** Forgets the key without touching the data (an emptied session has no row). */
+  dropKey(): void {
+    this.keyValue = undefined;
   }
 
   /** The key the next save uses, made on first need. */
@@ -113,17 +165,50 @@ export function sessions(options: SessionOptions): Middleware {
     const oldKey = session.key;
     request.session = session;
     const response = await next();
-    if (!session.modified) return response;
-    if (oldKey !== undefined && session.key !== oldKey) await SessionRecord.objects.filter({ key: oldKey }).delete();
+    if (!session.modified) return session.accessed ? vary(response, 'Cookie') : response;
+    try {
+      await save(session, oldKey, maxAge);
+    } catch (error) {
+      if (!(error instanceof SessionInterrupted)) throw error;
+      return vary(page(400, 'Bad request', `<p>${escapeHtml(error.message)}</p>`), 'Cookie');
+    }
     const secure = request.url.protocol === 'https:' ? '; Secure' : '';
-    const headers = new Headers(response.headers);
-    if (Object.keys(session.toJSON()).length === 0) {
+    const headers = new Headers(vary(response, 'Cookie').headers);
+    if (session.key === undefined) {
       headers.append('set-cookie', `${cookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
     } else {
-      const newKey = session.ensureKey();
-      await SessionRecord.objects.updateOrCreate({ key: newKey }, { data: session.toJSON(), expiresAt: new Date(Date.now() + maxAge * 1000) });
-      headers.append('set-cookie', `${cookieName}=${encodeURIComponent(sign(newKey, options.secretKey))}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`);
+      headers.append('set-cookie', `${cookieName}=${encodeURIComponent(sign(session.key, options.secretKey))}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`);
     }
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
+}
+
+/**
+ * Writes a modified session, as Django's `save(must_create)` / `save(force_update)`: a session
+ * loaded from a row only ever updates that row (or, under a new key, replaces it), and when the
+ * row is gone (a logout in a concurrent request deleted it) nothing is written and
+ * SessionInterrupted is thrown: saving must never bring a deleted session back. A session
+ * without a row (a new visitor) is inserted. An emptied session leaves no row and no key.
+ */
+async function save(session: Session, oldKey: string | undefined, maxAge: number): Promise<void> {
+  const data = session.snapshot();
+  const empty = Object.keys(data).length === 0;
+  const expiresAt = new Date(Date.now() + maxAge * 1000);
+  if (oldKey !== undefined && (session.key !== oldKey || empty)) {
+    // A new key (login, a password change) or nothing left: the old row goes. Unless the session
+    // was flushed (nothing of the old row is kept), its absence means the session was ended meanwhile.
+    const { total } = await SessionRecord.objects.filter({ key: oldKey }).delete();
+    if (total === 0 && !session.flushed && !empty) throw new SessionInterrupted();
+  }
+  if (empty) {
+    session.dropKey();
+    return;
+  }
+  if (oldKey !== undefined && session.key === oldKey) {
+    // force_update: an UPDATE of the row that was loaded, never an insert.
+    const updated = await SessionRecord.objects.filter({ key: oldKey }).update({ data, expiresAt });
+    if (updated === 0) throw new SessionInterrupted();
+    return;
+  }
+  await SessionRecord.objects.create({ key: session.ensureKey(), data, expiresAt });
 }

@@ -4,12 +4,13 @@
  * with no 5xx and no change to any table (sessions and login throttling aside).
  */
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { createBlogApp } from '../../examples/blog/app.ts';
 import { Post } from '../../examples/blog/models.ts';
 import { seedDemo, seedDemoUsers } from '../../examples/blog/seed.ts';
+import { LoginFailure } from '../../src/auth/index.ts';
 import type { Database } from '../../src/index.ts';
 import { setupDatabase } from '../support/database.ts';
 import { PATIENCE_MS } from '../support/patience.ts';
@@ -52,17 +53,10 @@ async function clientAs(role: Role): Promise<TestClient> {
   return client;
 }
 
-/**
- * A request sent as written over a plain socket: fetch() would resolve `..` and `%2e%2e` and
- * refuse some methods, and Node's client drops an answer that comes before the request is sent
- * (a 431 to oversized headers). The body is read as it comes (chunked bodies keep their sizes).
- */
-function raw(method: string, target: string, headers: Record<string, string> = {}, body = ''): Promise<Sent> {
-  const { hostname, port } = new URL(server.url);
-  const lines = [`${method} ${target} HTTP/1.1`, ...('host' in headers ? [] : [`host: ${hostname}:${port}`]), 'connection: close', `content-length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+/** The answer to a raw request, parsed; a reset after the answer arrived still counts. */
+function answerOf(socket: Socket, what: string): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect(Number(port), hostname);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A reset after the answer arrived is the server closing early: the answer still counts.
     socket.on('error', () => undefined);
@@ -71,7 +65,7 @@ function raw(method: string, target: string, headers: Record<string, string> = {
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const [statusLine = '', ...headerLines] = head.split('\r\n');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
-      if (!Number.isInteger(status)) return reject(new Error(`no answer to ${method} ${target}: ${JSON.stringify(text.slice(0, 80))}`));
+      if (!Number.isInteger(status)) return reject(new Error(`no answer to ${what}: ${JSON.stringify(text.slice(0, 80))}`));
       const responseHeaders = new Headers();
       for (const line of headerLines) {
         const colon = line.indexOf(':');
@@ -79,9 +73,44 @@ function raw(method: string, target: string, headers: Record<string, string> = {
       }
       resolve({ status, headers: responseHeaders, body: rest.join('\r\n\r\n') });
     });
-    // No half-close: `connection: close` has the server end the connection once it answered.
-    socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
   });
+}
+
+function requestHead(method: string, target: string, headers: Record<string, string>, body: string): string {
+  const { hostname, port } = new URL(server.url);
+  const lines = [`${method} ${target} HTTP/1.1`, ...('host' in headers ? [] : [`host: ${hostname}:${port}`]), 'connection: close', `content-length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/**
+ * A request sent as written over a plain socket: fetch() would resolve `..` and `%2e%2e` and
+ * refuse some methods, and Node's client drops an answer that comes before the request is sent
+ * (a 431 to oversized headers). The body is read as it comes (chunked bodies keep their sizes).
+ */
+function raw(method: string, target: string, headers: Record<string, string> = {}, body = ''): Promise<Sent> {
+  const { hostname, port } = new URL(server.url);
+  const socket = connect(Number(port), hostname);
+  const answer = answerOf(socket, `${method} ${target}`);
+  // No half-close: `connection: close` has the server end the connection once it answered.
+  socket.write(`${requestHead(method, target, headers, body)}${body}`);
+  return answer;
+}
+
+/** A raw request whose head is sent now (the server reads its session) and whose body waits for `release()`. */
+async function held(method: string, target: string, headers: Record<string, string>, body: string): Promise<{ release: () => Promise<Sent> }> {
+  const { hostname, port } = new URL(server.url);
+  const socket = connect(Number(port), hostname);
+  const answer = answerOf(socket, `${method} ${target}`);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(requestHead(method, target, headers, body));
+  // Until the server has read the head and loaded the session.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return {
+    release: () => {
+      socket.write(body);
+      return answer;
+    },
+  };
 }
 
 /** An attack that gets no answer fails rather than holding the run. */
@@ -105,7 +134,7 @@ test(`${attacks.length} attacks by anonymous users, readers, editors and admins 
   const before = await snapshot();
   const failures: string[] = [];
   for (const attack of attacks) {
-    const context: AttackContext = { client: await clientAs(attack.as), as: clientAs, raw, postId };
+    const context: AttackContext = { client: await clientAs(attack.as), as: clientAs, raw, held, postId };
     try {
       const sent = await withinPatience(attack.send(context).then(read));
       assert.ok(sent.status < 500, `answered ${sent.status}: ${sent.body.slice(0, 200)}`);
@@ -114,6 +143,10 @@ test(`${attacks.length} attacks by anonymous users, readers, editors and admins 
     } catch (error) {
       if (process.env.HOSTILE_VERBOSE) console.error(attack.name, error);
       failures.push(`${attack.name} (as ${attack.as}): ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      // Each attack starts with no failed logins counted: one that guesses passwords must not
+      // lock the next one's user out.
+      await LoginFailure.objects.all().delete();
     }
   }
   assert.deepEqual(failures, [], `${failures.length} attacks were not refused:\n${failures.join('\n')}`);

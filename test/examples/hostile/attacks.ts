@@ -21,6 +21,11 @@ export interface AttackContext {
   readonly as: (role: Role) => Promise<TestClient>;
   /** Sends the request line exactly as written (no URL normalisation), over the socket. */
   readonly raw: (method: string, target: string, headers?: Record<string, string>, body?: string) => Promise<Sent>;
+  /**
+   * Sends a raw request's head now (the server loads its session) and its body on `release()`,
+   * which resolves with the answer: for requests in flight while something else happens.
+   */
+  readonly held: (method: string, target: string, headers: Record<string, string>, body: string) => Promise<{ release: () => Promise<Sent> }>;
   /** A post's id that exists. */
   readonly postId: number;
 }
@@ -254,6 +259,72 @@ export const attacks: Attack[] = [
       assert.match(sent.headers.get('cache-control') ?? '', /no-store/);
       assert.match(sent.headers.get('content-security-policy') ?? '', /default-src 'self'/);
       assert.doesNotMatch(sent.headers.get('content-security-policy') ?? '', /unsafe-inline/);
+    },
+  },
+
+  // Sessions: a logout is not undone by a request of the same session already in flight (Django's
+  // SessionInterrupted): the held request is a 400 and the old cookie stays logged out.
+  {
+    name: 'a request in flight during a logout does not bring its session back',
+    as: 'editor',
+    send: async ({ client, held }) => {
+      await client.page('/admin/blog/post/');
+      const stolen = client.cookieHeader;
+      const body = new URLSearchParams({ csrfmiddlewaretoken: client.token!, action: 'publish', index: '0' }).toString();
+      const inFlight = await held('POST', '/admin/blog/post/', { cookie: stolen, 'content-type': 'application/x-www-form-urlencoded' }, body);
+      const out = await client.post('/admin/logout/');
+      assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
+      const answer = await inFlight.release();
+      const again = await client.request('/admin/', { headers: { cookie: stolen } });
+      assert.equal(again.status, 302, 'the logged-out cookie reached the admin again');
+      return answer;
+    },
+    refused: status(400),
+  },
+  // Shared caches: a page with a visitor's new session and CSRF token varies by cookie and is never cached.
+  ...['/login/', '/admin/login/'].map((target): Attack => ({
+    name: `a shared cache cannot keep ${target} with its session and CSRF token`,
+    as: 'anonymous',
+    send: ({ client }) => client.get(target),
+    refused: (sent) => {
+      assert.equal(sent.status, 200);
+      assert.match(sent.headers.get('set-cookie') ?? '', /trove_session=/);
+      assert.match(sent.headers.get('vary') ?? '', /Cookie/);
+      assert.match(sent.headers.get('cache-control') ?? '', /no-store/);
+    },
+  })),
+  // Existence: a user without permission on a model gets the same 403 whether the object exists or not.
+  ...['change', 'delete', 'history'].flatMap((page) => ['1', '999'].map((pk): Attack => ({
+    name: `an editor cannot tell whether author ${pk} exists from its ${page} page`,
+    as: 'editor',
+    send: ({ client }) => client.get(`/admin/blog/author/${pk}/${page}/`),
+    refused: status(403),
+  }))),
+  {
+    name: 'a changelist ordered by the same column 2,001 times is no 500',
+    as: 'editor',
+    send: ({ client }) => client.get(`/admin/blog/post/?o=${Array(2001).fill('1').join('.')}`),
+    refused: status(200),
+  },
+  // A stolen session guessing the password on the password change page: throttled as logins are.
+  {
+    name: 'guesses at the old password on the password change page stop at the login limit',
+    as: 'editor',
+    send: async ({ client }) => {
+      await client.page('/admin/password_change/');
+      const change = (old: string) => client.post('/admin/password_change/', { old_password: old, new_password1: 'Another-pass-2024', new_password2: 'Another-pass-2024' });
+      for (let i = 0; i < 10; i++) {
+        const wrong = await change(`guess-${i}`);
+        assert.equal(wrong.status, 200);
+        await wrong.body?.cancel();
+      }
+      // The right password, now: refused all the same, so the answer tells nothing.
+      return change('editor');
+    },
+    refused: (sent) => {
+      assert.equal(sent.status, 429);
+      assert.ok(Number(sent.headers.get('retry-after')) > 0);
+      assert.match(sent.body, /Too many incorrect passwords/);
     },
   },
 ];
