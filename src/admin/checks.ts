@@ -73,6 +73,7 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
   }
   const formNames = o.fields ?? o.fieldsets?.flatMap(([, group]) => group.fields) ?? [];
   const option = o.fields !== undefined ? 'fields' : 'fieldsets';
+  // A field no one edits (the automatic key, a date set on save) is shown read-only, never as an input.
   formNames.forEach((name, i) => ownField(option, name, i));
   const repeated = formNames.filter((name, i) => formNames.indexOf(name) !== i);
   if (repeated.length > 0) problem(o.fields !== undefined ? 'admin.E006' : 'admin.E012', `There are duplicate field(s) in '${option}': ${[...new Set(repeated)].join(', ')}.`);

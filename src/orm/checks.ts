@@ -41,6 +41,7 @@ function unresolvedRelations(meta: ModelMeta, labels: readonly string[]): CheckM
 function reverseNameClashes(meta: ModelMeta): CheckMessage[] {
   const messages: CheckMessage[] = [];
   const visible = meta.reverseRelations.filter((r) => !r.hidden);
+  const reported = new Set<ReverseRelation>();
   const clash = (id: string, what: string, nameOf: (r: ReverseRelation) => string) => {
     const seen = new Map<string, ReverseRelation>();
     for (const relation of visible) {
@@ -50,6 +51,9 @@ function reverseNameClashes(meta: ModelMeta): CheckMessage[] {
         seen.set(name, relation);
         continue;
       }
+      // The same pair clashing by query name too is reported once, as E304.
+      if (reported.has(relation)) continue;
+      reported.add(relation);
       messages.push(checkError(id, `Reverse ${what} '${meta.objectName}.${name}' for '${relation.field.qualifiedName}' clashes with reverse ${what} for '${first.field.qualifiedName}'.`, {
         object: relation.field.qualifiedName,
         hint: `Add or change a relatedName argument to the definition for '${relation.field.qualifiedName}' or '${first.field.qualifiedName}'.`,
@@ -57,8 +61,7 @@ function reverseNameClashes(meta: ModelMeta): CheckMessage[] {
     }
   };
   clash('fields.E304', 'accessor', (r) => r.accessorName);
-  // The same name as an accessor is reported once, as E304.
-  if (messages.length === 0) clash('fields.E305', 'query name', (r) => r.queryName);
+  clash('fields.E305', 'query name', (r) => r.queryName);
   return messages;
 }
 

@@ -6,17 +6,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { accessibilityProblems, browserSkip, launchChromium } from '../support/browser.ts';
 import { Group, User } from '../../src/auth/index.ts';
 import { useBlogApp } from '../support/blog-app.ts';
 import { PATIENCE_MS } from '../support/patience.ts';
 import { TestClient } from '../support/web.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && process.env.TROVE_REQUIRE_BROWSER !== '1' ? `no Chromium at ${CHROMIUM}` : false;
+const skip = browserSkip;
 
 const { transports } = useBlogApp({ socket: true });
 let browser: Browser | undefined;
@@ -24,16 +24,9 @@ const problems: string[] = [];
 
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
-
-/** axe-core's serious and critical findings, as `id: selector` lines. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
 
 async function loggedIn(): Promise<{ page: Page; base: string }> {
   const base = (transports['over a socket']!() as TestClient).origin;
@@ -55,7 +48,7 @@ test('a group gets a permission picked with the keyboard only: filter, tab, spac
   const filter = page.getByRole('searchbox', { name: 'Filter permissions' });
   assert.equal(await filter.isVisible(), true, 'admin.js shows the filter box');
   assert.equal(await page.locator('select#id_permissions').isVisible(), false, 'and hides the select it drives');
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await accessibilityProblems(page), []);
 
   await page.getByLabel('Name').focus();
   await page.keyboard.type('Post cleaners');
@@ -90,7 +83,7 @@ test('the user pages pass axe: add, change (hash summary, pickers) and the passw
   const editor = await User.objects.get({ username: 'editor' });
   for (const path of ['/admin/auth/user/', '/admin/auth/user/add/', `/admin/auth/user/${editor.id}/change/`, `/admin/auth/user/${editor.id}/password/`]) {
     await page.goto(`${base}${path}`);
-    assert.deepEqual(await axe(page), [], path);
+    assert.deepEqual(await accessibilityProblems(page), [], path);
   }
   await page.goto(`${base}/admin/auth/user/${editor.id}/change/`);
   await page.screenshot({ path: join(root, 'test', '.tmp', 'auth-admin-user-change.png'), fullPage: true });

@@ -6,16 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { accessibilityProblems, browserSkip, launchChromium } from '../support/browser.ts';
 import { PATIENCE_MS } from '../support/patience.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
-const required = process.env.TROVE_REQUIRE_BROWSER === '1';
-const skip = !existsSync(CHROMIUM) && !required ? `no Chromium at ${CHROMIUM} (CI installs Debian's)` : false;
+const skip = browserSkip;
 
 let server: ChildProcess | undefined;
 const databaseFile = join(root, 'test', '.tmp', `browser-blog-${process.pid}.db`);
@@ -57,12 +56,7 @@ async function startBlog(): Promise<void> {
 before(async () => {
   if (skip) return;
   await startBlog();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // A fresh profile each launch (Playwright's own); the network is closed, so Chromium must not dial out.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -96,17 +90,6 @@ test('delete a post through the hand-written page, see the message, click Undo, 
   await page.getByRole('link', { name: 'Welcome to Trove' }).click();
   await page.getByRole('heading', { name: 'Comments (2)' }).waitFor();
 });
-
-/**
- * axe-core, run in the page: the serious and critical violations, as `id: selector` lines. It is
- * evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
- * govern (an inline <script> tag would be refused, as it should be).
- */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('the admin: log in, search with the keyboard, filter, sort, change a post after one invalid try, read its history; axe finds nothing serious, light or dark', { skip, timeout: PATIENCE_MS }, async () => {
   const page = await watchedPage();

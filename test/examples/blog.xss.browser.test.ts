@@ -6,9 +6,9 @@
  * page may hold an element the payload made.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkip, launchChromium } from '../support/browser.ts';
 import { createBlogApp } from '../../examples/blog/app.ts';
 import { Author, Comment, Post, Tag } from '../../examples/blog/models.ts';
 import { seedDemoUsers } from '../../examples/blog/seed.ts';
@@ -17,9 +17,7 @@ import { setupDatabase } from '../support/database.ts';
 import { PATIENCE_MS } from '../support/patience.ts';
 import { listen } from '../support/web.ts';
 
-const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
-const required = process.env.TROVE_REQUIRE_BROWSER === '1';
-const skip = !existsSync(CHROMIUM) && !required ? `no Chromium at ${CHROMIUM} (CI installs Debian's)` : false;
+const skip = browserSkip;
 
 /** Each payload marks the page when it runs; `data-xss` marks an element it managed to make. */
 /** Run in the page: did a payload run, and how many elements did payloads make? (A string: tsc knows no DOM here.) */
@@ -54,7 +52,7 @@ before(async () => {
   await Post.objects.filter({ id: postIds.at(-1)! }).delete({ reason: PAYLOADS[0] });
   postIds = postIds.slice(0, -1);
   server = await listen(createBlogApp({ secretKey: 'blog-xss-secret-key-long-enough' }));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { TroveApp } from '../../src/web/index.ts';
 import { authenticate, CSRF_FIELD, login, path } from '../../src/web/index.ts';
+import { after, before } from 'node:test';
 
 type Send = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -141,4 +142,20 @@ export function rawRequest(baseUrl: string, target: string, host: string, option
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/**
+ * Clients of `app` both ways a test sends requests: in process, and over a socket to the app
+ * served for the file's tests (started before them, closed after).
+ */
+export function clientsInProcessAndOverSocket(app: TroveApp): Record<string, () => TestClient> {
+  let server: Awaited<ReturnType<typeof listen>> | undefined;
+  before(async () => {
+    server = await listen(app);
+  });
+  after(() => server?.close());
+  return {
+    'in process': () => TestClient.inProcess(app),
+    'over a socket': () => TestClient.overSocket(server!.url),
+  };
 }

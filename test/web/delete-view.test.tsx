@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CASCADE, Deletion, PROTECT, model, fields as f } from '../../src/index.ts';
 import { Permission, User, syncPermissions } from '../../src/auth/index.ts';
 import { authenticate, createApp, DeleteView, login, path, restoreView, takeMessages, type DeleteConfirmationProps } from '../../src/web/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
-import { listen, loginRoute, TestClient } from '../support/web.ts';
+import { clientsInProcessAndOverSocket, loginRoute, TestClient } from '../support/web.ts';
 
 class Shelf extends model('dv.Shelf', { name: f.char({ maxLength: 40 }) }, { softDelete: true }) {
   override toString() {
@@ -64,16 +64,7 @@ const app = () =>
   });
 
 const web = app();
-let server: Awaited<ReturnType<typeof listen>>;
-before(async () => {
-  server = await listen(web);
-});
-after(() => server.close());
-
-const transports: Record<string, () => TestClient> = {
-  'in process': () => TestClient.inProcess(web),
-  'over a socket': () => TestClient.overSocket(server.url),
-};
+const transports = clientsInProcessAndOverSocket(web);
 
 for (const [transport, newClient] of Object.entries(transports)) {
   async function clerk(): Promise<TestClient> {

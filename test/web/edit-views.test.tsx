@@ -3,12 +3,12 @@
  * form, POST validates, saves (many-to-many included) and redirects; an invalid POST is the page
  * again (200) with the errors tied to their inputs; permissions as DeleteView has them.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Permission, User, syncPermissions } from '../../src/auth/index.ts';
 import { createApp, CreateView, modelForm, path, takeMessages, UpdateView, CsrfField, type EditFormProps } from '../../src/web/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
-import { listen, loginRoute, TestClient } from '../support/web.ts';
+import { clientsInProcessAndOverSocket, loginRoute, TestClient } from '../support/web.ts';
 import { Author, Book, Tag } from './forms/library.ts';
 
 const seeded = withSeededDatabase(async () => {
@@ -58,16 +58,7 @@ const web = createApp({
   ],
 });
 
-let server: Awaited<ReturnType<typeof listen>>;
-before(async () => {
-  server = await listen(web);
-});
-after(() => server.close());
-
-const transports: Record<string, () => TestClient> = {
-  'in process': () => TestClient.inProcess(web),
-  'over a socket': () => TestClient.overSocket(server.url),
-};
+const transports = clientsInProcessAndOverSocket(web);
 
 async function clerk(newClient: () => TestClient): Promise<TestClient> {
   const client = newClient();

@@ -74,6 +74,10 @@ function chooseFields(meta: ModelMeta, options: { fields?: readonly string[]; ex
   for (const name of [...(options.fields ?? []), ...(options.exclude ?? [])]) {
     if (!all.some((f) => f.name === name)) throw new FieldError(`modelForm(${meta.objectName}): ${meta.label} has no field '${name}'.`);
   }
+  // Django's rule: an automatic key, a trash stamp or an autoNow date is never a form's to set.
+  for (const name of options.fields ?? []) {
+    if (!isEditable(meta, all.find((f) => f.name === name)!)) throw new FieldError(`'${name}' cannot be specified for ${meta.objectName} model form as it is a non-editable field.`);
+  }
   if (options.fields !== undefined) return [...options.fields];
   return all.filter((f) => isEditable(meta, f) && !options.exclude!.includes(f.name)).map((f) => f.name);
 }

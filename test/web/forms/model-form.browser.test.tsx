@@ -7,9 +7,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { accessibilityProblems, browserSkip, launchChromium } from '../../support/browser.ts';
 import { BaseLayout, createApp, CreateView, path, UpdateView, type LayoutProps } from '../../../src/web/index.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 import { PATIENCE_MS } from '../../support/patience.ts';
@@ -17,9 +18,7 @@ import { listen } from '../../support/web.ts';
 import { Author, Book, Tag } from './library.ts';
 
 const root = new URL('../../..', import.meta.url).pathname;
-const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
-const required = process.env.TROVE_REQUIRE_BROWSER === '1';
-const skip = !existsSync(CHROMIUM) && !required ? `no Chromium at ${CHROMIUM} (CI installs Debian's)` : false;
+const skip = browserSkip;
 
 const seeded = withSeededDatabase(async () => {
   const jane = await Author.objects.create({ name: 'Jane Austen', email: 'jane@example.com' });
@@ -55,11 +54,7 @@ let browser: Browser | undefined;
 before(async () => {
   if (skip) return;
   server = await listen(web);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -72,12 +67,6 @@ function focused(page: Page): Promise<string | undefined> {
     const element = (globalThis as unknown as { document: { activeElement: { id: string; textContent: string } | null } }).document.activeElement;
     return element === null ? undefined : element.id || element.textContent;
   });
-}
-
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test('axe finds nothing serious on the empty form, the form with errors, or an edit form', { skip, timeout: PATIENCE_MS }, async () => {

@@ -146,3 +146,8 @@ test('posted data as FormData, URLSearchParams or a plain object binds alike', a
     assert.equal(form.cleanedData.title, 'Sanditon');
   }
 });
+
+test("a field no form may set (the automatic key) is refused when the form is made, as Django's FieldError", () => {
+  // Edited, `id: 77` would have saved a copy of the row under a new key.
+  assert.throws(() => modelForm(Book, { fields: ['id' as 'title', 'title'] }), /'id' cannot be specified for Book model form as it is a non-editable field\./);
+});
