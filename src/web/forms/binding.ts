@@ -97,7 +97,11 @@ export function parseValue(field: Field, form: PostedData): unknown {
     if (!allFinite(value)) throw new FormValueError('Enter valid JSON.');
     return value;
   }
-  if (field instanceof ForeignKeyField) return text.trim();
+  if (field instanceof ForeignKeyField) {
+    // Blanks alone are no key (PostgreSQL refuses '' for a bigint): as an empty input.
+    const key = text.trim();
+    return key === '' ? null : key;
+  }
   if (field instanceof IntegerField) {
     if (!/^-?\d+$/.test(text.trim())) throw new FormValueError('Enter a whole number.');
     // '-0' is 0: no integer column keeps a sign on zero.
