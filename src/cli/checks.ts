@@ -43,8 +43,8 @@ export async function runChecks(project: Project, options: CheckOptions = {}): P
   const models = allModels();
   const messages: CheckMessage[] = [];
   // A check that fails (on a model half defined, say) is reported as such, and the others still run.
-  const add = async (tag: string, check: () => readonly CheckMessage[] | Promise<readonly CheckMessage[]>) => {
-    if (!wanted(tag)) return;
+  const add = async (tag: string, check: () => readonly CheckMessage[] | Promise<readonly CheckMessage[]>, chosen = wanted(tag)) => {
+    if (!chosen) return;
     try {
       messages.push(...(await check()));
     } catch (error) {
@@ -59,7 +59,8 @@ export async function runChecks(project: Project, options: CheckOptions = {}): P
   await add('admin', () => AdminSite.all().flatMap(checkAdminSite));
   await add('migrations', () => migrationChecks(project));
   if (deploy) await add('security', () => securityChecks(project));
-  for (const { check, tags: own } of registeredChecks(tags, deploy)) await add(own[0] ?? 'project', () => check({ models, deploy }));
+  // Chosen already by any of their tags.
+  for (const { check, tags: own } of registeredChecks(tags, deploy)) await add(own.join(', ') || 'project', () => check({ models, deploy }), true);
   const silencedIds = new Set(project.config.silencedChecks ?? []);
   const kept = messages.filter((m) => !silencedIds.has(m.id));
   return { messages: kept, silenced: messages.length - kept.length };

@@ -173,3 +173,25 @@ test('migrations that branched are reported by check and showmigrations', async 
   assert.equal(merged.code, 0, merged.stderr);
   assert.equal((await run('check')).code, 0);
 });
+
+test("a project's own checks run under any of their tags, and --deploy ones only with --deploy", async () => {
+  library(false);
+  const models = join(project.dir, 'library/models.ts');
+  const good = readFileSync(models, 'utf8');
+  try {
+    writeFileSync(models, `${good}
+import { checkWarning, registerCheck } from 'trove';
+registerCheck(() => [checkWarning('library.W001', 'Loans have no due-date reminder.')], { tags: ['library', 'loans'] });
+registerCheck(() => [checkWarning('library.W002', 'SMTP_HOST is not set.', { object: 'settings' })], { tags: ['library'], deploy: true });
+`);
+    const tagged = await run('check', '--tag', 'loans');
+    assert.equal(tagged.code, 0, tagged.stderr);
+    assert.match(tagged.stdout, /\?: \(library\.W001\) Loans have no due-date reminder\./);
+    assert.doesNotMatch(tagged.stdout, /W002/);
+    assert.match((await run('check', '--list-tags')).stdout, /^library$[\s\S]*^loans$/m);
+    const deploy = await run('check', '--deploy', '--tag', 'library');
+    assert.match(deploy.stdout, /library\.W001[\s\S]*settings: \(library\.W002\) SMTP_HOST is not set\./);
+  } finally {
+    writeFileSync(models, good);
+  }
+});
