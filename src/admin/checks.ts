@@ -5,8 +5,9 @@
  */
 import { checkError, type CheckMessage } from '../checks/index.ts';
 import {
-  BooleanField, closestName, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, resolveOrdering, type Field, type ModelMeta,
+  closestName, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, resolveOrdering, type Field, type ModelMeta,
 } from '../orm/index.ts';
+import { canFilterBy } from './filters.ts';
 import { fieldAtPath, isPasswordField } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 import type { AdminSite } from './site.ts';
@@ -49,7 +50,7 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
     const field = fieldAtPath(meta, name);
     if (field === undefined) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', which does not refer to a field.`, didYouMean(name));
     else if (isPasswordField(field)) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', a password field, which the admin never filters by.`);
-    else if (!filterable(field)) problem('admin.E150', `The value of 'listFilter[${i}]' refers to '${name}', which has no choices and is not a boolean, a date or a relation.`, 'Give the field choices, or filter by another field.');
+    else if (!canFilterBy(field)) problem('admin.E150', `The value of 'listFilter[${i}]' refers to '${name}', which has no choices and is not a boolean, a date or a relation.`, 'Give the field choices, or filter by another field.');
   });
   (o.searchFields ?? []).forEach((entry, i) => {
     const name = entry.replace(/^[\^=@]/, '');
@@ -100,10 +101,6 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
   const twice = actions.filter((name, i) => actions.indexOf(name) !== i);
   if (twice.length > 0) problem('admin.E130', `The names of the actions in 'actions' must be unique; ${[...new Set(twice)].join(', ')} is used more than once.`);
   return messages;
-}
-
-function filterable(field: Field): boolean {
-  return field instanceof ForeignKeyField || field instanceof ManyToManyField || field instanceof BooleanField || field instanceof DateField || field instanceof DateTimeField || field.options.choices !== undefined;
 }
 
 /** The names a typo could have meant: fields and the reverse relations' query names. */

@@ -38,6 +38,11 @@ function listFilter(params: URLSearchParams, link: Link, title: string, key: str
   };
 }
 
+/** Whether the sidebar can filter by `field`: choices, a boolean, a date or a relation (what buildFilters knows how to list). */
+export function canFilterBy(field: Field): boolean {
+  return field instanceof ForeignKeyField || field instanceof ManyToManyField || field instanceof BooleanField || field instanceof DateField || field instanceof DateTimeField || field.options.choices !== undefined;
+}
+
 export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, link: Link): Promise<FilterSpec[]> {
   const specs: FilterSpec[] = [];
   for (const name of admin.options.listFilter ?? []) {
