@@ -8,3 +8,7 @@ export {
   ProtectedError, RestrictedError, RowsChangedError, TrashCascadeError, OrphanRestoreError, RestoreConflictError, restoreDeletion, purgeDeletion, planPurgeDeletion, purge, Deletion, PurgeOverlapError,
   type DeletePlan, type PurgePlan, type BulkDeleteOptions, type SoftDeleteResult, type RestoreResult, type PurgeOptions, type PurgeProgress, type PurgeResult,
 } from './deletion/index.ts';
+export {
+  OnlineOperation, operationProgress, listOperations, pauseOperation, resumeOperation, cancelOperation, OperationWorker, useOperationEngine,
+  type OperationState, type OperationProgress, type ModelProgress, type WorkerOptions, type WorkerEvent, type OperationEngine,
+} from './deletion/index.ts';

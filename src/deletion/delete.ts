@@ -1,8 +1,9 @@
 /** The entry points the ORM calls: delete a queryset, an instance, or many objects by key. */
 import { atomic, onCommit } from '../db/index.ts';
-import { databaseOf, pkIn, QueryUsageError, STATE, ValidationError, type DeleteOptions, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
+import { databaseOf, pkIn, QueryUsageError, STATE, ValidationError, type OnlineDeleteOptions, type DeleteOptions, type DeleteResult, type InstanceLike, type QuerySet } from '../orm/index.ts';
 import { softDelete, softDeleteBatches, type SoftDeleteResult } from './soft.ts';
 import { Collector } from './collector.ts';
+import { startOnline, type OnlineOperationStarted } from './online/submit.ts';
 
 type Options = DeleteOptions & { hard: boolean };
 
@@ -35,6 +36,43 @@ export interface BulkDeleteOptions extends Pick<DeleteOptions, 'actor' | 'reason
   onProgress?: (progress: { done: number; total: number; deleted: number }) => void;
 }
 
+/** The distinct keys of objects given by key or as instances (the instances are collected into `instances`). */
+function keysOfObjects(meta: QuerySet<unknown>['meta'], objects: readonly unknown[], instances: InstanceLike[] = []): unknown[] {
+  const keys = objects.map((o) => {
+    if (typeof o === 'object' && o !== null) {
+      if ((o.constructor as { meta?: { label: string } }).meta?.label !== meta.label) throw new ValidationError(`bulkDelete() on ${meta.label} got a ${(o.constructor as { name?: string }).name ?? typeof o}.`);
+      const pk = (o as InstanceLike)[meta.pk.attname];
+      if (pk === null || pk === undefined) throw new QueryUsageError(`bulkDelete() got an unsaved ${meta.objectName}.`);
+      instances.push(o as InstanceLike);
+      return meta.pk.clean(pk);
+    }
+    return meta.pk.clean(o);
+  });
+  return [...new Set(keys)];
+}
+
+/** Keys per chunk of bulkDelete({ online: true }) as its root keys are written: a bound on one statement's parameters. */
+const ONLINE_KEY_CHUNK = 5000;
+
+/**
+ * Writes an online operation for what the queryset (or `objects` of its model) would lose, and
+ * returns at once: workers carry it out in batches (see online/).
+ */
+export async function startOnlineDelete(qs: QuerySet<unknown>, objects: readonly unknown[] | undefined, options: OnlineDeleteOptions & { hard: boolean }): Promise<OnlineOperationStarted> {
+  if (qs.isSliced) throw new QueryUsageError('Cannot delete a sliced query online: filter by primary key instead.');
+  const meta = qs.meta;
+  const mode = meta.softDelete && !options.hard ? 'soft' : 'hard';
+  const { actor, reason, source, authorize } = options;
+  if (objects === undefined) return startOnline([Collector.forQuerySet(qs, mode)], { actor, reason, source, authorize });
+  const keys = keysOfObjects(meta, objects);
+  const collectors: Collector[] = [];
+  for (let start = 0; start < Math.max(keys.length, 1); start += ONLINE_KEY_CHUNK) {
+    const chunk = pkIn(meta, keys.slice(start, start + ONLINE_KEY_CHUNK));
+    collectors.push(new Collector(qs.db, meta, qs.state.where === undefined ? chunk : { kind: 'and', children: [qs.state.where, chunk] }, mode));
+  }
+  return startOnline(collectors, { actor, reason, source, authorize });
+}
+
 /**
  * Deletes objects given by key or as instances, in batches, all in one transaction: a PROTECT
  * error in the last batch leaves the first ones undeleted too. On a soft-delete model the
@@ -46,17 +84,7 @@ export async function bulkDelete(qs: QuerySet<unknown>, objects: readonly unknow
   if (qs.isSliced) throw new QueryUsageError('Cannot use bulkDelete() on a sliced query.');
   const meta = qs.meta;
   const instances: InstanceLike[] = [];
-  const keys = objects.map((o) => {
-    if (typeof o === 'object' && o !== null) {
-      if ((o.constructor as { meta?: { label: string } }).meta?.label !== meta.label) throw new ValidationError(`bulkDelete() on ${meta.label} got a ${(o.constructor as { name?: string }).name ?? typeof o}.`);
-      const pk = (o as InstanceLike)[meta.pk.attname];
-      if (pk === null || pk === undefined) throw new QueryUsageError(`bulkDelete() got an unsaved ${meta.objectName}.`);
-      instances.push(o as InstanceLike);
-      return meta.pk.clean(pk);
-    }
-    return meta.pk.clean(o);
-  });
-  const unique = [...new Set(keys)];
+  const unique = keysOfObjects(meta, objects, instances);
   const batches: unknown[][] = [];
   for (let start = 0; start < unique.length; start += batchSize) batches.push(unique.slice(start, start + batchSize));
   const db = qs.db;

@@ -1,6 +1,6 @@
 import { installDeleter, type QuerySet } from '../orm/index.ts';
 import { Collector } from './collector.ts';
-import { bulkDelete, deleteInstance, deleteQuerySet } from './delete.ts';
+import { bulkDelete, deleteInstance, deleteQuerySet, startOnlineDelete } from './delete.ts';
 import { planDelete } from './plan.ts';
 import { restoreInstance, restoreQuerySet } from './restore.ts';
 import './scratch.ts';
@@ -16,6 +16,7 @@ installDeleter({
     return planDelete(Collector.forQuerySet(queryset, queryset.meta.softDelete && options.hard !== true ? 'soft' : 'hard'));
   },
   bulkDelete: (qs, objects, options) => bulkDelete(qs as QuerySet<unknown>, objects, options),
+  startOnline: (qs, objects, options) => startOnlineDelete(qs as QuerySet<unknown>, objects, options),
 });
 
 export { Collector } from './collector.ts';
@@ -30,3 +31,9 @@ export { restoreDeletion, restoreInstance, restoreQuerySet, OrphanRestoreError, 
 export { purge, purgeDeletion, planPurgeDeletion, cutoffFrom, PurgeOverlapError, type PurgeOptions, type PurgeProgress, type PurgeResult, type PurgePlan } from './purge.ts';
 export { hasRowsInTrash, type OperationRows } from './operations.ts';
 export { DELETION_STATES } from './record.ts';
+export {
+  OnlineOperation, OperationKey, OPERATION_STATES, OPERATION_KINDS, startOnline, pauseOperation, resumeOperation, cancelOperation,
+  operationProgress, listOperations, progressOf, OperationWorker, useOperationEngine, builtInEngine, DEFAULT_PACING, DEFAULT_HEALTH, nextBatchSize,
+  type OperationState, type OperationKind, type OnlineOptions, type OnlineOperationStarted, type OperationProgress, type ModelProgress,
+  type WorkerOptions, type WorkerEvent, type RunEnd, type OperationEngine, type Pacing, type HealthLimits,
+} from './online/index.ts';

@@ -13,6 +13,7 @@ import { describeOverlap, planPurge, purgeCollectors, referringFirst, trashOf, t
 import { Collector } from './collector.ts';
 import { assertTookPlanned } from './errors.ts';
 import { Deletion } from './record.ts';
+import { assertNotInFlight } from './online/in-flight.ts';
 
 export interface PurgeProgress {
   deletionId: string;
@@ -66,6 +67,7 @@ export async function purgeDeletion(deletionId: string, options: PurgeOptions = 
   return atomic(async () => {
     const record = await lockOperation(db, deletionId);
     assertInTrash(record, 'purge');
+    await assertNotInFlight(db, deletionId, 'purge');
     const overlapping = options.overlapping ?? 'refuse';
     const { plan, records } = await withOverlapping(db, [record], overlapping, true);
     if (overlapping === 'refuse' && !plan.selfContained) throw new PurgeOverlapError(plan);
@@ -151,6 +153,7 @@ async function withOverlapping(db: Database, records: DeletionRecord[], overlapp
 /** One operation's trash rows, model by model in batches of keys; each batch deleted with its full cascade. */
 async function purgeRows(db: Database, record: DeletionRecord, whole: readonly Collector[], batchSize: number, onProgress: PurgeOptions['onProgress']): Promise<DeleteResult> {
   const deletionId = record.id;
+  await assertNotInFlight(db, deletionId, 'purge');
   const models = referringFirst(Object.keys(record.counts).map(getModel));
   let total = 0;
   for (const meta of models) total += await countTrash(db, meta, deletionId);

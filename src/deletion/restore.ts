@@ -13,6 +13,7 @@ import { assertTookPlanned } from './errors.ts';
 import { sendOperationRows } from './soft.ts';
 import { anyInTrash, assertInTrash, lockOperation, type DeletionRecord } from './operations.ts';
 import { Deletion } from './record.ts';
+import { assertNotInFlight } from './online/in-flight.ts';
 
 type Builder = ExpressionBuilder<any, any>;
 
@@ -54,6 +55,7 @@ export async function restoreDeletion(deletionId: string, options: Database | Re
   return atomic(async () => {
     const record = await lockOperation(db, deletionId);
     assertInTrash(record, 'restore');
+    await assertNotInFlight(db, deletionId, 'restore');
     return restoreSets(db, sets(record), deletionId, authorize);
   }, { using: db });
 }
@@ -101,6 +103,7 @@ async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNod
   );
   return atomic(async () => {
     assertInTrash(await lockOperation(db, deletionId), 'restore');
+    await assertNotInFlight(db, deletionId, 'restore');
     await collector.fixRowSets();
     const result = await restoreSets(db, sets, deletionId, authorize);
     await collector.rows.cleanUp();

@@ -78,7 +78,7 @@ export async function softDeleteBatches(
  * (a lock would leave it live under a trashed row instead), and a large delete is spared
  * locking every parent row it takes.
  */
-async function stamp(
+export async function stamp(
   collector: Collector, deletionId: string, deletedAt: Date, byModel: Record<string, number>,
   options: DeleteOptions, deleted: () => number,
 ): Promise<void> {

@@ -52,6 +52,24 @@ export interface Deleter {
   planQuerySet(queryset: unknown, options: PlanOptions): Promise<DeletePlanLike>;
   /** Deletes objects by key or instance, in batches, in one transaction. */
   bulkDelete(queryset: unknown, objects: readonly unknown[], options: BulkDeleteOptionsLike): Promise<DeleteResult & { deletionId?: string }>;
+  /** Writes an online operation for what the queryset (or these objects) would lose, and returns at once; workers carry it out. */
+  startOnline(queryset: unknown, objects: readonly unknown[] | undefined, options: OnlineDeleteOptions & { hard: boolean }): Promise<OnlineDeleteStarted>;
+}
+
+/** `delete({ online: true })`: the delete is written down and carried out by workers, in batches. */
+export interface OnlineDeleteOptions extends Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'> {
+  online: true;
+}
+
+/** What an online delete answers at once (see deletion/online). */
+export interface OnlineDeleteStarted {
+  /** `trove operations <id>`, `operationProgress(id)`: how far it got. */
+  operationId: string;
+  kind: 'delete' | 'softDelete';
+  /** What the plan says it takes, when it was submitted. */
+  plan: DeleteResult;
+  /** A soft delete's trash operation: its root rows are already hidden under this id. */
+  deletionId?: string;
 }
 
 export interface RestoreOptions {

@@ -29,7 +29,7 @@ export { readsOfCondition, readsOfExpression, type ConditionReads } from './quer
 export { partsOf, partsOfExpression, mapTree, someOnRow, type ConditionParts, type NestedQuery, type TreeMap } from './query/tree.ts';
 export { pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
 export { resolveFilterArgs } from './query/filter-call.ts';
-export { installDeleter, type Deleter, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type RestoreOptions, type BulkDeleteOptionsLike } from './deleter.ts';
+export { installDeleter, type Deleter, type OnlineDeleteOptions, type OnlineDeleteStarted, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type RestoreOptions, type BulkDeleteOptionsLike } from './deleter.ts';
 export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass, FieldsOf, ManyToManyKeys } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';

@@ -1,6 +1,6 @@
 /** Managers: `Post.objects`, the entry point of queries on a model. */
 import { atomic, IntegrityError, type Database } from '../../db/index.ts';
-import { getDeleter, type BulkDeleteOptionsLike, type DeleteResult } from '../deleter.ts';
+import { getDeleter, type BulkDeleteOptionsLike, type DeleteResult, type OnlineDeleteOptions, type OnlineDeleteStarted } from '../deleter.ts';
 import { ObjectDoesNotExist, ValidationError } from '../errors.ts';
 import type { InstanceLike } from '../instance.ts';
 import type { ModelMeta } from '../meta.ts';
@@ -130,7 +130,10 @@ export class Manager<T, F extends FieldMap = FieldMap> {
    * Deletes objects given by primary key or as instances, `batchSize` keys at a time, each
    * batch with full cascade semantics, all in one transaction. Django has no such method.
    */
-  bulkDelete(objects: ReadonlyArray<T | number | string>, options: BulkDeleteOptionsLike = {}): Promise<DeleteResult & { deletionId?: string }> {
+  bulkDelete(objects: ReadonlyArray<T | number | string>, options: OnlineDeleteOptions & { hard?: boolean; batchSize?: number }): Promise<OnlineDeleteStarted>;
+  bulkDelete(objects: ReadonlyArray<T | number | string>, options?: BulkDeleteOptionsLike & { online?: false }): Promise<DeleteResult & { deletionId?: string }>;
+  bulkDelete(objects: ReadonlyArray<T | number | string>, options: BulkDeleteOptionsLike & { online?: boolean } = {}): Promise<(DeleteResult & { deletionId?: string }) | OnlineDeleteStarted> {
+    if (options.online === true) return getDeleter().startOnline(this.getQuerySet(), objects, { ...(options as OnlineDeleteOptions), hard: options.hard === true });
     return getDeleter().bulkDelete(this.getQuerySet(), objects, options);
   }
 

@@ -6,7 +6,7 @@
  */
 import { getDatabase, inTransaction, type Database } from '../../db/index.ts';
 import type { CompiledQuery } from 'kysely';
-import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type PlanOptions, type RestoreOptions } from '../deleter.ts';
+import { getDeleter, type DeleteOptions, type DeletePlanLike, type DeleteResult, type OnlineDeleteOptions, type OnlineDeleteStarted, type PlanOptions, type RestoreOptions } from '../deleter.ts';
 import { Expression, resolveExpression, type OrderByExpression } from '../expressions.ts';
 import { FieldError, MultipleObjectsReturned, ObjectDoesNotExist, QueryUsageError } from '../errors.ts';
 import { deferFields, hydrate, type InstanceLike } from '../instance.ts';
@@ -514,8 +514,11 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
    * Deletes every matching row and what depends on it (Django's on_delete rules), in one
    * transaction. On a soft-delete model the rows go to the trash instead.
    */
-  async delete(options: DeleteOptions = {}): Promise<DeleteResult & { deletionId?: string }> {
+  delete(options: OnlineDeleteOptions): Promise<OnlineDeleteStarted>;
+  delete(options?: DeleteOptions & { online?: false }): Promise<DeleteResult & { deletionId?: string }>;
+  async delete(options: (DeleteOptions & { online?: boolean }) = {}): Promise<(DeleteResult & { deletionId?: string }) | OnlineDeleteStarted> {
     this.assertDeletable('delete()');
+    if (options.online === true) return getDeleter().startOnline(this, undefined, { ...(options as OnlineDeleteOptions), hard: false });
     return getDeleter().deleteQuerySet(this, this, { ...options, hard: false });
   }
 
@@ -526,8 +529,11 @@ export class QuerySet<T, F extends FieldMap = FieldMap> implements PromiseLike<T
   }
 
   /** Deletes for real, with the full engine, even on a soft-delete model. */
-  async hardDelete(options: Pick<DeleteOptions, 'onProgress' | 'authorize'> = {}): Promise<DeleteResult> {
+  hardDelete(options: OnlineDeleteOptions): Promise<OnlineDeleteStarted>;
+  hardDelete(options?: Pick<DeleteOptions, 'onProgress' | 'authorize'> & { online?: false }): Promise<DeleteResult>;
+  async hardDelete(options: Pick<DeleteOptions, 'onProgress' | 'authorize'> & { online?: boolean } = {}): Promise<DeleteResult | OnlineDeleteStarted> {
     this.assertDeletable('hardDelete()');
+    if (options.online === true) return getDeleter().startOnline(this, undefined, { ...(options as OnlineDeleteOptions), hard: true });
     return getDeleter().deleteQuerySet(this, this, { ...options, hard: true });
   }
 

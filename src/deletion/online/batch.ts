@@ -1,0 +1,90 @@
+/**
+ * One batch of an online operation: in one short transaction, the next slice of root keys is
+ * deleted (or moved to the trash) with its whole cascade, children before parents, the keys are
+ * removed and the progress saved. A crash anywhere rolls all of it back, so the checkpoint is
+ * always exactly what is gone, and no orphan is ever visible.
+ */
+import { atomic, type Database } from '../../db/index.ts';
+import { getModel, pkIn } from '../../orm/index.ts';
+import { Collector } from '../collector.ts';
+import { Deletion } from '../record.ts';
+import { stamp } from '../soft.ts';
+import { nextKeys, removeKeysThrough } from './keys.ts';
+import { OnlineOperation } from './records.ts';
+import { applyTimeouts, type BatchTimeouts } from './timeouts.ts';
+
+export type BatchOutcome =
+  /** The batch took `keys` root keys and `byModel` rows. */
+  | { kind: 'took'; keys: number; byModel: Record<string, number>; ms: number }
+  /** No keys were left: the operation is done. */
+  | { kind: 'finished' }
+  /** Paused or being cancelled: the worker stops here. */
+  | { kind: 'stopped'; state: string }
+  /** Another worker holds the lease now (this one was presumed dead): it must not write. */
+  | { kind: 'lost' };
+
+export interface BatchRequest {
+  operationId: string;
+  owner: string;
+  size: number;
+  leaseMs: number;
+  timeouts: BatchTimeouts;
+}
+
+export async function runBatch(db: Database, { operationId, owner, size, leaseMs, timeouts }: BatchRequest): Promise<BatchOutcome> {
+  const started = performance.now();
+  return atomic(async (): Promise<BatchOutcome> => {
+    // The record is locked first, as every control (pause, cancel) locks it: the batch and a
+    // control never interleave, and a worker whose lease was taken over sees it here.
+    const op = await OnlineOperation.objects.using(db).selectForUpdate().get({ id: operationId });
+    if (op.leaseOwner !== owner) return { kind: 'lost' };
+    if (op.state !== 'running') return { kind: 'stopped', state: op.state };
+    const root = getModel(op.rootLabel);
+    const now = new Date();
+    const keys = await nextKeys(db, root, op.id, size);
+    if (keys.length === 0) {
+      await OnlineOperation.objects.using(db).filter({ id: op.id }).update({ state: 'done', finishedAt: now, leaseOwner: null, leaseUntil: null, heartbeatAt: now });
+      return { kind: 'finished' };
+    }
+    const restore = await applyTimeouts(db, timeouts);
+    let byModel: Record<string, number>;
+    try {
+      byModel = op.kind === 'softDelete' ? await trashSlice(db, root, keys, op.deletionId!, op.createdAt) : await deleteSlice(db, root, keys, op);
+    } finally {
+      await restore();
+    }
+    await removeKeysThrough(db, root, op.id, keys[keys.length - 1]);
+    const ms = Math.round(performance.now() - started);
+    const done = { ...op.done };
+    for (const [label, n] of Object.entries(byModel)) done[label] = (done[label] ?? 0) + n;
+    await OnlineOperation.objects.using(db).filter({ id: op.id }).update({
+      done, keysDone: Number(op.keysDone) + keys.length, batches: op.batches + 1, batchSize: size,
+      slowestBatchMs: Math.max(op.slowestBatchMs, ms), failures: 0, error: '',
+      heartbeatAt: now, leaseUntil: new Date(now.getTime() + leaseMs),
+    });
+    return { kind: 'took', keys: keys.length, byModel, ms };
+  }, { using: db });
+}
+
+async function deleteSlice(db: Database, root: ReturnType<typeof getModel>, keys: unknown[], origin: unknown): Promise<Record<string, number>> {
+  const { byModel } = await new Collector(db, root, pkIn(root, keys)).delete(origin);
+  return byModel;
+}
+
+/**
+ * The slice's cascade goes to the trash under the operation's one id. Its roots were hidden when
+ * the operation was submitted, so the root's own stamp takes nothing here; their children are
+ * found through them all the same.
+ */
+async function trashSlice(db: Database, root: ReturnType<typeof getModel>, keys: unknown[], deletionId: string, deletedAt: Date): Promise<Record<string, number>> {
+  const byModel: Record<string, number> = {};
+  const collector = new Collector(db, root, pkIn(root, keys), 'soft');
+  await stamp(collector, deletionId, deletedAt, byModel, {}, () => 0);
+  if (Object.keys(byModel).length > 0) {
+    const record = await Deletion.objects.using(db).selectForUpdate().get({ id: deletionId });
+    const counts = { ...record.counts };
+    for (const [label, n] of Object.entries(byModel)) counts[label] = (counts[label] ?? 0) + n;
+    await Deletion.objects.using(db).filter({ id: deletionId }).update({ counts });
+  }
+  return byModel;
+}

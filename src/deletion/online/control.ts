@@ -1,0 +1,73 @@
+/**
+ * Pause, resume and cancel: each locks the operation's record, as every batch does, so a control
+ * takes effect between two batches, never inside one.
+ */
+import { atomic, getDatabase, type Database } from '../../db/index.ts';
+import { QueryUsageError } from '../../orm/index.ts';
+import { restoreDeletion } from '../restore.ts';
+import { engineFor } from './engine.ts';
+import { removeAllKeys } from './keys.ts';
+import { FINISHED_STATES, OnlineOperation, type OperationState } from './records.ts';
+
+type Record = InstanceType<typeof OnlineOperation>;
+
+async function lock(db: Database, id: string): Promise<Record> {
+  const op = await OnlineOperation.objects.using(db).selectForUpdate().filter({ id }).first();
+  if (op === null) throw new OnlineOperation.DoesNotExist(`No online operation ${id}.`);
+  return op;
+}
+
+function refuse(op: Record, what: string): never {
+  throw new QueryUsageError(`Operation ${op.id} is ${op.state}: it cannot be ${what}.`);
+}
+
+/** Stops the operation after its current batch; `resumeOperation` goes on from there. */
+export async function pauseOperation(id: string, db: Database = getDatabase()): Promise<OperationState> {
+  return atomic(async (): Promise<OperationState> => {
+    const op = await lock(db, id);
+    if (op.state === 'paused') return 'paused';
+    if (op.state !== 'queued' && op.state !== 'running') refuse(op, 'paused');
+    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'paused' });
+    return 'paused';
+  }, { using: db });
+}
+
+/** Queues a paused or failed operation again: a worker goes on from its last batch. */
+export async function resumeOperation(id: string, db: Database = getDatabase()): Promise<OperationState> {
+  return atomic(async (): Promise<OperationState> => {
+    const op = await lock(db, id);
+    if (op.state === 'queued' || op.state === 'running') return op.state;
+    if (op.state !== 'paused' && op.state !== 'failed') refuse(op, 'resumed');
+    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'queued', failures: 0, leaseOwner: null, leaseUntil: null });
+    await engineFor(db).enqueue(db, id);
+    return 'queued';
+  }, { using: db });
+}
+
+/**
+ * Stops the operation for good. A soft delete puts back everything it had moved (its roots
+ * included); a hard delete stops, and what its batches took is gone. While a worker holds the
+ * operation, that worker finishes the cancel after its batch; otherwise it is done here.
+ */
+export async function cancelOperation(id: string, db: Database = getDatabase()): Promise<OperationState> {
+  return atomic(async (): Promise<OperationState> => {
+    const op = await lock(db, id);
+    if (op.state === 'cancelled' || op.state === 'cancelling') return op.state;
+    if ((FINISHED_STATES as string[]).includes(op.state)) refuse(op, 'cancelled');
+    const held = op.state === 'running' && op.leaseOwner !== null && op.leaseUntil !== null && op.leaseUntil.getTime() > Date.now();
+    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelling' });
+    if (held) return 'cancelling';
+    await finishCancel(db, id);
+    return 'cancelled';
+  }, { using: db });
+}
+
+/** Carries out a cancel; the record is locked and reads `cancelling`. */
+export async function finishCancel(db: Database, id: string): Promise<void> {
+  await atomic(async () => {
+    const op = await lock(db, id);
+    if (op.kind === 'softDelete' && op.deletionId !== null) await restoreDeletion(op.deletionId, { db });
+    await removeAllKeys(db, id);
+    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
+  }, { using: db });
+}

@@ -1,0 +1,29 @@
+/** Reading and removing an operation's root keys, the smallest first. */
+import type { Database } from '../../db/index.ts';
+import type { ModelMeta } from '../../orm/index.ts';
+import { OperationKey } from './records.ts';
+
+const TABLE = OperationKey.meta.table;
+
+export function keyColumn(meta: ModelMeta): 'int_key' | 'text_key' {
+  return meta.pk.columnType === 'bigint' || meta.pk.columnType === 'integer' ? 'int_key' : 'text_key';
+}
+
+/** The next `limit` root keys of the operation, as the root's primary key values. */
+export async function nextKeys(db: Database, root: ModelMeta, operation: string, limit: number): Promise<unknown[]> {
+  const column = keyColumn(root);
+  const query = db.kysely.selectFrom(TABLE).select(`${column} as k`).where('operation', '=', operation).orderBy(column).limit(limit);
+  const { rows } = await db.execute<{ k: unknown }>(query.compile());
+  return rows.map((row) => root.pk.fromDb(row.k, db.dialect));
+}
+
+/** Removes the keys up to `last` (inclusive): the batch that took them commits with their removal. */
+export async function removeKeysThrough(db: Database, root: ModelMeta, operation: string, last: unknown): Promise<number> {
+  const column = keyColumn(root);
+  const query = db.kysely.deleteFrom(TABLE).where('operation', '=', operation).where(column, '<=', root.pk.toDb(last, db.dialect));
+  return Number((await db.execute(query.compile())).numAffectedRows ?? 0);
+}
+
+export async function removeAllKeys(db: Database, operation: string): Promise<void> {
+  await db.execute(db.kysely.deleteFrom(TABLE).where('operation', '=', operation).compile());
+}

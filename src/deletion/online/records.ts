@@ -1,0 +1,66 @@
+/**
+ * The durable side of an online operation: one row that says what it is and how far it got,
+ * and the root keys still to do. Both are the truth a worker resumes from; a job engine only
+ * decides which worker runs an operation and when.
+ */
+import { model, fields as f } from '../../orm/index.ts';
+
+/**
+ *   queued      written, waiting for a worker;
+ *   running     a worker holds its lease and deletes batch after batch;
+ *   paused      stopped on request between two batches; resume queues it again;
+ *   cancelling  asked to stop for good; the worker (or the caller, when none holds it) finishes it;
+ *   cancelled   stopped for good: a soft delete's rows are back, a hard delete's are gone as far as it got;
+ *   failed      a batch kept failing (a PROTECT row inserted since the plan, say): fix it and resume;
+ *   done        every root key and its cascade is gone.
+ */
+export type OperationState = 'queued' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'failed' | 'done';
+export const OPERATION_STATES: readonly OperationState[] = ['queued', 'running', 'paused', 'cancelling', 'cancelled', 'failed', 'done'];
+/** States a worker may take an operation in. */
+export const RUNNABLE_STATES: readonly OperationState[] = ['queued', 'running', 'cancelling'];
+export const FINISHED_STATES: readonly OperationState[] = ['cancelled', 'done'];
+
+/** What each batch does to its slice of root keys. */
+export type OperationKind = 'delete' | 'softDelete';
+export const OPERATION_KINDS: readonly OperationKind[] = ['delete', 'softDelete'];
+
+export class OnlineOperation extends model('trove.OnlineOperation', {
+  id: f.uuid({ primaryKey: true }),
+  kind: f.char({ maxLength: 20, choices: OPERATION_KINDS }),
+  state: f.char({ maxLength: 12, default: 'queued', choices: OPERATION_STATES }),
+  rootLabel: f.char({ maxLength: 150 }),
+  /** What the plan said it would take, per model label, when it was submitted. */
+  plan: f.json<Record<string, number>>(),
+  /** What the batches took so far, per model label. */
+  done: f.json<Record<string, number>>(),
+  keysTotal: f.bigInteger({ default: 0 }),
+  keysDone: f.bigInteger({ default: 0 }),
+  batches: f.integer({ default: 0 }),
+  /** Root keys per batch, adapted after each to the target duration. */
+  batchSize: f.integer({ default: 100 }),
+  slowestBatchMs: f.integer({ default: 0 }),
+  /** Batches that failed in a row; reset by one that succeeds. */
+  failures: f.integer({ default: 0 }),
+  error: f.text({ default: '' }),
+  /** A soft delete's trash operation (`trove_deletion`), which every batch stamps its rows with. */
+  deletionId: f.char({ maxLength: 36, null: true }),
+  actor: f.char({ maxLength: 150, null: true }),
+  source: f.char({ maxLength: 30, default: 'api' }),
+  reason: f.text({ default: '' }),
+  createdAt: f.dateTime(),
+  startedAt: f.dateTime({ null: true }),
+  finishedAt: f.dateTime({ null: true }),
+  /** The worker that runs it, until `leaseUntil`: each batch renews the lease, and checks it is still its own. */
+  leaseOwner: f.char({ maxLength: 100, null: true }),
+  leaseUntil: f.dateTime({ null: true }),
+  heartbeatAt: f.dateTime({ null: true }),
+}, { table: 'trove_operation', internal: true, ordering: ['-createdAt'], indexes: [['state', 'leaseUntil']] }) {}
+
+/** Root keys not done yet: a batch takes the smallest, and removes them in its own transaction. */
+export class OperationKey extends model('trove.OperationKey', {
+  operation: f.char({ maxLength: 36 }),
+  /** Integer keys. */
+  intKey: f.bigInteger({ null: true }),
+  /** Other keys (UUIDs, strings). */
+  textKey: f.char({ maxLength: 255, null: true }),
+}, { table: 'trove_operation_key', internal: true, indexes: [['operation', 'intKey'], ['operation', 'textKey']] }) {}

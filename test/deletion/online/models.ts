@@ -1,0 +1,22 @@
+/** Three levels, as the online delete's users have them: authors, their posts, the posts' comments; and a trash of the same shape. */
+import { model, fields as f, CASCADE, PROTECT, SET_NULL } from '../../../src/index.ts';
+
+export class Writer extends model('ol.Writer', { name: f.char({ maxLength: 50 }), group: f.integer({ default: 0 }) }) {}
+export class Story extends model('ol.Story', {
+  writer: f.foreignKey(() => Writer, { onDelete: CASCADE, relatedName: 'stories' }),
+  title: f.char({ maxLength: 50 }),
+}) {}
+export class Remark extends model('ol.Remark', {
+  story: f.foreignKey(() => Story, { onDelete: CASCADE, relatedName: 'remarks' }),
+  editor: f.foreignKey(() => Writer, { onDelete: SET_NULL, null: true, relatedName: 'edited' }),
+}) {}
+/** Blocks a writer's delete while it exists. */
+export class Prize extends model('ol.Prize', { writer: f.foreignKey(() => Writer, { onDelete: PROTECT }) }) {}
+
+export class Shelf extends model('ol.Shelf', { name: f.char({ maxLength: 50 }), group: f.integer({ default: 0 }) }, { softDelete: true }) {}
+export class Volume extends model('ol.Volume', {
+  shelf: f.foreignKey(() => Shelf, { onDelete: CASCADE, relatedName: 'volumes' }),
+}, { softDelete: true }) {}
+export class Page extends model('ol.Page', {
+  volume: f.foreignKey(() => Volume, { onDelete: CASCADE, relatedName: 'pages' }),
+}, { softDelete: true }) {}

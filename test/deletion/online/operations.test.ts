@@ -1,0 +1,217 @@
+/**
+ * Online operations in one process: what a worker's batches leave equals what one transaction
+ * leaves, and pause, resume, cancel, a lease taken over and a failing batch each end as they say.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  atomic, cancelOperation, getDatabase, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
+  restoreDeletion, resumeOperation, purgeDeletion, type WorkerEvent,
+} from '../../../src/index.ts';
+import { withSeededDatabase } from '../../support/database.ts';
+import { Page, Prize, Remark, Shelf, Story, Volume, Writer } from './models.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+
+withSeededDatabase(async () => undefined);
+
+async function seedWriters(writers: number, stories: number, remarks: number): Promise<void> {
+  const ws = await Writer.objects.bulkCreate(Array.from({ length: writers }, (_, i) => ({ name: `w${i}`, group: i % 3 })));
+  const ss = await Story.objects.bulkCreate(ws.flatMap((writer) => Array.from({ length: stories }, (_, i) => ({ writer, title: `s${i}` }))));
+  await Remark.objects.bulkCreate(ss.flatMap((story, n) => Array.from({ length: remarks }, () => ({ story, editor: ws[n % ws.length]! }))));
+}
+
+async function seedShelves(shelves: number, volumes: number, pages: number): Promise<void> {
+  const sh = await Shelf.objects.bulkCreate(Array.from({ length: shelves }, (_, i) => ({ name: `s${i}`, group: i % 3 })));
+  const vs = await Volume.objects.bulkCreate(sh.flatMap((shelf) => Array.from({ length: volumes }, () => ({ shelf }))));
+  await Page.objects.bulkCreate(vs.flatMap((volume) => Array.from({ length: pages }, () => ({ volume }))));
+}
+
+/** Every row of the test's models, as the database holds it. */
+async function snapshot(): Promise<unknown> {
+  const rows = async (m: { meta: { softDelete: boolean }; allObjects: unknown; objects: unknown }) => {
+    const manager = (m.meta.softDelete ? m.allObjects : m.objects) as { orderBy(f: string): { values(): { fetch(): Promise<Record<string, unknown>[]> } } };
+    return (await manager.orderBy('id').values().fetch()).map((row) => {
+      // When a row went to the trash differs between the two runs; that it did, and with which others, does not.
+      const { deletedAt, deletionId, ...rest } = row;
+      return { ...rest, ...(deletedAt === undefined ? {} : { trashed: deletedAt !== null, grouped: deletionId !== null }) };
+    });
+  };
+  return { writers: await rows(Writer), stories: await rows(Story), remarks: await rows(Remark), shelves: await rows(Shelf), volumes: await rows(Volume), pages: await rows(Page) };
+}
+
+/** What one transaction's delete would leave, rolled back after being looked at. */
+async function referenceAfter(del: () => Promise<unknown>): Promise<unknown> {
+  let seen: unknown;
+  const sentinel = new Error('roll back');
+  await assert.rejects(atomic(async () => {
+    await del();
+    seen = await snapshot();
+    throw sentinel;
+  }), (e) => e === sentinel);
+  return seen;
+}
+
+function worker(options: ConstructorParameters<typeof OperationWorker>[1] = {}): OperationWorker {
+  return new OperationWorker(getDatabase(), { maxLockWaiters: 1_000, ...options });
+}
+
+test('an online hard delete, batch by batch, leaves what one transaction leaves', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }),
+    fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 20 }),
+    async (writers, stories, remarks, group, initialBatchSize, maxBatchSize) => {
+      await getDatabase().flush();
+      await seedWriters(writers, stories, remarks);
+      const filter = { group__lte: group };
+      const expected = await referenceAfter(() => Writer.objects.filter(filter).delete());
+      const planned = await Writer.objects.filter(filter).planDelete();
+      const started = await Writer.objects.filter(filter).delete({ online: true });
+      assert.deepEqual(started.plan.byModel, planned.byModel);
+      await worker({ initialBatchSize, maxBatchSize }).drain();
+      assert.deepEqual(await snapshot(), expected);
+      const progress = await operationProgress(started.operationId);
+      assert.equal(progress.state, 'done');
+      assert.deepEqual(Object.fromEntries(progress.models.filter((m) => m.done > 0).map((m) => [m.label, m.done])), planned.byModel);
+      assert.equal(progress.keysDone, progress.keysTotal);
+    },
+  ), { numRuns: RUNS });
+});
+
+test('an online soft delete hides its roots at once, trashes the rest in batches under one id, and restores whole', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 5 }),
+    async (shelves, volumes, pages, initialBatchSize) => {
+      await getDatabase().flush();
+      await seedShelves(shelves, volumes, pages);
+      const before = await snapshot();
+      const expected = await referenceAfter(() => Shelf.objects.filter({ group: 0 }).delete());
+      const started = await Shelf.objects.filter({ group: 0 }).delete({ online: true });
+      // Before any worker ran: no root of it is visible, and nothing else moved yet.
+      assert.equal(await Shelf.objects.filter({ group: 0 }).count(), 0);
+      assert.equal(await Volume.deletedObjects.count(), 0);
+      await worker({ initialBatchSize, maxBatchSize: initialBatchSize }).drain();
+      assert.deepEqual(await snapshot(), expected);
+      assert.equal(new Set((await Page.deletedObjects.values('deletionId').fetch()).map((r) => r.deletionId)).size <= 1, true);
+      await restoreDeletion(started.deletionId!);
+      assert.deepEqual(await snapshot(), before);
+    },
+  ), { numRuns: RUNS });
+});
+
+test('pause stops between batches, resume goes on from there', async () => {
+  await seedWriters(20, 2, 1);
+  const { operationId } = await Writer.objects.all().delete({ online: true });
+  const w = worker({ initialBatchSize: 3, maxBatchSize: 3, onEvent: (e) => { if (e.kind === 'batch' && e.operationId === operationId) void 0; } });
+  const id = await w.claim();
+  assert.equal(id, operationId);
+  // Two batches, then a pause from elsewhere: the worker sees it before its third.
+  let batches = 0;
+  const paused = new OperationWorker(getDatabase(), {
+    owner: w.owner, initialBatchSize: 3, maxBatchSize: 3, maxLockWaiters: 1_000,
+    onEvent: (e: WorkerEvent) => { if (e.kind === 'batch' && ++batches === 2) void pauseOperation(operationId); },
+  });
+  assert.equal(await paused.run(operationId), 'paused');
+  const mid = await operationProgress(operationId);
+  assert.equal(mid.state, 'paused');
+  assert.ok(mid.keysDone >= 6 && mid.keysDone < 20, `${mid.keysDone}`);
+  assert.equal(await Writer.objects.count(), 20 - mid.keysDone);
+  assert.equal(await w.claim(), undefined, 'a paused operation is not claimed');
+  assert.equal(await resumeOperation(operationId), 'queued');
+  await worker().drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.equal(await Writer.objects.count(), 0);
+  assert.equal(await Remark.objects.count(), 0);
+});
+
+test('cancelling a soft delete puts back all it moved; cancelling a hard delete stops it and says what is gone', async () => {
+  await seedShelves(9, 2, 2);
+  const before = await snapshot();
+  const soft = await Shelf.objects.all().delete({ online: true });
+  const w = worker({ initialBatchSize: 2, maxBatchSize: 2 });
+  assert.equal(await w.claim(), soft.operationId);
+  let n = 0;
+  const stopping = new OperationWorker(getDatabase(), { owner: w.owner, initialBatchSize: 2, maxBatchSize: 2, maxLockWaiters: 1_000, onEvent: (e) => { if (e.kind === 'batch' && ++n === 2) void cancelOperation(soft.operationId); } });
+  assert.equal(await stopping.run(soft.operationId), 'cancelled');
+  assert.deepEqual(await snapshot(), before);
+  assert.equal((await operationProgress(soft.operationId)).state, 'cancelled');
+
+  await seedWriters(10, 1, 1);
+  const hard = await Writer.objects.all().delete({ online: true });
+  const h = worker({ initialBatchSize: 4, maxBatchSize: 4 });
+  assert.equal(await h.claim(), hard.operationId);
+  let m = 0;
+  const stoppingHard = new OperationWorker(getDatabase(), { owner: h.owner, initialBatchSize: 4, maxBatchSize: 4, maxLockWaiters: 1_000, onEvent: (e) => { if (e.kind === 'batch' && ++m === 1) void cancelOperation(hard.operationId); } });
+  assert.equal(await stoppingHard.run(hard.operationId), 'cancelled');
+  const p = await operationProgress(hard.operationId);
+  assert.equal(p.state, 'cancelled');
+  assert.equal(p.keysDone, 4);
+  assert.equal(await Writer.objects.count(), 6);
+  assert.equal(p.models.find((x) => x.label === 'ol.Writer')!.done, 4);
+  // A queued operation no worker holds is cancelled at once.
+  const queued = await Writer.objects.all().delete({ online: true });
+  assert.equal(await cancelOperation(queued.operationId), 'cancelled');
+  assert.equal(await Writer.objects.count(), 6);
+  await assert.rejects(resumeOperation(queued.operationId), QueryUsageError);
+});
+
+test('a worker presumed dead loses its lease: another goes on, and the first may not write again', async () => {
+  await seedWriters(12, 1, 1);
+  const { operationId } = await Writer.objects.all().delete({ online: true });
+  const first = worker({ leaseMs: 50, initialBatchSize: 2, maxBatchSize: 2 });
+  assert.equal(await first.claim(), operationId);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  const second = worker({ initialBatchSize: 5 });
+  assert.equal(await second.claim(), operationId, 'the lapsed lease is taken over');
+  assert.equal(await first.run(operationId), 'lost');
+  assert.equal(await Writer.objects.count(), 12, 'the first worker wrote nothing');
+  assert.equal(await second.run(operationId), 'done');
+  assert.equal(await Writer.objects.count(), 0);
+});
+
+test('a batch that keeps failing marks the operation failed with the reason; fixed and resumed, it finishes', async () => {
+  await seedWriters(6, 1, 0);
+  const { operationId } = await Writer.objects.all().delete({ online: true });
+  // A row that blocks the delete, committed after the plan.
+  const prize = await Prize.objects.create({ writer: (await Writer.objects.orderBy('-id').first())! });
+  assert.equal(await worker({ initialBatchSize: 2, maxBatchSize: 2, maxFailures: 2 }).drain(), undefined);
+  const failed = await operationProgress(operationId);
+  assert.equal(failed.state, 'failed');
+  assert.match(failed.error, /protected foreign keys: 'Prize.writer'/);
+  assert.equal(await Writer.objects.count(), 2, 'the batches before the blocked one are done');
+  await prize.delete();
+  await resumeOperation(operationId);
+  await worker().drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.equal(await Writer.objects.count(), 0);
+});
+
+test('an online delete checks blockers and the permission on its plan before it is written', async () => {
+  await seedWriters(3, 1, 1);
+  await Prize.objects.create({ writer: (await Writer.objects.first())! });
+  await assert.rejects(Writer.objects.all().delete({ online: true }), ProtectedError);
+  await assert.rejects(Writer.objects.all().delete({ online: true, authorize: () => { throw new Error('no'); } }), /no/);
+  assert.equal(await OnlineOperation.objects.count(), 0);
+});
+
+test('the trash of a soft delete still running cannot be restored or purged; an empty one is done at once', async () => {
+  await seedShelves(3, 1, 1);
+  const started = await Shelf.objects.all().delete({ online: true });
+  await assert.rejects(restoreDeletion(started.deletionId!), /still being made by online operation/);
+  await assert.rejects(purgeDeletion(started.deletionId!), /still being made by online operation/);
+  await worker().drain();
+  await restoreDeletion(started.deletionId!);
+  const none = await Shelf.objects.filter({ name: 'nobody' }).delete({ online: true });
+  assert.equal((await operationProgress(none.operationId)).state, 'done');
+  assert.equal(none.deletionId, undefined);
+});
+
+test('bulkDelete online takes the given keys, and the queryset\'s filter still holds', async () => {
+  await seedWriters(8, 1, 1);
+  const ids = (await Writer.objects.orderBy('id').values('id').fetch()).map((r) => r.id);
+  const started = await Writer.objects.bulkDelete([...ids.slice(0, 5), ids[0]!], { online: true });
+  assert.equal(started.plan.byModel['ol.Writer'], 5);
+  await worker({ initialBatchSize: 2 }).drain();
+  assert.deepEqual((await Writer.objects.orderBy('id').values('id').fetch()).map((r) => r.id), ids.slice(5));
+});
