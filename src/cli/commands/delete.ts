@@ -89,12 +89,14 @@ function describeObjects(objects: readonly object[]): string {
 export const deleteCommand: Command = {
   name: 'delete',
   summary: "Delete the rows of a model that match, with Django's cascade rules (soft on a soft-delete model).",
-  usage: 'trove delete <app.Model> --where field=value … [--all] [--dry-run] [--hard] [--yes] [--reason TEXT] [--actor NAME]',
+  usage: 'trove delete <app.Model> --where field=value … [--all] [--dry-run] [--hard] [--online] [--yes] [--reason TEXT] [--actor NAME]',
   details: `
   --where F=V       a filter, as in filter(): status=draft, author__name__icontains=ann, id__in=1,2,3
   --all             every row (needed when there is no --where)
   --dry-run         show the plan and stop
   --hard            delete for real even on a soft-delete model
+  --online          write the delete down and return: \`trove worker\` carries it out in small
+                    batches (for millions of rows; see trove operations)
   --yes             do not ask for confirmation
   --reason TEXT     recorded with a soft delete
   --actor NAME      recorded with a soft delete (default: the system user)`,
@@ -103,6 +105,7 @@ export const deleteCommand: Command = {
     all: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     hard: { type: 'boolean' },
+    online: { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     reason: { type: 'string' },
     actor: { type: 'string' },
@@ -137,6 +140,16 @@ export const deleteCommand: Command = {
           print('Cancelled: nothing deleted.');
           return 1;
         }
+      }
+      if (values.online === true) {
+        const options = {
+          online: true as const, actor: (values.actor as string | undefined) ?? systemUser(), reason: (values.reason as string | undefined) ?? '', source: 'shell',
+          authorize: (now: { byModel: Record<string, number> }) => assertTookPlanned(plan.byModel, now.byModel),
+        };
+        const started = hard ? await queryset.hardDelete(options) : await queryset.delete(options);
+        print(`\nOperation ${started.operationId} queued: ${plural(started.plan.total, 'row')} in batches${started.deletionId === undefined ? '' : `, its ${meta.verboseNamePlural} hidden in the trash already`}.`);
+        print(`Run it with \`trove worker\`; follow it with \`trove operations ${started.operationId} --watch\`.`);
+        return 0;
       }
       const bar = progress(plan.soft ? 'Moving to the trash' : 'Deleting', plan.total);
       const ctrlC = new CtrlC();

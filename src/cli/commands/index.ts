@@ -9,6 +9,7 @@ import { dumpdata } from './dumpdata.ts';
 import { loaddata } from './loaddata.ts';
 import { makemigrations } from './makemigrations.ts';
 import { migrate } from './migrate.ts';
+import { operations } from './operations.ts';
 import { purgeCommand } from './purge.ts';
 import { restore } from './restore.ts';
 import { runserver } from './runserver.ts';
@@ -19,5 +20,6 @@ import { startapp } from './startapp.ts';
 import { startproject } from './startproject.ts';
 import { test } from './test.ts';
 import { trash } from './trash.ts';
+import { worker } from './worker.ts';
 
-export const commands: readonly Command[] = [startproject, startapp, check, shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, changepassword, runserver, deleteCommand, restore, trash, purgeCommand, dumpdata, loaddata, clearsessions, test];
+export const commands: readonly Command[] = [startproject, startapp, check, shell, makemigrations, migrate, showmigrations, sqlmigrate, createsuperuser, changepassword, runserver, deleteCommand, restore, trash, purgeCommand, operations, worker, dumpdata, loaddata, clearsessions, test];

@@ -1,0 +1,101 @@
+/**
+ * `trove worker`: carries out online operations. Run one per process, on as many machines as
+ * you like, all pointing at one database: each operation is run by one worker at a time, and
+ * taken over by another when its worker stops answering.
+ */
+import { OperationWorker, type WorkerEvent, type WorkerOptions } from '../../deletion/index.ts';
+import { UsageError, type Command } from '../command.ts';
+import { openProject } from '../config.ts';
+import { print, printError } from '../output.ts';
+
+const NUMBERS = {
+  'lease-ms': 'leaseMs',
+  'poll-ms': 'pollMs',
+  'target-batch-ms': 'targetBatchMs',
+  'max-batch-size': 'maxBatchSize',
+  'max-rows-per-second': 'maxRowsPerSecond',
+  'lock-timeout-ms': 'lockTimeoutMs',
+  'statement-timeout-ms': 'statementTimeoutMs',
+  'max-lock-waiters': 'maxLockWaiters',
+  'max-replication-lag-ms': 'maxReplicationLagMs',
+} as const;
+
+export function workerOptions(values: Record<string, unknown>): WorkerOptions {
+  const options: Record<string, number> = {};
+  for (const [flag, key] of Object.entries(NUMBERS)) {
+    const given = values[flag];
+    if (given === undefined) continue;
+    const n = Number(given);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} takes a positive number, not '${String(given)}'.`);
+    options[key] = n;
+  }
+  return options;
+}
+
+export function describeEvent(event: WorkerEvent): string | undefined {
+  const id = event.operationId.slice(0, 8);
+  switch (event.kind) {
+    case 'claimed': return `[${id}] claimed`;
+    case 'batch': return `[${id}] batch: ${event.keys} keys, ${event.rows} rows in ${event.ms} ms (next ${event.nextSize})`;
+    case 'split': return `[${id}] batch timed out, split to ${event.size}: ${event.error}`;
+    case 'waiting': return `[${id}] waiting: ${event.reason}`;
+    case 'failed-batch': return `[${id}] batch failed (${event.failures} in a row): ${event.error}`;
+    case 'released': return `[${id}] ${event.state}`;
+  }
+}
+
+export const worker: Command = {
+  name: 'worker',
+  summary: 'Carry out online deletes in batches (one per process; run as many as you like).',
+  usage: 'trove worker [--once] [--quiet] [--max-rows-per-second N] [--target-batch-ms N] …',
+  details: `
+  --once                      run what is queued, then exit (a cron job, a test)
+  --quiet                     log only what an operation ends in, not each batch
+  --target-batch-ms N         how long a batch should take; its size follows (200)
+  --max-batch-size N          root keys per batch at most (10000)
+  --max-rows-per-second N     what all running operations together may delete per second
+  --lock-timeout-ms N         how long a batch waits for a row lock before it is split (1000)
+  --statement-timeout-ms N    how long one statement of a batch may run (5000)
+  --max-lock-waiters N        wait while more sessions than this wait for locks (20)
+  --max-replication-lag-ms N  wait while a replica is further behind (10000; PostgreSQL)
+  --lease-ms N                a silent worker's operations are taken over after this (10000)
+  --poll-ms N                 how often an idle worker looks for work (1000)`,
+  options: {
+    once: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    ...Object.fromEntries(Object.keys(NUMBERS).map((flag) => [flag, { type: 'string' as const }])),
+  },
+  positionals: { min: 0, max: 0 },
+  async run({ values }) {
+    const options = workerOptions(values);
+    const { db } = await openProject(values.config as string | undefined);
+    const stop = new AbortController();
+    // The batch running now commits or rolls back; then the worker lets go of its operation.
+    const onSignal = () => {
+      if (stop.signal.aborted) process.exit(130);
+      printError('Stopping after the current batch (again to quit at once).');
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const quiet = values.quiet === true;
+    const w = new OperationWorker(db, {
+      ...options,
+      onEvent: (event) => {
+        if (quiet && event.kind === 'batch') return;
+        const line = describeEvent(event);
+        if (line !== undefined) print(`${new Date().toISOString()} ${line}`);
+      },
+    });
+    print(`Worker ${w.owner} on ${db.dialect}${values.once === true ? ', until nothing is queued' : ''}. Ctrl+C stops it after the current batch.`);
+    try {
+      if (values.once === true) await w.drain(stop.signal);
+      else await w.serve(stop.signal);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await db.close();
+    }
+  },
+};
