@@ -9,7 +9,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { operationProgress, type Database } from '../../../src/index.ts';
 import { BIN, makeProject, root, trove } from '../../support/cli.ts';
@@ -32,6 +32,7 @@ after(async () => {
   for (const child of children) child.kill('SIGKILL');
   await db.close();
   project.cleanup();
+  if (url !== TEST_DATABASE_URL) for (const suffix of ['', '-wal', '-shm']) rmSync(`${url.slice('sqlite:'.length)}${suffix}`, { force: true });
 });
 
 interface Rows {
