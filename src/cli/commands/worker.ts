@@ -41,6 +41,7 @@ export function describeEvent(event: WorkerEvent): string | undefined {
     case 'waiting': return `[${id}] waiting: ${event.reason}`;
     case 'failed-batch': return `[${id}] batch failed (${event.failures} in a row): ${event.error}`;
     case 'released': return `[${id}] ${event.state}`;
+    case 'error': return `error: ${event.error} (trying again)`;
   }
 }
 

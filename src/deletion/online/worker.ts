@@ -35,7 +35,8 @@ export type WorkerEvent =
   | { kind: 'split'; operationId: string; size: number; error: string }
   | { kind: 'waiting'; operationId: string; reason: string }
   | { kind: 'failed-batch'; operationId: string; failures: number; error: string }
-  | { kind: 'released'; operationId: string; state: string };
+  | { kind: 'released'; operationId: string; state: string }
+  | { kind: 'error'; operationId: string; error: string };
 
 export type RunEnd = 'done' | 'paused' | 'cancelled' | 'failed' | 'lost';
 
@@ -132,7 +133,12 @@ export class OperationWorker {
   /** Claims and runs operations until `signal` aborts, looking for work every `pollMs` when idle. */
   async serve(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      await this.drain(signal);
+      try {
+        await this.drain(signal);
+      } catch (error) {
+        // The database went away, say: the lease lapses and any worker (this one too) goes on later.
+        this.emit({ kind: 'error', operationId: '', error: error instanceof Error ? error.message : String(error) });
+      }
       await sleep(this.options.pollMs ?? 1000, undefined, { signal }).catch(() => {});
     }
   }
