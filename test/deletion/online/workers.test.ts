@@ -9,9 +9,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { CompiledQuery } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { operationProgress, type Database } from '../../../src/index.ts';
+import { atomic, operationProgress, type Database } from '../../../src/index.ts';
 import { BIN, makeProject, root, trove } from '../../support/cli.ts';
 import { BACKEND, setupDatabase, TEST_DATABASE_URL } from '../../support/database.ts';
 import { Remark, Shelf, Story, Writer, Volume, Page } from './models.ts';
@@ -92,12 +93,29 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
   }
 }
 
+/** On PostgreSQL the workers run on pg-boss: the states of an operation's jobs, oldest first. */
+async function jobsOf(operationId: string): Promise<string[]> {
+  const { rows } = await db.kysely.executeQuery<{ state: string }>(CompiledQuery.raw(
+    'SELECT state FROM trove_boss.job WHERE name = $1 AND singleton_key = $2 ORDER BY created_on, id', ['trove-online-operations', operationId],
+  ));
+  return rows.map((row) => row.state);
+}
+
 const batchesOf = (child: { output: () => string }) => (child.output().match(/\] batch: /g) ?? []).length;
 
 test('two workers, one killed at a random batch, and a racing writer: the end state is one transaction\'s', async () => {
   const { stories, writers } = await seed();
   const start = await rows();
+  if (BACKEND === 'postgres') {
+    let rolledBack = '';
+    await assert.rejects(atomic(async () => {
+      rolledBack = (await Writer.objects.filter({ group__lte: 1 }).delete({ online: true })).operationId;
+      throw new Error('roll back');
+    }), /roll back/);
+    assert.deepEqual(await jobsOf(rolledBack), [], 'a rolled-back submit leaves no job');
+  }
   const { operationId } = await Writer.objects.filter({ group__lte: 1 }).delete({ online: true });
+  if (BACKEND === 'postgres') assert.deepEqual(await jobsOf(operationId), ['created'], 'the job committed with the operation');
   const inserts = join(project.dir, 'inserts.json');
   const inserter = spawnNode(['--import', 'tsx', join(root, 'test', 'deletion', 'online', 'inserter.ts'), url, inserts, String(stories), String(writers)]);
   // Small batches, so that there are many of them to be killed in.
@@ -136,6 +154,13 @@ test('two workers, one killed at a random batch, and a racing writer: the end st
   gone('ol.Remark', withInserts.remarks.length, actual.remarks.length);
   // The killed worker's batches and the survivor's: both worked, and nothing was done twice.
   assert.ok(batchesOf(survivor) > 0, survivor.output());
+  if (BACKEND === 'postgres') {
+    // The survivor's job completed it; the killed worker's is left active, to pg-boss's expiry.
+    const jobs = await jobsOf(operationId);
+    assert.ok(jobs.includes('completed'), jobs.join());
+    assert.deepEqual(jobs.filter((state) => state !== 'completed' && state !== 'active'), [], jobs.join());
+    assert.match(survivor.output(), /\(pg-boss\)/);
+  }
 });
 
 test('pause and resume from the command line, then cancel of a soft delete: everything comes back', async () => {
@@ -160,6 +185,8 @@ test('pause and resume from the command line, then cancel of a soft delete: ever
   assert.equal(watched.code, 0, watched.stdout + watched.stderr);
   assert.match(watched.stdout, /done: /);
   assert.deepEqual(await rows(), deleteInOneGo(start, (g) => g === 0));
+  // The submit's job ended with the pause; the resume's (sent by the command) finished it.
+  if (BACKEND === 'postgres') assert.deepEqual(await jobsOf(operationId), ['completed', 'completed']);
 
   // A soft delete cancelled part way: every row it had moved, its hidden roots included, is back.
   await Shelf.objects.bulkCreate(Array.from({ length: 300 }, (_, i) => ({ name: `s${i}`, group: i % 2 })));
