@@ -2,7 +2,8 @@
  * `trove migrate [app] [migration]`: applies the migrations that are due (or undoes those after
  * `migration`; `zero` undoes them all), after making the tables of apps without migrations.
  */
-import { redactUrl } from '../../db/index.ts';
+import { redactUrl, type Database } from '../../db/index.ts';
+import { engineFor } from '../../deletion/online/engine.ts';
 import { MigrationError, type MigrateTarget } from '../../migrations/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { checkBeforeStart } from '../checks.ts';
@@ -65,6 +66,8 @@ export const migrate: Command = {
       }
       const { created, steps, permissions, pending } = result;
       if (steps.length === 0 && created.length === 0) print('  No migrations to apply.');
+      const jobSchema = await installJobQueueFor(db);
+      if (jobSchema !== undefined) print(`  Installed the job queue of online operations (pg-boss, schema ${jobSchema})`);
       if (permissions > 0) print(`  Added ${permissions} permissions`);
       if (pending.size > 0) {
         printError(`Your models in ${[...pending.keys()].map((a) => `'${a}'`).join(', ')} have changes that no migration holds yet, so they were not applied:`);
@@ -77,3 +80,14 @@ export const migrate: Command = {
     }
   },
 };
+
+/**
+ * On PostgreSQL, pg-boss's schema and the operations' queue are made here, with the rights that
+ * migrations run with, so that no request has to make them on its first online delete. pg-boss
+ * is loaded only then. Answers the schema when it was made now.
+ */
+async function installJobQueueFor(db: Database): Promise<string | undefined> {
+  if (engineFor(db).name !== 'pg-boss') return undefined;
+  const { installJobQueue, BOSS_SCHEMA } = await import('../../deletion/online/pg-boss.ts');
+  return (await installJobQueue(db)) ? BOSS_SCHEMA : undefined;
+}

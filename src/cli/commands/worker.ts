@@ -1,9 +1,12 @@
 /**
  * `trove worker`: carries out online operations. Run one per process, on as many machines as
  * you like, all pointing at one database: each operation is run by one worker at a time, and
- * taken over by another when its worker stops answering.
+ * taken over by another when its worker stops answering. On PostgreSQL the worker takes its work
+ * from pg-boss's queue (loaded only there); elsewhere it polls Trove's tables.
  */
+import type { Database } from '../../db/index.ts';
 import { OperationWorker, type WorkerEvent, type WorkerOptions } from '../../deletion/index.ts';
+import { engineFor } from '../../deletion/online/engine.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { print, printError } from '../output.ts';
@@ -18,9 +21,10 @@ const NUMBERS = {
   'statement-timeout-ms': 'statementTimeoutMs',
   'max-lock-waiters': 'maxLockWaiters',
   'max-replication-lag-ms': 'maxReplicationLagMs',
+  'slice-ms': 'sliceMs',
 } as const;
 
-export function workerOptions(values: Record<string, unknown>): WorkerOptions {
+export function workerOptions(values: Record<string, unknown>): WorkerOptions & { sliceMs?: number } {
   const options: Record<string, number> = {};
   for (const [flag, key] of Object.entries(NUMBERS)) {
     const given = values[flag];
@@ -42,6 +46,8 @@ export function describeEvent(event: WorkerEvent): string | undefined {
     case 'failed-batch': return `[${id}] batch failed (${event.failures} in a row): ${event.error}`;
     case 'released': return `[${id}] ${event.state}`;
     case 'error': return `error: ${event.error} (trying again)`;
+    case 'handed-on': return `[${id}] slice over: queued again for the next free worker`;
+    case 'job-failed': return `[${id}] job failed, pg-boss retries it: ${event.error}`;
   }
 }
 
@@ -60,7 +66,8 @@ export const worker: Command = {
   --max-lock-waiters N        wait while more sessions than this wait for locks (20)
   --max-replication-lag-ms N  wait while a replica is further behind (10000; PostgreSQL)
   --lease-ms N                a silent worker's operations are taken over after this (10000)
-  --poll-ms N                 how often an idle worker looks for work (1000)`,
+  --poll-ms N                 how often an idle worker looks for work (1000)
+  --slice-ms N                PostgreSQL: how long one pg-boss job runs its operation before queuing the next (60000)`,
   options: {
     once: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
@@ -80,18 +87,20 @@ export const worker: Command = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const quiet = values.quiet === true;
-    const w = new OperationWorker(db, {
-      ...options,
-      onEvent: (event) => {
-        if (quiet && event.kind === 'batch') return;
-        const line = describeEvent(event);
-        if (line !== undefined) print(`${new Date().toISOString()} ${line}`);
-      },
-    });
-    print(`Worker ${w.owner} on ${db.dialect}${values.once === true ? ', until nothing is queued' : ''}. Ctrl+C stops it after the current batch.`);
+    const onEvent = (event: WorkerEvent) => {
+      if (quiet && event.kind === 'batch') return;
+      const line = describeEvent(event);
+      if (line !== undefined) print(`${new Date().toISOString()} ${line}`);
+    };
     try {
-      if (values.once === true) await w.drain(stop.signal);
-      else await w.serve(stop.signal);
+      const w = await startWorker(db, { ...options, onEvent });
+      print(`Worker ${w.owner} on ${db.dialect} (${w.engine})${values.once === true ? ', until nothing is queued' : ''}. Ctrl+C stops it after the current batch.`);
+      try {
+        if (values.once === true) await w.drain(stop.signal);
+        else await w.serve(stop.signal);
+      } finally {
+        await w.stop();
+      }
       return 0;
     } finally {
       process.off('SIGINT', onSignal);
@@ -100,3 +109,23 @@ export const worker: Command = {
     }
   },
 };
+
+interface RunningWorker {
+  owner: string;
+  engine: string;
+  drain(signal: AbortSignal): Promise<void>;
+  serve(signal: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The worker for the database's engine: pg-boss's jobs on PostgreSQL, Trove's tables polled elsewhere. */
+async function startWorker(db: Database, options: WorkerOptions & { sliceMs?: number }): Promise<RunningWorker> {
+  if (engineFor(db).name === 'pg-boss') {
+    const { PgBossWorker } = await import('../../deletion/online/pg-boss-worker.ts');
+    const w = new PgBossWorker(db, options);
+    await w.start();
+    return { owner: w.owner, engine: 'pg-boss', drain: (s) => w.drain(s), serve: (s) => w.serve(s), stop: () => w.stop() };
+  }
+  const w = new OperationWorker(db, options);
+  return { owner: w.owner, engine: 'built-in', drain: (s) => w.drain(s), serve: (s) => w.serve(s), stop: async () => {} };
+}

@@ -2,7 +2,9 @@
  * What hands operations to workers. Trove's own tables are the truth (state, lease, keys,
  * progress); an engine only wakes a worker and retries. The built-in one needs nothing: workers
  * poll for runnable operations whose lease is free, claiming with SKIP LOCKED where the
- * database has it. A job engine (pg-boss on PostgreSQL) is installed with `useOperationEngine`.
+ * database has it (SQLite, MariaDB). On PostgreSQL the engine is pg-boss (./pg-boss.ts): each
+ * operation has a job, sent in the transaction that writes or resumes it, that `trove worker`
+ * processes fetch. `useOperationEngine` installs another for a database.
  */
 import type { Database } from '../../db/index.ts';
 
@@ -17,6 +19,17 @@ export const builtInEngine: OperationEngine = {
   enqueue: async () => {},
 };
 
+/**
+ * PostgreSQL's default, chosen by dialect so that every process that submits or resumes an
+ * operation (a request, `trove delete --online`, the shell) enqueues its job without being told.
+ * pg-boss is loaded on the first enqueue, not at `connect()`: a project that never goes online
+ * never loads it, and sending a job needs no pg-boss instance started, only its schema.
+ */
+const pgBossByDefault: OperationEngine = {
+  name: 'pg-boss',
+  enqueue: async (db, operationId) => (await import('./pg-boss.ts')).pgBossEngine.enqueue(db, operationId),
+};
+
 const engines = new WeakMap<Database, OperationEngine>();
 
 export function useOperationEngine(db: Database, engine: OperationEngine): void {
@@ -24,5 +37,5 @@ export function useOperationEngine(db: Database, engine: OperationEngine): void 
 }
 
 export function engineFor(db: Database): OperationEngine {
-  return engines.get(db) ?? builtInEngine;
+  return engines.get(db) ?? (db.dialect === 'postgres' ? pgBossByDefault : builtInEngine);
 }

@@ -36,7 +36,11 @@ export type WorkerEvent =
   | { kind: 'waiting'; operationId: string; reason: string }
   | { kind: 'failed-batch'; operationId: string; failures: number; error: string }
   | { kind: 'released'; operationId: string; state: string }
-  | { kind: 'error'; operationId: string; error: string };
+  | { kind: 'error'; operationId: string; error: string }
+  /** pg-boss: the job's time slice ended with the operation unfinished; its next job is queued for any worker. */
+  | { kind: 'handed-on'; operationId: string }
+  /** pg-boss: the job's handler failed (not a batch: the claim, the database); pg-boss retries it. */
+  | { kind: 'job-failed'; operationId: string; error: string };
 
 export type RunEnd = 'done' | 'paused' | 'cancelled' | 'failed' | 'lost';
 

@@ -9,9 +9,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { CompiledQuery } from 'kysely';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { operationProgress, type Database } from '../../../src/index.ts';
+import { atomic, operationProgress, type Database } from '../../../src/index.ts';
 import { BIN, makeProject, root, trove } from '../../support/cli.ts';
 import { BACKEND, setupDatabase, TEST_DATABASE_URL } from '../../support/database.ts';
 import { Remark, Shelf, Story, Writer, Volume, Page } from './models.ts';
@@ -93,12 +94,29 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
   }
 }
 
+/** On PostgreSQL the workers run on pg-boss: the states of an operation's jobs, oldest first. */
+async function jobsOf(operationId: string): Promise<string[]> {
+  const { rows } = await db.kysely.executeQuery<{ state: string }>(CompiledQuery.raw(
+    'SELECT state FROM trove_boss.job WHERE name = $1 AND singleton_key = $2 ORDER BY created_on, id', ['trove-online-operations', operationId],
+  ));
+  return rows.map((row) => row.state);
+}
+
 const batchesOf = (child: { output: () => string }) => (child.output().match(/\] batch: /g) ?? []).length;
 
 test('two workers, one killed at a random batch, and a racing writer: the end state is one transaction\'s', async () => {
   const { stories, writers } = await seed();
   const start = await rows();
+  if (BACKEND === 'postgres') {
+    let rolledBack = '';
+    await assert.rejects(atomic(async () => {
+      rolledBack = (await Writer.objects.filter({ group__lte: 1 }).delete({ online: true })).operationId;
+      throw new Error('roll back');
+    }), /roll back/);
+    assert.deepEqual(await jobsOf(rolledBack), [], 'a rolled-back submit leaves no job');
+  }
   const { operationId } = await Writer.objects.filter({ group__lte: 1 }).delete({ online: true });
+  if (BACKEND === 'postgres') assert.deepEqual(await jobsOf(operationId), ['created'], 'the job committed with the operation');
   const inserts = join(project.dir, 'inserts.json');
   const inserter = spawnNode(['--import', 'tsx', join(root, 'test', 'deletion', 'online', 'inserter.ts'), url, inserts, String(stories), String(writers)]);
   // Small batches, so that there are many of them to be killed in.
@@ -137,15 +155,23 @@ test('two workers, one killed at a random batch, and a racing writer: the end st
   gone('ol.Remark', withInserts.remarks.length, actual.remarks.length);
   // The killed worker's batches and the survivor's: both worked, and nothing was done twice.
   assert.ok(batchesOf(survivor) > 0, survivor.output());
+  if (BACKEND === 'postgres') {
+    // The survivor's job completed it; the killed worker's is left active, to pg-boss's expiry.
+    const jobs = await jobsOf(operationId);
+    assert.ok(jobs.includes('completed'), jobs.join());
+    assert.deepEqual(jobs.filter((state) => state !== 'completed' && state !== 'active'), [], jobs.join());
+    assert.match(survivor.output(), /\(pg-boss\)/);
+  }
 });
 
 test('pause and resume from the command line, then cancel of a soft delete: everything comes back', async () => {
-  // Slowed down to a known rate, so that the commands reach it while it runs.
+  // A worker slowed down to 100 rows a second (20 s for this operation), so that a command
+  // started on a busy machine still reaches it while it runs; a fast one finishes the work.
   await seed(6000);
   const start = await rows();
   const { operationId } = await Writer.objects.filter({ group: 0 }).delete({ online: true });
-  const w = startWorker('--max-rows-per-second', '1000', '--max-batch-size', '5');
-  await until('a batch ran', () => batchesOf(w) >= 1);
+  const slow = startWorker('--max-rows-per-second', '100', '--max-batch-size', '1');
+  await until('a batch ran', () => batchesOf(slow) >= 1);
   const paused = await trove(['operations', 'pause', operationId], { cwd: project.dir, env });
   assert.equal(paused.code, 0, paused.stderr);
   await until('the worker let go', async () => (await operationProgress(operationId)).leaseOwner === null);
@@ -156,11 +182,16 @@ test('pause and resume from the command line, then cancel of a soft delete: ever
   const shown = await trove(['operations', operationId], { cwd: project.dir, env });
   assert.match(shown.stdout, /paused: \d+\/\d+ rows/);
   assert.match(shown.stdout, /ol\.Remark/);
+  slow.kill('SIGTERM');
+  assert.equal(await exited(slow), 0, slow.output());
   assert.equal((await trove(['operations', 'resume', operationId], { cwd: project.dir, env })).code, 0);
+  const fast = startWorker();
   const watched = await trove(['operations', operationId, '--watch'], { cwd: project.dir, env });
   assert.equal(watched.code, 0, watched.stdout + watched.stderr);
   assert.match(watched.stdout, /done: /);
   assert.deepEqual(await rows(), deleteInOneGo(start, (g) => g === 0));
+  // The submit's job ended with the pause; the resume's (sent by the command) finished it.
+  if (BACKEND === 'postgres') assert.deepEqual(await jobsOf(operationId), ['completed', 'completed']);
 
   // A soft delete cancelled part way: every row it had moved, its hidden roots included, is back.
   await Shelf.objects.bulkCreate(Array.from({ length: 300 }, (_, i) => ({ name: `s${i}`, group: i % 2 })));
@@ -168,8 +199,11 @@ test('pause and resume from the command line, then cancel of a soft delete: ever
   const volumes = await Volume.objects.bulkCreate(shelves.flatMap((shelf) => [{ shelf }, { shelf }]));
   await Page.objects.bulkCreate(volumes.flatMap((volume) => [{ volume }, { volume }, { volume }]));
   const trashBefore = await Page.deletedObjects.count();
+  fast.kill('SIGTERM');
+  assert.equal(await exited(fast), 0, fast.output());
   const soft = await Shelf.objects.all().delete({ online: true });
   assert.equal(await Shelf.objects.count(), 0, 'the roots are hidden at once');
+  const w = startWorker('--max-rows-per-second', '200', '--max-batch-size', '2');
   await until('a batch of the soft delete ran', async () => (await operationProgress(soft.operationId)).batches >= 2);
   const cancelled = await trove(['operations', 'cancel', soft.operationId], { cwd: project.dir, env });
   assert.equal(cancelled.code, 0, cancelled.stderr);
