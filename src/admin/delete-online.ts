@@ -13,7 +13,7 @@ import type { ModelAdmin } from './options.ts';
 /** Why the confirmation offers to delete in the background, or undefined when it does not. */
 export function onlineOffer(admin: ModelAdmin, selectAcross: boolean, total: number): string | undefined {
   const how = 'Workers (trove worker) then take it in small batches, each a short transaction, so others’ writes never wait long; its page shows how far it got and lets you pause or cancel it.';
-  if (selectAcross) return `You selected every matching ${admin.meta.verboseNamePlural}, however many there are. Deleting in the background is safer for a selection this open: ${how}`;
+  if (selectAcross) return `You selected all the matching ${admin.meta.verboseNamePlural}, however many there are. Deleting in the background is safer for a selection this open: ${how}`;
   if (total >= admin.onlineDeleteThreshold) return `This takes ${total.toLocaleString('en')} objects, at least ${admin.onlineDeleteThreshold.toLocaleString('en')}: one transaction would hold its locks for the whole delete. ${how}`;
   return undefined;
 }
@@ -42,12 +42,12 @@ function planText(byModel: Record<string, number>, root: string): string {
 export async function startInBackground(request: ViewRequest<any>, job: BackgroundDelete): Promise<OnlineDeleteStarted> {
   const options = { online: true as const, actor: job.actor, reason: job.reason, source: 'admin', authorize: job.authorize };
   const started = job.hard ? await job.queryset.hardDelete(options) : await job.queryset.delete(options);
-  const verb = started.kind === 'softDelete' ? 'moving to the trash' : job.meta.softDelete ? 'deleting for good' : 'deleting';
+  const what = (objects: string) => (started.kind === 'softDelete' ? `moving ${objects} to the trash` : job.meta.softDelete ? `deleting ${objects} for good` : `deleting ${objects}`);
   const planned = planText(started.plan.byModel, job.meta.label);
   await logAction(job.actor, job.meta, '', job.selection, DELETION, {
-    message: `Started ${verb} ${planned || 'nothing'} in the background.`,
+    message: `Started ${what(planned || 'nothing')} in the background.`,
     counts: started.plan.byModel, operationId: started.operationId, ...(started.deletionId !== undefined && { deletionId: started.deletionId }),
   });
-  messages.success(request, `Started ${verb} ${job.selection} in the background${planned === '' ? '' : ` (${planned} planned)`}. This page follows it.`);
+  messages.success(request, `Started ${what(job.selection)} in the background${planned === '' ? '' : ` (${planned} planned)`}. This page follows it.`);
   return started;
 }
