@@ -143,6 +143,13 @@ export interface OperationControls {
   cancelUrl: string | undefined;
 }
 
+/** Only a moving operation has a time left; a paused or failed one waits on someone, a finished one on no one. */
+function timeLeft(op: OperationView): string {
+  if (op.state === 'done' || op.state === 'cancelled') return 'None';
+  if (op.state === 'paused' || op.state === 'failed') return '-';
+  return op.secondsLeft === undefined ? 'Not known yet' : `About ${duration(op.secondsLeft)}`;
+}
+
 /** The sentence under the heading: how far it got, and what it is doing. */
 function headline(op: OperationView): string {
   const objects = `${n(op.done)} of ${n(op.planned)} objects`;
@@ -163,8 +170,19 @@ export function OperationPage(props: { frame: AdminFrame; crumbs: Crumbs; op: Op
   const following = props.refresh !== undefined;
   return (
     <AdminLayout frame={props.frame} title={title} crumbs={props.crumbs} refresh={props.refresh}>
-      <div class="operation-page" id="operation" data-state={op.state} {...(following ? { 'data-follow': String(props.refresh) } : {})}>
+      <div class="toolbar operation-toolbar">
         <h1>{title}</h1>
+        {(controls.pauseUrl !== undefined || controls.resumeUrl !== undefined || controls.cancelUrl !== undefined) && (
+          <div class="operation-controls">
+            {controls.pauseUrl !== undefined && <form method="post" action={controls.pauseUrl}><CsrfField /><button type="submit">Pause</button></form>}
+            {controls.resumeUrl !== undefined && <form method="post" action={controls.resumeUrl}><CsrfField /><button type="submit">Resume</button></form>}
+            {controls.cancelUrl !== undefined && <a class="button deletelink" href={controls.cancelUrl}>Cancel…</a>}
+          </div>
+        )}
+      </div>
+      {props.forbidden.length > 0 && <p class="muted">Your account may not pause, resume or cancel it: it may not {props.forbidden.join(', ')}.</p>}
+      {/* What admin.js replaces while the operation moves; the controls above stay put, and so does focus on them. */}
+      <div class="operation-page" id="operation" data-state={op.state} {...(following ? { 'data-follow': String(props.refresh) } : {})}>
         <p class="headline">
           <span class={`state state-${op.state}`}>{STATE_WORDS[op.state] ?? op.state}</span> {headline(op)}
         </p>
@@ -180,9 +198,9 @@ export function OperationPage(props: { frame: AdminFrame; crumbs: Crumbs; op: Op
           <dl class="figures">
             <div><dt>Done</dt><dd>{n(op.done)} <span class="muted">of {n(op.planned)}</span></dd></div>
             <div><dt>Rate</dt><dd>{op.rate === undefined ? '-' : `${n(op.rate)} objects/s`}</dd></div>
-            <div><dt>Time left</dt><dd>{op.state === 'done' ? 'None' : op.secondsLeft === undefined ? 'Not known yet' : `About ${duration(op.secondsLeft)}`}</dd></div>
+            <div><dt>Time left</dt><dd>{timeLeft(op)}</dd></div>
             <div><dt>Root keys</dt><dd>{n(op.keysDone)} <span class="muted">of {n(op.keysTotal)}</span></dd></div>
-            <div><dt>Batches</dt><dd>{n(op.batches)} <span class="muted">of {n(op.batchSize)} keys now</span></dd></div>
+            <div><dt>Batches</dt><dd>{n(op.batches)} <span class="muted">{op.batches === 0 ? '' : `now ${n(op.batchSize)} ${op.batchSize === 1 ? 'key' : 'keys'} each`}</span></dd></div>
             <div><dt>Slowest batch</dt><dd>{op.batches === 0 ? '-' : `${n(op.slowestBatchMs)} ms`}</dd></div>
           </dl>
         </section>
@@ -210,19 +228,11 @@ export function OperationPage(props: { frame: AdminFrame; crumbs: Crumbs; op: Op
           <dt>Submitted</dt><dd>{when(op.createdAt)} UTC</dd>
           <dt>Started</dt><dd>{op.startedAt === null ? '-' : `${when(op.startedAt)} UTC`}</dd>
           <dt>Finished</dt><dd>{op.finishedAt === null ? '-' : `${when(op.finishedAt)} UTC`}</dd>
-          <dt>Worker</dt><dd>{op.worker ?? '-'}{op.heartbeatAt !== null && <span class="muted"> (last heard from {when(op.heartbeatAt)} UTC)</span>}</dd>
+          <dt>Worker</dt><dd>{op.worker ?? 'None'}{op.heartbeatAt !== null && <span class="muted"> (last heard from {when(op.heartbeatAt)} UTC)</span>}</dd>
           {op.trashUrl !== undefined && <><dt>Trash</dt><dd><a href={op.trashUrl}>The deletion in the trash</a></dd></>}
           <dt>Operation</dt><dd><code>{op.id}</code></dd>
         </dl>
       </div>
-      {(controls.pauseUrl !== undefined || controls.resumeUrl !== undefined || controls.cancelUrl !== undefined) && (
-        <div class="submit-row operation-controls">
-          {controls.pauseUrl !== undefined && <form method="post" action={controls.pauseUrl}><CsrfField /><button type="submit">Pause</button></form>}
-          {controls.resumeUrl !== undefined && <form method="post" action={controls.resumeUrl}><CsrfField /><button type="submit">Resume</button></form>}
-          {controls.cancelUrl !== undefined && <a class="button deletelink" href={controls.cancelUrl}>Cancel…</a>}
-        </div>
-      )}
-      {props.forbidden.length > 0 && <p class="muted">Your account may not pause, resume or cancel it: it may not {props.forbidden.join(', ')}.</p>}
       {following && props.stopRefreshUrl !== undefined && (
         <noscript><p class="muted">This page reloads every {props.refresh} seconds while the operation runs. <a href={props.stopRefreshUrl}>Stop reloading</a></p></noscript>
       )}
@@ -237,7 +247,7 @@ export function CancelOperationPage(props: { frame: AdminFrame; crumbs: Crumbs; 
     <AdminLayout frame={props.frame} title="Cancel the operation?" crumbs={props.crumbs}>
       <h1>Cancel the operation?</h1>
       {props.notice !== undefined && <p class="errornote" role="alert">{props.notice}</p>}
-      <p>{op.kindText} of {op.rootName.toLowerCase()}, {(STATE_WORDS[op.state] ?? op.state).toLowerCase()}: {n(op.done)} of {n(op.planned)} objects so far.</p>
+      <p>{op.kindText}: {op.rootName.toLowerCase()}. {STATE_WORDS[op.state] ?? op.state}, {n(op.done)} of {n(op.planned)} objects so far.</p>
       {soft ? (
         <p>Cancelling stops it for good and <strong>puts back everything it moved to the trash</strong> ({n(op.done)} objects so far, the hidden {op.rootName.toLowerCase()} included), as if it had never run. Nothing is deleted.</p>
       ) : (
