@@ -43,6 +43,8 @@ export interface DeleteConfirmationProps {
   notice?: string | undefined;
   /** Deleting for good on a soft-delete model. */
   hard?: boolean;
+  /** Why "Delete in the background" is offered (a large or open selection); undefined: it is not. */
+  online?: string | undefined;
 }
 
 function Linked({ object }: { object: LinkedObject }) {
@@ -148,8 +150,10 @@ export function DeleteConfirmationPage(props: DeleteConfirmationProps) {
         )}
         <div class="submit-row">
           <button type="submit" class={toTrash ? undefined : 'danger'}>{toTrash ? 'Yes, move to the trash' : 'Yes, I’m sure'}</button>
+          {props.online !== undefined && <button type="submit" name="online" value="yes" class="secondary" aria-describedby="online-why">Delete in the background</button>}
           <a class="button secondary" href={props.cancelUrl}>No, take me back</a>
         </div>
+        {props.online !== undefined && <p class="online-offer" id="online-why"><strong>In the background:</strong> {props.online}</p>}
       </form>
     </AdminLayout>
   );

@@ -14,12 +14,13 @@ import { createHash } from 'node:crypto';
 import { atomic } from '../db/index.ts';
 import { ProtectedError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
 import { authorizeDelete, DeletionNotPermitted, describeNeed, missingPermissions, needsOfDelete } from '../auth/index.ts';
-import { capitalise, getModel, type DeleteOptions, type DeletePlanLike, type ModelMeta, type QuerySet } from '../orm/index.ts';
+import { capitalise, getModel, type DeleteOptions, type DeletePlanLike, type ModelMeta, type OnlineDeleteStarted, type QuerySet } from '../orm/index.ts';
 import { mayUndo, messages, redirect, render, type ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
 import { checkPreservedFilters } from './changelist.ts';
 import { changeUrlOf, type SiteContext } from './context.ts';
 import { DeleteConfirmationPage, type DeleteSummary, type LinkedObject } from './delete-pages.tsx';
+import { onlineOffer, startInBackground } from './delete-online.ts';
 import { DELETION, logAction } from './log.ts';
 import type { ModelAdmin } from './options.ts';
 import { ForbiddenPage } from './pages.tsx';
@@ -203,14 +204,16 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
       const page = async (status: number, notice?: string, known?: { count: number; digest: string }) => {
         const selection = known ?? (await fingerprint(meta, queryset));
         const keys = selectAcross ? [] : ((await queryset.values(meta.pk.name).orderBy(meta.pk.name)) as Record<string, unknown>[]).map((r) => r[meta.pk.name]);
+        const summary = await summarise(context, request, await queryset.planDelete({ hard }), meta);
         return render(request, DeleteConfirmationPage({
           frame: context.frame,
           crumbs: [['Home', context.url('index')], [capitalise(meta.appLabel), context.url('app_list', { app: meta.appLabel })], [capitalise(plural), back], [hard ? 'Delete permanently' : 'Delete multiple objects', undefined]],
           what: `the ${selection.count.toLocaleString('en')} selected ${selection.count === 1 ? meta.verboseName : plural}`,
           noun: plural,
-          summary: await summarise(context, request, await queryset.planDelete({ hard }), meta),
+          summary,
           cancelUrl: back,
           notice,
+          online: onlineOffer(admin, selectAcross, summary.total),
           hidden: [
             ['action', hard ? 'delete_permanently' : 'delete_selected'],
             ['post', 'yes'],
@@ -232,6 +235,9 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
       // The list's filters and search travel in the address; a form that lost them must not reach wider.
       if (String(form.get('_changelist_filters') ?? '') !== shown) return refuse();
       const reason = String(form.get('reason') ?? '').trim().slice(0, 2000);
+      // "Delete in the background": the same checks, then an online operation instead of the delete.
+      const online = form.get('online') === 'yes';
+      let started: OnlineDeleteStarted | undefined;
       let result;
       let count = 0;
       try {
@@ -242,6 +248,10 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
           count = now.count;
           // Checked on the delete's own plan, before its first write: every model it takes.
           const authorize = authorizeDelete(adminMay(context, request));
+          if (online) {
+            started = await startInBackground(request, { meta, queryset, hard, actor: actorOf(request), reason, authorize, selection: `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}` });
+            return undefined;
+          }
           const done: { total: number; byModel: Record<string, number>; deletionId?: string } = hard ? await queryset.hardDelete({ authorize }) : await queryset.delete({ actor: actorOf(request), reason, source: 'admin', authorize });
           const label = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;
           await logAction(actorOf(request), meta, '', label, DELETION, { message: `Deleted ${describeCounts(done.byModel, meta.label)}.`, counts: done.byModel, ...(done.deletionId && { deletionId: done.deletionId }) });
@@ -254,8 +264,9 @@ export function deleteSelectedAction(site: () => SiteContext, hard = false): Adm
         if (error instanceof RowsChangedError) return page(409, ROWS_CHANGED);
         throw error;
       }
+      if (started !== undefined) return redirect(context.url('operation', { id: started.operationId }));
       const many = `${count.toLocaleString('en')} ${count === 1 ? meta.verboseName : plural}`;
-      await reportDeleted(context, request, meta, back, { soft: `Successfully moved ${many} to the trash`, hard: `Successfully deleted ${many}` }, result);
+      await reportDeleted(context, request, meta, back, { soft: `Successfully moved ${many} to the trash`, hard: `Successfully deleted ${many}` }, result!);
       return redirect(back);
     },
   };

@@ -10,6 +10,10 @@ export const DELETION = 3;
 /** Beyond Django: a trash operation restored, or purged for good. */
 export const RESTORATION = 4;
 export const PURGE = 5;
+/** Beyond Django: an online operation paused, resumed or cancelled from its page. */
+export const PAUSE = 6;
+export const RESUME = 7;
+export const CANCEL = 8;
 
 /** What an entry says: the changed fields, or a message; deletes, restores and purges add their counts and operation. */
 export interface ChangeMessage {
@@ -17,6 +21,8 @@ export interface ChangeMessage {
   message?: string;
   counts?: Record<string, number>;
   deletionId?: string;
+  /** An online operation (`trove_operation`): started from a confirmation, or paused, resumed, cancelled. */
+  operationId?: string;
 }
 
 /** One changed field: its label, and its value before and after, as text. */
@@ -50,6 +56,6 @@ export function summaryOf(entry: { actionFlag: number; changeMessage: ChangeMess
 }
 
 /** Writes an entry; `objectId` null or undefined (no single object) is stored empty, never as the text 'null'. */
-export async function logAction(user: string, meta: ModelMeta, objectId: unknown, repr: string, actionFlag: number, changeMessage: ChangeMessage): Promise<void> {
+export async function logAction(user: string, meta: Pick<ModelMeta, 'label'>, objectId: unknown, repr: string, actionFlag: number, changeMessage: ChangeMessage): Promise<void> {
   await LogEntry.objects.create({ user, modelLabel: meta.label, objectId: objectId === null || objectId === undefined ? '' : String(objectId), objectRepr: repr.slice(0, 200), actionFlag, changeMessage });
 }

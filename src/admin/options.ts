@@ -34,6 +34,12 @@ export interface ModelAdminOptions<T = any, F = FieldMap> {
   listDisplay?: ReadonlyArray<AdminPath<F> | '__str__' | ListColumn<T>>;
   /** Columns that link to the change page (default: the first). */
   listDisplayLinks?: ReadonlyArray<AdminPath<F> | '__str__'>;
+  /**
+   * From how many objects (what the plan takes, cascade included) `delete_selected` also offers
+   * "Delete in the background": an online operation that workers carry out in batches (default
+   * 100,000). It is always offered for "Select all". See docs/deleting-at-scale.md.
+   */
+  onlineDeleteThreshold?: number;
   /** Fields to filter by in the sidebar: choices, booleans, dates and foreign keys. */
   listFilter?: ReadonlyArray<AdminPath<F>>;
   /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
@@ -110,6 +116,7 @@ export class ModelAdmin<T = any> {
   readonly listMaxShowAll: number;
   readonly searchMaxTerms: number;
   readonly searchMaxLength: number;
+  readonly onlineDeleteThreshold: number;
 
   constructor(
     readonly model: AdminModel,
@@ -119,7 +126,8 @@ export class ModelAdmin<T = any> {
     this.listMaxShowAll = options.listMaxShowAll ?? 200;
     this.searchMaxTerms = options.searchMaxTerms ?? 10;
     this.searchMaxLength = options.searchMaxLength ?? 200;
-    for (const name of ['listPerPage', 'searchMaxTerms', 'searchMaxLength'] as const) {
+    this.onlineDeleteThreshold = options.onlineDeleteThreshold ?? 100_000;
+    for (const name of ['listPerPage', 'searchMaxTerms', 'searchMaxLength', 'onlineDeleteThreshold'] as const) {
       if (!Number.isInteger(this[name]) || this[name] <= 0) throw new TypeError(`${model.meta.label}: ${name} must be a positive whole number.`);
     }
   }

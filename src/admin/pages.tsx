@@ -13,10 +13,17 @@ export interface AdminFrame {
     index: string; logout: string; passwordChange: string; trash: string; stylesheet: string; script: string;
     /** The page's icon (SVG); without one a browser asks for /favicon.ico, a 404 on most sites. */
     favicon?: string;
+    /** The online operations (long deletes that workers carry out). */
+    operations?: string;
   };
 }
 
-export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithChildren<{ frame: AdminFrame; title: string; crumbs?: readonly [string, string | undefined][] }>) {
+/**
+ * `refresh`: seconds after which a page that follows something running reloads itself. Only
+ * without JavaScript (inside <noscript>): with it, admin.js updates the figures in place, so
+ * focus and a screen reader's place are not thrown back to the top every few seconds.
+ */
+export function AdminLayout({ frame, title, crumbs = [], refresh, children }: PropsWithChildren<{ frame: AdminFrame; title: string; crumbs?: readonly [string, string | undefined][]; refresh?: number | undefined }>) {
   const { user } = useRequest();
   return (
     <html lang="en">
@@ -29,6 +36,7 @@ export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithCh
         {/* The admin's own icon, from its static files: 'self', as the Content-Security-Policy wants. */}
         {frame.urls.favicon !== undefined && <link rel="icon" href={frame.urls.favicon} type="image/svg+xml" />}
         <script src={frame.urls.script} defer></script>
+        {refresh !== undefined && <noscript><meta http-equiv="refresh" content={String(refresh)} /></noscript>}
       </head>
       <body>
         <a class="skip" href="#content">Skip to content</a>
@@ -36,7 +44,7 @@ export function AdminLayout({ frame, title, crumbs = [], children }: PropsWithCh
           <a class="brand" href={frame.urls.index}>{frame.siteHeader}</a>
           {user.isAuthenticated && (
             <form method="post" action={frame.urls.logout} class="account">
-              <span>Signed in as <strong>{user.username}</strong></span> <a href={frame.urls.trash}>Trash</a> <a href={frame.urls.passwordChange}>Change password</a> <CsrfField /> <button type="submit">Log out</button>
+              <span>Signed in as <strong>{user.username}</strong></span> <a href={frame.urls.trash}>Trash</a> {frame.urls.operations !== undefined && <><a href={frame.urls.operations}>Operations</a> </>}<a href={frame.urls.passwordChange}>Change password</a> <CsrfField /> <button type="submit">Log out</button>
             </form>
           )}
         </header>

@@ -14,7 +14,7 @@
 import { capitalise, ValidationError, type QuerySet } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { SiteContext } from './context.ts';
-import { ADDITION, CHANGE, DELETION, LogEntry, PURGE, RESTORATION } from './log.ts';
+import { ADDITION, CANCEL, CHANGE, DELETION, LogEntry, PAUSE, PURGE, RESTORATION, RESUME } from './log.ts';
 import { adminRows } from './admin-rows.ts';
 import type { ModelAdmin } from './options.ts';
 import type { RecentAction } from './pages.tsx';
@@ -22,7 +22,7 @@ import type { RecentAction } from './pages.tsx';
 /** How many entries the front page shows (Django's 10). */
 const RECENT_LIMIT = 10;
 
-const VERBS: Record<number, string> = { [ADDITION]: 'Added', [CHANGE]: 'Changed', [DELETION]: 'Deleted', [RESTORATION]: 'Restored', [PURGE]: 'Purged' };
+const VERBS: Record<number, string> = { [ADDITION]: 'Added', [CHANGE]: 'Changed', [DELETION]: 'Deleted', [RESTORATION]: 'Restored', [PURGE]: 'Purged', [PAUSE]: 'Paused', [RESUME]: 'Resumed', [CANCEL]: 'Cancelled' };
 
 type Entry = InstanceType<typeof LogEntry>;
 

@@ -17,6 +17,7 @@ import { changelistView } from './changelist-view.ts';
 import type { SiteContext } from './context.ts';
 import { deleteObjectView, deleteSelectedAction } from './delete.ts';
 import { TrashViews } from './trash.ts';
+import { OperationViews } from './operations.ts';
 import { ModelAdmin, type AdminModel, type ModelAdminOptions } from './options.ts';
 import { changeForm, type ChangeFormContext } from './changeform.ts';
 import { recentActions } from './recent-actions.ts';
@@ -64,6 +65,7 @@ export class AdminSite {
   /** Actions offered on every model's list (Django's AdminSite.add_action). */
   private readonly actions = new Map<string, AdminAction>();
   private readonly trash = new TrashViews(() => this.context(), () => [...this.registry.values()]);
+  private readonly operations = new OperationViews(() => this.context(), () => [...this.registry.values()]);
 
   constructor(options: AdminSiteOptions = {}) {
     this.name = options.name ?? 'admin';
@@ -139,6 +141,7 @@ export class AdminSite {
         logout: this.url('logout'),
         passwordChange: this.url('password_change'),
         trash: this.url('trash'),
+        operations: this.url('operations'),
         stylesheet: this.url('static', { file: 'admin.css' }),
         script: this.url('static', { file: 'admin.js' }),
         favicon: this.url('static', { file: 'favicon.svg' }),
@@ -175,6 +178,11 @@ export class AdminSite {
       path('trash/<uuid:deletionId>/', this.staffOnly((r) => this.trash.detail(r)), { name: `${n}:trash_detail` }),
       path('trash/<uuid:deletionId>/restore/', this.staffOnly((r) => this.trash.restore(r)), { name: `${n}:trash_restore` }),
       path('trash/<uuid:deletionId>/purge/', this.staffOnly((r) => this.trash.purge(r)), { name: `${n}:trash_purge` }),
+      path('operations/', this.staffOnly((r) => this.operations.list(r)), { name: `${n}:operations` }),
+      path('operations/<uuid:id>/', this.staffOnly((r) => this.operations.detail(r)), { name: `${n}:operation` }),
+      path('operations/<uuid:id>/pause/', this.staffOnly((r) => this.operations.control(r, 'pause')), { name: `${n}:operation_pause` }),
+      path('operations/<uuid:id>/resume/', this.staffOnly((r) => this.operations.control(r, 'resume')), { name: `${n}:operation_resume` }),
+      path('operations/<uuid:id>/cancel/', this.staffOnly((r) => this.operations.control(r, 'cancel')), { name: `${n}:operation_cancel` }),
       path('<str:app>/', this.staffOnly((r) => this.appIndex(r)), { name: `${n}:app_list` }),
       path('<str:app>/<str:model>/', this.staffOnly((r) => this.changelist(r)), { name: `${n}:changelist` }),
       path('<str:app>/<str:model>/trash/', this.staffOnly((r) => this.trash.modelTrash(this.modelAdmin(r.params.app, r.params.model) ?? notFound(), r)), { name: `${n}:model_trash` }),

@@ -113,6 +113,8 @@ export function TrashDetailPage(props: {
   models: TrashModelRows[];
   /** What the operation took of models this user may not view: counts only. */
   hidden: string[];
+  /** The online soft delete still making this deletion: its page, and its state. */
+  making?: { url: string; state: string } | undefined;
   restoreUrl: string | undefined;
   purgeUrl: string | undefined;
 }) {
@@ -127,6 +129,12 @@ export function TrashDetailPage(props: {
         <dt>Took</dt><dd>{record.counts}</dd>
         <dt>State</dt><dd>{STATE_TEXT[record.state] ?? record.state}</dd>
       </dl>
+      {props.making !== undefined && (
+        <p class="warning" role="note">
+          An online delete is still moving these objects to the trash ({props.making.state}), so it cannot be restored or purged yet.{' '}
+          <a href={props.making.url}>Follow the operation</a>: cancelling it puts everything back.
+        </p>
+      )}
       {(props.restoreUrl !== undefined || props.purgeUrl !== undefined) && (
         <div class="submit-row">
           {props.restoreUrl !== undefined && (

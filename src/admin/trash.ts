@@ -7,7 +7,7 @@
  */
 import { atomic, type Database } from '../db/index.ts';
 import { authorizePurge, authorizeRestore, DeletionNotPermitted, describeNeed, missingPermissions, needsOfPurge, needsOfRestore } from '../auth/index.ts';
-import { Deletion, DELETION_STATES, hasRowsInTrash, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
+import { Deletion, DELETION_STATES, hasRowsInTrash, OnlineOperation, OrphanRestoreError, planPurgeDeletion, ProtectedError, PurgeOverlapError, purgeDeletion, restoreDeletion, RestoreConflictError, RestrictedError, RowsChangedError } from '../deletion/index.ts';
 import { capitalise, getModel, QueryUsageError, ValidationError, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { Http404, messages, redirect, redirectToUrl, render, urlHasAllowedHostAndScheme, type ViewRequest } from '../web/index.ts';
 import { adminRows } from './admin-rows.ts';
@@ -39,6 +39,14 @@ async function visibleModels(request: ViewRequest<any>, admins: readonly ModelAd
 async function mayOnAll(site: SiteContext, request: ViewRequest<any>, record: DeletionRecord, what: 'restore' | 'purge'): Promise<boolean> {
   const needs = what === 'restore' ? needsOfRestore({ byModel: record.counts }) : needsOfPurge({ byModel: record.counts });
   return (await missingPermissions(needs, adminMay(site, request))).length === 0;
+}
+
+/**
+ * The online soft delete still making this deletion, if one is: until it is done or cancelled,
+ * the deletion cannot be restored or purged (the engine refuses); its page says so and links it.
+ */
+async function makingOperation(deletionId: string): Promise<InstanceType<typeof OnlineOperation> | null> {
+  return OnlineOperation.objects.filter({ deletionId, state__in: ['queued', 'running', 'paused', 'failed', 'cancelling'] }).first();
 }
 
 /** "3 posts, 30 comments", the root model first. */
@@ -188,13 +196,15 @@ export class TrashViews {
         next: page < pages ? at(page + 1) : undefined,
       });
     }
-    const active = hasRowsInTrash(record.state);
+    const making = await makingOperation(record.id);
+    const active = hasRowsInTrash(record.state) && making === null;
     return render(request, TrashDetailPage({
       frame: this.site.frame,
       crumbs: [['Home', this.site.url('index')], ['Trash', this.site.url('trash')], [`Deleted ${record.createdAt.toISOString().replace('T', ' ').slice(0, 19)}`, undefined]],
       record: { time: record.createdAt, actor: record.actor ?? '', source: record.source, reason: record.reason, state: record.state, counts: countsText(record.counts, record.rootLabel) },
       models,
       hidden,
+      making: making === null ? undefined : { url: this.site.url('operation', { id: making.id }), state: making.state },
       restoreUrl: active && (await mayOnAll(this.site, request, record, 'restore')) ? this.site.url('trash_restore', { deletionId: record.id }) : undefined,
       purgeUrl: active && (await mayOnAll(this.site, request, record, 'purge')) ? this.site.url('trash_purge', { deletionId: record.id }) : undefined,
     }));
@@ -238,6 +248,10 @@ export class TrashViews {
       messages.error(request, `This deletion was ${record.state}; there is nothing in the trash to purge.`);
       return redirect(detail);
     }
+    if ((await makingOperation(record.id)) !== null) {
+      messages.error(request, 'This deletion is still being made by an online operation: cancel the operation, or wait until it is done to purge it.');
+      return redirect(detail);
+    }
     const form = request.method === 'POST' ? await request.form() : undefined;
     const overlapping = form?.get('overlapping') === 'purge' ? 'purge' : 'refuse';
     const db = Deletion.objects.all().db;
@@ -270,7 +284,8 @@ export class TrashViews {
     } catch (error) {
       if (error instanceof DeletionNotPermitted) return page(403, `Nothing was deleted: your account may not ${error.missing.map(describeNeed).join(', ')}.`);
       if (error instanceof PurgeOverlapError) return page(409, 'Nothing was deleted: the purge reaches beyond this deletion (see below). Tick the box to take those too, or go back.');
-      if (error instanceof ProtectedError || error instanceof RestrictedError || error instanceof RowsChangedError) return page(409, `Nothing was deleted: ${error.message}`);
+      // QueryUsageError: an online operation started making this deletion since the check above.
+      if (error instanceof ProtectedError || error instanceof RestrictedError || error instanceof RowsChangedError || error instanceof QueryUsageError) return page(409, `Nothing was deleted: ${error.message}`);
       throw error;
     }
     const others = result.deletions.length - 1;

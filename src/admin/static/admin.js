@@ -247,3 +247,28 @@ for (const picker of document.querySelectorAll('[data-filtered-select]')) {
   status.hidden = false;
   update();
 }
+
+// An online operation's page follows it while it runs. Without JavaScript a <noscript> refresh
+// reloads the page; here the figures are replaced in place every few seconds, so keyboard focus
+// and a screen reader's place stay where they are. When the state changes (it ends, is paused)
+// the page is reloaded once, for its new buttons and its message.
+(() => {
+  const region = document.getElementById('operation');
+  if (!region || !region.dataset.follow) return;
+  const every = Math.max(1, Number(region.dataset.follow) || 2) * 1000;
+  const tick = async () => {
+    let wait = every;
+    try {
+      const response = await fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+      if (response.ok) {
+        const next = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('operation');
+        if (!next || next.dataset.state !== region.dataset.state) return location.reload();
+        region.replaceChildren(...document.adoptNode(next).childNodes);
+      } else wait = every * 4;
+    } catch {
+      wait = every * 4;
+    }
+    setTimeout(tick, wait);
+  };
+  setTimeout(tick, every);
+})();
