@@ -87,10 +87,15 @@ function stopSignal(): AbortSignal {
   return stop.signal;
 }
 
+const children = new Set<ChildProcess>();
+// A bench that fails leaves no writer or worker behind to disturb the next run.
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
 function child(args: string[]): ChildProcess & { out: () => string } {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/online.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  children.add(proc);
   return Object.assign(proc, { out: () => out });
 }
 
