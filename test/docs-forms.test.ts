@@ -77,7 +77,7 @@ test('the edit view, laid out field by field, refuses a blank title and then sav
   assert.match(html, /<p class="title-row"><label for="id_title" id="id_title_label" class="required">Title/);
   const refused = await client.post(`/books/${book.id}/edit/`, { title: '', author: String(seeded().jane.id) });
   assert.equal(refused.status, 200);
-  assert.match(await refused.text(), /aria-describedby="id_title_error" aria-invalid="true"\/> <ul class="errorlist" id="id_title_error"><li>This field cannot be blank.<\/li>/);
+  assert.match(await refused.text(), /aria-describedby="id_title_error" aria-invalid="true"\/> <ul class="errorlist" id="id_title_error"><li>This field is required.<\/li>/);
   const saved = await client.post(`/books/${book.id}/edit/`, { title: 'Persuasion.', author: String(seeded().jane.id), published: '1817-12-20' });
   assert.equal(saved.status, 302);
   assert.equal(saved.headers.get('location'), '/books/');

@@ -6,14 +6,14 @@
  */
 import { AdminSite, checkAdminSite } from '../admin/index.ts';
 import {
-  checkError, formatCheckMessages, isAtLeast, registeredChecks, registeredTags, SystemCheckError, type CheckLevel, type CheckMessage,
+  formatCheckMessages, isAtLeast, registeredChecks, registeredTags, SystemCheckError, type CheckLevel, type CheckMessage,
 } from '../checks/index.ts';
 import { checkTrashCascades } from '../deletion/index.ts';
 import { allModels, checkModels } from '../orm/index.ts';
 import { checkUrls } from '../web/index.ts';
 import type { Project } from './config.ts';
 import { allowedHostsProblem, secretKeyProblem } from './deploy.ts';
-import { openMigrations } from './migrations.ts';
+import { migrationChecks } from './migration-checks.ts';
 import { printError } from './output.ts';
 
 /** Trove's own tags, each a part of the project. */
@@ -24,6 +24,8 @@ export interface CheckOptions {
   readonly tags?: readonly string[];
   /** Also the checks of a deployment (`security` settings), as `check --deploy`. */
   readonly deploy?: boolean;
+  /** Ids a command reports in its own words (migrate: the changes no migration holds, after it runs). */
+  readonly omit?: readonly string[];
 }
 
 export interface CheckReport {
@@ -62,17 +64,10 @@ export async function runChecks(project: Project, options: CheckOptions = {}): P
   // Chosen already by any of their tags.
   for (const { check, tags: own } of registeredChecks(tags, deploy)) await add(own.join(', ') || 'project', () => check({ models, deploy }), true);
   const silencedIds = new Set(project.config.silencedChecks ?? []);
-  const kept = messages.filter((m) => !silencedIds.has(m.id));
-  return { messages: kept, silenced: messages.length - kept.length };
-}
-
-/** migrations.E001: an app whose migrations branched (made apart, on two branches of the code). */
-async function migrationChecks(project: Project): Promise<CheckMessage[]> {
-  const migrations = await openMigrations(project);
-  return migrations.conflicts().map(({ app, leaves }) => checkError('migrations.E001', `Conflicting migrations in app '${app}': ${leaves.join(' and ')} both follow the same one.`, {
-    object: app,
-    hint: "Run 'trove makemigrations --merge' to join them, or make one depend on the other.",
-  }));
+  const omitted = new Set(options.omit ?? []);
+  const reported = messages.filter((m) => !omitted.has(m.id));
+  const kept = reported.filter((m) => !silencedIds.has(m.id));
+  return { messages: kept, silenced: reported.length - kept.length };
 }
 
 /** Django's `check --deploy` on the settings a deployment gets wrong. */

@@ -5,7 +5,7 @@
  * `save()` does not call it (as in Django); forms and the admin do.
  */
 import { isLoaded } from './instance.ts';
-import type { Database } from '../db/index.ts';
+import type { Database, DialectName } from '../db/index.ts';
 import { ValidationError, NON_FIELD_ERRORS } from './errors.ts';
 import type { Field } from './fields/field.ts';
 import { ForeignKeyField } from './fields/relations.ts';
@@ -15,24 +15,6 @@ import { capitalise } from './naming.ts';
 import { prepareSelect } from './query/compiler.ts';
 import { and, liveRows, type WhereNode } from './query/where.ts';
 
-/** A check on a field's value: a message when it fails (or throw a ValidationError), nothing when it passes. */
-export type Validator<T = any> = (value: T) => string | undefined | void;
-
-export function minValue(limit: number): Validator<number | string> {
-  return (value) => (Number(value) < limit ? `Ensure this value is greater than or equal to ${limit}.` : undefined);
-}
-
-export function maxValue(limit: number): Validator<number | string> {
-  return (value) => (Number(value) > limit ? `Ensure this value is less than or equal to ${limit}.` : undefined);
-}
-
-export function minLength(limit: number): Validator<string> {
-  return (value) => (value.length < limit ? `Ensure this value has at least ${limit} characters (it has ${value.length}).` : undefined);
-}
-
-export function regexValidator(pattern: RegExp, message = 'Enter a valid value.'): Validator<string> {
-  return (value) => (pattern.test(value) ? undefined : message);
-}
 
 export interface FullCleanOptions {
   /** Fields not to check (Django's `exclude`). */
@@ -53,17 +35,21 @@ function isEmpty(value: unknown): boolean {
 }
 
 
-/** The errors of one field's value; the cleaned value is written back when it passes. */
-function cleanField(field: Field, instance: InstanceLike): string[] {
+/**
+ * The errors of one field's value; the cleaned value is written back when it passes. The field's
+ * own checks come first (its column's range on `dialect`), then the user's validators.
+ */
+function cleanField(field: Field, instance: InstanceLike, dialect: DialectName): string[] {
   const raw = instance[field.attname];
   // As Django: an empty value is an error unless the field allows blank, and then it is not checked further.
   if (isEmpty(raw)) return allowsBlank(field) ? [] : ['This field cannot be blank.'];
   let value: unknown;
   try {
-    value = field.clean(raw);
+    value = field.toPython(raw);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return [capitalise(error.message.replace(/^Field '[^']+' /, '').replace(/\.$/, '')) + '.'];
+    // A field's error holds the user's message (Django's wording) under the field's name.
+    return error.errors[field.name] ?? Object.values(error.errors).flat();
   }
   instance[field.attname] = value;
   const messages: string[] = [];
@@ -71,7 +57,7 @@ function cleanField(field: Field, instance: InstanceLike): string[] {
   if (choices !== undefined && !isEmpty(value) && !choices.some((c) => (Array.isArray(c) ? c[0] : c) === value)) {
     messages.push(`Value ${JSON.stringify(value)} is not a valid choice.`);
   }
-  for (const validator of field.options.validators ?? []) {
+  for (const validator of [...field.builtinValidators(dialect), ...(field.options.validators ?? [])]) {
     try {
       const message = validator(value);
       if (typeof message === 'string') messages.push(message);
@@ -137,7 +123,7 @@ export async function fullClean(db: Database, meta: ModelMeta, instance: Instanc
     // A field that only() or defer() left out is not checked (Django excludes deferred fields).
     if (!isLoaded(instance, field.attname)) continue;
     if (skip.has(field.name) || (field === meta.pk && meta.pk.kind === 'auto') || (meta.softDelete && (field.name === 'deletedAt' || field.name === 'deletionId'))) continue;
-    addError(errors, field.name, cleanField(field, instance));
+    addError(errors, field.name, cleanField(field, instance, db.dialect));
   }
   // Django runs clean() even when fields failed; its errors join the others.
   try {

@@ -26,7 +26,7 @@ test('add: a validation error saves nothing and shows the error beside its field
   assert.equal(bad.status, 200);
   const html = await bad.text();
   assert.match(html, /Please correct the errors below\./);
-  assert.match(html, /id="id_title_error"><li>This field cannot be blank\.<\/li>/);
+  assert.match(html, /id="id_title_error"><li>This field is required\.<\/li>/);
   assert.match(html, /id="id_status_error"><li>Value &quot;nonsense&quot; is not a valid choice\.<\/li>/);
   assert.match(html, /<textarea id="id_content" name="content"[^>]*>x<\/textarea>/, 'what was typed is kept');
   assert.equal(await Post.allObjects.count(), before, 'nothing saved');

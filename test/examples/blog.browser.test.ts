@@ -144,7 +144,7 @@ test('the admin: log in, search with the keyboard, filter, sort, change a post a
   await page.getByLabel('Title').fill('');
   await page.getByRole('button', { name: 'Save and continue editing' }).click();
   await page.getByRole('alert').waitFor();
-  assert.equal(await page.locator('#id_title_error').textContent(), 'This field cannot be blank.');
+  assert.equal(await page.locator('#id_title_error').textContent(), 'This field is required.');
   assert.deepEqual(await accessibilityProblems(page), []);
   await page.getByLabel('Title').fill('Cascades, explained again');
   await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -52,13 +52,13 @@ test('fullClean names each failing field with Django\'s messages', async () => {
     title: ['This field cannot be blank.'],
     status: ['Value "gone" is not a valid choice.'],
     pages: ['Ensure this value is greater than or equal to 1.'],
-    site: ['Expected a URL but got "not a url".'],
-    contact: ['Expected an email address but got "nobody".'],
+    site: ['Enter a valid URL.'],
+    contact: ['Enter a valid email address.'],
     slug: ['Book with this Slug already exists.'],
   });
   const long = new Book({ title: 'x'.repeat(11), slug: 'long', pages: 5000, shelf });
   assert.deepEqual(await errorsOf(long), {
-    title: ['Allows at most 10 characters but got 11.'],
+    title: ['Ensure this value has at most 10 characters (it has 11).'],
     pages: ['Ensure this value is less than or equal to 2000.'],
   });
   const short = new Book({ title: 'A', slug: 'a-b', pages: 10, shelf });

@@ -88,8 +88,8 @@ for (const [transport, newClient] of Object.entries(transports)) {
     assert.equal(response.status, 200);
     const html = await response.text();
     assert.match(html, /<div class="errornote" role="alert"><p>Please correct the errors below.<\/p>/);
-    assert.match(html, /<a href="#id_title_label">Title<\/a>: This field cannot be blank./);
-    assert.match(html, /<input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field cannot be blank.<\/li><\/ul>/);
+    assert.match(html, /<a href="#id_title_label">Title<\/a>: This field is required./);
+    assert.match(html, /<input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field is required.<\/li><\/ul>/);
     assert.match(html, /aria-describedby="id_published_error id_published_help" aria-invalid="true"/);
     assert.match(html, /name="published" value="1815-02-30"/);
     assert.match(html, new RegExp(`<option value="${seeded().tags[1]!.id}" selected="">romance</option>`));
@@ -137,7 +137,7 @@ for (const [transport, newClient] of Object.entries(transports)) {
     const response = await client.post(`/books/${id}/by-hand/`, { title: '', author: String(seeded().jane.id) });
     assert.equal(response.status, 200);
     const html = await response.text();
-    assert.match(html, /<p class="by-hand"><label for="id_title" id="id_title_label" class="required">Title<span class="required-marker" aria-hidden="true"> \*<\/span><\/label><input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field cannot be blank.<\/li><\/ul><\/p>/);
+    assert.match(html, /<p class="by-hand"><label for="id_title" id="id_title_label" class="required">Title<span class="required-marker" aria-hidden="true"> \*<\/span><\/label><input type="text" id="id_title" name="title" value="" maxlength="200" required="" aria-describedby="id_title_error" aria-invalid="true"\/><ul class="errorlist" id="id_title_error"><li>This field is required.<\/li><\/ul><\/p>/);
     assert.match(html, /<div class="form-row"><label for="id_author" id="id_author_label" class="required">Author/);
   });
 

@@ -1,6 +1,8 @@
 import type { ColumnType, DialectName } from '../../db/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { ModelMeta } from '../meta.ts';
+import { capitalise } from '../naming.ts';
+import type { Validator } from '../validators.ts';
 
 /** Options every field takes, named as in Django. */
 export interface FieldOptions<T = unknown> {
@@ -100,6 +102,14 @@ export abstract class Field<TValue = unknown> {
     return this.cleanValue(value);
   }
 
+  /**
+   * The value `fullClean()` runs the validators on (Django's `to_python`): as clean(), except
+   * that a field may leave a bound to its validators, whose message names the column's limit.
+   */
+  toPython(value: unknown): TValue | null {
+    return this.clean(value);
+  }
+
   /** Like clean() for a non-null value; each field kind supplies its own. */
   protected abstract cleanValue(value: unknown): TValue;
 
@@ -113,13 +123,33 @@ export abstract class Field<TValue = unknown> {
     return value as TValue | null;
   }
 
-  protected error(problem: string): ValidationError {
-    return new ValidationError(`Field '${this.qualifiedName}' ${problem}.`, this.qualifiedName);
+  /**
+   * The checks `fullClean()` runs on every value of this field on `dialect`'s database, before
+   * the user's `validators` (Django's `default_validators`, and an integer column's range).
+   */
+  builtinValidators(_dialect: DialectName): Validator[] {
+    return [];
   }
 
-  protected refuse(value: unknown): ValidationError {
-    return this.error(`${this.expected} but got ${describe(value)}`);
+  /**
+   * An error naming the field for a developer (`Field 'blog.Post.pages' expected…`); `fullClean()`
+   * shows the user `message`, Django's wording, or else the problem as a sentence.
+   */
+  protected error(problem: string, message?: string): ValidationError {
+    const error = new ValidationError(`Field '${this.qualifiedName}' ${problem}.`, this.qualifiedName);
+    error.errors[this.name] = [message ?? `${capitalise(problem)}.`];
+    return error;
   }
+
+  /** A value of the wrong kind; `message` is what Django's field says of it. */
+  protected refuse(value: unknown, message?: string): ValidationError {
+    return this.error(`${this.expected} but got ${describe(value)}`, message);
+  }
+}
+
+/** A value as Django's messages quote it (`“abc” value must be an integer.`). */
+export function quoted(value: unknown): string {
+  return `“${typeof value === 'string' ? value : describe(value)}”`;
 }
 
 export function describe(value: unknown): string {

@@ -1,6 +1,9 @@
 import { dialectOf, type ColumnType, type DialectName } from '../../db/index.ts';
 import Big from 'big.js';
-import { Field, type FieldOptions } from './field.ts';
+import { maxValue, minValue, limitOf, type Validator } from '../validators.ts';
+import { parseCalendarDate } from './calendar.ts';
+import { describe, Field, quoted, type FieldOptions } from './field.ts';
+import { EXACT_RANGE, integerRange } from './integer-ranges.ts';
 
 export interface CharOptions extends FieldOptions<string> {
   maxLength: number;
@@ -15,7 +18,7 @@ abstract class StringField extends Field<string> {
     if (typeof value !== 'string') throw this.refuse(value);
     const max = this.maxLength;
     if (max !== undefined && value.length > max) {
-      throw this.error(`allows at most ${max} characters but got ${value.length}`);
+      throw this.error(`allows at most ${max} characters but got ${value.length}`, `Ensure this value has at most ${max} characters (it has ${value.length}).`);
     }
     return value;
   }
@@ -46,6 +49,8 @@ abstract class PatternField extends StringField {
   protected abstract readonly pattern: RegExp;
   /** What a matching value is, for the error message. */
   protected abstract readonly shape: string;
+  /** Django's message for a value that does not match. */
+  protected abstract readonly invalid: string;
   protected abstract readonly defaultMaxLength: number;
 
   constructor(override readonly options: FieldOptions<string> & { maxLength?: number } = {}) {
@@ -56,7 +61,7 @@ abstract class PatternField extends StringField {
   }
   protected override cleanValue(value: unknown): string {
     const text = super.cleanValue(value);
-    if (text !== '' && !this.pattern.test(text)) throw this.error(`expected ${this.shape} but got ${JSON.stringify(text)}`);
+    if (text !== '' && !this.pattern.test(text)) throw this.error(`expected ${this.shape} but got ${JSON.stringify(text)}`, this.invalid);
     return text;
   }
 }
@@ -65,6 +70,7 @@ export class EmailField extends PatternField {
   readonly kind: string = 'email';
   protected readonly pattern = /^[^\s@]+@[^\s@]+$/;
   protected readonly shape = 'an email address';
+  protected readonly invalid = 'Enter a valid email address.';
   protected readonly defaultMaxLength = 254;
 }
 
@@ -72,6 +78,7 @@ export class SlugField extends PatternField {
   readonly kind: string = 'slug';
   protected readonly pattern = /^[-\w]+$/u;
   protected readonly shape = 'letters, digits, "-" or "_"';
+  protected readonly invalid = 'Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.';
   protected readonly defaultMaxLength = 50;
 }
 
@@ -80,6 +87,7 @@ export class URLField extends PatternField {
   readonly kind: string = 'url';
   protected readonly pattern = /^(?:https?|ftps?):\/\/[^\s/?#]+[^\s]*$/i;
   protected readonly shape = 'a URL';
+  protected readonly invalid = 'Enter a valid URL.';
   protected readonly defaultMaxLength = 200;
   protected override cleanValue(value: unknown): string {
     const text = super.cleanValue(value);
@@ -89,19 +97,43 @@ export class URLField extends PatternField {
     } catch {
       // not a URL: refused below
     }
-    throw this.error(`expected ${this.shape} but got ${JSON.stringify(text)}`);
+    throw this.error(`expected ${this.shape} but got ${JSON.stringify(text)}`, this.invalid);
   }
 }
 
 export class IntegerField extends Field<number> {
   readonly kind: string = 'integer';
-  readonly columnType: ColumnType = 'integer';
+  readonly columnType: ColumnType & ('integer' | 'bigint') = 'integer';
   protected readonly expected = 'expected an integer';
   protected cleanValue(value: unknown): number {
-    // Integer strings are accepted because ids arrive as strings from URLs and forms.
-    if (typeof value === 'string' && /^-?\d{1,16}$/.test(value)) value = Number(value);
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw this.refuse(value);
-    return value;
+    const n = this.toInteger(value);
+    // Past 2^53 a number is no longer the integer written: refused as out of any column's range.
+    const [min, max] = EXACT_RANGE;
+    if (n < min) throw this.error(`allows no integer below ${min} but got ${describe(value)}`, `Ensure this value is greater than or equal to ${min}.`);
+    if (n > max) throw this.error(`allows no integer above ${max} but got ${describe(value)}`, `Ensure this value is less than or equal to ${max}.`);
+    return n;
+  }
+  /** Any integer, however large: fullClean()'s range validators then name the column's own limit. */
+  override toPython(value: unknown): number | null {
+    return value === null || value === undefined ? this.clean(value) : this.toInteger(value);
+  }
+  /** Integer strings are accepted (as Django's int()) because ids arrive as strings from URLs and forms. */
+  private toInteger(value: unknown): number {
+    // '-0' is 0: no integer column keeps a sign on zero.
+    const n = typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) + 0 : value;
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw this.refuse(value, `${quoted(value)} value must be an integer.`);
+    return n + 0;
+  }
+  /** Django's min and max validators from the column's range on this database, unless the user's own are as tight. */
+  override builtinValidators(dialect: DialectName): Validator[] {
+    const [min, max] = integerRange(this.columnType, dialect);
+    const own = this.options.validators ?? [];
+    const validators: Validator[] = [];
+    const ownMin = limitOf(own, 'min');
+    const ownMax = limitOf(own, 'max');
+    if (ownMin === undefined || ownMin < min) validators.push(minValue(min));
+    if (ownMax === undefined || ownMax > max) validators.push(maxValue(max));
+    return validators;
   }
   override fromDb(value: unknown): number | null {
     return value === null ? null : Number(value);
@@ -110,7 +142,7 @@ export class IntegerField extends Field<number> {
 
 export class BigIntegerField extends IntegerField {
   override readonly kind: string = 'bigInteger';
-  override readonly columnType: ColumnType = 'bigint';
+  override readonly columnType = 'bigint' as const;
 }
 
 /** The implicit `id` of every model without an explicit primary key. */
@@ -126,7 +158,7 @@ export class FloatField extends Field<number> {
   readonly columnType: ColumnType = 'float';
   protected readonly expected = 'expected a finite number';
   protected cleanValue(value: unknown): number {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw this.refuse(value);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw this.refuse(value, `${quoted(value)} value must be a float.`);
     return value;
   }
   override fromDb(value: unknown): number | null {
@@ -155,11 +187,11 @@ export class DecimalField extends Field<string> {
     // A number is taken as JavaScript writes it (2.675 is '2.675'), never through its binary digits.
     if (typeof value === 'number' && Number.isFinite(value)) exact = new Big(String(value));
     else if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) exact = new Big(value.trim());
-    else throw this.refuse(value);
+    else throw this.refuse(value, `${quoted(value)} value must be a decimal number.`);
     const text = roundDecimal(exact, this.options.decimalPlaces);
     const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '');
     if (digits.length > this.options.maxDigits) {
-      throw this.error(`allows at most ${this.options.maxDigits} digits but got ${text}`);
+      throw this.error(`allows at most ${this.options.maxDigits} digits but got ${text}`, `Ensure that there are no more than ${this.options.maxDigits} digits in total.`);
     }
     return text;
   }
@@ -184,7 +216,7 @@ export class BooleanField extends Field<boolean> {
   readonly columnType: ColumnType = 'boolean';
   protected readonly expected = 'expected true or false';
   protected cleanValue(value: unknown): boolean {
-    if (typeof value !== 'boolean') throw this.refuse(value);
+    if (typeof value !== 'boolean') throw this.refuse(value, `${quoted(value)} value must be either True or False.`);
     return value;
   }
   override toDb(value: boolean | null, dialect: DialectName): unknown {
@@ -194,8 +226,6 @@ export class BooleanField extends Field<boolean> {
     return value === null ? null : Boolean(value);
   }
 }
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Dates and times that save() can fill in: `autoNow` on every save, `autoNowAdd` on insert. */
 export abstract class TimestampField<T> extends Field<T> {
@@ -216,8 +246,10 @@ export class DateField extends TimestampField<string> {
   protected readonly expected = "expected a 'YYYY-MM-DD' string or a Date";
   protected cleanValue(value: unknown): string {
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-    if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
-    throw this.refuse(value);
+    const parsed = typeof value === 'string' ? parseCalendarDate(value) : undefined;
+    if (parsed === undefined) throw this.refuse(value, `${quoted(value)} value has an invalid date format. It must be in YYYY-MM-DD format.`);
+    if (parsed.date === undefined) throw this.error(`expected a day that exists but got ${describe(value)}`, `${quoted(value)} value has the correct format (YYYY-MM-DD) but it is an invalid date.`);
+    return parsed.date;
   }
   override fromDb(value: unknown): string | null {
     if (value === null) return null;
@@ -235,8 +267,13 @@ export class DateTimeField extends TimestampField<Date> {
   readonly columnType: ColumnType = 'datetime';
   protected readonly expected = 'expected a Date or an ISO 8601 string';
   protected cleanValue(value: unknown): Date {
+    // JavaScript's Date would roll a day that does not exist (February 30th) over into March.
+    const day = typeof value === 'string' ? /^\s*(\d{4}-\d{1,2}-\d{1,2})(?=$|[T\s])/.exec(value) : null;
+    if (day !== null && parseCalendarDate(day[1]!)?.date === undefined) {
+      throw this.error(`expected a day that exists but got ${describe(value)}`, `${quoted(value)} value has the correct format (YYYY-MM-DD) but it is an invalid date.`);
+    }
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
-    if (date === undefined || Number.isNaN(date.getTime())) throw this.refuse(value);
+    if (date === undefined || Number.isNaN(date.getTime())) throw this.refuse(value, `${quoted(value)} value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.`);
     return date;
   }
   override toDb(value: Date | null, dialect: DialectName): unknown {
@@ -278,7 +315,7 @@ export class UuidField extends Field<string> {
   readonly columnType: ColumnType = 'uuid';
   protected readonly expected = 'expected a UUID string';
   protected cleanValue(value: unknown): string {
-    if (typeof value !== 'string' || !UUID.test(value)) throw this.refuse(value);
+    if (typeof value !== 'string' || !UUID.test(value)) throw this.refuse(value, `${quoted(value)} is not a valid UUID.`);
     const hex = value.replace(/-/g, '').toLowerCase();
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }

@@ -2,7 +2,7 @@
  * Between posted text and field values: a posted value as the field's value (an error the form
  * shows when it cannot be one, never an exception), and a value as the text its input shows.
  */
-import { BigIntegerField, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField, type Field } from '../../orm/index.ts';
+import { BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField, isCalendarDate, type Field } from '../../orm/index.ts';
 import type { FormField } from './widgets.ts';
 
 /** What a form is bound to: FormData, URLSearchParams, or a plain object of strings. */
@@ -103,14 +103,10 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return key === '' ? null : key;
   }
   if (field instanceof IntegerField) {
-    if (!/^-?\d+$/.test(text.trim())) throw new FormValueError('Enter a whole number.');
-    // '-0' is 0: no integer column keeps a sign on zero.
-    const n = Number(text) + 0;
-    // The column's range (a JavaScript number's exact one for big integers): past it the database refuses the row.
-    const [min, max] = field instanceof BigIntegerField ? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : [-(2 ** 31), 2 ** 31 - 1];
-    if (n < min) throw new FormValueError(`Ensure this value is greater than or equal to ${min}.`);
-    if (n > max) throw new FormValueError(`Ensure this value is less than or equal to ${max}.`);
-    return n;
+    if (!/^[-+]?\d+$/.test(text.trim())) throw new FormValueError('Enter a whole number.');
+    // '-0' is 0: no integer column keeps a sign on zero. The range is the model's rule, checked
+    // by fullClean() for this database's column (a number past 2^53 is refused there too).
+    return Number(text.trim()) + 0;
   }
   if (field instanceof FloatField) {
     const n = Number(text);
@@ -118,19 +114,6 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return n;
   }
   return text;
-}
-
-/**
- * A real day of years 1 to 9999, as Python's dates (and every database) take: JavaScript's
- * Date rolls 2024-02-30 over to March 1st, and PostgreSQL refuses it.
- */
-function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(2000, month - 1, day));
-  date.setUTCFullYear(year);
-  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**

@@ -227,11 +227,15 @@ export class ModelForm<I = any, D = Record<string, unknown>, N extends string = 
   }
 
   /**
-   * Saves the object and then its many-to-many links, in one transaction. With `commit: false`
+   * Validates first when `isValid()` was not called (as Django's `save()` does through `errors`),
+   * then saves the object and its many-to-many links, in one transaction. With `commit: false`
    * nothing is written: change the instance, save it, then call `saveM2m()` (Django's `save_m2m`).
    */
   async save(options: { commit?: boolean } = {}): Promise<I> {
-    if (this.#validated === undefined || !(await this.#validated)) {
+    // An unbound form has no data: Django would save the instance as it stands, unchecked.
+    if (!this.isBound) throw new FieldError(`The ${this.meta.objectName} could not be ${this.adding ? 'created' : 'changed'} because the form has no data: bind it to what was posted (data or fromRequest()).`);
+    // As Django's save() reads `errors`, which validates a form not validated yet.
+    if (!(await this.isValid())) {
       throw new FieldError(`The ${this.meta.objectName} could not be ${this.adding ? 'created' : 'changed'} because the data didn't validate.`);
     }
     if (options.commit === false) return this.instance;

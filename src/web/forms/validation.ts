@@ -1,11 +1,24 @@
 /**
  * Validating posted data onto an instance, as Django's ModelForm does: each field's posted text
- * becomes its value (or the field's error), then the model's `fullClean()` (lengths, choices,
+ * becomes its value (or the field's error: "This field is required." when a required one is
+ * empty), then the model's `fullClean()` (lengths, choices,
  * validators, `clean()`, foreign keys and unique rules against the database) adds its errors.
  * The admin's add and change forms and ModelForm both validate here.
  */
 import { ManyToManyField, NON_FIELD_ERRORS, ValidationError, type Field } from '../../orm/index.ts';
 import { attnameOf, cleanRelatedKeys, FormValueError, parseValue, type PostedData } from './binding.ts';
+import { isRequired } from './widgets.ts';
+
+/**
+ * Django's forms say this of a required input left empty; "This field cannot be blank." is the
+ * model's message, for values set in code and checked by `fullClean()`.
+ */
+export const REQUIRED = 'This field is required.';
+
+/** What a form field counts as empty (Django's `EMPTY_VALUES`). */
+function isEmptyInput(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+}
 
 export type FormErrors = Record<string, string[]>;
 
@@ -40,6 +53,8 @@ export async function cleanOnto(target: Record<string, any>, fields: readonly Fi
   for (const field of fields) {
     try {
       const value = parseValue(field, data);
+      // Left empty, the field is not set: the instance keeps its value, as in Django.
+      if (isRequired(field) && isEmptyInput(value)) throw new FormValueError(REQUIRED);
       if (field instanceof ManyToManyField) {
         const keys = await cleanRelatedKeys(field, value as string[]);
         links.set(field.name, keys);

@@ -47,9 +47,15 @@ test('makemigrations writes the first migration; --check fails on a changed mode
   assert.match(check.stderr, /Add field summary to press\.Post/);
   assert.deepEqual(readdirSync(migrationsDir), ['0001_initial.ts'], '--check writes nothing');
 
+  // Every command that checks says so before it starts (runserver at each start): a warning, not a stop.
+  const checked = await run('check');
+  assert.equal(checked.code, 0, checked.stderr);
+  assert.match(checked.stdout, /press: \(migrations\.W001\) Your models in app\(s\): 'press' have changes that are not yet reflected in a migration, and so won't be applied\.\n  - Add field summary to press\.Post\n\tHINT: Run 'trove makemigrations' to make new migrations, and then 'trove migrate' to apply them\./);
+
   const pending = await run('migrate');
   assert.equal(pending.code, 0);
   assert.match(pending.stderr, /Your models in 'press' have changes that no migration holds yet[\s\S]*- Add field summary to press\.Post[\s\S]*trove makemigrations/);
+  assert.doesNotMatch(pending.stderr, /migrations\.W001/, 'migrate says it once, in its own words, after migrating');
 
   const dry = await run('makemigrations', '--dry-run');
   assert.match(dry.stdout, /0002_post_summary\.ts\n    - Add field summary to press\.Post/);
@@ -59,6 +65,7 @@ test('makemigrations writes the first migration; --check fails on a changed mode
   assert.equal(made.code, 0, made.stderr);
   assert.match(readFileSync(join(migrationsDir, '0002_post_summary.ts'), 'utf8'), /addField\('press\.Post', 'summary', f\.text\(\), \{ fill: '' \}\)/);
   assert.equal((await run('makemigrations', '--check')).code, 0);
+  assert.match((await run('check')).stdout, /^System check identified no issues \(0 silenced\)\.$/m, 'the models match their migrations again');
 });
 
 test('showmigrations marks what the database has; sqlmigrate prints each database\'s SQL; migrate goes forwards and back', async () => {

@@ -79,7 +79,7 @@ test('axe finds nothing serious on the empty form, the form with errors, or an e
   // The error is tied to its input: the accessible description is the message.
   const title = page.getByRole('textbox', { name: 'Title' });
   assert.equal(await title.getAttribute('aria-invalid'), 'true');
-  assert.equal(await title.evaluate((el) => (el as unknown as { ownerDocument: { getElementById(id: string): { textContent: string } | null } }).ownerDocument.getElementById(el.getAttribute('aria-describedby')!)?.textContent), 'This field cannot be blank.');
+  assert.equal(await title.evaluate((el) => (el as unknown as { ownerDocument: { getElementById(id: string): { textContent: string } | null } }).ownerDocument.getElementById(el.getAttribute('aria-describedby')!)?.textContent), 'This field is required.');
   mkdirSync(join(root, 'test', '.tmp'), { recursive: true });
   await page.screenshot({ path: join(root, 'test', '.tmp', 'model-form-errors.png'), fullPage: true });
   const emma = await Book.objects.get({ title: 'Emma' });
@@ -108,7 +108,7 @@ test('with the keyboard only and JavaScript off: tab through, meet an error, fol
   await page.keyboard.type('12201817');
   await page.keyboard.press('Enter');
   await page.getByRole('alert').waitFor();
-  assert.match(await page.getByRole('alert').textContent() ?? '', /Title: This field cannot be blank\./);
+  assert.match(await page.getByRole('alert').textContent() ?? '', /Title: This field is required\./);
   // What was chosen is still chosen.
   assert.equal(await page.getByRole('combobox', { name: 'Author' }).inputValue(), String((await Author.objects.get({ name: 'Mary Shelley' })).id));
   assert.equal(await page.locator('#id_published').inputValue(), '1817-12-20');

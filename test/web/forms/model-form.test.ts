@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { modelForm } from '../../../src/web/index.ts';
-import { withSeededDatabase } from '../../support/database.ts';
+import { BACKEND, withSeededDatabase } from '../../support/database.ts';
 import { Author, Book, Tag } from './library.ts';
 
 const seeded = withSeededDatabase(async () => {
@@ -50,7 +50,7 @@ test('errors per field: blank, a bad date, an author and a tag that do not exist
   const form = new BookForm({ data: { title: '', author: '999', tags: ['abc'], published: '1815-02-30', isbn: '978-0-14-143958-7' } });
   assert.equal(await form.isValid(), false);
   assert.deepEqual(Object.keys(form.errors).sort(), ['author', 'isbn', 'published', 'tags', 'title']);
-  assert.deepEqual(form.errors.title, ['This field cannot be blank.']);
+  assert.deepEqual(form.errors.title, ['This field is required.']);
   assert.deepEqual(form.errors.published, ['Enter a valid date.']);
   assert.deepEqual(form.errors.tags, ['“abc” is not a valid value.']);
   assert.deepEqual(form.errors.isbn, ['Book with this ISBN already exists.']);
@@ -150,4 +150,32 @@ test('posted data as FormData, URLSearchParams or a plain object binds alike', a
 test("a field no form may set (the automatic key) is refused when the form is made, as Django's FieldError", () => {
   // Edited, `id: 77` would have saved a copy of the row under a new key.
   assert.throws(() => modelForm(Book, { fields: ['id' as 'title', 'title'] }), /'id' cannot be specified for Book model form as it is a non-editable field\./);
+});
+
+test("an integer past its column's range: the model's rule and message, on this database", async () => {
+  const { jane } = seeded();
+  const PagesForm = modelForm(Book, { fields: ['title', 'author', 'pages'] });
+  const posted = (pages: string) => new PagesForm({ data: { title: 'Long', author: String(jane.id), pages } });
+  // SQLite keeps 64 bits in an integer column (as Django's range there); PostgreSQL and MariaDB 32.
+  const int32 = posted('2147483648');
+  assert.equal(await int32.isValid(), BACKEND === 'sqlite', JSON.stringify(int32.errors));
+  if (BACKEND !== 'sqlite') assert.deepEqual(int32.errors, { pages: ['Ensure this value is less than or equal to 2147483647.'] });
+  const huge = posted('-9007199254740993');
+  assert.equal(await huge.isValid(), false);
+  // Past 2^53 on SQLite too: a number would no longer hold the digits typed.
+  assert.deepEqual(huge.errors, { pages: [`Ensure this value is greater than or equal to ${BACKEND === 'sqlite' ? -9007199254740991 : -2147483648}.`] });
+  const typo = posted('12x');
+  assert.equal(await typo.isValid(), false);
+  assert.deepEqual(typo.errors, { pages: ['Enter a whole number.'] });
+});
+
+test("save() before isValid() validates first, as Django's; an unbound form says it has no data", async () => {
+  const { jane } = seeded();
+  const valid = new BookForm({ data: { title: 'Lady Susan', author: String(jane.id) } });
+  const saved = await valid.save();
+  assert.equal((await Book.objects.get({ id: saved.id })).title, 'Lady Susan');
+  const invalid = new BookForm({ data: { title: '', author: String(jane.id) } });
+  await assert.rejects(invalid.save(), /^FieldError: The Book could not be created because the data didn't validate\.$/);
+  assert.deepEqual(invalid.errors, { title: ['This field is required.'] });
+  await assert.rejects(new BookForm({ instance: saved }).save(), /The Book could not be changed because the form has no data/);
 });
