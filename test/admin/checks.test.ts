@@ -74,3 +74,13 @@ test('a valid registration has no messages, and the hints name the field meant',
   const [typo] = checkModelAdmin(new ModelAdmin(Post, { listDisplay: ['titel'] }));
   assert.equal(typo?.hint, "Did you mean 'title'?");
 });
+
+test('the hint corrects the segment of a path that fails and keeps the valid prefix', () => {
+  const hints = (options: ConstructorParameters<typeof ModelAdmin>[1]) => checkModelAdmin(new ModelAdmin(Post, options)).map((m) => `${m.id} ${m.hint}`);
+  assert.deepEqual(hints({ listDisplay: ['author__nmae'] }), ["admin.E108 Did you mean 'author__name'?"]);
+  assert.deepEqual(hints({ listFilter: ['tags__nmae'] }), ["admin.E116 Did you mean 'tags__name'?"]);
+  assert.deepEqual(hints({ searchFields: ['^autor__emial'] }), ["admin.E151 Did you mean 'author__email'?"]);
+  assert.deepEqual(hints({ ordering: ['-editor__nmae'] }), ["admin.E033 Did you mean 'editor__name'?"]);
+  // listDisplay follows foreign keys only: no many-to-many is offered.
+  assert.deepEqual(hints({ listDisplay: ['tags__nmae'] }), ['admin.E108 Name a field, a path such as author__name, or give a computed column { label, value }.']);
+});
