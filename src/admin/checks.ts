@@ -8,9 +8,13 @@ import {
   closestPath, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, resolveOrdering, type Field,
 } from '../orm/index.ts';
 import { canFilterBy } from './filters.ts';
-import { fieldAtPath, isPasswordField } from './lookups.ts';
+import { fieldAtPath, filterTargetAt, isPasswordField } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 import type { AdminSite } from './site.ts';
+import { kindOf } from './value-filter.ts';
+
+/** What the sidebar can filter by, for the hint of admin.E150. */
+const FILTERABLE = 'The sidebar filters by fields with choices, booleans, dates, text, numbers, decimals, UUIDs, and relations (foreign keys, many-to-many and reverse relations). Filter by another field, or give this one choices.';
 
 export function checkAdminSite(site: AdminSite): CheckMessage[] {
   const admins = site.modelAdmins();
@@ -47,10 +51,13 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
     if (!display.includes(name)) problem('admin.E111', `The value of 'listDisplayLinks[${i}]' refers to '${name}', which is not defined in 'listDisplay'.`);
   });
   (o.listFilter ?? []).forEach((name, i) => {
-    const field = fieldAtPath(meta, name);
-    if (field === undefined) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', which does not refer to a field.`, didYouMean(name));
-    else if (isPasswordField(field)) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', a password field, which the admin never filters by.`);
-    else if (!canFilterBy(field)) problem('admin.E150', `The value of 'listFilter[${i}]' refers to '${name}', which has no choices and is not a boolean, a date or a relation.`, 'Give the field choices, or filter by another field.');
+    const target = filterTargetAt(meta, name);
+    if (target === undefined) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', which does not refer to a field.`, didYouMean(name));
+    else if ('reverse' in target) return;
+    else if (isPasswordField(target.field)) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', a password field, which the admin never filters by.`);
+    else if (!canFilterBy(target.field)) {
+      problem('admin.E150', `The value of 'listFilter[${i}]' refers to '${name}', ${kindOf(target.field)}: filtering by it is not supported (yet).`, FILTERABLE);
+    }
   });
   (o.searchFields ?? []).forEach((entry, i) => {
     const name = entry.replace(/^[\^=@]/, '');
