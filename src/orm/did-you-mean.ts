@@ -44,7 +44,8 @@ interface Step {
 function stepsOf(meta: ModelMeta, options: PathOptions): Step[] {
   const steps: Step[] = [{ name: 'pk', next: undefined }];
   for (const field of meta.fields) {
-    const follows = field instanceof ForeignKeyField || (!options.forwardOnly && field instanceof ManyToManyField);
+    // A relation to a model that is not defined (fields.E300, reported on its own) leads nowhere.
+    const follows = (field instanceof ForeignKeyField || (!options.forwardOnly && field instanceof ManyToManyField)) && field.isResolved;
     steps.push({ name: field.name, next: follows ? (field as ForeignKeyField | ManyToManyField).target : undefined });
     if (field.attname !== field.name) steps.push({ name: field.attname, next: undefined });
   }

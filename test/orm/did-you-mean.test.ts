@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CASCADE, fields as f, model } from '../../src/index.ts';
 import { closestName, closestPath } from '../../src/orm/index.ts';
 import { Comment, Post } from '../support/blog.ts';
 
@@ -35,4 +36,10 @@ test('nothing to suggest: a valid path, a segment far from every name, a lookup 
 test('closestName: whole names, a third of the letters off at most', () => {
   assert.equal(closestName('titel', ['title', 'status']), 'title');
   assert.equal(closestName('xyz', ['title']), undefined);
+});
+
+test('a relation to a model not defined (fields.E300) is passed over, never thrown from', () => {
+  class Orphan extends model('dym.Orphan', { title: f.char({ maxLength: 10 }), owner: f.foreignKey('dym.Nobody', { onDelete: CASCADE }) }) {}
+  assert.equal(closestPath(Orphan.meta, 'titel'), 'title');
+  assert.equal(closestPath(Orphan.meta, 'ownr__name'), undefined);
 });
