@@ -199,6 +199,7 @@ function Filters({ filters }: { filters: FilterSpec[] }) {
               <li>{choice.selected ? <a href={choice.url} aria-current="true" class="selected">{choice.label}</a> : <a href={choice.url}>{choice.label}</a>}</li>
             ))}
           </ul>
+          {filter.note !== undefined && <p class="filter-note">{filter.note}</p>}
         </section>
       ))}
     </aside>

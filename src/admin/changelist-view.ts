@@ -70,7 +70,7 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
     addUrl: (await admin.hasAddPermission(request)) ? context.addUrl : undefined,
     trashUrl: meta.softDelete ? context.trashUrl : undefined,
     search: { enabled: searchEnabled, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)), problem: searchEnabled ? searchProblem(admin, params.get(SEARCH_VAR) ?? '') : undefined },
-    filters: await buildFilters(admin, params, link),
+    filters: await buildFilters(admin, params, link, admin.getQueryset(request)),
     // An empty list has no dates: none() asks nothing, where each probe would scan for nothing.
     hierarchy: await buildDateHierarchy(admin, list.count === 0 ? list.queryset.none() : list.queryset, params, link, list.estimated ? undefined : list.count),
     actions: actions.map((a) => ({ name: a.name, description: a.description.replaceAll('%(verbose_name_plural)s', meta.verboseNamePlural) })),

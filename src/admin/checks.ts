@@ -5,12 +5,16 @@
  */
 import { checkError, type CheckMessage } from '../checks/index.ts';
 import {
-  closestName, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, resolveOrdering, type Field, type ModelMeta,
+  closestPath, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, resolveOrdering, type Field,
 } from '../orm/index.ts';
 import { canFilterBy } from './filters.ts';
-import { fieldAtPath, isPasswordField } from './lookups.ts';
+import { fieldAtPath, filterTargetAt, isPasswordField } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 import type { AdminSite } from './site.ts';
+import { kindOf } from './value-filter.ts';
+
+/** What the sidebar can filter by, for the hint of admin.E150. */
+const FILTERABLE = 'The sidebar filters by fields with choices, booleans, dates, text, numbers, decimals, UUIDs, and relations (foreign keys, many-to-many and reverse relations). Filter by another field, or give this one choices.';
 
 export function checkAdminSite(site: AdminSite): CheckMessage[] {
   const admins = site.modelAdmins();
@@ -25,14 +29,14 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
   const messages: CheckMessage[] = [];
   const object = `admin ${meta.label}`;
   const problem = (id: string, text: string, hint?: string) => messages.push(checkError(id, text, { object, ...(hint === undefined ? {} : { hint }) }));
-  const names = fieldNames(meta);
-  const didYouMean = (name: string) => {
-    const closest = closestName(name, names);
+  // Path by path, segment by segment: for `author__nmae`, `author__name`.
+  const didYouMean = (name: string, forwardOnly = false) => {
+    const closest = closestPath(meta, name, { forwardOnly });
     return closest === undefined ? undefined : `Did you mean '${closest}'?`;
   };
   const ownField = (option: string, name: string, index: number): Field | undefined => {
     const field = meta.field(name);
-    if (field === undefined) problem('admin.E035', `The value of '${option}[${index}]' refers to '${name}', which is not a field of '${meta.label}'.`, didYouMean(name));
+    if (field === undefined) problem('admin.E035', `The value of '${option}[${index}]' refers to '${name}', which is not a field of '${meta.label}'.`, didYouMean(name, true));
     return field;
   };
 
@@ -40,17 +44,20 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
   display.forEach((entry, i) => {
     if (typeof entry !== 'string' || entry === '__str__') return;
     const field = fieldAtPath(meta, entry, true);
-    if (field === undefined) problem('admin.E108', `The value of 'listDisplay[${i}]' refers to '${entry}', which is not a field of '${meta.label}' or a path through its foreign keys.`, didYouMean(entry) ?? 'Name a field, a path such as author__name, or give a computed column { label, value }.');
+    if (field === undefined) problem('admin.E108', `The value of 'listDisplay[${i}]' refers to '${entry}', which is not a field of '${meta.label}' or a path through its foreign keys.`, didYouMean(entry, true) ?? 'Name a field, a path such as author__name, or give a computed column { label, value }.');
     else if (field instanceof ManyToManyField) problem('admin.E109', `The value of 'listDisplay[${i}]' must not be a many-to-many field ('${entry}').`, 'Give a computed column { label, value } that lists the related objects.');
   });
   (o.listDisplayLinks ?? []).forEach((name, i) => {
     if (!display.includes(name)) problem('admin.E111', `The value of 'listDisplayLinks[${i}]' refers to '${name}', which is not defined in 'listDisplay'.`);
   });
   (o.listFilter ?? []).forEach((name, i) => {
-    const field = fieldAtPath(meta, name);
-    if (field === undefined) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', which does not refer to a field.`, didYouMean(name));
-    else if (isPasswordField(field)) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', a password field, which the admin never filters by.`);
-    else if (!canFilterBy(field)) problem('admin.E150', `The value of 'listFilter[${i}]' refers to '${name}', which has no choices and is not a boolean, a date or a relation.`, 'Give the field choices, or filter by another field.');
+    const target = filterTargetAt(meta, name);
+    if (target === undefined) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', which does not refer to a field.`, didYouMean(name));
+    else if ('reverse' in target) return;
+    else if (isPasswordField(target.field)) problem('admin.E116', `The value of 'listFilter[${i}]' refers to '${name}', a password field, which the admin never filters by.`);
+    else if (!canFilterBy(target.field)) {
+      problem('admin.E150', `The value of 'listFilter[${i}]' refers to '${name}', ${kindOf(target.field)}: filtering by it is not supported (yet).`, FILTERABLE);
+    }
   });
   (o.searchFields ?? []).forEach((entry, i) => {
     const name = entry.replace(/^[\^=@]/, '');
@@ -64,12 +71,12 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
       resolveOrdering(meta, [name]);
     } catch (error) {
       if (!(error instanceof FieldError)) throw error;
-      problem('admin.E033', `The value of 'ordering[${i}]' refers to '${name}', which is not a field or a path of '${meta.label}'.`, didYouMean(name.replace(/^-/, '')));
+      problem('admin.E033', `The value of 'ordering[${i}]' refers to '${name}', which is not a field or a path of '${meta.label}'.`, didYouMean(name.replace(/^-/, ''), true));
     }
   });
   if (o.dateHierarchy !== undefined) {
     const field = fieldAtPath(meta, o.dateHierarchy, true);
-    if (field === undefined) problem('admin.E127', `The value of 'dateHierarchy' refers to '${o.dateHierarchy}', which does not refer to a field.`, didYouMean(o.dateHierarchy));
+    if (field === undefined) problem('admin.E127', `The value of 'dateHierarchy' refers to '${o.dateHierarchy}', which does not refer to a field.`, didYouMean(o.dateHierarchy, true));
     else if (!(field instanceof DateField || field instanceof DateTimeField)) problem('admin.E128', `The value of 'dateHierarchy' must be a date or a date-time field ('${o.dateHierarchy}').`);
   }
   const formNames = o.fields ?? o.fieldsets?.flatMap(([, group]) => group.fields) ?? [];
@@ -101,9 +108,4 @@ export function checkModelAdmin(admin: ModelAdmin, adminFor: (label: string) => 
   const twice = actions.filter((name, i) => actions.indexOf(name) !== i);
   if (twice.length > 0) problem('admin.E130', `The names of the actions in 'actions' must be unique; ${[...new Set(twice)].join(', ')} is used more than once.`);
   return messages;
-}
-
-/** The names a typo could have meant: fields and the reverse relations' query names. */
-function fieldNames(meta: ModelMeta): string[] {
-  return [...meta.fields.map((f) => f.name), ...meta.reverseRelations.filter((r) => !r.hidden).map((r) => r.queryName)];
 }

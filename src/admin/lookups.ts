@@ -14,7 +14,7 @@
  * Never a password field, wherever it sits, whatever the option says. Anything else is a
  * DisallowedModelAdminLookup: a 400, as Django's (a SuspiciousOperation).
  */
-import { ForeignKeyField, ManyToManyField, type Field, type ModelMeta } from '../orm/index.ts';
+import { ForeignKeyField, ManyToManyField, type Field, type ModelMeta, type ReverseRelation } from '../orm/index.ts';
 import { BadRequest, type ViewRequest } from '../web/index.ts';
 import type { ModelAdmin } from './options.ts';
 
@@ -57,6 +57,30 @@ export function fieldAtPath(meta: ModelMeta, path: string, forwardOnly = false):
     if (hop === undefined) return undefined;
     if (i === names.length - 1) return hop.field;
     if (hop.next === undefined || (forwardOnly && !(hop.field instanceof ForeignKeyField))) return undefined;
+    model = hop.next;
+  }
+  return undefined;
+}
+
+/**
+ * What a listFilter path ends at: a field (`status`, `author__name`, `tags`), or a reverse
+ * relation (`comment` on Post: the posts with a given comment); the model it is on, for the
+ * filter that lists that model's values. Undefined when a name on the way is neither.
+ */
+export type FilterTarget = { field: Field; model: ModelMeta } | { reverse: ReverseRelation; model: ModelMeta };
+
+export function filterTargetAt(meta: ModelMeta, path: string): FilterTarget | undefined {
+  const names = path.split('__');
+  let model = meta;
+  for (const [i, name] of names.entries()) {
+    const hop = hopOf(model, name);
+    if (hop === undefined) return undefined;
+    if (i === names.length - 1) {
+      if (hop.field !== undefined) return { field: hop.field, model };
+      const reverse = model.reverseRelation(name);
+      return reverse === undefined ? undefined : { reverse, model };
+    }
+    if (hop.next === undefined) return undefined;
     model = hop.next;
   }
   return undefined;

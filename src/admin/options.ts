@@ -2,7 +2,7 @@
  * What a registered model looks like in the admin: Django's ModelAdmin options in camelCase,
  * and the hooks a project may override (getQueryset, the has*Permission checks).
  */
-import type { FieldMap, ModelMeta, QuerySet } from '../orm/index.ts';
+import type { FieldMap, ManyRelatedManager, ModelMeta, QuerySet, RelatedManager } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
 import type { ChangeFormContext } from './changeform.ts';
@@ -28,6 +28,12 @@ export type AdminFieldName<F> = string extends keyof F ? string : (keyof F & str
  * which may run through reverse relations, by `trove check` when the project starts.
  */
 export type AdminPath<F> = AdminFieldName<F> | `${string}__${string}`;
+/**
+ * A reverse relation the model's type declares (`ModelRelations`: `'library.Shelf': { books:
+ * RelatedManager<Book> }`), by its accessor, which is its query name when it has a relatedName:
+ * `listFilter: ['books']` lists books and filters the shelves holding one.
+ */
+export type ReverseRelationName<T> = { [K in keyof T & string]: T[K] extends RelatedManager<any> | ManyRelatedManager<any> ? K : never }[keyof T & string];
 
 export interface ModelAdminOptions<T = any, F = FieldMap> {
   /** Columns of the changelist: field names, `author__name`, or computed columns (default: the object's text). */
@@ -40,8 +46,8 @@ export interface ModelAdminOptions<T = any, F = FieldMap> {
    * 100,000). It is always offered for "Select all". See docs/deleting-at-scale.md.
    */
   onlineDeleteThreshold?: number;
-  /** Fields to filter by in the sidebar: choices, booleans, dates and foreign keys. */
-  listFilter?: ReadonlyArray<AdminPath<F>>;
+  /** Fields to filter by in the sidebar: choices, booleans, dates, relations (reverse ones too) and plain values. */
+  listFilter?: ReadonlyArray<AdminPath<F> | ReverseRelationName<T>>;
   /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
   searchFields?: ReadonlyArray<AdminPath<F> | `${'^' | '=' | '@'}${AdminPath<F>}`>;
   /**

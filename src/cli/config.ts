@@ -10,6 +10,7 @@ import { setPasswordValidators, type PasswordValidator } from '../auth/password-
 import { connect, type Database } from '../db/index.ts';
 import { noteModelClass, type ModelMeta } from '../orm/index.ts';
 import type { UrlPattern } from '../web/index.ts';
+import { autodiscoverAdmin } from './autodiscover.ts';
 import { loadErrorMessage } from './load-errors.ts';
 
 export interface TroveConfig {
@@ -167,7 +168,8 @@ function resolveDatabaseUrl(url: string, root: string): string {
 /**
  * The project of a command (`--config` or the current folder), with Trove's own apps, as
  * Django's default INSTALLED_APPS: the trash's records, users and permissions, sessions, the
- * admin's history. Not connected: `trove check` needs no database.
+ * admin's history; and each app's admin module (autodiscover.ts), as Django's admin app loads
+ * them. Not connected: `trove check` needs no database.
  */
 export async function loadProjectWithTroveApps(configPath: string | undefined): Promise<Project> {
   await import('../auth/index.ts');
@@ -175,6 +177,7 @@ export async function loadProjectWithTroveApps(configPath: string | undefined): 
   await import('../admin/log.ts');
   const project = await loadProject({ configPath });
   if (project.config.passwordValidators !== undefined) setPasswordValidators(project.config.passwordValidators);
+  await autodiscoverAdmin(project);
   return project;
 }
 

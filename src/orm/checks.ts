@@ -5,6 +5,7 @@
  * default ordering that names no field.
  */
 import { checkError, type CheckMessage } from '../checks/index.ts';
+import { closestName, closestPath } from './did-you-mean.ts';
 import { FieldError } from './errors.ts';
 import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import type { ModelMeta, ReverseRelation } from './meta.ts';
@@ -36,7 +37,9 @@ function unresolvedRelations(meta: ModelMeta, labels: readonly string[]): CheckM
 
 /**
  * fields.E304 and E305: two relations to one model with the same reverse accessor or query name.
- * The registry keeps the first (`author.books` would reach one of them only).
+ * The registry keeps the first (`author.books` would reach one of them only). And fields.E302
+ * and E303: a reverse accessor or query name that is also a field of the model pointed at (the
+ * field wins: `author.title` stays the field, `{ title: … }` filters by it).
  */
 function reverseNameClashes(meta: ModelMeta): CheckMessage[] {
   const messages: CheckMessage[] = [];
@@ -60,6 +63,20 @@ function reverseNameClashes(meta: ModelMeta): CheckMessage[] {
       }));
     }
   };
+  for (const relation of visible) {
+    const source = relation.field.qualifiedName;
+    const fieldClash = (id: string, name: string, message: (clashName: string) => string) => {
+      const field = meta.field(name);
+      if (field === undefined) return;
+      const clashName = `${meta.label}.${field.name}`;
+      messages.push(checkError(id, message(clashName), {
+        object: source,
+        hint: `Rename field '${clashName}', or add/change a relatedName argument to the definition for field '${source}'.`,
+      }));
+    };
+    fieldClash('fields.E302', relation.accessorName, (clashName) => `Reverse accessor '${meta.objectName}.${relation.accessorName}' for '${source}' clashes with field name '${clashName}'.`);
+    fieldClash('fields.E303', relation.queryName, (clashName) => `Reverse query name for '${source}' clashes with field name '${clashName}'.`);
+  }
   clash('fields.E304', 'accessor', (r) => r.accessorName);
   clash('fields.E305', 'query name', (r) => r.queryName);
   return messages;
@@ -74,32 +91,9 @@ function orderingProblems(meta: ModelMeta): CheckMessage[] {
       resolveOrdering(meta, [name]);
     } catch (error) {
       if (!(error instanceof FieldError)) throw error;
-      const closest = closestName(name.replace(/^-/, ''), meta.fields.map((f) => f.name));
+      const closest = closestPath(meta, name.replace(/^-/, ''), { forwardOnly: true });
       messages.push(checkError('models.E015', `'ordering' refers to '${name}', which is not a field or a path of ${meta.label}.`, { object: meta.label, hint: closest === undefined ? error.message : `Did you mean '${closest}'?` }));
     }
   }
   return messages;
-}
-
-/** The name in `candidates` a typo most likely meant: at most a third of its letters off (two for short names). */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(2, Math.ceil(name.length / 3)) && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-/** Letters added, removed, changed or swapped with the next one (`titel` is one swap from `title`). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }

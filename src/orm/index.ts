@@ -12,7 +12,8 @@ export {
 export { ModelMeta, type ModelOptions, type ModelConstraint, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, defaultRegistry, noteModelClass, ModelRegistry } from './registry.ts';
 export { capitalise } from './naming.ts';
-export { checkModels, closestName } from './checks.ts';
+export { checkModels } from './checks.ts';
+export { closestName, closestPath } from './did-you-mean.ts';
 export { resolveOrdering } from './query/paths.ts';
 export { ObjectDoesNotExist, MultipleObjectsReturned, FieldError, ValidationError, QueryUsageError, NON_FIELD_ERRORS } from './errors.ts';
 export { minValue, maxValue, minLength, regexValidator, type Validator, type LimitValidator } from './validators.ts';

@@ -151,12 +151,10 @@ function contributeReverse(field: ForeignKeyField | ManyToManyField): void {
   const hidden = field.relatedName === '+' || source.autoCreated;
   const accessorName = field.relatedName ?? (single ? camelCase(source.objectName) : `${camelCase(source.objectName)}Set`);
   const queryName = field.relatedName ?? camelCase(source.objectName);
-  if (!hidden && target.field(accessorName) !== undefined) {
-    throw new FieldError(
-      `${field.qualifiedName}: the reverse accessor '${accessorName}' clashes with field ${target.label}.${accessorName}; give the relation a relatedName.`,
-    );
-  }
   const relation: ReverseRelation = { accessorName, queryName, field, relatedModel: source, multiple: !single, hidden };
   target.addReverseRelation(relation);
-  if (!hidden) hooks?.installReverseAccessor(relation);
+  // An accessor named like one of the target's fields would hide that field on every instance
+  // (and make assigning it throw): the field keeps its name, and `trove check` reports the
+  // clash (fields.E302) rather than a throw here, wherever the relation happens to resolve.
+  if (!hidden && target.field(accessorName) === undefined) hooks?.installReverseAccessor(relation);
 }

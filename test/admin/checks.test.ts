@@ -16,8 +16,8 @@ const AUTHOR = ['id', 'name', 'email', 'age', 'bio'];
 const POST_FIELDS = ['id', 'title', 'status', 'author', 'editor', 'tags', 'rating', 'price', 'published', 'publishedOn', 'createdAt', 'updatedAt', 'extra'];
 /** What listDisplay may name: own fields but the many-to-many, and fields across the two foreign keys. */
 const DISPLAYABLE = new Set([...POST_FIELDS.filter((f) => f !== 'tags'), ...AUTHOR.flatMap((f) => [`author__${f}`, `editor__${f}`])]);
-/** What a filter may name among the model's own fields: choices, booleans, dates and relations. */
-const FILTERABLE = new Set(['status', 'author', 'editor', 'tags', 'published', 'publishedOn', 'createdAt', 'updatedAt']);
+/** What a filter may name among the model's own fields: all but the JSON field `extra`. */
+const FILTERABLE = new Set(POST_FIELDS.filter((name) => name !== 'extra'));
 const DATES = new Set(['publishedOn', 'createdAt', 'updatedAt']);
 
 const candidate = fc.oneof(
@@ -73,4 +73,21 @@ test('a valid registration has no messages, and the hints name the field meant',
   assert.deepEqual(idsFor({ listDisplay: ['title', 'author__name'], listFilter: ['status', 'tags'], searchFields: ['^title', 'author__email'], ordering: ['-createdAt'], dateHierarchy: 'createdAt', fields: ['title', 'tags'], filterHorizontal: ['tags'] }), []);
   const [typo] = checkModelAdmin(new ModelAdmin(Post, { listDisplay: ['titel'] }));
   assert.equal(typo?.hint, "Did you mean 'title'?");
+});
+
+test('listFilter: a JSON field is not supported (yet), and the hint says what is; a reverse relation and a plain field are filters', () => {
+  const [json] = checkModelAdmin(new ModelAdmin(Post, { listFilter: ['title', 'price', 'comment', 'author__posts', 'extra'] }));
+  assert.equal(json?.id, 'admin.E150');
+  assert.equal(json?.message, "The value of 'listFilter[4]' refers to 'extra', a JSON field: filtering by it is not supported (yet).");
+  assert.match(json?.hint ?? '', /choices, booleans, dates, text, numbers, decimals, UUIDs, and relations \(foreign keys, many-to-many and reverse relations\)/);
+});
+
+test('the hint corrects the segment of a path that fails and keeps the valid prefix', () => {
+  const hints = (options: ConstructorParameters<typeof ModelAdmin>[1]) => checkModelAdmin(new ModelAdmin(Post, options)).map((m) => `${m.id} ${m.hint}`);
+  assert.deepEqual(hints({ listDisplay: ['author__nmae'] }), ["admin.E108 Did you mean 'author__name'?"]);
+  assert.deepEqual(hints({ listFilter: ['tags__nmae'] }), ["admin.E116 Did you mean 'tags__name'?"]);
+  assert.deepEqual(hints({ searchFields: ['^autor__emial'] }), ["admin.E151 Did you mean 'author__email'?"]);
+  assert.deepEqual(hints({ ordering: ['-editor__nmae'] }), ["admin.E033 Did you mean 'editor__name'?"]);
+  // listDisplay follows foreign keys only: no many-to-many is offered.
+  assert.deepEqual(hints({ listDisplay: ['tags__nmae'] }), ['admin.E108 Name a field, a path such as author__name, or give a computed column { label, value }.']);
 });

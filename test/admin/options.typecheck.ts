@@ -22,6 +22,10 @@ export function registering(site: AdminSite): void {
   site.register(Post, { listDisplay: ['titel'] });
   // @ts-expect-error a misspelt filter
   site.register(Post, { listFilter: ['publishd'] });
+  // A reverse relation that ModelRelations declares, and a plain field, are filters.
+  site.register(Author, { listFilter: ['posts', 'name'] });
+  // @ts-expect-error a misspelt reverse relation
+  site.register(Author, { listFilter: ['psots'] });
   // @ts-expect-error a misspelt search field after its prefix
   site.register(Post, { searchFields: ['^titel'] });
   // @ts-expect-error a misspelt ordering

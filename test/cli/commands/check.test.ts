@@ -195,3 +195,32 @@ registerCheck(() => [checkWarning('library.W002', 'SMTP_HOST is not set.', { obj
     writeFileSync(models, good);
   }
 });
+
+test("an app's admin.ts that nothing imports is found, checked and registered (Django's autodiscover)", async () => {
+  library(false);
+  // urls.ts mounts the admin but does not import the app's admin module.
+  write('urls.ts', [
+    `import { path, include } from ${trovePath('web/index.ts')};`,
+    `import { site } from ${trovePath('admin/index.ts')};`,
+    "export const urls = [path('admin/', include(site.urls))];",
+  ]);
+  const admin = join(project.dir, 'library/admin.ts');
+  const good = readFileSync(admin, 'utf8');
+  try {
+    writeFileSync(admin, good.replace("listDisplay: ['borrowedBy', 'due']", "listDisplay: ['borrower', 'due']"));
+    const checked = await run('check');
+    assert.equal(checked.code, 1, checked.stdout);
+    assert.match(checked.stderr, /admin library\.Loan: \(admin\.E108\) The value of 'listDisplay\[0\]' refers to 'borrower'/);
+    // Registered, not only checked: the shell's admin site lists the app's models.
+    writeFileSync(admin, good);
+    const shell = await trove(['shell'], { cwd: project.dir, input: `const { AdminSite } = await import(${trovePath('admin/index.ts')});\nconsole.log('registered:', AdminSite.all().flatMap((s) => s.modelAdmins().map((a) => a.meta.label)).filter((l) => l.startsWith('library.')).sort().join(' '));\n` });
+    assert.equal(shell.code, 0, shell.stderr);
+    assert.match(shell.stdout, /registered: library\.Book library\.Loan/);
+    writeFileSync(admin, `${good}throw new Error('admin module broke');\n`);
+    const broken = await run('check');
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /the admin module library\/admin\.ts failed to load: admin module broke\n {2}at library\/admin\.ts:5:7\n {2}5 \| throw new Error/);
+  } finally {
+    writeFileSync(admin, good);
+  }
+});
