@@ -176,6 +176,12 @@ export class Book extends model('shop.Book', {
   author: f.foreignKey(() => Author, { onDelete: CASCADE }),
   published: f.date({ null: true }),
 }, { softDelete: true }) {}
+// Relations given by label or 'self': their types are named by the package's entry point too.
+export class Shelf extends model('shop.Shelf', {
+  parent: f.foreignKey('self', { onDelete: CASCADE, null: true }),
+  owner: f.oneToOne('shop.Author', { onDelete: CASCADE }),
+  books: f.manyToMany('shop.Book', { relatedName: 'shelves' }),
+}) {}
 export const recent = Book.objects.filter(Q({ title__icontains: 'a' })).orderBy('-published');
 export async function count(_request: ViewRequest) { return new Response(String(await recent.count())); }
 export const urls = [path('', count), path('<int:id>/delete/', DeleteView.for(Book, { successUrl: '/' })), path('admin/', include(site.urls))];
