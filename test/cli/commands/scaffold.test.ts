@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { modelNameFor, projectFiles, projectPackage, troveSpec } from '../../../src/cli/scaffold/index.ts';
+import { startapp } from '../../../src/cli/commands/startapp.ts';
+import { appFiles, modelNameFor, projectFiles, projectPackage, troveSpec } from '../../../src/cli/scaffold/index.ts';
 import { connect, fields as f, model } from '../../../src/index.ts';
 import { FormErrors, FormFields, modelForm } from '../../../src/web/index.ts';
 import { root, trove } from '../../support/cli.ts';
@@ -130,6 +131,13 @@ test('startapp adds an app that, once listed, migrates and passes its test', asy
   const outside = await trove(['startapp', 'shop'], { cwd: dir });
   assert.equal(outside.code, 1);
   assert.match(outside.stderr, /no trove\.config\.ts in/);
+});
+
+test("startapp's help promises the files it writes, and no migration", () => {
+  const written = Object.keys(appFiles({ app: 'blog', model: 'Post' }, { firstMigration: false }));
+  assert.ok(!written.some((file) => /migrations\/\d{4}_/.test(file)));
+  assert.doesNotMatch(startapp.summary, /a test and its first migration/);
+  assert.match(startapp.summary, /makemigrations writes its first migration/);
 });
 
 test('a model name comes from the app name', () => {
