@@ -4,19 +4,20 @@
  * Trove as a user gets it: `npm pack`, the tarball installed into a fresh folder outside this
  * repository, `npx trove startproject`, then the new project type-checked, migrated, tested and
  * served over HTTP, and its pages used in Chromium with the keyboard (axe-core checking them);
- * the package imported from plain JavaScript, refused to `require()` in one line, and
- * type-checked under the `tsc --init` defaults with each moduleResolution a user may pick.
+ * then the daily loop in that project (support/daily-loop.ts: an app, its mistakes, its
+ * migrations and tests, a form view, the reloader); the package imported from plain
+ * JavaScript, refused to `require()` in one line, and type-checked under the `tsc --init`
+ * defaults with each moduleResolution a user may pick.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { PATIENCE_MS } from './support/patience.ts';
+import { dailyLoop } from './support/daily-loop.ts';
+import { freePort, sh, waitFor } from './support/installed-package.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
@@ -27,16 +28,7 @@ let tarball = '';
 const CHROMIUM = process.env.TROVE_CHROMIUM ?? '/usr/bin/chromium';
 const browserSkipped = !existsSync(CHROMIUM) && process.env.TROVE_REQUIRE_BROWSER !== '1';
 
-async function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  // Nothing of this test's own run (its database, Node's test-runner context) leaks into the user's world.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TROVE_') && !key.startsWith('NODE_') && key !== 'DATABASE_URL' && !key.startsWith('npm_')));
-  try {
-    return await promisify(execFile)(command, args, { cwd, env: { ...clean, ...env }, maxBuffer: 16 * 1024 * 1024 });
-  } catch (error) {
-    const failed = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
-  }
-}
+const SUPERUSER = { username: 'admin', password: 'a long enough password' };
 
 before(async () => {
   // `npm pack` builds first (prepack), so the tarball holds what `npm run build` makes.
@@ -176,6 +168,12 @@ export class Book extends model('shop.Book', {
   author: f.foreignKey(() => Author, { onDelete: CASCADE }),
   published: f.date({ null: true }),
 }, { softDelete: true }) {}
+// Relations given by label or 'self': their types are named by the package's entry point too.
+export class Shelf extends model('shop.Shelf', {
+  parent: f.foreignKey('self', { onDelete: CASCADE, null: true }),
+  owner: f.oneToOne('shop.Author', { onDelete: CASCADE }),
+  books: f.manyToMany('shop.Book', { relatedName: 'shelves' }),
+}) {}
 export const recent = Book.objects.filter(Q({ title__icontains: 'a' })).orderBy('-published');
 export async function count(_request: ViewRequest) { return new Response(String(await recent.count())); }
 export const urls = [path('', count), path('<int:id>/delete/', DeleteView.for(Book, { successUrl: '/' })), path('admin/', include(site.urls))];
@@ -212,7 +210,7 @@ test('startproject makes a project that type-checks, migrates, passes its test a
   const migrated = await npx(['trove', 'migrate']);
   assert.match(migrated.stdout, /Applied notes\.0001_initial/);
   assert.match((await npx(['trove', 'makemigrations', '--check'])).stdout, /No changes detected/, 'the first migration matches the models');
-  await npx(['trove', 'createsuperuser', '--no-input', '--username', 'admin', '--email', 'admin@example.com'], { TROVE_SUPERUSER_PASSWORD: 'a long enough password' });
+  await npx(['trove', 'createsuperuser', '--no-input', '--username', SUPERUSER.username, '--email', 'admin@example.com'], { TROVE_SUPERUSER_PASSWORD: SUPERUSER.password });
   const tested = await npm(['test']);
   assert.match(tested.stdout, /# pass 2\n# fail 0/);
 
@@ -234,7 +232,7 @@ test('startproject makes a project that type-checks, migrates, passes its test a
       method: 'POST',
       redirect: 'manual',
       headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin: base },
-      body: new URLSearchParams({ csrfmiddlewaretoken: token, username: 'admin', password: 'a long enough password', next: '/admin/' }),
+      body: new URLSearchParams({ csrfmiddlewaretoken: token, username: SUPERUSER.username, password: SUPERUSER.password, next: '/admin/' }),
     });
     assert.equal(login.status, 302, 'the superuser made by createsuperuser logs in');
     for (const c of login.headers.getSetCookie()) {
@@ -268,8 +266,8 @@ test('startproject makes a project that type-checks, migrates, passes its test a
       assert.deepEqual(await accessibilityProblems(page), []);
       await page.getByRole('link', { name: 'Delete' }).first().focus();
       await page.keyboard.press('Enter');
-      await page.getByLabel('Username').fill('admin');
-      await page.getByLabel('Password').fill('a long enough password');
+      await page.getByLabel('Username').fill(SUPERUSER.username);
+      await page.getByLabel('Password').fill(SUPERUSER.password);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Are you sure?' }).waitFor();
       assert.match(await page.textContent('main') ?? '', /move the note “Buy milk” to the trash/);
@@ -291,6 +289,9 @@ test('startproject makes a project that type-checks, migrates, passes its test a
     process.kill(-server.pid!, 'SIGTERM');
   }
 });
+
+// In the project the test above made, with its superuser: what a day of work on it is.
+test('the daily loop: an app, its mistakes seen and fixed, migrations, tests, a form view, the reloader, from the tarball', (t) => dailyLoop(folder, SUPERUSER, t));
 
 async function shellScript(script: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -314,30 +315,4 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 function compilerOptions(text: string): Record<string, unknown> {
   const json = text.replace(/^\s*\/\/.*$/gm, '').replace(/\s\/\/ [^"\n]*$/gm, '').replace(/,(\s*[}\]])/g, '$1');
   return (JSON.parse(json) as { compilerOptions: Record<string, unknown> }).compilerOptions;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function waitFor(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${PATIENCE_MS / 1000} s:\n${seen}`)), PATIENCE_MS);
-    const look = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${seen}`)));
-  });
 }

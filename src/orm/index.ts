@@ -7,7 +7,7 @@ export {
   type FieldOptions, type OnDelete, type OnDeleteName, type ModelRef, type JsonValue,
   // What the builders' inferred types are made of: exported so a project's declarations can name them.
   type Typed, type NullableIf, type OptionalIf, type Scalar, type PkIf, type AutoOptional, type IsNull, type TargetInstance,
-  type RelationType, type RefClass,
+  type RelationType, type RefClass, type ModelLike,
 } from './fields/index.ts';
 export { ModelMeta, type ModelOptions, type ModelConstraint, type ReverseRelation } from './meta.ts';
 export { getModel, allModels, defaultRegistry, noteModelClass, ModelRegistry } from './registry.ts';
@@ -34,7 +34,7 @@ export { partsOf, partsOfExpression, mapTree, someOnRow, type ConditionParts, ty
 export { pkIn, and, liveRows, LOOKUPS, SOFT_DELETED_AT, type WhereNode } from './query/where.ts';
 export { resolveFilterArgs } from './query/filter-call.ts';
 export { installDeleter, type Deleter, type OnlineDeleteOptions, type OnlineDeleteStarted, type DeleteResult, type DeleteOptions, type DeleteProgress, type DeletePlanLike, type PlanOptions, type RestoreOptions, type BulkDeleteOptionsLike } from './deleter.ts';
-export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass, FieldsOf, ManyToManyKeys } from './types.ts';
+export type { CreateInput, UpdateInput, FilterInput, FieldMap, InstanceData, Lookup, ModelInstance, ModelRelations, InstanceOfClass, FieldsOf, ManyToManyKeys, AnyInstance, LabelOf } from './types.ts';
 
 import { Q as QClass, QFunction } from './query/q.ts';
 /** `Q({ status: 'draft' }).or({ author__name: 'Ann' })`: conditions combined with and / or / not. */

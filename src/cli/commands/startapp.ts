@@ -1,6 +1,6 @@
 /**
- * `trove startapp blog`: an app in the project (models, admin, views, URLs, a test and its first
- * migration), as `manage.py startapp` makes one. It says what to add to trove.config.ts and
+ * `trove startapp blog`: an app in the project (models, admin, views, URLs, a test and an empty
+ * migrations folder), as `manage.py startapp` makes one. It says what to add to trove.config.ts and
  * urls.ts rather than editing them.
  */
 import { dirname, join, relative } from 'node:path';
@@ -12,7 +12,7 @@ import { NAME } from './startproject.ts';
 
 export const startapp: Command = {
   name: 'startapp',
-  summary: 'Make a new app in the project: models, admin, views, URLs, a test and its first migration.',
+  summary: 'Make a new app in the project: models, admin, views, URLs and a test (makemigrations writes its first migration).',
   usage: 'trove startapp NAME [--model MODEL]',
   details: '  --model MODEL     the first model\'s class name (default: from NAME, blog → Blog, notes → Note)',
   options: { model: { type: 'string' } },

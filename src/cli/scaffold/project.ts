@@ -132,10 +132,11 @@ export function SiteLayout({ title, children }: LayoutProps) {
   );
 }
 `,
-    'static/site.css': `/* ${name}'s styles: served at /static/site.css by urls.ts. */
-:root { color-scheme: light dark; --accent: #1d5fa8; --muted: #5a6270; }
-@media (prefers-color-scheme: dark) { :root { --accent: #8ab8ee; --muted: #a7afbb; } }
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 0 1rem 3rem; }
+    'static/site.css': `/* ${name}'s styles: served at /static/site.css by urls.ts. Colours are set, not left to the
+   browser's defaults, so that contrast checkers see the dark background of the dark scheme. */
+:root { color-scheme: light dark; --accent: #1d5fa8; --muted: #5a6270; --error: #b3261e; }
+@media (prefers-color-scheme: dark) { :root { --accent: #8ab8ee; --muted: #a7afbb; --error: #ffb4ab; } }
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 0 1rem 3rem; background: Canvas; color: CanvasText; }
 header { display: flex; justify-content: space-between; align-items: baseline; padding: 1rem 0; border-bottom: 1px solid color-mix(in srgb, currentColor 20%, transparent); }
 a { color: var(--accent); }
 .brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; color: inherit; }
@@ -144,6 +145,20 @@ a { color: var(--accent); }
 .message form { margin: 0; }
 button { font: inherit; padding: .3rem .9rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: Canvas; cursor: pointer; }
 a:focus-visible, button:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+/* Forms drawn by <Form /> (CreateView, UpdateView, modelForm): a field a row, its label above it. */
+.form-row { display: grid; gap: .25rem; margin: 0 0 1rem; }
+.form-row > label { font-weight: 600; }
+.required-marker { color: var(--error); }
+.form-row :is(input:not([type=checkbox]), select, textarea) { font: inherit; padding: .35rem .5rem; width: 100%; max-width: 30rem; box-sizing: border-box; }
+.form-row input[type=checkbox] { justify-self: start; }
+.form-row select[multiple] { min-height: 6rem; }
+.form-row.has-error :is(input, select, textarea) { outline: 2px solid var(--error); }
+.errorlist { list-style: none; margin: 0; padding: 0; color: var(--error); font-weight: 600; }
+.errornote { padding: .6rem .9rem; margin: 1rem 0; border-left: 4px solid var(--error); border-radius: 6px; background: color-mix(in srgb, var(--error) 10%, transparent); }
+.errornote p { margin: 0 0 .3rem; font-weight: 600; }
+.error-links { margin: 0; }
+.help { color: var(--muted); margin: 0; font-size: .9rem; }
+.submit-row { display: flex; gap: 1rem; align-items: center; }
 `,
     'urls.ts': `/** ${name}'s URLs: the ${first.app} app at /${first.app}/, the admin at /admin/, the styles at /static/. */
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { modelNameFor, projectPackage, troveSpec } from '../../../src/cli/scaffold/index.ts';
+import { startapp } from '../../../src/cli/commands/startapp.ts';
+import { appFiles, modelNameFor, projectFiles, projectPackage, troveSpec } from '../../../src/cli/scaffold/index.ts';
+import { connect, fields as f, model } from '../../../src/index.ts';
+import { FormErrors, FormFields, modelForm } from '../../../src/web/index.ts';
 import { root, trove } from '../../support/cli.ts';
 
 const base = join(root, 'test', '.tmp');
@@ -130,6 +133,13 @@ test('startapp adds an app that, once listed, migrates and passes its test', asy
   assert.match(outside.stderr, /no trove\.config\.ts in/);
 });
 
+test("startapp's help promises the files it writes, and no migration", () => {
+  const written = Object.keys(appFiles({ app: 'blog', model: 'Post' }, { firstMigration: false }));
+  assert.ok(!written.some((file) => /migrations\/\d{4}_/.test(file)));
+  assert.doesNotMatch(startapp.summary, /a test and its first migration/);
+  assert.match(startapp.summary, /makemigrations writes its first migration/);
+});
+
 test('a model name comes from the app name', () => {
   assert.equal(modelNameFor('notes'), 'Note');
   assert.equal(modelNameFor('blog'), 'Blog');
@@ -148,4 +158,28 @@ test("the new project asks for Trove as the folder it was made from does", () =>
   assert.equal(troveSpec(from, join(from, 'mysite'), '0.1.0'), '^0.1.0');
   assert.equal(troveSpec('/', '/mysite', '0.4.0'), '^0.4.0');
   assert.equal(projectPackage('x', versions).json.dependencies?.trove, '^1.2.3');
+});
+
+test("the new project's stylesheet styles every class a form in error is drawn with", async () => {
+  // CreateView's page in a new project is drawn by <Form />: without these rules its labels run
+  // into their inputs and its errors look like any other text.
+  const Loan = model('styles.Loan', {
+    borrower: f.char({ maxLength: 100 }),
+    due: f.date({ helpText: 'The day it comes back.' }),
+    renewed: f.boolean({ default: false }),
+  });
+  const db = await connect('sqlite::memory:');
+  try {
+    const form = new (modelForm(Loan, { fields: ['borrower', 'due', 'renewed'] }))({ data: { borrower: '', due: '2024-02-30' } });
+    assert.equal(await form.isValid(), false);
+    const html = `${await FormErrors({ form })!.toString()}${await FormFields({ form }).toString()}`;
+    const classes = new Set([...html.matchAll(/class="([^"]+)"/g)].flatMap((m) => m[1]!.split(' ')));
+    assert.ok(classes.has('has-error') && classes.has('errornote') && classes.has('help'), [...classes].join(' '));
+    const css = projectFiles('mysite', { app: 'notes', model: 'Note' })['static/site.css']!;
+    // A required field's label is styled as every label is (`.form-row > label`); its marker has a rule.
+    const unstyled = [...classes].filter((name) => name !== 'required' && !new RegExp(`\\.${name}\\b`).test(css));
+    assert.deepEqual(unstyled, [], 'each class has a rule in static/site.css');
+  } finally {
+    await db.close();
+  }
 });
