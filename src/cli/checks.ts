@@ -12,9 +12,9 @@ import { checkTrashCascades } from '../deletion/index.ts';
 import { allModels, checkModels } from '../orm/index.ts';
 import { checkUrls } from '../web/index.ts';
 import type { Project } from './config.ts';
-import { allowedHostsProblem, secretKeyProblem } from './deploy.ts';
 import { migrationChecks } from './migration-checks.ts';
 import { printError } from './output.ts';
+import { securityChecks } from './security-checks.ts';
 
 /** Trove's own tags, each a part of the project. */
 export const BUILT_IN_TAGS = ['models', 'trash', 'admin', 'urls', 'migrations', 'security'] as const;
@@ -68,18 +68,6 @@ export async function runChecks(project: Project, options: CheckOptions = {}): P
   const reported = messages.filter((m) => !omitted.has(m.id));
   const kept = reported.filter((m) => !silencedIds.has(m.id));
   return { messages: kept, silenced: reported.length - kept.length };
-}
-
-/** Django's `check --deploy` on the settings a deployment gets wrong. */
-function securityChecks(project: Project): CheckMessage[] {
-  const messages: CheckMessage[] = [];
-  const warn = (id: string, message: string) => messages.push({ level: 'warning', id, message, object: 'settings' });
-  const key = secretKeyProblem(project.secretKey);
-  if (key !== undefined) warn('security.W009', key);
-  if (project.config.debug === true) warn('security.W018', 'You should not have debug set to true in deployment: error pages show code, settings and data.');
-  const hosts = allowedHostsProblem(project.allowedHosts);
-  if (hosts !== undefined) warn('security.W020', hosts);
-  return messages;
 }
 
 /**

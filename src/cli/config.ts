@@ -33,6 +33,25 @@ export interface TroveConfig {
    * `TROVE_ALLOWED_HOSTS=a.example,b.example` overrides.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Behind a proxy that ends TLS, the header (and value) it sets on HTTPS requests, as Django's
+   * SECURE_PROXY_SSL_HEADER: `['x-forwarded-proto', 'https']`. Only when the proxy always sets or
+   * strips it, or clients could claim HTTPS.
+   */
+  secureProxyHeader?: readonly [name: string, value: string];
+  /** Redirect plain HTTP to HTTPS, a 301 (Django's SECURE_SSL_REDIRECT; `check --deploy` warns without it: security.W008). */
+  secureSslRedirect?: boolean;
+  /**
+   * Strict-Transport-Security's max-age on HTTPS responses (Django's SECURE_HSTS_SECONDS; none
+   * by default, security.W004). Start with an hour: browsers keep a long one whatever you change.
+   */
+  secureHstsSeconds?: number;
+  /** HSTS for the subdomains too (Django's SECURE_HSTS_INCLUDE_SUBDOMAINS; security.W005). */
+  secureHstsIncludeSubdomains?: boolean;
+  /** HSTS `preload` (Django's SECURE_HSTS_PRELOAD; security.W021). */
+  secureHstsPreload?: boolean;
+  /** The session cookie Secure on every response, not only over HTTPS (Django's SESSION_COOKIE_SECURE; security.W012). */
+  sessionCookieSecure?: boolean;
   /** The site's URL patterns, for `runserver`. */
   urls?: readonly UrlPattern[] | (() => Promise<readonly UrlPattern[]>);
   /** The site's page frame, for `runserver`. */
@@ -132,7 +151,10 @@ export async function loadProject(options: { configPath?: string | undefined; cw
 function checkConfig(value: unknown, path: string): TroveConfig {
   if (typeof value !== 'object' || value === null) throw new ConfigError(`${path} must export default defineConfig({ … }).`);
   const config = value as Record<string, unknown>;
-  const known = new Set(['database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations', 'silencedChecks', 'passwordValidators']);
+  const known = new Set([
+    'database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations', 'silencedChecks', 'passwordValidators',
+    'secureProxyHeader', 'secureSslRedirect', 'secureHstsSeconds', 'secureHstsIncludeSubdomains', 'secureHstsPreload', 'sessionCookieSecure',
+  ]);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);
   }
@@ -144,6 +166,9 @@ function checkConfig(value: unknown, path: string): TroveConfig {
   expect('secretKey', typeof config.secretKey === 'string', 'a string');
   expect('debug', typeof config.debug === 'boolean', 'true or false');
   expect('allowedHosts', Array.isArray(config.allowedHosts) && config.allowedHosts.every((h) => typeof h === 'string' && h !== ''), "a list of host names (['example.com', '.example.com'])");
+  expect('secureProxyHeader', Array.isArray(config.secureProxyHeader) && config.secureProxyHeader.length === 2 && config.secureProxyHeader.every((part) => typeof part === 'string' && part !== ''), "a header name and value (['x-forwarded-proto', 'https'])");
+  for (const key of ['secureSslRedirect', 'secureHstsIncludeSubdomains', 'secureHstsPreload', 'sessionCookieSecure']) expect(key, typeof config[key] === 'boolean', 'true or false');
+  expect('secureHstsSeconds', Number.isInteger(config.secureHstsSeconds) && (config.secureHstsSeconds as number) >= 0, 'a whole number of seconds (3600 to start with)');
   expect('urls', Array.isArray(config.urls) || typeof config.urls === 'function', 'a list of URL patterns');
   expect('layout', typeof config.layout === 'function', 'a component');
   expect('migrations', typeof config.migrations === 'object' && config.migrations !== null && Object.values(config.migrations).every((v) => typeof v === 'string'), "a map of app labels to folders ({ blog: './migrations/blog' })");

@@ -15,6 +15,7 @@ import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
 import { neverCacheForUsers } from './cache.ts';
 import { csrf } from './csrf.ts';
+import { hstsHeader, httpsRedirect, isSecure } from './https.ts';
 import { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 import { sessions } from './sessions.ts';
 import { UrlResolver, setUrlResolver, withUrlResolver, type UrlPattern } from './urls.ts';
@@ -51,6 +52,28 @@ export interface AppConfig {
    * strips that header, or clients could claim HTTPS.
    */
   secureProxyHeader?: readonly [name: string, value: string];
+  /**
+   * Redirect every plain-HTTP request to the same URL over HTTPS (a 301), as Django's
+   * SECURE_SSL_REDIRECT. Behind a proxy that ends TLS, set `secureProxyHeader` too, or every
+   * request looks like plain HTTP and is redirected for ever.
+   */
+  secureSslRedirect?: boolean;
+  /**
+   * Send `Strict-Transport-Security: max-age=<seconds>` on HTTPS responses (Django's
+   * SECURE_HSTS_SECONDS; default none): browsers then refuse plain HTTP to the site for that
+   * long. Start small (an hour): a long one cannot be taken back from browsers that saw it.
+   */
+  secureHstsSeconds?: number;
+  /** Add `includeSubDomains` to it (Django's SECURE_HSTS_INCLUDE_SUBDOMAINS). */
+  secureHstsIncludeSubdomains?: boolean;
+  /** Add `preload` to it (Django's SECURE_HSTS_PRELOAD): needed to be on the browsers' preload list. */
+  secureHstsPreload?: boolean;
+  /**
+   * Mark the session cookie Secure on every response, not only those to HTTPS requests (Django's
+   * SESSION_COOKIE_SECURE): behind a proxy that ends TLS without `secureProxyHeader`, requests
+   * look like plain HTTP, and the cookie would otherwise go out without it.
+   */
+  sessionCookieSecure?: boolean;
   /** The page frame of the site; framework pages (DeleteView's confirmation) render inside it too. */
   layout?: FC<PropsWithChildren<{ title: string }>>;
   /**
@@ -97,14 +120,16 @@ export function createApp(config: AppConfig): TroveApp {
       ? `<p>${escapeHtml(why ?? `No URL pattern matches ${pathname}.`)}</p><p>Patterns tried:</p><ul>${resolver.routes.map((r) => `<li><code>${escapeHtml(r.pattern)}</code>${r.name ? ` [name='${escapeHtml(r.name)}']` : ''}</li>`).join('')}</ul>`
       : '<p>The page you asked for does not exist.</p>');
 
-  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey }), csrf(), authentication(), neverCacheForUsers()]);
+  const middleware = config.middleware ?? (config.secretKey === undefined ? [] : [sessions({ secretKey: config.secretKey, secure: config.sessionCookieSecure === true }), csrf(), authentication(), neverCacheForUsers()]);
   const hono = new Hono();
   const securityHeaders = config.securityHeaders ?? SECURITY_HEADERS;
-  if (securityHeaders !== false) {
-    // Around everything, 404 and 500 pages included.
+  const hsts = hstsHeader(config);
+  if (securityHeaders !== false || hsts !== undefined) {
+    // Around everything, 404 and 500 pages included; HSTS over HTTPS only, as browsers ignore it on plain HTTP.
     hono.use('*', async (c, next) => {
       await next();
-      const secured = withSecurityHeaders(c.res, securityHeaders);
+      const headers = { ...(securityHeaders === false ? {} : securityHeaders), ...(hsts !== undefined && isSecure(c.req.raw, config) ? { 'strict-transport-security': hsts } : {}) };
+      const secured = withSecurityHeaders(c.res, headers);
       if (secured !== c.res) {
         // Hono merges the old response's headers into a new one; start from none.
         c.res = undefined;
@@ -114,6 +139,7 @@ export function createApp(config: AppConfig): TroveApp {
   }
   const allowedHosts = config.allowedHosts === undefined || config.allowedHosts.length === 0 ? LOCAL_HOSTS : config.allowedHosts;
   hono.use('*', allowedHostsCheck(allowedHosts, debug));
+  if (config.secureSslRedirect === true) hono.use('*', async (c, next) => httpsRedirect(c.req.raw, config) ?? next());
   const maxBody = config.dataUploadMaxMemorySize === undefined ? DATA_UPLOAD_MAX_MEMORY_SIZE : config.dataUploadMaxMemorySize;
   if (maxBody !== null) {
     // A declared length is refused at once; a streamed body as soon as it passes the limit.

@@ -1,7 +1,7 @@
 /**
  * Sessions stored in the database (table `trove_session`), so that several server processes
  * share them. The cookie holds only the key, signed with the secret key; it is HttpOnly,
- * SameSite=Lax, and Secure when the request came over HTTPS.
+ * SameSite=Lax, and Secure when the request came over HTTPS (or always, with `secure`).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies } from 'hono/utils/cookie';
@@ -144,6 +144,8 @@ export interface SessionOptions {
   cookieName?: string;
   /** Seconds a session lives without being saved again (default two weeks). */
   maxAge?: number;
+  /** Secure on every response, not only to HTTPS requests (Django's SESSION_COOKIE_SECURE). */
+  secure?: boolean;
 }
 
 /** Loads `request.session` before the view and saves it, with its cookie, after. */
@@ -172,7 +174,7 @@ export function sessions(options: SessionOptions): Middleware {
       if (!(error instanceof SessionInterrupted)) throw error;
       return vary(page(400, 'Bad request', `<p>${escapeHtml(error.message)}</p>`), 'Cookie');
     }
-    const secure = request.url.protocol === 'https:' ? '; Secure' : '';
+    const secure = options.secure === true || request.url.protocol === 'https:' ? '; Secure' : '';
     const headers = new Headers(vary(response, 'Cookie').headers);
     if (session.key === undefined) {
       headers.append('set-cookie', `${cookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);

@@ -13,6 +13,7 @@ import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
 import { checkBeforeStart } from '../checks.ts';
+import { httpsSettings } from '../https-settings.ts';
 import { assertReadyToServe } from '../deploy.ts';
 import { unappliedMigrationsWarning } from '../migrations.ts';
 import { portInUse } from '../ports.ts';
@@ -74,6 +75,7 @@ export const runserver: Command = {
       urls: typeof urls === 'function' ? await urls() : urls,
       secretKey: project.secretKey!,
       allowedHosts: project.allowedHosts,
+      ...httpsSettings(project.config),
       ...(layout === undefined ? {} : { layout }),
       debug,
     });

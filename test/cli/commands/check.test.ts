@@ -224,3 +224,32 @@ test("an app's admin.ts that nothing imports is found, checked and registered (D
     writeFileSync(admin, good);
   }
 });
+
+test('check --deploy: the HTTPS settings (security.W004, W005, W008, W012, W021), each gone once set', async () => {
+  library(false);
+  const ids = (text: string) => [...text.matchAll(/settings: \((security\.W\d+)\)/g)].map((m) => m[1]).sort();
+  const bare = await run('check', '--deploy', '--tag', 'security');
+  assert.deepEqual(ids(bare.stdout), ['security.W004', 'security.W008', 'security.W009', 'security.W012', 'security.W018', 'security.W020']);
+  assert.match(bare.stdout, /\(security\.W004\) You have not set a value for the secureHstsSeconds setting\./);
+  const settings = { apps: "['./library/models.ts']", debug: 'false', allowedHosts: "['library.example']", secureSslRedirect: 'true', sessionCookieSecure: 'true' };
+  const partly = makeProject({ ...settings, secureHstsSeconds: '3600' });
+  const fully = makeProject({ ...settings, secureHstsSeconds: '3600', secureHstsIncludeSubdomains: 'true', secureHstsPreload: 'true', secureProxyHeader: "['x-forwarded-proto', 'https']" });
+  const wrong = makeProject({ secureHstsSeconds: "'an hour'" });
+  try {
+    for (const p of [partly, fully]) {
+      mkdirSync(join(p.dir, 'library'), { recursive: true });
+      writeFileSync(join(p.dir, 'library/models.ts'), readFileSync(join(project.dir, 'library/models.ts')));
+    }
+    const key = 'k'.repeat(20) + 'eyq7ZbP2xLw9sT4nRv8uJc3mHa6dGf1';
+    const part = await trove(['check', '--deploy', '--tag', 'security'], { cwd: partly.dir, env: { TROVE_SECRET_KEY: key } });
+    assert.deepEqual(ids(part.stdout), ['security.W005', 'security.W021'], part.stdout + part.stderr);
+    const full = await trove(['check', '--deploy', '--tag', 'security'], { cwd: fully.dir, env: { TROVE_SECRET_KEY: key } });
+    assert.equal(full.code, 0, full.stderr);
+    assert.match(full.stdout, /System check identified no issues/);
+    const refused = await trove(['check'], { cwd: wrong.dir });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /setting 'secureHstsSeconds' in .* must be a whole number of seconds/);
+  } finally {
+    for (const p of [partly, fully, wrong]) p.cleanup();
+  }
+});
