@@ -15,6 +15,7 @@ import { postDelete, preDelete } from '../signals.ts';
 import { assertTookPlanned, ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
 import { DeletionGraph, type Check, type Group } from './graph.ts';
 import { lockOperations, settleOperations, trashedOperations } from './operations.ts';
+import { assertNotInFlight } from './online/in-flight.ts';
 import { planDelete } from './plan.ts';
 import { RowSets } from './rows.ts';
 
@@ -142,7 +143,10 @@ export class Collector {
   async delete(origin: unknown, { onProgress, authorize }: Pick<DeleteOptions, 'onProgress' | 'authorize'> = {}): Promise<DeleteResult> {
     return atomic(async () => {
       // The operations whose trash it takes are locked before their rows (see lockOperations).
-      await lockOperations(this.db, Object.keys(await trashedOperations(this)));
+      const trashed = Object.keys(await trashedOperations(this));
+      await lockOperations(this.db, trashed);
+      // The trash of a soft delete still running online is that operation's until it ends.
+      for (const id of trashed) await assertNotInFlight(this.db, id, 'purge');
       await this.lockReferencedRows();
       await this.assertNotBlocked();
       await this.fixRowSets();

@@ -24,6 +24,8 @@ const NUMBERS = {
   'slice-ms': 'sliceMs',
 } as const;
 
+const WHOLE = new Set(['max-batch-size', 'max-lock-waiters']);
+
 export function workerOptions(values: Record<string, unknown>): WorkerOptions & { sliceMs?: number } {
   const options: Record<string, number> = {};
   for (const [flag, key] of Object.entries(NUMBERS)) {
@@ -31,6 +33,8 @@ export function workerOptions(values: Record<string, unknown>): WorkerOptions & 
     if (given === undefined) continue;
     const n = Number(given);
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} takes a positive number, not '${String(given)}'.`);
+    if (WHOLE.has(flag) && !Number.isInteger(n)) throw new UsageError(`--${flag} takes a whole number, not '${String(given)}'.`);
+    if (flag === 'lease-ms' && n < 1000) throw new UsageError('--lease-ms takes 1000 or more: a shorter lease lapses between two batches, and the operation changes hands all the time.');
     options[key] = n;
   }
   return options;

@@ -5,7 +5,7 @@
  * always exactly what is gone, and no orphan is ever visible.
  */
 import { atomic, type Database } from '../../db/index.ts';
-import { getModel, pkIn } from '../../orm/index.ts';
+import { getModel, pkIn, QueryUsageError } from '../../orm/index.ts';
 import { Collector } from '../collector.ts';
 import { Deletion } from '../record.ts';
 import { stamp } from '../soft.ts';
@@ -22,6 +22,14 @@ export type BatchOutcome =
   | { kind: 'stopped'; state: string }
   /** Another worker holds the lease now (this one was presumed dead): it must not write. */
   | { kind: 'lost' };
+
+/** A batch reached rows of models its plan had none of: their deletion was never approved. */
+export class BeyondPlanError extends QueryUsageError {
+  override name = 'BeyondPlanError';
+  constructor(readonly labels: readonly string[]) {
+    super(`A batch would take rows of ${labels.join(', ')}, which the plan approved when the operation was submitted did not include (rows added since): nothing of that batch was done. Cancel this operation and delete again, so that the new plan is approved.`);
+  }
+}
 
 export interface BatchRequest {
   operationId: string;
@@ -53,6 +61,10 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     } finally {
       await restore();
     }
+    // The plan was what the submitter was allowed to delete: rows of a model it did not include
+    // (a child inserted since, of a model that had none) were never authorized.
+    const beyond = Object.keys(byModel).filter((label) => !(label in op.plan));
+    if (beyond.length > 0) throw new BeyondPlanError(beyond);
     await removeKeysThrough(db, root, op.id, keys[keys.length - 1]);
     const ms = Math.round(performance.now() - started);
     const done = { ...op.done };

@@ -3,9 +3,10 @@
  * takes effect between two batches, never inside one.
  */
 import { atomic, getDatabase, type Database } from '../../db/index.ts';
-import { QueryUsageError } from '../../orm/index.ts';
+import { QueryUsageError, ValidationError } from '../../orm/index.ts';
 import { restoreDeletion } from '../restore.ts';
 import { engineFor } from './engine.ts';
+import { asCancelOf } from './in-flight.ts';
 import { removeAllKeys } from './keys.ts';
 import { FINISHED_STATES, OnlineOperation, type OperationState } from './records.ts';
 
@@ -50,24 +51,39 @@ export async function resumeOperation(id: string, db: Database = getDatabase()):
  * operation, that worker finishes the cancel after its batch; otherwise it is done here.
  */
 export async function cancelOperation(id: string, db: Database = getDatabase()): Promise<OperationState> {
-  return atomic(async (): Promise<OperationState> => {
+  const { state, held } = await atomic(async (): Promise<{ state: OperationState; held: boolean }> => {
     const op = await lock(db, id);
-    if (op.state === 'cancelled' || op.state === 'cancelling') return op.state;
+    if (op.state === 'cancelled') return { state: 'cancelled', held: true };
     if ((FINISHED_STATES as string[]).includes(op.state)) refuse(op, 'cancelled');
-    const held = op.state === 'running' && op.leaseOwner !== null && op.leaseUntil !== null && op.leaseUntil.getTime() > Date.now();
+    const held = op.state !== 'failed' && op.leaseOwner !== null && op.leaseUntil !== null && op.leaseUntil.getTime() > Date.now();
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelling' });
-    if (held) return 'cancelling';
-    await finishCancel(db, id);
-    return 'cancelled';
+    return { state: 'cancelling', held };
   }, { using: db });
+  // A worker holds it: that worker finishes the cancel after its batch. Otherwise it is done here.
+  return held ? state : finishCancel(db, id);
 }
 
-/** Carries out a cancel; the record is locked and reads `cancelling`. */
-export async function finishCancel(db: Database, id: string): Promise<void> {
-  await atomic(async () => {
-    const op = await lock(db, id);
-    if (op.kind === 'softDelete' && op.deletionId !== null) await restoreDeletion(op.deletionId, { db });
-    await removeAllKeys(db, id);
-    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
-  }, { using: db });
+/**
+ * Carries out a cancel; the record reads `cancelling`. A soft delete's rows may be refused their
+ * way back (a live row took a root's unique value meanwhile, a parent went to the trash): then
+ * nothing is put back, and the operation is `failed` with the reason, to be fixed and cancelled
+ * again (or resumed), instead of a cancel that can never finish.
+ */
+export async function finishCancel(db: Database, id: string): Promise<OperationState> {
+  try {
+    const done = await atomic(async () => {
+      const op = await lock(db, id);
+      // Another caller (a worker that claimed it meanwhile) finished it first.
+      if (op.state !== 'cancelling') return op.state as OperationState;
+      if (op.kind === 'softDelete' && op.deletionId !== null) await asCancelOf(id, () => restoreDeletion(op.deletionId!, { db }));
+      await removeAllKeys(db, id);
+      await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
+      return 'cancelled' as OperationState;
+    }, { using: db });
+    return done;
+  } catch (error) {
+    if (!(error instanceof QueryUsageError) && !(error instanceof ValidationError)) throw error;
+    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'failed', error: `The cancel could not put the rows back: ${error.message}`, leaseOwner: null, leaseUntil: null });
+    return 'failed';
+  }
 }

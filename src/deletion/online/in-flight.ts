@@ -1,10 +1,36 @@
 /** A soft delete still running online owns its trash operation: nothing else may restore or purge it meanwhile. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { QueryUsageError } from '../../orm/index.ts';
 import { OnlineOperation } from './records.ts';
 
+/** The operation whose cancel is running here: its own restore is the one allowed through. */
+const cancelling = new AsyncLocalStorage<string>();
+
+export function asCancelOf<T>(operationId: string, fn: () => Promise<T>): Promise<T> {
+  return cancelling.run(operationId, fn);
+}
+
+/** Databases known to have the operations table; one made before online deletes existed has none until `trove migrate`. */
+const withTable = new WeakSet<Database>();
+
+async function hasOperationsTable(db: Database): Promise<boolean> {
+  if (withTable.has(db)) return true;
+  const name = OnlineOperation.meta.table;
+  const probe = db.dialect === 'sqlite'
+    ? sql`select 1 as found from sqlite_master where type = 'table' and name = ${name}`
+    : db.dialect === 'postgres'
+      ? sql`select 1 as found where to_regclass(${name}) is not null`
+      : sql`select 1 as found from information_schema.tables where table_schema = database() and table_name = ${name}`;
+  const found = (await db.execute(probe.compile(db.kysely))).rows.length > 0;
+  if (found) withTable.add(db);
+  return found;
+}
+
 export async function assertNotInFlight(db: Database, deletionId: string, what: 'restore' | 'purge'): Promise<void> {
-  const op = await OnlineOperation.objects.using(db).filter({ deletionId, state__in: ['queued', 'running', 'paused', 'failed'] }).first();
-  if (op === null) return;
+  if (!(await hasOperationsTable(db))) return;
+  const op = await OnlineOperation.objects.using(db).filter({ deletionId, state__in: ['queued', 'running', 'paused', 'failed', 'cancelling'] }).first();
+  if (op === null || cancelling.getStore() === op.id) return;
   throw new QueryUsageError(`Deletion ${deletionId} is still being made by online operation ${op.id} (${op.state}): cancel the operation to ${what === 'restore' ? 'put its rows back' : 'stop it'}, or wait until it is done to ${what} it.`);
 }

@@ -1,4 +1,5 @@
 /** Reading and removing an operation's root keys, the smallest first. */
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { ModelMeta } from '../../orm/index.ts';
 import { OperationKey } from './records.ts';
@@ -7,6 +8,12 @@ const TABLE = OperationKey.meta.table;
 
 export function keyColumn(meta: ModelMeta): 'int_key' | 'text_key' {
   return meta.pk.columnType === 'bigint' || meta.pk.columnType === 'integer' ? 'int_key' : 'text_key';
+}
+
+/** The stored key as the root's key column compares with it: PostgreSQL compares a uuid with a uuid only. */
+export function storedKey(db: Database, meta: ModelMeta): RawBuilder<unknown> {
+  const column = sql.ref(keyColumn(meta));
+  return db.dialect === 'postgres' && meta.pk.columnType === 'uuid' ? sql`cast(${column} as uuid)` : sql`${column}`;
 }
 
 /** The next `limit` root keys of the operation, as the root's primary key values. */

@@ -12,7 +12,7 @@ import type { Collector } from '../collector.ts';
 import { planDelete } from '../plan.ts';
 import { Deletion, deletionDefaults } from '../record.ts';
 import { engineFor } from './engine.ts';
-import { keyColumn } from './keys.ts';
+import { keyColumn, storedKey } from './keys.ts';
 import { OnlineOperation, OperationKey, type OperationKind } from './records.ts';
 
 export type OnlineOptions = Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'>;
@@ -85,6 +85,6 @@ async function hideRoots(db: Database, root: ModelMeta, operation: string, delet
     .updateTable(root.table)
     .set({ deleted_at: root.field('deletedAt')!.toDb(deletedAt, db.dialect), deletion_id: deletionId })
     .where('deleted_at', 'is', null)
-    .where(root.pk.column!, 'in', db.kysely.selectFrom(OperationKey.meta.table).select(keyColumn(root)).where('operation', '=', operation));
+    .where(root.pk.column!, 'in', db.kysely.selectFrom(OperationKey.meta.table).select(storedKey(db, root).as('k')).where('operation', '=', operation));
   return Number((await db.execute(query.compile())).numAffectedRows ?? 0);
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { atomic, type Database } from '../../db/index.ts';
 import { Q } from '../../orm/index.ts';
-import { runBatch } from './batch.ts';
+import { BeyondPlanError, runBatch } from './batch.ts';
 import { finishCancel } from './control.ts';
 import { DEFAULT_HEALTH, databaseHealth, type HealthLimits } from './health.ts';
 import { DEFAULT_PACING, nextBatchSize, rateDelayMs, type Pacing } from './pacing.ts';
@@ -81,7 +81,8 @@ export class OperationWorker {
   /** Runs a claimed operation until it ends or stops. */
   async run(operationId: string, signal?: AbortSignal): Promise<RunEnd> {
     const start = await OnlineOperation.objects.using(this.db).get({ id: operationId });
-    let size = start.batches > 0 ? start.batchSize : this.pacing.initialBatchSize;
+    let size = Math.min(this.pacing.maxBatchSize, start.batches > 0 ? start.batchSize : this.pacing.initialBatchSize);
+    let lockWaits = 0;
     for (;;) {
       if (signal?.aborted) return this.release(operationId, 'lost');
       const health = await databaseHealth(this.db, this.health);
@@ -101,6 +102,14 @@ export class OperationWorker {
           this.emit({ kind: 'split', operationId, size, error: message });
           continue;
         }
+        if (isTimeout(error)) {
+          // One key still waits on a lock someone else holds: that is a wait, not a failure.
+          this.emit({ kind: 'waiting', operationId, reason: `a lock held elsewhere: ${message}` });
+          if (!(await this.renewLease(operationId))) return 'lost';
+          await sleep(Math.min(250 * 2 ** Math.min(++lockWaits, 5), 5_000), undefined, { signal }).catch(() => {});
+          continue;
+        }
+        if (error instanceof BeyondPlanError) return this.release(operationId, 'failed', message);
         const failures = await this.noteFailure(operationId, message);
         this.emit({ kind: 'failed-batch', operationId, failures, error: message });
         if (failures < 0) return 'lost';
@@ -113,12 +122,13 @@ export class OperationWorker {
         case 'finished': this.emit({ kind: 'released', operationId, state: 'done' }); return 'done';
         case 'stopped':
           if (outcome.state === 'cancelling') {
-            await finishCancel(this.db, operationId);
-            this.emit({ kind: 'released', operationId, state: 'cancelled' });
-            return 'cancelled';
+            const ended = await finishCancel(this.db, operationId);
+            this.emit({ kind: 'released', operationId, state: ended });
+            return ended === 'cancelled' ? 'cancelled' : 'failed';
           }
           return this.release(operationId, 'paused');
         case 'took': {
+          lockWaits = 0;
           const rows = Object.values(outcome.byModel).reduce((a, b) => a + b, 0);
           size = nextBatchSize(size, outcome.ms, this.pacing);
           this.emit({ kind: 'batch', operationId, keys: outcome.keys, rows, ms: outcome.ms, nextSize: size });

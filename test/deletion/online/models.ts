@@ -1,4 +1,5 @@
 /** Three levels, as the online delete's users have them: authors, their posts, the posts' comments; and a trash of the same shape. */
+import { randomUUID } from 'node:crypto';
 import { model, fields as f, CASCADE, PROTECT, SET_NULL } from '../../../src/index.ts';
 
 export class Writer extends model('ol.Writer', { name: f.char({ maxLength: 50 }), group: f.integer({ default: 0 }) }) {}
@@ -13,10 +14,19 @@ export class Remark extends model('ol.Remark', {
 /** Blocks a writer's delete while it exists. */
 export class Prize extends model('ol.Prize', { writer: f.foreignKey(() => Writer, { onDelete: PROTECT }) }) {}
 
-export class Shelf extends model('ol.Shelf', { name: f.char({ maxLength: 50 }), group: f.integer({ default: 0 }) }, { softDelete: true }) {}
+export class Shelf extends model('ol.Shelf', {
+  name: f.char({ maxLength: 50 }),
+  group: f.integer({ default: 0 }),
+  /** Unique among live rows: a root hidden by a running soft delete frees its value. */
+  code: f.char({ maxLength: 20, unique: true, null: true }),
+}, { softDelete: true }) {}
 export class Volume extends model('ol.Volume', {
   shelf: f.foreignKey(() => Shelf, { onDelete: CASCADE, relatedName: 'volumes' }),
 }, { softDelete: true }) {}
 export class Page extends model('ol.Page', {
   volume: f.foreignKey(() => Volume, { onDelete: CASCADE, relatedName: 'pages' }),
 }, { softDelete: true }) {}
+
+/** A root keyed by UUID, with a child: PostgreSQL compares a uuid column with uuids only. */
+export class Token extends model('ol.Token', { id: f.uuid({ primaryKey: true, default: () => randomUUID() }) }, { softDelete: true }) {}
+export class TokenUse extends model('ol.TokenUse', { token: f.foreignKey(() => Token, { onDelete: CASCADE }) }, { softDelete: true }) {}

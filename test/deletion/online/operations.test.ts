@@ -10,7 +10,7 @@ import {
   restoreDeletion, resumeOperation, purgeDeletion, type WorkerEvent,
 } from '../../../src/index.ts';
 import { withSeededDatabase } from '../../support/database.ts';
-import { Page, Prize, Remark, Shelf, Story, Volume, Writer } from './models.ts';
+import { Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -214,4 +214,57 @@ test('bulkDelete online takes the given keys, and the queryset\'s filter still h
   assert.equal(started.plan.byModel['ol.Writer'], 5);
   await worker({ initialBatchSize: 2 }).drain();
   assert.deepEqual((await Writer.objects.orderBy('id').values('id').fetch()).map((r) => r.id), ids.slice(5));
+});
+
+test('a cancel whose rows cannot come back ends failed with the reason, and can be cancelled again once fixed', async () => {
+  await Shelf.objects.create({ name: 'a', code: 'x' });
+  const started = await Shelf.objects.all().delete({ online: true });
+  // The hidden root freed its code among live rows, and someone took it.
+  const taker = await Shelf.objects.create({ name: 'b', code: 'x' });
+  assert.equal(await cancelOperation(started.operationId), 'failed');
+  const failed = await operationProgress(started.operationId);
+  assert.equal(failed.state, 'failed');
+  assert.match(failed.error, /The cancel could not put the rows back/);
+  await taker.hardDelete();
+  assert.equal(await cancelOperation(started.operationId), 'cancelled');
+  assert.equal(await Shelf.objects.filter({ code: 'x' }).count(), 1);
+});
+
+test('while a cancel is pending, the trash stays the operation\'s: restore, purge and hard deletes of it are refused', async () => {
+  await seedShelves(4, 1, 1);
+  const started = await Shelf.objects.all().delete({ online: true });
+  const w = worker({ initialBatchSize: 1 });
+  assert.equal(await w.claim(), started.operationId);
+  assert.equal(await cancelOperation(started.operationId), 'cancelling');
+  await assert.rejects(restoreDeletion(started.deletionId!), /still being made by online operation/);
+  await assert.rejects(purgeDeletion(started.deletionId!, { overlapping: 'purge' }), /still being made by online operation/);
+  const hidden = (await Shelf.deletedObjects.first())!;
+  await assert.rejects(hidden.hardDelete(), /still being made by online operation/);
+  assert.equal(await w.run(started.operationId), 'cancelled');
+  assert.equal(await Shelf.objects.count(), 4);
+  assert.equal(await Page.objects.count(), 4);
+});
+
+test('a soft delete online of a model keyed by UUID', async () => {
+  const tokens = await Token.objects.bulkCreate([{}, {}, {}]);
+  await TokenUse.objects.bulkCreate(tokens.map((token) => ({ token })));
+  const started = await Token.objects.filter({ id__in: [tokens[0]!.id, tokens[1]!.id] }).delete({ online: true });
+  assert.equal(await Token.objects.count(), 1);
+  await worker({ initialBatchSize: 1 }).drain();
+  assert.equal((await operationProgress(started.operationId)).state, 'done');
+  assert.equal(await TokenUse.objects.count(), 1);
+  assert.equal(await TokenUse.deletedObjects.count(), 2);
+});
+
+test('a batch that would take rows of a model its plan did not approve fails, doing nothing of that batch', async () => {
+  await seedWriters(3, 1, 0);
+  const started = await Writer.objects.all().delete({ online: true });
+  assert.equal(started.plan.byModel['ol.Remark'], undefined);
+  await Remark.objects.create({ story: (await Story.objects.first())! });
+  await worker({ initialBatchSize: 10 }).drain();
+  const failed = await operationProgress(started.operationId);
+  assert.equal(failed.state, 'failed');
+  assert.match(failed.error, /ol\.Remark, which the plan approved when the operation was submitted did not include/);
+  assert.equal(await Writer.objects.count(), 3);
+  assert.equal(await Remark.objects.count(), 1);
 });
