@@ -3,6 +3,7 @@
  * confirmation of a cancel. Plain HTML forms and <progress> bars; they work without JavaScript.
  */
 import { CsrfField } from '../web/index.ts';
+import { Pager } from './trash-pages.tsx';
 import { AdminLayout, type AdminFrame } from './pages.tsx';
 
 type Crumbs = [string, string | undefined][];
@@ -41,16 +42,6 @@ function Bar({ done, planned, label }: { done: number; planned: number; label: s
   );
 }
 
-function Pager({ page, pages, url }: { page: number; pages: number; url: (p: number) => string }) {
-  if (pages <= 1) return null;
-  return (
-    <nav class="paginator" aria-label="Pages">
-      {page > 1 && <a href={url(page - 1)} rel="prev">Previous</a>}
-      <span>Page {page} of {pages}</span>
-      {page < pages && <a href={url(page + 1)} rel="next">Next</a>}
-    </nav>
-  );
-}
 
 export interface OperationListRow {
   url: string;

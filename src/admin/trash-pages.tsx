@@ -26,7 +26,8 @@ interface Choice {
 
 const when = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19);
 
-function Pager({ page, pages, url }: { page: number; pages: number; url: (p: number) => string }) {
+/** Previous and next through a paginated list (the trash's, the operations'). */
+export function Pager({ page, pages, url }: { page: number; pages: number; url: (p: number) => string }) {
   if (pages <= 1) return null;
   return (
     <nav class="paginator" aria-label="Pages">
