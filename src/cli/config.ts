@@ -10,10 +10,13 @@ import { setPasswordValidators, type PasswordValidator } from '../auth/password-
 import { connect, type Database } from '../db/index.ts';
 import { noteModelClass, type ModelMeta } from '../orm/index.ts';
 import type { UrlPattern } from '../web/index.ts';
+// The settings' names alone: trove/config stays free of the web layer's code.
+import { HTTPS_SETTINGS, type HttpsSettings } from '../web/https.ts';
 import { autodiscoverAdmin } from './autodiscover.ts';
 import { loadErrorMessage } from './load-errors.ts';
 
-export interface TroveConfig {
+/** The HTTPS settings (`secureSslRedirect`, `secureHstsSeconds`, …) are the web app's: see HttpsSettings. */
+export interface TroveConfig extends HttpsSettings {
   /** A database URL; `sqlite:` paths are relative to the project folder (default `sqlite:db.sqlite3`). */
   database?: string;
   /** The modules that define the project's models: paths relative to the project, or package names. */
@@ -33,25 +36,6 @@ export interface TroveConfig {
    * `TROVE_ALLOWED_HOSTS=a.example,b.example` overrides.
    */
   allowedHosts?: readonly string[];
-  /**
-   * Behind a proxy that ends TLS, the header (and value) it sets on HTTPS requests, as Django's
-   * SECURE_PROXY_SSL_HEADER: `['x-forwarded-proto', 'https']`. Only when the proxy always sets or
-   * strips it, or clients could claim HTTPS.
-   */
-  secureProxyHeader?: readonly [name: string, value: string];
-  /** Redirect plain HTTP to HTTPS, a 301 (Django's SECURE_SSL_REDIRECT; `check --deploy` warns without it: security.W008). */
-  secureSslRedirect?: boolean;
-  /**
-   * Strict-Transport-Security's max-age on HTTPS responses (Django's SECURE_HSTS_SECONDS; none
-   * by default, security.W004). Start with an hour: browsers keep a long one whatever you change.
-   */
-  secureHstsSeconds?: number;
-  /** HSTS for the subdomains too (Django's SECURE_HSTS_INCLUDE_SUBDOMAINS; security.W005). */
-  secureHstsIncludeSubdomains?: boolean;
-  /** HSTS `preload` (Django's SECURE_HSTS_PRELOAD; security.W021). */
-  secureHstsPreload?: boolean;
-  /** The session cookie Secure on every response, not only over HTTPS (Django's SESSION_COOKIE_SECURE; security.W012). */
-  sessionCookieSecure?: boolean;
   /** The site's URL patterns, for `runserver`. */
   urls?: readonly UrlPattern[] | (() => Promise<readonly UrlPattern[]>);
   /** The site's page frame, for `runserver`. */
@@ -153,7 +137,7 @@ function checkConfig(value: unknown, path: string): TroveConfig {
   const config = value as Record<string, unknown>;
   const known = new Set([
     'database', 'apps', 'secretKey', 'debug', 'allowedHosts', 'urls', 'layout', 'migrations', 'silencedChecks', 'passwordValidators',
-    'secureProxyHeader', 'secureSslRedirect', 'secureHstsSeconds', 'secureHstsIncludeSubdomains', 'secureHstsPreload', 'sessionCookieSecure',
+    ...HTTPS_SETTINGS,
   ]);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) throw new ConfigError(`unknown setting '${key}' in ${path} (known: ${[...known].join(', ')}).`);

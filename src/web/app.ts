@@ -15,12 +15,12 @@ import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
 import { neverCacheForUsers } from './cache.ts';
 import { csrf } from './csrf.ts';
-import { hstsHeader, httpsRedirect, isSecure } from './https.ts';
+import { hstsHeader, httpsRedirect, isSecure, type HttpsSettings } from './https.ts';
 import { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 import { sessions } from './sessions.ts';
 import { UrlResolver, setUrlResolver, withUrlResolver, type UrlPattern } from './urls.ts';
 
-export interface AppConfig {
+export interface AppConfig extends HttpsSettings {
   urls: readonly UrlPattern[];
   /** Error pages show details (the stack, the patterns tried) only in debug. */
   debug?: boolean;
@@ -45,35 +45,6 @@ export interface AppConfig {
    * `false` sends none.
    */
   securityHeaders?: Readonly<Record<string, string>> | false;
-  /**
-   * Behind a proxy that ends TLS, the header (and value) it sets on HTTPS requests, as Django's
-   * SECURE_PROXY_SSL_HEADER: `['x-forwarded-proto', 'https']`. Such requests then count as
-   * HTTPS (Secure cookies, the CSRF origin check). Only set it when the proxy always sets or
-   * strips that header, or clients could claim HTTPS.
-   */
-  secureProxyHeader?: readonly [name: string, value: string];
-  /**
-   * Redirect every plain-HTTP request to the same URL over HTTPS (a 301), as Django's
-   * SECURE_SSL_REDIRECT. Behind a proxy that ends TLS, set `secureProxyHeader` too, or every
-   * request looks like plain HTTP and is redirected for ever.
-   */
-  secureSslRedirect?: boolean;
-  /**
-   * Send `Strict-Transport-Security: max-age=<seconds>` on HTTPS responses (Django's
-   * SECURE_HSTS_SECONDS; default none): browsers then refuse plain HTTP to the site for that
-   * long. Start small (an hour): a long one cannot be taken back from browsers that saw it.
-   */
-  secureHstsSeconds?: number;
-  /** Add `includeSubDomains` to it (Django's SECURE_HSTS_INCLUDE_SUBDOMAINS). */
-  secureHstsIncludeSubdomains?: boolean;
-  /** Add `preload` to it (Django's SECURE_HSTS_PRELOAD): needed to be on the browsers' preload list. */
-  secureHstsPreload?: boolean;
-  /**
-   * Mark the session cookie Secure on every response, not only those to HTTPS requests (Django's
-   * SESSION_COOKIE_SECURE): behind a proxy that ends TLS without `secureProxyHeader`, requests
-   * look like plain HTTP, and the cookie would otherwise go out without it.
-   */
-  sessionCookieSecure?: boolean;
   /** The page frame of the site; framework pages (DeleteView's confirmation) render inside it too. */
   layout?: FC<PropsWithChildren<{ title: string }>>;
   /**

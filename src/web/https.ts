@@ -5,28 +5,50 @@
  * (SECURE_HSTS_SECONDS, _INCLUDE_SUBDOMAINS, _PRELOAD), so browsers stop trying plain HTTP.
  */
 
-export interface HttpsOptions {
-  /** Django's SECURE_PROXY_SSL_HEADER: `['x-forwarded-proto', 'https']`. */
-  readonly secureProxyHeader?: readonly [name: string, value: string] | undefined;
-  /** Django's SECURE_SSL_REDIRECT: every plain-HTTP request is a 301 to the same URL over HTTPS. */
-  readonly secureSslRedirect?: boolean | undefined;
-  /** Django's SECURE_HSTS_SECONDS: `Strict-Transport-Security: max-age=…` on HTTPS responses (0 or unset: none). */
-  readonly secureHstsSeconds?: number | undefined;
-  /** Django's SECURE_HSTS_INCLUDE_SUBDOMAINS. */
-  readonly secureHstsIncludeSubdomains?: boolean | undefined;
-  /** Django's SECURE_HSTS_PRELOAD. */
-  readonly secureHstsPreload?: boolean | undefined;
+/** The HTTPS settings, named as Django's in camelCase: the same in `createApp()` and in trove.config.ts. */
+export interface HttpsSettings {
+  /**
+   * Behind a proxy that ends TLS, the header (and value) it sets on HTTPS requests, as Django's
+   * SECURE_PROXY_SSL_HEADER: `['x-forwarded-proto', 'https']`. Such requests then count as
+   * HTTPS (Secure cookies, the CSRF origin check). Only set it when the proxy always sets or
+   * strips that header, or clients could claim HTTPS.
+   */
+  readonly secureProxyHeader?: readonly [name: string, value: string];
+  /**
+   * Redirect every plain-HTTP request to the same URL over HTTPS (a 301), as Django's
+   * SECURE_SSL_REDIRECT. Behind a proxy that ends TLS, set `secureProxyHeader` too, or every
+   * request looks like plain HTTP and is redirected for ever.
+   */
+  readonly secureSslRedirect?: boolean;
+  /**
+   * Send `Strict-Transport-Security: max-age=<seconds>` on HTTPS responses (Django's
+   * SECURE_HSTS_SECONDS; default none): browsers then refuse plain HTTP to the site for that
+   * long. Start small (an hour): a long one cannot be taken back from browsers that saw it.
+   */
+  readonly secureHstsSeconds?: number;
+  /** Add `includeSubDomains` to it (Django's SECURE_HSTS_INCLUDE_SUBDOMAINS). */
+  readonly secureHstsIncludeSubdomains?: boolean;
+  /** Add `preload` to it (Django's SECURE_HSTS_PRELOAD): needed to be on the browsers' preload list. */
+  readonly secureHstsPreload?: boolean;
+  /**
+   * Mark the session cookie Secure on every response, not only those to HTTPS requests (Django's
+   * SESSION_COOKIE_SECURE): behind a proxy that ends TLS without `secureProxyHeader`, requests
+   * look like plain HTTP, and the cookie would otherwise go out without it.
+   */
+  readonly sessionCookieSecure?: boolean;
 }
 
+export const HTTPS_SETTINGS = ['secureProxyHeader', 'secureSslRedirect', 'secureHstsSeconds', 'secureHstsIncludeSubdomains', 'secureHstsPreload', 'sessionCookieSecure'] as const satisfies readonly (keyof HttpsSettings)[];
+
 /** Whether `request` came over HTTPS, by its own URL or the proxy's header. */
-export function isSecure(request: Request, options: HttpsOptions): boolean {
+export function isSecure(request: Request, options: HttpsSettings): boolean {
   const header = options.secureProxyHeader;
   if (header !== undefined && request.headers.get(header[0]) === header[1]) return true;
   return new URL(request.url).protocol === 'https:';
 }
 
 /** The 301 to HTTPS that a plain-HTTP request gets under `secureSslRedirect`; undefined otherwise. */
-export function httpsRedirect(request: Request, options: HttpsOptions): Response | undefined {
+export function httpsRedirect(request: Request, options: HttpsSettings): Response | undefined {
   if (options.secureSslRedirect !== true || isSecure(request, options)) return undefined;
   const url = new URL(request.url);
   // The host was checked against allowedHosts before this runs: no redirect to a host the site does not answer to.
@@ -34,7 +56,7 @@ export function httpsRedirect(request: Request, options: HttpsOptions): Response
 }
 
 /** The Strict-Transport-Security value for these options; undefined when HSTS is off. */
-export function hstsHeader(options: HttpsOptions): string | undefined {
+export function hstsHeader(options: HttpsSettings): string | undefined {
   const seconds = options.secureHstsSeconds ?? 0;
   if (!(seconds > 0)) return undefined;
   return [`max-age=${Math.floor(seconds)}`, ...(options.secureHstsIncludeSubdomains === true ? ['includeSubDomains'] : []), ...(options.secureHstsPreload === true ? ['preload'] : [])].join('; ');

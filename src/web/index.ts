@@ -30,3 +30,4 @@ export {
   type FormProps, type WidgetInputProps, type CleanedOnto, type CleanOntoOptions, type FormErrorMap, type FormInput, type PostedData, type FormField, type Widget,
 } from './forms/index.ts';
 export { CreateView, UpdateView, ModelFormView, ModelFormPage, type EditViewOptions, type UpdateViewOptions, type EditFormProps } from './edit-views.tsx';
+export { HTTPS_SETTINGS, type HttpsSettings } from './https.ts';
