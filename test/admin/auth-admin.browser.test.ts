@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems, browserSkip, launchChromium } from '../support/browser.ts';
+import { accessibilityProblems, browserSkip, launchChromium, adminPage } from '../support/browser.ts';
 import { Group, User } from '../../src/auth/index.ts';
 import { useBlogApp } from '../support/blog-app.ts';
 import { PATIENCE_MS } from '../support/patience.ts';
@@ -30,15 +30,7 @@ after(() => browser?.close());
 
 async function loggedIn(): Promise<{ page: Page; base: string }> {
   const base = (transports['over a socket']!() as TestClient).origin;
-  const page = await browser!.newPage();
-  // What the CSP refused, and script errors (the favicon's 404 is another item of the issue).
-  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
-  await page.goto(`${base}/admin/login/`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill('admin');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${base}/admin/`);
+  const page = await adminPage(browser!, base, problems);
   return { page, base };
 }
 

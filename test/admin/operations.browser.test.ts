@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { getDatabase, OnlineOperation, OperationWorker } from '../../src/index.ts';
 import { Author, Comment, Post } from '../../examples/blog/models.ts';
-import { accessibilityProblems, browserSkip, launchChromium } from '../support/browser.ts';
+import { accessibilityProblems, browserSkip, launchChromium, adminPage } from '../support/browser.ts';
 import { useBlogApp } from '../support/blog-app.ts';
 import { PATIENCE_MS } from '../support/patience.ts';
 
@@ -30,14 +30,7 @@ after(() => browser?.close());
 
 async function loggedIn(): Promise<{ page: Page; base: string }> {
   const base = transports['over a socket']!().origin;
-  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
-  await page.goto(`${base}/admin/login/`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill('admin');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${base}/admin/`);
+  const page = await adminPage(browser!, base, problems, { viewport: { width: 1200, height: 900 } });
   return { page, base };
 }
 

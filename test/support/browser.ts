@@ -33,3 +33,19 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/**
+ * A new page logged in to the admin at `base` as the blog's `admin`; what the CSP refused and
+ * script errors are added to `problems`, for the test to assert empty.
+ */
+export async function adminPage(browser: Browser, base: string, problems: string[], options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const page = await browser.newPage(options.viewport === undefined ? {} : { viewport: options.viewport });
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+  await page.goto(`${base}/admin/login/`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('admin');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${base}/admin/`);
+  return page;
+}
