@@ -58,7 +58,7 @@ const ONLINE_KEY_CHUNK = 5000;
  * Writes an online operation for what the queryset (or `objects` of its model) would lose, and
  * returns at once: workers carry it out in batches (see online/).
  */
-export async function startOnlineDelete(qs: QuerySet<unknown>, objects: readonly unknown[] | undefined, options: OnlineDeleteOptions & { hard: boolean }): Promise<OnlineOperationStarted> {
+export async function startOnlineDelete(qs: QuerySet<unknown>, objects: readonly unknown[] | undefined, options: OnlineDeleteOptions & { hard: boolean }): Promise<OnlineOperationStarted & { kind: 'delete' | 'softDelete' }> {
   if (qs.isSliced) throw new QueryUsageError('Cannot delete a sliced query online: filter by primary key instead.');
   const meta = qs.meta;
   const mode = meta.softDelete && !options.hard ? 'soft' : 'hard';

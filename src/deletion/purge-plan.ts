@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { getModel, pkIn, type InstanceLike, type ModelMeta, type WhereNode } from '../orm/index.ts';
+import { getModel, pkIn, QueryUsageError, type InstanceLike, type ModelMeta, type WhereNode } from '../orm/index.ts';
 import { Collector } from './collector.ts';
 import { DeletionGraph } from './graph.ts';
 import type { DeletionRecord, OperationRows } from './operations.ts';
@@ -102,4 +102,12 @@ export function describeOverlap(plan: Pick<PurgePlan, 'operations' | 'live'>): s
     ...Object.entries(plan.live).map(([label, n]) => `${name(label, n)} not in the trash`),
   ];
   return parts.join('; ');
+}
+
+/** A purge would take rows that are not its operation's trash; nothing was removed. */
+export class PurgeOverlapError extends QueryUsageError {
+  override name = 'PurgeOverlapError';
+  constructor(readonly plan: PurgePlan) {
+    super(`Purging deletion ${plan.deletions.join(', ')} would also delete for good ${describeOverlap(plan)}. Nothing was purged: purge with { overlapping: 'purge' } to take those too, each deletion whole.`);
+  }
 }

@@ -9,11 +9,13 @@ import type { ExpressionBuilder } from 'kysely';
 import { atomic, getDatabase, type Database } from '../db/index.ts';
 import { defaultRegistry, getModel, QueryUsageError, ValidationError, type DeleteResult, type ModelMeta } from '../orm/index.ts';
 import { assertInTrash, hasRowsInTrash, lockOperation, type DeletionRecord, type OperationRows } from './operations.ts';
-import { describeOverlap, planPurge, purgeCollectors, referringFirst, trashOf, type PurgePlan } from './purge-plan.ts';
+import { describeOverlap, planPurge, purgeCollectors, PurgeOverlapError, referringFirst, trashOf, type PurgePlan } from './purge-plan.ts';
 import { Collector } from './collector.ts';
 import { assertTookPlanned } from './errors.ts';
 import { Deletion } from './record.ts';
 import { assertNotInFlight } from './online/in-flight.ts';
+import { startOnlinePurge, type OnlinePurgeOptions } from './online/purge.ts';
+import type { OnlineOperationStarted } from './online/submit.ts';
 
 export interface PurgeProgress {
   deletionId: string;
@@ -43,14 +45,6 @@ export interface PurgeResult extends DeleteResult {
   skipped?: { deletionId: string; reason: string }[];
 }
 
-/** A purge would take rows that are not its operation's trash; nothing was removed. */
-export class PurgeOverlapError extends QueryUsageError {
-  override name = 'PurgeOverlapError';
-  constructor(readonly plan: PurgePlan) {
-    super(`Purging deletion ${plan.deletions.join(', ')} would also delete for good ${describeOverlap(plan)}. Nothing was purged: purge with { overlapping: 'purge' } to take those too, each deletion whole.`);
-  }
-}
-
 /** What purgeDeletion(deletionId) would remove, nothing removed: the page before a purge shows it. */
 export async function planPurgeDeletion(deletionId: string, options: Pick<PurgeOptions, 'db' | 'overlapping'> = {}): Promise<PurgePlan> {
   const db = options.db ?? getDatabase();
@@ -59,8 +53,22 @@ export async function planPurgeDeletion(deletionId: string, options: Pick<PurgeO
   return (await withOverlapping(db, [record], options.overlapping ?? 'refuse', false)).plan;
 }
 
-/** Removes for good what the soft delete `deletionId` put in the trash. */
-export async function purgeDeletion(deletionId: string, options: PurgeOptions = {}): Promise<PurgeResult> {
+/**
+ * Removes for good what the soft delete `deletionId` put in the trash, in one transaction; with
+ * `online: true`, writes an online purge that workers carry out in batches, and returns at once.
+ */
+export function purgeDeletion(deletionId: string, options: OnlinePurgeOptions & { online: true; overlapping?: 'refuse' }): Promise<OnlineOperationStarted & { kind: 'purge' }>;
+export function purgeDeletion(deletionId: string, options?: PurgeOptions & { online?: false }): Promise<PurgeResult>;
+export async function purgeDeletion(deletionId: string, options: (PurgeOptions & { online?: boolean }) | (OnlinePurgeOptions & { online: true }) = {}): Promise<PurgeResult | OnlineOperationStarted> {
+  if (options.online === true) {
+    // An online purge takes its own trash alone: several operations purged together would each be half gone for a while.
+    if ((options as PurgeOptions).overlapping === 'purge') throw new QueryUsageError("An online purge takes one deletion's trash alone: purge with { overlapping: 'purge' } in one transaction, or purge the other deletions first.");
+    return startOnlinePurge(deletionId, options as OnlinePurgeOptions);
+  }
+  return purgeNow(deletionId, options as PurgeOptions);
+}
+
+async function purgeNow(deletionId: string, options: PurgeOptions): Promise<PurgeResult> {
   const db = options.db ?? getDatabase();
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValidationError('purge batchSize must be a positive whole number.');
@@ -232,4 +240,4 @@ export async function purge(options: PurgeOptions & { olderThan?: string | numbe
   return result;
 }
 
-export { planPurge, purgeCollectors, type PurgePlan, type OperationRows };
+export { planPurge, purgeCollectors, PurgeOverlapError, type PurgePlan, type OperationRows };

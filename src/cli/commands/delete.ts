@@ -2,7 +2,7 @@
  * `trove delete <app.Model> --where field=value …`: the plan as a table, a confirmation, the
  * delete with progress, and for a soft delete the command that undoes it.
  */
-import { userInfo } from 'node:os';
+import { systemUser } from '../system-user.ts';
 import { assertTookPlanned, ProtectedError, RestrictedError, RowsChangedError } from '../../deletion/index.ts';
 import { Manager, type DeletePlanLike, type InstanceLike, type ModelMeta } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -33,15 +33,6 @@ export function printPlan(plan: DeletePlanLike): void {
   if (blockers.length > 0) {
     print('');
     print(table(['Blocked by', 'Rule', 'Objects'], blockers.map(([label, rule, objects]) => [label, rule, describeObjects(objects)])));
-  }
-}
-
-/** Who ran the command, for the deletion record: the operating system's user. */
-function systemUser(): string | null {
-  try {
-    return userInfo().username;
-  } catch {
-    return null;
   }
 }
 

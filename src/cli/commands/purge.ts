@@ -1,24 +1,28 @@
 /**
- * `trove purge [--older-than 30d] [--dry-run] [--yes]`: empties the trash for good, with
- * progress. It shows what it will remove and asks first, as `trove delete` does; without a
- * terminal it needs `--yes`.
+ * `trove purge [--older-than 30d] [--dry-run] [--online] [--yes]`: empties the trash for good,
+ * with progress. It shows what it will remove and asks first, as `trove delete` does; without a
+ * terminal it needs `--yes`. With `--online` each operation becomes an online purge that
+ * `trove worker` carries out in batches.
  */
-import { cutoffFrom, Deletion, purge, type PurgeResult } from '../../deletion/index.ts';
-import { ValidationError } from '../../orm/index.ts';
+import { cutoffFrom, Deletion, purge, purgeDeletion, type PurgeResult } from '../../deletion/index.ts';
+import { QueryUsageError, ValidationError } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { ask, plural, print, printError, progress, table } from '../output.ts';
+import { systemUser } from '../system-user.ts';
 
 export const purgeCommand: Command = {
   name: 'purge',
   summary: 'Remove for good the soft deletes older than a cutoff (all of them without one), each in one transaction.',
-  usage: 'trove purge [--older-than 30d] [--dry-run] [--yes]',
+  usage: 'trove purge [--older-than 30d] [--dry-run] [--online] [--yes]',
   details: `
   --older-than D    only operations older than D: 30d, 12h, 15m, 45s
   --dry-run         list what would be purged and stop
+  --online          write each operation's purge down and return: \`trove worker\` carries them out
+                    in small batches (see docs/deleting-at-scale.md)
   --yes             do not ask for confirmation (needed without a terminal)
   --batch-size N    rows per statement (default 1000)`,
-  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' }, online: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
   async run({ values }) {
     let cutoff: Date;
     try {
@@ -51,6 +55,7 @@ export const purgeCommand: Command = {
           return 1;
         }
       }
+      if (values.online === true) return startOnlinePurges(due.map((d) => d.id));
       const bar = progress('Purging', rows);
       // purge() reports each operation's own progress; the bar shows all of them together.
       const doneBy = new Map<string, number>();
@@ -76,3 +81,23 @@ export const purgeCommand: Command = {
     }
   },
 };
+
+/**
+ * One online purge per operation, oldest first. One that reaches beyond its own trash (another
+ * operation's, a live row) is left, with why: an online purge takes one operation alone.
+ */
+async function startOnlinePurges(ids: readonly string[]): Promise<number> {
+  let started = 0;
+  for (const id of ids) {
+    try {
+      const op = await purgeDeletion(id, { online: true, actor: systemUser() ?? undefined, source: 'shell' });
+      started++;
+      print(`Operation ${op.operationId} queued: deletion ${id}, ${plural(op.plan.total, 'row')} in batches.`);
+    } catch (error) {
+      if (!(error instanceof QueryUsageError)) throw error;
+      printError(`Left in the trash: deletion ${id}. ${error.message}`);
+    }
+  }
+  if (started > 0) print('Run them with `trove worker`; follow them with `trove operations --watch`.');
+  return started === ids.length ? 0 : 1;
+}

@@ -1,7 +1,7 @@
 /**
  * One batch of an online operation: in one short transaction, the next slice of root keys is
  * deleted (or moved to the trash) with its whole cascade, children before parents, the keys are
- * removed and the progress saved. A crash anywhere rolls all of it back, so the checkpoint is
+ * removed and the progress saved; a purge's next slice of trash rows goes for good with theirs. A crash anywhere rolls all of it back, so the checkpoint is
  * always exactly what is gone, and no orphan is ever visible.
  */
 import { atomic, type Database } from '../../db/index.ts';
@@ -10,6 +10,7 @@ import { Collector } from '../collector.ts';
 import { Deletion } from '../record.ts';
 import { stamp } from '../soft.ts';
 import { nextKeys, removeKeysThrough } from './keys.ts';
+import { nextTrashSlice, purgeSlice } from './purge.ts';
 import { OnlineOperation } from './records.ts';
 import { applyTimeouts, type BatchTimeouts } from './timeouts.ts';
 
@@ -49,15 +50,18 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     if (op.state !== 'running') return { kind: 'stopped', state: op.state };
     const root = getModel(op.rootLabel);
     const now = new Date();
-    const keys = await nextKeys(db, root, op.id, size);
-    if (keys.length === 0) {
+    const purging = op.kind === 'purge';
+    const slice = purging ? await nextTrashSlice(db, op.deletionId!, size) : await nextRootSlice(db, root, op.id, size);
+    if (slice === undefined) {
       await OnlineOperation.objects.using(db).filter({ id: op.id }).update({ state: 'done', finishedAt: now, leaseOwner: null, leaseUntil: null, heartbeatAt: now });
       return { kind: 'finished' };
     }
     const restore = await applyTimeouts(db, timeouts);
     let byModel: Record<string, number>;
     try {
-      byModel = op.kind === 'softDelete' ? await trashSlice(db, root, keys, op.deletionId!, op.createdAt) : await deleteSlice(db, root, keys, op);
+      byModel = purging
+        ? await purgeSlice(db, op.id, op.deletionId!, slice)
+        : op.kind === 'softDelete' ? await trashSlice(db, root, slice.keys, op.deletionId!, op.createdAt) : await deleteSlice(db, root, slice.keys, op);
     } finally {
       await restore();
     }
@@ -65,17 +69,25 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     // (a child inserted since, of a model that had none) were never authorized.
     const beyond = Object.keys(byModel).filter((label) => !(label in op.plan));
     if (beyond.length > 0) throw new BeyondPlanError(beyond);
-    await removeKeysThrough(db, root, op.id, keys[keys.length - 1]);
+    if (!purging) await removeKeysThrough(db, root, op.id, slice.keys[slice.keys.length - 1]);
+    const keys = slice.keys.length;
+    // A purge's progress is counted in rows, the unit of its plan; a delete's in root keys.
+    const taken = purging ? Object.values(byModel).reduce((sum, n) => sum + n, 0) : keys;
     const ms = Math.round(performance.now() - started);
     const done = { ...op.done };
     for (const [label, n] of Object.entries(byModel)) done[label] = (done[label] ?? 0) + n;
     await OnlineOperation.objects.using(db).filter({ id: op.id }).update({
-      done, keysDone: Number(op.keysDone) + keys.length, batches: op.batches + 1, batchSize: size,
+      done, keysDone: Number(op.keysDone) + taken, batches: op.batches + 1, batchSize: size,
       slowestBatchMs: Math.max(op.slowestBatchMs, ms), failures: 0, error: '',
       heartbeatAt: now, leaseUntil: new Date(now.getTime() + leaseMs),
     });
-    return { kind: 'took', keys: keys.length, byModel, ms };
+    return { kind: 'took', keys, byModel, ms };
   }, { using: db });
+}
+
+async function nextRootSlice(db: Database, root: ReturnType<typeof getModel>, operationId: string, size: number): Promise<{ meta: ReturnType<typeof getModel>; keys: unknown[] } | undefined> {
+  const keys = await nextKeys(db, root, operationId, size);
+  return keys.length === 0 ? undefined : { meta: root, keys };
 }
 
 async function deleteSlice(db: Database, root: ReturnType<typeof getModel>, keys: unknown[], origin: unknown): Promise<Record<string, number>> {

@@ -6,7 +6,7 @@ import { atomic, getDatabase, type Database } from '../../db/index.ts';
 import { QueryUsageError, ValidationError } from '../../orm/index.ts';
 import { restoreDeletion } from '../restore.ts';
 import { engineFor } from './engine.ts';
-import { asCancelOf } from './in-flight.ts';
+import { asOperation } from './in-flight.ts';
 import { removeAllKeys } from './keys.ts';
 import { FINISHED_STATES, OnlineOperation, type OperationState } from './records.ts';
 
@@ -75,7 +75,7 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
       const op = await lock(db, id);
       // Another caller (a worker that claimed it meanwhile) finished it first.
       if (op.state !== 'cancelling') return op.state as OperationState;
-      if (op.kind === 'softDelete' && op.deletionId !== null) await asCancelOf(id, () => restoreDeletion(op.deletionId!, { db }));
+      if (op.kind === 'softDelete' && op.deletionId !== null) await asOperation(id, () => restoreDeletion(op.deletionId!, { db }));
       await removeAllKeys(db, id);
       await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
       return 'cancelled' as OperationState;

@@ -5,11 +5,14 @@ import type { Database } from '../../db/index.ts';
 import { QueryUsageError } from '../../orm/index.ts';
 import { OnlineOperation } from './records.ts';
 
-/** The operation whose cancel is running here: its own restore is the one allowed through. */
-const cancelling = new AsyncLocalStorage<string>();
+/**
+ * The operation whose own work runs here (a batch of its purge, the restore of its cancel): that
+ * work is the one let through to its trash.
+ */
+const acting = new AsyncLocalStorage<string>();
 
-export function asCancelOf<T>(operationId: string, fn: () => Promise<T>): Promise<T> {
-  return cancelling.run(operationId, fn);
+export function asOperation<T>(operationId: string, fn: () => Promise<T>): Promise<T> {
+  return acting.run(operationId, fn);
 }
 
 /** Databases known to have the operations table; one made before online deletes existed has none until `trove migrate`. */
@@ -31,6 +34,6 @@ async function hasOperationsTable(db: Database): Promise<boolean> {
 export async function assertNotInFlight(db: Database, deletionId: string, what: 'restore' | 'purge'): Promise<void> {
   if (!(await hasOperationsTable(db))) return;
   const op = await OnlineOperation.objects.using(db).filter({ deletionId, state__in: ['queued', 'running', 'paused', 'failed', 'cancelling'] }).first();
-  if (op === null || cancelling.getStore() === op.id) return;
+  if (op === null || acting.getStore() === op.id) return;
   throw new QueryUsageError(`Deletion ${deletionId} is still being made by online operation ${op.id} (${op.state}): cancel the operation to ${what === 'restore' ? 'put its rows back' : 'stop it'}, or wait until it is done to ${what} it.`);
 }

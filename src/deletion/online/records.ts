@@ -20,9 +20,12 @@ export const OPERATION_STATES: readonly OperationState[] = ['queued', 'running',
 export const RUNNABLE_STATES: readonly OperationState[] = ['queued', 'running', 'cancelling'];
 export const FINISHED_STATES: readonly OperationState[] = ['cancelled', 'done'];
 
-/** What each batch does to its slice of root keys. */
-export type OperationKind = 'delete' | 'softDelete';
-export const OPERATION_KINDS: readonly OperationKind[] = ['delete', 'softDelete'];
+/**
+ * What each batch does: deletes (or moves to the trash) its slice of root keys with their cascade;
+ * or, for a purge, removes for good the next slice of a trash operation's rows with theirs.
+ */
+export type OperationKind = 'delete' | 'softDelete' | 'purge';
+export const OPERATION_KINDS: readonly OperationKind[] = ['delete', 'softDelete', 'purge'];
 
 export class OnlineOperation extends model('trove.OnlineOperation', {
   id: f.uuid({ primaryKey: true }),
@@ -33,6 +36,7 @@ export class OnlineOperation extends model('trove.OnlineOperation', {
   plan: f.json<Record<string, number>>(),
   /** What the batches took so far, per model label. */
   done: f.json<Record<string, number>>(),
+  /** Root keys to take (a purge: the rows its plan takes). */
   keysTotal: f.bigInteger({ default: 0 }),
   keysDone: f.bigInteger({ default: 0 }),
   batches: f.integer({ default: 0 }),
@@ -42,7 +46,7 @@ export class OnlineOperation extends model('trove.OnlineOperation', {
   /** Batches that failed in a row; reset by one that succeeds. */
   failures: f.integer({ default: 0 }),
   error: f.text({ default: '' }),
-  /** A soft delete's trash operation (`trove_deletion`), which every batch stamps its rows with. */
+  /** A soft delete's trash operation (`trove_deletion`), which every batch stamps its rows with; a purge's, which it empties. */
   deletionId: f.char({ maxLength: 36, null: true }),
   actor: f.char({ maxLength: 150, null: true }),
   source: f.char({ maxLength: 30, default: 'api' }),

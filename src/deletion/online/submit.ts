@@ -32,9 +32,9 @@ export interface OnlineOperationStarted {
  * Starts one online operation over the rows these collectors take (one, or bulkDelete's chunks
  * of keys), all of one root model and mode.
  */
-export async function startOnline(collectors: readonly Collector[], options: OnlineOptions = {}): Promise<OnlineOperationStarted> {
+export async function startOnline(collectors: readonly Collector[], options: OnlineOptions = {}): Promise<OnlineOperationStarted & { kind: 'delete' | 'softDelete' }> {
   const { db, graph } = collectors[0]!;
-  const kind: OperationKind = graph.mode === 'soft' ? 'softDelete' : 'delete';
+  const kind = graph.mode === 'soft' ? 'softDelete' : 'delete';
   return atomic(async () => {
     const id = randomUUID();
     const now = new Date();

@@ -1,0 +1,119 @@
+/**
+ * An online purge: a trash operation removed for good by workers, batch after batch, instead of
+ * in one transaction. Its rows need no key list: they are the rows stamped with the operation's
+ * id, a set nothing adds to (no soft delete writes an id that is not its own, and this trash can
+ * be neither restored nor purged by anyone else until the purge is done or cancelled). Each batch
+ * takes the next slice of one model's trash, models that refer to others first, with its whole
+ * cascade, as `purgeDeletion` does in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { atomic, getDatabase, type Database } from '../../db/index.ts';
+import { getModel, QueryUsageError, type ModelMeta } from '../../orm/index.ts';
+import { Collector } from '../collector.ts';
+import { assertInTrash, lockOperation } from '../operations.ts';
+import { describeOverlap, planPurge, purgeCollectors, PurgeOverlapError, referringFirst, trashOf, type PurgePlan } from '../purge-plan.ts';
+import { deletionDefaults } from '../record.ts';
+import { engineFor } from './engine.ts';
+import { asOperation, assertNotInFlight } from './in-flight.ts';
+import { OnlineOperation } from './records.ts';
+import type { OnlineOperationStarted } from './submit.ts';
+
+export interface OnlinePurgeOptions {
+  db?: Database;
+  actor?: string;
+  reason?: string;
+  source?: string;
+  /** Called with the plan before the operation is written, inside the transaction: throw to refuse. */
+  authorize?: (plan: PurgePlan) => void | Promise<void>;
+}
+
+/**
+ * Writes an online purge of the trash operation `deletionId` and returns at once. What it takes
+ * is planned and checked here, as a purge in one transaction would be: its own trash and what
+ * cascades from it, nothing of another operation's trash, no live row of a soft-delete model
+ * (PurgeOverlapError), nothing PROTECT or RESTRICT forbids.
+ */
+export async function startOnlinePurge(deletionId: string, options: OnlinePurgeOptions = {}): Promise<OnlineOperationStarted & { kind: 'purge' }> {
+  const db = options.db ?? getDatabase();
+  return atomic(async () => {
+    const record = await lockOperation(db, deletionId);
+    assertInTrash(record, 'purge');
+    await assertNotInFlight(db, deletionId, 'purge');
+    const collectors = purgeCollectors(db, [record]);
+    await Collector.lockTogether(collectors);
+    const plan = await planPurge(db, [record]);
+    if (!plan.selfContained) throw new PurgeOverlapError(plan);
+    for (const collector of collectors) await collector.assertNotBlocked();
+    if (options.authorize !== undefined) await options.authorize(plan);
+    const id = randomUUID();
+    const now = new Date();
+    const empty = plan.total === 0;
+    await OnlineOperation.objects.using(db).create({
+      id, kind: 'purge', state: empty ? 'done' : 'queued', rootLabel: record.rootLabel, plan: plan.byModel, done: {}, keysTotal: plan.total,
+      deletionId, actor: options.actor ?? deletionDefaults().actor ?? null, source: options.source ?? deletionDefaults().source ?? 'api',
+      reason: options.reason ?? '', createdAt: now, finishedAt: empty ? now : null,
+    });
+    if (!empty) await engineFor(db).enqueue(db, id);
+    return { operationId: id, kind: 'purge' as const, plan: { total: plan.total, byModel: plan.byModel }, deletionId };
+  }, { using: db });
+}
+
+/** The next slice of the trash: up to `size` rows of the first model, referring ones first, that still has some. */
+export async function nextTrashSlice(db: Database, deletionId: string, size: number): Promise<{ meta: ModelMeta; keys: unknown[] } | undefined> {
+  const record = await lockOperation(db, deletionId);
+  for (const meta of referringFirst(Object.keys(record.counts).map(getModel))) {
+    const query = db.kysely.selectFrom(meta.table).select(`${meta.pk.column!} as k`)
+      .where('deletion_id', '=', deletionId).where('deleted_at', 'is not', null).orderBy(meta.pk.column!).limit(size);
+    const { rows } = await db.execute<{ k: unknown }>(query.compile());
+    if (rows.length > 0) return { meta, keys: rows.map((row) => meta.pk.fromDb(row.k, db.dialect)) };
+  }
+  return undefined;
+}
+
+/**
+ * Removes the slice for good with its cascade. The batch's own work is let through the in-flight
+ * check; what no submit-time plan covered (another operation's trash, a live row of a soft-delete
+ * model, both referring to this trash since) is refused before anything of the batch is written.
+ */
+export async function purgeSlice(db: Database, operationId: string, deletionId: string, slice: { meta: ModelMeta; keys: unknown[] }): Promise<Record<string, number>> {
+  const record = await lockOperation(db, deletionId);
+  const collector = new Collector(db, slice.meta, trashOf(slice.meta, deletionId, slice.keys));
+  collector.alongWith = purgeCollectors(db, [record]);
+  const authorize = async () => {
+    const beyond = await beyondTrash(db, collector, deletionId);
+    if (beyond !== undefined) throw new PurgeBeyondTrashError(deletionId, beyond);
+  };
+  const { byModel } = await asOperation(operationId, () => collector.delete(record, { authorize }));
+  return byModel;
+}
+
+/** A batch of an online purge reached rows that are not its trash: nothing of that batch was done. */
+export class PurgeBeyondTrashError extends QueryUsageError {
+  override name = 'PurgeBeyondTrashError';
+  constructor(readonly deletionId: string, readonly beyond: string) {
+    super(`Purging deletion ${deletionId} would now also delete for good ${beyond} (rows that came to refer to its trash after the purge was planned): nothing of that batch was done. Cancel this purge, then purge the deletion again to see the new plan.`);
+  }
+}
+
+/** What the collector takes beyond `deletionId`'s trash among soft-delete models, described; undefined when nothing. */
+async function beyondTrash(db: Database, collector: Collector, deletionId: string): Promise<string | undefined> {
+  const operations: PurgePlan['operations'] = {};
+  const live: PurgePlan['live'] = {};
+  for (const meta of collector.graph.models.values()) {
+    if (!meta.softDelete) continue;
+    const place = sql<string>`case when p0.deleted_at is null then 'live' else 'trash' end`;
+    const query = db.kysely.selectFrom(`${meta.table} as p0`)
+      .select(['p0.deletion_id as id', place.as('place'), sql<number | string>`count(*)`.as('n')])
+      .where((eb) => collector.rows.taken(eb, meta, 'p0'))
+      .where((eb) => eb.or([eb('p0.deleted_at', 'is', null), eb('p0.deletion_id', '!=', deletionId), eb('p0.deletion_id', 'is', null)]))
+      .groupBy(['p0.deletion_id', place]);
+    for (const row of (await db.execute<{ id: string | null; place: string; n: number | string }>(query.compile())).rows) {
+      const n = Number(row.n);
+      if (n === 0) continue;
+      if (row.place === 'live' || row.id === null) live[meta.label] = (live[meta.label] ?? 0) + n;
+      else (operations[row.id] ??= {})[meta.label] = n;
+    }
+  }
+  return Object.keys(operations).length + Object.keys(live).length === 0 ? undefined : describeOverlap({ operations, live });
+}

@@ -1,0 +1,95 @@
+/**
+ * Online purges: the trash of one soft delete removed for good by a worker's batches leaves what
+ * one transaction's purge leaves; while it runs, that trash is the purge's alone; what it would
+ * take beyond its trash is refused when it is submitted and, if it came later, by the batch that
+ * reaches it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { cancelOperation, Deletion, getDatabase, operationProgress, purgeDeletion, PurgeOverlapError, restoreDeletion } from '../../../src/index.ts';
+import { runBatch } from '../../../src/deletion/online/batch.ts';
+import { withSeededDatabase } from '../../support/database.ts';
+import { referenceAfter, seedShelves, snapshot, worker } from './fixtures.ts';
+import { Page, Shelf, Volume } from './models.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+
+withSeededDatabase(async () => undefined);
+
+test('an online purge, batch by batch, leaves what one transaction\'s purge leaves, and the counts are right', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 6 }),
+    async (shelves, volumes, pages, group, batchSize) => {
+      await getDatabase().flush();
+      await seedShelves(shelves, volumes, pages);
+      // Other trash and live rows beside it, which the purge must not touch.
+      const other = await Shelf.objects.filter({ group: (group + 1) % 3 }).delete();
+      const { deletionId } = await Shelf.objects.filter({ group }).delete();
+      if (deletionId === undefined) return;
+      const expected = await referenceAfter(() => purgeDeletion(deletionId));
+      const trashed = (await Deletion.objects.get({ id: deletionId })).counts;
+      const started = await purgeDeletion(deletionId, { online: true });
+      assert.deepEqual(started.plan.byModel, trashed);
+      await worker({ initialBatchSize: batchSize, maxBatchSize: batchSize }).drain();
+      assert.deepEqual(await snapshot(), expected);
+      const progress = await operationProgress(started.operationId);
+      assert.equal(progress.state, 'done');
+      assert.deepEqual(Object.fromEntries(progress.models.map((m) => [m.label, m.done])), trashed);
+      assert.equal(progress.keysDone, progress.keysTotal);
+      assert.equal((await Deletion.objects.get({ id: deletionId })).state, 'purged');
+      if (other.deletionId !== undefined) assert.equal((await Deletion.objects.get({ id: other.deletionId })).state, 'active');
+    },
+  ), { numRuns: RUNS });
+});
+
+test('while an online purge runs, its trash cannot be restored or purged by anyone else; cancelled, what is left can be restored', async () => {
+  await seedShelves(6, 2, 2);
+  const { deletionId } = await Shelf.objects.all().delete();
+  const started = await purgeDeletion(deletionId!, { online: true });
+  await assert.rejects(purgeDeletion(deletionId!, { online: true }), /still being made by online operation/);
+  const w = worker({ initialBatchSize: 2, maxBatchSize: 2 });
+  assert.equal(await w.claim(), started.operationId);
+  // One batch: two pages gone for good.
+  const batch = { operationId: started.operationId, owner: w.owner, size: 2, leaseMs: 10_000, timeouts: { lockTimeoutMs: 1000, statementTimeoutMs: 5000 } };
+  assert.equal((await runBatch(getDatabase(), batch)).kind, 'took');
+  await assert.rejects(restoreDeletion(deletionId!), /still being made by online operation/);
+  await assert.rejects(purgeDeletion(deletionId!), /still being made by online operation/);
+  await assert.rejects((await Volume.deletedObjects.first())!.hardDelete(), /still being made by online operation/);
+  assert.equal(await cancelOperation(started.operationId), 'cancelling');
+  assert.equal(await w.run(started.operationId), 'cancelled');
+  // A cancelled purge stops: what it removed is gone, the rest is the trash's again.
+  assert.equal((await Deletion.objects.get({ id: deletionId! })).state, 'partial');
+  await restoreDeletion(deletionId!);
+  assert.equal(await Shelf.objects.count(), 6);
+  assert.equal(await Page.objects.count(), 22);
+});
+
+test('an online purge that would take another operation\'s trash is refused when submitted, and takes one deletion alone', async () => {
+  await seedShelves(2, 2, 1);
+  const volume = (await Volume.objects.first())!;
+  const first = await volume.delete();
+  const second = await Shelf.objects.all().delete();
+  await assert.rejects(purgeDeletion(second.deletionId!, { online: true }), PurgeOverlapError);
+  await assert.rejects(purgeDeletion(second.deletionId!, { online: true, overlapping: 'purge' } as never), /takes one deletion's trash alone/);
+  const alone = await purgeDeletion(first.deletionId!, { online: true });
+  await worker().drain();
+  assert.equal((await operationProgress(alone.operationId)).state, 'done');
+  assert.equal(await Page.deletedObjects.filter({ deletionId: first.deletionId! }).count(), 0);
+  assert.equal(await Page.deletedObjects.filter({ deletionId: second.deletionId! }).count(), 3);
+});
+
+test('a live row that came to refer to the trash after the purge was planned stops the batch that reaches it', async () => {
+  await seedShelves(3, 1, 0);
+  const { deletionId } = await Shelf.objects.all().delete();
+  const started = await purgeDeletion(deletionId!, { online: true });
+  // A page added under a trashed volume is live: a purge would destroy it with no trash to keep it.
+  const trashedVolume = (await Volume.deletedObjects.orderBy('id').first())!;
+  await Page.objects.create({ volume: trashedVolume });
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  const failed = await operationProgress(started.operationId);
+  assert.equal(failed.state, 'failed');
+  assert.match(failed.error, /would now also delete for good 1 page not in the trash/);
+  assert.equal(await Page.objects.count(), 1);
+  assert.equal(await Volume.deletedObjects.filter({ id: trashedVolume.id }).count(), 1);
+});
