@@ -8,9 +8,10 @@
  * run), or when a server answers at the usual local address (otherwise that backend is skipped,
  * and we say so). Files marked `// @backends: sqlite-only` in their first lines run on SQLite only.
  *
- * The backends run side by side, each in its own lane (one file at a time, on its own database):
- * SQLite's output is printed as each file ends, the servers' when SQLite is done, so the log
- * reads backend by backend. TROVE_TEST_SERIAL=1 runs the backends one after another instead.
+ * The backends run side by side, each in its own lane (one file at a time, on its own database);
+ * SQLite-only files wait in a queue that every lane takes from once its own files are done.
+ * The first lane's output is printed as each file ends, the others' when it is done, so the log
+ * reads lane by lane. TROVE_TEST_SERIAL=1 runs the lanes one after another instead.
  *
  * Every file has a time limit, 10 minutes unless its first lines say otherwise (`// @timeout: 20m`):
  * the slowest healthy files take about 2 minutes on a busy 2-core machine, and one hang then costs
@@ -46,6 +47,8 @@ function header(file) {
   return {
     // Tests that exercise no database-specific code run once, on SQLite.
     sqliteOnly: /^\/\/ @backends: sqlite-only/m.test(head),
+    // Scheduled first among the SQLite-only files, so that no lane ends on a long one alone.
+    slow: /^\/\/ @slow\b/m.test(head),
     timeoutS: timeout ? Number(timeout[1]) * (timeout[2] === 'm' ? 60 : 1) : DEFAULT_FILE_TIMEOUT_S,
   };
 }
@@ -201,14 +204,30 @@ function failureExcerpt(output, max = 80) {
   return from.length <= max ? from.join('\n') : [...from.slice(0, max), `… ${from.length - max} more lines in the file's block above`].join('\n');
 }
 
-/** One backend's files, one after another; `print` gets each file's block as the file ends. */
+/**
+ * Files that run on SQLite only depend on no server, so any lane may take them: they wait in one
+ * queue, the slow ones (`// @slow` in their first lines) first, and a lane takes from it once its
+ * own backend's files are done. The lanes then end together, instead of SQLite's (which has the
+ * most files) running on alone at the end.
+ */
+const sqliteBackend = backends.find((b) => b.name === 'sqlite');
+const shared = sqliteBackend === undefined ? [] : files.filter((f) => header(f).sqliteOnly).sort((a, b) => Number(header(b).slow) - Number(header(a).slow));
+let sharedIndex = 0;
+
+/** One backend's files, one after another, then files from the shared queue; `print` gets each file's block as the file ends. */
 async function runLane(backend, print) {
-  const selected = backend.name === 'sqlite' ? files : files.filter((f) => !header(f).sqliteOnly);
+  const own = files.filter((f) => !header(f).sqliteOnly);
   const start = Date.now();
-  print(`\n=== ${backend.name}: ${selected.length} test files ===\n`);
+  print(`\n=== ${backend.name}: ${own.length} test files, then SQLite-only files from the shared queue ===\n`);
   const results = [];
-  for (const [index, file] of selected.entries()) {
+  for (const [index, file] of own.entries()) {
     const result = await runFile(backend, file, index);
+    results.push(result);
+    print(block(result));
+  }
+  while (sharedIndex < shared.length) {
+    const index = sharedIndex++;
+    const result = await runFile(sqliteBackend, shared[index], `shared-${index}`);
     results.push(result);
     print(block(result));
   }
@@ -254,11 +273,13 @@ for (const r of failedResults) console.log(`\n── ✖ ${r.backend}: ${r.file}
 
 const totals = { pass: 0, fail: 0, skipped: 0 };
 console.log('\n=== summary ===');
-for (const lane of lanes) {
-  const sum = (key) => lane.results.reduce((n, r) => n + r[key], 0);
+for (const backend of backends) {
+  const mine = results.filter((r) => r.backend === backend.name);
+  const sum = (key) => mine.reduce((n, r) => n + r[key], 0);
   for (const key of Object.keys(totals)) totals[key] += sum(key);
-  console.log(`${lane.backend}: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('skipped')} skipped (${lane.results.length} files in ${duration(lane.ms)})`);
+  console.log(`${backend.name}: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('skipped')} skipped (${mine.length} files, ${duration(mine.reduce((n, r) => n + r.ms, 0))} of test time)`);
 }
+console.log(`lanes: ${lanes.map((lane) => `${lane.backend} ${duration(lane.ms)}`).join(', ')}`);
 for (const line of skipped) console.log(`skipped backend: ${line}`);
 for (const r of results.filter((r) => r.fail > 0)) console.log(`failed: ${r.backend}: ${r.file}${r.timedOut ? ' (killed at its time limit)' : ''}`);
 console.log(`wall time: ${duration(Date.now() - started)}${serial || backends.length < 2 ? '' : ', backends side by side'}`);

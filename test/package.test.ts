@@ -1,5 +1,6 @@
 // @backends: sqlite-only
 // @timeout: 20m (npm pack, npm install, tsc, a server and Chromium: over 4 minutes on a busy 2-core machine)
+// @slow
 /**
  * Trove as a user gets it: `npm pack`, the tarball installed into a fresh folder outside this
  * repository, `npx trove startproject`, then the new project type-checked, migrated, tested and

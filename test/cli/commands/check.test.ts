@@ -1,4 +1,5 @@
 // @backends: sqlite-only
+// @slow
 /**
  * `trove check` as a user meets it: a library project with the mistakes a rename or a typo
  * leaves behind, each named with Django's id before any page is opened; the commands that

@@ -1,4 +1,5 @@
 // @backends: sqlite-only
+// @slow
 /** `trove startproject`, `trove startapp` and `trove test`, run as a user runs them. */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
