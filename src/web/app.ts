@@ -15,7 +15,7 @@ import { ViewRequest } from './request.ts';
 import { authentication } from './auth.ts';
 import { neverCacheForUsers } from './cache.ts';
 import { csrf } from './csrf.ts';
-import { hstsHeader, httpsRedirect, isSecure, type HttpsSettings } from './https.ts';
+import { hstsHeader, httpsRedirect, isSecure, requestScheme, type ConnectionEnv, type HttpsSettings } from './https.ts';
 import { SECURITY_HEADERS, withSecurityHeaders } from './security.ts';
 import { sessions } from './sessions.ts';
 import { UrlResolver, setUrlResolver, withUrlResolver, type UrlPattern } from './urls.ts';
@@ -99,7 +99,7 @@ export function createApp(config: AppConfig): TroveApp {
     // Around everything, 404 and 500 pages included; HSTS over HTTPS only, as browsers ignore it on plain HTTP.
     hono.use('*', async (c, next) => {
       await next();
-      const headers = { ...(securityHeaders === false ? {} : securityHeaders), ...(hsts !== undefined && isSecure(c.req.raw, config) ? { 'strict-transport-security': hsts } : {}) };
+      const headers = { ...(securityHeaders === false ? {} : securityHeaders), ...(hsts !== undefined && isSecure(c.req.raw, config, c.env as ConnectionEnv | undefined) ? { 'strict-transport-security': hsts } : {}) };
       const secured = withSecurityHeaders(c.res, headers);
       if (secured !== c.res) {
         // Hono merges the old response's headers into a new one; start from none.
@@ -110,7 +110,7 @@ export function createApp(config: AppConfig): TroveApp {
   }
   const allowedHosts = config.allowedHosts === undefined || config.allowedHosts.length === 0 ? LOCAL_HOSTS : config.allowedHosts;
   hono.use('*', allowedHostsCheck(allowedHosts, debug));
-  if (config.secureSslRedirect === true) hono.use('*', async (c, next) => httpsRedirect(c.req.raw, config) ?? next());
+  if (config.secureSslRedirect === true) hono.use('*', async (c, next) => httpsRedirect(c.req.raw, config, c.env as ConnectionEnv | undefined) ?? next());
   const maxBody = config.dataUploadMaxMemorySize === undefined ? DATA_UPLOAD_MAX_MEMORY_SIZE : config.dataUploadMaxMemorySize;
   if (maxBody !== null) {
     // A declared length is refused at once; a streamed body as soon as it passes the limit.
@@ -120,7 +120,7 @@ export function createApp(config: AppConfig): TroveApp {
     // TRACE echoes a request back (cross-site tracing) and CONNECT opens a tunnel: no view answers them.
     if (c.req.method === 'TRACE' || c.req.method === 'CONNECT') return page(405, 'Method not allowed', `<p>${c.req.method} is not served here.</p>`);
     const url = new URL(c.req.url);
-    if (config.secureProxyHeader !== undefined && c.req.header(config.secureProxyHeader[0]) === config.secureProxyHeader[1]) url.protocol = 'https:';
+    url.protocol = `${requestScheme(c.req.raw, config, c.env as ConnectionEnv | undefined)}:`;
     const match = resolver.resolve(url.pathname);
     if (match === undefined) {
       const method = c.req.method;
@@ -131,7 +131,7 @@ export function createApp(config: AppConfig): TroveApp {
       return notFound(url.pathname);
     }
     const request = new ViewRequest(c.req.raw, url, match.params);
-    request.clientAddress = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+    request.clientAddress = (c.env as ConnectionEnv | undefined)?.incoming?.socket?.remoteAddress;
     request.layout = config.layout;
     try {
       // reverse() in this request means this app's patterns, even with several apps in one process.

@@ -40,16 +40,35 @@ export interface HttpsSettings {
 
 export const HTTPS_SETTINGS = ['secureProxyHeader', 'secureSslRedirect', 'secureHstsSeconds', 'secureHstsIncludeSubdomains', 'secureHstsPreload', 'sessionCookieSecure'] as const satisfies readonly (keyof HttpsSettings)[];
 
-/** Whether `request` came over HTTPS, by its own URL or the proxy's header. */
-export function isSecure(request: Request, options: HttpsSettings): boolean {
+/** What a server adapter tells of the connection: @hono/node-server's `env.incoming`. */
+export interface ConnectionEnv {
+  incoming?: { socket?: { encrypted?: boolean; remoteAddress?: string } };
+}
+
+/**
+ * The request's scheme, as Django's HttpRequest.scheme: with `secureProxyHeader` set and its
+ * header present, the header decides (the first of a comma-separated list, as chained proxies
+ * append theirs); otherwise the connection does. A request line may name any URL
+ * (`GET https://site/ HTTP/1.1` over plain HTTP), so the URL's own scheme counts only where no
+ * connection is known (a Request handed to `app.fetch` directly).
+ */
+export function requestScheme(request: Request, options: HttpsSettings, env?: ConnectionEnv): 'https' | 'http' {
   const header = options.secureProxyHeader;
-  if (header !== undefined && request.headers.get(header[0]) === header[1]) return true;
-  return new URL(request.url).protocol === 'https:';
+  const claimed = header === undefined ? null : request.headers.get(header[0]);
+  if (header !== undefined && claimed !== null) return claimed.split(',', 1)[0]!.trim() === header[1] ? 'https' : 'http';
+  const socket = env?.incoming?.socket;
+  if (socket !== undefined) return socket.encrypted === true ? 'https' : 'http';
+  return new URL(request.url).protocol === 'https:' ? 'https' : 'http';
+}
+
+/** Whether `request` came over HTTPS (see requestScheme). */
+export function isSecure(request: Request, options: HttpsSettings, env?: ConnectionEnv): boolean {
+  return requestScheme(request, options, env) === 'https';
 }
 
 /** The 301 to HTTPS that a plain-HTTP request gets under `secureSslRedirect`; undefined otherwise. */
-export function httpsRedirect(request: Request, options: HttpsSettings): Response | undefined {
-  if (options.secureSslRedirect !== true || isSecure(request, options)) return undefined;
+export function httpsRedirect(request: Request, options: HttpsSettings, env?: ConnectionEnv): Response | undefined {
+  if (options.secureSslRedirect !== true || isSecure(request, options, env)) return undefined;
   const url = new URL(request.url);
   // The host was checked against allowedHosts before this runs: no redirect to a host the site does not answer to.
   return new Response(null, { status: 301, headers: { location: `https://${url.host.replace(/:80$/, '')}${url.pathname}${url.search}` } });

@@ -67,3 +67,23 @@ test('sessionCookieSecure: the cookie is Secure over plain HTTP too (a proxy tha
   assert.equal(res.status, 200);
   assert.match(res.headers.get('set-cookie') ?? '', /; Secure/);
 });
+
+test('the scheme is the connection\'s, not the request line\'s: `GET https://…` over plain HTTP is plain HTTP', async () => {
+  const res = await rawRequest(servers.plain!.url, 'https://shop.example/count/', 'shop.example');
+  assert.equal(res.headers['strict-transport-security'], undefined);
+  assert.doesNotMatch(String(res.headers['set-cookie']), /Secure/);
+  const redirected = await rawRequest(servers.strict!.url, 'https://shop.example/count/', 'shop.example');
+  assert.equal(redirected.status, 301);
+});
+
+test('the proxy header decides when present, by the first of a comma-separated list, as Django\'s SECURE_PROXY_SSL_HEADER', async () => {
+  const chained = await rawRequest(servers.strict!.url, '/count/', 'shop.example', { headers: { 'x-forwarded-proto': 'https, http' } });
+  assert.equal(chained.status, 200, 'the first proxy (the one the client reached) saw HTTPS');
+  const spaced = await rawRequest(servers.strict!.url, '/count/', 'shop.example', { headers: { 'x-forwarded-proto': ' https ' } });
+  assert.equal(spaced.status, 200);
+  const plain = await rawRequest(servers.strict!.url, '/count/', 'shop.example', { headers: { 'x-forwarded-proto': 'http, https' } });
+  assert.equal(plain.status, 301);
+  // Handed a Request directly, with no connection to ask: the header still wins over the URL's scheme.
+  const direct = await app({ secureProxyHeader: PROXY, secureSslRedirect: true }).request('https://shop.example/count/', { headers: { 'x-forwarded-proto': 'http' } });
+  assert.equal(direct.status, 301);
+});
