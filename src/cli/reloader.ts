@@ -20,7 +20,8 @@ export async function runWithReloader(root: string, args: readonly string[]): Pr
   // Children this reloader stopped: their exit is not a failure to report.
   const stoppedByUs = new WeakSet<ChildProcess>();
   const start = () => {
-    const started = spawn(process.execPath, [BIN, ...args], { stdio: 'inherit' });
+    // The channel closes when this process dies, however it dies: the server then stops (see runserver).
+    const started = spawn(process.execPath, [BIN, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
     started.once('exit', (code, signal) => {
       // Stopped by us (a restart, Ctrl+C) or by a signal from outside: nothing to say.
       if (stopping || started !== child || stoppedByUs.has(started) || signal !== null || code === 0) return;

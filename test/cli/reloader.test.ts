@@ -120,6 +120,19 @@ test('a server that fails to start says plainly that it waits for a change, and 
   await served(/^v9 \|/);
 });
 
+test('a reloader killed with SIGKILL takes its server with it: nothing goes on serving old code', async () => {
+  await served(/^v9 \|/);
+  server.kill('SIGKILL');
+  await new Promise((resolve) => server.once('exit', resolve));
+  const deadline = Date.now() + PATIENCE_MS;
+  for (;;) {
+    const answered = await fetch(`${base}/`).then(() => true, () => false);
+    if (!answered) break;
+    assert.ok(Date.now() < deadline, 'the server went on answering after its reloader died');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {

@@ -99,6 +99,10 @@ export const runserver: Command = {
       const stop = () => server.close(() => resolve());
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Under the reloader: a reloader that died without stopping this server (kill -9) must not
+      // leave it serving old code. The channel only listens; it must not keep this process alive.
+      process.once('disconnect', stop);
+      process.channel?.unref();
     });
     await db.close();
     return 0;
