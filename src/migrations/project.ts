@@ -176,15 +176,22 @@ export class MigrationProject {
     const landedIn = new Map<string, NewMigration>();
     const latest = new Map<string, NewMigration>();
     const made: NewMigration[] = [];
-    // A model another operation needs is not there yet while its creation waits to be written;
-    // a model this run does not create, while its own operations do (a key removed before the
-    // model it pointed at is deleted).
-    const notYet = (label: string): boolean => (introduced.has(label) ? !landedIn.has(label) : (queue.get(appOf(label))?.some((o) => o.label === label) ?? false));
+    // A model another operation needs is not there yet while its creation waits to be written.
+    // A model this run does not create is there already: only the deletion or rename of a model
+    // it points at waits for its own operations (a key removed before the model it pointed at
+    // is deleted); anything else that needs it (a new key or through model pointing at it) goes
+    // ahead, or a model gaining a many-to-many through a new model of another app would wait
+    // for that model, and that model for it.
+    const notYet = (label: string, by: Operation): boolean => {
+      if (introduced.has(label)) return !landedIn.has(label);
+      if (by.type !== 'deleteModel' && by.type !== 'renameModel') return false;
+      return queue.get(appOf(label))?.some((o) => o.label === label) ?? false;
+    };
     while (queue.size > 0) {
       let app = [...queue.keys()].find((a) => queue.get(a)!.every((o) => needsOf(o).every((label) => !queue.has(appOf(label)))));
       let count = app === undefined ? 0 : queue.get(app)!.length;
       for (const a of app === undefined ? queue.keys() : []) {
-        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some(notYet));
+        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some((label) => notYet(label, o)));
         if (waiting !== 0) [app, count] = [a, waiting === -1 ? queue.get(a)!.length : waiting];
         if (app !== undefined) break;
       }

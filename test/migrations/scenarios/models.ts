@@ -406,5 +406,16 @@ export const modelScenarios: Scenario[] = [
     after: (r) => void model('nh.Marker', { name: name() }, {}, r),
     operations: ['Remove field books from nh.Shelf', 'Delete model nh.Placement', 'Delete model nh.Book', 'Delete model nh.Shelf', 'Remove field friends from nh.Person', 'Delete model nh.Friendship', 'Delete model nh.Person'],
     back: { nh_book: [], nh_shelf: [], nh_placement: [], nh_person: [], nh_friendship: [] },
+  },  {
+    name: 'test_add_many_to_many with a new through model of another app: that app\'s migration first, the field in one after it',
+    apps: ['ni', 'nj'],
+    before: (r) => {
+      model('ni.Book', { title: name() }, {}, r);
+      model('ni.Shelf', { code: name() }, {}, r);
+    },
+    rows: { ni_book: [{ id: 1, title: 'T' }], ni_shelf: [{ id: 1, code: 'A' }] },
+    after: (r) => shelvesThrough('ni', r, { placements: 'nj' }),
+    operations: ['Create model nj.Placement', 'Add field books to ni.Shelf'],
+    expected: { ni_book: [{ id: 1, title: 'T' }], ni_shelf: [{ id: 1, code: 'A' }], nj_placement: [] },
   },
 ];
