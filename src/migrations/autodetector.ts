@@ -23,6 +23,8 @@ export interface DetectedChanges {
    * renamed model those that point at it (their migrations must run before the rename).
    */
   readonly needs: ReadonlyMap<Operation, ReadonlySet<string>>;
+  /** Every operation, of every app, in the order found: each after those it needs. */
+  readonly sequence: readonly Operation[];
 }
 
 export interface DetectOptions {
@@ -34,12 +36,13 @@ export interface DetectOptions {
 export async function detectChanges(from: ProjectState, to: ProjectState, options: DetectOptions): Promise<DetectedChanges> {
   const detector = new Autodetector(from, to, options);
   await detector.run();
-  return { operations: detector.operations, needs: detector.needs };
+  return { operations: detector.operations, needs: detector.needs, sequence: detector.sequence };
 }
 
 class Autodetector {
   readonly operations = new Map<string, Operation[]>();
   readonly needs = new Map<Operation, Set<string>>();
+  readonly sequence: Operation[] = [];
   /** `from` with the renames found so far applied: what the remaining comparisons start from. */
   private current: ProjectState;
 
@@ -54,6 +57,7 @@ class Autodetector {
     let list = this.operations.get(app);
     if (list === undefined) this.operations.set(app, (list = []));
     list.push(operation);
+    this.sequence.push(operation);
     const needed = new Set<string>(alsoNeeds);
     for (const field of fields) {
       for (const label of [field.to, field.options.through as string | undefined]) if (label !== undefined) needed.add(label);

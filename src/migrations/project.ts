@@ -176,16 +176,16 @@ export class MigrationProject {
     const landedIn = new Map<string, NewMigration>();
     const latest = new Map<string, NewMigration>();
     const made: NewMigration[] = [];
-    // A model another operation needs is not there yet while its creation waits to be written.
-    // A model this run does not create is there already: only the deletion or rename of a model
-    // it points at waits for its own operations (a key removed before the model it pointed at
-    // is deleted); anything else that needs it (a new key or through model pointing at it) goes
-    // ahead, or a model gaining a many-to-many through a new model of another app would wait
-    // for that model, and that model for it.
+    const found = new Map(detected.sequence.map((operation, i) => [operation, i]));
+    // A model another operation needs is not there yet while its creation waits to be written;
+    // a model this run does not create, while the operations on it found before the one that
+    // needs it do (a key removed before the model it pointed at is deleted). Operations found
+    // after it never hold it back: each was found in a state where it had happened, so waiting
+    // for them could only make two apps wait for each other (a deletion cycle across apps, or
+    // a model gaining a many-to-many through a new model of another app).
     const notYet = (label: string, by: Operation): boolean => {
       if (introduced.has(label)) return !landedIn.has(label);
-      if (by.type !== 'deleteModel' && by.type !== 'renameModel') return false;
-      return queue.get(appOf(label))?.some((o) => o.label === label) ?? false;
+      return queue.get(appOf(label))?.some((o) => o.label === label && found.get(o)! < found.get(by)!) ?? false;
     };
     while (queue.size > 0) {
       let app = [...queue.keys()].find((a) => queue.get(a)!.every((o) => needsOf(o).every((label) => !queue.has(appOf(label)))));

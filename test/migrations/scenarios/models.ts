@@ -417,5 +417,33 @@ export const modelScenarios: Scenario[] = [
     after: (r) => shelvesThrough('ni', r, { placements: 'nj' }),
     operations: ['Create model nj.Placement', 'Add field books to ni.Shelf'],
     expected: { ni_book: [{ id: 1, title: 'T' }], ni_shelf: [{ id: 1, code: 'A' }], nj_placement: [] },
+  },  {
+    name: 'test_remove_through_model (through model of another app): the field, the other app\'s through model, then the models it linked',
+    apps: ['nk', 'nl'],
+    before: (r) => {
+      model('nk.Marker', { name: name() }, {}, r);
+      model('nl.Marker', { name: name() }, {}, r);
+      shelvesThrough('nk', r, { placements: 'nl' });
+    },
+    rows: { nk_book: [{ id: 1, title: 'T' }], nk_shelf: [{ id: 1, code: 'A' }], nl_placement: [{ id: 1, shelf_id: 1, book_id: 1 }] },
+    after: (r) => {
+      model('nk.Marker', { name: name() }, {}, r);
+      model('nl.Marker', { name: name() }, {}, r);
+    },
+    operations: ['Remove field books from nk.Shelf', 'Delete model nl.Placement', 'Delete model nk.Book', 'Delete model nk.Shelf'],
+  },  {
+    name: 'test_rename_model_reverse_relation_dependencies, and the app pointing at it gains a key to the new name: rename first, the key after it',
+    apps: ['nm', 'nn'],
+    before: (r) => {
+      model('nm.Author', { name: name() }, {}, r);
+      model('nn.Book', { author: f.foreignKey('nm.Author', { onDelete: CASCADE }) }, {}, r);
+    },
+    rows: { nm_author: [{ id: 1, name: 'Ann' }], nn_book: [{ id: 1, author_id: 1 }] },
+    after: (r) => {
+      model('nm.Writer', { name: name() }, { renamedFrom: 'Author' }, r);
+      model('nn.Book', { author: f.foreignKey('nm.Writer', { onDelete: CASCADE }), editor: f.foreignKey('nm.Writer', { onDelete: SET_NULL, null: true, relatedName: 'edited' }) }, {}, r);
+    },
+    operations: ['Rename model nm.Author to nm.Writer', 'Add field editor to nn.Book'],
+    expected: { nm_writer: [{ id: 1, name: 'Ann' }], nn_book: [{ id: 1, author_id: 1, editor_id: null }] },
   },
 ];
