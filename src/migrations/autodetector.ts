@@ -23,6 +23,8 @@ export interface DetectedChanges {
    * renamed model those that point at it (their migrations must run before the rename).
    */
   readonly needs: ReadonlyMap<Operation, ReadonlySet<string>>;
+  /** Every operation, of every app, in the order found: each after those it needs. */
+  readonly sequence: readonly Operation[];
 }
 
 export interface DetectOptions {
@@ -34,12 +36,13 @@ export interface DetectOptions {
 export async function detectChanges(from: ProjectState, to: ProjectState, options: DetectOptions): Promise<DetectedChanges> {
   const detector = new Autodetector(from, to, options);
   await detector.run();
-  return { operations: detector.operations, needs: detector.needs };
+  return { operations: detector.operations, needs: detector.needs, sequence: detector.sequence };
 }
 
 class Autodetector {
   readonly operations = new Map<string, Operation[]>();
   readonly needs = new Map<Operation, Set<string>>();
+  readonly sequence: Operation[] = [];
   /** `from` with the renames found so far applied: what the remaining comparisons start from. */
   private current: ProjectState;
 
@@ -54,6 +57,7 @@ class Autodetector {
     let list = this.operations.get(app);
     if (list === undefined) this.operations.set(app, (list = []));
     list.push(operation);
+    this.sequence.push(operation);
     const needed = new Set<string>(alsoNeeds);
     for (const field of fields) {
       for (const label of [field.to, field.options.through as string | undefined]) if (label !== undefined) needed.add(label);
@@ -122,39 +126,62 @@ class Autodetector {
     return [...state.models.values()].filter((m) => [...m.fields.values()].some((f) => f.to === label || f.options.through === label)).map((m) => m.label);
   }
 
-  /** New models, each after the models it points at; a cycle's last link becomes a field added afterwards. */
+  /**
+   * New models, each after the models it points at (a many-to-many also waits for its through
+   * model). In a cycle, a many-to-many is the link to leave out first: it is no column, so the
+   * model can be created without it and the field added once the models it needs exist, as
+   * Django writes it (CreateModel, CreateModel, AddField). Only a cycle of keys alone makes a
+   * model created without one of its keys, added afterwards too.
+   */
   private createModels(models: ModelState[]): void {
     const pending = new Map(models.map((m) => [m.label, m]));
-    const deferred: Array<[string, string, FieldState]> = [];
+    /** Models created without some of their keys, not yet added: no many-to-many goes through them meanwhile. */
+    const unfinished = new Set<string>();
+    const waits = (label: string, field: FieldState) => this.waitsFor(label, field, (other) => pending.has(other), (other) => unfinished.has(other));
+    const keys: Array<[string, string, FieldState]> = [];
+    const links: Array<[string, string, FieldState]> = [];
     while (pending.size > 0) {
-      const ready = [...pending.values()].find((m) => [...m.fields.values()].every((f) => f.to === undefined || f.to === m.label || !pending.has(f.to)));
-      let model = ready;
-      if (model === undefined) {
-        // A cycle: create one model without its links to models still pending.
-        model = [...pending.values()][0]!;
-        const fields = new Map<string, FieldState>();
-        for (const [name, field] of model.fields) {
-          if (field.to !== undefined && field.to !== model.label && pending.has(field.to)) deferred.push([model.label, name, field]);
-          else fields.set(name, field);
-        }
-        model = { ...model, fields };
+      const candidates = [...pending.values()];
+      const model = candidates.find((m) => ![...m.fields].some(([, f]) => waits(m.label, f)))
+        ?? candidates.find((m) => [...m.fields].every(([, f]) => !waits(m.label, f) || f.kind === 'manyToMany'))
+        ?? candidates[0]!;
+      const fields = new Map<string, FieldState>();
+      for (const [name, field] of model.fields) {
+        if (!waits(model.label, field)) fields.set(name, field);
+        else if (field.kind === 'manyToMany') links.push([model.label, name, field]);
+        else keys.push([model.label, name, field]);
       }
+      if (keys.some(([label]) => label === model.label)) unfinished.add(model.label);
       pending.delete(model.label);
-      this.emit(createModel(model.label, model.fields, model.options), model.fields.values());
+      this.emit(createModel(model.label, fields, model.options), fields.values());
     }
-    for (const [label, name, field] of deferred) this.emit(addField(label, name, field), [field]);
+    // Keys first: a many-to-many left out may go through a model whose keys were left out.
+    for (const [label, name, field] of [...keys, ...links]) this.emit(addField(label, name, field), [field]);
   }
 
+  /**
+   * Whether `field` of `label` must wait: its target is `missing`, or a many-to-many's through
+   * model is `missing` or `incomplete` (its keys to both sides are what make it a through model).
+   */
+  private waitsFor(label: string, field: FieldState, missing: (label: string) => boolean, incomplete: (label: string) => boolean = () => false): boolean {
+    if (field.to !== undefined && field.to !== label && missing(field.to)) return true;
+    const through = field.options.through as string | undefined;
+    return through !== undefined && through !== label && (missing(through) || incomplete(through));
+  }
+
+  /**
+   * Removed models, each after the models that still point at it (a through model after the
+   * many-to-many that goes through it). In a cycle, the links of one model to the others go
+   * first, its many-to-many fields alone when that is enough.
+   */
   private deleteModels(labels: string[]): void {
     const pending = new Set(labels);
+    const pointsAt = (label: string, field: FieldState, target: string) => this.waitsFor(label, field, (other) => other === target);
     while (pending.size > 0) {
       // A model nothing else still points at goes first.
-      const next = [...pending].find((label) => ![...pending].some((other) => other !== label && [...this.current.model(other).fields.values()].some((f) => f.to === label)));
+      const next = [...pending].find((label) => ![...pending].some((other) => other !== label && [...this.current.model(other).fields].some(([, f]) => pointsAt(other, f, label))));
       if (next === undefined) {
-        const label = [...pending][0]!;
-        for (const [name, field] of this.current.model(label).fields) {
-          if (field.to !== undefined && field.to !== label && pending.has(field.to)) this.emit(removeField(label, name));
-        }
+        this.removeLinks(pending);
         continue;
       }
       pending.delete(next);
@@ -162,6 +189,19 @@ class Autodetector {
       // migration, which this one follows (Django's DeleteModel dependency).
       this.emit(deleteModel(next), [], this.pointingAt(next, this.from));
     }
+  }
+
+  /**
+   * Breaks a cycle of models to delete: removes one model's many-to-many fields to the others
+   * when one has any (no column, and so no key to drop), or else its keys to them.
+   */
+  private removeLinks(pending: ReadonlySet<string>): void {
+    const linksOf = (label: string) => [...this.current.model(label).fields].filter(([, f]) => this.waitsFor(label, f, (other) => pending.has(other)));
+    const manyToMany = (label: string) => linksOf(label).filter(([, f]) => f.kind === 'manyToMany');
+    // A model of the cycle, not one that merely points into it (it has links of its own to drop).
+    const label = [...pending].find((l) => manyToMany(l).length > 0) ?? [...pending].find((l) => linksOf(l).length > 0)!;
+    const links = manyToMany(label);
+    for (const [name] of links.length > 0 ? links : linksOf(label)) this.emit(removeField(label, name));
   }
 
   private async alterModel(label: string): Promise<void> {

@@ -176,15 +176,22 @@ export class MigrationProject {
     const landedIn = new Map<string, NewMigration>();
     const latest = new Map<string, NewMigration>();
     const made: NewMigration[] = [];
+    const found = new Map(detected.sequence.map((operation, i) => [operation, i]));
     // A model another operation needs is not there yet while its creation waits to be written;
-    // a model this run does not create, while its own operations do (a key removed before the
-    // model it pointed at is deleted).
-    const notYet = (label: string): boolean => (introduced.has(label) ? !landedIn.has(label) : (queue.get(appOf(label))?.some((o) => o.label === label) ?? false));
+    // a model this run does not create, while the operations on it found before the one that
+    // needs it do (a key removed before the model it pointed at is deleted). Operations found
+    // after it never hold it back: each was found in a state where it had happened, so waiting
+    // for them could only make two apps wait for each other (a deletion cycle across apps, or
+    // a model gaining a many-to-many through a new model of another app).
+    const notYet = (label: string, by: Operation): boolean => {
+      if (introduced.has(label)) return !landedIn.has(label);
+      return queue.get(appOf(label))?.some((o) => o.label === label && found.get(o)! < found.get(by)!) ?? false;
+    };
     while (queue.size > 0) {
       let app = [...queue.keys()].find((a) => queue.get(a)!.every((o) => needsOf(o).every((label) => !queue.has(appOf(label)))));
       let count = app === undefined ? 0 : queue.get(app)!.length;
       for (const a of app === undefined ? queue.keys() : []) {
-        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some(notYet));
+        const waiting = queue.get(a)!.findIndex((o) => needsOf(o).some((label) => notYet(label, o)));
         if (waiting !== 0) [app, count] = [a, waiting === -1 ? queue.get(a)!.length : waiting];
         if (app !== undefined) break;
       }

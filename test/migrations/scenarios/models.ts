@@ -11,6 +11,30 @@ function postsAndTags(app: string, r: ModelRegistry, tagModel = 'Tag', options: 
   model(`${app}.Post`, { title: name(), tags: f.manyToMany(`${app}.${tagModel}`) }, {}, r);
 }
 
+/**
+ * `app.Shelf` with books (a many-to-many to `app.Book`) through `placements`' model, which has a
+ * key to each side: declared holder first or through model first, as either order is written.
+ */
+function shelvesThrough(app: string, r: ModelRegistry, { throughFirst = false, placements = app } = {}): void {
+  const placement = () => model(`${placements}.Placement`, {
+    shelf: f.foreignKey(`${app}.Shelf`, { onDelete: CASCADE }),
+    book: f.foreignKey(`${app}.Book`, { onDelete: CASCADE }),
+  }, {}, r);
+  if (throughFirst) placement();
+  model(`${app}.Book`, { title: name() }, {}, r);
+  model(`${app}.Shelf`, { code: name(), books: f.manyToMany(`${app}.Book`, { through: `${placements}.Placement` }) }, {}, r);
+  if (!throughFirst) placement();
+}
+
+/** `app.Person` with friends (a many-to-many to itself) through `app.Friendship`, a key to each end. */
+function friendsThrough(app: string, r: ModelRegistry): void {
+  model(`${app}.Person`, { name: name(), friends: f.manyToMany('self', { through: `${app}.Friendship` }) }, {}, r);
+  model(`${app}.Friendship`, {
+    fromPerson: f.foreignKey(`${app}.Person`, { onDelete: CASCADE, relatedName: 'friendshipsFrom' }),
+    toPerson: f.foreignKey(`${app}.Person`, { onDelete: CASCADE, relatedName: 'friendshipsTo' }),
+  }, {}, r);
+}
+
 export const modelScenarios: Scenario[] = [
   {
     name: 'test_rename_model (declared with renamedFrom): the table and the keys to it follow',
@@ -327,5 +351,99 @@ export const modelScenarios: Scenario[] = [
     operations: ['Rename model nb.Author to nb.Writer'],
     expected: { nb_writer: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
     back: { nb_author: [{ id: 1, name: 'Ann', publisher_id: 1, mentor_id: null }, { id: 2, name: 'Bo', publisher_id: 1, mentor_id: 1 }], nb_book: [{ id: 1, author_id: 2 }] },
+  },  {
+    name: 'test_create_with_through_model: a many-to-many through a model of the same migration is added once that model exists',
+    apps: ['nc'],
+    before: (r) => void model('nc.Marker', { name: name() }, {}, r),
+    after: (r) => {
+      model('nc.Marker', { name: name() }, {}, r);
+      shelvesThrough('nc', r);
+    },
+    operations: ['Create model nc.Book', 'Create model nc.Shelf', 'Create model nc.Placement', 'Add field books to nc.Shelf'],
+  },
+  {
+    name: 'test_create_with_through_model, the through model declared first: the same operations',
+    apps: ['nd'],
+    before: (r) => void model('nd.Marker', { name: name() }, {}, r),
+    after: (r) => {
+      model('nd.Marker', { name: name() }, {}, r);
+      shelvesThrough('nd', r, { throughFirst: true });
+    },
+    operations: ['Create model nd.Book', 'Create model nd.Shelf', 'Create model nd.Placement', 'Add field books to nd.Shelf'],
+  },
+  {
+    name: 'test_create_with_through_model (self-referential): the model, its through model, then the many-to-many to itself',
+    apps: ['ne'],
+    before: (r) => void model('ne.Marker', { name: name() }, {}, r),
+    after: (r) => {
+      model('ne.Marker', { name: name() }, {}, r);
+      friendsThrough('ne', r);
+    },
+    operations: ['Create model ne.Person', 'Create model ne.Friendship', 'Add field friends to ne.Person'],
+  },
+  {
+    name: 'test_create_with_through_model (through model of another app): the many-to-many in a second migration, after the other app\'s',
+    apps: ['nf', 'ng'],
+    before: (r) => void model('nf.Marker', { name: name() }, {}, r),
+    after: (r) => {
+      model('nf.Marker', { name: name() }, {}, r);
+      shelvesThrough('nf', r, { placements: 'ng' });
+    },
+    operations: ['Create model nf.Book', 'Create model nf.Shelf', 'Create model ng.Placement', 'Add field books to nf.Shelf'],
+  },
+  {
+    name: 'test_remove_through_model: the many-to-many goes first, then the through model, then the models it linked',
+    apps: ['nh'],
+    before: (r) => {
+      model('nh.Marker', { name: name() }, {}, r);
+      shelvesThrough('nh', r);
+      friendsThrough('nh', r);
+    },
+    rows: {
+      nh_book: [{ id: 1, title: 'T' }], nh_shelf: [{ id: 1, code: 'A' }], nh_placement: [{ id: 1, shelf_id: 1, book_id: 1 }],
+      nh_person: [{ id: 1, name: 'Ann' }], nh_friendship: [{ id: 1, from_person_id: 1, to_person_id: 1 }],
+    },
+    after: (r) => void model('nh.Marker', { name: name() }, {}, r),
+    operations: ['Remove field books from nh.Shelf', 'Delete model nh.Placement', 'Delete model nh.Book', 'Delete model nh.Shelf', 'Remove field friends from nh.Person', 'Delete model nh.Friendship', 'Delete model nh.Person'],
+    back: { nh_book: [], nh_shelf: [], nh_placement: [], nh_person: [], nh_friendship: [] },
+  },  {
+    name: 'test_add_many_to_many with a new through model of another app: that app\'s migration first, the field in one after it',
+    apps: ['ni', 'nj'],
+    before: (r) => {
+      model('ni.Book', { title: name() }, {}, r);
+      model('ni.Shelf', { code: name() }, {}, r);
+    },
+    rows: { ni_book: [{ id: 1, title: 'T' }], ni_shelf: [{ id: 1, code: 'A' }] },
+    after: (r) => shelvesThrough('ni', r, { placements: 'nj' }),
+    operations: ['Create model nj.Placement', 'Add field books to ni.Shelf'],
+    expected: { ni_book: [{ id: 1, title: 'T' }], ni_shelf: [{ id: 1, code: 'A' }], nj_placement: [] },
+  },  {
+    name: 'test_remove_through_model (through model of another app): the field, the other app\'s through model, then the models it linked',
+    apps: ['nk', 'nl'],
+    before: (r) => {
+      model('nk.Marker', { name: name() }, {}, r);
+      model('nl.Marker', { name: name() }, {}, r);
+      shelvesThrough('nk', r, { placements: 'nl' });
+    },
+    rows: { nk_book: [{ id: 1, title: 'T' }], nk_shelf: [{ id: 1, code: 'A' }], nl_placement: [{ id: 1, shelf_id: 1, book_id: 1 }] },
+    after: (r) => {
+      model('nk.Marker', { name: name() }, {}, r);
+      model('nl.Marker', { name: name() }, {}, r);
+    },
+    operations: ['Remove field books from nk.Shelf', 'Delete model nl.Placement', 'Delete model nk.Book', 'Delete model nk.Shelf'],
+  },  {
+    name: 'test_rename_model_reverse_relation_dependencies, and the app pointing at it gains a key to the new name: rename first, the key after it',
+    apps: ['nm', 'nn'],
+    before: (r) => {
+      model('nm.Author', { name: name() }, {}, r);
+      model('nn.Book', { author: f.foreignKey('nm.Author', { onDelete: CASCADE }) }, {}, r);
+    },
+    rows: { nm_author: [{ id: 1, name: 'Ann' }], nn_book: [{ id: 1, author_id: 1 }] },
+    after: (r) => {
+      model('nm.Writer', { name: name() }, { renamedFrom: 'Author' }, r);
+      model('nn.Book', { author: f.foreignKey('nm.Writer', { onDelete: CASCADE }), editor: f.foreignKey('nm.Writer', { onDelete: SET_NULL, null: true, relatedName: 'edited' }) }, {}, r);
+    },
+    operations: ['Rename model nm.Author to nm.Writer', 'Add field editor to nn.Book'],
+    expected: { nm_writer: [{ id: 1, name: 'Ann' }], nn_book: [{ id: 1, author_id: 1, editor_id: null }] },
   },
 ];

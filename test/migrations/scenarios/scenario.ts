@@ -26,8 +26,8 @@ export interface Scenario {
   readonly after: (registry: ModelRegistry) => void;
   /** What makemigrations is told on a terminal: rename questions and fill values. */
   readonly answers?: { readonly rename?: boolean; readonly fill?: unknown };
-  /** The operations written for the second state, `describe()`d, across apps in the order made. */
-  readonly operations: readonly string[];
+  /** The operations written for the second state, `describe()`d, across apps in the order made (generated scenarios leave it out). */
+  readonly operations?: readonly string[];
   /** The rows after migrating forwards (tables not named here are not compared). */
   readonly expected?: Rows;
   /** The rows after migrating back to the first state. */
@@ -54,7 +54,7 @@ export async function runScenario(db: Database, scenario: Scenario): Promise<voi
     run.define(scenario.after);
     const v2 = run.registry;
     const made = await run.makeAll({ questioner });
-    assert.deepEqual(made.flatMap((m) => m.operations.map((o) => o.describe())), scenario.operations, 'the operations makemigrations writes');
+    if (scenario.operations !== undefined) assert.deepEqual(made.flatMap((m) => m.operations.map((o) => o.describe())), scenario.operations, 'the operations makemigrations writes');
     await migrateAll(run, scenario.apps);
     await expectRows(db, scenario.expected, 'after migrating forwards');
     const shape2 = await shapesOf(db, tables());
