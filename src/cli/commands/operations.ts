@@ -21,12 +21,13 @@ export function formatDuration(seconds: number | undefined): string {
 function summaryLine(p: OperationProgress): string {
   const rate = p.rate === undefined ? '' : `, ${Math.round(p.rate)} rows/s`;
   const left = p.state === 'running' || p.state === 'queued' ? `, ${formatDuration(p.secondsLeft)} left` : '';
-  return `${p.state}: ${p.done}/${p.planned} rows, ${p.keysDone}/${p.keysTotal} ${p.rootLabel} keys, ${p.batches} batches${rate}${left}`;
+  const keys = p.kind === 'purge' ? '' : `, ${p.keysDone}/${p.keysTotal} ${p.rootLabel} keys`;
+  return `${p.state}: ${p.done}/${p.planned} rows${keys}, ${p.batches} batches${rate}${left}`;
 }
 
 export function describeOperation(p: OperationProgress): string {
   const lines = [
-    `Operation ${p.id} (${p.kind === 'softDelete' ? 'to the trash' : 'delete'} of ${p.rootLabel}${p.actor === null ? '' : `, by ${p.actor}`}, from ${p.source})`,
+    `Operation ${p.id} (${p.kind === 'purge' ? `purge of deletion ${p.deletionId}` : `${p.kind === 'softDelete' ? 'to the trash' : 'delete'} of ${p.rootLabel}`}${p.actor === null ? '' : `, by ${p.actor}`}, from ${p.source})`,
     summaryLine(p),
     '',
     table(['Model', 'Planned', 'Done', 'Left'], p.models.map((m) => [m.label, m.planned, m.done, m.left])),
@@ -34,7 +35,7 @@ export function describeOperation(p: OperationProgress): string {
   if (p.slowestBatchMs > 0) lines.push('', `Batch size now ${p.batchSize}; slowest batch ${p.slowestBatchMs} ms.`);
   if (p.error !== '') lines.push(`Last error: ${p.error}`);
   if (p.state === 'failed') lines.push(`Fix what blocks it, then: trove operations resume ${p.id}`);
-  if (p.deletionId !== null && p.state === 'done') lines.push(`In the trash as deletion ${p.deletionId}. To undo it: trove restore ${p.deletionId}`);
+  if (p.kind === 'softDelete' && p.deletionId !== null && p.state === 'done') lines.push(`In the trash as deletion ${p.deletionId}. To undo it: trove restore ${p.deletionId}`);
   if (p.state === 'queued' || p.state === 'running') lines.push(p.leaseOwner === null ? 'No worker holds it yet: start one with `trove worker`.' : `Run by ${p.leaseOwner}.`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
-import { redactUrl } from '../../db/index.ts';
+import { redactUrl, type Database } from '../../db/index.ts';
 import { createApp } from '../../web/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { ConfigError, findConfig, openProject } from '../config.ts';
@@ -20,6 +20,7 @@ import { portInUse } from '../ports.ts';
 import { logRequests } from '../request-log.ts';
 import { runWithReloader } from '../reloader.ts';
 import { print, printError } from '../output.ts';
+import { describeEvent, startWorker } from './worker.ts';
 
 export function parseAddress(text: string | undefined): { host: string; port: number } {
   if (text === undefined) return { host: '127.0.0.1', port: 8000 };
@@ -36,14 +37,17 @@ function inUse(host: string, port: number): string {
 export const runserver: Command = {
   name: 'runserver',
   summary: "Serve the project's URLs over HTTP (default 127.0.0.1:8000) until Ctrl+C.",
-  usage: 'trove runserver [host:]port [--noreload] [--no-debug] [--skip-checks]',
+  usage: 'trove runserver [host:]port [--noreload] [--no-debug] [--skip-checks] [--worker | --no-worker]',
   details: `
   --noreload        do not restart when a source file of the project changes
   --no-debug        serve as in production: debug off, no restarts; needs TROVE_SECRET_KEY (a
                     secret of the site's own, 50 characters or more) and allowedHosts (or
                     TROVE_ALLOWED_HOSTS)
-  --skip-checks     start without running the system checks (trove check)`,
-  options: { noreload: { type: 'boolean' }, 'no-debug': { type: 'boolean' }, 'skip-checks': { type: 'boolean' } },
+  --skip-checks     start without running the system checks (trove check)
+  --no-worker       do not carry out online deletes in the server's process (it does by default
+                    with debug on; run \`trove worker\` beside it instead)
+  --worker          carry them out in the server's process with debug off too`,
+  options: { noreload: { type: 'boolean' }, 'no-debug': { type: 'boolean' }, 'skip-checks': { type: 'boolean' }, worker: { type: 'boolean' }, 'no-worker': { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }) {
     const { host, port } = parseAddress(positionals[0]);
@@ -55,7 +59,8 @@ export const runserver: Command = {
     const production = values['no-debug'] === true;
     if (values.noreload !== true && !production) {
       const configPath = findConfig(values.config as string | undefined);
-      return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath, ...(values['skip-checks'] === true ? ['--skip-checks'] : [])]);
+      const passed = ['skip-checks', 'worker', 'no-worker'].filter((flag) => values[flag] === true).map((flag) => `--${flag}`);
+      return runWithReloader(dirname(configPath), ['runserver', ...positionals, '--noreload', '--config', configPath, ...passed]);
     }
     const { project, db } = await openProject(values.config as string | undefined);
     const { urls, layout } = project.config;
@@ -95,8 +100,16 @@ export const runserver: Command = {
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     const mode = debug ? '' : ', without debug';
     print(`Trove is serving ${project.root} at http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/ (database ${redactUrl(project.databaseUrl)}${mode}). Quit with Ctrl+C.`);
+    // In development, online deletes (the admin's "Delete in the background") run here, with no
+    // second command to remember; a worker elsewhere shares the work through the same leases.
+    const withWorker = values['no-worker'] !== true && (debug || values.worker === true);
+    const workerStop = new AbortController();
+    const working = withWorker ? serveOperations(db, workerStop.signal) : Promise.resolve();
     await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
+      const stop = () => {
+        workerStop.abort();
+        server.close(() => resolve());
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       // Under the reloader: a reloader that died without stopping this server (kill -9) must not
@@ -104,7 +117,27 @@ export const runserver: Command = {
       process.once('disconnect', stop);
       process.channel?.unref();
     });
+    await working;
     await db.close();
     return 0;
   },
 };
+
+/** A worker inside the server's process; one that cannot start (pg-boss's schema not migrated) is a warning, not a server down. */
+async function serveOperations(db: Database, signal: AbortSignal): Promise<void> {
+  try {
+    const worker = await startWorker(db, {
+      onEvent: (event) => {
+        const line = event.kind === 'batch' ? undefined : describeEvent(event);
+        if (line !== undefined) print(`[worker] ${line}`);
+      },
+    });
+    try {
+      await worker.serve(signal);
+    } finally {
+      await worker.stop();
+    }
+  } catch (error) {
+    printError(`[worker] online deletes are not carried out in this process: ${error instanceof Error ? error.message : String(error)} (run \`trove migrate\`, then restart; or run \`trove worker\`).`);
+  }
+}

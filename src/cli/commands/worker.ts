@@ -114,7 +114,7 @@ export const worker: Command = {
   },
 };
 
-interface RunningWorker {
+export interface RunningWorker {
   owner: string;
   engine: string;
   drain(signal: AbortSignal): Promise<void>;
@@ -123,7 +123,7 @@ interface RunningWorker {
 }
 
 /** The worker for the database's engine: pg-boss's jobs on PostgreSQL, Trove's tables polled elsewhere. */
-async function startWorker(db: Database, options: WorkerOptions & { sliceMs?: number }): Promise<RunningWorker> {
+export async function startWorker(db: Database, options: WorkerOptions & { sliceMs?: number }): Promise<RunningWorker> {
   if (engineFor(db).name === 'pg-boss') {
     const { PgBossWorker } = await import('../../deletion/online/pg-boss-worker.ts');
     const w = new PgBossWorker(db, options);

@@ -119,3 +119,40 @@ test('a config with debug off is served the same way, even by plain runserver; w
     child.kill('SIGTERM');
   }
 });
+
+test('with debug, runserver carries out online deletes in its own process; --no-worker leaves them queued for `trove worker`', async () => {
+  const created = await trove(['shell'], { cwd: project.dir, input: "for (let i = 0; i < 30; i++) await Tag.objects.create({ name: `online-${i}` });\n" });
+  assert.equal(created.code, 0, created.stderr);
+  const queue = async () => {
+    const submitted = await trove(['delete', 'blog.Tag', '--where', 'name__startswith=online-', '--online', '--yes'], { cwd: project.dir });
+    assert.equal(submitted.code, 0, submitted.stderr);
+    return /Operation (\S+) queued/.exec(submitted.stdout)![1]!;
+  };
+  const stateOf = async (id: string) => /^(\w+): \d+\/\d+ rows/m.exec((await trove(['operations', id], { cwd: project.dir })).stdout)?.[1];
+
+  const idle = start(['--noreload', '--no-worker'], {});
+  let waiting: string;
+  try {
+    assert.ok('url' in (await idle.outcome));
+    waiting = await queue();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await stateOf(waiting), 'queued', 'no worker ran it');
+  } finally {
+    idle.child.kill('SIGTERM');
+    await new Promise((resolve) => idle.child.once('exit', resolve));
+  }
+
+  const { child, outcome } = start(['--noreload'], {});
+  try {
+    assert.ok('url' in (await outcome));
+    const deadline = Date.now() + PATIENCE_MS;
+    while ((await stateOf(waiting)) !== 'done') {
+      assert.ok(Date.now() < deadline, `the operation never finished: ${await stateOf(waiting)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const left = await trove(['shell'], { cwd: project.dir, input: "console.log('left', await Tag.objects.filter({ name__startswith: 'online-' }).count());\n" });
+    assert.match(left.stdout, /left 0/);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
