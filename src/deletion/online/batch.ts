@@ -8,7 +8,9 @@ import { atomic, type Database } from '../../db/index.ts';
 import { getModel, pkIn, QueryUsageError } from '../../orm/index.ts';
 import { Collector } from '../collector.ts';
 import { Deletion } from '../record.ts';
-import { stamp } from '../soft.ts';
+import { DeletionGraph } from '../graph.ts';
+import { sendOperationRows, stamp } from '../soft.ts';
+import { postSoftDelete } from '../../signals.ts';
 import { nextKeys, removeKeysThrough } from './keys.ts';
 import { nextTrashSlice, purgeSlice } from './purge.ts';
 import { OnlineOperation } from './records.ts';
@@ -53,6 +55,11 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     const purging = op.kind === 'purge';
     const slice = purging ? await nextTrashSlice(db, op.deletionId!, size) : await nextRootSlice(db, root, op.id, size);
     if (slice === undefined) {
+      // As a soft delete in one transaction sends postSoftDelete once it is whole, the online one
+      // does when its last batch is done, in the transaction that marks it done.
+      if (op.kind === 'softDelete' && op.deletionId !== null) {
+        for (const meta of new DeletionGraph(root, 'soft').models.values()) await sendOperationRows(db, meta, op.deletionId, postSoftDelete, 'trash');
+      }
       await OnlineOperation.objects.using(db).filter({ id: op.id }).update({ state: 'done', finishedAt: now, leaseOwner: null, leaseUntil: null, heartbeatAt: now });
       return { kind: 'finished' };
     }

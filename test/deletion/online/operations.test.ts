@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   cancelOperation, getDatabase, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
-  restoreDeletion, resumeOperation, purgeDeletion, type WorkerEvent,
+  restoreDeletion, resumeOperation, purgeDeletion, signals, type WorkerEvent,
 } from '../../../src/index.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, seedWriters, snapshot, worker } from './fixtures.ts';
@@ -227,4 +227,23 @@ test('a batch that would take rows of a model its plan did not approve fails, do
   assert.match(failed.error, /ol\.Remark, which the plan approved when the operation was submitted did not include/);
   assert.equal(await Writer.objects.count(), 3);
   assert.equal(await Remark.objects.count(), 1);
+});
+
+test('an online soft delete sends postSoftDelete once it is whole, with every row it moved, in the transaction that ends it', async () => {
+  await seedShelves(4, 2, 2);
+  const seen: { label: string; count: number; deletionId: unknown }[] = [];
+  const receiver = ({ sender, instances, deletionId }: { sender: { meta: { label: string } }; instances: readonly unknown[]; deletionId: unknown }) => {
+    seen.push({ label: sender.meta.label, count: instances.length, deletionId });
+  };
+  const off = [Shelf, Volume, Page].map((model) => signals.postSoftDelete.connect(receiver, { sender: model }));
+  try {
+    const started = await Shelf.objects.filter({ group: 0 }).delete({ online: true });
+    assert.equal(seen.length, 0, 'nothing is whole before the workers ran');
+    await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+    const byLabel = Object.fromEntries(seen.map((s) => [s.label, s.count]));
+    assert.deepEqual(byLabel, started.plan.byModel);
+    assert.ok(seen.every((s) => s.deletionId === started.deletionId));
+  } finally {
+    for (const disconnect of off) disconnect();
+  }
 });
