@@ -31,7 +31,7 @@ export class Post extends model('blog.Post', {
   content: f.text({ default: '', blank: true }),
   status: f.char({ maxLength: 20, default: 'draft', choices: [['draft', 'Draft'], ['published', 'Published']] }),
   author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'posts' }),
-  tags: f.manyToMany(() => Tag, { relatedName: 'posts' }),
+  tags: f.manyToMany(() => Tag, { relatedName: 'posts', blank: true }),
   createdAt: f.dateTime({ autoNowAdd: true }),
 }, { ordering: ['-createdAt', '-id'], softDelete: true }) {
   override toString(): string {

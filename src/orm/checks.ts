@@ -1,13 +1,14 @@
 /**
  * The models' system checks (Django's `fields.E3xx` and `models.E0xx`): what model definitions
  * allow but a project cannot mean. Relations whose target does not exist, two relations that
- * give a model the same reverse name (the second would silently shadow the first), and a
- * default ordering that names no field.
+ * give a model the same reverse name (the second would silently shadow the first) or one of
+ * its instances' methods, and a default ordering that names no field.
  */
 import { checkError, type CheckMessage } from '../checks/index.ts';
 import { closestName, closestPath } from './did-you-mean.ts';
 import { FieldError } from './errors.ts';
 import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
+import { instanceMember } from './instance-members.ts';
 import type { ModelMeta, ReverseRelation } from './meta.ts';
 import { resolveOrdering } from './query/paths.ts';
 
@@ -16,6 +17,7 @@ export function checkModels(models: readonly ModelMeta[]): CheckMessage[] {
   return [
     ...models.flatMap((meta) => unresolvedRelations(meta, labels)),
     ...models.flatMap(reverseNameClashes),
+    ...models.flatMap(reverseAccessorsShadowingMembers),
     ...models.flatMap(orderingProblems),
   ];
 }
@@ -79,6 +81,28 @@ function reverseNameClashes(meta: ModelMeta): CheckMessage[] {
   }
   clash('fields.E304', 'accessor', (r) => r.accessorName);
   clash('fields.E305', 'query name', (r) => r.queryName);
+  return messages;
+}
+
+/**
+ * fields.E350 (Trove's own; ids from fields.E350 on are): a reverse accessor named like a
+ * member of the instances it would sit on, `relatedName: 'save'` making `writer.save` a manager.
+ * The member keeps its name (the accessor is not installed) and the relation has no accessor,
+ * so the check asks for another relatedName. Fields are E302's.
+ */
+function reverseAccessorsShadowingMembers(meta: ModelMeta): CheckMessage[] {
+  const messages: CheckMessage[] = [];
+  for (const relation of meta.reverseRelations) {
+    const name = relation.accessorName;
+    if (relation.hidden || meta.field(name) !== undefined) continue;
+    const kind = instanceMember(meta.modelClass.prototype as object, name);
+    if (kind === undefined) continue;
+    const source = relation.field.qualifiedName;
+    messages.push(checkError('fields.E350', `Reverse accessor '${meta.objectName}.${name}' for '${source}' clashes with ${kind} '${name}' of '${meta.label}' instances.`, {
+      object: source,
+      hint: `Add or change a relatedName argument to the definition for field '${source}'.`,
+    }));
+  }
   return messages;
 }
 

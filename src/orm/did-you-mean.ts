@@ -6,27 +6,59 @@
 import { ForeignKeyField, ManyToManyField } from './fields/relations.ts';
 import type { ModelMeta } from './meta.ts';
 
-/** The name in `candidates` a typo most likely meant: at most a third of its letters off (two for short names). */
+/**
+ * How close a suggestion must be, as Django's suggestions judge it (`difflib.get_close_matches`,
+ * cutoff 0.6): a fixed number of letters off was too loose for short names (`x` gave `pk`).
+ */
+export const CLOSE_ENOUGH = 0.6;
+
+/**
+ * The name in `candidates` a typo most likely meant, as `difflib.get_close_matches(name,
+ * candidates, n=1)` picks it: the highest similarity of at least 0.6 (case aside), ties to the
+ * name that sorts last, as Python's `heapq.nlargest` orders (score, name) pairs.
+ */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
+  let best: { name: string; score: number } | undefined;
   for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(2, Math.ceil(name.length / 3)) && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
+    const score = similarity(candidate.toLowerCase(), name.toLowerCase());
+    if (score < CLOSE_ENOUGH) continue;
+    if (best === undefined || score > best.score || (score === best.score && candidate > best.name)) best = { name: candidate, score };
   }
   return best?.name;
 }
 
-/** Letters added, removed, changed or swapped with the next one (`titel` is one swap from `title`). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+/**
+ * `difflib.SequenceMatcher(None, a, b).ratio()`: twice the letters in matching blocks over the
+ * letters in both. The blocks are Ratcliff and Obershelp's: the longest common run, then the
+ * same on each side of it. (Python's "popular letter" heuristic starts at 200 letters: no name is that long.)
+ */
+export function similarity(a: string, b: string): number {
+  if (a.length + b.length === 0) return 1;
+  return (2 * matchingLetters(a, b, 0, a.length, 0, b.length)) / (a.length + b.length);
+}
+
+function matchingLetters(a: string, b: string, alo: number, ahi: number, blo: number, bhi: number): number {
+  const { i, j, size } = longestMatch(a, b, alo, ahi, blo, bhi);
+  if (size === 0) return 0;
+  return size + matchingLetters(a, b, alo, i, blo, j) + matchingLetters(a, b, i + size, ahi, j + size, bhi);
+}
+
+/** `find_longest_match` without junk: the longest common run, the earliest in a, then in b. */
+function longestMatch(a: string, b: string, alo: number, ahi: number, blo: number, bhi: number): { i: number; j: number; size: number } {
+  let best = { i: alo, j: blo, size: 0 };
+  // Run lengths ending at (i - 1, j), by j: one row of the table at a time.
+  let previous = new Map<number, number>();
+  for (let i = alo; i < ahi; i++) {
+    const current = new Map<number, number>();
+    for (let j = blo; j < bhi; j++) {
+      if (a[i] !== b[j]) continue;
+      const size = (previous.get(j - 1) ?? 0) + 1;
+      current.set(j, size);
+      if (size > best.size) best = { i: i - size + 1, j: j - size + 1, size };
     }
+    previous = current;
   }
-  return d[a.length]![b.length]!;
+  return best;
 }
 
 export interface PathOptions {

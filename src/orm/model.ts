@@ -15,6 +15,7 @@ import { AutoField } from './fields/scalar.ts';
 import { databaseOf, FROM_DB, isLoaded, RelationNotLoadedError, STATE, relationCache, stateOf, type InstanceLike, type InstanceState } from './instance.ts';
 import { ModelMeta, type ModelOptions, type ReverseRelation } from './meta.ts';
 import { fullClean, type FullCleanOptions } from './validation.ts';
+import { instanceMember, markReverseAccessor } from './instance-members.ts';
 import { camelCase, snakeCase } from './naming.ts';
 import { insertInstances, prepareForSave, updateInstance } from './persistence.ts';
 import { Manager } from './query/manager.ts';
@@ -301,9 +302,12 @@ function installManyToManyAccessor(prototype: object, field: ManyToManyField): v
 function installReverseAccessor(relation: ReverseRelation): void {
   const { accessorName, field, relatedModel } = relation;
   const target = field.target;
+  // A member of the instances (save(), pk, a method of the model's own) keeps its name, as a
+  // field does: `writer.save()` would throw. `trove check` reports the clash (fields.E350).
+  if (instanceMember(target.modelClass.prototype, accessorName) !== undefined) return;
   Object.defineProperty(target.modelClass.prototype, accessorName, {
     configurable: true,
-    get(this: InstanceLike) {
+    get: markedReverseAccessor(function (this: InstanceLike) {
       const cached = stateOf(this).cache?.get(accessorName);
       if (field instanceof ManyToManyField) {
         return new ManyRelatedManager(relatedModel.modelClass, this, field, 'reverse', cached as unknown[] | undefined);
@@ -311,8 +315,13 @@ function installReverseAccessor(relation: ReverseRelation): void {
       if (relation.multiple) return new RelatedManager(relatedModel.modelClass, this, field, cached as unknown[] | undefined);
       if (cached !== undefined) return cached;
       throw notLoaded(target, accessorName);
-    },
+    }),
   });
+}
+
+function markedReverseAccessor<G extends object>(getter: G): G {
+  markReverseAccessor(getter);
+  return getter;
 }
 
 /** The link model of a many-to-many field without `through`: `blog.Post_tags`, table `blog_post_tags`. */

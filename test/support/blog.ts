@@ -38,7 +38,7 @@ export class Post extends model('tb.Post', {
   status: f.char({ maxLength: 20, default: 'draft', choices: ['draft', 'published'] }),
   author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'posts' }),
   editor: f.foreignKey(() => Author, { onDelete: SET_NULL, null: true, relatedName: 'edited' }),
-  tags: f.manyToMany(() => Tag, { relatedName: 'posts' }),
+  tags: f.manyToMany(() => Tag, { relatedName: 'posts', blank: true }),
   rating: f.float({ null: true }),
   price: f.decimal({ maxDigits: 8, decimalPlaces: 2, null: true }),
   published: f.boolean({ default: false }),

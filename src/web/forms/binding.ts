@@ -2,7 +2,9 @@
  * Between posted text and field values: a posted value as the field's value (an error the form
  * shows when it cannot be one, never an exception), and a value as the text its input shows.
  */
-import { BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField, isCalendarDate, type Field } from '../../orm/index.ts';
+import { BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, JsonField, ManyToManyField, type Field } from '../../orm/index.ts';
+import { parseWholeNumber, pythonStrip } from './python-text.ts';
+import { parseDateInput, parseDateTimeInput } from './temporal-input.ts';
 import type { FormField } from './widgets.ts';
 
 /** What a form is bound to: FormData, URLSearchParams, or a plain object of strings. */
@@ -67,24 +69,35 @@ export async function cleanRelatedKeys(field: ManyToManyField, keys: readonly st
   return [...clean.values()];
 }
 
+/**
+ * Text Django's CharField strips before anything else (`strip=True`), so that blanks alone are
+ * an empty input: char, text, email, URL, slug and UUID fields. Not a field with choices: its
+ * input is a select, and Django's ChoiceField compares what was posted as it is.
+ */
+function isStripped(field: Field): boolean {
+  return !(field instanceof ForeignKeyField) && field.options.choices === undefined && ['varchar', 'text', 'uuid'].includes(field.columnType ?? '');
+}
+
 /** A posted value as the field's value; an empty input is null (or '' for text). */
 export function parseValue(field: Field, form: PostedData): unknown {
   if (field instanceof BooleanField) return form.get(field.name) !== null;
   // A select posts one value per row; a key input one comma-separated list.
   if (field instanceof ManyToManyField) return form.getAll(field.name).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
   const raw = form.get(field.name);
-  const text = typeof raw === 'string' ? raw : '';
-  if (text.includes('\u0000')) throw new FormValueError(NULL_CHARACTER);
+  const posted = typeof raw === 'string' ? raw : '';
+  if (posted.includes('\u0000')) throw new FormValueError(NULL_CHARACTER);
+  const text = isStripped(field) ? pythonStrip(posted) : posted;
   const isText = !(field instanceof ForeignKeyField) && field.columnType !== undefined && ['varchar', 'text'].includes(field.columnType) && !(field.options.choices !== undefined && field.nullable);
   if (text === '') return isText && !field.nullable ? '' : null;
   if (field instanceof DateTimeField) {
-    const date = parseDateTime(text.trim());
+    const date = parseDateTimeInput(text);
     if (date === undefined) throw new FormValueError('Enter a valid date and time.');
     return date;
   }
   if (field instanceof DateField) {
-    if (!isCalendarDate(text.trim())) throw new FormValueError('Enter a valid date.');
-    return text.trim();
+    const day = parseDateInput(text);
+    if (day === undefined) throw new FormValueError('Enter a valid date.');
+    return day;
   }
   if (field instanceof JsonField) {
     let value: unknown;
@@ -103,10 +116,10 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return key === '' ? null : key;
   }
   if (field instanceof IntegerField) {
-    if (!/^[-+]?\d+$/.test(text.trim())) throw new FormValueError('Enter a whole number.');
-    // '-0' is 0: no integer column keeps a sign on zero. The range is the model's rule, checked
-    // by fullClean() for this database's column (a number past 2^53 is refused there too).
-    return Number(text.trim()) + 0;
+    // The range is the model's rule, checked by fullClean() for this database's column.
+    const whole = parseWholeNumber(text);
+    if (whole === undefined) throw new FormValueError('Enter a whole number.');
+    return whole;
   }
   if (field instanceof FloatField) {
     const n = Number(text);
@@ -114,23 +127,6 @@ export function parseValue(field: Field, form: PostedData): unknown {
     return n;
   }
   return text;
-}
-
-/**
- * A date and time as an input posts it (`2024-05-01T09:30`, seconds and a fraction optional,
- * a space for the T), in years 1 to 9999. The browser sends local wall time without a zone:
- * taken as UTC, as the form showed it; an explicit zone is honoured.
- */
-function parseDateTime(text: string): Date | undefined {
-  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})?$/.exec(text);
-  if (match === null || !isCalendarDate(match[1]!)) return undefined;
-  const [hour, minute, second] = [Number(match[2]), Number(match[3]), Number(match[4] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const date = new Date(`${match[1]}T${match[2]}:${match[3]}:${match[4] ?? '00'}${(match[5] ?? '').slice(0, 4)}${match[6] === undefined || match[6] === 'z' ? 'Z' : match[6]}`);
-  if (Number.isNaN(date.getTime())) return undefined;
-  // A zone may move it past the years a database keeps.
-  const year = date.getUTCFullYear();
-  return year >= 1 && year <= 9999 ? date : undefined;
 }
 
 /** True when every number in a parsed JSON value is finite. */

@@ -44,9 +44,12 @@ export function isEditable(meta: ModelMeta, field: Field): boolean {
   return options.autoNow !== true && options.autoNowAdd !== true;
 }
 
-/** Django's rule: a field must be filled unless it may be blank; a checkbox or a many-to-many may always be left empty. */
+/**
+ * Django's rule: a field must be filled unless it may be blank (a many-to-many too: Django's
+ * ModelMultipleChoiceField is required unless `blank=True`); a checkbox may always be left empty.
+ */
 export function isRequired(field: Field): boolean {
-  return !(field.options.blank === true || field instanceof BooleanField || field instanceof ManyToManyField);
+  return !(field.options.blank === true || field instanceof BooleanField);
 }
 
 /**

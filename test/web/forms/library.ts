@@ -19,7 +19,7 @@ export class Tag extends model('library.Tag', { name: f.char({ maxLength: 40, un
 export class Book extends model('library.Book', {
   title: f.char({ maxLength: 200 }),
   author: f.foreignKey(() => Author, { onDelete: CASCADE, relatedName: 'books' }),
-  tags: f.manyToMany(() => Tag, { relatedName: 'books' }),
+  tags: f.manyToMany(() => Tag, { relatedName: 'books', blank: true }),
   published: f.date({ null: true, blank: true, helpText: 'The day of its first edition.' }),
   isbn: f.char({ maxLength: 17, unique: true, null: true, blank: true, verboseName: 'ISBN' }),
   pages: f.integer({ null: true, blank: true }),
