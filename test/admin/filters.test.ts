@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { DISTINCT_VALUES } from '../../src/admin/value-filter.ts';
 import { withSeededDatabase } from '../support/database.ts';
 import { listen, TestClient } from '../support/web.ts';
-import { app, Book, seedLibrary } from './filters-site.ts';
+import { app, Book, seedLibrary, Shelf } from './filters-site.ts';
 
 const seeded = withSeededDatabase(seedLibrary);
 
@@ -93,6 +93,7 @@ test('every link of the sidebar answers 200: a filter that appears works', async
     const aside = /<aside class="filters"[\s\S]*?<\/aside>/.exec(html)![0];
     const hrefs = [...aside.matchAll(/href="([^"]*)"/g)].map((m) => unescape(m[1]!));
     assert.ok(hrefs.length > 10, list);
+    if (list === '/admin/vf/shelf/') assert.ok(hrefs.some((href) => href.includes('depth__exact=')), 'the float values are among them');
     for (const href of hrefs) assert.equal((await client.get(href)).status, 200, href);
   }
 });
@@ -134,5 +135,23 @@ test("an integer past the column's range (32 bits on PostgreSQL and MariaDB) mat
     const page = await client.page(url);
     assert.equal(page.status, 200, url);
     assert.deepEqual(rowTitles(page.html).sort(), titles, url);
+  }
+});
+
+test('a float field lists its values, each link finds its rows, and text that is no number is refused with ?e=1', async () => {
+  await Shelf.objects.create({ label: 'D', depth: 1e21 });
+  await Shelf.objects.create({ label: 'E', depth: -1e-7 });
+  const client = await root();
+  const depth = section((await client.page('/admin/vf/shelf/')).html, 'depth').choices;
+  assert.deepEqual(depth.map(([label]) => label), ['All', '-1e-7', '0.30000000000000004', '0.5', '1e+21', 'None']);
+  const expected = ['E', 'B', 'A', 'D', 'C'];
+  for (const [i, [label, href]] of depth.slice(1).entries()) assert.deepEqual(rowTitles((await client.page(href)).html), [expected[i]], label);
+  for (const [query, titles] of [['depth__gt=0.4', ['A', 'D']], ['depth__lte=%200.5%20', ['A', 'B', 'E']], ['depth__in=0.5,1e21', ['A', 'D']], ['depth=.5', ['A']]] as const) {
+    const page = await client.page(`/admin/vf/shelf/?${query}`);
+    assert.equal(page.status, 200, query);
+    assert.deepEqual(rowTitles(page.html).sort(), titles, query);
+  }
+  for (const query of ['depth__exact=abc', 'depth__exact=', 'depth__exact=1e400', 'depth__exact=NaN', 'depth__exact=Infinity', 'depth__in=0.5,x', 'depth__exact=0x10']) {
+    assert.equal((await client.get(`/admin/vf/shelf/?${query}`)).headers.get('location'), '/admin/vf/shelf/?e=1', query);
   }
 });
