@@ -7,7 +7,7 @@
  */
 import { BooleanField, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { dateFilter } from './dates.ts';
-import { filterTargetAt, isPasswordField, visibleAlong, type ModelVisibility } from './lookups.ts';
+import { filterPath, filterTargetAt, isPasswordField, visibleAlong, type ModelVisibility } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 import { distinctValues, isPlainValueField, valueLabel } from './value-filter.ts';
 
@@ -79,9 +79,11 @@ async function relatedChoices(target: ModelMeta): Promise<{ values: [string, str
  */
 export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, link: Link, base: QuerySet<any>, mayView: ModelVisibility): Promise<FilterSpec[]> {
   const specs: FilterSpec[] = [];
-  for (const name of admin.options.listFilter ?? []) {
-    const target = filterTargetAt(admin.meta, name);
-    if (target === undefined) throw new FieldError(`${admin.meta.label} admin: listFilter names '${name}', which is not a field.`);
+  for (const listed of admin.options.listFilter ?? []) {
+    const target = filterTargetAt(admin.meta, listed);
+    if (target === undefined) throw new FieldError(`${admin.meta.label} admin: listFilter names '${listed}', which is not a field.`);
+    // `makerId` filters as `maker` does, by the same lookups.
+    const name = filterPath(admin.meta, listed);
     if (!(await visibleAlong(admin.meta, name, mayView))) continue;
     const nullKey = `${name}__isnull`;
     const across = name.includes('__');

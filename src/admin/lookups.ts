@@ -87,6 +87,18 @@ export function filterTargetAt(meta: ModelMeta, path: string): FilterTarget | un
   return undefined;
 }
 
+/**
+ * A listFilter name as the relation it names: `makerId` (a foreign key's column, which Django's
+ * get_field() also finds by its attname, `maker_id`) is the filter by `maker`, with the same
+ * links; any other name is itself.
+ */
+export function filterPath(meta: ModelMeta, name: string): string {
+  const target = filterTargetAt(meta, name);
+  if (target === undefined || !('field' in target) || !(target.field instanceof ForeignKeyField)) return name;
+  const names = name.split('__');
+  return names.at(-1) === target.field.attname ? [...names.slice(0, -1), target.field.name].join('__') : name;
+}
+
 /** Secrets are never a filter: a password hash read a character at a time is still a leak. */
 export function isPasswordField(field: Field): boolean {
   return /password/i.test(field.name);
@@ -116,7 +128,7 @@ export function relationParts(meta: ModelMeta, lookup: string): { parts: string[
 
 /** The names listFilter and dateHierarchy open to lookups across relations. */
 function namedPaths(admin: ModelAdmin): Set<string> {
-  const names = new Set<string>(admin.options.listFilter ?? []);
+  const names = new Set<string>((admin.options.listFilter ?? []).map((name) => filterPath(admin.meta, name)));
   if (admin.options.dateHierarchy !== undefined) names.add(admin.options.dateHierarchy);
   return names;
 }
