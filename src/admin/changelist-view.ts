@@ -12,6 +12,7 @@ import { buildChangeList, ERROR_VAR, filteredQueryset, IncorrectLookup, lookupPa
 import { searchProblem } from './search.ts';
 import { buildDateHierarchy } from './dates.ts';
 import { buildFilters } from './filters.ts';
+import { checkVisibleLookups, visibleAlong, type ModelVisibility } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 import { ChangeListPage } from './changelist-page.tsx';
 import { ForbiddenPage, type AdminFrame } from './pages.tsx';
@@ -23,6 +24,8 @@ export interface ChangeListContext {
   trashUrl: string;
   changeUrl: (pk: unknown) => string;
   siteActions: readonly AdminAction[];
+  /** Whether the user may view a model: filters and lookups never read one they may not. */
+  mayView: ModelVisibility;
 }
 
 export async function changelistView(admin: ModelAdmin, request: ViewRequest<any>, context: ChangeListContext): Promise<Response> {
@@ -42,6 +45,7 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
     const query = next.toString();
     return query === '' ? base : `${base}?${query}`;
   };
+  await checkVisibleLookups(admin, lookupParams(params), context.mayView);
   let list: ChangeList;
   try {
     list = await buildChangeList(admin, { request, params, queryset: admin.getQueryset(request), estimate: () => estimateRows(admin.meta, admin.getQueryset(request).db) });
@@ -70,9 +74,11 @@ export async function changelistView(admin: ModelAdmin, request: ViewRequest<any
     addUrl: (await admin.hasAddPermission(request)) ? context.addUrl : undefined,
     trashUrl: meta.softDelete ? context.trashUrl : undefined,
     search: { enabled: searchEnabled, value: params.get(SEARCH_VAR) ?? '', hidden: Object.entries(lookupParams(params)), problem: searchEnabled ? searchProblem(admin, params.get(SEARCH_VAR) ?? '') : undefined },
-    filters: await buildFilters(admin, params, link, admin.getQueryset(request)),
+    filters: await buildFilters(admin, params, link, admin.getQueryset(request), context.mayView),
     // An empty list has no dates: none() asks nothing, where each probe would scan for nothing.
-    hierarchy: await buildDateHierarchy(admin, list.count === 0 ? list.queryset.none() : list.queryset, params, link, list.estimated ? undefined : list.count),
+    hierarchy: (await visibleAlong(meta, admin.options.dateHierarchy ?? '', context.mayView))
+      ? await buildDateHierarchy(admin, list.count === 0 ? list.queryset.none() : list.queryset, params, link, list.estimated ? undefined : list.count)
+      : undefined,
     actions: actions.map((a) => ({ name: a.name, description: a.description.replaceAll('%(verbose_name_plural)s', meta.verboseNamePlural) })),
     linkColumns,
     invalid: params.has(ERROR_VAR),
@@ -100,6 +106,7 @@ async function runAction(admin: ModelAdmin, request: ViewRequest<any>, actions: 
     messages.warning(request, 'No action selected.');
     return redirect(back);
   }
+  await checkVisibleLookups(admin, lookupParams(request.url.searchParams), context.mayView);
   let queryset;
   try {
     queryset = filteredQueryset(admin, request.url.searchParams, admin.getQueryset(request), request);

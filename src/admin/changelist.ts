@@ -6,7 +6,7 @@
  * is no field, is an IncorrectLookup, which the view answers as Django does (a redirect to `?e=1`).
  */
 import { capitalise, FieldError, ForeignKeyField, ValidationError, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
-import { BooleanField } from '../orm/index.ts';
+import { BooleanField, FloatField } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import { checkLookups, fieldAtPath } from './lookups.ts';
 import type { ListColumn, ModelAdmin } from './options.ts';
@@ -91,15 +91,36 @@ function lookupValue(meta: ModelMeta, key: string, text: string): unknown {
     if (!['true', 'false', '1', '0'].includes(text.toLowerCase())) throw new IncorrectLookup(`${key} takes True or False.`);
     return text.toLowerCase() === 'true' || text === '1';
   }
-  if (key.endsWith('__in')) return text.split(',');
+  const { path, lookup } = splitLookup(key);
+  const field = fieldAtPath(meta, path);
+  if (field instanceof FloatField && FLOAT_LOOKUPS.has(lookup)) return lookup === 'in' ? text.split(',').map(floatFromText) : floatFromText(text);
+  if (lookup === 'in') return text.split(',');
   // `published=1` and `author__isStaff__exact=0` on a boolean field; lookups beyond it take text.
-  const path = key.endsWith('__exact') ? key.slice(0, -'__exact'.length) : key;
-  if (fieldAtPath(meta, path) instanceof BooleanField) {
+  if (field instanceof BooleanField && lookup === 'exact') {
     if (['true', '1'].includes(text.toLowerCase())) return true;
     if (['false', '0'].includes(text.toLowerCase())) return false;
     throw new IncorrectLookup(`${key} takes True or False.`);
   }
   return text;
+}
+
+/** Lookups whose value is a float for a float field (a list of them for `in`). */
+const FLOAT_LOOKUPS: ReadonlySet<string> = new Set(['exact', 'gt', 'gte', 'lt', 'lte', 'in']);
+const LAST_LOOKUPS: ReadonlySet<string> = new Set([...FLOAT_LOOKUPS, 'isnull', 'range', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith']);
+
+/** `shelf__floor__gte` as the path `shelf__floor` and the lookup `gte`; a bare path is `exact`. */
+function splitLookup(key: string): { path: string; lookup: string } {
+  const at = key.lastIndexOf('__');
+  const last = at < 0 ? '' : key.slice(at + 2);
+  return LAST_LOOKUPS.has(last) ? { path: key.slice(0, at), lookup: last } : { path: key, lookup: 'exact' };
+}
+
+/**
+ * A float in an address (`ratio__exact=0.5`, as the sidebar writes it), read as Django's float()
+ * reads it. Anything else stays text, for the field to refuse (the usual `?e=1`).
+ */
+function floatFromText(text: string): number | string {
+  return /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?\s*$/i.test(text) ? Number(text) : text;
 }
 
 /** The lookup parameters of the request, as filter() arguments. */

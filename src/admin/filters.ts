@@ -7,7 +7,7 @@
  */
 import { BooleanField, DateField, DateTimeField, FieldError, ForeignKeyField, ManyToManyField, type Field, type ModelMeta, type QuerySet } from '../orm/index.ts';
 import { dateFilter } from './dates.ts';
-import { filterTargetAt, isPasswordField } from './lookups.ts';
+import { filterPath, filterTargetAt, isPasswordField, visibleAlong, type ModelVisibility } from './lookups.ts';
 import type { ModelAdmin } from './options.ts';
 import { distinctValues, isPlainValueField, valueLabel } from './value-filter.ts';
 
@@ -74,13 +74,17 @@ async function relatedChoices(target: ModelMeta): Promise<{ values: [string, str
 /**
  * The sidebar's filters. `base` is the list's queryset before its filters: the values of the
  * model's own plain fields are those its rows hold (as Django's); across a relation, those of
- * the related model's rows.
+ * the related model's rows. A filter that reads a model the user may not view (its objects, its
+ * values, or which rows it relates to) is left out, and its lookups are refused (lookups.ts).
  */
-export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, link: Link, base: QuerySet<any> = admin.model.objects.all() as QuerySet<any>): Promise<FilterSpec[]> {
+export async function buildFilters(admin: ModelAdmin, params: URLSearchParams, link: Link, base: QuerySet<any>, mayView: ModelVisibility): Promise<FilterSpec[]> {
   const specs: FilterSpec[] = [];
-  for (const name of admin.options.listFilter ?? []) {
-    const target = filterTargetAt(admin.meta, name);
-    if (target === undefined) throw new FieldError(`${admin.meta.label} admin: listFilter names '${name}', which is not a field.`);
+  for (const listed of admin.options.listFilter ?? []) {
+    const target = filterTargetAt(admin.meta, listed);
+    if (target === undefined) throw new FieldError(`${admin.meta.label} admin: listFilter names '${listed}', which is not a field.`);
+    // `makerId` filters as `maker` does, by the same lookups.
+    const name = filterPath(admin.meta, listed);
+    if (!(await visibleAlong(admin.meta, name, mayView))) continue;
     const nullKey = `${name}__isnull`;
     const across = name.includes('__');
     if ('reverse' in target) {

@@ -12,7 +12,8 @@
  * - what the ModelAdmin's `lookupAllowed` option says beyond that.
  *
  * Never a password field, wherever it sits, whatever the option says. Anything else is a
- * DisallowedModelAdminLookup: a 400, as Django's (a SuspiciousOperation).
+ * DisallowedModelAdminLookup: a 400, as Django's (a SuspiciousOperation). So is a lookup that reads a
+ * model the user may not view (checkVisibleLookups), which Django would allow.
  */
 import { ForeignKeyField, ManyToManyField, type Field, type ModelMeta, type ReverseRelation } from '../orm/index.ts';
 import { BadRequest, type ViewRequest } from '../web/index.ts';
@@ -86,6 +87,18 @@ export function filterTargetAt(meta: ModelMeta, path: string): FilterTarget | un
   return undefined;
 }
 
+/**
+ * A listFilter name as the relation it names: `makerId` (a foreign key's column, which Django's
+ * get_field() also finds by its attname, `maker_id`) is the filter by `maker`, with the same
+ * links; any other name is itself.
+ */
+export function filterPath(meta: ModelMeta, name: string): string {
+  const target = filterTargetAt(meta, name);
+  if (target === undefined || !('field' in target) || !(target.field instanceof ForeignKeyField)) return name;
+  const names = name.split('__');
+  return names.at(-1) === target.field.attname ? [...names.slice(0, -1), target.field.name].join('__') : name;
+}
+
 /** Secrets are never a filter: a password hash read a character at a time is still a leak. */
 export function isPasswordField(field: Field): boolean {
   return /password/i.test(field.name);
@@ -115,7 +128,7 @@ export function relationParts(meta: ModelMeta, lookup: string): { parts: string[
 
 /** The names listFilter and dateHierarchy open to lookups across relations. */
 function namedPaths(admin: ModelAdmin): Set<string> {
-  const names = new Set<string>(admin.options.listFilter ?? []);
+  const names = new Set<string>((admin.options.listFilter ?? []).map((name) => filterPath(admin.meta, name)));
   if (admin.options.dateHierarchy !== undefined) names.add(admin.options.dateHierarchy);
   return names;
 }
@@ -140,5 +153,42 @@ export function lookupAllowed(admin: ModelAdmin, lookup: string, value: string, 
 export function checkLookups(admin: ModelAdmin, lookups: Record<string, string>, request: ViewRequest<any>): void {
   for (const [lookup, value] of Object.entries(lookups)) {
     if (!lookupAllowed(admin, lookup, value, request)) throw new DisallowedModelAdminLookup(`Filtering by ${lookup} not allowed`);
+  }
+}
+
+/** Whether the request's user may see a model's rows in the admin (permissions.ts: modelVisibility). */
+export type ModelVisibility = (meta: ModelMeta) => Promise<boolean>;
+
+/**
+ * The models a lookup or a listFilter path reads besides the list's own rows: each one a relation
+ * on the way leads to (`owner__name` and `owner__id__exact`: Owner, whose live rows decide where a
+ * key points; `things`: Thing). `ownerId__exact` reads the list's own column: none.
+ */
+export function modelsAlong(meta: ModelMeta, path: string): ModelMeta[] {
+  const reached: ModelMeta[] = [];
+  let model = meta;
+  for (const part of path.split('__')) {
+    const hop = hopOf(model, part);
+    if (hop?.next === undefined) break;
+    reached.push(hop.next);
+    model = hop.next;
+  }
+  return reached;
+}
+
+/**
+ * Whether the user may view every model `path` reaches. Django lists any related model's
+ * objects in a filter; Trove's admin never shows data of a model the user may not view, not even
+ * as the rows a filter by it lets through.
+ */
+export async function visibleAlong(meta: ModelMeta, path: string, mayView: ModelVisibility): Promise<boolean> {
+  for (const model of modelsAlong(meta, path)) if (!(await mayView(model))) return false;
+  return true;
+}
+
+/** Throws DisallowedModelAdminLookup (a 400) at the first lookup that reads a model the user may not view. */
+export async function checkVisibleLookups(admin: ModelAdmin, lookups: Record<string, string>, mayView: ModelVisibility): Promise<void> {
+  for (const lookup of Object.keys(lookups)) {
+    if (!(await visibleAlong(admin.meta, lookup, mayView))) throw new DisallowedModelAdminLookup(`Filtering by ${lookup} not allowed`);
   }
 }

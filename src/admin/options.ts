@@ -2,7 +2,7 @@
  * What a registered model looks like in the admin: Django's ModelAdmin options in camelCase,
  * and the hooks a project may override (getQueryset, the has*Permission checks).
  */
-import type { FieldMap, ManyRelatedManager, ModelMeta, QuerySet, RelatedManager } from '../orm/index.ts';
+import type { FieldMap, ForeignKeyField, ManyRelatedManager, ModelMeta, QuerySet, RelatedManager } from '../orm/index.ts';
 import type { ViewRequest } from '../web/index.ts';
 import type { AdminAction } from './actions.ts';
 import type { ChangeFormContext } from './changeform.ts';
@@ -35,6 +35,12 @@ export type AdminPath<F> = AdminFieldName<F> | `${string}__${string}`;
  */
 export type ReverseRelationName<T> = { [K in keyof T & string]: T[K] extends RelatedManager<any> | ManyRelatedManager<any> ? K : never }[keyof T & string];
 
+/**
+ * A foreign key by its column's name (`authorId`): Django's get_field() finds a key by its
+ * attname too, so `list_filter = ['author_id']` is the filter by `author`.
+ */
+export type ForeignKeyColumnName<F> = string extends keyof F ? string : { [K in keyof F & string]: F[K] extends ForeignKeyField ? `${K}Id` : never }[keyof F & string];
+
 export interface ModelAdminOptions<T = any, F = FieldMap> {
   /** Columns of the changelist: field names, `author__name`, or computed columns (default: the object's text). */
   listDisplay?: ReadonlyArray<AdminPath<F> | '__str__' | ListColumn<T>>;
@@ -47,7 +53,7 @@ export interface ModelAdminOptions<T = any, F = FieldMap> {
    */
   onlineDeleteThreshold?: number;
   /** Fields to filter by in the sidebar: choices, booleans, dates, relations (reverse ones too) and plain values. */
-  listFilter?: ReadonlyArray<AdminPath<F> | ReverseRelationName<T>>;
+  listFilter?: ReadonlyArray<AdminPath<F> | ReverseRelationName<T> | ForeignKeyColumnName<F>>;
   /** Fields searched by `q`: `icontains` by default, `^name` istartswith, `=name` iexact. */
   searchFields?: ReadonlyArray<AdminPath<F> | `${'^' | '=' | '@'}${AdminPath<F>}`>;
   /**

@@ -1,6 +1,8 @@
 /** The permissions of the request's user, read once per request however many checks a page makes. */
 import { permissionFor, User, type PermissionCheck } from '../auth/index.ts';
+import type { ModelMeta } from '../orm/index.ts';
 import type { SiteContext } from './context.ts';
+import type { ModelVisibility } from './lookups.ts';
 import type { ViewRequest } from '../web/index.ts';
 
 const cache = new WeakMap<ViewRequest<any>, Promise<ReadonlySet<string>>>();
@@ -49,4 +51,28 @@ export function adminMay(site: SiteContext, request: ViewRequest<any>): Permissi
         return admin.hasPurgePermission(request);
     }
   };
+}
+
+/**
+ * Whether the request's user may see a model's rows in the admin: its admin's view permission
+ * (which change implies, and which a project may override), or, for a model the site does not
+ * register, the user's own view or change permission. Each model is asked once.
+ */
+export function modelVisibility(site: SiteContext, request: ViewRequest<any>): ModelVisibility {
+  const answers = new Map<string, Promise<boolean>>();
+  return (meta) => {
+    let answer = answers.get(meta.label);
+    if (answer === undefined) {
+      answer = mayViewModel(site, request, meta);
+      answers.set(meta.label, answer);
+    }
+    return answer;
+  };
+}
+
+async function mayViewModel(site: SiteContext, request: ViewRequest<any>, meta: ModelMeta): Promise<boolean> {
+  const admin = site.adminFor(meta.label);
+  if (admin !== undefined) return admin.hasViewPermission(request);
+  const permissions = await userPermissions(request);
+  return permissions.has(permissionFor('view', meta)) || permissions.has(`${meta.appLabel}.change_${meta.modelName}`);
 }

@@ -24,7 +24,7 @@ import { recentActions } from './recent-actions.ts';
 import { PasswordChangePage } from './form-pages.tsx';
 import { historyPage, mayDelete, mayView, objectOf, type ObjectPermission } from './object-pages.ts';
 import { ForbiddenPage, IndexPage, LoggedOutPage, LoginPage, type AdminFrame, type AppEntry } from './pages.tsx';
-import { isStaff } from './permissions.ts';
+import { isStaff, modelVisibility } from './permissions.ts';
 import { GroupAdmin, UserAdmin } from './auth-admin.ts';
 import { passwordChangeView } from './password-change.ts';
 
@@ -371,6 +371,7 @@ export class AdminSite {
       trashUrl: this.url('model_trash', names),
       changeUrl: (pk) => this.url('change', { ...names, pk: String(pk) }),
       siteActions: [...this.actions.values()],
+      mayView: modelVisibility(this.context(), request),
     });
   }
 }

@@ -22,6 +22,10 @@ export function registering(site: AdminSite): void {
   site.register(Post, { listDisplay: ['titel'] });
   // @ts-expect-error a misspelt filter
   site.register(Post, { listFilter: ['publishd'] });
+  // A foreign key by its column's name is the filter by the key, as in Django.
+  site.register(Post, { listFilter: ['authorId'] });
+  // @ts-expect-error only a foreign key has a column name ending in Id
+  site.register(Post, { listFilter: ['titleId'] });
   // A reverse relation that ModelRelations declares, and a plain field, are filters.
   site.register(Author, { listFilter: ['posts', 'name'] });
   // @ts-expect-error a misspelt reverse relation

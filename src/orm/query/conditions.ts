@@ -9,6 +9,7 @@ import type { Field } from '../fields/field.ts';
 import { DateTimeField, IntegerField } from '../fields/scalar.ts';
 import { ARITHMETIC_OPERATORS, type ResolvedExpression } from '../expressions.ts';
 import { writeAnnotation, isComputed, type Annotation } from './aggregation.ts';
+import { withinIntegerRange } from './integer-overflow.ts';
 import { SOFT_DELETED_AT, type WhereNode } from './where.ts';
 import type { SqlWriter } from './writer.ts';
 
@@ -95,8 +96,11 @@ function writeCondition(node: WhereNode, alias: string, ctx: WriteContext, negat
     }
     case 'subquery':
       return writeSubqueryCondition(node, alias, ctx, negated, depth);
-    case 'compare':
+    case 'compare': {
+      const fitted = withinIntegerRange(node, ctx.dialect.name);
+      if (fitted !== node) return writeCondition(fitted, alias, ctx, negated, depth);
       return guardNull(ctx, alias, node.field.nullable && negated ? [node.column] : [], () => writeCompare(node, alias, ctx));
+    }
     case 'datePart':
       return guardNull(ctx, alias, node.field.nullable && negated ? [node.column] : [], () => writeDatePart(node, alias, ctx));
     case 'annotation':
