@@ -57,9 +57,10 @@ function plural(label: string, count = 2): string {
   return meta === undefined ? label : count === 1 ? meta.verboseName : meta.verboseNamePlural;
 }
 
-/** "Move to the trash", "Delete for good" (a soft-delete model's rows), "Delete". */
+/** "Move to the trash", "Delete for good" (a soft-delete model's rows), "Delete", or a purge's words. */
 function kindText(op: Operation): string {
   if (op.kind === 'softDelete') return 'Move to the trash';
+  if (op.kind === 'purge') return 'Delete for good from the trash';
   return modelOf(op.rootLabel)?.softDelete ? 'Delete for good' : 'Delete';
 }
 
@@ -233,7 +234,7 @@ export class OperationViews {
       case 'paused': return 'The operation is paused: it stops after its current batch. Resume it to go on.';
       case 'queued': case 'running': return 'The operation is queued again: a worker goes on from its last batch.';
       case 'cancelling': return 'The operation is being cancelled: its worker finishes the cancel after its current batch.';
-      case 'cancelled': return op.kind === 'softDelete' ? 'The operation is cancelled: everything it had moved to the trash is back.' : `The operation is cancelled: the ${done} objects it deleted are gone; the rest is kept.`;
+      case 'cancelled': return op.kind === 'softDelete' ? 'The operation is cancelled: everything it had moved to the trash is back.' : `The operation is cancelled: the ${done} objects it deleted are gone; the rest is kept${op.kind === 'purge' ? ', in the trash' : ''}.`;
       default: return `The operation is ${state}.`;
     }
   }

@@ -188,6 +188,8 @@ export function PurgePage(props: {
   forbidden: string[];
   notice?: string | undefined;
   cancelUrl: string;
+  /** Why the page offers to purge in the background (a big trash), or undefined when it does not. */
+  background?: string | undefined;
 }) {
   const beyond = props.others.length > 0 || props.live !== '';
   return (
@@ -216,8 +218,10 @@ export function PurgePage(props: {
               <label><input type="checkbox" name="overlapping" value="purge" /> Also delete for good what it reaches beyond this deletion</label>
             </div>
           )}
+          {props.background !== undefined && <p id="background-why">{props.background}</p>}
           <div class="submit-row">
             <button type="submit" class="danger">Yes, delete them for good</button>
+            {props.background !== undefined && <button type="submit" name="online" value="1" class="secondary" aria-describedby="background-why">Purge in the background</button>}
             <a class="button secondary" href={props.cancelUrl}>No, take me back</a>
           </div>
         </form>

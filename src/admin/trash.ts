@@ -268,9 +268,11 @@ export class TrashViews {
         forbidden: (await missingPermissions(needsOfPurge(plan), adminMay(this.site, request))).map(describeNeed),
         notice,
         cancelUrl: detail,
+        background: alone.selfContained ? backgroundOffer(alone.total, this.site.adminFor(record.rootLabel)?.onlineDeleteThreshold ?? ONLINE_THRESHOLD) : undefined,
       }), status);
     };
     if (form === undefined) return page(200);
+    if (form.get('online') === '1') return this.purgeInBackground(request, record, page);
     let result;
     try {
       result = await atomic(async () => {
@@ -291,6 +293,33 @@ export class TrashViews {
     const others = result.deletions.length - 1;
     messages.success(request, `Deleted for good: ${countsText(result.byModel) || 'nothing was left in the trash'}${others > 0 ? `, with ${others} other ${others === 1 ? 'deletion' : 'deletions'} it reached` : ''}.`);
     return redirect(this.site.url('trash'));
+  }
+
+  /**
+   * "Purge in the background": the same checks as purging at once (the permission on the purge's
+   * plan, nothing beyond this deletion), written down as an online purge that workers carry out
+   * in batches; the user lands on its page.
+   */
+  private async purgeInBackground(request: ViewRequest<{ deletionId: string }>, record: DeletionRecord, page: (status: number, notice?: string) => Promise<Response>): Promise<Response> {
+    const db = Deletion.objects.all().db;
+    let started;
+    try {
+      started = await atomic(async () => {
+        const repr = await reprOf(record, db);
+        const op = await purgeDeletion(record.id, { db, online: true, actor: userOf(request), source: 'admin', authorize: authorizePurge(adminMay(this.site, request)) });
+        await logAction(userOf(request), getModel(record.rootLabel), record.rootPk ?? '', repr, PURGE, {
+          message: `Started purging ${countsText(op.plan.byModel)} in the background.`, counts: op.plan.byModel, deletionId: record.id, operationId: op.operationId,
+        });
+        return op;
+      }, { using: db });
+    } catch (error) {
+      if (error instanceof DeletionNotPermitted) return page(403, `Nothing was started: your account may not ${error.missing.map(describeNeed).join(', ')}.`);
+      if (error instanceof PurgeOverlapError) return page(409, 'Nothing was started: the purge reaches beyond this deletion (see below), and a purge in the background takes one deletion alone. Purge at once to take those too.');
+      if (error instanceof ProtectedError || error instanceof RestrictedError || error instanceof QueryUsageError) return page(409, `Nothing was started: ${error.message}`);
+      throw error;
+    }
+    messages.success(request, `Started deleting for good in the background: ${countsText(started.plan.byModel)}. This page follows it.`);
+    return redirect(this.site.url('operation', { id: started.operationId }));
   }
 
   /** Rows in the trash (newest first) under the operation that took them, one query for the operations. */
@@ -332,6 +361,15 @@ export class TrashViews {
       pageUrl: (p) => `${request.url.pathname}?p=${p}`,
     }));
   }
+}
+
+/** The root model's admin's threshold when it is not registered: the ModelAdmin default. */
+const ONLINE_THRESHOLD = 100_000;
+
+/** Why the purge page offers to purge in the background, or undefined below the threshold. */
+function backgroundOffer(total: number, threshold: number): string | undefined {
+  if (total < threshold) return undefined;
+  return `This removes ${total.toLocaleString('en')} rows, at least ${threshold.toLocaleString('en')}: one transaction would hold its locks for the whole purge. In the background, workers (trove worker) take it in small batches, each a short transaction; its page shows how far it got and lets you pause or cancel it.`;
 }
 
 function userOf(request: ViewRequest<any>): string {

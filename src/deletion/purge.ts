@@ -13,7 +13,7 @@ import { describeOverlap, planPurge, purgeCollectors, PurgeOverlapError, referri
 import { Collector } from './collector.ts';
 import { assertTookPlanned } from './errors.ts';
 import { Deletion } from './record.ts';
-import { assertNotInFlight } from './online/in-flight.ts';
+import { assertNotInFlight, operationInFlight } from './online/in-flight.ts';
 import { startOnlinePurge, type OnlinePurgeOptions } from './online/purge.ts';
 import type { OnlineOperationStarted } from './online/submit.ts';
 
@@ -221,6 +221,11 @@ export async function purge(options: PurgeOptions & { olderThan?: string | numbe
       result.skipped!.push({ deletionId: id, reason: `its rows belong to ${undefinedModels.join(', ')}, which no model defines now` });
       continue;
     }
+    const working = await operationInFlight(db, id);
+    if (working !== null) {
+      result.skipped!.push({ deletionId: id, reason: `online operation ${working.id} (${working.state}) is working on it` });
+      continue;
+    }
     const own = await planPurgeDeletion(id, { db }).catch((error: unknown) => {
       if (error instanceof QueryUsageError && !(error instanceof PurgeOverlapError)) return undefined; // purged or restored meanwhile
       throw error;
@@ -229,7 +234,7 @@ export async function purge(options: PurgeOptions & { olderThan?: string | numbe
     // What it takes along must be due itself and reach no live row either: the whole closure decides.
     const whole = own.selfContained ? own : await planPurgeDeletion(id, { db, overlapping: 'purge' });
     if (Object.keys(whole.live).length > 0 || whole.deletions.some((d) => !dueIds.has(d))) {
-      result.skipped!.push({ deletionId: id, reason: `it would also delete for good ${describeOverlap({ operations: own.operations, live: whole.live })}` });
+      result.skipped!.push({ deletionId: id, reason: `it would also delete for good ${describeOverlap({ operations: own.operations, live: whole.live })}; it goes once those are due too` });
       continue;
     }
     const part = await purgeDeletion(id, { ...options, db, overlapping: 'purge' });

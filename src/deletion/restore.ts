@@ -40,6 +40,11 @@ export class RestoreConflictError extends ValidationError {
 
 export interface RestoreDeletionOptions extends RestoreOptions {
   db?: Database;
+  /**
+   * Send postRestore for the rows brought back (the default). A cancelled online soft delete
+   * says false: it sent no postSoftDelete for them, so there is nothing to take back.
+   */
+  announce?: boolean;
 }
 
 /**
@@ -47,7 +52,7 @@ export interface RestoreDeletionOptions extends RestoreOptions {
  * partial operation, what was not deleted for good). The operation is locked while it runs.
  */
 export async function restoreDeletion(deletionId: string, options: Database | RestoreDeletionOptions = {}): Promise<RestoreResult> {
-  const { db = getDatabase(), authorize } = options instanceof Database ? { db: options } : options;
+  const { db = getDatabase(), authorize, announce = true } = options instanceof Database ? { db: options } : options;
   const sets = (record: DeletionRecord) => Object.keys(record.counts).map((label): RestoreSet => ({
     meta: getModel(label),
     rows: (eb, alias) => eb(eb.ref(`${alias}.deletion_id`), '=', deletionId),
@@ -56,7 +61,7 @@ export async function restoreDeletion(deletionId: string, options: Database | Re
     const record = await lockOperation(db, deletionId);
     assertInTrash(record, 'restore');
     await assertNotInFlight(db, deletionId, 'restore');
-    return restoreSets(db, sets(record), deletionId, authorize);
+    return restoreSets(db, sets(record), deletionId, authorize, announce);
   }, { using: db });
 }
 
@@ -111,7 +116,7 @@ async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNod
   }, { using: db });
 }
 
-async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string, authorize: RestoreOptions['authorize']): Promise<RestoreResult> {
+async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string, authorize: RestoreOptions['authorize'], announce = true): Promise<RestoreResult> {
   return atomic(async () => {
     for (const set of sets) await assertNoOrphans(db, set, sets);
     for (const set of sets) await assertNoConflicts(db, set);
@@ -121,7 +126,7 @@ async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string,
     // Row sets may be defined through the rows above them: restore the lowest rows first.
     for (const set of sets) {
       const { meta } = set;
-      const listened = postRestore.hasReceivers(meta.modelClass);
+      const listened = announce && postRestore.hasReceivers(meta.modelClass);
       const query = db.kysely
         .updateTable(meta.table)
         // With receivers the operation's id stays until they have seen the rows.

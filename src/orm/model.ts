@@ -337,7 +337,8 @@ function createThroughModel(field: ManyToManyField): ModelMeta {
       [from]: f.foreignKey(source.label, { onDelete: CASCADE, relatedName: '+' }),
       [to]: f.foreignKey(target.label, { onDelete: CASCADE, relatedName: '+' }),
     },
-    { table: `${source.table}_${snakeCase(field.name)}`, uniqueTogether: [[from, to]] },
+    // Named as Django names its auto-created link models: "post-tag relationship".
+    { table: `${source.table}_${snakeCase(field.name)}`, uniqueTogether: [[from, to]], verboseName: `${from.toLowerCase()}-${to.toLowerCase()} relationship` },
     source.registry,
   );
   Through.meta.autoCreated = true;

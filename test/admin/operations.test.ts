@@ -233,3 +233,29 @@ test('from onlineDeleteThreshold objects (a ModelAdmin option, 100,000 by defaul
   assert.match(onlineOffer(small, true, 1)!, /^You selected all the matching posts/);
   assert.throws(() => new ModelAdmin(Post, { onlineDeleteThreshold: 0 }), /onlineDeleteThreshold must be a positive whole number/);
 });
+
+test('the purge page can purge in the background: checked as a purge at once, logged, and carried out by a worker', async () => {
+  const { deletionId } = await Post.objects.all().delete();
+  const purgeUrl = `/admin/trash/${deletionId}/purge/`;
+  const viewer = await staffWith('purge-viewer', ['blog.Post.view_post', 'blog.Post.delete_post']);
+  assert.equal((await viewer.post(purgeUrl, { online: '1' })).status, 403, 'no purge permission: nothing is started');
+  assert.equal(await OnlineOperation.objects.count(), 0);
+
+  const admin = await clientOf('admin', 'admin');
+  const page = await admin.page(purgeUrl);
+  assert.doesNotMatch(page.html, /Purge in the background/, 'a small trash: not offered');
+  const response = await admin.post(purgeUrl, { online: '1' });
+  assert.equal(response.status, 302);
+  const op = await OnlineOperation.objects.get();
+  assert.equal(response.headers.get('location'), `/admin/operations/${op.id}/`);
+  assert.deepEqual([op.kind, op.deletionId, op.actor, op.source, op.state], ['purge', deletionId, 'admin', 'admin', 'queued']);
+  const logged = (await LogEntry.objects.all()).filter((entry) => entry.changeMessage.operationId === op.id);
+  assert.deepEqual(logged.map((entry) => entry.changeMessage.message), ['Started purging 3 comments, 4 posts, 3 post-tag relationships in the background.']);
+  const followed = await admin.page(response.headers.get('location')!);
+  assert.match(followed.html, /<h1>Delete for good from the trash: posts<\/h1>/);
+  assert.equal(await Post.allObjects.count(), 4, 'nothing is gone before a worker runs');
+  await drain();
+  assert.equal(await Post.allObjects.count(), 0);
+  assert.equal((await Deletion.objects.get({ id: deletionId! })).state, 'purged');
+  assert.match((await admin.page(`/admin/operations/${op.id}/`)).html, /Done: /);
+});

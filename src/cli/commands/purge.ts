@@ -5,7 +5,7 @@
  * `trove worker` carries out in batches.
  */
 import { cutoffFrom, Deletion, purge, purgeDeletion, type PurgeResult } from '../../deletion/index.ts';
-import { QueryUsageError, ValidationError } from '../../orm/index.ts';
+import { FieldError, QueryUsageError, ValidationError } from '../../orm/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { ask, plural, print, printError, progress, table } from '../output.ts';
@@ -55,7 +55,7 @@ export const purgeCommand: Command = {
           return 1;
         }
       }
-      if (values.online === true) return startOnlinePurges(due.map((d) => d.id));
+      if (values.online === true) return await startOnlinePurges(due.map((d) => d.id));
       const bar = progress('Purging', rows);
       // purge() reports each operation's own progress; the bar shows all of them together.
       const doneBy = new Map<string, number>();
@@ -74,7 +74,7 @@ export const purgeCommand: Command = {
         bar.stop();
       }
       print(`\nPurged ${plural(result.deletions.length, 'operation')}: ${plural(result.total, 'row')} removed for good.`);
-      for (const { deletionId, reason } of result.skipped ?? []) printError(`Left in the trash: deletion ${deletionId}, as ${reason}; it goes once those are due too.`);
+      for (const { deletionId, reason } of result.skipped ?? []) printError(`Left in the trash: deletion ${deletionId}, as ${reason}.`);
       return 0;
     } finally {
       await db.close();
@@ -94,7 +94,8 @@ async function startOnlinePurges(ids: readonly string[]): Promise<number> {
       started++;
       print(`Operation ${op.operationId} queued: deletion ${id}, ${plural(op.plan.total, 'row')} in batches.`);
     } catch (error) {
-      if (!(error instanceof QueryUsageError)) throw error;
+      // Refused (it reaches beyond its trash, an operation owns it) or its models are gone: the others still go.
+      if (!(error instanceof QueryUsageError) && !(error instanceof FieldError)) throw error;
       printError(`Left in the trash: deletion ${id}. ${error.message}`);
     }
   }

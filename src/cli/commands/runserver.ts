@@ -21,6 +21,7 @@ import { logRequests } from '../request-log.ts';
 import { runWithReloader } from '../reloader.ts';
 import { print, printError } from '../output.ts';
 import { describeEvent, startWorker } from './worker.ts';
+import { hasOperationsTable } from '../../deletion/online/in-flight.ts';
 
 export function parseAddress(text: string | undefined): { host: string; port: number } {
   if (text === undefined) return { host: '127.0.0.1', port: 8000 };
@@ -126,6 +127,10 @@ export const runserver: Command = {
 /** A worker inside the server's process; one that cannot start (pg-boss's schema not migrated) is a warning, not a server down. */
 async function serveOperations(db: Database, signal: AbortSignal): Promise<void> {
   try {
+    if (!(await hasOperationsTable(db))) {
+      printError('[worker] online deletes are not carried out in this process: the database has no trove_operation table (run `trove migrate`, then restart).');
+      return;
+    }
     const worker = await startWorker(db, {
       onEvent: (event) => {
         const line = event.kind === 'batch' ? undefined : describeEvent(event);

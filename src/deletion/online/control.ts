@@ -75,7 +75,8 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
       const op = await lock(db, id);
       // Another caller (a worker that claimed it meanwhile) finished it first.
       if (op.state !== 'cancelling') return op.state as OperationState;
-      if (op.kind === 'softDelete' && op.deletionId !== null) await asOperation(id, () => restoreDeletion(op.deletionId!, { db }));
+      // Its rows were never announced (postSoftDelete goes out once an operation is whole): none is taken back.
+      if (op.kind === 'softDelete' && op.deletionId !== null) await asOperation(id, () => restoreDeletion(op.deletionId!, { db, announce: false }));
       await removeAllKeys(db, id);
       await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
       return 'cancelled' as OperationState;

@@ -18,7 +18,7 @@ export function asOperation<T>(operationId: string, fn: () => Promise<T>): Promi
 /** Databases known to have the operations table; one made before online deletes existed has none until `trove migrate`. */
 const withTable = new WeakSet<Database>();
 
-async function hasOperationsTable(db: Database): Promise<boolean> {
+export async function hasOperationsTable(db: Database): Promise<boolean> {
   if (withTable.has(db)) return true;
   const name = OnlineOperation.meta.table;
   const probe = db.dialect === 'sqlite'
@@ -31,9 +31,15 @@ async function hasOperationsTable(db: Database): Promise<boolean> {
   return found;
 }
 
-export async function assertNotInFlight(db: Database, deletionId: string, what: 'restore' | 'purge'): Promise<void> {
-  if (!(await hasOperationsTable(db))) return;
+/** The online operation that still owns the deletion's trash (making it, or purging it), if any but the one acting here. */
+export async function operationInFlight(db: Database, deletionId: string): Promise<InstanceType<typeof OnlineOperation> | null> {
+  if (!(await hasOperationsTable(db))) return null;
   const op = await OnlineOperation.objects.using(db).filter({ deletionId, state__in: ['queued', 'running', 'paused', 'failed', 'cancelling'] }).first();
-  if (op === null || acting.getStore() === op.id) return;
+  return op === null || acting.getStore() === op.id ? null : op;
+}
+
+export async function assertNotInFlight(db: Database, deletionId: string, what: 'restore' | 'purge'): Promise<void> {
+  const op = await operationInFlight(db, deletionId);
+  if (op === null) return;
   throw new QueryUsageError(`Deletion ${deletionId} is still being made by online operation ${op.id} (${op.state}): cancel the operation to ${what === 'restore' ? 'put its rows back' : 'stop it'}, or wait until it is done to ${what} it.`);
 }

@@ -44,6 +44,10 @@ export async function startOnlinePurge(deletionId: string, options: OnlinePurgeO
     await Collector.lockTogether(collectors);
     const plan = await planPurge(db, [record]);
     if (!plan.selfContained) throw new PurgeOverlapError(plan);
+    const loop = restrictLoop(collectors);
+    if (loop !== undefined) {
+      throw new QueryUsageError(`Deletion ${deletionId} cannot be purged in batches: ${loop} RESTRICTs rows that refer back to it, so no batch could go before the other. Purge it in one transaction instead.`);
+    }
     for (const collector of collectors) await collector.assertNotBlocked();
     if (options.authorize !== undefined) await options.authorize(plan);
     const id = randomUUID();
@@ -78,14 +82,36 @@ export async function nextTrashSlice(db: Database, deletionId: string, size: num
  */
 export async function purgeSlice(db: Database, operationId: string, deletionId: string, slice: { meta: ModelMeta; keys: unknown[] }): Promise<Record<string, number>> {
   const record = await lockOperation(db, deletionId);
+  // Alone: a row of a later batch that RESTRICTs this one's must stop it, not be let through (it
+  // would be left pointing at nothing when this batch commits). Referring models go first, and
+  // loops of RESTRICT are refused at submit, so in a purge that may run that never happens.
   const collector = new Collector(db, slice.meta, trashOf(slice.meta, deletionId, slice.keys));
-  collector.alongWith = purgeCollectors(db, [record]);
   const authorize = async () => {
     const beyond = await beyondTrash(db, collector, deletionId);
     if (beyond !== undefined) throw new PurgeBeyondTrashError(deletionId, beyond);
   };
   const { byModel } = await asOperation(operationId, () => collector.delete(record, { authorize }));
   return byModel;
+}
+
+/**
+ * A RESTRICT key inside a loop of keys among the purge's models ("ol.Node.parent"), or undefined.
+ * Batches take models referring ones first; inside such a loop there is no first, and a batch
+ * would delete rows that a row of a later batch still RESTRICTs.
+ */
+function restrictLoop(collectors: readonly Collector[]): string | undefined {
+  const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
+  const reaches = (from: ModelMeta, to: ModelMeta, seen = new Set<ModelMeta>()): boolean => {
+    if (from === to) return true;
+    seen.add(from);
+    return from.foreignKeys.some((fk) => models.has(fk.target) && !seen.has(fk.target) && reaches(fk.target, to, seen));
+  };
+  for (const meta of models) {
+    for (const fk of meta.foreignKeys) {
+      if (fk.onDelete.rule === 'RESTRICT' && models.has(fk.target) && reaches(fk.target, meta)) return `${meta.label}.${fk.name}`;
+    }
+  }
+  return undefined;
 }
 
 /** A batch of an online purge reached rows that are not its trash: nothing of that batch was done. */

@@ -156,3 +156,24 @@ test('with debug, runserver carries out online deletes in its own process; --no-
     child.kill('SIGTERM');
   }
 });
+
+test('on a database without the operations table, the in-process worker says so once, and the server serves', async () => {
+  const bare = makeProject({ urls: "(await import('../../../examples/blog/urls.ts')).urls", secretKey: `'${SAMPLE}'`, debug: 'true' });
+  try {
+    const { child, outcome } = start(['--noreload', '--skip-checks', '--config', `${bare.dir}/trove.config.ts`], {});
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    try {
+      assert.ok('url' in (await outcome));
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    assert.deepEqual(err.split('\n').filter((line) => line.includes('[worker]')), [
+      '[worker] online deletes are not carried out in this process: the database has no trove_operation table (run `trove migrate`, then restart).',
+    ]);
+  } finally {
+    bare.cleanup();
+  }
+});

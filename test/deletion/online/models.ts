@@ -1,6 +1,6 @@
 /** Three levels, as the online delete's users have them: authors, their posts, the posts' comments; and a trash of the same shape. */
 import { randomUUID } from 'node:crypto';
-import { model, fields as f, CASCADE, PROTECT, SET_NULL } from '../../../src/index.ts';
+import { model, fields as f, CASCADE, PROTECT, RESTRICT, SET_NULL } from '../../../src/index.ts';
 
 export class Writer extends model('ol.Writer', { name: f.char({ maxLength: 50 }), group: f.integer({ default: 0 }) }) {}
 export class Story extends model('ol.Story', {
@@ -30,3 +30,9 @@ export class Page extends model('ol.Page', {
 /** A root keyed by UUID, with a child: PostgreSQL compares a uuid column with uuids only. */
 export class Token extends model('ol.Token', { id: f.uuid({ primaryKey: true, default: () => randomUUID() }) }, { softDelete: true }) {}
 export class TokenUse extends model('ol.TokenUse', { token: f.foreignKey(() => Token, { onDelete: CASCADE }) }, { softDelete: true }) {}
+
+/** Trash whose rows refer to each other: a tree (RESTRICT or CASCADE to its parent), an owner and the pet it RESTRICTs. */
+export class Node extends model('ol.Node', { parent: f.foreignKey('self', { onDelete: RESTRICT, null: true, relatedName: 'kids' }) }, { softDelete: true }) {}
+export class Branch extends model('ol.Branch', { parent: f.foreignKey('self', { onDelete: CASCADE, null: true, relatedName: 'kids' }) }, { softDelete: true }) {}
+export class Owner extends model('ol.Owner', { pet: f.foreignKey('ol.Pet', { onDelete: RESTRICT, null: true }) }, { softDelete: true }) {}
+export class Pet extends model('ol.Pet', { owner: f.foreignKey(() => Owner, { onDelete: CASCADE }) }, { softDelete: true }) {}

@@ -9,6 +9,7 @@ import {
   cancelOperation, getDatabase, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
   restoreDeletion, resumeOperation, purgeDeletion, signals, type WorkerEvent,
 } from '../../../src/index.ts';
+import { runBatch } from '../../../src/deletion/online/batch.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, seedWriters, snapshot, worker } from './fixtures.ts';
 import { Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
@@ -243,6 +244,28 @@ test('an online soft delete sends postSoftDelete once it is whole, with every ro
     const byLabel = Object.fromEntries(seen.map((s) => [s.label, s.count]));
     assert.deepEqual(byLabel, started.plan.byModel);
     assert.ok(seen.every((s) => s.deletionId === started.deletionId));
+  } finally {
+    for (const disconnect of off) disconnect();
+  }
+});
+
+test('a cancelled online soft delete sends no postRestore: postSoftDelete never announced its rows', async () => {
+  await seedShelves(4, 2, 2);
+  const sent: string[] = [];
+  const off = [Shelf, Volume, Page].flatMap((model) => [
+    signals.postSoftDelete.connect(() => void sent.push('postSoftDelete'), { sender: model }),
+    signals.postRestore.connect(() => void sent.push('postRestore'), { sender: model }),
+  ]);
+  try {
+    const started = await Shelf.objects.all().delete({ online: true });
+    const w = worker({ initialBatchSize: 1, maxBatchSize: 1 });
+    assert.equal(await w.claim(), started.operationId);
+    const batch = { operationId: started.operationId, owner: w.owner, size: 1, leaseMs: 10_000, timeouts: { lockTimeoutMs: 1000, statementTimeoutMs: 5000 } };
+    assert.equal((await runBatch(getDatabase(), batch)).kind, 'took');
+    assert.equal(await cancelOperation(started.operationId), 'cancelling');
+    assert.equal(await w.run(started.operationId), 'cancelled');
+    assert.equal(await Page.objects.count(), 16);
+    assert.deepEqual(sent, []);
   } finally {
     for (const disconnect of off) disconnect();
   }

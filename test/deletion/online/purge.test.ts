@@ -7,11 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { cancelOperation, Deletion, getDatabase, operationProgress, purgeDeletion, PurgeOverlapError, restoreDeletion } from '../../../src/index.ts';
+import { cancelOperation, Deletion, getDatabase, operationProgress, purge, purgeDeletion, PurgeOverlapError, QueryUsageError, restoreDeletion } from '../../../src/index.ts';
 import { runBatch } from '../../../src/deletion/online/batch.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, snapshot, worker } from './fixtures.ts';
-import { Page, Shelf, Volume } from './models.ts';
+import { Branch, Node, Owner, Page, Pet, Shelf, Volume } from './models.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -92,4 +92,38 @@ test('a live row that came to refer to the trash after the purge was planned sto
   assert.match(failed.error, /would now also delete for good 1 page not in the trash/);
   assert.equal(await Page.objects.count(), 1);
   assert.equal(await Volume.deletedObjects.filter({ id: trashedVolume.id }).count(), 1);
+});
+
+test('a trash whose rows RESTRICT each other in a loop is refused in batches (no batch could go first); a CASCADE tree is purged', async () => {
+  const root = await Node.objects.create({ parent: null });
+  await Node.objects.create({ parent: await Node.objects.create({ parent: root }) });
+  const tree = await Node.objects.all().delete();
+  await assert.rejects(purgeDeletion(tree.deletionId!, { online: true }), (error: unknown) => error instanceof QueryUsageError && /ol\.Node\.parent RESTRICTs rows that refer back to it[^]*Purge it in one transaction instead/.test(error.message));
+  const owner = await Owner.objects.create({ pet: null });
+  await Owner.objects.filter({ id: owner.id }).update({ pet: await Pet.objects.create({ owner }) });
+  const pair = await Owner.objects.all().delete();
+  await assert.rejects(purgeDeletion(pair.deletionId!, { online: true }), /ol\.Owner\.pet RESTRICTs rows that refer back to it/);
+  // In one transaction both go, as before.
+  await purgeDeletion(tree.deletionId!);
+  await purgeDeletion(pair.deletionId!);
+  assert.equal(await Node.allObjects.count() + await Owner.allObjects.count() + await Pet.allObjects.count(), 0);
+
+  const top = await Branch.objects.create({ parent: null });
+  for (let i = 0; i < 4; i++) await Branch.objects.create({ parent: i % 2 === 0 ? top : (await Branch.objects.orderBy('-id').first())! });
+  const branches = await Branch.objects.all().delete();
+  const started = await purgeDeletion(branches.deletionId!, { online: true });
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  assert.equal((await operationProgress(started.operationId)).state, 'done');
+  assert.equal(await Branch.allObjects.count(), 0);
+});
+
+test('purge() by retention leaves a deletion an online operation is working on, and purges the others', async () => {
+  await seedShelves(6, 1, 1);
+  const first = await Shelf.objects.filter({ group: 0 }).delete();
+  const online = await Shelf.objects.filter({ group: 1 }).delete();
+  const last = await Shelf.objects.filter({ group: 2 }).delete();
+  const started = await purgeDeletion(online.deletionId!, { online: true });
+  const result = await purge({ olderThan: 0 });
+  assert.deepEqual(result.deletions.sort(), [first.deletionId!, last.deletionId!].sort());
+  assert.deepEqual(result.skipped, [{ deletionId: online.deletionId!, reason: `online operation ${started.operationId} (queued) is working on it` }]);
 });
