@@ -12,7 +12,7 @@ import { DeletionGraph } from '../graph.ts';
 import { sendOperationRows, stamp } from '../soft.ts';
 import { postSoftDelete } from '../../signals.ts';
 import { nextKeys, removeKeysThrough } from './keys.ts';
-import { nextTrashSlice, purgeSlice } from './purge.ts';
+import { nextTrashSlice, purgeSlice, type TrashSlice } from './purge.ts';
 import { OnlineOperation } from './records.ts';
 import { applyTimeouts, type BatchTimeouts } from './timeouts.ts';
 
@@ -67,7 +67,7 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     let byModel: Record<string, number>;
     try {
       byModel = purging
-        ? await purgeSlice(db, op.id, op.deletionId!, slice)
+        ? await purgeSlice(db, op.id, op.deletionId!, slice as TrashSlice)
         : op.kind === 'softDelete' ? await trashSlice(db, root, slice.keys, op.deletionId!, op.createdAt) : await deleteSlice(db, root, slice.keys, op);
     } finally {
       await restore();

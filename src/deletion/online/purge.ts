@@ -63,14 +63,21 @@ export async function startOnlinePurge(deletionId: string, options: OnlinePurgeO
   }, { using: db });
 }
 
+/** Rows of one model of the trash, with the deletion's record, locked when the slice was chosen. */
+export interface TrashSlice {
+  meta: ModelMeta;
+  keys: unknown[];
+  record: Awaited<ReturnType<typeof lockOperation>>;
+}
+
 /** The next slice of the trash: up to `size` rows of the first model, referring ones first, that still has some. */
-export async function nextTrashSlice(db: Database, deletionId: string, size: number): Promise<{ meta: ModelMeta; keys: unknown[] } | undefined> {
+export async function nextTrashSlice(db: Database, deletionId: string, size: number): Promise<TrashSlice | undefined> {
   const record = await lockOperation(db, deletionId);
   for (const meta of referringFirst(Object.keys(record.counts).map(getModel))) {
     const query = db.kysely.selectFrom(meta.table).select(`${meta.pk.column!} as k`)
       .where('deletion_id', '=', deletionId).where('deleted_at', 'is not', null).orderBy(meta.pk.column!).limit(size);
     const { rows } = await db.execute<{ k: unknown }>(query.compile());
-    if (rows.length > 0) return { meta, keys: rows.map((row) => meta.pk.fromDb(row.k, db.dialect)) };
+    if (rows.length > 0) return { meta, keys: rows.map((row) => meta.pk.fromDb(row.k, db.dialect)), record };
   }
   return undefined;
 }
@@ -80,8 +87,7 @@ export async function nextTrashSlice(db: Database, deletionId: string, size: num
  * check; what no submit-time plan covered (another operation's trash, a live row of a soft-delete
  * model, both referring to this trash since) is refused before anything of the batch is written.
  */
-export async function purgeSlice(db: Database, operationId: string, deletionId: string, slice: { meta: ModelMeta; keys: unknown[] }): Promise<Record<string, number>> {
-  const record = await lockOperation(db, deletionId);
+export async function purgeSlice(db: Database, operationId: string, deletionId: string, slice: TrashSlice): Promise<Record<string, number>> {
   // Alone: a row of a later batch that RESTRICTs this one's must stop it, not be let through (it
   // would be left pointing at nothing when this batch commits). Referring models go first, and
   // loops of RESTRICT are refused at submit, so in a purge that may run that never happens.
@@ -90,7 +96,7 @@ export async function purgeSlice(db: Database, operationId: string, deletionId: 
     const beyond = await beyondTrash(db, collector, deletionId);
     if (beyond !== undefined) throw new PurgeBeyondTrashError(deletionId, beyond);
   };
-  const { byModel } = await asOperation(operationId, () => collector.delete(record, { authorize }));
+  const { byModel } = await asOperation(operationId, () => collector.delete(slice.record, { authorize }));
   return byModel;
 }
 
