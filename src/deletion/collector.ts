@@ -17,7 +17,7 @@ import { DeletionGraph, type Check, type Group } from './graph.ts';
 import { lockOperations, settleOperations, trashedOperations } from './operations.ts';
 import { assertNotInFlight } from './online/in-flight.ts';
 import { planDelete } from './plan.ts';
-import { RowSets } from './rows.ts';
+import { RowSets, type RowScope } from './rows.ts';
 
 /** Rows loaded per query for signal receivers. */
 export const SIGNAL_BATCH = 1000;
@@ -42,9 +42,10 @@ export class Collector {
     readonly root: ModelMeta,
     readonly where: WhereNode | undefined,
     mode: 'hard' | 'soft' = 'hard',
+    scope?: RowScope,
   ) {
     this.graph = new DeletionGraph(root, mode);
-    this.rows = new RowSets(db, this.graph, where);
+    this.rows = new RowSets(db, this.graph, where, scope);
   }
 
   static forQuerySet(qs: QuerySet<unknown>, mode: 'hard' | 'soft' = 'hard'): Collector {

@@ -61,7 +61,7 @@ export async function restoreDeletion(deletionId: string, options: Database | Re
     const record = await lockOperation(db, deletionId);
     assertInTrash(record, 'restore');
     await assertNotInFlight(db, deletionId, 'restore');
-    return restoreSets(db, sets(record), deletionId, authorize, announce);
+    return restoreSets(db, sets(record), deletionId, { authorize, announce });
   }, { using: db });
 }
 
@@ -84,12 +84,18 @@ export async function restoreInstance(instance: InstanceLike, options: RestoreOp
 export async function restoreQuerySet(qs: QuerySet<unknown>, options: RestoreOptions = {}): Promise<RestoreResult> {
   if (!qs.meta.softDelete) throw new QueryUsageError(`${qs.meta.label} has no trash to restore from.`);
   const db = qs.db;
-  const operations = await qs.filter({ deletionId__isnull: false } as never).orderBy().values('deletionId' as never).fetch();
-  const ids = [...new Set(operations.map((row) => (row as { deletionId: string }).deletionId))];
   return atomic(async () => {
+    const operations = await qs.filter({ deletionId__isnull: false } as never).orderBy().values('deletionId' as never).fetch();
+    const ids = [...new Set(operations.map((row) => (row as { deletionId: string }).deletionId))].sort();
+    // What comes back is decided before the first row does: restoring one operation's rows
+    // could change which rows the filter matches for the next (`Exists()` of a live parent).
+    const restores: TrashRestore[] = [];
+    for (const deletionId of ids) restores.push(await TrashRestore.prepare(db, qs.meta, qs.state.where, deletionId, ids.length > 1));
+    // All of it or nothing: a row may come back under a parent another operation brings back.
+    const comingBack = restores.flatMap((restore) => restore.sets);
     const total: RestoreResult = { total: 0, byModel: {} };
-    for (const deletionId of ids) {
-      const part = await restoreBeneath(db, qs.meta, qs.state.where, deletionId, options.authorize);
+    for (const restore of restores) {
+      const part = await restore.run(options.authorize, comingBack);
       total.total += part.total;
       for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
     }
@@ -99,26 +105,65 @@ export async function restoreQuerySet(qs: QuerySet<unknown>, options: RestoreOpt
 
 /** The operation's rows in the subtree that CASCADE relations hang below the root rows. */
 async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNode | undefined, deletionId: string, authorize: RestoreOptions['authorize']): Promise<RestoreResult> {
-  const collector = new Collector(db, meta, rootWhere, 'soft');
-  const sets = [...collector.graph.order].flatMap((group) =>
-    group.models.map((m): RestoreSet => ({
-      meta: m,
-      rows: (eb, alias) => eb.and([collector.rows.taken(eb, m, alias), eb(eb.ref(`${alias}.deletion_id`), '=', deletionId)]),
-    })),
-  );
-  return atomic(async () => {
-    assertInTrash(await lockOperation(db, deletionId), 'restore');
-    await assertNotInFlight(db, deletionId, 'restore');
-    await collector.fixRowSets();
-    const result = await restoreSets(db, sets, deletionId, authorize);
-    await collector.rows.cleanUp();
-    return result;
-  }, { using: db });
+  return atomic(async () => (await TrashRestore.prepare(db, meta, rootWhere, deletionId)).run(authorize), { using: db });
 }
 
-async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string, authorize: RestoreOptions['authorize'], announce = true): Promise<RestoreResult> {
+/**
+ * One operation's part of a restore: the root rows its filter matches in that operation's trash,
+ * and beneath them, through CASCADE keys, the rows the same operation took. The walk never passes
+ * through another operation's rows: a row it took as a root of its own is not beneath a row some
+ * later operation took.
+ */
+class TrashRestore {
+  /** The rows of each model that come back, lowest first. */
+  readonly sets: RestoreSet[];
+
+  private constructor(
+    private readonly db: Database,
+    private readonly collector: Collector,
+    private readonly deletionId: string,
+  ) {
+    this.sets = [...collector.graph.order].flatMap((group) =>
+      group.models.map((m): RestoreSet => ({ meta: m, rows: (eb, alias) => collector.rows.taken(eb, m, alias) })),
+    );
+  }
+
+  /**
+   * Locks the operation and fixes its row sets; call inside the restore's transaction.
+   * `fixRoots` writes the root rows down even when the filter reads nothing another restore
+   * changes, for restores of several operations in one go.
+   */
+  static async prepare(db: Database, meta: ModelMeta, rootWhere: WhereNode | undefined, deletionId: string, fixRoots = false): Promise<TrashRestore> {
+    const inTrashOf = (eb: Builder, _meta: ModelMeta, alias: string) => eb(eb.ref(`${alias}.deletion_id`), '=', deletionId);
+    const collector = new Collector(db, meta, rootWhere, 'soft', inTrashOf);
+    assertInTrash(await lockOperation(db, deletionId), 'restore');
+    await assertNotInFlight(db, deletionId, 'restore');
+    if (fixRoots) await collector.rows.materialiseRoot();
+    await collector.fixRowSets();
+    return new TrashRestore(db, collector, deletionId);
+  }
+
+  /** `comingBack`: every row the whole restore brings back, which a restored row may point at. */
+  async run(authorize: RestoreOptions['authorize'], comingBack: readonly RestoreSet[] = this.sets): Promise<RestoreResult> {
+    const result = await restoreSets(this.db, this.sets, this.deletionId, { authorize, comingBack });
+    await this.collector.rows.cleanUp();
+    return result;
+  }
+}
+
+interface RestoreSetsOptions {
+  authorize?: RestoreOptions['authorize'];
+  /**
+   * Send postRestore for the rows brought back (the default); see RestoreDeletionOptions.
+   */
+  announce?: boolean;
+  /** Every row the restore brings back, when it is more than `sets` (several operations at once). */
+  comingBack?: readonly RestoreSet[];
+}
+
+async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string, { authorize, announce = true, comingBack = sets }: RestoreSetsOptions = {}): Promise<RestoreResult> {
   return atomic(async () => {
-    for (const set of sets) await assertNoOrphans(db, set, sets);
+    for (const set of sets) await assertNoOrphans(db, set, comingBack);
     for (const set of sets) await assertNoConflicts(db, set);
     const plan = authorize === undefined ? undefined : await countSets(db, sets);
     if (plan !== undefined) await authorize!(plan);
@@ -162,16 +207,16 @@ function materialisedRows(db: Database, set: RestoreSet): Expression<SqlBool> {
 }
 
 /** A restored row may not point at a row that stays in the trash. */
-async function assertNoOrphans(db: Database, set: RestoreSet, sets: RestoreSet[]): Promise<void> {
+async function assertNoOrphans(db: Database, set: RestoreSet, comingBack: readonly RestoreSet[]): Promise<void> {
   const { meta } = set;
   for (const field of meta.foreignKeys) {
     const parent = field.target;
     if (!parent.softDelete) continue;
-    const parentSet = sets.find((s) => s.meta === parent);
+    const parentSets = comingBack.filter((s) => s.meta === parent);
     // `is not true`, not `not`: a row whose restore condition is NULL (a comparison with a NULL
     // column) is not restored, so it stays; `not NULL` would have said it leaves.
     const stays = (eb: Builder, alias: string) =>
-      eb.and([eb(eb.ref(`${alias}.deleted_at`), 'is not', null), parentSet === undefined ? sql<SqlBool>`1 = 1` : sql<SqlBool>`(${parentSet.rows(eb, alias)}) is not true`]);
+      eb.and([eb(eb.ref(`${alias}.deleted_at`), 'is not', null), ...parentSets.map((p) => sql<SqlBool>`(${p.rows(eb, alias)}) is not true`)]);
     // First whether any parent stays in the trash at all: usually none does, and the check ends
     // without reading the restored rows (planner estimates are stale right after a mass update).
     const anyStays = db.kysely.selectFrom(`${parent.table} as p0`).select(sql.lit(1).as('one')).where((eb) => stays(eb, 'p0')).limit(1);

@@ -15,6 +15,12 @@ type Builder = ExpressionBuilder<any, any>;
 
 const SCRATCH = DeleteScratch.meta.table;
 
+/**
+ * A condition every taken row must also meet, at every step of the cascade: a restore walks only
+ * the rows of one operation's trash, never through another operation's rows into its own.
+ */
+export type RowScope = (eb: Builder, meta: ModelMeta, alias: string) => Expression<SqlBool>;
+
 function isIntegerKey(meta: ModelMeta): boolean {
   return meta.pk.columnType === 'bigint' || meta.pk.columnType === 'integer';
 }
@@ -30,6 +36,7 @@ export class RowSets {
     private readonly db: Database,
     private readonly graph: DeletionGraph,
     private readonly rootWhere: WhereNode | undefined,
+    private readonly scope?: RowScope,
   ) {}
 
   private get kysely(): Kysely<any> {
@@ -87,7 +94,8 @@ export class RowSets {
       }
     }
     if (reasons.length === 0) return sql<SqlBool>`1 = 0`;
-    return reasons.length === 1 ? reasons[0]! : eb.or(reasons);
+    const reached = reasons.length === 1 ? reasons[0]! : eb.or(reasons);
+    return this.scope === undefined ? reached : eb.and([this.scope(eb, meta, alias), reached]);
   }
 
   /**
@@ -99,6 +107,8 @@ export class RowSets {
    */
   private onRootKey(field: ForeignKeyField): WhereNode | undefined {
     const root = this.graph.root;
+    // The root's keys are limited by the scope, which the root's filter alone does not say.
+    if (this.scope !== undefined) return undefined;
     if (field.target !== root || !field.dbConstraint || this.rootWhere === undefined || this.materialised.has('@root') || this.graph.groupOf(root).cyclic.length > 0) return undefined;
     const condition = retarget(this.rootWhere, root.pk.column!, field);
     // A NULL key points at no row; under NOT, the condition alone would take it.
@@ -124,7 +134,8 @@ export class RowSets {
               .innerJoin(name, (join: any) =>
                 join.on((eb: Builder) => eb.or(group.cyclic.map((f) => eb(eb.ref(`${step}.${f.column}`), '=', eb.ref(`${name}.pk`))))),
               )
-              .select(`${step}.${pk}`),
+              .select(`${step}.${pk}`)
+              .$if(this.scope !== undefined, (q: Select) => q.where((eb: Builder) => this.scope!(eb, meta, step))),
           ),
       )
       .selectFrom(name)
@@ -162,7 +173,8 @@ export class RowSets {
               sql.lit(field.target.label).as('parent_label'),
               `${a}.${field.column} as parent_pk`,
             ])
-            .where(`${a}.${field.column}`, 'is not', null);
+            .where(`${a}.${field.column}`, 'is not', null)
+            .$if(this.scope !== undefined, (q) => q.where((eb) => this.scope!(eb, field.model, a)));
         });
         const edgeTable = edges.slice(1).reduce((all: Select, e) => all.unionAll(e), edges[0]!);
         const seeded = seeds.slice(1).reduce((all: Select, s) => all.union(s), seeds[0]!);
@@ -227,6 +239,7 @@ export class RowSets {
   }
 
   async materialiseRoot(): Promise<void> {
+    if (this.materialised.has('@root')) return;
     const root = this.graph.root;
     const a = this.alias();
     const keys = this.kysely

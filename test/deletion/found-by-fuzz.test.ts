@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CASCADE, F, model, fields as f, OrphanRestoreError, purgeDeletion, Q, RESTRICT, SET_NULL } from '../../src/index.ts';
+import { CASCADE, Exists, F, model, OuterRef, fields as f, OrphanRestoreError, purgeDeletion, Q, RESTRICT, SET_NULL } from '../../src/index.ts';
 import { authorizeDelete, authorizePurge, authorizeRestore, DeletionNotPermitted, userMay } from '../../src/auth/index.ts';
 import { withSeededDatabase } from '../support/database.ts';
 
@@ -115,5 +115,40 @@ describe('a restore refuses orphans also where its filter is NULL for the parent
     await Node.objects.all().delete();
     await assert.rejects(Node.deletedObjects.filter({ v__gte: F('parent') }).restore(), OrphanRestoreError);
     assert.equal(await Node.objects.count(), 0);
+  });
+});
+
+class Branch extends model('ff.Branch', { v: f.integer(), parent: f.foreignKey('self', { onDelete: CASCADE, null: true }) }, { softDelete: true }) {}
+
+describe("a queryset's restore brings back what each operation took beneath its own roots", () => {
+  // FUZZ_SEED=747951589: `old` went to the trash on its own; later `parent` did. Restoring both
+  // roots' operations walked from `parent` down its CASCADE key into `old`, which belongs to the
+  // first operation, and brought it back under a parent that stays in the trash (an orphan).
+  test('a row trashed by an earlier operation is not beneath a root of a later one', async () => {
+    const parent = await Branch.objects.create({ v: 0, parent: null });
+    const old = await Branch.objects.create({ v: 9, parent });
+    const other = await Branch.objects.create({ v: 0, parent: null });
+    const first = await Branch.objects.filter({ id__in: [old.id, other.id] }).delete();
+    const second = await Branch.objects.filter({ id: parent.id }).delete();
+    assert.notEqual(first.deletionId, second.deletionId);
+    const result = await Branch.deletedObjects.filter({ v: 0 }).restore();
+    assert.deepEqual(result.byModel, { 'ff.Branch': 2 });
+    assert.deepEqual((await Branch.objects.orderBy('id').valuesList('id', { flat: true })).map(Number), [parent.id, other.id].map(Number));
+    assert.deepEqual((await Branch.deletedObjects.valuesList('id', { flat: true })).map(Number), [Number(old.id)]);
+  });
+
+  test("which rows come back is decided before the first operation's rows do, and checked as a whole", async () => {
+    // Both roots match while their parent is not live. Read again after one operation's rows
+    // came back, the filter would drop the child; checked one operation at a time, the child
+    // would be an orphan whenever its operation went first.
+    const a = await Branch.objects.create({ v: 1, parent: null });
+    const b = await Branch.objects.create({ v: 2, parent: a });
+    await Branch.objects.filter({ id: b.id }).delete();
+    await Branch.objects.filter({ id: a.id }).delete();
+    const parentNotLive = Branch.deletedObjects.filter(Exists(Branch.objects.filter({ id: OuterRef('parent') })).not());
+    assert.equal(await parentNotLive.count(), 2);
+    const result = await parentNotLive.restore();
+    assert.deepEqual(result.byModel, { 'ff.Branch': 2 });
+    assert.equal(await Branch.deletedObjects.count(), 0);
   });
 });

@@ -17,7 +17,9 @@
  *   same related row (a row is kept when some choice of related rows makes the call's condition
  *   true); a path condition under NOT is tested over all related rows, unless an earlier one of
  *   the call reached the same many-valued relation and it does not hold on a missing row: then
- *   on the chosen row (Django's split_exclude, tied to the join).
+ *   on the chosen row (Django's split_exclude, tied to the join);
+ * - exclude(x) keeps exactly the rows where filter(x) is false (Trove's deliberate reading,
+ *   docs/queries.md): Django instead reads it as filter(~Q(x)), every condition of x on its own.
  */
 import { reached, type Compare, type Condition, type Filter, type Hop, type Leaf, type Link, type Many, type ModelSpec, type Node, type RowSpec, type Scope, type Via, type VLeaf } from './scenario.ts';
 
@@ -190,13 +192,13 @@ export function passes(world: World, model: number, row: RefRow, filter: Filter)
   return filter.calls.every(({ exclude, node }) => {
     const reading = new Map<Node, { kind: 'shared' } | { kind: 'tied'; depth: number }>();
     const paths = new Set<string>();
-    // exclude(x) is filter(~Q(x)): nothing in it joins.
-    markJoins(world, node, exclude, reading, paths);
-    return choices(world, model, row, paths).some((choice) => {
-      const value = evaluate(world, model, row, node, { choice, reading });
-      if (value === undefined) return true;
-      return exclude ? value === false : value === true;
-    });
+    // exclude(x) is the exact negation of filter(x) (docs/queries.md): x joins as in filter(),
+    // and the row stays when x is false for every choice of related rows.
+    markJoins(world, node, false, reading, paths);
+    const values = choices(world, model, row, paths).map((choice) => evaluate(world, model, row, node, { choice, reading }));
+    if (values.includes(undefined)) return true;
+    const holds: Truth = values.includes(true) ? true : values.includes(null) ? null : false;
+    return exclude ? holds === false : holds === true;
   });
 }
 

@@ -61,22 +61,11 @@ interface State {
   deletions: number[];
 }
 
-function cloneState(s: State): State {
-  return {
-    tables: s.tables.map((t) => new Map([...t].map(([id, row]) => [id, { ...row, fks: [...row.fks] }]))),
-    links: s.links.map((l) => [...l]),
-    states: new Map(s.states),
-    deletions: [...s.deletions],
-  };
-}
-
 const inTrash = (state: OperationState | undefined) => state === 'active' || state === 'partial';
 const sorted = (ids: Iterable<number>) => [...ids].sort((a, b) => a - b);
 
 export class Reference implements World {
   private s: State;
-  /** The alternatives of the last apply(), when the engine may take one of several orders. */
-  private branches: State[] = [];
 
   constructor(
     readonly models: ModelSpec[],
@@ -114,19 +103,8 @@ export class Reference implements World {
     return rows.length === 0 ? operation : { ...operation, id: rows[operation.id % rows.length]! };
   }
 
-  /** Every outcome the engine may rightly give; choose() then takes the one it gave. */
-  apply(operation: Operation, index: number, timing?: Timing): Outcome[] {
-    this.branches = [];
-    if (operation.kind === 'restoreQuerySet') return this.restoreQuerySet(operation.model, operation.filter, operation.user);
-    return [this.applyOne(operation, index, timing)];
-  }
-
-  choose(branch: number): void {
-    if (this.branches.length > 0) this.s = this.branches[branch]!;
-    this.branches = [];
-  }
-
-  private applyOne(operation: Operation, index: number, timing?: Timing): Outcome {
+  /** What the engine must answer to `operation`, with the state it must leave. */
+  apply(operation: Operation, index: number, timing?: Timing): Outcome {
     switch (operation.kind) {
       case 'delete': {
         const soft = this.models[operation.model]!.soft;
@@ -164,7 +142,7 @@ export class Reference implements World {
       case 'purge':
         return this.purge(operation.upTo, operation.user, timing!);
       case 'restoreQuerySet':
-        throw new Error('has branches');
+        return this.restoreQuerySet(operation.model, operation.filter, operation.user);
     }
   }
 
@@ -286,8 +264,19 @@ export class Reference implements World {
     return [...found.values()];
   }
 
-  /** Brings back `rows` of operation `op`: refused if one would point at a parent that stays in the trash. */
+  /** Brings back `rows` of operation `op`, unless refused (see refusal). */
   private restore(op: number, rows: [number, RefRow][], user: number | null): Outcome {
+    const refused = this.refusal(rows, user);
+    if (refused !== undefined) return refused;
+    const byModel: Record<string, number> = {};
+    for (const [m] of rows) byModel[this.labels.model(m)] = (byModel[this.labels.model(m)] ?? 0) + 1;
+    for (const [, row] of rows) row.trashedBy = null;
+    if (!this.anyInTrash(op)) this.s.states.set(op, 'restored');
+    return { byModel };
+  }
+
+  /** Why `rows` cannot come back: one would point at a parent that stays in the trash, or the user may not restore them. */
+  private refusal(rows: [number, RefRow][], user: number | null): Outcome | undefined {
     const coming = new Set(rows.map(([m, row]) => `${m}:${row.id}`));
     for (const [m, row] of rows) {
       for (const [j, fk] of this.models[m]!.fks.entries()) {
@@ -296,42 +285,29 @@ export class Reference implements World {
         if (parent !== undefined && parent.trashedBy !== null && !coming.has(`${fk.target}:${parent.id}`)) return { error: 'orphan' };
       }
     }
-    const byModel: Record<string, number> = {};
-    for (const [m] of rows) byModel[this.labels.model(m)] = (byModel[this.labels.model(m)] ?? 0) + 1;
     if (!this.permitted(user, [...new Set(rows.map(([m]) => m))].map((m): [number, Action] => [m, 'restore']))) return { error: 'not-permitted' };
-    for (const [, row] of rows) row.trashedBy = null;
-    if (!this.anyInTrash(op)) this.s.states.set(op, 'restored');
-    return { byModel };
+    return undefined;
   }
 
   /**
    * Each operation of the matching rows restores what it took beneath them, the rows matched
-   * before anything changed; all of it or nothing. The engine takes the operations in no set
-   * order, and an orphan check can depend on it: every order is a right answer.
+   * before anything changed; all of it or nothing, checked as a whole: a row may come back under
+   * a parent another of the operations brings back.
    */
-  private restoreQuerySet(model: number, filter: Filter, user: number | null): Outcome[] {
+  private restoreQuerySet(model: number, filter: Filter, user: number | null): Outcome {
     const matched = select(this, model, 'deleted', filter);
     const ops = sorted(new Set(matched.map((row) => row.trashedBy!)));
-    const start = this.s;
-    const outcomes: Outcome[] = [];
-    for (const order of permutations(ops)) {
-      this.s = cloneState(start);
-      const total: Record<string, number> = {};
-      let outcome: Outcome = { byModel: total };
-      for (const op of order) {
-        const part = this.restore(op, this.beneath(op, matched.filter((row) => row.trashedBy === op).map((row) => [model, this.tables[model]!.get(row.id)!])), user);
-        if (part.error !== undefined) {
-          outcome = part;
-          this.s = cloneState(start);
-          break;
-        }
-        for (const [label, n] of Object.entries(part.byModel!)) total[label] = (total[label] ?? 0) + n;
-      }
-      outcomes.push(outcome);
-      this.branches.push(this.s);
+    const parts = ops.map((op) => ({ op, rows: this.beneath(op, matched.filter((row) => row.trashedBy === op).map((row): [number, RefRow] => [model, row])) }));
+    const all = parts.flatMap((part) => part.rows);
+    const refused = this.refusal(all, user);
+    if (refused !== undefined) return refused;
+    const byModel: Record<string, number> = {};
+    for (const [m, row] of all) {
+      byModel[this.labels.model(m)] = (byModel[this.labels.model(m)] ?? 0) + 1;
+      row.trashedBy = null;
     }
-    this.s = start;
-    return outcomes;
+    for (const { op } of parts) if (!this.anyInTrash(op)) this.s.states.set(op, 'restored');
+    return { byModel };
   }
 
   // ---- purging -------------------------------------------------------------------------------
@@ -411,11 +387,4 @@ export class Reference implements World {
       if (inTrash(this.stateOf(op)) !== this.anyInTrash(op)) throw new Error(`reference: operation ${op} is ${this.stateOf(op)} with${this.anyInTrash(op) ? '' : 'out'} rows in the trash`);
     }
   }
-}
-
-function permutations(items: number[]): number[][] {
-  if (items.length <= 1) return [items];
-  // Beyond four operations, the sorted order and its reverse are enough to stay quick.
-  if (items.length > 4) return [items, [...items].reverse()];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }
