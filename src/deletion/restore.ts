@@ -61,7 +61,7 @@ export async function restoreDeletion(deletionId: string, options: Database | Re
     const record = await lockOperation(db, deletionId);
     assertInTrash(record, 'restore');
     await assertNotInFlight(db, deletionId, 'restore');
-    return restoreSets(db, sets(record), deletionId, { authorize, announce });
+    return restoreParts(db, [{ deletionId, sets: sets(record) }], { authorize, announce });
   }, { using: db });
 }
 
@@ -91,21 +91,20 @@ export async function restoreQuerySet(qs: QuerySet<unknown>, options: RestoreOpt
     // could change which rows the filter matches for the next (`Exists()` of a live parent).
     const restores: TrashRestore[] = [];
     for (const deletionId of ids) restores.push(await TrashRestore.prepare(db, qs.meta, qs.state.where, deletionId, ids.length > 1));
-    // All of it or nothing: a row may come back under a parent another operation brings back.
-    const comingBack = restores.flatMap((restore) => restore.sets);
-    const total: RestoreResult = { total: 0, byModel: {} };
-    for (const restore of restores) {
-      const part = await restore.run(options.authorize, comingBack);
-      total.total += part.total;
-      for (const [label, n] of Object.entries(part.byModel)) total.byModel[label] = (total.byModel[label] ?? 0) + n;
-    }
-    return total;
+    const result = await restoreParts(db, restores, { authorize: options.authorize });
+    for (const restore of restores) await restore.cleanUp();
+    return result;
   }, { using: db });
 }
 
 /** The operation's rows in the subtree that CASCADE relations hang below the root rows. */
 async function restoreBeneath(db: Database, meta: ModelMeta, rootWhere: WhereNode | undefined, deletionId: string, authorize: RestoreOptions['authorize']): Promise<RestoreResult> {
-  return atomic(async () => (await TrashRestore.prepare(db, meta, rootWhere, deletionId)).run(authorize), { using: db });
+  return atomic(async () => {
+    const restore = await TrashRestore.prepare(db, meta, rootWhere, deletionId);
+    const result = await restoreParts(db, [restore], { authorize });
+    await restore.cleanUp();
+    return result;
+  }, { using: db });
 }
 
 /**
@@ -119,9 +118,8 @@ class TrashRestore {
   readonly sets: RestoreSet[];
 
   private constructor(
-    private readonly db: Database,
     private readonly collector: Collector,
-    private readonly deletionId: string,
+    readonly deletionId: string,
   ) {
     this.sets = [...collector.graph.order].flatMap((group) =>
       group.models.map((m): RestoreSet => ({ meta: m, rows: (eb, alias) => collector.rows.taken(eb, m, alias) })),
@@ -140,61 +138,76 @@ class TrashRestore {
     await assertNotInFlight(db, deletionId, 'restore');
     if (fixRoots) await collector.rows.materialiseRoot();
     await collector.fixRowSets();
-    return new TrashRestore(db, collector, deletionId);
+    return new TrashRestore(collector, deletionId);
   }
 
-  /** `comingBack`: every row the whole restore brings back, which a restored row may point at. */
-  async run(authorize: RestoreOptions['authorize'], comingBack: readonly RestoreSet[] = this.sets): Promise<RestoreResult> {
-    const result = await restoreSets(this.db, this.sets, this.deletionId, { authorize, comingBack });
+  async cleanUp(): Promise<void> {
     await this.collector.rows.cleanUp();
-    return result;
   }
 }
 
-interface RestoreSetsOptions {
-  authorize?: RestoreOptions['authorize'];
-  /**
-   * Send postRestore for the rows brought back (the default); see RestoreDeletionOptions.
-   */
-  announce?: boolean;
-  /** Every row the restore brings back, when it is more than `sets` (several operations at once). */
-  comingBack?: readonly RestoreSet[];
+/** One operation's rows that a restore brings back, lowest first. */
+interface RestorePart {
+  readonly deletionId: string;
+  readonly sets: readonly RestoreSet[];
 }
 
-async function restoreSets(db: Database, sets: RestoreSet[], deletionId: string, { authorize, announce = true, comingBack = sets }: RestoreSetsOptions = {}): Promise<RestoreResult> {
+interface RestorePartsOptions {
+  authorize?: RestoreOptions['authorize'];
+  /** Send postRestore for the rows brought back (the default); see RestoreDeletionOptions. */
+  announce?: boolean;
+}
+
+/**
+ * Brings back the parts, all of them or nothing, in three phases: every check first (no row
+ * comes back under a parent that stays in the trash, nor onto a unique value a live row holds),
+ * then one authorize() for everything the restore brings back, then the writes.
+ */
+async function restoreParts(db: Database, parts: readonly RestorePart[], { authorize, announce = true }: RestorePartsOptions = {}): Promise<RestoreResult> {
   return atomic(async () => {
-    for (const set of sets) await assertNoOrphans(db, set, comingBack);
+    const sets = parts.flatMap((part) => part.sets);
+    // A row may come back under a parent another of the parts brings back.
+    for (const set of sets) await assertNoOrphans(db, set, sets);
     for (const set of sets) await assertNoConflicts(db, set);
     const plan = authorize === undefined ? undefined : await countSets(db, sets);
     if (plan !== undefined) await authorize!(plan);
     const byModel: Record<string, number> = {};
-    // Row sets may be defined through the rows above them: restore the lowest rows first.
-    for (const set of sets) {
-      const { meta } = set;
-      const listened = announce && postRestore.hasReceivers(meta.modelClass);
-      const query = db.kysely
-        .updateTable(meta.table)
-        // With receivers the operation's id stays until they have seen the rows.
-        .set(listened ? { deleted_at: null } : { deleted_at: null, deletion_id: null })
-        .where('deleted_at', 'is not', null)
-        .where((eb) => (db.sqlDialect.materialisesSubqueriesOfWrites ? materialisedRows(db, set) : set.rows(eb, meta.table)));
-      const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
-      if (n > 0) byModel[meta.label] = n;
-      if (listened) await sendRestored(db, meta, deletionId);
+    for (const part of parts) {
+      // Row sets may be defined through the rows above them: restore the lowest rows first.
+      for (const set of part.sets) {
+        const n = await restoreRows(db, set, part.deletionId, announce);
+        if (n > 0) byModel[set.meta.label] = (byModel[set.meta.label] ?? 0) + n;
+      }
+      await markRestoredIfEmpty(db, part.deletionId, part.sets[0]?.meta.registry);
     }
     if (plan !== undefined) assertTookPlanned(plan.byModel, byModel);
-    await markRestoredIfEmpty(db, deletionId, sets[0]?.meta.registry);
     return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
   }, { using: db });
 }
 
+/** One model's rows of one operation out of the trash; postRestore for them where it has receivers. */
+async function restoreRows(db: Database, set: RestoreSet, deletionId: string, announce: boolean): Promise<number> {
+  const { meta } = set;
+  const listened = announce && postRestore.hasReceivers(meta.modelClass);
+  const query = db.kysely
+    .updateTable(meta.table)
+    // With receivers the operation's id stays until they have seen the rows.
+    .set(listened ? { deleted_at: null } : { deleted_at: null, deletion_id: null })
+    .where('deleted_at', 'is not', null)
+    .where((eb) => (db.sqlDialect.materialisesSubqueriesOfWrites ? materialisedRows(db, set) : set.rows(eb, meta.table)));
+  const n = Number((await db.execute(query.compile())).numAffectedRows ?? 0);
+  if (listened) await sendRestored(db, meta, deletionId);
+  return n;
+}
+
 /** What a restore brings back, per model: the plan its authorize() sees. */
-async function countSets(db: Database, sets: RestoreSet[]): Promise<RestoreResult> {
+async function countSets(db: Database, sets: readonly RestoreSet[]): Promise<RestoreResult> {
   const byModel: Record<string, number> = {};
   for (const set of sets) {
     const query = db.kysely.selectFrom(`${set.meta.table} as n0`).select(sql<number | string>`count(*)`.as('n')).where('n0.deleted_at', 'is not', null).where((eb) => set.rows(eb, 'n0'));
     const n = Number((await db.execute<{ n: number | string }>(query.compile())).rows[0]?.n ?? 0);
-    if (n > 0) byModel[set.meta.label] = n;
+    // Several operations' parts may restore rows of one model.
+    if (n > 0) byModel[set.meta.label] = (byModel[set.meta.label] ?? 0) + n;
   }
   return { total: Object.values(byModel).reduce((a, b) => a + b, 0), byModel };
 }

@@ -151,4 +151,27 @@ describe("a queryset's restore brings back what each operation took beneath its 
     assert.deepEqual(result.byModel, { 'ff.Branch': 2 });
     assert.equal(await Branch.deletedObjects.count(), 0);
   });
+
+  test('the whole restore is checked before anyone is asked, and authorize() is asked once, with everything', async () => {
+    // FUZZ_SEED=-1222222053: one operation's part was authorized (and refused) before another
+    // part's orphan was found, so which refusal came depended on the order of the operations.
+    const a = await Branch.objects.create({ v: 1, parent: null });
+    const b = await Branch.objects.create({ v: 2, parent: a });
+    const c = await Branch.objects.create({ v: 3, parent: null });
+    await Branch.objects.filter({ id: b.id }).delete();
+    await Branch.objects.filter({ id: a.id }).delete();
+    await Branch.objects.filter({ id: c.id }).delete();
+    const plans: Array<Record<string, number>> = [];
+    const authorize = async (plan: { byModel: Record<string, number> }) => void plans.push(plan.byModel);
+    const result = await Branch.deletedObjects.filter({ id__in: [a.id, b.id, c.id] }).restore({ authorize });
+    assert.deepEqual(plans, [{ 'ff.Branch': 3 }]);
+    assert.deepEqual(result.byModel, { 'ff.Branch': 3 });
+    // b without a: an orphan, refused before authorize() is asked, whatever order the operations take.
+    await Branch.objects.filter({ id: b.id }).delete();
+    await Branch.objects.filter({ id: a.id }).delete();
+    await Branch.objects.filter({ id: c.id }).delete();
+    plans.length = 0;
+    await assert.rejects(Branch.deletedObjects.filter({ id__in: [b.id, c.id] }).restore({ authorize }), OrphanRestoreError);
+    assert.deepEqual(plans, []);
+  });
 });
