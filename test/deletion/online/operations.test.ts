@@ -270,3 +270,21 @@ test('a cancelled online soft delete sends no postRestore: postSoftDelete never 
     for (const disconnect of off) disconnect();
   }
 });
+
+test("an online hard delete's preDelete and postDelete name the operation's record as their origin, for every row it took", async () => {
+  await seedWriters(3, 2, 1);
+  const origins: unknown[] = [];
+  const receiver = ({ origin }: { origin: unknown }) => void origins.push(origin);
+  const off = [signals.preDelete.connect(receiver, { sender: Story }), signals.postDelete.connect(receiver, { sender: Story })];
+  try {
+    const started = await Writer.objects.all().delete({ online: true });
+    await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+    assert.equal(origins.length, 2 * started.plan.byModel['ol.Story']!);
+    for (const origin of origins) {
+      assert.ok(origin instanceof OnlineOperation);
+      assert.equal(origin.id, started.operationId);
+    }
+  } finally {
+    for (const disconnect of off) disconnect();
+  }
+});
