@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { getDatabase, OnlineOperation, OperationWorker } from '../../src/index.ts';
 import { Author, Comment, Post } from '../../examples/blog/models.ts';
 import { accessibilityProblems, browserSkip, launchChromium, adminPage } from '../support/browser.ts';
@@ -99,6 +100,30 @@ test('the page of a running operation passes axe, follows the worker in place, a
   assert.equal(await Comment.objects.count(), 123);
   assert.deepEqual(await accessibilityProblems(page), []);
   await page.screenshot({ path: join(root, 'test', '.tmp', 'operation-cancelled.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the purge page of a large trash offers Purge in the background: it passes axe, and the keyboard alone starts it', { skip, timeout: PATIENCE_MS }, async () => {
+  // onlineDeleteThreshold (100,000 by default) rows in the trash, inserted in one statement.
+  const bob = await Author.objects.get({ name: 'Bob Baker' });
+  const db = getDatabase();
+  const created = new Date().toISOString();
+  await db.execute(sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000)
+    insert into blog_post (title, content, status, author_id, created_at) select 'Bulk ' || i, '', 'draft', ${bob.id}, ${created} from n`.compile(db.kysely));
+  const { deletionId } = await Post.objects.filter({ title__startswith: 'Bulk ' }).delete();
+
+  const { page, base } = await loggedIn();
+  await page.goto(`${base}/admin/trash/${deletionId}/purge/`);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.screenshot({ path: join(root, 'test', '.tmp', 'purge-background.png'), fullPage: true });
+  await tabTo(page, 'Purge in the background');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/admin\/operations\/[0-9a-f-]+\/$/);
+  const op = await OnlineOperation.objects.get();
+  assert.deepEqual([op.kind, op.deletionId, op.state], ['purge', deletionId, 'queued']);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.equal(await Post.allObjects.filter({ title__startswith: 'Bulk ' }).count(), 100_000, 'nothing is gone before a worker runs');
   assert.deepEqual(problems, []);
   await page.close();
 });
