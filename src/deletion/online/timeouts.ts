@@ -41,6 +41,17 @@ export async function applyTimeouts(db: Database, { lockTimeoutMs, statementTime
   }
 }
 
+/**
+ * A statement of the batch ran past the statement timeout (not a wait for a lock): a batch of
+ * one root key that does is one whose cascade alone takes longer, which waiting cannot fix.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let e = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined; e !== undefined && e !== null; e = e.cause as typeof e) {
+    if (e.code === '57014' || e.errno === 1969 || e.errno === 3024) return true;
+  }
+  return false;
+}
+
 /** A batch that ran into a timeout, or lost a deadlock: split it, and try again. */
 export function isTimeout(error: unknown): boolean {
   for (let e = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined; e !== undefined && e !== null; e = e.cause as typeof e) {

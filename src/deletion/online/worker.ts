@@ -14,7 +14,7 @@ import { finishCancel } from './control.ts';
 import { DEFAULT_HEALTH, databaseHealth, type HealthLimits } from './health.ts';
 import { DEFAULT_PACING, nextBatchSize, rateDelayMs, type Pacing } from './pacing.ts';
 import { OnlineOperation, RUNNABLE_STATES } from './records.ts';
-import { isTimeout, type BatchTimeouts } from './timeouts.ts';
+import { isStatementTimeout, isTimeout, type BatchTimeouts } from './timeouts.ts';
 
 export interface WorkerOptions extends Partial<Pacing>, Partial<HealthLimits>, Partial<BatchTimeouts> {
   /** This worker's name in each operation's lease (default host:pid:random). */
@@ -102,7 +102,7 @@ export class OperationWorker {
           this.emit({ kind: 'split', operationId, size, error: message });
           continue;
         }
-        if (isTimeout(error)) {
+        if (isTimeout(error) && !isStatementTimeout(error)) {
           // One key still waits on a lock someone else holds: that is a wait, not a failure.
           this.emit({ kind: 'waiting', operationId, reason: `a lock held elsewhere: ${message}` });
           if (!(await this.renewLease(operationId))) return 'lost';
@@ -110,10 +110,15 @@ export class OperationWorker {
           continue;
         }
         if (error instanceof BeyondPlanError) return this.release(operationId, 'failed', message);
-        const failures = await this.noteFailure(operationId, message);
-        this.emit({ kind: 'failed-batch', operationId, failures, error: message });
+        // One root key whose cascade alone runs past the statement timeout fails as any batch
+        // that keeps failing does, with the way out in its reason, rather than retrying forever.
+        const reason = isStatementTimeout(error)
+          ? `One root key's cascade takes longer than the statement timeout (${this.timeouts.statementTimeoutMs} ms) on its own: run the workers with a longer --statement-timeout-ms, or delete that row in one transaction. (${message})`
+          : message;
+        const failures = await this.noteFailure(operationId, reason);
+        this.emit({ kind: 'failed-batch', operationId, failures, error: reason });
         if (failures < 0) return 'lost';
-        if (failures >= (this.options.maxFailures ?? 5)) return this.release(operationId, 'failed', message);
+        if (failures >= (this.options.maxFailures ?? 5)) return this.release(operationId, 'failed', reason);
         await sleep(Math.min(250 * 2 ** failures, 10_000), undefined, { signal }).catch(() => {});
         continue;
       }

@@ -10,7 +10,7 @@ import {
   restoreDeletion, resumeOperation, purgeDeletion, signals, type WorkerEvent,
 } from '../../../src/index.ts';
 import { runBatch } from '../../../src/deletion/online/batch.ts';
-import { withSeededDatabase } from '../../support/database.ts';
+import { BACKEND, withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, seedWriters, snapshot, worker } from './fixtures.ts';
 import { Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
 
@@ -287,4 +287,22 @@ test("an online hard delete's preDelete and postDelete name the operation's reco
   } finally {
     for (const disconnect of off) disconnect();
   }
+});
+
+test("one root key whose cascade alone runs past the statement timeout fails the operation with the way out, instead of retrying forever", { skip: BACKEND === 'sqlite' && 'SQLite has no statement timeout' }, async () => {
+  await seedWriters(1, 40, 40);
+  const started = await Writer.objects.all().delete({ online: true });
+  const events: WorkerEvent[] = [];
+  const stuck = worker({ initialBatchSize: 1, maxBatchSize: 1, statementTimeoutMs: 1, maxFailures: 2, onEvent: (e) => events.push(e) });
+  await stuck.drain();
+  const progress = await operationProgress(started.operationId);
+  assert.equal(progress.state, 'failed');
+  assert.match(progress.error, /^One root key's cascade takes longer than the statement timeout \(1 ms\) on its own: run the workers with a longer --statement-timeout-ms/);
+  assert.ok(!events.some((e) => e.kind === 'waiting'), 'not taken for a wait on a lock');
+  assert.equal(await Writer.objects.count(), 1, 'nothing of the batch was done');
+  // With room enough, the same operation resumed finishes.
+  await resumeOperation(started.operationId);
+  await worker().drain();
+  assert.equal((await operationProgress(started.operationId)).state, 'done');
+  assert.equal(await Remark.objects.count(), 0);
 });
