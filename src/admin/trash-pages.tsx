@@ -114,8 +114,8 @@ export function TrashDetailPage(props: {
   models: TrashModelRows[];
   /** What the operation took of models this user may not view: counts only. */
   hidden: string[];
-  /** The online soft delete still making this deletion: its page, and its state. */
-  making?: { url: string; state: string } | undefined;
+  /** The online operation that owns this deletion's trash (a soft delete making it, or a purge): its page, kind and state. */
+  making?: { url: string; state: string; purge: boolean } | undefined;
   restoreUrl: string | undefined;
   purgeUrl: string | undefined;
 }) {
@@ -130,10 +130,16 @@ export function TrashDetailPage(props: {
         <dt>Took</dt><dd>{record.counts}</dd>
         <dt>State</dt><dd>{STATE_TEXT[record.state] ?? record.state}</dd>
       </dl>
-      {props.making !== undefined && (
+      {props.making !== undefined && !props.making.purge && (
         <p class="warning" role="note">
           An online delete is still moving these objects to the trash ({props.making.state}), so it cannot be restored or purged yet.{' '}
           <a href={props.making.url}>Follow the operation</a>: cancelling it puts everything back.
+        </p>
+      )}
+      {props.making !== undefined && props.making.purge && (
+        <p class="warning" role="note">
+          An online purge is deleting these objects for good ({props.making.state}), so they cannot be restored or purged meanwhile.{' '}
+          <a href={props.making.url}>Follow the operation</a>: cancelling it stops it; what it deleted is gone, the rest can then be restored.
         </p>
       )}
       {(props.restoreUrl !== undefined || props.purgeUrl !== undefined) && (

@@ -42,8 +42,9 @@ async function mayOnAll(site: SiteContext, request: ViewRequest<any>, record: De
 }
 
 /**
- * The online soft delete still making this deletion, if one is: until it is done or cancelled,
- * the deletion cannot be restored or purged (the engine refuses); its page says so and links it.
+ * The online operation that owns this deletion's trash, if one does (a soft delete still making
+ * it, or a purge deleting it): until it is done or cancelled, the deletion cannot be restored or
+ * purged (the engine refuses); its page says so and links it.
  */
 async function makingOperation(deletionId: string): Promise<InstanceType<typeof OnlineOperation> | null> {
   return OnlineOperation.objects.filter({ deletionId, state__in: ['queued', 'running', 'paused', 'failed', 'cancelling'] }).first();
@@ -204,7 +205,7 @@ export class TrashViews {
       record: { time: record.createdAt, actor: record.actor ?? '', source: record.source, reason: record.reason, state: record.state, counts: countsText(record.counts, record.rootLabel) },
       models,
       hidden,
-      making: making === null ? undefined : { url: this.site.url('operation', { id: making.id }), state: making.state },
+      making: making === null ? undefined : { url: this.site.url('operation', { id: making.id }), state: making.state, purge: making.kind === 'purge' },
       restoreUrl: active && (await mayOnAll(this.site, request, record, 'restore')) ? this.site.url('trash_restore', { deletionId: record.id }) : undefined,
       purgeUrl: active && (await mayOnAll(this.site, request, record, 'purge')) ? this.site.url('trash_purge', { deletionId: record.id }) : undefined,
     }));
@@ -248,8 +249,11 @@ export class TrashViews {
       messages.error(request, `This deletion was ${record.state}; there is nothing in the trash to purge.`);
       return redirect(detail);
     }
-    if ((await makingOperation(record.id)) !== null) {
-      messages.error(request, 'This deletion is still being made by an online operation: cancel the operation, or wait until it is done to purge it.');
+    const owner = await makingOperation(record.id);
+    if (owner !== null) {
+      messages.error(request, owner.kind === 'purge'
+        ? 'This deletion is already being purged by an online operation: follow it, or cancel it.'
+        : 'This deletion is still being made by an online operation: cancel the operation, or wait until it is done to purge it.');
       return redirect(detail);
     }
     const form = request.method === 'POST' ? await request.form() : undefined;

@@ -254,6 +254,12 @@ test('the purge page can purge in the background: checked as a purge at once, lo
   const followed = await admin.page(response.headers.get('location')!);
   assert.match(followed.html, /<h1>Delete for good from the trash: posts<\/h1>/);
   assert.equal(await Post.allObjects.count(), 4, 'nothing is gone before a worker runs');
+  const trashPage = await admin.page(`/admin/trash/${deletionId}/`);
+  assert.match(trashPage.html, /An online purge is deleting these objects for good \(queued\), so they cannot be restored or purged meanwhile\./);
+  assert.doesNotMatch(trashPage.html, /cancelling it puts everything back/);
+  const again = await admin.post(purgeUrl);
+  assert.equal(again.status, 302);
+  assert.match(messagesOf((await admin.page(`/admin/trash/${deletionId}/`)).html).join(' '), /already being purged by an online operation/);
   await drain();
   assert.equal(await Post.allObjects.count(), 0);
   assert.equal((await Deletion.objects.get({ id: deletionId! })).state, 'purged');

@@ -41,5 +41,8 @@ export async function operationInFlight(db: Database, deletionId: string): Promi
 export async function assertNotInFlight(db: Database, deletionId: string, what: 'restore' | 'purge'): Promise<void> {
   const op = await operationInFlight(db, deletionId);
   if (op === null) return;
+  if (op.kind === 'purge') {
+    throw new QueryUsageError(`Deletion ${deletionId} is being purged by online operation ${op.id} (${op.state}): cancel the purge to keep what it has not deleted yet (then that can be restored), or wait until it is done.`);
+  }
   throw new QueryUsageError(`Deletion ${deletionId} is still being made by online operation ${op.id} (${op.state}): cancel the operation to ${what === 'restore' ? 'put its rows back' : 'stop it'}, or wait until it is done to ${what} it.`);
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { atomic, type Database } from '../../db/index.ts';
-import type { DeleteOptions, ModelMeta } from '../../orm/index.ts';
+import { QueryUsageError, type DeleteOptions, type ModelMeta } from '../../orm/index.ts';
 import type { Collector } from '../collector.ts';
 import { planDelete } from '../plan.ts';
 import { Deletion, deletionDefaults } from '../record.ts';
@@ -45,6 +45,12 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
     for (const collector of collectors) {
       await collector.assertNotBlocked();
       await collector.fixRowSets();
+    }
+    const within = await restrictedWithin(collectors);
+    if (within !== undefined) {
+      throw new QueryUsageError(`This delete cannot run in batches: some of the rows it takes RESTRICT others it takes, through '${within}', which one transaction allows but a batch that takes the restricted row before the one restricting it does not. Delete it in one transaction instead.`);
+    }
+    for (const collector of collectors) {
       const plan = await planDelete(collector);
       if (options.authorize !== undefined) await options.authorize(plan);
       for (const [label, n] of Object.entries(plan.byModel)) planned[label] = (planned[label] ?? 0) + n;
@@ -69,6 +75,30 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
     const total = Object.values(planned).reduce((a, b) => a + b, 0);
     return { operationId: id, kind, plan: { total, byModel: planned }, ...(deletionId === undefined ? {} : { deletionId }) };
   }, { using: db });
+}
+
+/**
+ * A RESTRICT key of a row the delete takes that points at another row it takes, named: a
+ * one-transaction delete lifts RESTRICT there (the restricting row goes too), but batches take
+ * root keys in key order, and the batch holding the restricted row may come first.
+ */
+async function restrictedWithin(collectors: readonly Collector[]): Promise<string | undefined> {
+  const { db } = collectors[0]!;
+  for (const check of collectors[0]!.graph.checks) {
+    if (check.kind !== 'RESTRICT') continue;
+    const { field } = check;
+    const referrer = field.model;
+    const taking = (meta: ModelMeta) => collectors.filter((c) => c.graph.has(meta));
+    if (taking(referrer).length === 0) continue;
+    const query = db.kysely
+      .selectFrom(`${referrer.table} as r0`)
+      .select(sql.lit(1).as('one'))
+      .where((eb) => eb.or(taking(field.target).map((c) => eb(eb.ref(`r0.${field.column}`), 'in', c.rows.keysOf(field.target)))))
+      .where((eb) => eb.or(taking(referrer).map((c) => c.rows.taken(eb, referrer, 'r0'))))
+      .limit(1);
+    if ((await db.execute(query.compile())).rows.length > 0) return `${referrer.objectName}.${field.name}`;
+  }
+  return undefined;
 }
 
 /** The root keys, written down once: what the operation takes is fixed here, never re-read through its filter. */

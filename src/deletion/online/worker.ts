@@ -184,13 +184,18 @@ export class OperationWorker {
     }, { using: this.db });
   }
 
-  /** Lets go of the operation, in `state` (paused, failed), or as it is when the worker stops. */
+  /**
+   * Lets go of the operation: as it is (paused, or the worker stops), or `failed` with the
+   * reason. Only a running operation turns failed: a cancel or a pause asked for meanwhile is
+   * kept, and the next worker to claim it finishes that instead.
+   */
   private async release(operationId: string, end: RunEnd, error?: string): Promise<RunEnd> {
-    const changes: Record<string, unknown> = { leaseOwner: null, leaseUntil: null };
-    if (end === 'failed') Object.assign(changes, { state: 'failed', error: error ?? '' });
-    await OnlineOperation.objects.using(this.db).filter({ id: operationId, leaseOwner: this.owner }).update(changes as never);
-    this.emit({ kind: 'released', operationId, state: end });
-    return end;
+    const mine = OnlineOperation.objects.using(this.db).filter({ id: operationId, leaseOwner: this.owner });
+    const failed = end === 'failed' && (await mine.filter({ state: 'running' }).update({ state: 'failed', error: error ?? '', leaseOwner: null, leaseUntil: null })) > 0;
+    if (!failed) await mine.update({ leaseOwner: null, leaseUntil: null });
+    const state = end === 'failed' && !failed ? 'paused' : end;
+    this.emit({ kind: 'released', operationId, state });
+    return state;
   }
 
   private async runningCount(): Promise<number> {

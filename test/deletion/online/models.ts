@@ -36,3 +36,5 @@ export class Node extends model('ol.Node', { parent: f.foreignKey('self', { onDe
 export class Branch extends model('ol.Branch', { parent: f.foreignKey('self', { onDelete: CASCADE, null: true, relatedName: 'kids' }) }, { softDelete: true }) {}
 export class Owner extends model('ol.Owner', { pet: f.foreignKey('ol.Pet', { onDelete: RESTRICT, null: true }) }, { softDelete: true }) {}
 export class Pet extends model('ol.Pet', { owner: f.foreignKey(() => Owner, { onDelete: CASCADE }) }, { softDelete: true }) {}
+/** A tree without a trash whose rows RESTRICT their parent. */
+export class Knot extends model('ol.Knot', { parent: f.foreignKey('self', { onDelete: RESTRICT, null: true, relatedName: 'kids' }) }) {}

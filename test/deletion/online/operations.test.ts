@@ -12,7 +12,7 @@ import {
 import { runBatch } from '../../../src/deletion/online/batch.ts';
 import { BACKEND, withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, seedWriters, snapshot, worker } from './fixtures.ts';
-import { Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
+import { Knot, Node, Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -305,4 +305,41 @@ test("one root key whose cascade alone runs past the statement timeout fails the
   await worker().drain();
   assert.equal((await operationProgress(started.operationId)).state, 'done');
   assert.equal(await Remark.objects.count(), 0);
+});
+
+test('a delete whose rows RESTRICT others it takes is refused online at submit, where batches could take them in the wrong order', async () => {
+  // Node has a trash, Knot has none: the same refusal for a soft and a hard delete.
+  for (const Tree of [Knot, Node as unknown as typeof Knot]) {
+    const knots = await Tree.objects.bulkCreate(Array.from({ length: 6 }, () => ({ parent: null })));
+    // Nothing RESTRICTs yet: online is fine.
+    const plain = await Tree.objects.filter({ id: knots[5]!.id }).delete({ online: true });
+    await worker().drain();
+    assert.equal((await operationProgress(plain.operationId)).state, 'done');
+    // The last row's parent is the first: one transaction lifts RESTRICT, batches of one key would not.
+    await Tree.objects.filter({ id: knots[4]!.id }).update({ parent: knots[0]! });
+    await assert.rejects(Tree.objects.all().delete({ online: true }), (error: Error) => {
+      assert.ok(error instanceof QueryUsageError);
+      assert.match(error.message, new RegExp(`^This delete cannot run in batches: some of the rows it takes RESTRICT others it takes, through '${Tree.meta.objectName}.parent'`));
+      return true;
+    });
+    assert.equal(await Tree.objects.count(), 5, 'nothing hidden or deleted');
+    assert.equal(await OnlineOperation.objects.filter({ rootLabel: Tree.meta.label, state: 'queued' }).count(), 0);
+    assert.equal((await Tree.objects.all().delete()).total, 5, 'one transaction takes them');
+  }
+});
+
+test('a cancel asked while the worker gives up on a failing operation is kept: the operation ends cancelled, not failed', async () => {
+  await seedWriters(2, 1, 1);
+  const started = await Writer.objects.all().delete({ online: true });
+  await Prize.objects.create({ writer: (await Writer.objects.orderBy('id').first())! });
+  let cancel: Promise<unknown> | undefined;
+  const giving = worker({ initialBatchSize: 1, maxBatchSize: 1, maxFailures: 2, onEvent: (e) => {
+    if (e.kind === 'failed-batch' && e.failures === 2) cancel = cancelOperation(started.operationId);
+  } });
+  await giving.drain();
+  await cancel;
+  await worker().drain();
+  const progress = await operationProgress(started.operationId);
+  assert.equal(progress.state, 'cancelled');
+  assert.equal(await Writer.objects.count(), 2, 'the blocked batch took nothing');
 });
