@@ -3,7 +3,7 @@
  * them per model (`--watch` follows it with a progress bar); `pause`, `resume` and `cancel`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cancelOperation, listOperations, OnlineOperation, operationProgress, pauseOperation, resumeOperation, type OperationProgress } from '../../deletion/index.ts';
+import { CANCEL_FAILED, cancelOperation, listOperations, OnlineOperation, operationProgress, pauseOperation, resumeOperation, type OperationProgress } from '../../deletion/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { openProject } from '../config.ts';
 import { print, progress, table } from '../output.ts';
@@ -34,7 +34,12 @@ export function describeOperation(p: OperationProgress): string {
   ];
   if (p.slowestBatchMs > 0) lines.push('', `Batch size now ${p.batchSize}; slowest batch ${p.slowestBatchMs} ms.`);
   if (p.error !== '') lines.push(`Last error: ${p.error}`);
-  if (p.state === 'failed') lines.push(`Fix what blocks it, then: trove operations resume ${p.id}`);
+  if (p.state === 'failed') {
+    // A cancel that failed is finished by cancelling again; resuming would carry on with the delete.
+    lines.push(p.error.startsWith(CANCEL_FAILED)
+      ? `Fix what keeps the rows from coming back, then cancel again: trove operations cancel ${p.id}`
+      : `Fix what blocks it, then: trove operations resume ${p.id} (or cancel it: trove operations cancel ${p.id})`);
+  }
   if (p.kind === 'softDelete' && p.deletionId !== null && p.state === 'done') lines.push(`In the trash as deletion ${p.deletionId}. To undo it: trove restore ${p.deletionId}`);
   if (p.state === 'queued' || p.state === 'running') lines.push(p.leaseOwner === null ? 'No worker holds it yet: start one with `trove worker`.' : `Run by ${p.leaseOwner}.`);
   return lines.join('\n');
@@ -45,7 +50,7 @@ export const operations: Command = {
   summary: 'Online deletes and how far they got; pause, resume or cancel one.',
   usage: 'trove operations [<id> [--watch]] | trove operations pause|resume|cancel <id>',
   details: `
-  (no arguments)     the latest operations, newest first
+  (no arguments)     the operations still going (failed ones too), then the latest finished
   <id>               one operation, per model: planned, done, left
   <id> --watch       follow it with a progress bar until it ends
   pause <id>         stop after the current batch
@@ -68,8 +73,13 @@ export const operations: Command = {
       }
       if (control !== undefined) {
         const state = await CONTROLS[control](id!);
-        print(`Operation ${id}: ${state}.`);
-        return 0;
+        if (state !== 'failed') {
+          print(`Operation ${id}: ${state}.`);
+          return 0;
+        }
+        // The control ran, and the operation did not end as asked: say why, and fail.
+        print(describeOperation(await operationProgress(id!)));
+        return 1;
       }
       if (id === undefined) {
         const all = await listOperations();
@@ -78,6 +88,7 @@ export const operations: Command = {
           return 0;
         }
         print(table(['Id', 'Kind', 'Model', 'State', 'Done', 'Planned', 'Created'], all.map((p) => [p.id, p.kind, p.rootLabel, p.state, p.done, p.planned, p.createdAt.toISOString()])));
+        if (values.watch === true) print('\nFollow one with: trove operations <id> --watch');
         return 0;
       }
       if (values.watch !== true) {

@@ -99,6 +99,6 @@ async function startOnlinePurges(ids: readonly string[]): Promise<number> {
       printError(`Left in the trash: deletion ${id}. ${error.message}`);
     }
   }
-  if (started > 0) print('Run them with `trove worker`; follow them with `trove operations --watch`.');
+  if (started > 0) print('Run them with `trove worker`; follow one with `trove operations <id> --watch`.');
   return started === ids.length ? 0 : 1;
 }

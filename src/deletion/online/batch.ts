@@ -73,8 +73,9 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
       await restore();
     }
     // The plan was what the submitter was allowed to delete: rows of a model it did not include
-    // (a child inserted since, of a model that had none) were never authorized.
-    const beyond = Object.keys(byModel).filter((label) => !(label in op.plan));
+    // (a child inserted since, of a model that had none) were never authorized. Link rows of a
+    // many-to-many made for it need no permission of their own, so they are never beyond it.
+    const beyond = Object.keys(byModel).filter((label) => !(label in op.plan) && !getModel(label).autoCreated);
     if (beyond.length > 0) throw new BeyondPlanError(beyond);
     if (!purging) await removeKeysThrough(db, root, op.id, slice.keys[slice.keys.length - 1]);
     const keys = slice.keys.length;

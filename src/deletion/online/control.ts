@@ -63,6 +63,9 @@ export async function cancelOperation(id: string, db: Database = getDatabase()):
   return held ? state : finishCancel(db, id);
 }
 
+/** How the error of an operation whose cancel failed begins. */
+export const CANCEL_FAILED = 'The cancel could not put the rows back:';
+
 /**
  * Carries out a cancel; the record reads `cancelling`. A soft delete's rows may be refused their
  * way back (a live row took a root's unique value meanwhile, a parent went to the trash): then
@@ -84,7 +87,7 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
     return done;
   } catch (error) {
     if (!(error instanceof QueryUsageError) && !(error instanceof ValidationError)) throw error;
-    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'failed', error: `The cancel could not put the rows back: ${error.message}`, leaseOwner: null, leaseUntil: null });
+    await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'failed', error: `${CANCEL_FAILED} ${error.message}`, leaseOwner: null, leaseUntil: null });
     return 'failed';
   }
 }

@@ -1,7 +1,7 @@
 export { OnlineOperation, OperationKey, OPERATION_STATES, OPERATION_KINDS, type OperationState, type OperationKind } from './records.ts';
 export { startOnline, type OnlineOptions, type OnlineOperationStarted } from './submit.ts';
 export { startOnlinePurge, PurgeBeyondTrashError, type OnlinePurgeOptions } from './purge.ts';
-export { pauseOperation, resumeOperation, cancelOperation } from './control.ts';
+export { pauseOperation, resumeOperation, cancelOperation, CANCEL_FAILED } from './control.ts';
 export { operationProgress, listOperations, progressOf, type OperationProgress, type ModelProgress } from './progress.ts';
 export { OperationWorker, type WorkerOptions, type WorkerEvent, type RunEnd } from './worker.ts';
 export { useOperationEngine, builtInEngine, type OperationEngine } from './engine.ts';

@@ -1,6 +1,6 @@
 /** How far an operation got, per model, and how long it has left at the rate it goes. */
 import { getDatabase, type Database } from '../../db/index.ts';
-import { OnlineOperation, type OperationKind, type OperationState } from './records.ts';
+import { FINISHED_STATES, OnlineOperation, type OperationKind, type OperationState } from './records.ts';
 
 export interface ModelProgress {
   label: string;
@@ -71,6 +71,8 @@ export async function operationProgress(id: string, db: Database = getDatabase()
 
 /** Operations, newest first: those still going, then the most recent finished ones. */
 export async function listOperations(db: Database = getDatabase(), limit = 50): Promise<OperationProgress[]> {
-  const ops = await OnlineOperation.objects.using(db).orderBy('-createdAt').slice(0, limit).fetch();
-  return ops.map((op) => progressOf(op));
+  const all = OnlineOperation.objects.using(db).orderBy('-createdAt', '-id');
+  const going = await all.exclude({ state__in: [...FINISHED_STATES] }).slice(0, limit).fetch();
+  const finished = going.length >= limit ? [] : await all.filter({ state__in: [...FINISHED_STATES] }).slice(0, limit - going.length).fetch();
+  return [...going, ...finished].map((op) => progressOf(op));
 }

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { model, fields as f, CASCADE, PROTECT, RESTRICT, SET_NULL } from '../../../src/index.ts';
 
 export class Writer extends model('ol.Writer', { name: f.char({ maxLength: 50 }), group: f.integer({ default: 0 }) }) {}
+export class Genre extends model('ol.Genre', { name: f.char({ maxLength: 50 }) }) {}
 export class Story extends model('ol.Story', {
   writer: f.foreignKey(() => Writer, { onDelete: CASCADE, relatedName: 'stories' }),
   title: f.char({ maxLength: 50 }),
+  genres: f.manyToMany(() => Genre, { relatedName: 'stories', blank: true }),
 }) {}
 export class Remark extends model('ol.Remark', {
   story: f.foreignKey(() => Story, { onDelete: CASCADE, relatedName: 'remarks' }),

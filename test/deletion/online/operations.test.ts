@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  cancelOperation, getDatabase, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
+  cancelOperation, getDatabase, listOperations, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
   restoreDeletion, resumeOperation, purgeDeletion, signals, type WorkerEvent,
 } from '../../../src/index.ts';
 import { runBatch } from '../../../src/deletion/online/batch.ts';
 import { BACKEND, withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, seedWriters, snapshot, worker } from './fixtures.ts';
-import { Knot, Node, Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
+import { Genre, Knot, Node, Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -342,4 +342,38 @@ test('a cancel asked while the worker gives up on a failing operation is kept: t
   const progress = await operationProgress(started.operationId);
   assert.equal(progress.state, 'cancelled');
   assert.equal(await Writer.objects.count(), 2, 'the blocked batch took nothing');
+});
+
+test('rows added under a root not reached yet: link rows go with it; rows of a model the plan had none of fail the batch, doing nothing', async () => {
+  await seedWriters(3, 1, 0);
+  const genre = await Genre.objects.create({ name: 'noir' });
+  const started = await Writer.objects.all().delete({ online: true });
+  assert.deepEqual(started.plan.byModel, { 'ol.Writer': 3, 'ol.Story': 3 });
+  const stories = await Story.objects.orderBy('id');
+  await stories[1]!.genres.add(genre);
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  assert.equal((await operationProgress(started.operationId)).state, 'done', 'a link row needs no approval of its own');
+  assert.equal(await Story.objects.count(), 0);
+
+  await seedWriters(2, 1, 0);
+  const again = await Writer.objects.all().delete({ online: true });
+  await Remark.objects.create({ story: (await Story.objects.orderBy('-id').first())!, editor: null });
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  const progress = await operationProgress(again.operationId);
+  assert.equal(progress.state, 'failed');
+  assert.match(progress.error, /^A batch would take rows of ol\.Remark, which the plan approved when the operation was submitted did not include/);
+  assert.equal(await Remark.objects.count(), 1, 'nothing of that batch was done');
+});
+
+test('listOperations puts those still going (failed included) before the finished ones, however old', async () => {
+  await seedWriters(3, 0, 0);
+  const old = await Writer.objects.filter({ name: 'w0' }).delete({ online: true });
+  await Prize.objects.create({ writer: (await Writer.objects.get({ name: 'w0' })) });
+  await worker({ maxFailures: 1 }).drain();
+  assert.equal((await operationProgress(old.operationId)).state, 'failed');
+  const newer = [];
+  for (const name of ['w1', 'w2']) newer.push((await Writer.objects.filter({ name }).delete({ online: true })).operationId);
+  await worker().drain();
+  assert.deepEqual((await listOperations(getDatabase(), 2)).map((p) => p.id), [old.operationId, newer[1]]);
+  assert.deepEqual((await listOperations()).map((p) => p.id), [old.operationId, newer[1], newer[0]]);
 });

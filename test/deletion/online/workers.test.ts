@@ -214,4 +214,17 @@ test('pause and resume from the command line, then cancel of a soft delete: ever
   assert.equal(await Page.deletedObjects.count(), trashBefore);
   w.kill('SIGTERM');
   assert.equal(await exited(w), 0, w.output());
+
+  // A cancel whose rows cannot come back: the command fails, says why, and how to finish it.
+  await Shelf.objects.create({ name: 'coded', code: 'x' });
+  const coded = await Shelf.objects.filter({ code: 'x' }).delete({ online: true });
+  await Shelf.objects.create({ name: 'taker', code: 'x' });
+  const refused = await trove(['operations', 'cancel', coded.operationId], { cwd: project.dir, env });
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stdout, /failed: /);
+  assert.match(refused.stdout, /Last error: The cancel could not put the rows back:/);
+  assert.match(refused.stdout, new RegExp(`then cancel again: trove operations cancel ${coded.operationId}`));
+  const listed = await trove(['operations', '--watch'], { cwd: project.dir, env });
+  assert.match(listed.stdout, new RegExp(coded.operationId));
+  assert.match(listed.stdout, /Follow one with: trove operations <id> --watch/);
 });
