@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { AUTHORS, COMMENTS, HALF, POSTS, URL } from './support/online-data.ts';
 import { connect, model, fields as f, CASCADE, OperationWorker, operationProgress, type Database } from '../src/index.ts';
 
 class Author extends model('benchol.Author', { name: f.char({ maxLength: 40 }) }) {}
@@ -27,13 +28,6 @@ class Post extends model('benchol.Post', { author: f.foreignKey(() => Author, { 
 class Comment extends model('benchol.Comment', { post: f.foreignKey(() => Post, { onDelete: CASCADE }), text: f.char({ maxLength: 40 }) }) {}
 void Comment;
 
-const URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ROWS = Number(process.env.ONLINE_BENCH_ROWS ?? 10_000_000);
-// 1 author : 10 posts : 100 comments.
-const AUTHORS = Math.max(10, Math.round(ROWS / 111));
-const POSTS = AUTHORS * 10;
-const COMMENTS = POSTS * 10;
-const HALF = Math.floor(AUTHORS / 2);
 
 async function seed(db: Database): Promise<void> {
   await db.dropTables();
