@@ -186,16 +186,23 @@ export class OperationWorker {
 
   /**
    * Lets go of the operation: as it is (paused, or the worker stops), or `failed` with the
-   * reason. Only a running operation turns failed: a cancel or a pause asked for meanwhile is
-   * kept, and the next worker to claim it finishes that instead.
+   * reason. Only a running operation turns failed: a cancel asked for meanwhile is carried out
+   * here instead, and a pause is kept.
    */
   private async release(operationId: string, end: RunEnd, error?: string): Promise<RunEnd> {
     const mine = OnlineOperation.objects.using(this.db).filter({ id: operationId, leaseOwner: this.owner });
-    const failed = end === 'failed' && (await mine.filter({ state: 'running' }).update({ state: 'failed', error: error ?? '', leaseOwner: null, leaseUntil: null })) > 0;
-    if (!failed) await mine.update({ leaseOwner: null, leaseUntil: null });
-    const state = end === 'failed' && !failed ? 'paused' : end;
-    this.emit({ kind: 'released', operationId, state });
-    return state;
+    if (end === 'failed' && (await mine.filter({ state: 'running' }).update({ state: 'failed', error: error ?? '', leaseOwner: null, leaseUntil: null })) === 0) {
+      const now = await mine.values('state').first();
+      if (now?.state === 'cancelling') {
+        const ended = await finishCancel(this.db, operationId);
+        this.emit({ kind: 'released', operationId, state: ended });
+        return ended === 'cancelled' ? 'cancelled' : 'failed';
+      }
+      end = 'paused';
+    }
+    await mine.update({ leaseOwner: null, leaseUntil: null });
+    this.emit({ kind: 'released', operationId, state: end });
+    return end;
   }
 
   private async runningCount(): Promise<number> {
