@@ -120,7 +120,11 @@ export type Scope = 'live' | 'all' | 'deleted';
  */
 export type Operation =
   /** `objects.filter(…).delete()`: the trash on soft-delete models. */
-  | { kind: 'delete'; model: number; filter: Filter; user: number | null }
+  /**
+   * `online`: submitted with `{ online: true }` and carried out by a worker in batches of that
+   * many root keys, which must leave what one transaction leaves.
+   */
+  | { kind: 'delete'; model: number; filter: Filter; user: number | null; online?: { batch: number } | null }
   /** `objects|allObjects|deletedObjects.filter(…).hardDelete()`. */
   | { kind: 'hardDelete'; model: number; scope: Scope; filter: Filter; user: number | null }
   /** `(await allObjects.get({ id })).delete()` or `.hardDelete()`. */
