@@ -119,8 +119,11 @@ test('two workers, one killed at a random batch, and a racing writer: the end st
   if (BACKEND === 'postgres') assert.deepEqual(await jobsOf(operationId), ['created'], 'the job committed with the operation');
   const inserts = join(project.dir, 'inserts.json');
   const inserter = spawnNode(['--import', 'tsx', join(root, 'test', 'deletion', 'online', 'inserter.ts'), url, inserts, String(stories), String(writers)]);
-  // Small batches, so that there are many of them to be killed in.
-  const workers = [startWorker('--max-batch-size', '25'), startWorker('--max-batch-size', '25')];
+  // Small batches, so that there are many of them to be killed in, paced to take about six
+  // seconds in all: unpaced, a worker can run all of them while the test looks for the first few,
+  // and the survivor would find nothing left to do.
+  const pace = ['--max-batch-size', '25', '--max-rows-per-second', String(Math.round(ROWS / 9))];
+  const workers = [startWorker(...pace), startWorker(...pace)];
   const killAt = 1 + Math.floor(Math.random() * 4);
   await until(`a worker ran ${killAt} batches`, () => workers.some((w) => batchesOf(w) >= killAt));
   // The one that holds the operation dies.
