@@ -215,6 +215,7 @@ test(`${RUNS} random requests to the admin: no 5xx, and no data changes without 
   );
   assert.equal(await snapshot(), before, 'no data changed');
   // Staff sessions reached the admin's pages (not only the login page), and refusals happened.
-  assert.ok(staffPages.admin > RUNS / 50 && staffPages.editor > RUNS / 50, JSON.stringify({ staffPages, statuses: [...statuses] }));
+  // About 1 request in 50 reaches a staff page for each account; the bound leaves room for chance.
+  assert.ok(staffPages.admin > RUNS / 100 && staffPages.editor > RUNS / 100, JSON.stringify({ staffPages, statuses: [...statuses] }));
   for (const expected of [400, 403, 404]) assert.ok((statuses.get(expected) ?? 0) > 0, `some ${expected}: ${JSON.stringify([...statuses])}`);
 });
