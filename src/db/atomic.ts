@@ -1,11 +1,17 @@
 import { getDatabase, type Database } from './database.ts';
-import { asIntegrityError } from './errors.ts';
+import { asIntegrityError, isDeadlock } from './errors.ts';
 import type { ControlledTransaction } from 'kysely';
 import { currentTransaction, transactionStorage, type TransactionState } from './transaction-context.ts';
 
 export interface AtomicOptions {
   /** The database to run on; the default database otherwise. */
   using?: Database;
+  /**
+   * How many times to run `fn` in all when the server picks the transaction as a deadlock's
+   * victim (it was rolled back whole, so a new try starts clean). Only the outermost transaction
+   * is run again; `fn` must do nothing outside the database that a second run would repeat.
+   */
+  deadlockAttempts?: number;
 }
 
 /**
@@ -16,8 +22,17 @@ export interface AtomicOptions {
 export async function atomic<T>(fn: () => Promise<T> | T, options: AtomicOptions = {}): Promise<T> {
   const db = options.using ?? getDatabase();
   const outer = currentTransaction(db);
-  if (outer === undefined) return runTransaction(db, fn);
-  return runSavepoint(outer, fn);
+  if (outer !== undefined) return runSavepoint(outer, fn);
+  const attempts = Math.max(1, options.deadlockAttempts ?? 1);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runTransaction(db, fn);
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+      // A little longer each time, so that the transaction it collided with can finish.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+    }
+  }
 }
 
 async function runTransaction<T>(db: Database, fn: () => Promise<T> | T): Promise<T> {

@@ -2,7 +2,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { atomic, inTransaction, onCommit } from '../../src/db/index.ts';
 import { IntegrityError, model, fields as f, type Database } from '../../src/index.ts';
-import { setupDatabase } from '../support/database.ts';
+import { BACKEND, setupDatabase } from '../support/database.ts';
 
 class Entry extends model('tat.Entry', { name: f.char({ maxLength: 20, unique: true }) }) {}
 
@@ -105,4 +105,38 @@ test('onCommit runs after the outermost commit, and not after a rollback', async
     throw new Error('x');
   }), { message: 'x' });
   assert.deepEqual(calls, ['kept']);
+});
+
+test('deadlockAttempts: a deadlock victim is run again whole; without it the victim fails', { skip: BACKEND === 'sqlite' && 'SQLite has no row locks' }, async () => {
+  const [a, b] = [await Entry.objects.create({ name: 'a' }), await Entry.objects.create({ name: 'b' })];
+  // Each transaction locks one row, waits until the other holds its row, then asks for the other's.
+  async function crossed(attempts: number): Promise<PromiseSettledResult<number>[]> {
+    let runs = 0;
+    let holdA!: () => void, holdB!: () => void;
+    const heldA = new Promise<void>((r) => (holdA = r));
+    const heldB = new Promise<void>((r) => (holdB = r));
+    const lockInOrder = (first: typeof a, second: typeof a, held: () => void, other: Promise<void>) =>
+      atomic(
+        async () => {
+          runs++;
+          await Entry.objects.filter({ id: first.id }).update({ name: `${first.name}1` });
+          held();
+          await other;
+          await Entry.objects.filter({ id: second.id }).update({ name: `${second.name}2` });
+          return runs;
+        },
+        { using: db, deadlockAttempts: attempts },
+      );
+    const settled = await Promise.allSettled([lockInOrder(a, b, holdA, heldB), lockInOrder(b, a, holdB, heldA)]);
+    await Entry.objects.filter({ id: a.id }).update({ name: 'a' });
+    await Entry.objects.filter({ id: b.id }).update({ name: 'b' });
+    return settled;
+  }
+  const once = await crossed(1);
+  assert.equal(once.filter((r) => r.status === 'rejected').length, 1, 'one of the two is the victim');
+  const rejected = once.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  assert.match(String(rejected.reason), /deadlock/i);
+  const retried = await crossed(3);
+  assert.deepEqual(retried.map((r) => r.status), ['fulfilled', 'fulfilled']);
+  assert.ok(retried.some((r) => r.status === 'fulfilled' && r.value === 3), 'the victim ran a second time');
 });

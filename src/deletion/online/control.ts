@@ -12,6 +12,9 @@ import { FINISHED_STATES, OnlineOperation, type OperationState } from './records
 
 type Record = InstanceType<typeof OnlineOperation>;
 
+/** A control and a worker lock the same record; on MariaDB either may be a deadlock's victim. */
+const CONTROL_ATTEMPTS = 5;
+
 async function lock(db: Database, id: string): Promise<Record> {
   const op = await OnlineOperation.objects.using(db).selectForUpdate().filter({ id }).first();
   if (op === null) throw new OnlineOperation.DoesNotExist(`No online operation ${id}.`);
@@ -30,7 +33,7 @@ export async function pauseOperation(id: string, db: Database = getDatabase()): 
     if (op.state !== 'queued' && op.state !== 'running') refuse(op, 'paused');
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'paused' });
     return 'paused';
-  }, { using: db });
+  }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
 }
 
 /** Queues a paused or failed operation again: a worker goes on from its last batch. */
@@ -42,7 +45,7 @@ export async function resumeOperation(id: string, db: Database = getDatabase()):
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'queued', failures: 0, leaseOwner: null, leaseUntil: null });
     await engineFor(db).enqueue(db, id);
     return 'queued';
-  }, { using: db });
+  }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
 }
 
 /**
@@ -58,7 +61,7 @@ export async function cancelOperation(id: string, db: Database = getDatabase()):
     const held = op.state !== 'failed' && op.leaseOwner !== null && op.leaseUntil !== null && op.leaseUntil.getTime() > Date.now();
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelling' });
     return { state: 'cancelling', held };
-  }, { using: db });
+  }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
   // A worker holds it: that worker finishes the cancel after its batch. Otherwise it is done here.
   return held ? state : finishCancel(db, id);
 }
@@ -83,7 +86,7 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
       await removeAllKeys(db, id);
       await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
       return 'cancelled' as OperationState;
-    }, { using: db });
+    }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
     return done;
   } catch (error) {
     if (!(error instanceof QueryUsageError) && !(error instanceof ValidationError)) throw error;

@@ -16,6 +16,9 @@ import { DEFAULT_PACING, nextBatchSize, rateDelayMs, type Pacing } from './pacin
 import { OnlineOperation, RUNNABLE_STATES } from './records.ts';
 import { isStatementTimeout, isTimeout, type BatchTimeouts } from './timeouts.ts';
 
+/** Controls lock the same record as the worker: on MariaDB either side may be a deadlock's victim. */
+const RECORD_ATTEMPTS = 5;
+
 export interface WorkerOptions extends Partial<Pacing>, Partial<HealthLimits>, Partial<BatchTimeouts> {
   /** This worker's name in each operation's lease (default host:pid:random). */
   owner?: string;
@@ -75,7 +78,7 @@ export class OperationWorker {
       });
       this.emit({ kind: 'claimed', operationId: op.id });
       return op.id;
-    }, { using: this.db });
+    }, { using: this.db, deadlockAttempts: RECORD_ATTEMPTS });
   }
 
   /** Runs a claimed operation until it ends or stops. */
@@ -181,7 +184,7 @@ export class OperationWorker {
       const now = new Date();
       await OnlineOperation.objects.using(this.db).filter({ id: operationId }).update({ failures: op.failures + 1, error: message, heartbeatAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs) });
       return op.failures + 1;
-    }, { using: this.db });
+    }, { using: this.db, deadlockAttempts: RECORD_ATTEMPTS });
   }
 
   /**
