@@ -18,6 +18,7 @@
  * 10 minutes, not CI's 90. Past it the file's processes are stopped and it fails, naming the tests
  * still running. Each file's time is printed, and the slowest ones at the end;
  * TROVE_TEST_TIMINGS=out.json writes them all.
+ * `tsc --noEmit` runs beside the lanes, and a type error fails the run as a failing file does.
  * Arguments narrow the run to matching test files: `npm test -- queryset`.
  */
 import { spawn } from 'node:child_process';
@@ -234,6 +235,27 @@ async function runLane(backend, print) {
   return { backend: backend.name, results, ms: Date.now() - start };
 }
 
+/**
+ * `tsc --noEmit` over the sources, tests and examples runs beside the lanes rather than before
+ * them: it takes a minute of one core, which the files' waits on servers and processes can share.
+ * Its result counts as one more file.
+ */
+function typecheck() {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('close', (code) => {
+      const ok = code === 0;
+      if (!ok) output = `✖ tsc --noEmit found type errors:\n${output}`;
+      resolve({ backend: 'types', file: 'tsc --noEmit', ms: Date.now() - start, output, timedOut: false, pass: ok ? 1 : 0, fail: ok ? 0 : 1, skipped: 0 });
+    });
+  });
+}
+const typesChecked = typecheck();
+
 const serial = process.env.TROVE_TEST_SERIAL === '1';
 const live = (text) => process.stdout.write(text);
 const lanes = [];
@@ -254,7 +276,9 @@ if (serial) {
 rmSync(join(root, 'test', '.tmp'), { recursive: true, force: true });
 rmSync(reportDir, { recursive: true, force: true });
 
-const results = lanes.flatMap((lane) => lane.results);
+const types = await typesChecked;
+console.log(block(types));
+const results = [...lanes.flatMap((lane) => lane.results), types];
 if (process.env.TROVE_TEST_TIMINGS) {
   const timings = results.map(({ output: _output, ...rest }) => ({ ...rest, seconds: Number(seconds(rest.ms)) }));
   writeFileSync(process.env.TROVE_TEST_TIMINGS, `${JSON.stringify(timings, null, 2)}\n`);
@@ -279,6 +303,9 @@ for (const backend of backends) {
   for (const key of Object.keys(totals)) totals[key] += sum(key);
   console.log(`${backend.name}: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('skipped')} skipped (${mine.length} files, ${duration(mine.reduce((n, r) => n + r.ms, 0))} of test time)`);
 }
+totals.pass += types.pass;
+totals.fail += types.fail;
+console.log(`types: tsc --noEmit ${types.fail > 0 ? 'failed' : 'passed'} (${duration(types.ms)}, beside the lanes)`);
 console.log(`lanes: ${lanes.map((lane) => `${lane.backend} ${duration(lane.ms)}`).join(', ')}`);
 for (const line of skipped) console.log(`skipped backend: ${line}`);
 for (const r of results.filter((r) => r.fail > 0)) console.log(`failed: ${r.backend}: ${r.file}${r.timedOut ? ' (killed at its time limit)' : ''}`);

@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -31,12 +31,29 @@ const browserSkipped = !existsSync(CHROMIUM) && process.env.TROVE_REQUIRE_BROWSE
 
 const SUPERUSER = { username: 'admin', password: 'a long enough password' };
 
+/**
+ * `npm install` as a user's, but for one step: better-sqlite3 finds no prebuilt binary to fetch
+ * here (npm's registry is all there is), so its install script would compile SQLite from
+ * source, a minute and a half of both cores on every run. Scripts are held back, the binary this
+ * repository built for the same version is put in its place, and the other install scripts run.
+ */
+async function installWithoutCompiling(spec: string): Promise<void> {
+  await npm(['install', spec, '--ignore-scripts']);
+  const ours = join(root, 'node_modules', 'better-sqlite3');
+  const theirs = join(folder, 'node_modules', 'better-sqlite3');
+  const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const same = version(ours) === version(theirs);
+  if (same) cpSync(join(ours, 'build'), join(theirs, 'build'), { recursive: true });
+  // The other install scripts (esbuild's); all of them, compiling included, if the versions differ.
+  await npm(['rebuild', ...(same ? ['esbuild'] : [])]);
+}
+
 before(async () => {
   // `npm pack` builds first (prepack), so the tarball holds what `npm run build` makes.
   const { stdout } = await sh('npm', ['pack', '--pack-destination', folder], root);
   tarball = stdout.trim().split('\n').at(-1) ?? '';
   assert.match(tarball, /^trove-\d+\.\d+\.\d+\.tgz$/);
-  await npm(['install', `./${tarball}`]);
+  await installWithoutCompiling(`./${tarball}`);
 });
 after(() => rmSync(folder, { recursive: true, force: true }));
 

@@ -1,3 +1,4 @@
+// @backends: sqlite-only
 /**
  * The password validators against simple references (fast-check), and Django's own examples.
  * No database: validators look at a password and a user's attributes only.

@@ -18,7 +18,7 @@ import { Harness } from './differential/trove.ts';
 
 // Each scenario makes its own tables, which costs a server about ten times what it costs SQLite:
 // CI runs 400 on SQLite and 50 on each server, a new seed every time.
-const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 400 : 50));
+const RUNS = Number(process.env.FUZZ_RUNS ?? (BACKEND === 'sqlite' ? 400 : 30));
 
 let db: Database;
 before(async () => {

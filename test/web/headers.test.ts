@@ -1,3 +1,4 @@
+// @backends: sqlite-only
 /**
  * Response headers, over a real socket against the blog: admin pages and every page served to a
  * logged-in user are never cached (Django's never_cache); every response carries a strict

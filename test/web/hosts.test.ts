@@ -1,3 +1,4 @@
+// @backends: sqlite-only
 /**
  * The Host header is checked against `allowedHosts` (Django's ALLOWED_HOSTS): any other host is a
  * 400 before a view runs, so redirects and the CSRF origin check only ever see a host the site

@@ -1,3 +1,4 @@
+// @backends: sqlite-only
 /**
  * The HTTPS settings over a real socket, as `trove check --deploy` asks for them: a plain-HTTP
  * request is a 301 to the same address over HTTPS (secureSslRedirect), an HTTPS one (through a

@@ -1,3 +1,4 @@
+// @backends: sqlite-only
 /**
  * Properties of reading posted text as Django 5.2's form fields read it, against the reference
  * model in django-reference.ts (inputs whose reading is known by construction):
