@@ -84,7 +84,9 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
       // Its rows were never announced (postSoftDelete goes out once an operation is whole): none is taken back.
       if (op.kind === 'softDelete' && op.deletionId !== null) await asOperation(id, () => restoreDeletion(op.deletionId!, { db, announce: false }));
       await removeAllKeys(db, id);
-      await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
+      // A soft delete put back is nothing taken: its progress says so, rather than what its batches had moved.
+      const undone = op.kind === 'softDelete' ? { done: {}, keysDone: 0 } : {};
+      await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null, ...undone });
       return 'cancelled' as OperationState;
     }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
     return done;

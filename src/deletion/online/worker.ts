@@ -92,6 +92,10 @@ export class OperationWorker {
       if (!health.healthy) {
         this.emit({ kind: 'waiting', operationId, reason: health.reason! });
         if (!(await this.renewLease(operationId))) return 'lost';
+        // An unhealthy database may stay so for long: a pause or cancel asked meanwhile is
+        // carried out now, not after the wait (no batch runs to see it).
+        const asked = await this.stopAsked(operationId);
+        if (asked !== undefined) return asked;
         await sleep(1000, undefined, { signal }).catch(() => {});
         continue;
       }
@@ -128,13 +132,7 @@ export class OperationWorker {
       switch (outcome.kind) {
         case 'lost': return 'lost';
         case 'finished': this.emit({ kind: 'released', operationId, state: 'done' }); return 'done';
-        case 'stopped':
-          if (outcome.state === 'cancelling') {
-            const ended = await finishCancel(this.db, operationId);
-            this.emit({ kind: 'released', operationId, state: ended });
-            return ended === 'cancelled' ? 'cancelled' : 'failed';
-          }
-          return this.release(operationId, 'paused');
+        case 'stopped': return this.stop(operationId, outcome.state);
         case 'took': {
           lockWaits = 0;
           const rows = Object.values(outcome.byModel).reduce((a, b) => a + b, 0);
@@ -170,6 +168,19 @@ export class OperationWorker {
   }
 
   /** Renews this worker's lease; false when it is no longer its own. */
+  /** Carries out a pause or cancel the record asks for; undefined when it asks for neither. */
+  private async stopAsked(operationId: string): Promise<RunEnd | undefined> {
+    const now = await OnlineOperation.objects.using(this.db).filter({ id: operationId }).values('state').first();
+    return now?.state === 'cancelling' || now?.state === 'paused' ? this.stop(operationId, now.state) : undefined;
+  }
+
+  private async stop(operationId: string, state: string): Promise<RunEnd> {
+    if (state !== 'cancelling') return this.release(operationId, 'paused');
+    const ended = await finishCancel(this.db, operationId);
+    this.emit({ kind: 'released', operationId, state: ended });
+    return ended === 'cancelled' ? 'cancelled' : 'failed';
+  }
+
   private async renewLease(operationId: string): Promise<boolean> {
     const now = new Date();
     const n = await OnlineOperation.objects.using(this.db).filter({ id: operationId, leaseOwner: this.owner }).update({ leaseUntil: new Date(now.getTime() + this.leaseMs), heartbeatAt: now });

@@ -3,14 +3,15 @@
  * leaves, and pause, resume, cancel, a lease taken over and a failing batch each end as they say.
  */
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  cancelOperation, getDatabase, listOperations, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
+  atomic, cancelOperation, connect, getDatabase, listOperations, OnlineOperation, operationProgress, OperationWorker, pauseOperation, ProtectedError, QueryUsageError,
   restoreDeletion, resumeOperation, purgeDeletion, signals, type WorkerEvent,
 } from '../../../src/index.ts';
 import { runBatch } from '../../../src/deletion/online/batch.ts';
-import { BACKEND, withSeededDatabase } from '../../support/database.ts';
+import { BACKEND, TEST_DATABASE_URL, withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedShelves, seedWriters, snapshot, worker } from './fixtures.ts';
 import { Genre, Knot, Node, Page, Prize, Remark, Shelf, Story, Token, TokenUse, Volume, Writer } from './models.ts';
 
@@ -98,7 +99,10 @@ test('cancelling a soft delete puts back all it moved; cancelling a hard delete 
   assert.equal(await cancelOperation(soft.operationId), 'cancelling');
   assert.equal(await w.run(soft.operationId), 'cancelled');
   assert.deepEqual(await snapshot(), before);
-  assert.equal((await operationProgress(soft.operationId)).state, 'cancelled');
+  const undone = await operationProgress(soft.operationId);
+  assert.equal(undone.state, 'cancelled');
+  // Everything is back, so nothing reads as done (the batches had moved 4 shelves and theirs).
+  assert.deepEqual([undone.done, undone.keysDone], [0, 0]);
 
   await seedWriters(10, 1, 1);
   const hard = await Writer.objects.all().delete({ online: true });
@@ -378,4 +382,43 @@ test('listOperations puts those still going (failed included) before the finishe
   await worker().drain();
   assert.deepEqual((await listOperations(getDatabase(), 2)).map((p) => p.id), [old.operationId, newer[1]]);
   assert.deepEqual((await listOperations()).map((p) => p.id), [old.operationId, newer[1], newer[0]]);
+});
+
+test('a pause or cancel asked while the worker waits for the database to be healthy is carried out during the wait', { skip: BACKEND === 'sqlite' && 'SQLite has no lock waiters to count' }, async () => {
+  await seedShelves(6, 1, 1);
+  await Genre.objects.create({ name: 'held' });
+  const db = getDatabase();
+  // The database looks unhealthy to this worker (maxLockWaiters: 0) while one session waits on a row lock.
+  const [holderDb, waiterDb] = [await connect(TEST_DATABASE_URL), await connect(TEST_DATABASE_URL)];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const holding = atomic(async () => { await Genre.objects.using(holderDb).selectForUpdate().fetch(); await held; }, { using: holderDb });
+  await sleep(200);
+  const waiting = atomic(() => Genre.objects.using(waiterDb).selectForUpdate().fetch(), { using: waiterDb });
+  try {
+    for (const control of ['pause', 'cancel'] as const) {
+      const before = await snapshot();
+      const started = await Shelf.objects.all().delete({ online: true });
+      const waits: string[] = [];
+      const w = new OperationWorker(db, { maxLockWaiters: 0, leaseMs: 10_000, onEvent: (e) => { if (e.kind === 'waiting') waits.push(e.reason); } });
+      assert.equal(await w.claim(), started.operationId);
+      const run = w.run(started.operationId);
+      while (waits.length === 0) await sleep(20);
+      const asked = control === 'pause' ? await pauseOperation(started.operationId) : await cancelOperation(started.operationId);
+      assert.equal(asked, control === 'pause' ? 'paused' : 'cancelling');
+      // Within a wait or two, not once the database is healthy again (it is not, until the end).
+      const ended = await Promise.race([run, sleep(8_000).then(() => 'still waiting for health')]);
+      assert.equal(ended, control === 'pause' ? 'paused' : 'cancelled');
+      const op = await OnlineOperation.objects.get({ id: started.operationId });
+      assert.equal(op.leaseOwner, null, 'the lease is let go');
+      if (control === 'cancel') assert.deepEqual(await snapshot(), before, 'the hidden roots are back');
+      else await cancelOperation(started.operationId);
+    }
+  } finally {
+    release();
+    await holding;
+    await waiting;
+    await holderDb.close();
+    await waiterDb.close();
+  }
 });
