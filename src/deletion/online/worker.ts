@@ -167,13 +167,13 @@ export class OperationWorker {
     this.options.onEvent?.(event);
   }
 
-  /** Renews this worker's lease; false when it is no longer its own. */
   /** Carries out a pause or cancel the record asks for; undefined when it asks for neither. */
   private async stopAsked(operationId: string): Promise<RunEnd | undefined> {
     const now = await OnlineOperation.objects.using(this.db).filter({ id: operationId }).values('state').first();
     return now?.state === 'cancelling' || now?.state === 'paused' ? this.stop(operationId, now.state) : undefined;
   }
 
+  /** Stops as the record asks: a pause lets the operation go; a cancel is finished here. */
   private async stop(operationId: string, state: string): Promise<RunEnd> {
     if (state !== 'cancelling') return this.release(operationId, 'paused');
     const ended = await finishCancel(this.db, operationId);
@@ -181,6 +181,7 @@ export class OperationWorker {
     return ended === 'cancelled' ? 'cancelled' : 'failed';
   }
 
+  /** Renews this worker's lease; false when it is no longer its own. */
   private async renewLease(operationId: string): Promise<boolean> {
     const now = new Date();
     const n = await OnlineOperation.objects.using(this.db).filter({ id: operationId, leaseOwner: this.owner }).update({ leaseUntil: new Date(now.getTime() + this.leaseMs), heartbeatAt: now });
