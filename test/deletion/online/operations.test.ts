@@ -403,7 +403,8 @@ test('a pause or cancel asked while the worker waits for the database to be heal
       const w = new OperationWorker(db, { maxLockWaiters: 0, leaseMs: 10_000, onEvent: (e) => { if (e.kind === 'waiting') waits.push(e.reason); } });
       assert.equal(await w.claim(), started.operationId);
       const run = w.run(started.operationId);
-      while (waits.length === 0) await sleep(20);
+      for (let i = 0; waits.length === 0 && i < 250; i++) await sleep(20);
+      assert.ok(waits.length > 0, 'the worker waits for the database to be healthy');
       const asked = control === 'pause' ? await pauseOperation(started.operationId) : await cancelOperation(started.operationId);
       assert.equal(asked, control === 'pause' ? 'paused' : 'cancelling');
       // Within a wait or two, not once the database is healthy again (it is not, until the end).
