@@ -1,5 +1,5 @@
 import { getDatabase, type Database } from './database.ts';
-import { asIntegrityError, isDeadlock } from './errors.ts';
+import { asIntegrityError, deadlockPause, isDeadlock } from './errors.ts';
 import type { ControlledTransaction } from 'kysely';
 import { currentTransaction, transactionStorage, type TransactionState } from './transaction-context.ts';
 
@@ -21,16 +21,16 @@ export interface AtomicOptions {
  */
 export async function atomic<T>(fn: () => Promise<T> | T, options: AtomicOptions = {}): Promise<T> {
   const db = options.using ?? getDatabase();
+  const attempts = options.deadlockAttempts ?? 1;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`deadlockAttempts must be a whole number of at least 1, not ${attempts}.`);
   const outer = currentTransaction(db);
   if (outer !== undefined) return runSavepoint(outer, fn);
-  const attempts = Math.max(1, options.deadlockAttempts ?? 1);
   for (let attempt = 1; ; attempt++) {
     try {
       return await runTransaction(db, fn);
     } catch (error) {
       if (attempt >= attempts || !isDeadlock(error)) throw error;
-      // A little longer each time, so that the transaction it collided with can finish.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+      await deadlockPause(attempt);
     }
   }
 }

@@ -2,7 +2,7 @@ import { CompiledQuery, Kysely, sql, type QueryResult, type LogEvent } from 'kys
 import { parseDatabaseUrl, type DialectName } from './url.ts';
 import { openSqlite, type PreparedStatementCache, type SqliteFastPath } from './sqlite.ts';
 import { createTables, registeredTables, type TableSpec } from './schema.ts';
-import { asIntegrityError, isDeadlock } from './errors.ts';
+import { asIntegrityError, deadlockPause, isDeadlock } from './errors.ts';
 
 /** How often a statement outside a transaction is tried when it keeps losing deadlocks (about 2 s in all). */
 const DEADLOCK_ATTEMPTS = 12;
@@ -79,9 +79,8 @@ export class Database {
       } catch (error) {
         // A statement outside any transaction was its own transaction: as a deadlock's victim it
         // was undone whole, so running it again is safe (then it waits, and passes or is refused).
-        // It waits a little longer each time, so that the transaction it collided with can finish.
         if (attempt < DEADLOCK_ATTEMPTS && isDeadlock(error) && currentTransaction(this) === undefined) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+          await deadlockPause(attempt);
           continue;
         }
         throw asIntegrityError(error) ?? error;

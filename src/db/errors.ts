@@ -27,3 +27,8 @@ export function isDeadlock(error: unknown): boolean {
   const e = error as { code?: unknown; errno?: unknown } | null;
   return e !== null && typeof e === 'object' && (e.code === '40P01' || e.errno === 1213);
 }
+
+/** How long to wait before running a deadlock's victim again: a little longer each time, so that the transaction it collided with can finish. */
+export function deadlockPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+}

@@ -140,3 +140,10 @@ test('deadlockAttempts: a deadlock victim is run again whole; without it the vic
   assert.deepEqual(retried.map((r) => r.status), ['fulfilled', 'fulfilled']);
   assert.ok(retried.some((r) => r.status === 'fulfilled' && r.value === 3), 'the victim ran a second time');
 });
+
+test('deadlockAttempts that is not a whole number of at least 1 is refused before the transaction opens', async () => {
+  for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    await assert.rejects(atomic(() => Entry.objects.create({ name: 'never' }), { deadlockAttempts: bad }), RangeError);
+  }
+  assert.deepEqual(await names(), []);
+});

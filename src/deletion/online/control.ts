@@ -8,12 +8,10 @@ import { restoreDeletion } from '../restore.ts';
 import { engineFor } from './engine.ts';
 import { asOperation } from './in-flight.ts';
 import { removeAllKeys } from './keys.ts';
-import { FINISHED_STATES, OnlineOperation, type OperationState } from './records.ts';
+import { FINISHED_STATES, OnlineOperation, RECORD_DEADLOCK_ATTEMPTS, type OperationState } from './records.ts';
 
 type Record = InstanceType<typeof OnlineOperation>;
 
-/** A control and a worker lock the same record; on MariaDB either may be a deadlock's victim. */
-const CONTROL_ATTEMPTS = 5;
 
 async function lock(db: Database, id: string): Promise<Record> {
   const op = await OnlineOperation.objects.using(db).selectForUpdate().filter({ id }).first();
@@ -33,7 +31,7 @@ export async function pauseOperation(id: string, db: Database = getDatabase()): 
     if (op.state !== 'queued' && op.state !== 'running') refuse(op, 'paused');
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'paused' });
     return 'paused';
-  }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
+  }, { using: db, deadlockAttempts: RECORD_DEADLOCK_ATTEMPTS });
 }
 
 /** Queues a paused or failed operation again: a worker goes on from its last batch. */
@@ -45,7 +43,7 @@ export async function resumeOperation(id: string, db: Database = getDatabase()):
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'queued', failures: 0, leaseOwner: null, leaseUntil: null });
     await engineFor(db).enqueue(db, id);
     return 'queued';
-  }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
+  }, { using: db, deadlockAttempts: RECORD_DEADLOCK_ATTEMPTS });
 }
 
 /**
@@ -61,7 +59,7 @@ export async function cancelOperation(id: string, db: Database = getDatabase()):
     const held = op.state !== 'failed' && op.leaseOwner !== null && op.leaseUntil !== null && op.leaseUntil.getTime() > Date.now();
     await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelling' });
     return { state: 'cancelling', held };
-  }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
+  }, { using: db, deadlockAttempts: RECORD_DEADLOCK_ATTEMPTS });
   // A worker holds it: that worker finishes the cancel after its batch. Otherwise it is done here.
   return held ? state : finishCancel(db, id);
 }
@@ -88,7 +86,7 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
       const undone = op.kind === 'softDelete' ? { done: {}, keysDone: 0 } : {};
       await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null, ...undone });
       return 'cancelled' as OperationState;
-    }, { using: db, deadlockAttempts: CONTROL_ATTEMPTS });
+    }, { using: db, deadlockAttempts: RECORD_DEADLOCK_ATTEMPTS });
     return done;
   } catch (error) {
     if (!(error instanceof QueryUsageError) && !(error instanceof ValidationError)) throw error;

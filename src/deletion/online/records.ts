@@ -19,6 +19,8 @@ export const OPERATION_STATES: readonly OperationState[] = ['queued', 'running',
 /** States a worker may take an operation in. */
 export const RUNNABLE_STATES: readonly OperationState[] = ['queued', 'running', 'cancelling'];
 export const FINISHED_STATES: readonly OperationState[] = ['cancelled', 'done'];
+/** Controls and workers lock the same record: on MariaDB either may be a deadlock's victim, and runs again. */
+export const RECORD_DEADLOCK_ATTEMPTS = 5;
 
 /**
  * What each batch does: deletes (or moves to the trash) its slice of root keys with their cascade;

@@ -13,11 +13,9 @@ import { BeyondPlanError, runBatch } from './batch.ts';
 import { finishCancel } from './control.ts';
 import { DEFAULT_HEALTH, databaseHealth, type HealthLimits } from './health.ts';
 import { DEFAULT_PACING, nextBatchSize, rateDelayMs, type Pacing } from './pacing.ts';
-import { OnlineOperation, RUNNABLE_STATES } from './records.ts';
+import { OnlineOperation, RECORD_DEADLOCK_ATTEMPTS, RUNNABLE_STATES } from './records.ts';
 import { isStatementTimeout, isTimeout, type BatchTimeouts } from './timeouts.ts';
 
-/** Controls lock the same record as the worker: on MariaDB either side may be a deadlock's victim. */
-const RECORD_ATTEMPTS = 5;
 
 export interface WorkerOptions extends Partial<Pacing>, Partial<HealthLimits>, Partial<BatchTimeouts> {
   /** This worker's name in each operation's lease (default host:pid:random). */
@@ -78,7 +76,7 @@ export class OperationWorker {
       });
       this.emit({ kind: 'claimed', operationId: op.id });
       return op.id;
-    }, { using: this.db, deadlockAttempts: RECORD_ATTEMPTS });
+    }, { using: this.db, deadlockAttempts: RECORD_DEADLOCK_ATTEMPTS });
   }
 
   /** Runs a claimed operation until it ends or stops. */
@@ -196,7 +194,7 @@ export class OperationWorker {
       const now = new Date();
       await OnlineOperation.objects.using(this.db).filter({ id: operationId }).update({ failures: op.failures + 1, error: message, heartbeatAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs) });
       return op.failures + 1;
-    }, { using: this.db, deadlockAttempts: RECORD_ATTEMPTS });
+    }, { using: this.db, deadlockAttempts: RECORD_DEADLOCK_ATTEMPTS });
   }
 
   /**
