@@ -9,6 +9,6 @@ export {
   type DeletePlan, type PurgePlan, type BulkDeleteOptions, type SoftDeleteResult, type RestoreResult, type PurgeOptions, type PurgeProgress, type PurgeResult,
 } from './deletion/index.ts';
 export {
-  OnlineOperation, operationProgress, listOperations, pauseOperation, resumeOperation, cancelOperation, OperationWorker, useOperationEngine,
+  OnlineOperation, operationProgress, listOperations, pauseOperation, resumeOperation, cancelOperation, OperationWorker, useOperationEngine, sweepLimits,
   type OperationState, type OperationProgress, type ModelProgress, type WorkerOptions, type WorkerEvent, type OperationEngine,
 } from './deletion/index.ts';

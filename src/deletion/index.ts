@@ -32,7 +32,7 @@ export { purge, purgeDeletion, planPurgeDeletion, cutoffFrom, PurgeOverlapError,
 export { hasRowsInTrash, type OperationRows } from './operations.ts';
 export { DELETION_STATES } from './record.ts';
 export {
-  OnlineOperation, OperationKey, OPERATION_STATES, OPERATION_KINDS, startOnline, pauseOperation, resumeOperation, cancelOperation, CANCEL_FAILED,
+  OnlineOperation, OperationKey, OperationSweep, sweepLimits, OPERATION_STATES, OPERATION_KINDS, startOnline, pauseOperation, resumeOperation, cancelOperation, CANCEL_FAILED,
   operationProgress, listOperations, progressOf, OperationWorker, useOperationEngine, builtInEngine, DEFAULT_PACING, DEFAULT_HEALTH, nextBatchSize,
   type OperationState, type OperationKind, type OnlineOptions, type OnlineOperationStarted, type OperationProgress, type ModelProgress,
   type WorkerOptions, type WorkerEvent, type RunEnd, type OperationEngine, type Pacing, type HealthLimits,

@@ -1,8 +1,9 @@
 /**
  * One batch of an online operation: in one short transaction, the next slice of root keys is
  * deleted (or moved to the trash) with its whole cascade, children before parents, the keys are
- * removed and the progress saved; a purge's next slice of trash rows goes for good with theirs. A crash anywhere rolls all of it back, so the checkpoint is
- * always exactly what is gone, and no orphan is ever visible.
+ * removed and the progress saved; a purge's next slice of trash rows goes for good with theirs;
+ * a hard delete's sweep (sweep.ts) comes before its root slices. A crash anywhere rolls all of
+ * it back, so the checkpoint is always exactly what is gone, and no orphan is ever visible.
  */
 import { atomic, type Database } from '../../db/index.ts';
 import { getModel, pkIn, QueryUsageError } from '../../orm/index.ts';
@@ -13,12 +14,17 @@ import { sendOperationRows, stamp } from '../soft.ts';
 import { postSoftDelete } from '../../signals.ts';
 import { nextKeys, removeKeysThrough } from './keys.ts';
 import { nextTrashSlice, purgeSlice, type TrashSlice } from './purge.ts';
+import { nextSweep, removeSweep, sweepLimits, sweepSlice } from './sweep.ts';
 import { OnlineOperation } from './records.ts';
 import { applyTimeouts, type BatchTimeouts } from './timeouts.ts';
 
 export type BatchOutcome =
-  /** The batch took `keys` root keys and `byModel` rows. */
-  | { kind: 'took'; keys: number; byModel: Record<string, number>; ms: number }
+  /**
+   * The batch took `keys` root keys and `byModel` rows. `otherWorkNext`: it ended a step of a
+   * sweep, and the next batch sweeps another model or takes root slices, whose rows cost
+   * something else: its size starts again from the initial one.
+   */
+  | { kind: 'took'; keys: number; byModel: Record<string, number>; ms: number; otherWorkNext: boolean }
   /** No keys were left: the operation is done. */
   | { kind: 'finished' }
   /** Paused or being cancelled: the worker stops here. */
@@ -53,8 +59,15 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     const root = getModel(op.rootLabel);
     const now = new Date();
     const purging = op.kind === 'purge';
-    const slice = purging ? await nextTrashSlice(db, op.deletionId!, size) : await nextRootSlice(db, root, op.id, size);
-    if (slice === undefined) {
+    // A hard delete sweeps the models it takes much of first (sweep.ts), then takes its root slices.
+    let sweep = op.kind === 'delete' ? await nextSweep(db, op.id) : undefined;
+    if (sweep !== undefined && size < sweepLimits.minBatchSize) {
+      await removeSweep(db, op.id);
+      sweep = undefined;
+    }
+    let otherWorkNext = false;
+    const slice = sweep !== undefined ? undefined : purging ? await nextTrashSlice(db, op.deletionId!, size) : await nextRootSlice(db, root, op.id, size);
+    if (sweep === undefined && slice === undefined) {
       // As a soft delete in one transaction sends postSoftDelete once it is whole, the online one
       // does when its last batch is done, in the transaction that marks it done.
       if (op.kind === 'softDelete' && op.deletionId !== null) {
@@ -66,9 +79,10 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     const restore = await applyTimeouts(db, timeouts);
     let byModel: Record<string, number>;
     try {
-      byModel = purging
-        ? await purgeSlice(db, op.id, op.deletionId!, slice as TrashSlice)
-        : op.kind === 'softDelete' ? await trashSlice(db, root, slice.keys, op.deletionId!, op.createdAt) : await deleteSlice(db, root, slice.keys, op);
+      if (sweep !== undefined) ({ byModel, stepDone: otherWorkNext } = await sweepSlice(db, op, sweep, size * sweepLimits.keysPerBatchKey, op));
+      else if (purging) byModel = await purgeSlice(db, op.id, op.deletionId!, slice as TrashSlice);
+      else if (op.kind === 'softDelete') byModel = await trashSlice(db, root, slice!.keys, op.deletionId!, op.createdAt);
+      else byModel = await deleteSlice(db, root, slice!.keys, op);
     } finally {
       await restore();
     }
@@ -77,8 +91,9 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     // many-to-many made for it need no permission of their own, so they are never beyond it.
     const beyond = Object.keys(byModel).filter((label) => !(label in op.plan) && !getModel(label).autoCreated);
     if (beyond.length > 0) throw new BeyondPlanError(beyond);
-    if (!purging) await removeKeysThrough(db, root, op.id, slice.keys[slice.keys.length - 1]);
-    const keys = slice.keys.length;
+    if (slice !== undefined && !purging) await removeKeysThrough(db, root, op.id, slice.keys[slice.keys.length - 1]);
+    // A sweep takes no root key; its rows count in `done`.
+    const keys = slice === undefined ? 0 : slice.keys.length;
     // A purge's progress is counted in rows, the unit of its plan; a delete's in root keys.
     const taken = purging ? Object.values(byModel).reduce((sum, n) => sum + n, 0) : keys;
     const ms = Math.round(performance.now() - started);
@@ -89,7 +104,7 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
       slowestBatchMs: Math.max(op.slowestBatchMs, ms), failures: 0, error: '',
       heartbeatAt: now, leaseUntil: new Date(now.getTime() + leaseMs),
     });
-    return { kind: 'took', keys, byModel, ms };
+    return { kind: 'took', keys, byModel, ms, otherWorkNext };
   }, { using: db });
 }
 

@@ -8,6 +8,7 @@ import { restoreDeletion } from '../restore.ts';
 import { engineFor } from './engine.ts';
 import { asOperation } from './in-flight.ts';
 import { removeAllKeys } from './keys.ts';
+import { removeSweep } from './sweep.ts';
 import { FINISHED_STATES, OnlineOperation, RECORD_DEADLOCK_ATTEMPTS, type OperationState } from './records.ts';
 
 type Record = InstanceType<typeof OnlineOperation>;
@@ -82,6 +83,7 @@ export async function finishCancel(db: Database, id: string): Promise<OperationS
       // Its rows were never announced (postSoftDelete goes out once an operation is whole): none is taken back.
       if (op.kind === 'softDelete' && op.deletionId !== null) await asOperation(id, () => restoreDeletion(op.deletionId!, { db, announce: false }));
       await removeAllKeys(db, id);
+      await removeSweep(db, id);
       // A soft delete put back is nothing taken: its progress says so, rather than what its batches had moved.
       const undone = op.kind === 'softDelete' ? { done: {}, keysDone: 0 } : {};
       await OnlineOperation.objects.using(db).filter({ id }).update({ state: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseUntil: null, ...undone });

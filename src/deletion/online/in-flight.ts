@@ -1,9 +1,9 @@
 /** A soft delete still running online owns its trash operation: nothing else may restore or purge it meanwhile. */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { QueryUsageError } from '../../orm/index.ts';
 import { OnlineOperation } from './records.ts';
+import { hasTable } from './tables.ts';
 
 /**
  * The operation whose own work runs here (a batch of its purge, the restore of its cancel): that
@@ -15,20 +15,9 @@ export function asOperation<T>(operationId: string, fn: () => Promise<T>): Promi
   return acting.run(operationId, fn);
 }
 
-/** Databases known to have the operations table; one made before online deletes existed has none until `trove migrate`. */
-const withTable = new WeakSet<Database>();
-
-export async function hasOperationsTable(db: Database): Promise<boolean> {
-  if (withTable.has(db)) return true;
-  const name = OnlineOperation.meta.table;
-  const probe = db.dialect === 'sqlite'
-    ? sql`select 1 as found from sqlite_master where type = 'table' and name = ${name}`
-    : db.dialect === 'postgres'
-      ? sql`select 1 as found where to_regclass(${name}) is not null`
-      : sql`select 1 as found from information_schema.tables where table_schema = database() and table_name = ${name}`;
-  const found = (await db.execute(probe.compile(db.kysely))).rows.length > 0;
-  if (found) withTable.add(db);
-  return found;
+/** Whether the database has the operations table; one made before online deletes existed has none until `trove migrate`. */
+export function hasOperationsTable(db: Database): Promise<boolean> {
+  return hasTable(db, OnlineOperation.meta.table);
 }
 
 /** The online operation that still owns the deletion's trash (making it, or purging it), if any but the one acting here. */

@@ -1,4 +1,4 @@
-export { OnlineOperation, OperationKey, OPERATION_STATES, OPERATION_KINDS, type OperationState, type OperationKind } from './records.ts';
+export { OnlineOperation, OperationKey, OperationSweep, OPERATION_STATES, OPERATION_KINDS, type OperationState, type OperationKind } from './records.ts';
 export { startOnline, type OnlineOptions, type OnlineOperationStarted } from './submit.ts';
 export { startOnlinePurge, PurgeBeyondTrashError, type OnlinePurgeOptions } from './purge.ts';
 export { pauseOperation, resumeOperation, cancelOperation, CANCEL_FAILED } from './control.ts';
@@ -8,3 +8,4 @@ export { useOperationEngine, builtInEngine, type OperationEngine } from './engin
 export { DEFAULT_PACING, nextBatchSize, type Pacing } from './pacing.ts';
 export { DEFAULT_HEALTH, type HealthLimits } from './health.ts';
 export { assertNotInFlight, asOperation } from './in-flight.ts';
+export { sweepLimits } from './sweep.ts';

@@ -1,5 +1,5 @@
 /** Reading and removing an operation's root keys, the smallest first. */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { ModelMeta } from '../../orm/index.ts';
 import { OperationKey } from './records.ts';
@@ -33,4 +33,20 @@ export async function removeKeysThrough(db: Database, root: ModelMeta, operation
 
 export async function removeAllKeys(db: Database, operation: string): Promise<void> {
   await db.execute(db.kysely.deleteFrom(TABLE).where('operation', '=', operation).compile());
+}
+
+/**
+ * Writes the keys `keys` selects (a column `pk` of `meta`'s keys) under `group`: an operation's
+ * root keys, or the keys of a model its sweep finds rows through (sweep.ts). Returns how many.
+ */
+export async function writeKeys(db: Database, meta: ModelMeta, group: string, keys: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const column = keyColumn(meta);
+  const rows = db.kysely.selectFrom(keys.as('k')).select([sql<string>`${group}`.as('operation'), 'k.pk']);
+  const insert = db.kysely.insertInto(TABLE).columns(['operation', column]).expression(rows);
+  return Number((await db.execute(insert.compile())).numAffectedRows ?? 0);
+}
+
+/** SELECT of the keys written under `group`, as `meta`'s key column compares with them. */
+export function keysIn(db: Database, meta: ModelMeta, group: string): SelectQueryBuilder<any, any, any> {
+  return db.kysely.selectFrom(TABLE).select(storedKey(db, meta).as('k')).where('operation', '=', group);
 }

@@ -54,8 +54,7 @@ export function progressOf(op: InstanceType<typeof OnlineOperation>, now = new D
   const end = op.finishedAt ?? now;
   const seconds = op.startedAt === null ? 0 : (end.getTime() - op.startedAt.getTime()) / 1000;
   const rate = seconds > 0 && done > 0 ? done / seconds : undefined;
-  // Root keys are what is counted exactly; rows per key vary, so the time left follows the keys.
-  const secondsLeft = op.state === 'done' ? 0 : rate === undefined || keysDone === 0 ? undefined : (seconds * (keysTotal - keysDone)) / keysDone;
+  const secondsLeft = op.state === 'done' ? 0 : rate === undefined ? undefined : timeLeft(seconds, planned - done, done, keysTotal - keysDone, keysDone);
   return {
     id: op.id, kind: op.kind as OperationKind, state: op.state as OperationState, rootLabel: op.rootLabel, models, planned, done,
     keysTotal, keysDone, batches: op.batches, batchSize: op.batchSize, slowestBatchMs: op.slowestBatchMs,
@@ -63,6 +62,17 @@ export function progressOf(op: InstanceType<typeof OnlineOperation>, now = new D
     error: op.error, deletionId: op.deletionId, actor: op.actor, source: op.source, reason: op.reason,
     createdAt: op.createdAt, startedAt: op.startedAt, finishedAt: op.finishedAt, leaseOwner: op.leaseOwner, heartbeatAt: op.heartbeatAt,
   };
+}
+
+/**
+ * Seconds left at the pace so far. The plan's rows are the measure while some are left: a hard
+ * delete's sweep takes rows and no root key. Once the rows planned are done (rows inserted since
+ * can make the done exceed them), the root keys left are.
+ */
+function timeLeft(seconds: number, rowsLeft: number, rowsDone: number, keysLeft: number, keysDone: number): number | undefined {
+  if (rowsLeft > 0 && rowsDone > 0) return (seconds * rowsLeft) / rowsDone;
+  if (keysLeft <= 0) return 0;
+  return keysDone > 0 ? (seconds * keysLeft) / keysDone : undefined;
 }
 
 export async function operationProgress(id: string, db: Database = getDatabase()): Promise<OperationProgress> {

@@ -70,3 +70,22 @@ export class OperationKey extends model('trove.OperationKey', {
   /** Other keys (UUIDs, strings). */
   textKey: f.char({ maxLength: 255, null: true }),
 }, { table: 'trove_operation_key', internal: true, indexes: [['operation', 'intKey'], ['operation', 'textKey']] }) {}
+
+/**
+ * A hard delete's sweep still to do, one row per model (see sweep.ts): that model's rows the
+ * operation takes, in slices of its own key order after `after` up to `until`. A row goes when
+ * its sweep is done. The keys it finds rows through are in `trove_operation_key`.
+ */
+export class OperationSweep extends model('trove.OperationSweep', {
+  operation: f.char({ maxLength: 36 }),
+  /** Deepest models first: a model's sweep starts once those referring to it are done. */
+  position: f.integer(),
+  label: f.char({ maxLength: 150 }),
+  /** The rows swept are those whose `field` (a foreign key's name; empty: the primary key) is among the keys written under `keys`. */
+  field: f.char({ maxLength: 100, blank: true }),
+  keys: f.char({ maxLength: 36 }),
+  /** The last key swept; the sweep starts after the smallest key the table had. */
+  after: f.bigInteger(),
+  /** The largest key the table had when the operation was submitted: rows added since are left to the root slices. */
+  until: f.bigInteger(),
+}, { table: 'trove_operation_sweep', internal: true, indexes: [['operation', 'position']] }) {}

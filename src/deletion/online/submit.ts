@@ -12,8 +12,9 @@ import type { Collector } from '../collector.ts';
 import { planDelete } from '../plan.ts';
 import { Deletion, deletionDefaults } from '../record.ts';
 import { engineFor } from './engine.ts';
-import { keyColumn, storedKey } from './keys.ts';
+import { storedKey, writeKeys } from './keys.ts';
 import { OnlineOperation, OperationKey, type OperationKind } from './records.ts';
+import { planSweep } from './sweep.ts';
 
 export type OnlineOptions = Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'>;
 
@@ -54,8 +55,8 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
       const plan = await planDelete(collector);
       if (options.authorize !== undefined) await options.authorize(plan);
       for (const [label, n] of Object.entries(plan.byModel)) planned[label] = (planned[label] ?? 0) + n;
-      keysTotal += await writeRootKeys(db, graph.root, id, collector.rows.keysOf(graph.root) as SelectQueryBuilder<any, any, any>);
-      await collector.rows.cleanUp();
+      // The root keys, written down once: what the operation takes is fixed here, never re-read through its filter.
+      keysTotal += await writeKeys(db, graph.root, id, collector.rows.keysOf(graph.root) as SelectQueryBuilder<any, any, any>);
     }
     let deletionId: string | undefined;
     const done: Record<string, number> = {};
@@ -71,6 +72,9 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
       id, kind, state: keysTotal === 0 ? 'done' : 'queued', rootLabel: graph.root.label, plan: planned, done, keysTotal,
       deletionId: deletionId ?? null, actor, source, reason: options.reason ?? '', createdAt: now, finishedAt: keysTotal === 0 ? now : null,
     });
+    // Where it takes much of a big table, a hard delete sweeps that table in its key order first.
+    if (kind === 'delete' && keysTotal > 0) await planSweep(collectors, id, planned);
+    for (const collector of collectors) await collector.rows.cleanUp();
     if (keysTotal > 0) await engineFor(db).enqueue(db, id);
     const total = Object.values(planned).reduce((a, b) => a + b, 0);
     return { operationId: id, kind, plan: { total, byModel: planned }, ...(deletionId === undefined ? {} : { deletionId }) };
@@ -99,14 +103,6 @@ async function restrictedWithin(collectors: readonly Collector[]): Promise<strin
     if ((await db.execute(query.compile())).rows.length > 0) return `${referrer.objectName}.${field.name}`;
   }
   return undefined;
-}
-
-/** The root keys, written down once: what the operation takes is fixed here, never re-read through its filter. */
-async function writeRootKeys(db: Database, root: ModelMeta, operation: string, keys: SelectQueryBuilder<any, any, any>): Promise<number> {
-  const column = keyColumn(root);
-  const rows = db.kysely.selectFrom(keys.as('k')).select([sql<string>`${operation}`.as('operation'), 'k.pk']);
-  const insert = db.kysely.insertInto(OperationKey.meta.table).columns(['operation', column]).expression(rows);
-  return Number((await db.execute(insert.compile())).numAffectedRows ?? 0);
 }
 
 /** A soft delete hides its roots at once, so no one sees a root whose children are going. */

@@ -134,7 +134,7 @@ export class OperationWorker {
         case 'took': {
           lockWaits = 0;
           const rows = Object.values(outcome.byModel).reduce((a, b) => a + b, 0);
-          size = nextBatchSize(size, outcome.ms, this.pacing);
+          size = outcome.otherWorkNext ? Math.min(this.pacing.maxBatchSize, this.pacing.initialBatchSize) : nextBatchSize(size, outcome.ms, this.pacing);
           this.emit({ kind: 'batch', operationId, keys: outcome.keys, rows, ms: outcome.ms, nextSize: size });
           const delay = rateDelayMs(rows, outcome.ms, await this.runningCount(), this.pacing);
           if (delay > 0) await sleep(delay, undefined, { signal }).catch(() => {});

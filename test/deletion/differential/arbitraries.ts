@@ -169,8 +169,9 @@ function operationArb(models: ModelSpec[], users: number): fc.Arbitrary<Operatio
   const model = soft.length === 0 ? any : fc.oneof({ weight: 1, arbitrary: any }, { weight: 2, arbitrary: fc.constantFrom(...soft) });
   const id = fc.nat(5);
   const of = fc.nat(5);
-  // One delete in three goes online, in batches of 1 to 3 root keys.
-  const onlineArb = fc.option(fc.record({ batch: fc.integer({ min: 1, max: 3 }) }), { nil: null, freq: 2 });
+  // One delete in three goes online, in batches of 1 to 3 root keys; half of those sweep every
+  // model they may before their root slices, however few rows it has.
+  const onlineArb = fc.option(fc.record({ batch: fc.integer({ min: 1, max: 3 }), sweep: fc.boolean() }), { nil: null, freq: 2 });
   const ops: fc.WeightedArbitrary<Operation>[] = [
     { weight: 5, arbitrary: model.chain((m) => fc.record({ kind: fc.constant('delete' as const), model: fc.constant(m), filter: filterArb(models, m), user, online: onlineArb })) },
     {

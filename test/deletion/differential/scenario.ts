@@ -122,9 +122,10 @@ export type Operation =
   /** `objects.filter(…).delete()`: the trash on soft-delete models. */
   /**
    * `online`: submitted with `{ online: true }` and carried out by a worker in batches of that
-   * many root keys, which must leave what one transaction leaves.
+   * many root keys, which must leave what one transaction leaves; with `sweep`, a hard delete
+   * first sweeps every model it may (however few rows it takes of it).
    */
-  | { kind: 'delete'; model: number; filter: Filter; user: number | null; online?: { batch: number } | null }
+  | { kind: 'delete'; model: number; filter: Filter; user: number | null; online?: { batch: number; sweep?: boolean } | null }
   /** `objects|allObjects|deletedObjects.filter(…).hardDelete()`. */
   | { kind: 'hardDelete'; model: number; scope: Scope; filter: Filter; user: number | null }
   /** `(await allObjects.get({ id })).delete()` or `.hardDelete()`. */

@@ -4,7 +4,7 @@
  */
 import {
   model, fields as f, atomic, restoreDeletion, purgeDeletion, purge, ProtectedError, RestrictedError, TrashCascadeError, OrphanRestoreError, PurgeOverlapError,
-  QueryUsageError, Deletion, OperationWorker, operationProgress, Q, Exists, Subquery, OuterRef, F, Count, Sum, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, DO_NOTHING, type Database,
+  QueryUsageError, Deletion, OperationWorker, operationProgress, sweepLimits, Q, Exists, Subquery, OuterRef, F, Count, Sum, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, DO_NOTHING, type Database,
 } from '../../../src/index.ts';
 import { authorizeDelete, authorizePurge, authorizeRestore, DeletionNotPermitted, userMay } from '../../../src/auth/index.ts';
 import type { ErrorKind, Outcome, PlanOutcome, Timing } from './reference.ts';
@@ -265,7 +265,7 @@ export class Harness {
           plan = this.planOutcome(await qs.planDelete({ hard }));
           const options = may === undefined ? {} : { authorize: authorizeDelete(may) };
           const online = operation.kind === 'delete' ? operation.online : null;
-          const result = online ? await this.deleteOnline(qs, options, online.batch) : hard ? await qs.hardDelete(options) : await qs.delete(options);
+          const result = online ? await this.deleteOnline(qs, options, online.batch, online.sweep ?? false) : hard ? await qs.hardDelete(options) : await qs.delete(options);
           return await this.deleted(operation.model, !hard, index, plan, result);
         }
         case 'deleteInstance': {
@@ -335,15 +335,21 @@ export class Harness {
    * delete gives it. A delete refused online because its rows RESTRICT each other is what the docs
    * say to do then: deleted in one transaction.
    */
-  private async deleteOnline(qs: any, options: object, batch: number): Promise<{ total: number; byModel: Record<string, number>; deletionId?: string }> {
+  private async deleteOnline(qs: any, options: object, batch: number, sweep: boolean): Promise<{ total: number; byModel: Record<string, number>; deletionId?: string }> {
     let started;
+    const limits = { ...sweepLimits };
+    if (sweep) Object.assign(sweepLimits, { minRows: 0, maxKeysPerRow: Infinity, minBatchSize: 0, keysPerBatchKey: 2 });
     try {
-      started = await qs.delete({ ...options, online: true });
-    } catch (error) {
-      if (error instanceof QueryUsageError && /^This delete cannot run in batches/.test(error.message)) return qs.delete(options);
-      throw error;
+      try {
+        started = await qs.delete({ ...options, online: true });
+      } catch (error) {
+        if (error instanceof QueryUsageError && /^This delete cannot run in batches/.test(error.message)) return qs.delete(options);
+        throw error;
+      }
+      await new OperationWorker(this.db, { initialBatchSize: batch, maxBatchSize: batch, maxLockWaiters: 1_000, maxFailures: 1 }).drain();
+    } finally {
+      Object.assign(sweepLimits, limits);
     }
-    await new OperationWorker(this.db, { initialBatchSize: batch, maxBatchSize: batch, maxLockWaiters: 1_000, maxFailures: 1 }).drain();
     const progress = await operationProgress(started.operationId, this.db);
     if (progress.state !== 'done') throw new Error(`online operation ended ${progress.state}: ${progress.error}`);
     const byModel = Object.fromEntries(progress.models.filter((m) => m.done > 0).map((m) => [m.label, m.done]));

@@ -1,0 +1,225 @@
+/**
+ * The sweep of an online hard delete: models it takes much of go first, in their own key order,
+ * and what the operation leaves is what one transaction leaves, whether the sweep ran whole, was
+ * cut short by a cancel, or taken over by another worker.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { cancelOperation, getDatabase, operationProgress, OperationWorker, pauseOperation, resumeOperation, signals, sweepLimits, type WorkerEvent } from '../../../src/index.ts';
+import { OperationKey, OperationSweep } from '../../../src/deletion/index.ts';
+import { withSeededDatabase } from '../../support/database.ts';
+import { referenceAfter, seedWriters, snapshot, worker } from './fixtures.ts';
+import { model, fields as f, PROTECT } from '../../../src/index.ts';
+import { Remark, Story, Writer } from './models.ts';
+
+/** Blocks the delete of a story while it exists: nothing of this kind is there when the tests submit. */
+class Badge extends model('ol.Badge', { story: f.foreignKey(() => Story, { onDelete: PROTECT }) }) {}
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+
+withSeededDatabase(async () => undefined);
+
+// These tests' tables and batches are small: the sweep goes on in small batches, each slice a
+// few keys wide, so that there are several (the limits are for real tables).
+const defaults = { ...sweepLimits };
+before(() => Object.assign(sweepLimits, { minBatchSize: 1, keysPerBatchKey: 5 }));
+after(() => Object.assign(sweepLimits, defaults));
+
+/** Runs `fn` with the sweep limits given, and puts the process's own back after. */
+async function withLimits<T>(limits: Partial<typeof sweepLimits>, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...sweepLimits };
+  Object.assign(sweepLimits, limits);
+  try {
+    return await fn();
+  } finally {
+    Object.assign(sweepLimits, saved);
+  }
+}
+
+const SWEEP_ALL = { minRows: 1, maxKeysPerRow: Infinity };
+
+async function sweptLabels(operation: string): Promise<string[]> {
+  return (await OperationSweep.objects.filter({ operation }).orderBy('position').values('label').fetch()).map((row) => row.label);
+}
+
+test('a hard delete sweeps each model it takes, deepest first, and leaves what one transaction leaves', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 7 }),
+    async (writers, stories, remarks, group, batch) => {
+      await getDatabase().flush();
+      await seedWriters(writers, stories, remarks);
+      const filter = { group__lte: group };
+      const expected = await referenceAfter(() => Writer.objects.filter(filter).delete());
+      const planned = await Writer.objects.filter(filter).planDelete();
+      const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.filter(filter).delete({ online: true }));
+      // Remarks before the stories they point at; models the plan takes nothing of are not swept.
+      const expectedSweep = ['ol.Remark', 'ol.Story'].filter((label) => (planned.byModel[label] ?? 0) > 0);
+      assert.deepEqual(await sweptLabels(operationId), expectedSweep);
+      const sweeps: number[] = [];
+      await worker({ initialBatchSize: batch, maxBatchSize: batch, onEvent: (e: WorkerEvent) => { if (e.kind === 'batch' && e.keys === 0) sweeps.push(e.rows); } }).drain();
+      assert.deepEqual(await snapshot(), expected);
+      const progress = await operationProgress(operationId);
+      assert.equal(progress.state, 'done');
+      assert.deepEqual(Object.fromEntries(progress.models.filter((m) => m.done > 0).map((m) => [m.label, m.done])), planned.byModel);
+      assert.equal(progress.keysDone, progress.keysTotal);
+      if (expectedSweep.length > 0) assert.ok(sweeps.length > 0, 'no batch swept');
+      // The sweep took the children: what the root slices took was the roots alone.
+      const sweptRows = sweeps.reduce((a, b) => a + b, 0);
+      assert.equal(sweptRows, (planned.byModel['ol.Remark'] ?? 0) + (planned.byModel['ol.Story'] ?? 0) + (planned.byModel['ol.Story_genres'] ?? 0));
+      assert.equal(await OperationSweep.objects.filter({ operation: operationId }).count(), 0);
+      assert.equal(await OperationKey.objects.count(), 0, 'keys written for the sweep are left');
+    },
+  ), { numRuns: RUNS });
+});
+
+test('a model is swept only where the delete takes enough of it, densely enough', async () => {
+  await seedWriters(10, 4, 1);
+  // The first four writers: 16 of the 40 stories (and remarks), over a range of 40 keys.
+  const some = { id__in: (await Writer.objects.orderBy('id').values('id').fetch()).slice(0, 4).map((r) => r.id) };
+  const dense = await withLimits({ minRows: 16, maxKeysPerRow: 3 }, () => Writer.objects.filter(some).delete({ online: true }));
+  assert.deepEqual(await sweptLabels(dense.operationId), ['ol.Remark', 'ol.Story']);
+  await cancelOperation(dense.operationId);
+  const sparse = await withLimits({ minRows: 16, maxKeysPerRow: 2 }, () => Writer.objects.filter(some).delete({ online: true }));
+  assert.deepEqual(await sweptLabels(sparse.operationId), []);
+  await cancelOperation(sparse.operationId);
+  const few = await withLimits({ minRows: 17, maxKeysPerRow: 3 }, () => Writer.objects.filter(some).delete({ online: true }));
+  assert.deepEqual(await sweptLabels(few.operationId), []);
+  await cancelOperation(few.operationId);
+  // The defaults: a delete this small never sweeps.
+  const small = await Writer.objects.filter(some).delete({ online: true });
+  assert.deepEqual(await sweptLabels(small.operationId), []);
+  await cancelOperation(small.operationId);
+});
+
+test('a cancelled sweep stops, says what is gone, and leaves neither keys nor sweep behind', async () => {
+  await seedWriters(12, 3, 2);
+  const before = { stories: await Story.objects.count(), remarks: await Remark.objects.count() };
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.all().delete({ online: true }));
+  let batches = 0;
+  const w = worker({ initialBatchSize: 1, maxBatchSize: 1, onEvent: (e: WorkerEvent) => { if (e.kind === 'batch' && ++batches === 2) void cancelOperation(operationId); } });
+  await w.drain();
+  const progress = await operationProgress(operationId);
+  assert.equal(progress.state, 'cancelled');
+  assert.equal(progress.keysDone, 0, 'no root slice ran');
+  assert.equal(await Writer.objects.count(), 12);
+  const gone = { stories: before.stories - (await Story.objects.count()), remarks: before.remarks - (await Remark.objects.count()) };
+  assert.ok(gone.remarks > 0 && gone.remarks < before.remarks, `${gone.remarks}`);
+  assert.deepEqual({ stories: progress.models.find((m) => m.label === 'ol.Story')?.done ?? 0, remarks: progress.models.find((m) => m.label === 'ol.Remark')!.done }, gone);
+  assert.equal(await OperationSweep.objects.filter({ operation: operationId }).count(), 0);
+  assert.equal(await OperationKey.objects.count(), 0, 'keys written for the sweep are left');
+});
+
+test('a worker that takes over a sweep goes on from its last slice', async () => {
+  await seedWriters(10, 3, 3);
+  const expected = await referenceAfter(() => Writer.objects.filter({ group: 1 }).delete());
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.filter({ group: 1 }).delete({ online: true }));
+  // The first worker stops after two slices of remarks, as one shut down would.
+  const first = new AbortController();
+  let seen = 0;
+  const a = worker({ initialBatchSize: 1, maxBatchSize: 1, onEvent: (e: WorkerEvent) => { if (e.kind === 'batch' && ++seen === 2) first.abort(); } });
+  assert.equal(await a.claim(), operationId);
+  await a.run(operationId, first.signal);
+  const [step] = await OperationSweep.objects.filter({ operation: operationId }).orderBy('position').fetch();
+  assert.equal(step!.label, 'ol.Remark');
+  const firstRemark = Number((await Remark.objects.orderBy('id').values('id').fetch())[0]?.id ?? 0);
+  assert.ok(Number(step!.after) >= firstRemark, 'the cursor moved');
+  await new OperationWorker(getDatabase(), { maxLockWaiters: 1_000, initialBatchSize: 4 }).drain();
+  assert.deepEqual(await snapshot(), expected);
+  assert.equal((await operationProgress(operationId)).state, 'done');
+});
+
+test('a row inserted since the plan that PROTECTs a swept row gives up the sweep; the root slices meet it as one transaction would', async () => {
+  await seedWriters(4, 2, 1);
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.all().delete({ online: true }));
+  assert.deepEqual(await sweptLabels(operationId), ['ol.Remark', 'ol.Story']);
+  await Badge.objects.create({ story: (await Story.objects.orderBy('id').first())! });
+  await worker({ initialBatchSize: 100, maxFailures: 1 }).drain();
+  const progress = await operationProgress(operationId);
+  assert.equal(progress.state, 'failed');
+  assert.match(progress.error, /protected/);
+  // The remarks were swept; the sweep of the stories was given up, and the first root slice refused.
+  assert.equal(await Remark.objects.count(), 0);
+  assert.equal(await Story.objects.count(), 8);
+  assert.equal(await OperationSweep.objects.filter({ operation: operationId }).count(), 0);
+});
+
+test('delete receivers hear every row a sweep takes, once', async () => {
+  await seedWriters(5, 2, 2);
+  const heard: string[] = [];
+  const disconnect = signals.postDelete.connect(({ instance }) => void heard.push(`ol.Remark:${String((instance as { id: unknown }).id)}`), { sender: Remark });
+  try {
+    const remarks = (await Remark.objects.values('id').fetch()).map((r) => `ol.Remark:${String(r.id)}`).sort();
+    await withLimits(SWEEP_ALL, () => Writer.objects.all().delete({ online: true }));
+    await worker({ initialBatchSize: 2, maxBatchSize: 2 }).drain();
+    assert.deepEqual(heard.sort(), remarks);
+  } finally {
+    disconnect();
+  }
+});
+
+test('rows the plan counted are taken where a sweep wrote their keys, even if moved since; a row moved under a root is taken with it', async () => {
+  await seedWriters(6, 2, 2);
+  const [doomed, kept] = [await Writer.objects.filter({ group: 0 }).orderBy('id').fetch(), await Writer.objects.filter({ group: 1 }).orderBy('id').fetch()];
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.filter({ group: 0 }).delete({ online: true }));
+  // The stories' keys were written for the remarks' sweep: a story of a doomed writer moved to a kept one is still taken.
+  assert.deepEqual(await sweptLabels(operationId), ['ol.Remark', 'ol.Story']);
+  const movedAway = (await Story.objects.filter({ writer: doomed[0]! }).orderBy('id').first())!;
+  await Story.objects.filter({ id: movedAway.id }).update({ writer: kept[0]! });
+  // A story moved under a doomed writer goes with that writer's root slice.
+  const movedUnder = (await Story.objects.filter({ writer: kept[1]! }).orderBy('id').first())!;
+  await Story.objects.filter({ id: movedUnder.id }).update({ writer: doomed[1]! });
+  // A remark moved from a doomed story to a kept one is found through its story: it stays.
+  const keptStory = (await Story.objects.filter({ writer: kept[0]! }).exclude({ id: movedAway.id }).first())!;
+  const rescued = (await Remark.objects.filter({ story__writer: doomed[1]! }).first())!;
+  await Remark.objects.filter({ id: rescued.id }).update({ story: keptStory });
+  await worker({ initialBatchSize: 2, maxBatchSize: 2 }).drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.equal(await Story.objects.filter({ id__in: [movedAway.id, movedUnder.id] }).count(), 0);
+  assert.equal(await Remark.objects.filter({ id: rescued.id }).count(), 1);
+  assert.equal(await Writer.objects.filter({ group: 0 }).count(), 0);
+  assert.equal(await Story.objects.filter({ writer__in: kept }).count(), kept.length * 2 - 1);
+});
+
+test('batches smaller than the sweep\'s minimum give the sweep up; the root slices take it all', async () => {
+  await seedWriters(8, 2, 2);
+  const expected = await referenceAfter(() => Writer.objects.filter({ group__lte: 1 }).delete());
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.filter({ group__lte: 1 }).delete({ online: true }));
+  assert.deepEqual(await sweptLabels(operationId), ['ol.Remark', 'ol.Story']);
+  const sweeps: number[] = [];
+  await withLimits({ minBatchSize: 3 }, () => worker({ initialBatchSize: 2, maxBatchSize: 2, onEvent: (e: WorkerEvent) => { if (e.kind === 'batch' && e.keys === 0) sweeps.push(e.rows); } }).drain());
+  assert.deepEqual(sweeps, []);
+  assert.deepEqual(await snapshot(), expected);
+  assert.equal(await OperationSweep.objects.count(), 0);
+  assert.equal(await OperationKey.objects.count(), 0);
+});
+
+test('while it sweeps, progress counts rows and the time left follows them (no root key is done yet)', async () => {
+  await seedWriters(10, 3, 3);
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.all().delete({ online: true }));
+  let batches = 0;
+  await worker({ initialBatchSize: 1, maxBatchSize: 1, onEvent: (e: WorkerEvent) => { if (e.kind === 'batch' && ++batches === 2) void pauseOperation(operationId); } }).drain();
+  const progress = await operationProgress(operationId);
+  assert.equal(progress.state, 'paused');
+  assert.equal(progress.keysDone, 0);
+  assert.ok(progress.done > 0 && progress.done < progress.planned, `${progress.done}/${progress.planned}`);
+  assert.ok(progress.secondsLeft !== undefined && progress.secondsLeft > 0, String(progress.secondsLeft));
+  await resumeOperation(operationId);
+  await worker({ initialBatchSize: 100 }).drain();
+  assert.equal((await operationProgress(operationId)).secondsLeft, 0);
+});
+
+test('each step of a sweep, and the root slices after it, start again from the initial batch size', async () => {
+  await seedWriters(20, 3, 3);
+  await withLimits(SWEEP_ALL, () => Writer.objects.all().delete({ online: true }));
+  const batches: { keys: number; rows: number; nextSize: number }[] = [];
+  // Batches far under the target: each size doubles the last, up to 8.
+  await worker({ initialBatchSize: 1, maxBatchSize: 8, targetBatchMs: 60_000, onEvent: (e: WorkerEvent) => { if (e.kind === 'batch') batches.push(e); } }).drain();
+  const firstRootSlice = batches.findIndex((b) => b.keys > 0);
+  assert.ok(firstRootSlice > 3, 'the sweep ran first, in several batches');
+  assert.equal(batches[firstRootSlice - 1]!.nextSize, 1);
+  assert.equal(batches[firstRootSlice]!.keys, 1);
+  assert.equal(batches[firstRootSlice + 1]!.keys, 2);
+  // The remarks' sweep grew to the largest size before it ended.
+  assert.ok(batches.slice(0, firstRootSlice).some((b) => b.nextSize === 8));
+});
