@@ -16,7 +16,7 @@
  * part way or was given up.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { allModels, and, ForeignKeyField, getModel, type ModelMeta, type WhereNode } from '../../orm/index.ts';
 import { Collector } from '../collector.ts';
@@ -46,14 +46,25 @@ type Step = InstanceType<typeof OperationSweep>;
 /**
  * Models a hard delete may sweep: every model it cascades into but the root, alone in its group
  * (no cycle, which needs its closure), with integer keys (whose order is the order rows were
- * added in, and so, nearly, the order of the table's pages), reached through one foreign key.
+ * added in, and so, nearly, the order of the table's pages), reached through one foreign key,
+ * and pointed at by no DO_NOTHING key that the database checks.
  */
 export function sweepable(graph: DeletionGraph): ModelMeta[] {
   if (graph.mode !== 'hard') return [];
   return graph.order
     .filter((group) => group.models.length === 1 && group.cyclic.length === 0)
     .map((group) => group.models[0]!)
-    .filter((meta) => meta !== graph.root && keyColumn(meta) === 'int_key' && cascadeInto(graph, meta) !== undefined);
+    .filter((meta) => meta !== graph.root && keyColumn(meta) === 'int_key' && cascadeInto(graph, meta) !== undefined && !checkedDoNothing(meta));
+}
+
+/**
+ * Whether a DO_NOTHING key with a constraint points at `meta`. One transaction deletes the rows
+ * holding such keys first, where it takes them (through another path, or in the same table: a
+ * reply to a comment); a slice of `meta`'s key range would come before them and break the
+ * constraint.
+ */
+function checkedDoNothing(meta: ModelMeta): boolean {
+  return meta.reverseRelations.some(({ field }) => field instanceof ForeignKeyField && field.dbConstraint && field.onDelete.rule === 'DO_NOTHING');
 }
 
 /** The one CASCADE key through which the delete reaches `meta`; undefined when there are several. */
@@ -161,7 +172,7 @@ export async function sweepSlice(db: Database, operation: { id: string; rootLabe
   const until = Number(step.until);
   const end = Math.min(until, after + Math.max(1, Math.floor(width)));
   const range: WhereNode = and([compare(meta, 'gt', after), compare(meta, 'lte', end)]);
-  const listed = (eb: ExpressionBuilder<any, any>, alias: string) => eb(eb.ref(`${alias}.${field.column!}`), 'in', keysIn(db, target, step.keys));
+  const collector = new Collector(db, meta, range, 'hard', (eb, m, alias) => (m === meta ? listed(db, eb, alias, field.column!, target, step.keys) : sql<SqlBool>`1 = 1`));
   // Each row of the range is looked up in the list's index. PostgreSQL would rather hash the
   // whole list, in every slice: a cost that follows the list, not the slice, and that the
   // batches' target duration cannot shrink. The rest of the batch's transaction is small.
@@ -169,7 +180,6 @@ export async function sweepSlice(db: Database, operation: { id: string; rootLabe
     await db.execute(sql`set local enable_hashjoin = off`.compile(db.kysely));
     await db.execute(sql`set local enable_mergejoin = off`.compile(db.kysely));
   }
-  const collector = new Collector(db, meta, range, 'hard', (eb, m, alias) => (m === meta ? listed(eb, alias) : sql<SqlBool>`1 = 1`));
   let byModel: Record<string, number>;
   try {
     ({ byModel } = await collector.delete(origin));
@@ -190,6 +200,17 @@ export async function sweepSlice(db: Database, operation: { id: string; rootLabe
   if (end >= until) await OperationSweep.objects.using(db).filter({ id: step.id }).delete();
   else await OperationSweep.objects.using(db).filter({ id: step.id }).update({ after: end });
   return { byModel, stepDone: end >= until };
+}
+
+/**
+ * The row at `alias` has its `column` among the keys of `target` written under `group`. SQLite
+ * reads `IN (SELECT …)` into a list in every statement, whose cost follows the list, not the
+ * slice: there each row looks its key up on its own.
+ */
+function listed(db: Database, eb: ExpressionBuilder<any, any>, alias: string, column: string, target: ModelMeta, group: string): Expression<SqlBool> {
+  if (db.dialect !== 'sqlite') return eb(eb.ref(`${alias}.${column}`), 'in', keysIn(db, target, group));
+  const key = db.kysely.selectFrom(`${OperationKey.meta.table} as sk`).select(sql.lit(1).as('one')).where('sk.operation', '=', group).whereRef(`sk.${keyColumn(target)}`, '=', `${alias}.${column}`);
+  return eb.exists(key);
 }
 
 function compare(meta: ModelMeta, lookup: 'gt' | 'lte', key: number): WhereNode {

@@ -10,11 +10,19 @@ import { cancelOperation, getDatabase, operationProgress, OperationWorker, pause
 import { OperationKey, OperationSweep } from '../../../src/deletion/index.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedWriters, snapshot, worker } from './fixtures.ts';
-import { model, fields as f, PROTECT } from '../../../src/index.ts';
+import { model, fields as f, CASCADE, DO_NOTHING, PROTECT } from '../../../src/index.ts';
 import { Remark, Story, Writer } from './models.ts';
 
 /** Blocks the delete of a story while it exists: nothing of this kind is there when the tests submit. */
 class Badge extends model('ol.Badge', { story: f.foreignKey(() => Story, { onDelete: PROTECT }) }) {}
+
+/** A forum whose posts are pointed at by DO_NOTHING keys the database checks: from pins taken through the forum, and from replies. */
+class Forum extends model('sw.Forum', { name: f.char({ maxLength: 20 }) }) {}
+class Post extends model('sw.Post', {
+  forum: f.foreignKey(() => Forum, { onDelete: CASCADE }),
+  replyTo: f.foreignKey('self', { onDelete: DO_NOTHING, null: true }),
+}) {}
+class Pin extends model('sw.Pin', { forum: f.foreignKey(() => Forum, { onDelete: CASCADE }), post: f.foreignKey(() => Post, { onDelete: DO_NOTHING }) }) {}
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -222,4 +230,19 @@ test('each step of a sweep, and the root slices after it, start again from the i
   assert.equal(batches[firstRootSlice + 1]!.keys, 2);
   // The remarks' sweep grew to the largest size before it ended.
   assert.ok(batches.slice(0, firstRootSlice).some((b) => b.nextSize === 8));
+});
+
+test('a model that DO_NOTHING keys the database checks point at is not swept: one transaction deletes their rows first, a slice would not', async () => {
+  const forums = await Forum.objects.bulkCreate(Array.from({ length: 6 }, (_, i) => ({ name: `f${i}` })));
+  const posts = await Post.objects.bulkCreate(forums.flatMap((forum) => Array.from({ length: 4 }, () => ({ forum }))));
+  // Replies far above what they answer, in another slice of the posts' keys; a pin per forum.
+  await Post.objects.bulkCreate(posts.map((post) => ({ forum: post.forum, replyTo: post })));
+  await Pin.objects.bulkCreate(forums.map((forum, i) => ({ forum, post: posts[i * 4]! })));
+  const count = async () => ({ forums: await Forum.objects.count(), posts: await Post.objects.count(), pins: await Pin.objects.count() });
+  const { operationId } = await withLimits(SWEEP_ALL, () => Forum.objects.all().delete({ online: true }));
+  assert.deepEqual(await sweptLabels(operationId), ['sw.Pin']);
+  await worker({ initialBatchSize: 1, maxBatchSize: 2 }).drain();
+  const progress = await operationProgress(operationId);
+  assert.equal(progress.state, 'done', progress.error);
+  assert.deepEqual(await count(), { forums: 0, posts: 0, pins: 0 });
 });
