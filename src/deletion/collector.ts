@@ -270,8 +270,11 @@ export class Collector {
     }
   }
 
-  /** What the constraints would refuse with the checks on (MySQL): a DO_NOTHING key left pointing at a deleted row. */
-  private async assertNoDanglingKeys(group: Group): Promise<void> {
+  /**
+   * What the constraints would refuse (with the checks off on MySQL, or before an online delete's
+   * first batch): a DO_NOTHING key of a row that stays, left pointing at a row of `group` that goes.
+   */
+  async assertNoDanglingKeys(group: Group): Promise<void> {
     for (const target of group.models) {
       for (const { field } of target.reverseRelations) {
         if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;

@@ -45,6 +45,8 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
     let keysTotal = 0;
     for (const collector of collectors) {
       await collector.assertNotBlocked();
+      // One transaction would fail on such a key with nothing done; batches would fail part way.
+      for (const group of collector.graph.order) await collector.assertNoDanglingKeys(group);
       await collector.fixRowSets();
     }
     const within = await restrictedWithin(collectors);

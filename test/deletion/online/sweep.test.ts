@@ -1,7 +1,8 @@
 /**
  * The sweep of an online hard delete: models it takes much of go first, in their own key order,
  * and what the operation leaves is what one transaction leaves, whether the sweep ran whole, was
- * cut short by a cancel, or taken over by another worker.
+ * cut short by a cancel, or taken over by another worker. Also the DO_NOTHING keys the database
+ * checks, which decide where a sweep may go and which deletes may go online at all.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { cancelOperation, getDatabase, operationProgress, OperationWorker, pause
 import { OperationKey, OperationSweep } from '../../../src/deletion/index.ts';
 import { withSeededDatabase } from '../../support/database.ts';
 import { referenceAfter, seedWriters, snapshot, worker } from './fixtures.ts';
-import { model, fields as f, CASCADE, DO_NOTHING, PROTECT } from '../../../src/index.ts';
+import { model, fields as f, CASCADE, DO_NOTHING, IntegrityError, OnlineOperation, PROTECT } from '../../../src/index.ts';
 import { Remark, Story, Writer } from './models.ts';
 
 /** Blocks the delete of a story while it exists: nothing of this kind is there when the tests submit. */
@@ -245,4 +246,15 @@ test('a model that DO_NOTHING keys the database checks point at is not swept: on
   const progress = await operationProgress(operationId);
   assert.equal(progress.state, 'done', progress.error);
   assert.deepEqual(await count(), { forums: 0, posts: 0, pins: 0 });
+});
+
+test('a checked DO_NOTHING key of a row that stays refuses the online delete at submit, as one transaction fails on it, with nothing written', async () => {
+  const [doomed, kept] = await Forum.objects.bulkCreate([{ name: 'doomed' }, { name: 'kept' }]);
+  const post = await Post.objects.create({ forum: doomed! });
+  await Pin.objects.create({ forum: kept!, post });
+  await assert.rejects(Forum.objects.filter({ id: doomed!.id }).delete(), IntegrityError);
+  await assert.rejects(Forum.objects.filter({ id: doomed!.id }).delete({ online: true }), (error) => error instanceof IntegrityError && /sw\.Pin\.post \(DO_NOTHING\)/.test(error.message));
+  assert.equal(await OnlineOperation.objects.count(), 0);
+  assert.equal(await OperationKey.objects.count(), 0);
+  assert.equal(await Post.objects.count(), 1);
 });
