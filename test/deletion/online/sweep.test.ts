@@ -24,6 +24,9 @@ class Post extends model('sw.Post', {
   replyTo: f.foreignKey('self', { onDelete: DO_NOTHING, null: true }),
 }) {}
 class Pin extends model('sw.Pin', { forum: f.foreignKey(() => Forum, { onDelete: CASCADE }), post: f.foreignKey(() => Post, { onDelete: DO_NOTHING }) }) {}
+/** A trash whose rows such a key points at: a soft delete leaves them in place, so nothing dangles. */
+class Notice extends model('sw.Notice', { title: f.char({ maxLength: 20 }) }, { softDelete: true }) {}
+class NoticeLink extends model('sw.NoticeLink', { notice: f.foreignKey(() => Notice, { onDelete: DO_NOTHING }) }) {}
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -257,4 +260,12 @@ test('a checked DO_NOTHING key of a row that stays refuses the online delete at 
   assert.equal(await OnlineOperation.objects.count(), 0);
   assert.equal(await OperationKey.objects.count(), 0);
   assert.equal(await Post.objects.count(), 1);
+  // A soft delete moves such rows to the trash, where the keys still find them: it goes online.
+  const notice = await Notice.objects.create({ title: 'n' });
+  await NoticeLink.objects.create({ notice });
+  const { operationId } = await Notice.objects.all().delete({ online: true });
+  await worker().drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.equal(await Notice.deletedObjects.count(), 1);
+  await assert.rejects(Notice.allObjects.all().hardDelete({ online: true }), IntegrityError);
 });
