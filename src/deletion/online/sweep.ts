@@ -86,23 +86,23 @@ export async function planSweep(collectors: readonly Collector[], operation: str
   const { db, graph } = collectors[0]!;
   // A database set up before sweeps existed has no table for them until `trove migrate`: its deletes run in root slices alone.
   if (!(await hasTable(db, OperationSweep.meta.table))) return 0;
-  const chosen = new Map<ModelMeta, ForeignKeyField>();
+  const chosen = new Map<ModelMeta, { field: ForeignKeyField; range: KeyRange }>();
   for (const meta of sweepable(graph)) {
     const rows = planned[meta.label] ?? 0;
     if (rows === 0 || rows < sweepLimits.minRows) continue;
     const range = await keyRange(db, meta);
     if (range === undefined || range.last - range.first + 1 > rows * sweepLimits.maxKeysPerRow) continue;
-    chosen.set(meta, cascadeInto(graph, meta)!);
+    chosen.set(meta, { field: cascadeInto(graph, meta)!, range });
   }
   // A model is swept through its parent's keys: where the parent is neither the root nor swept, the model is not swept either.
   for (let changed = true; changed;) {
     changed = false;
-    for (const [meta, field] of chosen) {
+    for (const [meta, { field }] of chosen) {
       if (field.target !== graph.root && !chosen.has(field.target)) changed = chosen.delete(meta);
     }
   }
   const written = new Map<ModelMeta, string>();
-  for (const field of chosen.values()) {
+  for (const { field } of chosen.values()) {
     if (field.target === graph.root || written.has(field.target)) continue;
     const group = randomUUID();
     for (const collector of collectors) await writeKeys(db, field.target, group, collector.rows.keysOf(field.target) as SelectQueryBuilder<any, any, any>);
@@ -110,10 +110,9 @@ export async function planSweep(collectors: readonly Collector[], operation: str
   }
   let position = 0;
   for (const meta of sweepable(graph)) {
-    const field = chosen.get(meta);
-    if (field === undefined) continue;
-    // Read after the keys were written: the range holds every one of them.
-    const range = (await keyRange(db, meta))!;
+    const sweep = chosen.get(meta);
+    if (sweep === undefined) continue;
+    const { field, range } = sweep;
     const own = written.get(meta);
     const through = own !== undefined ? { field: '', keys: own } : { field: field.name, keys: written.get(field.target) ?? operation };
     await OperationSweep.objects.using(db).create({ operation, position: position++, label: meta.label, ...through, after: range.first - 1, until: range.last });
@@ -121,7 +120,9 @@ export async function planSweep(collectors: readonly Collector[], operation: str
   return position;
 }
 
-async function keyRange(db: Database, meta: ModelMeta): Promise<{ first: number; last: number } | undefined> {
+interface KeyRange { first: number; last: number }
+
+async function keyRange(db: Database, meta: ModelMeta): Promise<KeyRange | undefined> {
   const pk = meta.pk.column!;
   const query = db.kysely.selectFrom(meta.table).select([sql<unknown>`min(${sql.ref(pk)})`.as('first'), sql<unknown>`max(${sql.ref(pk)})`.as('last')]);
   const [row] = (await db.execute<{ first: unknown; last: unknown }>(query.compile())).rows;
@@ -163,7 +164,7 @@ export async function sweepSlice(db: Database, operation: { id: string; rootLabe
   const meta = allModels().find((m) => m.label === step.label);
   const field = meta === undefined ? undefined : step.field === '' ? meta.pk : meta.field(step.field);
   // The schema changed since it was planned (a deploy): the root slices take what is left.
-  if (meta === undefined || field === undefined || !sweepable(graph).includes(meta)) {
+  if (meta === undefined || field === undefined || !sweepable(graph).includes(meta) || (step.field !== '' && field !== cascadeInto(graph, meta))) {
     await removeSweep(db, operation.id);
     return { byModel: {}, stepDone: true };
   }
