@@ -5,7 +5,7 @@
  * the operation's id back at once; no row but the roots is touched yet.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import { atomic, type Database } from '../../db/index.ts';
 import { QueryUsageError, type DeleteOptions, type ModelMeta } from '../../orm/index.ts';
 import type { Collector } from '../collector.ts';
@@ -15,6 +15,7 @@ import { engineFor } from './engine.ts';
 import { storedKey, writeKeys } from './keys.ts';
 import { OnlineOperation, OperationKey, type OperationKind } from './records.ts';
 import { planSweep } from './sweep.ts';
+import { batchesCannotTake } from './within.ts';
 
 export type OnlineOptions = Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'>;
 
@@ -50,10 +51,8 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
       if (kind === 'delete') for (const group of collector.graph.order) await collector.assertNoDanglingKeys(group);
       await collector.fixRowSets();
     }
-    const within = await restrictedWithin(collectors);
-    if (within !== undefined) {
-      throw new QueryUsageError(`This delete cannot run in batches: some of the rows it takes RESTRICT others it takes, through '${within}', which one transaction allows but a batch that takes the restricted row before the one restricting it does not. Delete it in one transaction instead.`);
-    }
+    const refused = await batchesCannotTake(collectors);
+    if (refused !== undefined) throw new QueryUsageError(`This delete cannot run in batches: ${refused}. Delete it in one transaction instead.`);
     for (const collector of collectors) {
       const plan = await planDelete(collector);
       if (options.authorize !== undefined) await options.authorize(plan);
@@ -82,30 +81,6 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
     const total = Object.values(planned).reduce((a, b) => a + b, 0);
     return { operationId: id, kind, plan: { total, byModel: planned }, ...(deletionId === undefined ? {} : { deletionId }) };
   }, { using: db });
-}
-
-/**
- * A RESTRICT key of a row the delete takes that points at another row it takes, named: a
- * one-transaction delete lifts RESTRICT there (the restricting row goes too), but batches take
- * root keys in key order, and the batch holding the restricted row may come first.
- */
-async function restrictedWithin(collectors: readonly Collector[]): Promise<string | undefined> {
-  const { db } = collectors[0]!;
-  for (const check of collectors[0]!.graph.checks) {
-    if (check.kind !== 'RESTRICT') continue;
-    const { field } = check;
-    const referrer = field.model;
-    const taking = (meta: ModelMeta) => collectors.filter((c) => c.graph.has(meta));
-    if (taking(referrer).length === 0) continue;
-    const query = db.kysely
-      .selectFrom(`${referrer.table} as r0`)
-      .select(sql.lit(1).as('one'))
-      .where((eb) => eb.or(taking(field.target).map((c) => eb(eb.ref(`r0.${field.column}`), 'in', c.rows.keysOf(field.target)))))
-      .where((eb) => eb.or(taking(referrer).map((c) => c.rows.taken(eb, referrer, 'r0'))))
-      .limit(1);
-    if ((await db.execute(query.compile())).rows.length > 0) return `${referrer.objectName}.${field.name}`;
-  }
-  return undefined;
 }
 
 /** A soft delete hides its roots at once, so no one sees a root whose children are going. */
