@@ -14,7 +14,7 @@ import { sendOperationRows, stamp } from '../soft.ts';
 import { postSoftDelete } from '../../signals.ts';
 import { nextKeys, removeKeysThrough } from './keys.ts';
 import { nextTrashSlice, purgeSlice, type TrashSlice } from './purge.ts';
-import { nextSweep, removeSweep, sweepLimits, sweepSlice } from './sweep.ts';
+import { currentSweepLimits, nextSweep, removeSweep, sweepSlice } from './sweep.ts';
 import { OnlineOperation } from './records.ts';
 import { applyTimeouts, type BatchTimeouts } from './timeouts.ts';
 
@@ -61,7 +61,7 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     const purging = op.kind === 'purge';
     // A hard delete sweeps the models it takes much of first (sweep.ts), then takes its root slices.
     let sweep = op.kind === 'delete' ? await nextSweep(db, op.id) : undefined;
-    if (sweep !== undefined && size < sweepLimits.minBatchSize) {
+    if (sweep !== undefined && size < currentSweepLimits().minBatchSize) {
       await removeSweep(db, op.id);
       sweep = undefined;
     }
@@ -79,7 +79,7 @@ export async function runBatch(db: Database, { operationId, owner, size, leaseMs
     const restore = await applyTimeouts(db, timeouts);
     let byModel: Record<string, number>;
     try {
-      if (sweep !== undefined) ({ byModel, stepDone: otherWorkNext } = await sweepSlice(db, op, sweep, size * sweepLimits.keysPerBatchKey, op));
+      if (sweep !== undefined) ({ byModel, stepDone: otherWorkNext } = await sweepSlice(db, op, sweep, size * currentSweepLimits().keysPerBatchKey, op));
       else if (purging) byModel = await purgeSlice(db, op.id, op.deletionId!, slice as TrashSlice);
       else if (op.kind === 'softDelete') byModel = await trashSlice(db, root, slice!.keys, op.deletionId!, op.createdAt);
       else byModel = await deleteSlice(db, root, slice!.keys, op);

@@ -14,7 +14,7 @@ import { Deletion, deletionDefaults } from '../record.ts';
 import { engineFor } from './engine.ts';
 import { storedKey, writeKeys } from './keys.ts';
 import { OnlineOperation, OperationKey, type OperationKind } from './records.ts';
-import { planSweep } from './sweep.ts';
+import { currentSweepLimits, planSweep } from './sweep.ts';
 import { batchesCannotTake } from './within.ts';
 
 export type OnlineOptions = Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'>;
@@ -37,6 +37,8 @@ export interface OnlineOperationStarted {
 export async function startOnline(collectors: readonly Collector[], options: OnlineOptions = {}): Promise<OnlineOperationStarted & { kind: 'delete' | 'softDelete' }> {
   const { db, graph } = collectors[0]!;
   const kind = graph.mode === 'soft' ? 'softDelete' : 'delete';
+  // Limits a process set wrong are refused before anything is read or written.
+  if (kind === 'delete') currentSweepLimits();
   return atomic(async () => {
     const id = randomUUID();
     const now = new Date();

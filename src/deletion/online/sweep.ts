@@ -41,6 +41,20 @@ import { hasTable } from './tables.ts';
  */
 export const sweepLimits = { minRows: 10_000, maxKeysPerRow: 4, keysPerBatchKey: 100, minBatchSize: 10 };
 
+/**
+ * `sweepLimits` as they are now, checked: it is a plain object a process may change, and a
+ * width of NaN or a fraction of a key would make every slice's range meaningless.
+ */
+export function currentSweepLimits(): typeof sweepLimits {
+  const { minRows, maxKeysPerRow, keysPerBatchKey, minBatchSize } = sweepLimits;
+  const wrong = (name: string, value: unknown, what: string) => new RangeError(`sweepLimits.${name} must be ${what}, not ${String(value)}.`);
+  if (typeof minRows !== 'number' || Number.isNaN(minRows) || minRows < 0) throw wrong('minRows', minRows, 'a number of rows, 0 or more (Infinity: never sweep)');
+  if (typeof maxKeysPerRow !== 'number' || Number.isNaN(maxKeysPerRow) || maxKeysPerRow <= 0) throw wrong('maxKeysPerRow', maxKeysPerRow, 'a number above 0 (Infinity: however sparse)');
+  if (!Number.isSafeInteger(keysPerBatchKey) || keysPerBatchKey < 1) throw wrong('keysPerBatchKey', keysPerBatchKey, 'a whole number of keys, 1 or more');
+  if (typeof minBatchSize !== 'number' || !Number.isFinite(minBatchSize) || minBatchSize < 0) throw wrong('minBatchSize', minBatchSize, 'a batch size, 0 or more');
+  return { minRows, maxKeysPerRow, keysPerBatchKey, minBatchSize };
+}
+
 type Step = InstanceType<typeof OperationSweep>;
 
 /**
@@ -86,12 +100,13 @@ export async function planSweep(collectors: readonly Collector[], operation: str
   const { db, graph } = collectors[0]!;
   // A database set up before sweeps existed has no table for them until `trove migrate`: its deletes run in root slices alone.
   if (!(await hasTable(db, OperationSweep.meta.table))) return 0;
+  const limits = currentSweepLimits();
   const chosen = new Map<ModelMeta, { field: ForeignKeyField; range: KeyRange }>();
   for (const meta of sweepable(graph)) {
     const rows = planned[meta.label] ?? 0;
-    if (rows === 0 || rows < sweepLimits.minRows) continue;
+    if (rows === 0 || rows < limits.minRows) continue;
     const range = await keyRange(db, meta);
-    if (range === undefined || range.last - range.first + 1 > rows * sweepLimits.maxKeysPerRow) continue;
+    if (range === undefined || range.last - range.first + 1 > rows * limits.maxKeysPerRow) continue;
     chosen.set(meta, { field: cascadeInto(graph, meta)!, range });
   }
   // A model is swept through its parent's keys: where the parent is neither the root nor swept, the model is not swept either.

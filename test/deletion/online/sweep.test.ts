@@ -206,6 +206,34 @@ test('batches smaller than the sweep\'s minimum give the sweep up; the root slic
   assert.equal(await OperationKey.objects.count(), 0);
 });
 
+test('sweep limits set wrong are refused with a RangeError naming the limit: at submit before anything is written, in a batch before its slice', async () => {
+  await seedWriters(6, 2, 2);
+  const expected = await referenceAfter(() => Writer.objects.filter({ group__lte: 1 }).delete());
+  const wrong: Partial<typeof sweepLimits>[] = [
+    { keysPerBatchKey: NaN }, { keysPerBatchKey: 0.5 }, { keysPerBatchKey: 0 }, { keysPerBatchKey: Infinity },
+    { minRows: -1 }, { minRows: NaN }, { maxKeysPerRow: 0 }, { maxKeysPerRow: NaN }, { minBatchSize: NaN }, { minBatchSize: -2 }, { minBatchSize: Infinity },
+  ];
+  for (const limits of wrong) {
+    const [name] = Object.keys(limits);
+    await withLimits(limits, () => assert.rejects(Writer.objects.filter({ group__lte: 1 }).delete({ online: true }), (error) => error instanceof RangeError && error.message.startsWith(`sweepLimits.${name} must be`)));
+    assert.equal(await OnlineOperation.objects.count(), 0);
+  }
+  // The edges that mean something are taken: never sweep, however sparse.
+  const never = await withLimits({ minRows: Infinity, minBatchSize: 0 }, () => Writer.objects.filter({ group__lte: 1 }).delete({ online: true }));
+  assert.deepEqual(await sweptLabels(never.operationId), []);
+  await cancelOperation(never.operationId);
+  // Set wrong after the submit: the batch fails on it with nothing taken, and goes on once they are right.
+  const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.filter({ group__lte: 1 }).delete({ online: true }));
+  const failures: string[] = [];
+  await withLimits({ keysPerBatchKey: NaN }, () => worker({ maxFailures: 1, onEvent: (e: WorkerEvent) => { if (e.kind === 'failed-batch') failures.push(e.error); } }).drain());
+  assert.match(failures[0] ?? '', /sweepLimits\.keysPerBatchKey must be/);
+  assert.equal((await operationProgress(operationId)).done, 0);
+  await resumeOperation(operationId);
+  await worker().drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.deepEqual(await snapshot(), expected);
+});
+
 test('while it sweeps, progress counts rows and the time left follows them (no root key is done yet)', async () => {
   await seedWriters(10, 3, 3);
   const { operationId } = await withLimits(SWEEP_ALL, () => Writer.objects.all().delete({ online: true }));
