@@ -48,20 +48,20 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
     let keysTotal = 0;
     for (const collector of collectors) {
       await collector.assertNotBlocked();
-      // One transaction would fail on such a key with nothing done; batches would fail part way.
-      // (A soft delete leaves its rows where they are: nothing dangles.)
-      if (kind === 'delete') for (const group of collector.graph.order) await collector.assertNoDanglingKeys(group);
       await collector.fixRowSets();
     }
-    const refused = await batchesCannotTake(collectors);
-    if (refused !== undefined) throw new QueryUsageError(`This delete cannot run in batches: ${refused}. Delete it in one transaction instead.`);
     for (const collector of collectors) {
       const plan = await planDelete(collector);
       if (options.authorize !== undefined) await options.authorize(plan);
       for (const [label, n] of Object.entries(plan.byModel)) planned[label] = (planned[label] ?? 0) + n;
-      // The root keys, written down once: what the operation takes is fixed here, never re-read through its filter.
-      keysTotal += await writeKeys(db, graph.root, id, collector.rows.keysOf(graph.root) as SelectQueryBuilder<any, any, any>);
     }
+    // What one transaction would fail on once permitted, with nothing done, batches would fail on
+    // part way: refused here. (A soft delete leaves its rows where they are: nothing dangles.)
+    if (kind === 'delete') for (const collector of collectors) for (const group of collector.graph.order) await collector.assertNoDanglingKeys(group);
+    const refused = await batchesCannotTake(collectors);
+    if (refused !== undefined) throw new QueryUsageError(`This delete cannot run in batches: ${refused}. Delete it in one transaction instead.`);
+    // The root keys, written down once: what the operation takes is fixed here, never re-read through its filter.
+    for (const collector of collectors) keysTotal += await writeKeys(db, graph.root, id, collector.rows.keysOf(graph.root) as SelectQueryBuilder<any, any, any>);
     let deletionId: string | undefined;
     const done: Record<string, number> = {};
     if (kind === 'softDelete' && keysTotal > 0) {

@@ -8,6 +8,10 @@
  * SET_DEFAULT (default null here) clear the key of rows that stay; DO_NOTHING leaves it. Link
  * rows of a many-to-many go with either side. Rows in the trash are rows like any other.
  *
+ * A DO_NOTHING key with a database constraint, of a row that stays, pointing at a row a hard
+ * delete takes, makes the database refuse the whole delete (IntegrityError); rows that go too
+ * are deleted first.
+ *
  * Soft delete: only live rows are taken, CASCADE is followed into models with a trash only (into
  * a model without one it blocks: TrashCascadeError), live rows block, no key changes and links
  * stay.
@@ -26,6 +30,8 @@ export interface Collected {
   restricted: Set<number>;
   untrashable: Set<number>;
   error: 'protected' | 'restricted' | 'untrashable' | undefined;
+  /** A hard delete's checked DO_NOTHING key of a row that stays points at a row it takes. */
+  dangling: boolean;
 }
 
 export function collect(world: World, roots: [number, RefRow][], soft: boolean): Collected {
@@ -82,8 +88,10 @@ export function collect(world: World, roots: [number, RefRow][], soft: boolean):
     });
     return gone;
   });
+  const dangling = !soft && models.some((referrer, i) => referrer.fks.some((fk, j) =>
+    fk.rule === 'DO_NOTHING' && fk.constraint && [...tables[i]!.values()].some((row) => !taken[i]!.has(row.id) && row.fks[j] !== null && taken[fk.target]!.has(row.fks[j]!))));
   const error = protectedBy.size > 0 ? 'protected' : restricted.size > 0 ? 'restricted' : untrashable.size > 0 ? 'untrashable' : undefined;
-  return { taken, links, updates: updates.filter(([i, , row]) => !taken[i]!.has(row.id)), protected: protectedBy, restricted, untrashable, error };
+  return { taken, links, updates: updates.filter(([i, , row]) => !taken[i]!.has(row.id)), protected: protectedBy, restricted, untrashable, error, dangling };
 }
 
 /** Carries out a hard delete that was collected: keys cleared, rows and links gone. */

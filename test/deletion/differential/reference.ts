@@ -17,7 +17,7 @@ import { applyHard, collect, type Collected } from './collect.ts';
 import { isLive, select, type RefRow, type World } from './evaluate.ts';
 import type { Action, Filter, Link, ModelSpec, Operation, RowSpec, UserSpec } from './scenario.ts';
 
-export type ErrorKind = 'protected' | 'restricted' | 'untrashable' | 'orphan' | 'not-active' | 'not-in-trash' | 'overlap' | 'not-permitted';
+export type ErrorKind = 'protected' | 'restricted' | 'untrashable' | 'orphan' | 'not-active' | 'not-in-trash' | 'overlap' | 'not-permitted' | 'dangling';
 export type OperationState = 'active' | 'partial' | 'restored' | 'purged';
 
 /** What a plan (planDelete()) says; `operations` by operation index. */
@@ -212,6 +212,7 @@ export class Reference implements World {
     const plan = this.plan(collected, soft);
     if (collected.error !== undefined) return { plan, error: collected.error };
     if (!this.permitted(user, this.deleteNeeds(collected, soft))) return { plan, error: 'not-permitted' };
+    if (collected.dangling) return { plan, error: 'dangling' };
     const byModel = this.byModel(collected);
     if (soft) {
       collected.taken.forEach((ids, m) => ids.forEach((id) => (this.tables[m]!.get(id)!.trashedBy = index)));
@@ -340,6 +341,7 @@ export class Reference implements World {
     if (!overlapping && (others.size > 0 || live > 0)) return { error: 'overlap' };
     if (!this.permitted(user, this.deleteNeeds(collected, false))) return { error: 'not-permitted' };
     if (collected.error !== undefined) return { error: collected.error };
+    if (collected.dangling) return { error: 'dangling' };
     const byModel = this.byModel(collected);
     this.deleteForGood(collected);
     for (const record of records) this.s.states.set(record, 'purged');

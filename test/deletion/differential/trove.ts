@@ -4,7 +4,7 @@
  */
 import {
   model, fields as f, atomic, restoreDeletion, purgeDeletion, purge, ProtectedError, RestrictedError, TrashCascadeError, OrphanRestoreError, PurgeOverlapError,
-  QueryUsageError, Deletion, OperationWorker, operationProgress, sweepLimits, Q, Exists, Subquery, OuterRef, F, Count, Sum, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, DO_NOTHING, type Database,
+  QueryUsageError, IntegrityError, Deletion, OperationWorker, operationProgress, sweepLimits, Q, Exists, Subquery, OuterRef, F, Count, Sum, CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, DO_NOTHING, type Database,
 } from '../../../src/index.ts';
 import { authorizeDelete, authorizePurge, authorizeRestore, DeletionNotPermitted, userMay } from '../../../src/auth/index.ts';
 import type { ErrorKind, Outcome, PlanOutcome, Timing } from './reference.ts';
@@ -392,6 +392,7 @@ export function errorKind(error: unknown): ErrorKind | 'other' {
   if (error instanceof RestrictedError) return 'restricted';
   if (error instanceof OrphanRestoreError) return 'orphan';
   if (error instanceof PurgeOverlapError) return 'overlap';
+  if (error instanceof IntegrityError) return 'dangling';
   if (error instanceof QueryUsageError && /is not in the trash/.test(error.message)) return 'not-in-trash';
   if (error instanceof QueryUsageError && /nothing of it is in the trash/.test(error.message)) return 'not-active';
   return 'other';
