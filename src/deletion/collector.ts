@@ -271,10 +271,11 @@ export class Collector {
   }
 
   /**
-   * What the constraints would refuse (with the checks off on MySQL, or before an online delete's
-   * first batch): a DO_NOTHING key of a row that stays, left pointing at a row of `group` that goes.
+   * What the constraints would refuse, with the checks off on MySQL: a DO_NOTHING key of a row
+   * that stays, left pointing at a row of `group` that goes. (An online delete's submit checks
+   * the same over all its collectors: online/within.ts.)
    */
-  async assertNoDanglingKeys(group: Group): Promise<void> {
+  private async assertNoDanglingKeys(group: Group): Promise<void> {
     for (const target of group.models) {
       for (const { field } of target.reverseRelations) {
         if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;

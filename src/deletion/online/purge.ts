@@ -48,6 +48,10 @@ export async function startOnlinePurge(deletionId: string, options: OnlinePurgeO
     if (loop !== undefined) {
       throw new QueryUsageError(`Deletion ${deletionId} cannot be purged in batches: ${loop} RESTRICTs rows that refer back to it, so no batch could go before the other. Purge it in one transaction instead.`);
     }
+    const pointing = await doNothingWithin(collectors);
+    if (pointing !== undefined) {
+      throw new QueryUsageError(`Deletion ${deletionId} cannot be purged in batches: its rows point at others of it through ${pointing}, a DO_NOTHING key the database checks, so a batch could delete a row that a later batch's row still points at. Purge it in one transaction instead.`);
+    }
     for (const collector of collectors) await collector.assertNotBlocked();
     if (options.authorize !== undefined) await options.authorize(plan);
     const id = randomUUID();
@@ -100,6 +104,16 @@ export async function purgeSlice(db: Database, operationId: string, deletionId: 
   return byModel;
 }
 
+/** Whether a key of `meta` to `target` closes a loop of keys among `models` (a key to its own model does). */
+function closesLoop(models: ReadonlySet<ModelMeta>, meta: ModelMeta, target: ModelMeta): boolean {
+  const reaches = (from: ModelMeta, seen: Set<ModelMeta>): boolean => {
+    if (from === meta) return true;
+    seen.add(from);
+    return from.foreignKeys.some((fk) => models.has(fk.target) && !seen.has(fk.target) && reaches(fk.target, seen));
+  };
+  return models.has(target) && reaches(target, new Set());
+}
+
 /**
  * A RESTRICT key inside a loop of keys among the purge's models ("ol.Node.parent"), or undefined.
  * Batches take models referring ones first; inside such a loop there is no first, and a batch
@@ -107,14 +121,33 @@ export async function purgeSlice(db: Database, operationId: string, deletionId: 
  */
 function restrictLoop(collectors: readonly Collector[]): string | undefined {
   const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
-  const reaches = (from: ModelMeta, to: ModelMeta, seen = new Set<ModelMeta>()): boolean => {
-    if (from === to) return true;
-    seen.add(from);
-    return from.foreignKeys.some((fk) => models.has(fk.target) && !seen.has(fk.target) && reaches(fk.target, to, seen));
-  };
+  for (const meta of models) {
+    for (const fk of meta.foreignKeys) if (fk.onDelete.rule === 'RESTRICT' && closesLoop(models, meta, fk.target)) return `${meta.label}.${fk.name}`;
+  }
+  return undefined;
+}
+
+/**
+ * A DO_NOTHING key that the database checks, held by a row the purge takes and pointing at
+ * another it takes (a reply to a post of the same trash); or undefined. One transaction deletes
+ * both, referring rows first; batches go model by model, each with its cascade, in key order,
+ * and could delete the row pointed at first, and fail on the constraint.
+ */
+async function doNothingWithin(collectors: readonly Collector[]): Promise<string | undefined> {
+  const db = collectors[0]!.db;
+  const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
   for (const meta of models) {
     for (const fk of meta.foreignKeys) {
-      if (fk.onDelete.rule === 'RESTRICT' && models.has(fk.target) && reaches(fk.target, meta)) return `${meta.label}.${fk.name}`;
+      if (fk.onDelete.rule !== 'DO_NOTHING' || !fk.dbConstraint || !models.has(fk.target)) continue;
+      const taking = (model: ModelMeta) => collectors.filter((c) => c.graph.has(model));
+      const query = db.kysely
+        .selectFrom(`${meta.table} as r0`)
+        .select(sql.lit(1).as('one'))
+        .where(`r0.${fk.column}`, '<>', sql.ref(`r0.${meta.pk.column}`))
+        .where((eb) => eb.or(taking(fk.target).map((c) => eb(eb.ref(`r0.${fk.column}`), 'in', c.rows.keysOf(fk.target)))))
+        .where((eb) => eb.or(taking(meta).map((c) => c.rows.taken(eb, meta, 'r0'))))
+        .limit(1);
+      if ((await db.execute(query.compile())).rows.length > 0) return `${meta.label}.${fk.name}`;
     }
   }
   return undefined;

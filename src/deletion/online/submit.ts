@@ -15,7 +15,7 @@ import { engineFor } from './engine.ts';
 import { storedKey, writeKeys } from './keys.ts';
 import { OnlineOperation, OperationKey, type OperationKind } from './records.ts';
 import { currentSweepLimits, planSweep } from './sweep.ts';
-import { batchesCannotTake } from './within.ts';
+import { assertNothingDangles, batchesCannotTake } from './within.ts';
 
 export type OnlineOptions = Pick<DeleteOptions, 'actor' | 'reason' | 'source' | 'authorize'>;
 
@@ -57,7 +57,7 @@ export async function startOnline(collectors: readonly Collector[], options: Onl
     }
     // What one transaction would fail on once permitted, with nothing done, batches would fail on
     // part way: refused here. (A soft delete leaves its rows where they are: nothing dangles.)
-    if (kind === 'delete') for (const collector of collectors) for (const group of collector.graph.order) await collector.assertNoDanglingKeys(group);
+    if (kind === 'delete') await assertNothingDangles(collectors);
     const refused = await batchesCannotTake(collectors);
     if (refused !== undefined) throw new QueryUsageError(`This delete cannot run in batches: ${refused}. Delete it in one transaction instead.`);
     // The root keys, written down once: what the operation takes is fixed here, never re-read through its filter.

@@ -51,7 +51,7 @@ export function currentSweepLimits(): typeof sweepLimits {
   if (typeof minRows !== 'number' || Number.isNaN(minRows) || minRows < 0) throw wrong('minRows', minRows, 'a number of rows, 0 or more (Infinity: never sweep)');
   if (typeof maxKeysPerRow !== 'number' || Number.isNaN(maxKeysPerRow) || maxKeysPerRow <= 0) throw wrong('maxKeysPerRow', maxKeysPerRow, 'a number above 0 (Infinity: however sparse)');
   if (!Number.isSafeInteger(keysPerBatchKey) || keysPerBatchKey < 1) throw wrong('keysPerBatchKey', keysPerBatchKey, 'a whole number of keys, 1 or more');
-  if (typeof minBatchSize !== 'number' || !Number.isFinite(minBatchSize) || minBatchSize < 0) throw wrong('minBatchSize', minBatchSize, 'a batch size, 0 or more');
+  if (typeof minBatchSize !== 'number' || Number.isNaN(minBatchSize) || minBatchSize < 0) throw wrong('minBatchSize', minBatchSize, 'a batch size, 0 or more (Infinity: give every sweep up)');
   return { minRows, maxKeysPerRow, keysPerBatchKey, minBatchSize };
 }
 
@@ -61,24 +61,25 @@ type Step = InstanceType<typeof OperationSweep>;
  * Models a hard delete may sweep: every model it cascades into but the root, alone in its group
  * (no cycle, which needs its closure), with integer keys (whose order is the order rows were
  * added in, and so, nearly, the order of the table's pages), reached through one foreign key,
- * and pointed at by no DO_NOTHING key that the database checks.
+ * and whose slices take no row that a DO_NOTHING key the database checks may point at.
  */
 export function sweepable(graph: DeletionGraph): ModelMeta[] {
   if (graph.mode !== 'hard') return [];
   return graph.order
     .filter((group) => group.models.length === 1 && group.cyclic.length === 0)
     .map((group) => group.models[0]!)
-    .filter((meta) => meta !== graph.root && keyColumn(meta) === 'int_key' && cascadeInto(graph, meta) !== undefined && !checkedDoNothing(meta));
+    .filter((meta) => meta !== graph.root && keyColumn(meta) === 'int_key' && cascadeInto(graph, meta) !== undefined && !slicesMeetCheckedDoNothing(meta));
 }
 
 /**
- * Whether a DO_NOTHING key with a constraint points at `meta`. One transaction deletes the rows
- * holding such keys first, where it takes them (through another path, or in the same table: a
- * reply to a comment); a slice of `meta`'s key range would come before them and break the
- * constraint.
+ * Whether a DO_NOTHING key with a constraint points at `meta` or at a model its rows cascade
+ * into: a slice of `meta` takes those rows too. One transaction deletes the rows holding such
+ * keys first, where it takes them (through another path, or in the same table: a reply to a
+ * comment); a slice of `meta`'s key range would come before them and break the constraint.
  */
-function checkedDoNothing(meta: ModelMeta): boolean {
-  return meta.reverseRelations.some(({ field }) => field instanceof ForeignKeyField && field.dbConstraint && field.onDelete.rule === 'DO_NOTHING');
+function slicesMeetCheckedDoNothing(meta: ModelMeta): boolean {
+  const pointedAt = (model: ModelMeta) => model.reverseRelations.some(({ field }) => field instanceof ForeignKeyField && field.dbConstraint && field.onDelete.rule === 'DO_NOTHING');
+  return [...new DeletionGraph(meta).models.values()].some(pointedAt);
 }
 
 /** The one CASCADE key through which the delete reaches `meta`; undefined when there are several. */

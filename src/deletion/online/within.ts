@@ -1,14 +1,42 @@
 /**
- * Keys between rows a delete takes, which one transaction satisfies and batches may not. One
- * transaction deletes every row it takes in the graph's order, referring rows first; an online
- * delete takes its root keys in slices, in key order, and a row pointed at may go in an earlier
- * slice than the row pointing at it. Such deletes are refused at submit, with nothing written,
- * rather than failing part way through their batches.
+ * Keys an online delete's batches would fail on, refused when it is submitted, with nothing
+ * written, rather than part way through its batches:
+ *
+ * - a checked DO_NOTHING key of a row that stays, pointing at a row the delete takes, on which
+ *   one transaction fails too;
+ * - keys between rows the delete takes, which one transaction satisfies and batches may not.
+ *   One transaction deletes every row it takes in the graph's order, referring rows first; an
+ *   online delete takes its root keys in slices, in key order, and a row pointed at may go in an
+ *   earlier slice than the row pointing at it.
  */
 import { sql, type SelectQueryBuilder } from 'kysely';
+import { IntegrityError } from '../../db/index.ts';
 import { ForeignKeyField, type ModelMeta } from '../../orm/index.ts';
 import type { Collector } from '../collector.ts';
 import type { DeletionGraph } from '../graph.ts';
+
+/**
+ * A checked DO_NOTHING key of a row that stays, pointing at a row the delete takes: one
+ * transaction fails on it with nothing done (IntegrityError), batches would fail part way. A row
+ * stays when no collector takes it (bulkDelete's chunks are one delete).
+ */
+export async function assertNothingDangles(collectors: readonly Collector[]): Promise<void> {
+  const { db, graph } = collectors[0]!;
+  for (const target of graph.models.values()) {
+    for (const { field } of target.reverseRelations) {
+      if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;
+      const referrer = field.model;
+      let query = db.kysely
+        .selectFrom(`${referrer.table} as g0`)
+        .select(sql.lit(1).as('one'))
+        .where((eb) => eb.or(collectors.map((c) => eb(eb.ref(`g0.${field.column}`), 'in', c.rows.keysOf(target))))) as SelectQueryBuilder<any, any, any>;
+      // By primary key, never null: a row whose own key to the graph is null stays.
+      if (graph.has(referrer)) for (const c of collectors) query = query.where(`g0.${referrer.pk.column}`, 'not in', c.rows.keysOf(referrer));
+      if ((await db.execute(query.limit(1).compile())).rows.length === 0) continue;
+      throw new IntegrityError(`Cannot delete rows of ${target.label}: ${referrer.label}.${field.name} (DO_NOTHING) still refers to them, and its foreign key constraint forbids that.`);
+    }
+  }
+}
 
 /** Why these collectors' delete cannot run in batches, or undefined when it can. */
 export async function batchesCannotTake(collectors: readonly Collector[]): Promise<string | undefined> {
@@ -79,16 +107,19 @@ async function doNothingAcrossRoots(collectors: readonly Collector[]): Promise<s
 
 /**
  * The CASCADE keys from `meta` up to the root, where there is exactly one way: each model on it
- * reached through one key, outside any cycle. Undefined where there is not.
+ * reached through one key, and no model twice (a cycle of CASCADE keys). Undefined where there
+ * is not. (A group of the graph's order may be a loop only through other keys, a topic's
+ * DO_NOTHING key to its last post, say: its rows still have one root each.)
  */
 function pathToRoot(graph: DeletionGraph, meta: ModelMeta): ForeignKeyField[] | undefined {
   const path: ForeignKeyField[] = [];
-  for (let model = meta; model !== graph.root;) {
-    if (graph.groupOf(model).cyclic.length > 0 || path.length > graph.models.size) return undefined;
+  const seen = new Set<ModelMeta>();
+  for (let model = meta; model !== graph.root; model = path[path.length - 1]!.target) {
+    if (seen.has(model)) return undefined;
+    seen.add(model);
     const into = [...graph.cascadesInto.values()].flat().filter((field) => field.model === model);
     if (into.length !== 1) return undefined;
     path.push(into[0]!);
-    model = into[0]!.target;
   }
   return path;
 }

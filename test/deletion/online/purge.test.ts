@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { model, fields as f, CASCADE, DO_NOTHING, OnlineOperation } from '../../../src/index.ts';
 import { cancelOperation, Deletion, getDatabase, operationProgress, purge, purgeDeletion, PurgeOverlapError, QueryUsageError, restoreDeletion } from '../../../src/index.ts';
 import { runBatch } from '../../../src/deletion/online/batch.ts';
 import { withSeededDatabase } from '../../support/database.ts';
@@ -116,6 +117,34 @@ test('a trash whose rows RESTRICT each other in a loop is refused in batches (no
   await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
   assert.equal((await operationProgress(started.operationId)).state, 'done');
   assert.equal(await Branch.allObjects.count(), 0);
+});
+
+/** A trash whose posts may answer others of the same trash, through a key the database checks. */
+class Board extends model('olp.Board', { name: f.char({ maxLength: 10 }) }, { softDelete: true }) {}
+class Message extends model('olp.Message', {
+  board: f.foreignKey(() => Board, { onDelete: CASCADE }),
+  replyTo: f.foreignKey('self', { onDelete: DO_NOTHING, null: true }),
+}, { softDelete: true }) {}
+
+test('a trash whose rows point at others of it through a checked DO_NOTHING key is refused in batches (one could take the row pointed at first); without such a pair it is purged', async () => {
+  const boards = await Board.objects.bulkCreate([{ name: 'a' }, { name: 'b' }]);
+  const first = await Message.objects.bulkCreate(boards.map((board) => ({ board })));
+  // Replies, above what they answer in key order: batches in key order would take the answers first.
+  await Message.objects.bulkCreate(first.map((message) => ({ board: message.board, replyTo: message })));
+  const { deletionId } = await Board.objects.all().delete();
+  await assert.rejects(purgeDeletion(deletionId!, { online: true }), (error: unknown) => error instanceof QueryUsageError && /olp\.Message\.replyTo, a DO_NOTHING key the database checks[^]*Purge it in one transaction instead/.test(error.message));
+  assert.equal(await OnlineOperation.objects.count(), 0);
+  assert.equal(await Message.allObjects.count(), 4);
+  await purgeDeletion(deletionId!);
+  assert.equal(await Message.allObjects.count(), 0);
+  // The same models, no reply: purged in batches of one.
+  const [board] = await Board.objects.bulkCreate([{ name: 'c' }]);
+  await Message.objects.bulkCreate([{ board: board! }, { board: board! }]);
+  const again = await Board.objects.all().delete();
+  const { operationId } = await purgeDeletion(again.deletionId!, { online: true });
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.equal(await Message.allObjects.count(), 0);
 });
 
 test('purge() by retention leaves a deletion an online operation is working on, and purges the others', async () => {

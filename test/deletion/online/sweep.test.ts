@@ -27,6 +27,14 @@ class Pin extends model('sw.Pin', { forum: f.foreignKey(() => Forum, { onDelete:
 /** A trash whose rows such a key points at: a soft delete leaves them in place, so nothing dangles. */
 class Notice extends model('sw.Notice', { title: f.char({ maxLength: 20 }) }, { softDelete: true }) {}
 class NoticeLink extends model('sw.NoticeLink', { notice: f.foreignKey(() => Notice, { onDelete: DO_NOTHING }) }) {}
+/** Threads whose messages are flagged through a checked DO_NOTHING key: a thread's slice takes its messages. */
+class Board extends model('sw.Board', { name: f.char({ maxLength: 20 }) }) {}
+class Thread extends model('sw.Thread', { board: f.foreignKey(() => Board, { onDelete: CASCADE }) }) {}
+class Message extends model('sw.Message', { thread: f.foreignKey(() => Thread, { onDelete: CASCADE }) }) {}
+class Flag extends model('sw.Flag', { board: f.foreignKey(() => Board, { onDelete: CASCADE }), message: f.foreignKey(() => Message, { onDelete: DO_NOTHING }) }) {}
+/** A topic's last post: a DO_NOTHING key back up the CASCADE chain, a loop of keys but no cycle of CASCADE. */
+class Topic extends model('sw.Topic', { forum: f.foreignKey(() => Forum, { onDelete: CASCADE }), lastPost: f.foreignKey('sw.TopicPost', { onDelete: DO_NOTHING, null: true }) }) {}
+class TopicPost extends model('sw.TopicPost', { topic: f.foreignKey(() => Topic, { onDelete: CASCADE }) }) {}
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -211,7 +219,7 @@ test('sweep limits set wrong are refused with a RangeError naming the limit: at 
   const expected = await referenceAfter(() => Writer.objects.filter({ group__lte: 1 }).delete());
   const wrong: Partial<typeof sweepLimits>[] = [
     { keysPerBatchKey: NaN }, { keysPerBatchKey: 0.5 }, { keysPerBatchKey: 0 }, { keysPerBatchKey: Infinity },
-    { minRows: -1 }, { minRows: NaN }, { maxKeysPerRow: 0 }, { maxKeysPerRow: NaN }, { minBatchSize: NaN }, { minBatchSize: -2 }, { minBatchSize: Infinity },
+    { minRows: -1 }, { minRows: NaN }, { maxKeysPerRow: 0 }, { maxKeysPerRow: NaN }, { minBatchSize: NaN }, { minBatchSize: -2 },
   ];
   for (const limits of wrong) {
     const [name] = Object.keys(limits);
@@ -322,6 +330,49 @@ test('a checked DO_NOTHING key between rows taken under different roots refuses 
       });
     },
   ), { numRuns: RUNS * 2 });
+});
+
+test('a model whose slices would take rows that checked DO_NOTHING keys point at is not swept, though it is not pointed at itself', async () => {
+  const boards = await Board.objects.bulkCreate(Array.from({ length: 8 }, (_, i) => ({ name: `b${i}` })));
+  const threads = await Thread.objects.bulkCreate(boards.flatMap((board) => [{ board }, { board }]));
+  const messages = await Message.objects.bulkCreate(threads.map((thread) => ({ thread })));
+  // Each board flags a message of its other thread: one root, two slices of the threads' keys.
+  await Flag.objects.bulkCreate(boards.map((board, i) => ({ board, message: messages[i * 2 + 1]! })));
+  const { operationId } = await withLimits(SWEEP_ALL, () => Board.objects.all().delete({ online: true }));
+  assert.deepEqual(await sweptLabels(operationId), ['sw.Flag']);
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  const progress = await operationProgress(operationId);
+  assert.equal(progress.state, 'done', progress.error);
+  assert.deepEqual([await Board.objects.count(), await Thread.objects.count(), await Message.objects.count(), await Flag.objects.count()], [0, 0, 0, 0]);
+});
+
+test('a DO_NOTHING key that closes a loop of keys without a CASCADE cycle (a topic\'s last post) still gives each row one root: it goes online', async () => {
+  const forums = await Forum.objects.bulkCreate([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+  const topics = await Topic.objects.bulkCreate(forums.flatMap((forum) => [{ forum }, { forum }]));
+  const posts = await TopicPost.objects.bulkCreate(topics.flatMap((topic) => [{ topic }, { topic }]));
+  for (const [i, topic] of topics.entries()) await Topic.objects.filter({ id: topic.id }).update({ lastPost: posts[i * 2 + 1]! });
+  const { operationId } = await Forum.objects.filter({ id__in: [forums[0]!.id, forums[1]!.id] }).delete({ online: true });
+  await worker({ initialBatchSize: 1, maxBatchSize: 1 }).drain();
+  assert.equal((await operationProgress(operationId)).state, 'done');
+  assert.deepEqual([await Topic.objects.count(), await TopicPost.objects.count()], [2, 4]);
+  // A last post under another forum's topic, both taken: another root, refused.
+  await Topic.objects.filter({ id: topics[4]!.id }).update({ lastPost: null });
+  const [other] = await Forum.objects.bulkCreate([{ name: 'd' }]);
+  await Topic.objects.bulkCreate([{ forum: other!, lastPost: posts[8]! }]);
+  await assert.rejects(Forum.objects.all().delete({ online: true }), (error) => error instanceof QueryUsageError && /'Topic\.lastPost'/.test(error.message));
+});
+
+test('bulkDelete online judges DO_NOTHING keys over all its chunks: a row of another chunk is taken, not staying', async () => {
+  const [forum] = await Forum.objects.bulkCreate([{ name: 'big' }]);
+  const posts = await Post.objects.bulkCreate(Array.from({ length: 5_001 }, () => ({ forum: forum! })));
+  // The first post answers the last: 5,000 keys a chunk puts them in two.
+  await Post.objects.filter({ id: posts[0]!.id }).update({ replyTo: posts[5_000]! });
+  const keys = posts.map((post) => post.id);
+  await assert.rejects(Post.objects.bulkDelete(keys, { online: true }), (error) => error instanceof QueryUsageError && /'Post\.replyTo'/.test(error.message));
+  // Without the first post, the last stays pointed at by a row that stays: the database's refusal.
+  await assert.rejects(Post.objects.bulkDelete(keys.slice(1), { online: true }), (error) => error instanceof IntegrityError && /sw\.Post\.replyTo \(DO_NOTHING\)/.test(error.message));
+  assert.equal(await OnlineOperation.objects.count(), 0);
+  assert.equal(await Post.objects.count(), 5_001);
 });
 
 test('a checked DO_NOTHING key of a row that stays refuses the online delete at submit, as one transaction fails on it, with nothing written', async () => {
