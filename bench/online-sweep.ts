@@ -10,10 +10,13 @@
  *            comments already gone;
  *   sweep all  every level so, deepest first (comments, then posts), then the root slices;
  *   sweep all through the root keys  the same, each statement finding the doomed posts again
- *            through the root keys instead of a list written once.
+ *            through the root keys instead of a list written once;
+ *   paced    sweep all, each slice as wide as keeps its statement near 200 ms (the workers'
+ *            target), as the online batches must.
  *
  *   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/online-sweep.ts
  *   ONLINE_BENCH_ROWS=1000000 … for a smaller run
+ *   ONLINE_SWEEP_VARIANTS=paced … set and the variants named (roots, sweep, all, lookup, paced)
  */
 import pg from 'pg';
 import { AUTHORS, COMMENTS, HALF, POSTS, URL } from './support/online-data.ts';
@@ -23,7 +26,12 @@ const ROOT_SLICE = 1_000;
 /** Comments per sweep statement. */
 const SWEEP_SLICE = 200_000;
 
+/** The workers' target duration for a batch. */
+const TARGET_MS = 200;
+
 const client = new pg.Client(URL);
+const only = process.env.ONLINE_SWEEP_VARIANTS?.split(',');
+const wanted = (variant: string) => only === undefined || only.includes(variant);
 
 async function seed(): Promise<void> {
   await client.query('drop table if exists sw_comment, sw_post, sw_author, sw_doomed, sw_keys');
@@ -78,6 +86,23 @@ async function batches(list: string[][]): Promise<Timing> {
   return total;
 }
 
+/**
+ * Slices of keys `first`..`last`, each statement its own transaction, each as wide as kept the
+ * last near TARGET_MS (never more than doubling or halving), as the workers pace their batches.
+ */
+async function paced(first: number, last: number, statement: (from: number, to: number) => string): Promise<Timing & { slices: number }> {
+  const total = { ms: 0, longest: 0, slices: 0 };
+  let width = 10_000;
+  for (let from = first; from <= last; total.slices++) {
+    const t = await timed([statement(from, from + width)]);
+    from += width;
+    total.ms += t.ms;
+    total.longest = Math.max(total.longest, t.longest);
+    width = Math.round(Math.min(width * 2, Math.max(width / 2, (width * TARGET_MS) / Math.max(t.ms, 1))));
+  }
+  return total;
+}
+
 async function main(): Promise<void> {
   await client.connect();
   const rows: string[] = [];
@@ -91,42 +116,61 @@ async function main(): Promise<void> {
   ], true);
   report('set: one transaction', set, set.ms);
 
-  await seed();
-  report(`roots: slices of ${ROOT_SLICE.toLocaleString('en')} authors`, await batches(rootSlices()), set.ms);
+  if (wanted('roots')) {
+    await seed();
+    report(`roots: slices of ${ROOT_SLICE.toLocaleString('en')} authors`, await batches(rootSlices()), set.ms);
+  }
 
-  await seed();
-  const doomed = await timed([`create table sw_doomed as select id from sw_post where author_id <= ${HALF}`, 'alter table sw_doomed add primary key (id)', 'analyze sw_doomed']);
   const sweep: string[] = [];
   for (let lo = 1; lo <= COMMENTS; lo += SWEEP_SLICE) {
     sweep.push(`delete from sw_comment c using sw_doomed d where c.post_id = d.id and c.id >= ${lo} and c.id < ${lo + SWEEP_SLICE}`);
   }
-  const swept = await timed(sweep);
-  const after = await batches(rootSlices());
-  report('sweep: comments in key order, then root slices', { ms: doomed.ms + swept.ms + after.ms, longest: Math.max(doomed.longest, swept.longest, after.longest) }, set.ms);
-  process.stderr.write(`sweep parts: doomed ${doomed.ms.toFixed(0)} ms, comments ${swept.ms.toFixed(0)} ms, root slices ${after.ms.toFixed(0)} ms\n`);
+  if (wanted('sweep')) {
+    await seed();
+    const doomed = await timed([`create table sw_doomed as select id from sw_post where author_id <= ${HALF}`, 'alter table sw_doomed add primary key (id)', 'analyze sw_doomed']);
+    const swept = await timed(sweep);
+    const after = await batches(rootSlices());
+    report('sweep: comments in key order, then root slices', { ms: doomed.ms + swept.ms + after.ms, longest: Math.max(doomed.longest, swept.longest, after.longest) }, set.ms);
+    process.stderr.write(`sweep parts: doomed ${doomed.ms.toFixed(0)} ms, comments ${swept.ms.toFixed(0)} ms, root slices ${after.ms.toFixed(0)} ms\n`);
+  }
 
-  await seed();
-  const doomedAll = await timed([`create table sw_doomed as select id from sw_post where author_id <= ${HALF}`, 'alter table sw_doomed add primary key (id)', 'analyze sw_doomed']);
-  const levels: string[] = [...sweep];
-  for (let lo = 1; lo <= POSTS; lo += SWEEP_SLICE) levels.push(`delete from sw_post p using sw_doomed d where p.id = d.id and p.id >= ${lo} and p.id < ${lo + SWEEP_SLICE}`);
-  const sweptAll = await timed(levels);
-  const afterAll = await batches(rootSlices());
-  report('sweep all: comments, then posts, in key order, then root slices', { ms: doomedAll.ms + sweptAll.ms + afterAll.ms, longest: Math.max(doomedAll.longest, sweptAll.longest, afterAll.longest) }, set.ms);
-  process.stderr.write(`sweep all parts: doomed ${doomedAll.ms.toFixed(0)} ms, comments and posts ${sweptAll.ms.toFixed(0)} ms, root slices ${afterAll.ms.toFixed(0)} ms\n`);
+  if (wanted('all')) {
+    await seed();
+    const doomedAll = await timed([`create table sw_doomed as select id from sw_post where author_id <= ${HALF}`, 'alter table sw_doomed add primary key (id)', 'analyze sw_doomed']);
+    const levels: string[] = [...sweep];
+    for (let lo = 1; lo <= POSTS; lo += SWEEP_SLICE) levels.push(`delete from sw_post p using sw_doomed d where p.id = d.id and p.id >= ${lo} and p.id < ${lo + SWEEP_SLICE}`);
+    const sweptAll = await timed(levels);
+    const afterAll = await batches(rootSlices());
+    report('sweep all: comments, then posts, in key order, then root slices', { ms: doomedAll.ms + sweptAll.ms + afterAll.ms, longest: Math.max(doomedAll.longest, sweptAll.longest, afterAll.longest) }, set.ms);
+    process.stderr.write(`sweep all parts: doomed ${doomedAll.ms.toFixed(0)} ms, comments and posts ${sweptAll.ms.toFixed(0)} ms, root slices ${afterAll.ms.toFixed(0)} ms\n`);
+  }
 
-  await seed();
-  // What an engine can do without writing down the posts: each statement finds the doomed posts
-  // again through the root keys, as the operation's key table holds them.
-  const keys = await timed([`create table sw_keys as select id as k from sw_author where id <= ${HALF}`, 'alter table sw_keys add primary key (k)', 'analyze sw_keys']);
-  const lookups: string[] = [];
-  for (let lo = 1; lo <= COMMENTS; lo += SWEEP_SLICE) {
-    lookups.push(`delete from sw_comment c where c.id >= ${lo} and c.id < ${lo + SWEEP_SLICE} and c.post_id in (select p.id from sw_post p where p.author_id in (select k from sw_keys))`);
+  if (wanted('lookup')) {
+    await seed();
+    // What an engine can do without writing down the posts: each statement finds the doomed posts
+    // again through the root keys, as the operation's key table holds them.
+    const keys = await timed([`create table sw_keys as select id as k from sw_author where id <= ${HALF}`, 'alter table sw_keys add primary key (k)', 'analyze sw_keys']);
+    const lookups: string[] = [];
+    for (let lo = 1; lo <= COMMENTS; lo += SWEEP_SLICE) {
+      lookups.push(`delete from sw_comment c where c.id >= ${lo} and c.id < ${lo + SWEEP_SLICE} and c.post_id in (select p.id from sw_post p where p.author_id in (select k from sw_keys))`);
   }
   for (let lo = 1; lo <= POSTS; lo += SWEEP_SLICE) lookups.push(`delete from sw_post p where p.id >= ${lo} and p.id < ${lo + SWEEP_SLICE} and p.author_id in (select k from sw_keys)`);
   const sweptLookup = await timed(lookups);
   const afterLookup = await batches(rootSlices());
   report('sweep all through the root keys: no doomed posts written down', { ms: keys.ms + sweptLookup.ms + afterLookup.ms, longest: Math.max(keys.longest, sweptLookup.longest, afterLookup.longest) }, set.ms);
   process.stderr.write(`sweep through root keys parts: keys ${keys.ms.toFixed(0)} ms, comments and posts ${sweptLookup.ms.toFixed(0)} ms, root slices ${afterLookup.ms.toFixed(0)} ms\n`);
+  }
+
+  if (wanted('paced')) {
+    await seed();
+    const doomedPaced = await timed([`create table sw_doomed as select id from sw_post where author_id <= ${HALF}`, 'alter table sw_doomed add primary key (id)', 'analyze sw_doomed']);
+    const comments = await paced(1, COMMENTS, (from, to) => `delete from sw_comment c using sw_doomed d where c.post_id = d.id and c.id >= ${from} and c.id < ${to}`);
+    const posts = await paced(1, POSTS, (from, to) => `delete from sw_post p using sw_doomed d where p.id = d.id and p.id >= ${from} and p.id < ${to}`);
+    const afterPaced = await batches(rootSlices());
+    const parts = [doomedPaced, comments, posts, afterPaced];
+    report(`paced: sweep all, slices kept near ${TARGET_MS} ms`, { ms: parts.reduce((a, t) => a + t.ms, 0), longest: Math.max(...parts.map((t) => t.longest)) }, set.ms);
+    process.stderr.write(`paced parts: doomed ${doomedPaced.ms.toFixed(0)} ms, comments ${comments.ms.toFixed(0)} ms in ${comments.slices} slices, posts ${posts.ms.toFixed(0)} ms in ${posts.slices} slices, root slices ${afterPaced.ms.toFixed(0)} ms\n`);
+  }
 
   await client.query('drop table if exists sw_comment, sw_post, sw_author, sw_doomed, sw_keys');
   await client.end();
