@@ -17,6 +17,7 @@ import { deletionDefaults } from '../record.ts';
 import { engineFor } from './engine.ts';
 import { asOperation, assertNotInFlight } from './in-flight.ts';
 import { OnlineOperation } from './records.ts';
+import { assertNothingDangles } from './within.ts';
 import type { OnlineOperationStarted } from './submit.ts';
 
 export interface OnlinePurgeOptions {
@@ -54,6 +55,8 @@ export async function startOnlinePurge(deletionId: string, options: OnlinePurgeO
     }
     for (const collector of collectors) await collector.assertNotBlocked();
     if (options.authorize !== undefined) await options.authorize(plan);
+    // What the purge in one transaction fails on once permitted, its batches would fail on part way.
+    await assertNothingDangles(collectors);
     const id = randomUUID();
     const now = new Date();
     const empty = plan.total === 0;
@@ -140,13 +143,14 @@ async function doNothingWithin(collectors: readonly Collector[]): Promise<string
     for (const fk of meta.foreignKeys) {
       if (fk.onDelete.rule !== 'DO_NOTHING' || !fk.dbConstraint || !models.has(fk.target)) continue;
       const taking = (model: ModelMeta) => collectors.filter((c) => c.graph.has(model));
-      const query = db.kysely
+      let query = db.kysely
         .selectFrom(`${meta.table} as r0`)
         .select(sql.lit(1).as('one'))
-        .where(`r0.${fk.column}`, '<>', sql.ref(`r0.${meta.pk.column}`))
         .where((eb) => eb.or(taking(fk.target).map((c) => eb(eb.ref(`r0.${fk.column}`), 'in', c.rows.keysOf(fk.target)))))
         .where((eb) => eb.or(taking(meta).map((c) => c.rows.taken(eb, meta, 'r0'))))
         .limit(1);
+      // A row pointing at itself goes in one statement with itself.
+      if (fk.target === meta) query = query.where(`r0.${fk.column}`, '<>', sql.ref(`r0.${meta.pk.column}`));
       if ((await db.execute(query.compile())).rows.length > 0) return `${meta.label}.${fk.name}`;
     }
   }

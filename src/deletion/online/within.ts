@@ -1,6 +1,6 @@
 /**
- * Keys an online delete's batches would fail on, refused when it is submitted, with nothing
- * written, rather than part way through its batches:
+ * Keys an online delete's batches would fail on (or a purge's: assertNothingDangles), refused
+ * when it is submitted, with nothing written, rather than part way through its batches:
  *
  * - a checked DO_NOTHING key of a row that stays, pointing at a row the delete takes, on which
  *   one transaction fails too;
@@ -18,20 +18,23 @@ import type { DeletionGraph } from '../graph.ts';
 /**
  * A checked DO_NOTHING key of a row that stays, pointing at a row the delete takes: one
  * transaction fails on it with nothing done (IntegrityError), batches would fail part way. A row
- * stays when no collector takes it (bulkDelete's chunks are one delete).
+ * stays when no collector takes it: bulkDelete's chunks of keys, or a purge's collectors (one per
+ * model of its trash), are one delete.
  */
 export async function assertNothingDangles(collectors: readonly Collector[]): Promise<void> {
-  const { db, graph } = collectors[0]!;
-  for (const target of graph.models.values()) {
+  const db = collectors[0]!.db;
+  const taking = (meta: ModelMeta) => collectors.filter((c) => c.graph.has(meta));
+  const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
+  for (const target of models) {
     for (const { field } of target.reverseRelations) {
       if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;
       const referrer = field.model;
       let query = db.kysely
         .selectFrom(`${referrer.table} as g0`)
         .select(sql.lit(1).as('one'))
-        .where((eb) => eb.or(collectors.map((c) => eb(eb.ref(`g0.${field.column}`), 'in', c.rows.keysOf(target))))) as SelectQueryBuilder<any, any, any>;
+        .where((eb) => eb.or(taking(target).map((c) => eb(eb.ref(`g0.${field.column}`), 'in', c.rows.keysOf(target))))) as SelectQueryBuilder<any, any, any>;
       // By primary key, never null: a row whose own key to the graph is null stays.
-      if (graph.has(referrer)) for (const c of collectors) query = query.where(`g0.${referrer.pk.column}`, 'not in', c.rows.keysOf(referrer));
+      for (const c of taking(referrer)) query = query.where(`g0.${referrer.pk.column}`, 'not in', c.rows.keysOf(referrer));
       if ((await db.execute(query.limit(1).compile())).rows.length === 0) continue;
       throw new IntegrityError(`Cannot delete rows of ${target.label}: ${referrer.label}.${field.name} (DO_NOTHING) still refers to them, and its foreign key constraint forbids that.`);
     }

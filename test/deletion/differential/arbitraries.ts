@@ -182,7 +182,7 @@ function operationArb(models: ModelSpec[], users: number): fc.Arbitrary<Operatio
     },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteInstance' as const), model, id, among: fc.constantFrom('any' as const, 'trash' as const), hard: fc.boolean(), user }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('restoreDeletion' as const), of, user }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('purgeDeletion' as const), of, overlapping: fc.boolean(), user }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('purgeDeletion' as const), of, overlapping: fc.boolean(), user, online: fc.option(fc.record({ batch: fc.integer({ min: 1, max: 3 }) }), { nil: null, freq: 2 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('purge' as const), upTo: fc.option(of, { nil: null }), user }) },
   ];
   if (soft.length > 0) {

@@ -135,7 +135,8 @@ export type Operation =
   | { kind: 'restoreInstance'; model: number; id: number; among: 'any' | 'trash'; user: number | null }
   /** `deletedObjects.filter(…).restore()`. */
   | { kind: 'restoreQuerySet'; model: number; filter: Filter; user: number | null }
-  | { kind: 'purgeDeletion'; of: number; overlapping: boolean; user: number | null }
+  /** `online`: submitted with `{ online: true }` (where it takes one deletion alone) and purged by a worker in batches of that many rows. */
+  | { kind: 'purgeDeletion'; of: number; overlapping: boolean; user: number | null; online?: { batch: number } | null }
   /** `purge({ olderThan })`: the operations older than operation `upTo`, or all of them (null). */
   | { kind: 'purge'; upTo: number | null; user: number | null };
 

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { model, fields as f, CASCADE, DO_NOTHING, OnlineOperation } from '../../../src/index.ts';
+import { model, fields as f, CASCADE, DO_NOTHING, IntegrityError, OnlineOperation } from '../../../src/index.ts';
 import { cancelOperation, Deletion, getDatabase, operationProgress, purge, purgeDeletion, PurgeOverlapError, QueryUsageError, restoreDeletion } from '../../../src/index.ts';
 import { runBatch } from '../../../src/deletion/online/batch.ts';
 import { withSeededDatabase } from '../../support/database.ts';
@@ -125,6 +125,9 @@ class Message extends model('olp.Message', {
   board: f.foreignKey(() => Board, { onDelete: CASCADE }),
   replyTo: f.foreignKey('self', { onDelete: DO_NOTHING, null: true }),
 }, { softDelete: true }) {}
+/** Outside the trash: a bookmark keeps its message from being purged. */
+class Bookmark extends model('olp.Bookmark', { message: f.foreignKey(() => Message, { onDelete: DO_NOTHING }) }) {}
+class Pin extends model('olp.Pin', { board: f.foreignKey(() => Board, { onDelete: CASCADE }), message: f.foreignKey(() => Message, { onDelete: DO_NOTHING }) }, { softDelete: true }) {}
 
 test('a trash whose rows point at others of it through a checked DO_NOTHING key is refused in batches (one could take the row pointed at first); without such a pair it is purged', async () => {
   const boards = await Board.objects.bulkCreate([{ name: 'a' }, { name: 'b' }]);
@@ -137,6 +140,24 @@ test('a trash whose rows point at others of it through a checked DO_NOTHING key 
   assert.equal(await Message.allObjects.count(), 4);
   await purgeDeletion(deletionId!);
   assert.equal(await Message.allObjects.count(), 0);
+  // A pin of a message of the same trash, though the two keys are equal: another model's row.
+  const [pinned] = await Board.objects.bulkCreate([{ name: 'p' }]);
+  const [message] = await Message.objects.bulkCreate([{ board: pinned! }]);
+  await Pin.objects.bulkCreate([{ id: message!.id, board: pinned!, message: message! }]);
+  const pinnedTrash = await Board.objects.all().delete();
+  await assert.rejects(purgeDeletion(pinnedTrash.deletionId!, { online: true }), /olp\.Pin\.message, a DO_NOTHING key the database checks/);
+  await purgeDeletion(pinnedTrash.deletionId!);
+  // A bookmark outside the trash: one transaction fails on its key, so the batches are not started.
+  const [marked] = await Board.objects.bulkCreate([{ name: 'm' }]);
+  const kept = await Message.objects.bulkCreate([{ board: marked! }, { board: marked! }, { board: marked! }]);
+  await Bookmark.objects.create({ message: kept[2]! });
+  const markedTrash = await Board.objects.all().delete();
+  await assert.rejects(purgeDeletion(markedTrash.deletionId!), IntegrityError);
+  await assert.rejects(purgeDeletion(markedTrash.deletionId!, { online: true }), (error: unknown) => error instanceof IntegrityError && /olp\.Bookmark\.message \(DO_NOTHING\)/.test(String(error)));
+  assert.equal(await OnlineOperation.objects.count(), 0);
+  assert.equal(await Message.allObjects.count(), 3);
+  await Bookmark.objects.all().delete();
+  await purgeDeletion(markedTrash.deletionId!);
   // The same models, no reply: purged in batches of one.
   const [board] = await Board.objects.bulkCreate([{ name: 'c' }]);
   await Message.objects.bulkCreate([{ board: board! }, { board: board! }]);
