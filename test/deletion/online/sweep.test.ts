@@ -226,7 +226,7 @@ test('sweep limits set wrong are refused with a RangeError naming the limit: at 
     await withLimits(limits, () => assert.rejects(Writer.objects.filter({ group__lte: 1 }).delete({ online: true }), (error) => error instanceof RangeError && error.message.startsWith(`sweepLimits.${name} must be`)));
     assert.equal(await OnlineOperation.objects.count(), 0);
   }
-  // The edges that mean something are taken: never sweep, however sparse.
+  // An edge that means something is taken: minRows of Infinity never sweeps.
   const never = await withLimits({ minRows: Infinity, minBatchSize: 0 }, () => Writer.objects.filter({ group__lte: 1 }).delete({ online: true }));
   assert.deepEqual(await sweptLabels(never.operationId), []);
   await cancelOperation(never.operationId);
