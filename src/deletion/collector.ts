@@ -13,7 +13,7 @@ import { atomic, IntegrityError, type Database } from '../db/index.ts';
 import { allModels, hydrate, ForeignKeyField, readsOfCondition, type DeleteOptions, type DeleteResult, type InstanceLike, type ModelMeta, type QuerySet, type WhereNode } from '../orm/index.ts';
 import { postDelete, preDelete } from '../signals.ts';
 import { assertTookPlanned, ProtectedError, RestrictedError, TrashCascadeError } from './errors.ts';
-import { DeletionGraph, type Check, type Group } from './graph.ts';
+import { DeletionGraph, isCheckedDoNothing, type Check, type Group } from './graph.ts';
 import { lockOperations, settleOperations, trashedOperations } from './operations.ts';
 import { assertNotInFlight } from './online/in-flight.ts';
 import { planDelete } from './plan.ts';
@@ -278,7 +278,7 @@ export class Collector {
   private async assertNoDanglingKeys(group: Group): Promise<void> {
     for (const target of group.models) {
       for (const { field } of target.reverseRelations) {
-        if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;
+        if (!isCheckedDoNothing(field)) continue;
         const referrer = field.model;
         let query = this.db.kysely.selectFrom(`${referrer.table} as g0`).select(sql.lit(1).as('one')).where(`g0.${field.column}`, 'in', this.rows.keysOf(target));
         if (this.graph.has(referrer)) query = query.where(`g0.${referrer.pk.column}`, 'not in', this.rows.keysOf(referrer));

@@ -16,6 +16,14 @@ export interface Check {
   field: ForeignKeyField;
 }
 
+/**
+ * A DO_NOTHING key the database checks: the delete leaves it alone, and the database refuses a
+ * delete that leaves it pointing at no row.
+ */
+export function isCheckedDoNothing(field: unknown): field is ForeignKeyField {
+  return field instanceof ForeignKeyField && field.dbConstraint && field.onDelete.rule === 'DO_NOTHING';
+}
+
 export interface FieldUpdate {
   field: ForeignKeyField;
   value: () => unknown;
@@ -59,6 +67,12 @@ export class DeletionGraph {
     list.push(field);
     this.cascadesInto.set(field.target.label, list);
     this.pending.push(field.model);
+  }
+
+  /** The one CASCADE key through which the delete reaches `meta`; undefined when there are several (or none). */
+  cascadeKeyOf(meta: ModelMeta): ForeignKeyField | undefined {
+    const fields = [...this.cascadesInto.values()].flat().filter((field) => field.model === meta);
+    return fields.length === 1 ? fields[0] : undefined;
   }
 
   groupOf(meta: ModelMeta): Group {

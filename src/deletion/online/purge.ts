@@ -13,11 +13,12 @@ import { getModel, QueryUsageError, type ModelMeta } from '../../orm/index.ts';
 import { Collector } from '../collector.ts';
 import { assertInTrash, lockOperation } from '../operations.ts';
 import { describeOverlap, planPurge, purgeCollectors, PurgeOverlapError, referringFirst, trashOf, type PurgePlan } from '../purge-plan.ts';
+import { isCheckedDoNothing } from '../graph.ts';
 import { deletionDefaults } from '../record.ts';
 import { engineFor } from './engine.ts';
 import { asOperation, assertNotInFlight } from './in-flight.ts';
 import { OnlineOperation } from './records.ts';
-import { assertNothingDangles } from './within.ts';
+import { assertNothingDangles, takenPointingAtTaken } from './within.ts';
 import type { OnlineOperationStarted } from './submit.ts';
 
 export interface OnlinePurgeOptions {
@@ -141,14 +142,8 @@ async function doNothingWithin(collectors: readonly Collector[]): Promise<string
   const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
   for (const meta of models) {
     for (const fk of meta.foreignKeys) {
-      if (fk.onDelete.rule !== 'DO_NOTHING' || !fk.dbConstraint || !models.has(fk.target)) continue;
-      const taking = (model: ModelMeta) => collectors.filter((c) => c.graph.has(model));
-      let query = db.kysely
-        .selectFrom(`${meta.table} as r0`)
-        .select(sql.lit(1).as('one'))
-        .where((eb) => eb.or(taking(fk.target).map((c) => eb(eb.ref(`r0.${fk.column}`), 'in', c.rows.keysOf(fk.target)))))
-        .where((eb) => eb.or(taking(meta).map((c) => c.rows.taken(eb, meta, 'r0'))))
-        .limit(1);
+      if (!isCheckedDoNothing(fk) || !models.has(fk.target)) continue;
+      let query = takenPointingAtTaken(collectors, fk).limit(1);
       // A row pointing at itself goes in one statement with itself.
       if (fk.target === meta) query = query.where(`r0.${fk.column}`, '<>', sql.ref(`r0.${meta.pk.column}`));
       if ((await db.execute(query.compile())).rows.length > 0) return `${meta.label}.${fk.name}`;

@@ -21,7 +21,7 @@ import type { Database } from '../../db/index.ts';
 import { allModels, and, ForeignKeyField, getModel, type ModelMeta, type WhereNode } from '../../orm/index.ts';
 import { Collector } from '../collector.ts';
 import { ProtectedError, RestrictedError } from '../errors.ts';
-import { DeletionGraph } from '../graph.ts';
+import { DeletionGraph, isCheckedDoNothing } from '../graph.ts';
 import { keyColumn, keysIn, writeKeys } from './keys.ts';
 import { OperationKey, OperationSweep } from './records.ts';
 import { hasTable } from './tables.ts';
@@ -68,7 +68,7 @@ export function sweepable(graph: DeletionGraph): ModelMeta[] {
   return graph.order
     .filter((group) => group.models.length === 1 && group.cyclic.length === 0)
     .map((group) => group.models[0]!)
-    .filter((meta) => meta !== graph.root && keyColumn(meta) === 'int_key' && cascadeInto(graph, meta) !== undefined && !slicesMeetCheckedDoNothing(meta));
+    .filter((meta) => meta !== graph.root && keyColumn(meta) === 'int_key' && graph.cascadeKeyOf(meta) !== undefined && !slicesMeetCheckedDoNothing(meta));
 }
 
 /**
@@ -78,15 +78,10 @@ export function sweepable(graph: DeletionGraph): ModelMeta[] {
  * comment); a slice of `meta`'s key range would come before them and break the constraint.
  */
 function slicesMeetCheckedDoNothing(meta: ModelMeta): boolean {
-  const pointedAt = (model: ModelMeta) => model.reverseRelations.some(({ field }) => field instanceof ForeignKeyField && field.dbConstraint && field.onDelete.rule === 'DO_NOTHING');
+  const pointedAt = (model: ModelMeta) => model.reverseRelations.some(({ field }) => isCheckedDoNothing(field));
   return [...new DeletionGraph(meta).models.values()].some(pointedAt);
 }
 
-/** The one CASCADE key through which the delete reaches `meta`; undefined when there are several. */
-function cascadeInto(graph: DeletionGraph, meta: ModelMeta): ForeignKeyField | undefined {
-  const fields = [...graph.cascadesInto.values()].flat().filter((field) => field.model === meta);
-  return fields.length === 1 ? fields[0] : undefined;
-}
 
 /**
  * Writes down the sweep of a hard delete being submitted (`collectors` take its rows): which
@@ -108,7 +103,7 @@ export async function planSweep(collectors: readonly Collector[], operation: str
     if (rows === 0 || rows < limits.minRows) continue;
     const range = await keyRange(db, meta);
     if (range === undefined || range.last - range.first + 1 > rows * limits.maxKeysPerRow) continue;
-    chosen.set(meta, { field: cascadeInto(graph, meta)!, range });
+    chosen.set(meta, { field: graph.cascadeKeyOf(meta)!, range });
   }
   // A model is swept through its parent's keys: where the parent is neither the root nor swept, the model is not swept either.
   for (let changed = true; changed;) {
@@ -180,7 +175,7 @@ export async function sweepSlice(db: Database, operation: { id: string; rootLabe
   const meta = allModels().find((m) => m.label === step.label);
   const field = meta === undefined ? undefined : step.field === '' ? meta.pk : meta.field(step.field);
   // The schema changed since it was planned (a deploy): the root slices take what is left.
-  if (meta === undefined || field === undefined || !sweepable(graph).includes(meta) || (step.field !== '' && field !== cascadeInto(graph, meta))) {
+  if (meta === undefined || field === undefined || !sweepable(graph).includes(meta) || (step.field !== '' && field !== graph.cascadeKeyOf(meta))) {
     await removeSweep(db, operation.id);
     return { byModel: {}, stepDone: true };
   }

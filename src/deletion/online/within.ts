@@ -13,7 +13,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import { IntegrityError } from '../../db/index.ts';
 import { ForeignKeyField, type ModelMeta } from '../../orm/index.ts';
 import type { Collector } from '../collector.ts';
-import type { DeletionGraph } from '../graph.ts';
+import { isCheckedDoNothing, type DeletionGraph } from '../graph.ts';
 
 /**
  * A checked DO_NOTHING key of a row that stays, pointing at a row the delete takes: one
@@ -27,7 +27,7 @@ export async function assertNothingDangles(collectors: readonly Collector[]): Pr
   const models = new Set(collectors.flatMap((c) => [...c.graph.models.values()]));
   for (const target of models) {
     for (const { field } of target.reverseRelations) {
-      if (!(field instanceof ForeignKeyField) || !field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING') continue;
+      if (!isCheckedDoNothing(field)) continue;
       const referrer = field.model;
       let query = db.kysely
         .selectFrom(`${referrer.table} as g0`)
@@ -60,18 +60,26 @@ async function restrictedWithin(collectors: readonly Collector[]): Promise<strin
   for (const check of graph.checks) {
     if (check.kind !== 'RESTRICT') continue;
     const { field } = check;
-    const referrer = field.model;
-    const taking = (meta: ModelMeta) => collectors.filter((c) => c.graph.has(meta));
-    if (taking(referrer).length === 0) continue;
-    const query = db.kysely
-      .selectFrom(`${referrer.table} as r0`)
-      .select(sql.lit(1).as('one'))
-      .where((eb) => eb.or(taking(field.target).map((c) => eb(eb.ref(`r0.${field.column}`), 'in', c.rows.keysOf(field.target)))))
-      .where((eb) => eb.or(taking(referrer).map((c) => c.rows.taken(eb, referrer, 'r0'))))
-      .limit(1);
-    if ((await db.execute(query.compile())).rows.length > 0) return `${referrer.objectName}.${field.name}`;
+    if (!collectors.some((c) => c.graph.has(field.model))) continue;
+    const query = takenPointingAtTaken(collectors, field).limit(1);
+    if ((await db.execute(query.compile())).rows.length > 0) return `${field.model.objectName}.${field.name}`;
   }
   return undefined;
+}
+
+/**
+ * Rows (aliased `r0`) that the collectors take and whose `field` points at a row they take. The
+ * collectors may have graphs of their own (a purge's, one per model): each side is taken by any
+ * collector whose graph has its model.
+ */
+export function takenPointingAtTaken(collectors: readonly Collector[], field: ForeignKeyField): SelectQueryBuilder<any, any, any> {
+  const { db } = collectors[0]!;
+  const taking = (meta: ModelMeta) => collectors.filter((c) => c.graph.has(meta));
+  return db.kysely
+    .selectFrom(`${field.model.table} as r0`)
+    .select(sql.lit(1).as('one'))
+    .where((eb) => eb.or(taking(field.target).map((c) => eb(eb.ref(`r0.${field.column}`), 'in', c.rows.keysOf(field.target)))))
+    .where((eb) => eb.or(taking(field.model).map((c) => c.rows.taken(eb, field.model, 'r0')))) as SelectQueryBuilder<any, any, any>;
 }
 
 /**
@@ -85,7 +93,7 @@ async function doNothingAcrossRoots(collectors: readonly Collector[]): Promise<s
   if (graph.mode !== 'hard') return undefined;
   for (const referrer of graph.models.values()) {
     for (const field of referrer.foreignKeys) {
-      if (!field.dbConstraint || field.onDelete.rule !== 'DO_NOTHING' || !graph.has(field.target)) continue;
+      if (!isCheckedDoNothing(field) || !graph.has(field.target)) continue;
       const target = field.target;
       let query = db.kysely
         .selectFrom(`${referrer.table} as r0`)
@@ -120,9 +128,9 @@ function pathToRoot(graph: DeletionGraph, meta: ModelMeta): ForeignKeyField[] | 
   for (let model = meta; model !== graph.root; model = path[path.length - 1]!.target) {
     if (seen.has(model)) return undefined;
     seen.add(model);
-    const into = [...graph.cascadesInto.values()].flat().filter((field) => field.model === model);
-    if (into.length !== 1) return undefined;
-    path.push(into[0]!);
+    const into = graph.cascadeKeyOf(model);
+    if (into === undefined) return undefined;
+    path.push(into);
   }
   return path;
 }
